@@ -121,7 +121,8 @@ export interface Store extends StoreTx {
   readonly dialect: 'sqlite' | 'postgres';
   /** Atomic, isolated unit of work (see the module comment on retries). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  appendAudit(event: AuditEvent): Promise<void>;
+  /** Appends events in one transaction (the server batches them off the request path). */
+  appendAudit(events: AuditEvent[]): Promise<void>;
   /** Newest first. */
   listAudit(options: { accountId?: string; limit: number }): Promise<StoredAuditEvent[]>;
   /** Deletes every entity, link and audit event (dev mode's reset). */

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { runServeCommand } from './serve-command.ts';
+import { runAccountCommand } from './account-command.ts';
+import { runPolicyCommand } from './policy-command.ts';
+import { UsageError } from './flags.ts';
+import type { CliIo } from './io.ts';
+import { TESSERA_VERSION } from '../server/version.ts';
+
+const HELP = `Tessera ${TESSERA_VERSION} — AWS-compatible IAM + STS server and policy engine
+
+Usage:
+  tessera serve [flags]                         run the server (tessera serve --help)
+  tessera account create [--account-id ID]      create an account and its root access key
+  tessera account list                          list account IDs
+  tessera policy validate FILE --kind KIND      validate a policy document
+  tessera policy eval SCENARIO.json             decide a request and explain why
+  tessera --version
+`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServeCommand(rest, io);
+      case 'account':
+        return await runAccountCommand(rest, io);
+      case 'policy':
+        return await runPolicyCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout(`${TESSERA_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`Unknown command '${command}'.\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`tessera: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readFile: (p) => readFile(p, 'utf8'),
+    env: process.env,
+  };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

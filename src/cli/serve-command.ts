@@ -1,0 +1,29 @@
+import { startTessera } from '../server/app.ts';
+import { parseServeConfig, serveHelp } from './flags.ts';
+import type { CliIo } from './io.ts';
+
+/** `tessera serve`: runs the server until SIGINT/SIGTERM, then closes it cleanly. */
+export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(serveHelp());
+    return 0;
+  }
+  const config = parseServeConfig(argv, io.env);
+  const tessera = await startTessera(config);
+  const created = tessera.createdRootCredentials;
+  io.stdout(`Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`);
+  io.stdout(`Default account: ${tessera.defaultAccountId}\n`);
+  if (created) {
+    io.stdout(
+      `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
+      `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await tessera.close();
+  return 0;
+}

@@ -1,0 +1,146 @@
+import type { HandlerTable, OperationContext } from '../kernel/operation.ts';
+import { isoSeconds } from '../kernel/clock.ts';
+import { uniqueId } from '../kernel/ids.ts';
+import { rootArn } from '../kernel/arns.ts';
+import { StoreConflictError } from '../store/types.ts';
+import { deleteConflict, noSuchPolicy, quotaExceeded, userAlreadyExists } from './errors.ts';
+import { pageArray, pageOf } from './paging.ts';
+import { Kind, type AccountData, type UserData } from './records.ts';
+import { assertUniqueTagKeys, mergeTags, removeTags, sortTags, type Tag } from './tags.ts';
+import { requireUser, resolveTargetUser } from './user-lookup.ts';
+import { userOutput } from './user-output.ts';
+
+/** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
+
+interface CreateUserInput { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }
+interface GetUserInput { UserName?: string }
+interface ListUsersInput { PathPrefix?: string; Marker?: string; MaxItems?: number }
+interface UpdateUserInput { UserName: string; NewUserName?: string; NewPath?: string }
+interface DeleteUserInput { UserName: string }
+interface TagUserInput { UserName: string; Tags: Tag[] }
+interface UntagUserInput { UserName: string; TagKeys: string[] }
+interface ListUserTagsInput { UserName: string; Marker?: string; MaxItems?: number }
+
+async function createUser(input: CreateUserInput, ctx: OperationContext) {
+  const accountId = ctx.principal.accountId;
+  const tags = sortTags([...(input.Tags ?? [])]);
+  assertUniqueTagKeys(tags);
+  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerUser', ctx.quotas.tagsPerResource);
+  if (input.PermissionsBoundary !== undefined) {
+    // Managed policies arrive with the policy API; until a policy with this ARN exists, the
+    // boundary cannot be attached, exactly as AWS answers for an unknown policy ARN.
+    throw noSuchPolicy(input.PermissionsBoundary);
+  }
+  const data: UserData = { tags };
+  const user = await ctx.store.transaction(async (tx) => {
+    if ((await tx.count(accountId, Kind.user)) >= ctx.quotas.usersPerAccount) {
+      throw quotaExceeded('UsersPerAccount', ctx.quotas.usersPerAccount);
+    }
+    try {
+      return await tx.insert({
+        accountId,
+        kind: Kind.user,
+        id: uniqueId(ctx.random, 'AIDA'),
+        name: input.UserName,
+        parentId: '',
+        path: input.Path ?? '/',
+        data,
+        createdAt: isoSeconds(ctx.clock.now()),
+      });
+    } catch (err) {
+      if (err instanceof StoreConflictError) throw userAlreadyExists(input.UserName);
+      throw err;
+    }
+  });
+  return { User: userOutput(user, { detailed: true }) };
+}
+
+async function getUser(input: GetUserInput, ctx: OperationContext) {
+  return ctx.store.transaction(async (tx) => {
+    const target = await resolveTargetUser(tx, ctx, input.UserName);
+    if (target.kind === 'user') return { User: userOutput(target.record, { detailed: true }) };
+    // The root user has no name or path: AWS returns only its ID, ARN and creation date.
+    const account = await tx.get<AccountData>(Kind.account, ctx.principal.accountId);
+    return {
+      User: {
+        UserId: ctx.principal.accountId,
+        Arn: rootArn(ctx.principal.accountId),
+        CreateDate: new Date(account?.data.rootCreatedAt ?? account?.createdAt ?? 0),
+      },
+    };
+  });
+}
+
+async function listUsers(input: ListUsersInput, ctx: OperationContext) {
+  const accountId = ctx.principal.accountId;
+  const page = await pageOf(
+    (after, limit) => ctx.store.list<UserData>(accountId, Kind.user, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),
+    (user) => user.name.toLowerCase(),
+    input.Marker,
+    input.MaxItems,
+  );
+  return {
+    Users: page.items.map((user) => userOutput(user, { detailed: false })),
+    IsTruncated: page.isTruncated,
+    ...(page.marker ? { Marker: page.marker } : {}),
+  };
+}
+
+async function updateUser(input: UpdateUserInput, ctx: OperationContext) {
+  await ctx.store.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
+    const renamed = { ...user, name: input.NewUserName ?? user.name, path: input.NewPath ?? user.path };
+    try {
+      await tx.update(renamed);
+    } catch (err) {
+      if (err instanceof StoreConflictError) throw userAlreadyExists(renamed.name);
+      throw err;
+    }
+  });
+  return {};
+}
+
+async function deleteUser(input: DeleteUserInput, ctx: OperationContext) {
+  await ctx.store.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
+    if ((await tx.count(ctx.principal.accountId, Kind.accessKey, { parentId: user.id })) > 0) {
+      throw deleteConflict('delete access keys');
+    }
+    await tx.delete(Kind.user, user.id);
+  });
+  return {};
+}
+
+async function tagUser(input: TagUserInput, ctx: OperationContext) {
+  await ctx.store.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
+    const tags = mergeTags(user.data.tags, input.Tags, 'TagsPerUser', ctx.quotas.tagsPerResource);
+    await tx.update({ ...user, data: { ...user.data, tags } });
+  });
+  return {};
+}
+
+async function untagUser(input: UntagUserInput, ctx: OperationContext) {
+  await ctx.store.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
+    await tx.update({ ...user, data: { ...user.data, tags: removeTags(user.data.tags, input.TagKeys) } });
+  });
+  return {};
+}
+
+async function listUserTags(input: ListUserTagsInput, ctx: OperationContext) {
+  const user = await requireUser(ctx.store, ctx.principal.accountId, input.UserName);
+  const page = pageArray(user.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
+  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
+}
+
+export const userHandlers: HandlerTable = {
+  CreateUser: createUser,
+  GetUser: getUser,
+  ListUsers: listUsers,
+  UpdateUser: updateUser,
+  DeleteUser: deleteUser,
+  TagUser: tagUser,
+  UntagUser: untagUser,
+  ListUserTags: listUserTags,
+};

@@ -1,0 +1,35 @@
+import type { Store } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import type { RandomSource } from './random.ts';
+import type { Principal } from './principal.ts';
+import type { Quotas } from './quotas.ts';
+
+/**
+ * Seals secrets (secret access keys) for storage at rest; `context` is bound into the
+ * ciphertext (e.g. the access key ID) so a sealed value moved to another record fails to open.
+ */
+export interface SecretSealer {
+  seal(plaintext: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+/**
+ * Everything an operation handler may touch, passed in (never global) so two servers can
+ * share a process and every handler can be tested alone.
+ */
+export interface OperationContext {
+  store: Store;
+  secrets: SecretSealer;
+  clock: Clock;
+  random: RandomSource;
+  quotas: Quotas;
+  principal: Principal;
+  requestId: string;
+  /** The region the request was signed for (`aws:RequestedRegion`). */
+  region: string;
+}
+
+export type OperationHandler<I = any, O = any> = (input: I, ctx: OperationContext) => Promise<O>;
+
+/** A service's handlers by operation name; operations absent here are "not implemented". */
+export type HandlerTable = Readonly<Record<string, OperationHandler>>;

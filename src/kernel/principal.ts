@@ -1,0 +1,23 @@
+/**
+ * The authenticated caller of a request, resolved from its credentials. Domain modules read
+ * it; only the credential resolver creates it.
+ */
+export type PrincipalKind = 'root' | 'user' | 'role-session' | 'federated-user';
+
+export interface Principal {
+  kind: PrincipalKind;
+  accountId: string;
+  arn: string;
+  /** AWS's `UserId`: the account ID for root, AIDA… for users, AROA…:session for role sessions. */
+  userId: string;
+  /** User name, role session's role name, or federated user name; undefined for root. */
+  name?: string;
+  /** Principal tags (user tags; later role and session tags). */
+  tags: Record<string, string>;
+  /** The access key the request was signed with. */
+  accessKeyId: string;
+}
+
+export function isRoot(principal: Principal): boolean {
+  return principal.kind === 'root';
+}

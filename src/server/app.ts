@@ -1,0 +1,130 @@
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/types.ts';
+import { systemClock, type Clock } from '../kernel/clock.ts';
+import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
+import { iamHandlers } from '../iam/index.ts';
+import { stsHandlers } from '../sts/index.ts';
+import type { RootCredentials } from '../iam/accounts.ts';
+import { AuditSink } from './audit-sink.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
+import type { ServerConfig } from './config.ts';
+import type { ServerDeps } from './deps.ts';
+import { createHttpServer } from './http-server.ts';
+import { jsonLogger, type Logger } from './logger.ts';
+import { openSecretSealer } from './secrets.ts';
+import { TESSERA_VERSION } from './version.ts';
+
+/**
+ * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
+ * pipeline and the HTTP listener. Nothing here is global, so tests run several in a process.
+ */
+export interface Tessera {
+  url: string;
+  port: number;
+  host: string;
+  deps: ServerDeps;
+  defaultAccountId: string;
+  /** The root credentials created by this start, if it created them (shown once). */
+  createdRootCredentials?: RootCredentials;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  random?: RandomSource;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export async function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
+  if (config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.')) {
+    throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}`);
+  }
+  const logger = options.logger ?? jsonLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? cryptoRandom;
+  const storeUrl = config.dev ? 'sqlite::memory:' : config.store;
+  if (!config.dev) await mkdir(config.dataDir, { recursive: true });
+
+  const store = await openStore(storeUrl);
+  try {
+    const secrets = await openSecretSealer(config);
+    const audit = new AuditSink(store, logger);
+    const deps: ServerDeps = {
+      store, secrets, clock, random, quotas: config.quotas, logger, audit,
+      handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
+    };
+    const first = await bootstrap(deps, config);
+    let defaultAccountId = first.defaultAccountId;
+    if (first.created && !config.dev) {
+      const file = await writeRootCredentialsFile(config.dataDir, first.created);
+      logger.info('created the default account and its root access key', { accountId: first.created.accountId, credentialsFile: file });
+    }
+    const adminToken = config.dev ? undefined : await loadOrCreateAdminToken(config.dataDir);
+
+    const reset = async () => {
+      audit.discard();
+      await audit.flush();
+      await store.clear();
+      const again = await bootstrap(deps, { ...config, accountId: defaultAccountId, ...(first.created ? {
+        rootAccessKeyId: first.created.accessKeyId, rootSecretAccessKey: first.created.secretAccessKey } : {}) });
+      defaultAccountId = again.defaultAccountId;
+    };
+    const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
+    const server = createHttpServer(deps, admin);
+    await listen(server, config.port, config.host);
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      host: config.host,
+      deps,
+      defaultAccountId,
+      ...(first.created ? { createdRootCredentials: first.created } : {}),
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await audit.flush();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** The bearer token of the admin API: generated once into `<dataDir>/admin-token` (0600). */
+async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'admin-token');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const token = randomBytes(32).toString('base64url');
+    await writeFile(path, token + '\n', { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    await chmod(path, 0o600);
+    return (await readFile(path, 'utf8')).trim();
+  }
+}
+
+export type { Store };

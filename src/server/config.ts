@@ -1,0 +1,20 @@
+import type { Quotas } from '../kernel/quotas.ts';
+
+/** Everything `tessera serve` can be told; see README for each flag and its environment twin. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `sqlite:PATH`, `sqlite::memory:` or a `postgres://` URL. */
+  store: string;
+  accountId?: string;
+  rootAccessKeyId?: string;
+  rootSecretAccessKey?: string;
+  /** base64 of 32 bytes; otherwise read from or generated into `<dataDir>/master.key`. */
+  masterKey?: string;
+  dev: boolean;
+  logLevel: LogLevel;
+  quotas: Quotas;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

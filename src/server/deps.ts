@@ -1,0 +1,20 @@
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { RandomSource } from '../kernel/random.ts';
+import type { Quotas } from '../kernel/quotas.ts';
+import type { HandlerTable, SecretSealer } from '../kernel/operation.ts';
+import type { ServiceName } from '../protocol/model.ts';
+import type { Logger } from './logger.ts';
+import type { AuditSink } from './audit-sink.ts';
+
+/** What the pipeline's stages need, built once per server by `createTessera`. */
+export interface ServerDeps {
+  store: Store;
+  secrets: SecretSealer;
+  clock: Clock;
+  random: RandomSource;
+  quotas: Quotas;
+  logger: Logger;
+  audit: AuditSink;
+  handlers: Readonly<Record<ServiceName, HandlerTable>>;
+}

@@ -1,0 +1,78 @@
+import { ServiceError, serviceError } from '../protocol/errors.ts';
+import type { RequestContext } from './request-context.ts';
+import type { ServerDeps } from './deps.ts';
+import { resolveService } from './stages/resolve-service.ts';
+import { authenticate } from './stages/authenticate.ts';
+import { parse } from './stages/parse.ts';
+import { authorize } from './stages/authorize.ts';
+import { invoke } from './stages/invoke.ts';
+import { serialize } from './stages/serialize.ts';
+import { headerValue } from './http-util.ts';
+
+/**
+ * The AWS request pipeline: named stages over one context. The order is AWS's: a request is
+ * authenticated before its parameters are validated, and authorized before it runs.
+ */
+export type Stage = (ctx: RequestContext, deps: ServerDeps) => Promise<void>;
+
+export const STAGES: ReadonlyArray<readonly [name: string, stage: Stage]> = [
+  ['resolve-service', resolveService],
+  ['authenticate', authenticate],
+  ['parse', parse],
+  ['authorize', authorize],
+  ['invoke', invoke],
+];
+
+export async function runPipeline(ctx: RequestContext, deps: ServerDeps): Promise<void> {
+  for (const [name, stage] of STAGES) {
+    try {
+      await stage(ctx, deps);
+    } catch (err) {
+      ctx.error = asServiceError(ctx, deps, name, err);
+      break;
+    }
+  }
+  serialize(ctx);
+  audit(ctx, deps);
+}
+
+/** Errors are data; anything else is a bug: logged in full, answered as InternalFailure. */
+function asServiceError(ctx: RequestContext, deps: ServerDeps, stage: string, err: unknown): ServiceError {
+  if (err instanceof ServiceError) return err;
+  deps.logger.error('unexpected error', {
+    requestId: ctx.requestId,
+    stage,
+    operation: ctx.operation,
+    error: err instanceof Error ? err.stack ?? err.message : String(err),
+  });
+  return serviceError(ctx.service ?? 'iam', 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+}
+
+function audit(ctx: RequestContext, deps: ServerDeps): void {
+  const principal = ctx.principal;
+  const data = {
+    service: ctx.service,
+    operation: ctx.operation ?? ctx.action,
+    principalArn: principal?.arn,
+    principalType: principal?.kind,
+    accessKeyId: principal?.accessKeyId,
+    action: ctx.authorization?.action,
+    resource: ctx.authorization?.resource,
+    decision: ctx.authorization?.decision,
+    reason: ctx.authorization?.reason,
+    errorCode: ctx.error?.code,
+    status: ctx.response?.status,
+    sourceIp: ctx.http.remoteAddress,
+    userAgent: headerValue(ctx.http.headers, 'user-agent'),
+    region: ctx.region,
+  };
+  deps.audit.record({ time: ctx.receivedAt.toISOString(), requestId: ctx.requestId, accountId: principal?.accountId ?? '', data });
+  deps.logger.info('request', {
+    requestId: ctx.requestId,
+    operation: data.operation,
+    principal: data.principalArn,
+    status: data.status,
+    errorCode: data.errorCode,
+    ms: Math.round((performance.now() - ctx.startedMs) * 100) / 100,
+  });
+}

@@ -1,0 +1,24 @@
+import { serviceError } from '../../protocol/errors.ts';
+import type { RequestContext } from '../request-context.ts';
+import type { ServerDeps } from '../deps.ts';
+
+const SERVICE_TITLE = { iam: 'IAM', sts: 'STS', organizations: 'Organizations' } as const;
+
+/** Runs the operation's handler; an operation of the model with no handler says so plainly. */
+export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<void> {
+  const service = ctx.service!;
+  const handler = deps.handlers[service][ctx.operation!];
+  if (!handler) {
+    throw serviceError(service, 'NotImplemented', `Tessera does not implement the ${SERVICE_TITLE[service]} operation ${ctx.operation} yet.`);
+  }
+  ctx.output = await handler(ctx.input ?? {}, {
+    store: deps.store,
+    secrets: deps.secrets,
+    clock: deps.clock,
+    random: deps.random,
+    quotas: deps.quotas,
+    principal: ctx.principal!,
+    requestId: ctx.requestId,
+    region: ctx.region ?? 'us-east-1',
+  });
+}

@@ -1,0 +1,14 @@
+import type { HandlerTable, OperationContext } from '../kernel/operation.ts';
+
+/**
+ * sts:GetCallerIdentity — always allowed, for every kind of principal (AWS documents that no
+ * permission is needed and an explicit deny cannot block it).
+ */
+async function getCallerIdentity(_input: object, ctx: OperationContext) {
+  const { principal } = ctx;
+  return { UserId: principal.userId, Account: principal.accountId, Arn: principal.arn };
+}
+
+export const callerIdentityHandlers: HandlerTable = {
+  GetCallerIdentity: getCallerIdentity,
+};

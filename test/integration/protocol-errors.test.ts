@@ -1,0 +1,56 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/tessera-server.ts';
+import { signedQuery, xmlText } from '../support/raw-request.ts';
+
+describe('Query protocol edges', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.stop());
+
+  test('unknown Action → InvalidAction 400', async () => {
+    const res = await signedQuery(server.url, server.root, { Action: 'MakeMeAdmin', Version: '2010-05-08' });
+    assert.equal(res.status, 400);
+    assert.equal(xmlText(res.body, 'Code'), 'InvalidAction');
+  });
+
+  test('an operation of the model not implemented yet → NotImplemented naming it', async () => {
+    const res = await signedQuery(server.url, server.root, { Action: 'CreateRole', Version: '2010-05-08', RoleName: 'r', AssumeRolePolicyDocument: '{}' });
+    assert.equal(res.status, 501);
+    assert.equal(xmlText(res.body, 'Code'), 'NotImplemented');
+    assert.match(xmlText(res.body, 'Message') ?? '', /CreateRole/);
+  });
+
+  test('several validation errors are counted and joined as AWS does', async () => {
+    const res = await signedQuery(server.url, server.root, { Action: 'CreateUser', Version: '2010-05-08', UserName: 'a b', Path: 'nope' });
+    assert.equal(res.status, 400);
+    assert.equal(xmlText(res.body, 'Code'), 'ValidationError');
+    assert.match(xmlText(res.body, 'Message') ?? '', /^2 validation errors detected: Value '.*' at '.*' failed to satisfy constraint: .*; Value '.*' at '.*' failed to satisfy constraint: .*$/);
+  });
+
+  test('a missing required parameter is "Member must not be null"', async () => {
+    const res = await signedQuery(server.url, server.root, { Action: 'CreateUser', Version: '2010-05-08' });
+    assert.equal(res.status, 400);
+    assert.equal(xmlText(res.body, 'Message'), "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null");
+  });
+
+  test('lists in the flattened form (Tags.member.N.Key) are parsed', async () => {
+    const res = await signedQuery(server.url, server.root, {
+      Action: 'CreateUser', Version: '2010-05-08', UserName: 'tagged',
+      'Tags.member.1.Key': 'a', 'Tags.member.1.Value': '1', 'Tags.member.2.Key': 'b', 'Tags.member.2.Value': '2',
+    });
+    assert.equal(res.status, 200, res.body);
+    assert.match(res.body, /<Tags><member><Key>a<\/Key><Value>1<\/Value><\/member><member><Key>b<\/Key><Value>2<\/Value><\/member><\/Tags>/);
+  });
+
+  test('XML special characters are escaped in responses', async () => {
+    const res = await signedQuery(server.url, server.root, {
+      Action: 'CreateUser', Version: '2010-05-08', UserName: 'xml-user',
+      'Tags.member.1.Key': 'k', 'Tags.member.1.Value': '<&>"',
+    });
+    assert.equal(res.status, 200, res.body);
+    assert.ok(res.body.includes('<Value>&lt;&amp;&gt;&quot;</Value>') || res.body.includes('<Value>&lt;&amp;&gt;"</Value>'), res.body);
+  });
+});

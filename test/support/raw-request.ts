@@ -1,0 +1,54 @@
+import { request } from 'node:http';
+import { signRequest } from '../../src/sigv4/index.ts';
+import type { Credentials } from './tessera-server.ts';
+
+/** A raw HTTP exchange with a Tessera server, for tests that must control every byte. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export function sendRaw(baseUrl: string, req: { method: string; path: string; query?: string; headers: Record<string, string | string[]>; body?: string }): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const r = request(
+      { host: url.hostname, port: url.port, method: req.method, path: req.path + (req.query ? `?${req.query}` : ''), headers: req.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body ?? '');
+  });
+}
+
+/** Signs a form-encoded Query-protocol POST with SigV4 and sends it. */
+export async function signedQuery(
+  baseUrl: string,
+  credentials: Credentials,
+  params: Record<string, string>,
+  options: { service?: string; region?: string; date?: Date; form?: 'header' | 'query'; method?: 'GET' | 'POST' } = {},
+): Promise<RawResponse> {
+  const host = new URL(baseUrl).host;
+  const body = new URLSearchParams(params).toString();
+  const method = options.method ?? 'POST';
+  const unsigned = method === 'POST'
+    ? { method, path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }
+    : { method, path: '/', query: body, headers: { host }, body: '' };
+  const signed = signRequest(unsigned, credentials, {
+    region: options.region ?? 'us-east-1',
+    service: options.service ?? 'iam',
+    date: options.date ?? new Date(),
+    form: options.form ?? 'header',
+  });
+  return sendRaw(baseUrl, { method: signed.method, path: signed.path, query: signed.query, headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') });
+}
+
+/** The text of one XML element (first occurrence), for asserting on AWS error documents. */
+export function xmlText(xml: string, element: string): string | undefined {
+  const match = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);
+  return match?.[1];
+}

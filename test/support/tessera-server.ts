@@ -1,0 +1,85 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { startTessera, type StartOptions, type Tessera } from '../../src/server/app.ts';
+import type { ServerConfig } from '../../src/server/config.ts';
+import { defaultQuotas } from '../../src/kernel/quotas.ts';
+import { jsonLogger } from '../../src/server/logger.ts';
+
+/** A live Tessera on a free loopback port, with real AWS SDK clients pointed at it. */
+export interface TestServer {
+  tessera: Tessera;
+  url: string;
+  accountId: string;
+  root: Credentials;
+  dataDir: string;
+  iam(credentials?: Credentials, region?: string): IAMClient;
+  sts(credentials?: Credentials, region?: string): STSClient;
+  stop(): Promise<void>;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: StartOptions & { keepDataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.keepDataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-test-')));
+  const config: ServerConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    store: `sqlite:${join(dataDir, 'tessera.db')}`,
+    dev: false,
+    logLevel: 'silent',
+    quotas: defaultQuotas,
+    rootAccessKeyId: 'AKIAROOTTESTKEY00001',
+    rootSecretAccessKey: 'root-secret-for-tests-0000000000000000000',
+    ...overrides,
+  };
+  const tessera = await startTessera(config, { logger: jsonLogger('silent'), ...options });
+  const root = { accessKeyId: config.rootAccessKeyId!, secretAccessKey: config.rootSecretAccessKey! };
+  const clients: { destroy(): void }[] = [];
+  const clientConfig = (credentials: Credentials, region: string) => ({
+    endpoint: tessera.url,
+    region,
+    credentials,
+    maxAttempts: 1,
+  });
+  return {
+    tessera,
+    url: tessera.url,
+    accountId: tessera.defaultAccountId,
+    root,
+    dataDir,
+    iam(credentials = root, region = 'us-east-1') {
+      const client = new IAMClient(clientConfig(credentials, region));
+      clients.push(client);
+      return client;
+    },
+    sts(credentials = root, region = 'us-east-1') {
+      const client = new STSClient(clientConfig(credentials, region));
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients) client.destroy();
+      await tessera.close();
+      if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `fn` and returns the AWS error it threw (fails if it did not throw). */
+export async function awsError(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; requestId: string | undefined }> {
+  try {
+    await fn();
+  } catch (err) {
+    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, requestId: e.$metadata?.requestId };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
