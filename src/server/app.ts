@@ -19,6 +19,7 @@ import { createHttpServer } from './http-server.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { openSecretSealer } from './secrets.ts';
 import { TESSERA_VERSION } from './version.ts';
+import { SigningKeyCache } from '../sigv4/index.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -58,7 +59,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     const secrets = await openSecretSealer(config);
     const audit = new AuditSink(store, logger);
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit,
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(),
       handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
     };
     const first = await bootstrap(deps, config);

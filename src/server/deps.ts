@@ -6,6 +6,7 @@ import type { HandlerTable, SecretSealer } from '../kernel/operation.ts';
 import type { ServiceName } from '../protocol/model.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
+import type { SigningKeyCache } from '../sigv4/index.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -16,5 +17,7 @@ export interface ServerDeps {
   quotas: Quotas;
   logger: Logger;
   audit: AuditSink;
+  /** SigV4 signing keys derived per (secret, date, region, service), shared by all requests. */
+  signingKeys: SigningKeyCache;
   handlers: Readonly<Record<ServiceName, HandlerTable>>;
 }

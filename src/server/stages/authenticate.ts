@@ -1,14 +1,16 @@
-import { parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
-import { serviceError } from '../../protocol/errors.ts';
+import { checkSignedRequestContext, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
+import { ServiceError, serviceError } from '../../protocol/errors.ts';
 import { resolveAccessKey, recordKeyUse } from '../../credentials/resolve-access-key.ts';
 import { isoSeconds } from '../../kernel/clock.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 
 /**
- * SigV4 authentication: parse the signature (header or presigned form), find the access
- * key, verify the signature in constant time against the key's secret, and set the
- * principal. Unknown, deleted and inactive keys all fail alike (InvalidClientTokenId).
+ * SigV4 authentication: parse the signature (header or presigned form), check what can be
+ * checked without a secret (time window, scope), find the access key, verify the signature in
+ * constant time against the key's secret, and set the principal. Unknown, deleted and
+ * inactive keys all fail alike (InvalidClientTokenId). The scope check comes before the key
+ * lookup, as on AWS: a request scoped to the wrong service is told so whatever its key.
  */
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
@@ -17,11 +19,15 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;
   ctx.region = auth.region;
+  const options = { now: deps.clock.now(), expectedService: service, keyCache: deps.signingKeys };
+
+  const context = checkSignedRequestContext(auth, options);
+  if (!context.ok) throw fromSigV4(service, context.error);
 
   const resolved = await resolveAccessKey(deps.store, deps.secrets, auth.accessKeyId);
   if (!resolved) throw serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
 
-  const verified = verifySignedRequest(signing, auth, resolved.secretAccessKey, { now: deps.clock.now(), expectedService: service });
+  const verified = verifySignedRequest(signing, auth, resolved.secretAccessKey, options);
   if (!verified.ok) throw fromSigV4(service, verified.error);
 
   ctx.principal = resolved.principal;
@@ -31,6 +37,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   });
 }
 
-function fromSigV4(service: NonNullable<RequestContext['service']>, failure: SigV4Failure) {
-  return serviceError(service, failure.code as never, failure.message);
+/** SigV4 failures carry AWS's code, message and status; the service decides only the dialect. */
+function fromSigV4(service: NonNullable<RequestContext['service']>, failure: SigV4Failure): ServiceError {
+  return new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service });
 }

@@ -1,0 +1,49 @@
+/**
+ * Tessera's AWS Signature Version 4: parse, verify and sign, in both the Authorization
+ * header and the presigned query form. Pure: no I/O, no clock, no runtime dependencies.
+ *
+ * Server flow:
+ *   const parsed = parseSignedRequest(req);                 // which key, which scope
+ *   checkSignedRequestContext(parsed.auth, options);         // optional: AWS's order
+ *   … look up parsed.auth.accessKeyId (InvalidClientTokenId when unknown) …
+ *   verifySignedRequest(req, parsed.auth, secret, { now, expectedService, keyCache });
+ */
+
+export type {
+  AuthForm,
+  ParsedAuth,
+  ParseResult,
+  SigningCredentials,
+  SigningKeyCacheLike,
+  SigningRequest,
+  SignOptions,
+  SigV4Failure,
+  VerifyOptions,
+  VerifyResult,
+} from './types.ts';
+export { parseSignedRequest } from './parse-signed-request.ts';
+export {
+  checkSignedRequestContext,
+  DEFAULT_MAX_SKEW_SECONDS,
+  verifySignature,
+  verifySignedRequest,
+} from './verify-signed-request.ts';
+export { DEFAULT_PRESIGNED_EXPIRES_SECONDS, signRequest } from './sign-request.ts';
+export {
+  canonicalHeaderValue,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  normalizePathSegments,
+  sortSignedHeaders,
+} from './canonical-request.ts';
+export type { CanonicalRequestInput, CanonicalRequestOptions } from './canonical-request.ts';
+export { credentialScope, SCOPE_TERMINATOR, SIGV4_ALGORITHM, stringToSign } from './string-to-sign.ts';
+export { deriveSigningKey, signature } from './signing-key.ts';
+export { DEFAULT_SIGNING_KEY_CACHE_CAPACITY, SigningKeyCache } from './signing-key-cache.ts';
+export type { SigningKeyCacheOptions } from './signing-key-cache.ts';
+export { EMPTY_PAYLOAD_HASH, payloadHash, UNSIGNED_PAYLOAD } from './payload-hash.ts';
+export { MAX_PRESIGNED_EXPIRES_SECONDS } from './presigned-query.ts';
+export { formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.ts';
+export { constantTimeEquals } from './constant-time.ts';
+export * from './errors.ts';
