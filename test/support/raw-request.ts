@@ -35,7 +35,7 @@ export async function signedQuery(
   const host = new URL(baseUrl).host;
   const body = new URLSearchParams(params).toString();
   const method = options.method ?? 'POST';
-  const unsigned = method === 'POST'
+  const unsigned: { method: string; path: string; query: string; headers: Record<string, string>; body: string } = method === 'POST'
     ? { method, path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }
     : { method, path: '/', query: body, headers: { host }, body: '' };
   const signed = signRequest(unsigned, credentials, {

@@ -7,8 +7,8 @@ export function serialize(ctx: RequestContext): void {
   const common = { 'x-amzn-RequestId': ctx.requestId };
   if (ctx.protocol === 'json') {
     if (ctx.error) {
-      const { body, headers } = serializeJsonError(ctx.error);
-      ctx.response = { status: ctx.error.httpStatus, headers: { ...common, 'Content-Type': 'application/x-amz-json-1.1', ...headers }, body };
+      const { status, body, headers } = serializeJsonError(ctx.error);
+      ctx.response = { status, headers: { ...common, 'Content-Type': 'application/x-amz-json-1.1', ...headers }, body };
     } else {
       ctx.response = { status: 200, headers: { ...common, 'Content-Type': 'application/x-amz-json-1.1' }, body: serializeJsonResponse(service, ctx.operation!, ctx.output ?? {}) };
     }
