@@ -1,0 +1,82 @@
+import type { Dialect } from './migrations.ts';
+import { checkLimit, ENTITY_COLUMNS, nameKeyOf } from './records.ts';
+import type { LinkListOptions, ListOptions } from './types.ts';
+
+/**
+ * The paged list queries, built once for both dialects so their filtering and ordering
+ * cannot drift apart. Every list is keyset-paged: `after` turns into a range condition on the
+ * column the index is sorted by, so page 1,000 costs what page 1 costs (no OFFSET).
+ */
+
+export interface SqlQuery {
+  text: string;
+  values: (string | number)[];
+}
+
+/** SQLite numbered parameters (`?1`) and PostgreSQL's (`$1`) both allow reuse of one value. */
+function placeholder(dialect: Dialect, n: number): string {
+  return dialect === 'sqlite' ? `?${n}` : `$${n}`;
+}
+
+/**
+ * A literal prefix test. Neither LIKE (`%` and `_` are wildcards, and SQLite's LIKE ignores
+ * ASCII case) nor GLOB would take the prefix literally.
+ */
+function startsWith(dialect: Dialect, column: string, param: string): string {
+  return dialect === 'sqlite' ? `substr(${column}, 1, length(${param})) = ${param}` : `starts_with(${column}, ${param})`;
+}
+
+class QueryBuilder {
+  readonly #dialect: Dialect;
+  readonly values: (string | number)[] = [];
+
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+
+  param(value: string | number): string {
+    this.values.push(value);
+    return placeholder(this.#dialect, this.values.length);
+  }
+}
+
+/** Entities ordered by lower-cased name, then id (see ListOptions). */
+export function entityListQuery(dialect: Dialect, accountId: string, kind: string, options: ListOptions): SqlQuery {
+  checkLimit(options.limit);
+  const q = new QueryBuilder(dialect);
+  const where = [`account_id = ${q.param(accountId)}`, `kind = ${q.param(kind)}`];
+  if (options.parentId !== undefined) where.push(`parent_id = ${q.param(options.parentId)}`);
+  if (options.pathPrefix !== undefined && options.pathPrefix !== '') {
+    where.push(startsWith(dialect, 'path', q.param(options.pathPrefix)));
+  }
+  // Lower-cased here too, so a caller passing the last name as returned still resumes after it.
+  if (options.after !== undefined) where.push(`name_key > ${q.param(nameKeyOf(options.after))}`);
+  // Within one parent the name is unique, so ordering by it alone is total and walks
+  // entities_by_parent_name; across parents, id breaks ties and entities_by_name is walked.
+  const orderBy = options.parentId !== undefined ? 'name_key' : 'name_key, id';
+  const limit = q.param(options.limit);
+  return {
+    text: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${limit}`,
+    values: q.values,
+  };
+}
+
+/** Ids at the other end of `kind` links from (`direction: 'from'`) or to `id`, ascending. */
+export function linkListQuery(
+  dialect: Dialect,
+  direction: 'from' | 'to',
+  kind: string,
+  id: string,
+  options: LinkListOptions,
+): SqlQuery {
+  checkLimit(options.limit);
+  const [anchor, other] = direction === 'from' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
+  const q = new QueryBuilder(dialect);
+  const where = [`${anchor} = ${q.param(id)}`, `kind = ${q.param(kind)}`];
+  if (options.after !== undefined) where.push(`${other} > ${q.param(options.after)}`);
+  const limit = q.param(options.limit);
+  return {
+    text: `SELECT ${other} AS id FROM links WHERE ${where.join(' AND ')} ORDER BY ${other} LIMIT ${limit}`,
+    values: q.values,
+  };
+}

@@ -1,0 +1,85 @@
+import type { EntityRecord, NewEntity } from './types.ts';
+
+/** Helpers both dialects share, so they cannot drift apart on what a record is. */
+
+/** Column list in the order both dialects select it. */
+export const ENTITY_COLUMNS = 'kind, id, account_id, parent_id, name, path, data, created_at, version';
+
+/** An `entities` row as the drivers return it (`data` is text on SQLite, parsed on PostgreSQL). */
+export interface EntityRow {
+  kind: string;
+  id: string;
+  account_id: string;
+  parent_id: string;
+  name: string;
+  path: string;
+  data: unknown;
+  created_at: string;
+  version: number;
+}
+
+/**
+ * The key names are unique and sorted by. Computed here rather than with SQL's lower(), which
+ * differs between SQLite (ASCII only) and PostgreSQL (collation-dependent).
+ */
+export function nameKeyOf(name: string): string {
+  return name.toLowerCase();
+}
+
+const NUL_MESSAGE = 'text must not contain U+0000 (PostgreSQL cannot store it, so neither dialect accepts it)';
+
+/**
+ * Refuses U+0000 in any text parameter before it reaches the database. PostgreSQL rejects it
+ * in text and jsonb (and the error would abort the whole transaction); refusing it on both
+ * dialects keeps them interchangeable. No valid IAM name, id, path or ARN contains it.
+ */
+export function checkParams(values: readonly unknown[]): void {
+  for (const value of values) {
+    if (typeof value === 'string' && value.includes('\0')) throw new TypeError(NUL_MESSAGE);
+    if (Array.isArray(value)) checkParams(value);
+  }
+}
+
+/** Serializes `data`; refuses values JSON cannot carry instead of storing a lossy stand-in. */
+export function encodeData(data: unknown): string {
+  const json = JSON.stringify(data, (key, value: unknown) => {
+    if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) throw new TypeError(NUL_MESSAGE);
+    return value;
+  });
+  if (json === undefined) throw new TypeError('entity data must be JSON-serializable');
+  return json;
+}
+
+export function recordFromRow<D>(row: EntityRow, data: D): EntityRecord<D> {
+  return {
+    accountId: row.account_id,
+    kind: row.kind,
+    id: row.id,
+    name: row.name,
+    parentId: row.parent_id,
+    path: row.path,
+    data,
+    createdAt: row.created_at,
+    version: Number(row.version),
+  };
+}
+
+/** What `insert` returns: exactly the record's fields (never extra ones the caller's object had). */
+export function insertedRecord<D>(record: NewEntity<D>): EntityRecord<D> {
+  return {
+    accountId: record.accountId,
+    kind: record.kind,
+    id: record.id,
+    name: record.name,
+    parentId: record.parentId,
+    path: record.path,
+    data: record.data,
+    createdAt: record.createdAt,
+    version: 1,
+  };
+}
+
+/** Every list is bounded: a missing or nonsensical limit is a programming error. */
+export function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`list limit must be a non-negative integer, got ${limit}`);
+}
