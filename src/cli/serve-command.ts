@@ -11,14 +11,15 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   const config = parseServeConfig(argv, io.env);
   const tessera = await startTessera(config);
   const created = tessera.createdRootCredentials;
-  io.stdout(`Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`);
-  io.stdout(`Default account: ${tessera.defaultAccountId}\n`);
+  // One write, "listening on" last: whoever waits for that line has the whole banner.
+  let banner = `Default account: ${tessera.defaultAccountId}\n`;
   if (created) {
-    io.stdout(
+    banner +=
       `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
-      `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`,
-    );
+      `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
   }
+  banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`;
+  io.stdout(banner);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

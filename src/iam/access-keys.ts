@@ -1,4 +1,6 @@
-import type { HandlerTable, OperationContext } from '../kernel/operation.ts';
+import type { OperationContext } from '../kernel/operation.ts';
+import type { IamHandlerTable, IamOperations } from './handler.ts';
+import type { AccessKey } from '../protocol/generated/iam.ts';
 import { isoSeconds } from '../kernel/clock.ts';
 import { accessKeyId as newAccessKeyId, secretAccessKey } from '../kernel/ids.ts';
 import type { StoreTx } from '../store/types.ts';
@@ -6,16 +8,11 @@ import { StoreConflictError } from '../store/types.ts';
 import { serviceError } from '../protocol/errors.ts';
 import { noSuchAccessKey, quotaExceeded } from './errors.ts';
 import { pageOf } from './paging.ts';
-import { Kind, ROOT_PARENT, type AccessKeyData, type AccessKeyRecord, type AccessKeyStatus, type UserData } from './records.ts';
+import { Kind, ROOT_PARENT, type AccessKeyData, type AccessKeyRecord, type UserData } from './records.ts';
 import { resolveTargetUser, type TargetUser } from './user-lookup.ts';
 
 /** Long-term access keys: create, list, activate/deactivate, delete, last-used. */
 
-interface CreateAccessKeyInput { UserName?: string }
-interface ListAccessKeysInput { UserName?: string; Marker?: string; MaxItems?: number }
-interface UpdateAccessKeyInput { UserName?: string; AccessKeyId: string; Status: AccessKeyStatus }
-interface DeleteAccessKeyInput { UserName?: string; AccessKeyId: string }
-interface GetAccessKeyLastUsedInput { AccessKeyId: string }
 
 function parentIdOf(target: TargetUser): string {
   return target.kind === 'root' ? ROOT_PARENT : target.record.id;
@@ -33,7 +30,7 @@ async function requireKeyOf(tx: StoreTx, ctx: OperationContext, target: TargetUs
   return key;
 }
 
-async function createAccessKey(input: CreateAccessKeyInput, ctx: OperationContext) {
+async function createAccessKey(input: IamOperations['CreateAccessKey']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
   const secret = secretAccessKey(ctx.random);
   return ctx.store.transaction(async (tx) => {
@@ -58,7 +55,8 @@ async function createAccessKey(input: CreateAccessKeyInput, ctx: OperationContex
           createdAt,
         });
         return {
-          AccessKey: { ...userNameOf(target), AccessKeyId: id, Status: 'Active', SecretAccessKey: secret, CreateDate: new Date(createdAt) },
+          // AWS omits UserName for the root user's keys although the model marks it required.
+          AccessKey: { ...userNameOf(target), AccessKeyId: id, Status: 'Active', SecretAccessKey: secret, CreateDate: new Date(createdAt) } as AccessKey,
         };
       } catch (err) {
         if (!(err instanceof StoreConflictError) || attempt >= 5) throw err;
@@ -67,7 +65,7 @@ async function createAccessKey(input: CreateAccessKeyInput, ctx: OperationContex
   });
 }
 
-async function listAccessKeys(input: ListAccessKeysInput, ctx: OperationContext) {
+async function listAccessKeys(input: IamOperations['ListAccessKeys']['input'], ctx: OperationContext) {
   const target = await resolveTargetUser(ctx.store, ctx, input.UserName);
   const page = await pageOf(
     (after, limit) => ctx.store.list<AccessKeyData>(ctx.principal.accountId, Kind.accessKey, { parentId: parentIdOf(target), after, limit }),
@@ -87,7 +85,7 @@ async function listAccessKeys(input: ListAccessKeysInput, ctx: OperationContext)
   };
 }
 
-async function updateAccessKey(input: UpdateAccessKeyInput, ctx: OperationContext) {
+async function updateAccessKey(input: IamOperations['UpdateAccessKey']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const target = await resolveTargetUser(tx, ctx, input.UserName);
     const key = await requireKeyOf(tx, ctx, target, input.AccessKeyId);
@@ -96,7 +94,7 @@ async function updateAccessKey(input: UpdateAccessKeyInput, ctx: OperationContex
   return {};
 }
 
-async function deleteAccessKey(input: DeleteAccessKeyInput, ctx: OperationContext) {
+async function deleteAccessKey(input: IamOperations['DeleteAccessKey']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const target = await resolveTargetUser(tx, ctx, input.UserName);
     const key = await requireKeyOf(tx, ctx, target, input.AccessKeyId);
@@ -109,7 +107,7 @@ async function deleteAccessKey(input: DeleteAccessKeyInput, ctx: OperationContex
  * Any key of the caller's account. The model declares no errors for this operation: for a key
  * that does not exist in the account AWS answers AccessDenied, and so does Tessera.
  */
-async function getAccessKeyLastUsed(input: GetAccessKeyLastUsedInput, ctx: OperationContext) {
+async function getAccessKeyLastUsed(input: IamOperations['GetAccessKeyLastUsed']['input'], ctx: OperationContext) {
   const key = await ctx.store.get<AccessKeyData>(Kind.accessKey, input.AccessKeyId);
   if (!key || key.accountId !== ctx.principal.accountId) {
     throw serviceError('iam', 'AccessDenied', `User: ${ctx.principal.arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${input.AccessKeyId}`);
@@ -124,10 +122,10 @@ async function getAccessKeyLastUsed(input: GetAccessKeyLastUsedInput, ctx: Opera
   };
 }
 
-export const accessKeyHandlers: HandlerTable = {
+export const accessKeyHandlers = {
   CreateAccessKey: createAccessKey,
   ListAccessKeys: listAccessKeys,
   UpdateAccessKey: updateAccessKey,
   DeleteAccessKey: deleteAccessKey,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
-};
+} satisfies IamHandlerTable;

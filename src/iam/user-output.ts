@@ -1,8 +1,9 @@
 import { userArn } from '../kernel/arns.ts';
 import type { UserRecord } from './records.ts';
+import type { User } from '../protocol/generated/iam.ts';
 
 /** The `User` structure of IAM responses. Tags and boundary only where AWS includes them. */
-export function userOutput(user: UserRecord, options: { detailed: boolean }) {
+export function userOutput(user: UserRecord, options: { detailed: boolean }): User {
   return {
     Path: user.path,
     UserName: user.name,
@@ -11,7 +12,7 @@ export function userOutput(user: UserRecord, options: { detailed: boolean }) {
     CreateDate: new Date(user.createdAt),
     ...(user.data.passwordLastUsed ? { PasswordLastUsed: new Date(user.data.passwordLastUsed) } : {}),
     ...(options.detailed && user.data.permissionsBoundary
-      ? { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: user.data.permissionsBoundary } }
+      ? { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: user.data.permissionsBoundary } }
       : {}),
     ...(options.detailed && user.data.tags.length > 0 ? { Tags: user.data.tags } : {}),
   };

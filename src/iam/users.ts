@@ -1,4 +1,6 @@
-import type { HandlerTable, OperationContext } from '../kernel/operation.ts';
+import type { OperationContext } from '../kernel/operation.ts';
+import type { IamHandlerTable, IamOperations } from './handler.ts';
+import type { User } from '../protocol/generated/iam.ts';
 import { isoSeconds } from '../kernel/clock.ts';
 import { uniqueId } from '../kernel/ids.ts';
 import { rootArn } from '../kernel/arns.ts';
@@ -6,22 +8,14 @@ import { StoreConflictError } from '../store/types.ts';
 import { deleteConflict, noSuchPolicy, quotaExceeded, userAlreadyExists } from './errors.ts';
 import { pageArray, pageOf } from './paging.ts';
 import { Kind, type AccountData, type UserData } from './records.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags, type Tag } from './tags.ts';
+import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from './tags.ts';
 import { requireUser, resolveTargetUser } from './user-lookup.ts';
 import { userOutput } from './user-output.ts';
 
 /** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
 
-interface CreateUserInput { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }
-interface GetUserInput { UserName?: string }
-interface ListUsersInput { PathPrefix?: string; Marker?: string; MaxItems?: number }
-interface UpdateUserInput { UserName: string; NewUserName?: string; NewPath?: string }
-interface DeleteUserInput { UserName: string }
-interface TagUserInput { UserName: string; Tags: Tag[] }
-interface UntagUserInput { UserName: string; TagKeys: string[] }
-interface ListUserTagsInput { UserName: string; Marker?: string; MaxItems?: number }
 
-async function createUser(input: CreateUserInput, ctx: OperationContext) {
+async function createUser(input: IamOperations['CreateUser']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
   const tags = sortTags([...(input.Tags ?? [])]);
   assertUniqueTagKeys(tags);
@@ -55,23 +49,23 @@ async function createUser(input: CreateUserInput, ctx: OperationContext) {
   return { User: userOutput(user, { detailed: true }) };
 }
 
-async function getUser(input: GetUserInput, ctx: OperationContext) {
+async function getUser(input: IamOperations['GetUser']['input'], ctx: OperationContext) {
   return ctx.store.transaction(async (tx) => {
     const target = await resolveTargetUser(tx, ctx, input.UserName);
     if (target.kind === 'user') return { User: userOutput(target.record, { detailed: true }) };
     // The root user has no name or path: AWS returns only its ID, ARN and creation date.
     const account = await tx.get<AccountData>(Kind.account, ctx.principal.accountId);
-    return {
-      User: {
-        UserId: ctx.principal.accountId,
-        Arn: rootArn(ctx.principal.accountId),
-        CreateDate: new Date(account?.data.rootCreatedAt ?? account?.createdAt ?? 0),
-      },
+    const root = {
+      UserId: ctx.principal.accountId,
+      Arn: rootArn(ctx.principal.accountId),
+      CreateDate: new Date(account?.data.rootCreatedAt ?? account?.createdAt ?? 0),
     };
+    // The model marks Path and UserName required, yet AWS omits both for the root user.
+    return { User: root as User };
   });
 }
 
-async function listUsers(input: ListUsersInput, ctx: OperationContext) {
+async function listUsers(input: IamOperations['ListUsers']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
   const page = await pageOf(
     (after, limit) => ctx.store.list<UserData>(accountId, Kind.user, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),
@@ -86,7 +80,7 @@ async function listUsers(input: ListUsersInput, ctx: OperationContext) {
   };
 }
 
-async function updateUser(input: UpdateUserInput, ctx: OperationContext) {
+async function updateUser(input: IamOperations['UpdateUser']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
     const renamed = { ...user, name: input.NewUserName ?? user.name, path: input.NewPath ?? user.path };
@@ -100,7 +94,7 @@ async function updateUser(input: UpdateUserInput, ctx: OperationContext) {
   return {};
 }
 
-async function deleteUser(input: DeleteUserInput, ctx: OperationContext) {
+async function deleteUser(input: IamOperations['DeleteUser']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
     if ((await tx.count(ctx.principal.accountId, Kind.accessKey, { parentId: user.id })) > 0) {
@@ -111,7 +105,7 @@ async function deleteUser(input: DeleteUserInput, ctx: OperationContext) {
   return {};
 }
 
-async function tagUser(input: TagUserInput, ctx: OperationContext) {
+async function tagUser(input: IamOperations['TagUser']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
     const tags = mergeTags(user.data.tags, input.Tags, 'TagsPerUser', ctx.quotas.tagsPerResource);
@@ -120,7 +114,7 @@ async function tagUser(input: TagUserInput, ctx: OperationContext) {
   return {};
 }
 
-async function untagUser(input: UntagUserInput, ctx: OperationContext) {
+async function untagUser(input: IamOperations['UntagUser']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
     await tx.update({ ...user, data: { ...user.data, tags: removeTags(user.data.tags, input.TagKeys) } });
@@ -128,13 +122,13 @@ async function untagUser(input: UntagUserInput, ctx: OperationContext) {
   return {};
 }
 
-async function listUserTags(input: ListUserTagsInput, ctx: OperationContext) {
+async function listUserTags(input: IamOperations['ListUserTags']['input'], ctx: OperationContext) {
   const user = await requireUser(ctx.store, ctx.principal.accountId, input.UserName);
   const page = pageArray(user.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
   return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
 }
 
-export const userHandlers: HandlerTable = {
+export const userHandlers = {
   CreateUser: createUser,
   GetUser: getUser,
   ListUsers: listUsers,
@@ -143,4 +137,4 @@ export const userHandlers: HandlerTable = {
   TagUser: tagUser,
   UntagUser: untagUser,
   ListUserTags: listUserTags,
-};
+} satisfies IamHandlerTable;

@@ -1,4 +1,5 @@
-import type { HandlerTable, OperationContext } from '../kernel/operation.ts';
+import type { OperationContext } from '../kernel/operation.ts';
+import type { StsHandlerTable } from './handler.ts';
 
 /**
  * sts:GetCallerIdentity — always allowed, for every kind of principal (AWS documents that no
@@ -9,6 +10,6 @@ async function getCallerIdentity(_input: object, ctx: OperationContext) {
   return { UserId: principal.userId, Account: principal.accountId, Arn: principal.arn };
 }
 
-export const callerIdentityHandlers: HandlerTable = {
+export const callerIdentityHandlers = {
   GetCallerIdentity: getCallerIdentity,
-};
+} satisfies StsHandlerTable;

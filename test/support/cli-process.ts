@@ -54,15 +54,15 @@ export function awsCliAvailable(): boolean {
 
 /** Runs the aws CLI against a Tessera endpoint with the given credentials; JSON output parsed. */
 export function awsCli(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, args: string[]): { status: number | null; json: any; stderr: string } {
+  // Only these credentials: drop any AWS_* settings of the environment running the tests.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   const r = spawnSync('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...env,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_SESSION_TOKEN: '',
-      AWS_PROFILE: '',
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_MAX_ATTEMPTS: '1',
