@@ -52,7 +52,7 @@ export async function runServerBench(options: { seconds?: number; log?: (s: stri
   const log = options.log ?? ((s: string) => process.stdout.write(s + '\n'));
   const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-'));
   const tessera = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error',
-    '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
+    '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey, '--quota', 'usersPerAccount=10000000']);
   const rows: ServerBenchRow[] = [];
   try {
     const identity = signedPost(tessera.url, 'sts', { Action: 'GetCallerIdentity', Version: '2011-06-15' });
@@ -70,7 +70,7 @@ export async function runServerBench(options: { seconds?: number; log?: (s: stri
       await bare.stop();
     }
 
-    const expected = Math.ceil(seconds * 5000);
+    const expected = Math.ceil(seconds * 20000);
     const creates = Array.from({ length: expected }, (_, i) =>
       signedPost(tessera.url, 'iam', { Action: 'CreateUser', Version: '2010-05-08', UserName: `bench-user-${i}` }));
     const createSize = await responseSize(tessera.url, signedPost(tessera.url, 'iam', { Action: 'CreateUser', Version: '2010-05-08', UserName: 'bench-size-probe' }));

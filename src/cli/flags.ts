@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import type { LogLevel, ServerConfig } from '../server/config.ts';
-import { defaultQuotas } from '../kernel/quotas.ts';
+import { defaultQuotas, type Quotas } from '../kernel/quotas.ts';
 
 /**
  * `tessera serve` flags. Every flag has an environment twin (TESSERA_<FLAG>, upper-cased,
@@ -17,6 +17,7 @@ export const SERVE_FLAGS = {
   'root-secret-access-key': { type: 'string', env: 'TESSERA_ROOT_SECRET_ACCESS_KEY', help: '…and this as its secret' },
   'master-key': { type: 'string', env: 'TESSERA_MASTER_KEY', help: 'base64 of 32 bytes encrypting secrets at rest (default: <data-dir>/master.key, generated)' },
   'log-level': { type: 'string', env: 'TESSERA_LOG_LEVEL', help: 'debug | info | warn | error | silent (default info)' },
+  quota: { type: 'string', env: 'TESSERA_QUOTAS', help: 'NAME=N overrides an AWS default quota (repeatable; env: comma-separated), e.g. usersPerAccount=100000' },
   dev: { type: 'boolean', env: 'TESSERA_DEV', help: 'in-memory store, root key test/test, POST /_tessera/reset; loopback only' },
 } as const;
 
@@ -25,7 +26,7 @@ export class UsageError extends Error {
 }
 
 export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const options = Object.fromEntries(Object.entries(SERVE_FLAGS).map(([name, f]) => [name, { type: f.type }])) as Record<string, { type: 'string' | 'boolean' }>;
+  const options = Object.fromEntries(Object.entries(SERVE_FLAGS).map(([name, f]) => [name, { type: f.type, ...(name === 'quota' ? { multiple: true } : {}) }])) as Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -61,8 +62,22 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     ...(get('master-key') !== undefined ? { masterKey: get('master-key') } : {}),
     dev,
     logLevel,
-    quotas: defaultQuotas,
+    quotas: parseQuotas(values['quota'] as unknown as string[] | undefined, env['TESSERA_QUOTAS']),
   };
+}
+
+/** `--quota usersPerAccount=100000` (repeatable) or TESSERA_QUOTAS="a=1,b=2" over AWS's defaults. */
+export function parseQuotas(flags: string[] | undefined, envValue: string | undefined): Quotas {
+  const quotas: Quotas = { ...defaultQuotas };
+  const items = flags && flags.length > 0 ? flags : (envValue ?? '').split(',').filter((x) => x.trim() !== '');
+  for (const item of items) {
+    const [name, value] = item.split('=', 2).map((x) => x.trim());
+    if (!name || !(name in quotas)) throw new UsageError(`Unknown quota '${name}'. Known: ${Object.keys(defaultQuotas).join(', ')}`);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`Quota ${name} must be a whole number, got '${value}'`);
+    quotas[name as keyof Quotas] = n;
+  }
+  return quotas;
 }
 
 export function serveHelp(): string {
