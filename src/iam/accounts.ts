@@ -70,7 +70,7 @@ export async function createAccount(
 /** Makes (id, secret) an active root key of the account, replacing the secret if the ID exists. */
 export async function putRootKey(deps: AccountDeps, accountId: string, accessKeyId: string, secret: string): Promise<void> {
   const data: AccessKeyData = { status: 'Active', sealedSecret: deps.secrets.seal(secret, accessKeyId) };
-  await deps.store.transaction(async (tx) => {
+  await retryOnConflict(() => deps.store.transaction(async (tx) => {
     const existing = await tx.get<AccessKeyData>(Kind.accessKey, accessKeyId);
     if (existing) {
       if (existing.accountId !== accountId || existing.parentId !== ROOT_PARENT) {
@@ -83,7 +83,7 @@ export async function putRootKey(deps: AccountDeps, accountId: string, accessKey
       accountId, kind: Kind.accessKey, id: accessKeyId, name: accessKeyId, parentId: ROOT_PARENT, path: '/',
       data, createdAt: isoSeconds(deps.clock.now()),
     });
-  });
+  }));
 }
 
 export async function accountExists(store: Store, accountId: string): Promise<boolean> {
@@ -96,7 +96,7 @@ export async function getDefaultAccountId(store: Store): Promise<string | undefi
 }
 
 export async function setDefaultAccountId(deps: AccountDeps, accountId: string): Promise<void> {
-  await deps.store.transaction(async (tx) => {
+  await retryOnConflict(() => deps.store.transaction(async (tx) => {
     const existing = await tx.get<{ accountId: string }>(SETTING, DEFAULT_ACCOUNT);
     if (existing) {
       await tx.update({ ...existing, data: { accountId } });
@@ -106,7 +106,21 @@ export async function setDefaultAccountId(deps: AccountDeps, accountId: string):
         data: { accountId }, createdAt: isoSeconds(deps.clock.now()),
       });
     }
-  });
+  }));
+}
+
+/**
+ * Runs an upsert again when a concurrent insert won the race (its second run sees the row
+ * and updates it). Used where several nodes may bootstrap one store at the same moment.
+ */
+async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof StoreConflictError) || i >= attempts) throw err;
+    }
+  }
 }
 
 export async function listAccountIds(store: Store, options: { after?: string; limit: number }): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  accountExists, createAccount, getDefaultAccountId, putRootKey, setDefaultAccountId,
+  AccountExistsError, accountExists, createAccount, getDefaultAccountId, putRootKey, setDefaultAccountId,
   type AccountDeps, type RootCredentials,
 } from '../iam/accounts.ts';
 import type { ServerConfig } from './config.ts';
@@ -28,15 +28,17 @@ export async function bootstrap(deps: AccountDeps, config: ServerConfig): Promis
   let created: RootCredentials | undefined;
   const wanted = config.accountId ?? defaultAccountId;
   if (wanted === undefined || !(await accountExists(deps.store, wanted))) {
-    created = await createAccount(deps, { accountId: wanted, ...configuredKey });
-    defaultAccountId = created.accountId;
-    await setDefaultAccountId(deps, defaultAccountId);
-  } else {
-    defaultAccountId = wanted;
-    if (defaultAccountId !== (await getDefaultAccountId(deps.store))) await setDefaultAccountId(deps, defaultAccountId);
-    if (configuredKey.rootAccessKeyId !== undefined) {
-      await putRootKey(deps, defaultAccountId, configuredKey.rootAccessKeyId, configuredKey.rootSecretAccessKey);
+    try {
+      created = await createAccount(deps, { ...(wanted !== undefined ? { accountId: wanted } : {}), ...configuredKey });
+    } catch (err) {
+      // Another node sharing the store created it between our check and our insert.
+      if (!(err instanceof AccountExistsError)) throw err;
     }
+  }
+  defaultAccountId = created?.accountId ?? wanted!;
+  if (defaultAccountId !== (await getDefaultAccountId(deps.store))) await setDefaultAccountId(deps, defaultAccountId);
+  if (!created && configuredKey.rootAccessKeyId !== undefined) {
+    await putRootKey(deps, defaultAccountId, configuredKey.rootAccessKeyId, configuredKey.rootSecretAccessKey);
   }
   return { defaultAccountId, ...(created ? { created } : {}) };
 }
