@@ -5,11 +5,7 @@ import type { Tag } from './tags.ts';
  * Entity kinds and the shape of their `data` in the store. The store keeps id, name, path,
  * parent and creation time in columns; everything else lives here.
  */
-export const Kind = {
-  account: 'account',
-  user: 'user',
-  accessKey: 'access-key',
-} as const;
+export { Kind } from './kinds.ts';
 
 /** Parent id of the root user's access keys (the root user is not an entity of its own). */
 export const ROOT_PARENT = 'root';

@@ -5,7 +5,8 @@ import { isoSeconds } from '../kernel/clock.ts';
 import { uniqueId } from '../kernel/ids.ts';
 import { rootArn } from '../kernel/arns.ts';
 import { StoreConflictError } from '../store/types.ts';
-import { deleteConflict, noSuchPolicy, quotaExceeded, userAlreadyExists } from './errors.ts';
+import { noSuchPolicy, quotaExceeded, userAlreadyExists } from './errors.ts';
+import { assertDeletable } from './deletion-checks.ts';
 import { pageArray, pageOf } from './paging.ts';
 import { Kind, type AccountData, type UserData } from './records.ts';
 import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from './tags.ts';
@@ -97,9 +98,7 @@ async function updateUser(input: IamOperations['UpdateUser']['input'], ctx: Oper
 async function deleteUser(input: IamOperations['DeleteUser']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
-    if ((await tx.count(ctx.principal.accountId, Kind.accessKey, { parentId: user.id })) > 0) {
-      throw deleteConflict('delete access keys');
-    }
+    await assertDeletable(tx, 'user', user);
     await tx.delete(Kind.user, user.id);
   });
   return {};

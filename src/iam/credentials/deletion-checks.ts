@@ -1,0 +1,4 @@
+import type { DeletionChecks } from '../deletion-order.ts';
+
+/** Dependents owned by the credentials module that block deleting an entity (see ../deletion-checks.ts). */
+export const deletionChecks: DeletionChecks = {};

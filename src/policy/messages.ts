@@ -1,0 +1,93 @@
+// Validation messages, one place. Each says whether the wording is AWS's verbatim text
+// (seen in MalformedPolicyDocument / LimitExceeded responses or in AWS's documentation)
+// or a best effort where AWS's exact text is not known.
+
+export const MSG = {
+  /** Verbatim (IAM MalformedPolicyDocument for unparseable or structurally wrong JSON). */
+  syntax: 'Syntax errors in policy.',
+  /** Verbatim (IAM: a Principal or NotPrincipal in an identity-based policy). */
+  principalNotAllowed: 'Policy document should not specify a principal.',
+  /** Best effort (trust policies and RCPs without Principal/NotPrincipal). */
+  principalRequired: 'Policy document must contain a principal',
+  /** Verbatim (S3 and other resource policies without Principal/NotPrincipal). */
+  missingPrincipal: 'Missing required field Principal',
+  /** Verbatim (resource policies, e.g. S3: the value is not quoted). */
+  invalidPrincipal: 'Invalid principal in policy',
+  /**
+   * Verbatim (IAM trust policies quote the offending value, with the principal type in
+   * upper case: `Invalid principal in policy: "AWS":"not-an-arn"`,
+   * `Invalid principal in policy: "SERVICE":""`).
+   */
+  invalidPrincipalQuoted: (type: string, value: string) => `Invalid principal in policy: "${type.toUpperCase()}":"${value}"`,
+  /** Verbatim from AWS's RCP syntax page (a warning: RCPFullAWSAccess itself allows). */
+  rcpAllow: 'The effect of Allow is only supported for the RCPFullAWSAccess policy',
+  /** Verbatim (IAM trust policy with a Resource element). */
+  trustResource: 'Has prohibited field Resource',
+  /** Best effort, by analogy with the Resource message. */
+  trustNotResource: 'Has prohibited field NotResource',
+  /** Verbatim (IAM trust policy with a non-STS action). */
+  trustActions: 'AssumeRole policy may only specify STS AssumeRole actions.',
+  /** Verbatim. */
+  missingEffect: 'Missing required field Effect',
+  /** Best effort, in the style of "Missing required field Effect". */
+  missingStatement: 'Missing required field Statement',
+  /** Verbatim (IAM answers an Effect other than Allow/Deny with this). */
+  legacyParsing: 'The policy failed legacy parsing',
+  /** Verbatim. */
+  missingActions: 'Policy statement must contain actions.',
+  /** Verbatim. */
+  missingResources: 'Policy statement must contain resources.',
+  /** Verbatim. */
+  vendorPrefix: 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+  /** Verbatim. */
+  oneColon: 'Actions/Condition can contain only one colon.',
+  /** Verbatim. */
+  sidUnique: 'Statement IDs (SID) in a single policy must be unique.',
+  /** Verbatim. */
+  sidAlphanumeric:
+    'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
+  /** Verbatim pattern: `Resource <value> must be in ARN format or "*".` */
+  resourceFormat: (resource: string) => `Resource ${resource} must be in ARN format or "*".`,
+  /** Best effort (AWS's wording for an unknown condition operator is not documented). */
+  conditionOperator: (operator: string) => `Invalid Condition type : ${operator}`,
+  /** Best effort: an RCP must name every principal ("Principal": "*"). */
+  rcpPrincipal: 'Resource control policies must specify "Principal": "*".',
+  /** Verbatim (IAM LimitExceeded for managed policies). */
+  managedSize: (limit: number) => `Cannot exceed quota for PolicySize: ${limit}`,
+  /** Verbatim pattern (IAM LimitExceeded for inline policies; AWS appends the entity name). */
+  inlineSize: (limit: number, entity: string, name: string | undefined) =>
+    `Maximum policy size of ${limit} bytes exceeded for ${entity}${name ? ` ${name}` : ''}`,
+  /** Verbatim (IAM LimitExceeded for role trust policies). */
+  trustSize: (limit: number) => `Cannot exceed quota for ACLSizePerRole: ${limit}`,
+} as const;
+
+/** Stable diagnostic codes. */
+export const CODE = {
+  syntax: 'SyntaxError',
+  unknownField: 'UnknownField',
+  invalidVersion: 'InvalidVersion',
+  missingStatement: 'MissingStatement',
+  emptyStatement: 'EmptyStatement',
+  missingEffect: 'MissingEffect',
+  invalidEffect: 'InvalidEffect',
+  principalNotAllowed: 'PrincipalNotAllowed',
+  principalRequired: 'PrincipalRequired',
+  invalidPrincipal: 'InvalidPrincipal',
+  rcpPrincipal: 'RcpPrincipal',
+  trustResource: 'TrustResourceProhibited',
+  trustActions: 'TrustActionNotSts',
+  missingActions: 'MissingActions',
+  missingResources: 'MissingResources',
+  vendorPrefix: 'MissingVendorPrefix',
+  oneColon: 'TooManyColons',
+  resourceFormat: 'InvalidResource',
+  conditionOperator: 'UnknownConditionOperator',
+  conditionValue: 'InvalidConditionValue',
+  sidUnique: 'DuplicateSid',
+  sidAlphanumeric: 'InvalidSid',
+  policySize: 'PolicySizeExceeded',
+  variable: 'MalformedVariable',
+  notPrincipalAllow: 'NotPrincipalWithAllow',
+  rcpAllow: 'RcpAllow',
+  versionMissing: 'VersionMissing',
+} as const;
