@@ -1,0 +1,57 @@
+import { rootArn, userArn } from '../kernel/arns.ts';
+import type { AuthorizationTarget, TargetContext, TargetTable } from './authorization/target.ts';
+import { requestTagContext, tagKeysContext } from './authorization/request-tags.ts';
+import { Kind } from './kinds.ts';
+import type { UserData } from './records.ts';
+import { tagMap } from './tags.ts';
+
+/**
+ * The user an operation names (or the caller, when UserName may be omitted), as an
+ * authorization target: the user's ARN with its real path, and its tags. For a user that
+ * does not exist the ARN has the root path, as AWS reports it.
+ */
+export async function userTarget(ctx: TargetContext, userName: string | undefined): Promise<AuthorizationTarget> {
+  if (userName === undefined) {
+    return ctx.principal.kind === 'user' || ctx.principal.kind === 'root'
+      ? await selfTarget(ctx)
+      : { resource: ctx.principal.arn };
+  }
+  const user = await ctx.tx.getByName<UserData>(ctx.accountId, Kind.user, userName);
+  if (!user) return { resource: userArn(ctx.accountId, '/', userName) };
+  return { resource: userArn(ctx.accountId, user.path, user.name), resourceTags: tagMap(user.data.tags) };
+}
+
+async function selfTarget(ctx: TargetContext): Promise<AuthorizationTarget> {
+  if (ctx.principal.kind === 'root') return { resource: rootArn(ctx.accountId) };
+  return userTarget(ctx, ctx.principal.name);
+}
+
+export const userTargets = {
+  CreateUser: async (input, ctx) => ({
+    resource: userArn(ctx.accountId, input.Path ?? '/', input.UserName),
+    context: {
+      ...requestTagContext(input.Tags),
+      ...(input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
+    },
+  }),
+  GetUser: (input, ctx) => userTarget(ctx, input.UserName),
+  // ListUsers names the path prefix it lists, as AWS's denials show ("…:user/").
+  ListUsers: async (input, ctx) => ({ resource: userArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
+  UpdateUser: (input, ctx) => userTarget(ctx, input.UserName),
+  DeleteUser: (input, ctx) => userTarget(ctx, input.UserName),
+  TagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: requestTagContext(input.Tags) }),
+  UntagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: tagKeysContext(input.TagKeys) }),
+  ListUserTags: (input, ctx) => userTarget(ctx, input.UserName),
+  CreateAccessKey: (input, ctx) => userTarget(ctx, input.UserName),
+  ListAccessKeys: (input, ctx) => userTarget(ctx, input.UserName),
+  UpdateAccessKey: (input, ctx) => userTarget(ctx, input.UserName),
+  DeleteAccessKey: (input, ctx) => userTarget(ctx, input.UserName),
+  GetAccessKeyLastUsed: async (input, ctx) => {
+    // The resource is the user who owns the key (AWS: "…on resource: user <name>").
+    const key = await ctx.tx.get<{ status: string }>(Kind.accessKey, input.AccessKeyId);
+    if (!key || key.accountId !== ctx.accountId) return { resource: `arn:aws:iam::${ctx.accountId}:user/*` };
+    const owner = key.parentId === 'root' ? undefined : await ctx.tx.get<UserData>(Kind.user, key.parentId);
+    if (!owner) return { resource: rootArn(ctx.accountId) };
+    return { resource: userArn(ctx.accountId, owner.path, owner.name), resourceTags: tagMap(owner.data.tags) };
+  },
+} satisfies TargetTable;
