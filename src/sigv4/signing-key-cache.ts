@@ -8,7 +8,7 @@
  * used: a Map iterates in insertion order, and a hit is re-inserted at the end.
  */
 
-import { createHash } from 'node:crypto';
+import { createSecretKey, hash, type KeyObject } from 'node:crypto';
 import { deriveSigningKey } from './signing-key.ts';
 import type { SigningKeyCacheLike } from './types.ts';
 
@@ -21,16 +21,14 @@ export interface SigningKeyCacheOptions {
 
 /** The map key for a tuple: a SHA-256 of its length-prefixed parts (base64), never the secret itself. */
 export function signingKeyCacheKey(secretAccessKey: string, credentialDate: string, region: string, service: string): string {
-  const hash = createHash('sha256');
   // Length-prefix every part so ('ab', 'c') and ('a', 'bc') cannot collide.
-  for (const part of [secretAccessKey, credentialDate, region, service]) {
-    hash.update(`${part.length}:`).update(part, 'utf8');
-  }
-  return hash.digest('base64');
+  const framed = `${secretAccessKey.length}:${secretAccessKey}${credentialDate.length}:${credentialDate}${region.length}:${region}${service.length}:${service}`;
+  return hash('sha256', framed, 'base64');
 }
 
 export class SigningKeyCache implements SigningKeyCacheLike {
-  readonly #entries = new Map<string, Uint8Array>();
+  /** Held as KeyObjects: HMAC with a KeyObject key is several times cheaper than with bytes. */
+  readonly #entries = new Map<string, KeyObject>();
   readonly #capacity: number;
 
   constructor(options: SigningKeyCacheOptions = {}) {
@@ -42,7 +40,7 @@ export class SigningKeyCache implements SigningKeyCacheLike {
   }
 
   /** The signing key for the tuple, derived on a miss. */
-  signingKey(secretAccessKey: string, credentialDate: string, region: string, service: string): Uint8Array {
+  signingKey(secretAccessKey: string, credentialDate: string, region: string, service: string): KeyObject {
     const key = signingKeyCacheKey(secretAccessKey, credentialDate, region, service);
     const cached = this.#entries.get(key);
     if (cached) {
@@ -50,7 +48,7 @@ export class SigningKeyCache implements SigningKeyCacheLike {
       this.#entries.set(key, cached);
       return cached;
     }
-    const derived = deriveSigningKey(secretAccessKey, credentialDate, region, service);
+    const derived = createSecretKey(deriveSigningKey(secretAccessKey, credentialDate, region, service));
     if (this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);

@@ -4,6 +4,7 @@
  */
 
 import { Buffer } from 'node:buffer';
+import type { KeyObject } from 'node:crypto';
 import { hmacSha256 } from './hashing.ts';
 import { SCOPE_TERMINATOR } from './string-to-sign.ts';
 
@@ -16,6 +17,6 @@ export function deriveSigningKey(secretAccessKey: string, credentialDate: string
 }
 
 /** Lower-case hex HMAC-SHA256 of the string to sign under the signing key. */
-export function signature(signingKey: Uint8Array, stringToSign: string): string {
+export function signature(signingKey: Uint8Array | KeyObject, stringToSign: string): string {
   return Buffer.from(hmacSha256(signingKey, stringToSign)).toString('hex');
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 /**
  * The shapes the SigV4 module exchanges with its callers.
  *
@@ -122,5 +123,6 @@ export interface SignOptions {
 
 /** The part of the signing-key cache the signer and verifier use. */
 export interface SigningKeyCacheLike {
-  signingKey(secretAccessKey: string, credentialDate: string, region: string, service: string): Uint8Array;
+  /** The derived signing key, as bytes or as a KeyObject made from them. */
+  signingKey(secretAccessKey: string, credentialDate: string, region: string, service: string): Uint8Array | KeyObject;
 }
