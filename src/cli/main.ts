@@ -1,8 +1,5 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { runServeCommand } from './serve-command.ts';
-import { runAccountCommand } from './account-command.ts';
-import { runPolicyCommand } from './policy-command.ts';
 import { UsageError } from './flags.ts';
 import type { CliIo } from './io.ts';
 import { TESSERA_VERSION } from '../server/version.ts';
@@ -22,12 +19,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Commands load lazily: `tessera policy …` needs the engine, not the server.
       case 'serve':
-        return await runServeCommand(rest, io);
+        return await (await import('./serve-command.ts')).runServeCommand(rest, io);
       case 'account':
-        return await runAccountCommand(rest, io);
+        return await (await import('./account-command.ts')).runAccountCommand(rest, io);
       case 'policy':
-        return await runPolicyCommand(rest, io);
+        return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);

@@ -89,7 +89,7 @@ describe('IAM access keys through the AWS SDK', () => {
     assert.ok(used.AccessKeyLastUsed?.LastUsedDate instanceof Date);
   });
 
-  test('a non-root user may not call IAM yet: AccessDenied in AWS format', async () => {
+  test('a user without policies may not call IAM: AccessDenied in AWS format', async () => {
     const iam = server.iam();
     await iam.send(new CreateUserCommand({ UserName: 'frank' }));
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'frank' }))).AccessKey!;
