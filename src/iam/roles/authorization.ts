@@ -1,4 +1,84 @@
-import type { TargetTable } from '../authorization/target.ts';
+import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
+import { Kind } from '../kinds.ts';
+import { tagMap } from '../tags.ts';
+import { parseDeletionTaskId } from './deletion-task.ts';
+import { instanceProfileArn, type InstanceProfileData } from './instance-profile-records.ts';
+import { roleArn, type RoleData } from './records.ts';
+import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath } from './service-linked-names.ts';
 
-/** How each operation of the roles module is authorized (see ../authorization/target.ts). */
-export const targets = {} satisfies TargetTable;
+/**
+ * How each operation of the roles module is authorized (see ../authorization/target.ts), per
+ * AWS's Service Authorization Reference: role operations act on the role
+ * (arn:aws:iam::<account>:role/<path><name>), instance-profile operations on the profile
+ * (…:instance-profile/<path><name>); both are taggable, so existing ones carry their tags.
+ * An entity that does not exist is named with the root path, as AWS's denials show it.
+ */
+
+async function roleTarget(ctx: TargetContext, roleName: string): Promise<AuthorizationTarget> {
+  const role = await ctx.tx.getByName<RoleData>(ctx.accountId, Kind.role, roleName);
+  if (!role) return { resource: roleArn(ctx.accountId, '/', roleName) };
+  return { resource: roleArn(ctx.accountId, role.path, role.name), resourceTags: tagMap(role.data.tags) };
+}
+
+async function profileTarget(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
+  const profile = await ctx.tx.getByName<InstanceProfileData>(ctx.accountId, Kind.instanceProfile, name);
+  if (!profile) return { resource: instanceProfileArn(ctx.accountId, '/', name) };
+  return { resource: instanceProfileArn(ctx.accountId, profile.path, profile.name), resourceTags: tagMap(profile.data.tags) };
+}
+
+/** The role CreateServiceLinkedRole would create; '*' under the service's path for a name it refuses. */
+function serviceLinkedRoleResource(accountId: string, serviceName: string, customSuffix: string | undefined): string {
+  if (!isServicePrincipal(serviceName)) return roleArn(accountId, '/aws-service-role/', '*');
+  const named = serviceLinkedRoleName(serviceName, customSuffix);
+  return roleArn(accountId, serviceLinkedRolePath(serviceName), named.ok ? named.name : '*');
+}
+
+export const targets = {
+  CreateRole: async (input, ctx) => ({
+    resource: roleArn(ctx.accountId, input.Path ?? '/', input.RoleName),
+    context: {
+      ...requestTagContext(input.Tags),
+      ...(input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
+    },
+  }),
+  GetRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  // Listing names the path prefix it lists, as for ListUsers.
+  ListRoles: async (input, ctx) => ({ resource: roleArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
+  UpdateRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  UpdateRoleDescription: (input, ctx) => roleTarget(ctx, input.RoleName),
+  UpdateAssumeRolePolicy: (input, ctx) => roleTarget(ctx, input.RoleName),
+  DeleteRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  TagRole: async (input, ctx) => ({ ...(await roleTarget(ctx, input.RoleName)), context: requestTagContext(input.Tags) }),
+  UntagRole: async (input, ctx) => ({ ...(await roleTarget(ctx, input.RoleName)), context: tagKeysContext(input.TagKeys) }),
+  ListRoleTags: (input, ctx) => roleTarget(ctx, input.RoleName),
+  CreateServiceLinkedRole: async (input, ctx) => ({
+    resource: serviceLinkedRoleResource(ctx.accountId, input.AWSServiceName, input.CustomSuffix),
+    context: { 'iam:AWSServiceName': input.AWSServiceName },
+  }),
+  DeleteServiceLinkedRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  GetServiceLinkedRoleDeletionStatus: async (input, ctx) => {
+    const task = parseDeletionTaskId(input.DeletionTaskId);
+    return { resource: task ? roleArn(ctx.accountId, task.path, task.roleName) : roleArn(ctx.accountId, '/aws-service-role/', '*') };
+  },
+
+  CreateInstanceProfile: async (input, ctx) => ({
+    resource: instanceProfileArn(ctx.accountId, input.Path ?? '/', input.InstanceProfileName),
+    context: requestTagContext(input.Tags),
+  }),
+  GetInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
+  ListInstanceProfiles: async (input, ctx) => ({ resource: instanceProfileArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
+  DeleteInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
+  // Putting a role in a profile passes the role (to EC2, which runs instances with profiles):
+  // AWS requires iam:PassRole on the role as well. iam:PassedToService is Tessera's best
+  // reading of what the profile passes the role to.
+  AddRoleToInstanceProfile: async (input, ctx) => ({
+    ...(await profileTarget(ctx, input.InstanceProfileName)),
+    also: [{ action: 'iam:PassRole', resource: (await roleTarget(ctx, input.RoleName)).resource, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }],
+  }),
+  RemoveRoleFromInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
+  ListInstanceProfilesForRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  TagInstanceProfile: async (input, ctx) => ({ ...(await profileTarget(ctx, input.InstanceProfileName)), context: requestTagContext(input.Tags) }),
+  UntagInstanceProfile: async (input, ctx) => ({ ...(await profileTarget(ctx, input.InstanceProfileName)), context: tagKeysContext(input.TagKeys) }),
+  ListInstanceProfileTags: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
+} satisfies TargetTable;

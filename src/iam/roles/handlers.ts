@@ -1,4 +1,15 @@
 import type { IamHandlerTable } from '../handler.ts';
+import { roleHandlers } from './roles.ts';
+import { roleTagHandlers } from './role-tags.ts';
+import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
+import { instanceProfileHandlers } from './instance-profiles.ts';
+import { instanceProfileTagHandlers } from './instance-profile-tags.ts';
 
-/** The IAM operations implemented by the roles module. */
-export const handlers = {} satisfies IamHandlerTable;
+/** The IAM operations implemented by the roles module (roles and instance profiles). */
+export const handlers = {
+  ...roleHandlers,
+  ...roleTagHandlers,
+  ...serviceLinkedRoleHandlers,
+  ...instanceProfileHandlers,
+  ...instanceProfileTagHandlers,
+} satisfies IamHandlerTable;

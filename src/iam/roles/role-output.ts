@@ -1,0 +1,39 @@
+import type { Role } from '../../protocol/generated/iam.ts';
+import { encodePolicyDocument } from './trust-policy.ts';
+import { roleArn, type RoleRecord } from './records.ts';
+
+/**
+ * The `Role` structure of IAM responses, in the four forms AWS uses:
+ *   - `nested`  (roles inside instance profiles): identity and trust policy only, as in AWS's
+ *     GetInstanceProfile and ListInstanceProfilesForRole examples;
+ *   - `listed`  (ListRoles): also description and session duration, but no tags, boundary or
+ *     last use — AWS documents that its listings leave these out;
+ *   - `created` (CreateRole, CreateServiceLinkedRole): tags and boundary when set;
+ *   - `detailed` (GetRole, UpdateRoleDescription): everything, RoleLastUsed always present
+ *     (empty for a role never used, as AWS sends `<RoleLastUsed/>`).
+ */
+export type RoleForm = 'nested' | 'listed' | 'created' | 'detailed';
+
+export function roleOutput(role: RoleRecord, form: RoleForm): Role {
+  const data = role.data;
+  const out: Role = {
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.id,
+    Arn: roleArn(role.accountId, role.path, role.name),
+    CreateDate: new Date(role.createdAt),
+    AssumeRolePolicyDocument: encodePolicyDocument(data.assumeRolePolicyDocument),
+  };
+  if (form === 'nested') return out;
+  if (data.description !== undefined) out.Description = data.description;
+  if (form !== 'created') out.MaxSessionDuration = data.maxSessionDuration;
+  if (form === 'listed') return out;
+  if (data.permissionsBoundary !== undefined) {
+    out.PermissionsBoundary = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: data.permissionsBoundary };
+  }
+  if (data.tags.length > 0) out.Tags = data.tags;
+  if (form === 'detailed') {
+    out.RoleLastUsed = data.lastUsed ? { LastUsedDate: new Date(data.lastUsed.date), Region: data.lastUsed.region } : {};
+  }
+  return out;
+}
