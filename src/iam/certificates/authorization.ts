@@ -1,4 +1,59 @@
-import type { TargetTable } from '../authorization/target.ts';
+import { iamArn } from '../../kernel/arns.ts';
+import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
+import { Kind } from '../kinds.ts';
+import { tagMap } from '../tags.ts';
+import { userTarget } from '../user-authorization.ts';
+import type { ServerCertificateData } from './records.ts';
 
-/** How each operation of the certificates module is authorized (see ../authorization/target.ts). */
-export const targets = {} satisfies TargetTable;
+/**
+ * Per the Service Authorization Reference: server certificate operations act on the
+ * server-certificate resource (its tags for aws:ResourceTag/…); signing certificates, SSH
+ * keys and service-specific credentials on their user. Listing server certificates names no
+ * resource; listing every user's service-specific credentials names all users.
+ */
+
+async function serverCertificateTarget(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
+  const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, name);
+  if (!record) return { resource: iamArn(ctx.accountId, 'server-certificate', '/', name) };
+  return { resource: iamArn(ctx.accountId, 'server-certificate', record.path, record.name), resourceTags: tagMap(record.data.tags) };
+}
+
+export const targets = {
+  UploadServerCertificate: async (input, ctx) => ({
+    resource: iamArn(ctx.accountId, 'server-certificate', input.Path ?? '/', input.ServerCertificateName),
+    context: requestTagContext(input.Tags),
+  }),
+  GetServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
+  ListServerCertificates: async () => ({ resource: '*' }),
+  // AWS requires permission on both the certificate and what it becomes (renamed or moved).
+  UpdateServerCertificate: async (input, ctx) => {
+    const target = await serverCertificateTarget(ctx, input.ServerCertificateName);
+    if (input.NewServerCertificateName === undefined && input.NewPath === undefined) return target;
+    const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, input.ServerCertificateName);
+    const renamed = iamArn(ctx.accountId, 'server-certificate', input.NewPath ?? record?.path ?? '/', input.NewServerCertificateName ?? record?.name ?? input.ServerCertificateName);
+    return { ...target, also: [{ action: 'iam:UpdateServerCertificate', resource: renamed }] };
+  },
+  DeleteServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
+  TagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: requestTagContext(input.Tags) }),
+  UntagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: tagKeysContext(input.TagKeys) }),
+  ListServerCertificateTags: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
+
+  UploadSigningCertificate: (input, ctx) => userTarget(ctx, input.UserName),
+  ListSigningCertificates: (input, ctx) => userTarget(ctx, input.UserName),
+  UpdateSigningCertificate: (input, ctx) => userTarget(ctx, input.UserName),
+  DeleteSigningCertificate: (input, ctx) => userTarget(ctx, input.UserName),
+
+  UploadSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
+  GetSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
+  ListSSHPublicKeys: (input, ctx) => userTarget(ctx, input.UserName),
+  UpdateSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
+  DeleteSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
+
+  CreateServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+  ListServiceSpecificCredentials: async (input, ctx) =>
+    input.AllUsers === true ? { resource: iamArn(ctx.accountId, 'user', '/', '*') } : userTarget(ctx, input.UserName),
+  UpdateServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+  DeleteServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+  ResetServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+} satisfies TargetTable;

@@ -1,4 +1,56 @@
-import type { TargetTable } from '../authorization/target.ts';
+import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
+import { Kind } from '../kinds.ts';
+import { tagMap } from '../tags.ts';
+import { registeredOidcUrl } from './oidc-url.ts';
+import { parseProviderArn, providerArn, type ProviderType } from './provider-arns.ts';
+import type { OidcProviderData, SamlProviderData } from './records.ts';
 
-/** How each operation of the providers module is authorized (see ../authorization/target.ts). */
-export const targets = {} satisfies TargetTable;
+/**
+ * Provider operations are authorized against the provider's ARN (Service Authorization
+ * Reference: resource types oidc-provider and saml-provider), with its tags for
+ * aws:ResourceTag/…; creating and tagging add aws:RequestTag/… and aws:TagKeys. Listing
+ * names no resource ("*").
+ */
+
+async function providerTarget(ctx: TargetContext, type: ProviderType, arn: string): Promise<AuthorizationTarget> {
+  const parsed = parseProviderArn(arn, type);
+  if (!parsed || parsed.accountId !== ctx.accountId) return { resource: arn };
+  const kind = type === 'oidc-provider' ? Kind.oidcProvider : Kind.samlProvider;
+  const provider = await ctx.tx.getByName<OidcProviderData | SamlProviderData>(ctx.accountId, kind, parsed.name);
+  return provider ? { resource: providerArn(ctx.accountId, type, provider.name), resourceTags: tagMap(provider.data.tags) } : { resource: arn };
+}
+
+/** The ARN a new OIDC provider would have; the URL as given when it is not valid (the handler then refuses it). */
+function newOidcArn(accountId: string, url: string): string {
+  try {
+    return providerArn(accountId, 'oidc-provider', registeredOidcUrl(url));
+  } catch {
+    return providerArn(accountId, 'oidc-provider', url.replace(/^https:\/\//i, ''));
+  }
+}
+
+const oidc = (ctx: TargetContext, arn: string) => providerTarget(ctx, 'oidc-provider', arn);
+const saml = (ctx: TargetContext, arn: string) => providerTarget(ctx, 'saml-provider', arn);
+
+export const targets = {
+  CreateOpenIDConnectProvider: async (input, ctx) => ({ resource: newOidcArn(ctx.accountId, input.Url), context: requestTagContext(input.Tags) }),
+  GetOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+  ListOpenIDConnectProviders: async () => ({ resource: '*' }),
+  DeleteOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+  AddClientIDToOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+  RemoveClientIDFromOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+  UpdateOpenIDConnectProviderThumbprint: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+  TagOpenIDConnectProvider: async (input, ctx) => ({ ...(await oidc(ctx, input.OpenIDConnectProviderArn)), context: requestTagContext(input.Tags) }),
+  UntagOpenIDConnectProvider: async (input, ctx) => ({ ...(await oidc(ctx, input.OpenIDConnectProviderArn)), context: tagKeysContext(input.TagKeys) }),
+  ListOpenIDConnectProviderTags: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
+
+  CreateSAMLProvider: async (input, ctx) => ({ resource: providerArn(ctx.accountId, 'saml-provider', input.Name), context: requestTagContext(input.Tags) }),
+  GetSAMLProvider: (input, ctx) => saml(ctx, input.SAMLProviderArn),
+  ListSAMLProviders: async () => ({ resource: '*' }),
+  UpdateSAMLProvider: (input, ctx) => saml(ctx, input.SAMLProviderArn),
+  DeleteSAMLProvider: (input, ctx) => saml(ctx, input.SAMLProviderArn),
+  TagSAMLProvider: async (input, ctx) => ({ ...(await saml(ctx, input.SAMLProviderArn)), context: requestTagContext(input.Tags) }),
+  UntagSAMLProvider: async (input, ctx) => ({ ...(await saml(ctx, input.SAMLProviderArn)), context: tagKeysContext(input.TagKeys) }),
+  ListSAMLProviderTags: (input, ctx) => saml(ctx, input.SAMLProviderArn),
+} satisfies TargetTable;

@@ -1,4 +1,6 @@
 import type { IamHandlerTable } from '../handler.ts';
+import { authorizationDetailsHandlers } from './authorization-details.ts';
+import { credentialReportHandlers } from './credential-reports.ts';
 
 /** The IAM operations implemented by the reports module. */
-export const handlers = {} satisfies IamHandlerTable;
+export const handlers = { ...credentialReportHandlers, ...authorizationDetailsHandlers } satisfies IamHandlerTable;
