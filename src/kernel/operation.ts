@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { RandomSource } from './random.ts';
 import type { Principal } from './principal.ts';
 import type { Quotas } from './quotas.ts';
+import type { PolicyCache } from '../policy/index.ts';
 
 /**
  * Seals secrets (secret access keys) for storage at rest; `context` is bound into the
@@ -23,6 +24,8 @@ export interface OperationContext {
   clock: Clock;
   random: RandomSource;
   quotas: Quotas;
+  /** Compiled policies by document text, shared by the whole server. */
+  policyCache: PolicyCache;
   principal: Principal;
   requestId: string;
   /** The region the request was signed for (`aws:RequestedRegion`). */

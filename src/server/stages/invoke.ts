@@ -17,6 +17,7 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     clock: deps.clock,
     random: deps.random,
     quotas: deps.quotas,
+    policyCache: deps.policyCache,
     principal: ctx.principal!,
     requestId: ctx.requestId,
     region: ctx.region ?? 'us-east-1',
