@@ -5,7 +5,9 @@ import { isoSeconds } from '../kernel/clock.ts';
 import { uniqueId } from '../kernel/ids.ts';
 import { rootArn } from '../kernel/arns.ts';
 import { StoreConflictError } from '../store/types.ts';
-import { noSuchPolicy, quotaExceeded, userAlreadyExists } from './errors.ts';
+import { quotaExceeded, userAlreadyExists } from './errors.ts';
+import { boundaryPolicyArn } from './policies/boundaries.ts';
+import { preloadManagedPolicy } from './policies/lookup.ts';
 import { assertDeletable } from './deletion-checks.ts';
 import { pageArray, pageOf } from './paging.ts';
 import { Kind, type AccountData, type UserData } from './records.ts';
@@ -21,16 +23,17 @@ async function createUser(input: IamOperations['CreateUser']['input'], ctx: Oper
   const tags = sortTags([...(input.Tags ?? [])]);
   assertUniqueTagKeys(tags);
   if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerUser', ctx.quotas.tagsPerResource);
-  if (input.PermissionsBoundary !== undefined) {
-    // Managed policies arrive with the policy API; until a policy with this ARN exists, the
-    // boundary cannot be attached, exactly as AWS answers for an unknown policy ARN.
-    throw noSuchPolicy(input.PermissionsBoundary);
-  }
-  const data: UserData = { tags };
+  await preloadManagedPolicy(input.PermissionsBoundary);
   const user = await ctx.store.transaction(async (tx) => {
     if ((await tx.count(accountId, Kind.user)) >= ctx.quotas.usersPerAccount) {
       throw quotaExceeded('UsersPerAccount', ctx.quotas.usersPerAccount);
     }
+    // The boundary must be an existing managed policy (customer or AWS managed), checked in the
+    // same transaction so it cannot vanish between the check and the write.
+    const data: UserData = {
+      tags,
+      ...(input.PermissionsBoundary !== undefined ? { permissionsBoundary: await boundaryPolicyArn(tx, accountId, input.PermissionsBoundary) } : {}),
+    };
     try {
       return await tx.insert({
         accountId,

@@ -20,6 +20,7 @@ import { jsonLogger, type Logger } from './logger.ts';
 import { openSecretSealer } from './secrets.ts';
 import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
+import { PolicyCache } from '../policy/index.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -59,7 +60,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     const secrets = await openSecretSealer(config);
     const audit = new AuditSink(store, logger);
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(),
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000),
       handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
     };
     const first = await bootstrap(deps, config);

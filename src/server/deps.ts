@@ -7,6 +7,7 @@ import type { ServiceName } from '../protocol/model.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
+import type { PolicyCache } from '../policy/index.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -19,5 +20,7 @@ export interface ServerDeps {
   audit: AuditSink;
   /** SigV4 signing keys derived per (secret, date, region, service), shared by all requests. */
   signingKeys: SigningKeyCache;
+  /** Compiled policies by document text: evaluation never parses. */
+  policyCache: PolicyCache;
   handlers: Readonly<Record<ServiceName, HandlerTable>>;
 }

@@ -17,10 +17,10 @@ describe('Query protocol edges', () => {
   });
 
   test('an operation of the model not implemented yet → NotImplemented naming it', async () => {
-    const res = await signedQuery(server.url, server.root, { Action: 'CreateRole', Version: '2010-05-08', RoleName: 'r', AssumeRolePolicyDocument: '{}' });
+    const res = await signedQuery(server.url, server.root, { Action: 'GetSessionToken', Version: '2011-06-15' }, { service: 'sts' });
     assert.equal(res.status, 501);
     assert.equal(xmlText(res.body, 'Code'), 'NotImplemented');
-    assert.match(xmlText(res.body, 'Message') ?? '', /CreateRole/);
+    assert.match(xmlText(res.body, 'Message') ?? '', /GetSessionToken/);
   });
 
   test('several validation errors are counted and joined as AWS does', async () => {

@@ -8,7 +8,8 @@ import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { pageOf } from '../paging.ts';
 import { assertUniqueTagKeys, sortTags } from '../tags.ts';
-import { boundaryPolicyArn, preloadBoundaryPolicy } from './boundary.ts';
+import { boundaryPolicyArn } from '../policies/boundaries.ts';
+import { preloadManagedPolicy } from '../policies/lookup.ts';
 import { protectedRole, roleAlreadyExists } from './errors.ts';
 import { DEFAULT_MAX_SESSION_DURATION, isServiceLinked, requireRole, type RoleData } from './records.ts';
 import { roleOutput } from './role-output.ts';
@@ -36,7 +37,7 @@ async function createRole(input: IamOperations['CreateRole']['input'], ctx: Oper
   assertUniqueTagKeys(tags);
   if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerRole', ctx.quotas.tagsPerResource);
   assertValidTrustPolicy(input.AssumeRolePolicyDocument);
-  await preloadBoundaryPolicy(input.PermissionsBoundary);
+  await preloadManagedPolicy(input.PermissionsBoundary);
   const role = await ctx.store.transaction(async (tx) => {
     const data: RoleData = {
       assumeRolePolicyDocument: input.AssumeRolePolicyDocument,

@@ -21,11 +21,5 @@ export function assertValidTrustPolicy(text: string): void {
   throw malformedPolicyDocument(first.message);
 }
 
-/**
- * IAM returns policy documents percent-encoded (RFC 3986): every byte of the UTF-8 text but
- * the unreserved characters A–Z a–z 0–9 - _ . ~ becomes %XX — `*` as %2A, a space as %20
- * (never '+'), as AWS's responses show. The SDKs hand the text over still encoded.
- */
-export function encodePolicyDocument(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+/** Policy documents leave IAM percent-encoded; one implementation for every kind. */
+export { encodePolicyDocument } from '../policies/document.ts';
