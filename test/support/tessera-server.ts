@@ -7,6 +7,30 @@ import { startTessera, type StartOptions, type Tessera } from '../../src/server/
 import type { ServerConfig } from '../../src/server/config.ts';
 import { defaultQuotas } from '../../src/kernel/quotas.ts';
 import { jsonLogger } from '../../src/server/logger.ts';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+
+/**
+ * TESSERA_TEST_STORE=postgres runs every test server of this process on PostgreSQL (one
+ * throwaway cluster per test process, a fresh database per server) instead of SQLite, so
+ * the same SDK suites prove both stores. The cluster stops when its last server stops.
+ */
+const USE_POSTGRES = process.env['TESSERA_TEST_STORE'] === 'postgres';
+let cluster: Promise<PostgresCluster> | undefined;
+let clusterUsers = 0;
+let databases = 0;
+
+async function postgresDatabase(): Promise<string> {
+  clusterUsers++;
+  cluster ??= startPostgresCluster();
+  return (await cluster).createDatabase(`tessera_${process.pid}_${++databases}`);
+}
+
+async function releasePostgres(): Promise<void> {
+  if (--clusterUsers > 0 || !cluster) return;
+  const running = cluster;
+  cluster = undefined;
+  await (await running).stop();
+}
 
 /** A live Tessera on a free loopback port, with real AWS SDK clients pointed at it. */
 export interface TestServer {
@@ -28,6 +52,7 @@ export interface Credentials {
 
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: StartOptions & { keepDataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.keepDataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-test-')));
+  const onPostgres = USE_POSTGRES && overrides.store === undefined && !overrides.dev && options.keepDataDir === undefined;
   const config: ServerConfig = {
     host: '127.0.0.1',
     port: 0,
@@ -39,8 +64,15 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
     rootAccessKeyId: 'AKIAROOTTESTKEY00001',
     rootSecretAccessKey: 'root-secret-for-tests-0000000000000000000',
     ...overrides,
+    ...(onPostgres ? { store: await postgresDatabase() } : {}),
   };
-  const tessera = await startTessera(config, { logger: jsonLogger('silent'), ...options });
+  let tessera: Tessera;
+  try {
+    tessera = await startTessera(config, { logger: jsonLogger('silent'), ...options });
+  } catch (err) {
+    if (onPostgres) await releasePostgres();
+    throw err;
+  }
   const root = { accessKeyId: config.rootAccessKeyId!, secretAccessKey: config.rootSecretAccessKey! };
   const clients: { destroy(): void }[] = [];
   const clientConfig = (credentials: Credentials, region: string) => ({
@@ -68,6 +100,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
     async stop() {
       for (const client of clients) client.destroy();
       await tessera.close();
+      if (onPostgres) await releasePostgres();
       if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
