@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
 import type { PolicyCache } from '../policy/index.ts';
+import type { PolicySetCache } from './authorization/policy-set-cache.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -22,5 +23,7 @@ export interface ServerDeps {
   signingKeys: SigningKeyCache;
   /** Compiled policies by document text: evaluation never parses. */
   policyCache: PolicyCache;
+  /** Callers' policy sets by authorization epoch. */
+  policySets: PolicySetCache;
   handlers: Readonly<Record<ServiceName, HandlerTable>>;
 }

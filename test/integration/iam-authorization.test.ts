@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {
   CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, DeleteUserCommand, DeleteUserPermissionsBoundaryCommand,
   GetUserCommand, ListUsersCommand, PutUserPermissionsBoundaryCommand, PutUserPolicyCommand, TagUserCommand,
-  AttachUserPolicyCommand, type IAMClient,
+  AttachUserPolicyCommand, CreateGroupCommand, AttachGroupPolicyCommand, AddUserToGroupCommand, DetachGroupPolicyCommand,
+  PutGroupPolicyCommand, RemoveUserFromGroupCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
@@ -107,6 +108,22 @@ describe('every IAM call is decided by the policy engine', () => {
     await awsError(() => flip.send(new ListUsersCommand({})));
     await root.send(new PutUserPolicyCommand({ UserName: 'flip', PolicyName: 'inline', PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }]) }));
     assert.ok((await flip.send(new ListUsersCommand({}))).Users);
+  });
+
+  test('cached policy sets follow every kind of change: group membership, group policy, detaching', async () => {
+    const member = await userWith('member');
+    const readUsers = await root.send(new CreatePolicyCommand({ PolicyName: 'read-users', PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }]) }));
+    await root.send(new CreateGroupCommand({ GroupName: 'readers' }));
+    await root.send(new AttachGroupPolicyCommand({ GroupName: 'readers', PolicyArn: readUsers.Policy!.Arn! }));
+    assert.equal((await awsError(() => member.send(new ListUsersCommand({})))).name, 'AccessDenied');
+    await root.send(new AddUserToGroupCommand({ GroupName: 'readers', UserName: 'member' }));
+    assert.ok((await member.send(new ListUsersCommand({}))).Users, 'allowed once in the group');
+    await root.send(new DetachGroupPolicyCommand({ GroupName: 'readers', PolicyArn: readUsers.Policy!.Arn! }));
+    assert.equal((await awsError(() => member.send(new ListUsersCommand({})))).name, 'AccessDenied', 'denied once detached');
+    await root.send(new PutGroupPolicyCommand({ GroupName: 'readers', PolicyName: 'g', PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }]) }));
+    assert.ok((await member.send(new ListUsersCommand({}))).Users, 'allowed by the group inline policy');
+    await root.send(new RemoveUserFromGroupCommand({ GroupName: 'readers', UserName: 'member' }));
+    assert.equal((await awsError(() => member.send(new ListUsersCommand({})))).name, 'AccessDenied', 'denied once removed');
   });
 
   test('GetCallerIdentity needs no permission', async () => {

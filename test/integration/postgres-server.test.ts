@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, DeleteUserPolicyCommand, GetUserCommand, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
 import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
@@ -45,6 +45,17 @@ describe('two stateless nodes on one PostgreSQL', { skip: findPostgresBinDir() =
     }
     const listed = await b.iam().send(new ListUsersCommand({}));
     assert.equal(listed.Users!.filter((u) => u.UserName === 'pg-racer').length, 1);
+  });
+
+  test('a policy change made through one node applies to the next request on the other', async () => {
+    await a.iam().send(new CreateUserCommand({ UserName: 'pg-flip' }));
+    const key = (await a.iam().send(new CreateAccessKeyCommand({ UserName: 'pg-flip' }))).AccessKey!;
+    const flipOnB = b.iam({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
+    assert.equal((await awsError(() => flipOnB.send(new ListUsersCommand({})))).name, 'AccessDenied');
+    await a.iam().send(new PutUserPolicyCommand({ UserName: 'pg-flip', PolicyName: 'p', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }) }));
+    assert.ok((await flipOnB.send(new ListUsersCommand({}))).Users);
+    await a.iam().send(new DeleteUserPolicyCommand({ UserName: 'pg-flip', PolicyName: 'p' }));
+    assert.equal((await awsError(() => flipOnB.send(new ListUsersCommand({})))).name, 'AccessDenied');
   });
 
   test('errors are the same as on SQLite', async () => {

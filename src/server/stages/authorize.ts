@@ -43,7 +43,7 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     { action, resource: target.resource, context: { ...resourceTagContext(target.resourceTags), ...target.context } },
     ...(target.also ?? []).map((extra) => ({ action: extra.action, resource: extra.resource, context: { ...extra.context } })),
   ];
-  const policies = await policiesFor(principal, action, deps.store, deps.policyCache);
+  const policies = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
   if (policies === undefined) {
     ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
     return;

@@ -1,6 +1,8 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
+import { epochBumpingStore, isReadOnlyIamOperation } from '../../iam/authorization-epoch.ts';
+import { isoSeconds } from '../../kernel/clock.ts';
 
 const SERVICE_TITLE = { iam: 'IAM', sts: 'STS', organizations: 'Organizations' } as const;
 
@@ -11,8 +13,13 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
   if (!handler) {
     throw serviceError(service, 'NotImplemented', `Tessera does not implement the ${SERVICE_TITLE[service]} operation ${ctx.operation} yet.`);
   }
+  // A write to IAM state moves the account's authorization epoch in the same transaction, so
+  // every node's cached policy sets for the account are known stale at once.
+  const store = service === 'iam' && !isReadOnlyIamOperation(ctx.operation!)
+    ? epochBumpingStore(deps.store, ctx.principal!.accountId, () => isoSeconds(deps.clock.now()))
+    : deps.store;
   ctx.output = await handler(ctx.input ?? {}, {
-    store: deps.store,
+    store,
     secrets: deps.secrets,
     clock: deps.clock,
     random: deps.random,
