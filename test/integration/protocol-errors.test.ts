@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/tessera-server.ts';
-import { signedQuery, xmlText } from '../support/raw-request.ts';
+import { sendRaw, signedQuery, xmlText } from '../support/raw-request.ts';
 
 describe('Query protocol edges', () => {
   let server: TestServer;
@@ -44,6 +44,11 @@ describe('Query protocol edges', () => {
     assert.equal(res.status, 200, res.body);
     const compact = res.body.replace(/>\s+</g, '><');
     assert.match(compact, /<Tags><member><Key>a<\/Key><Value>1<\/Value><\/member><member><Key>b<\/Key><Value>2<\/Value><\/member><\/Tags>/);
+  });
+
+  test('a body over 1 MiB is refused with 413 before anything else', async () => {
+    const res = await sendRaw(server.url, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetCallerIdentity&x=' + 'a'.repeat(1024 * 1024) });
+    assert.equal(res.status, 413);
   });
 
   test('XML special characters are escaped in responses', async () => {
