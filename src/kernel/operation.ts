@@ -4,6 +4,7 @@ import type { RandomSource } from './random.ts';
 import type { Principal } from './principal.ts';
 import type { Quotas } from './quotas.ts';
 import type { PolicyCache } from '../policy/index.ts';
+import type { SessionClaims } from '../tokens/claims.ts';
 
 /**
  * Seals secrets (secret access keys) for storage at rest; `context` is bound into the
@@ -12,6 +13,11 @@ import type { PolicyCache } from '../policy/index.ts';
 export interface SecretSealer {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
+}
+
+/** Seals session claims into a session token with the key ring's current key (STS). */
+export interface SessionIssuer {
+  issue(claims: SessionClaims): Promise<string>;
 }
 
 /**
@@ -26,6 +32,8 @@ export interface OperationContext {
   quotas: Quotas;
   /** Compiled policies by document text, shared by the whole server. */
   policyCache: PolicyCache;
+  /** Issues session tokens (temporary credentials). */
+  sessions: SessionIssuer;
   principal: Principal;
   requestId: string;
   /** The region the request was signed for (`aws:RequestedRegion`). */

@@ -1,3 +1,5 @@
+import type { SessionClaims } from '../tokens/claims.ts';
+
 /**
  * The authenticated caller of a request, resolved from its credentials. Domain modules read
  * it; only the credential resolver creates it.
@@ -16,6 +18,12 @@ export interface Principal {
   tags: Record<string, string>;
   /** The access key the request was signed with. */
   accessKeyId: string;
+  /**
+   * Present when the request was signed with temporary credentials: the opened session
+   * token. A role session or federated user always has one; a user or root principal has
+   * one when its credentials came from sts:GetSessionToken.
+   */
+  session?: SessionClaims;
 }
 
 export function isRoot(principal: Principal): boolean {

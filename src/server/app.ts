@@ -22,6 +22,7 @@ import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
 import { PolicySetCache } from './authorization/policy-set-cache.ts';
+import { sessionsUnavailable } from './sessions.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -61,7 +62,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     const secrets = await openSecretSealer(config);
     const audit = new AuditSink(store, logger);
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000), policySets: new PolicySetCache(),
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000), policySets: new PolicySetCache(), sessions: sessionsUnavailable,
       handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
     };
     const first = await bootstrap(deps, config);

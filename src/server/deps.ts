@@ -2,7 +2,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { Quotas } from '../kernel/quotas.ts';
-import type { HandlerTable, SecretSealer } from '../kernel/operation.ts';
+import type { HandlerTable, SecretSealer, SessionIssuer } from '../kernel/operation.ts';
 import type { ServiceName } from '../protocol/model.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
@@ -25,5 +25,7 @@ export interface ServerDeps {
   policyCache: PolicyCache;
   /** Callers' policy sets by authorization epoch. */
   policySets: PolicySetCache;
+  /** Seals session tokens for STS. */
+  sessions: SessionIssuer;
   handlers: Readonly<Record<ServiceName, HandlerTable>>;
 }

@@ -61,7 +61,7 @@ describe('IAM credentials through the AWS SDK', () => {
       kind: 'user', accountId: server.accountId, arn: `arn:aws:iam::${server.accountId}:user/${user.name}`, userId: user.id,
       name: user.name, tags: {}, accessKeyId: 'AKIAUNUSEDINTHISTEST',
     };
-    return { store: deps.store, secrets: deps.secrets, clock, random: deps.random, quotas: deps.quotas, policyCache: deps.policyCache, principal, requestId: 'test', region: 'us-east-1' };
+    return { store: deps.store, secrets: deps.secrets, clock, random: deps.random, quotas: deps.quotas, policyCache: deps.policyCache, sessions: deps.sessions, principal, requestId: 'test', region: 'us-east-1' };
   }
 
   describe('login profiles', () => {

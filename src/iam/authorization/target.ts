@@ -16,8 +16,19 @@ import type { IamOperation, IamOperations } from '../handler.ts';
  * entity: authorization is decided first, and the handler then reports NoSuchEntity, so a
  * caller without permission cannot learn which entities exist.
  */
+/** A resource-based policy that takes part in the decision (for sts:AssumeRole, the role's trust policy). */
+export interface TargetResourcePolicy {
+  /** The document as stored. */
+  text: string;
+  kind: 'trust' | 'resource';
+  /** Named in explanations, e.g. the role ARN. */
+  name: string;
+}
+
 export interface AuthorizationTarget {
   resource: string;
+  /** The resource's own policy, when it has one (a role's trust policy for sts:AssumeRole). */
+  resourcePolicy?: TargetResourcePolicy;
   /** Tags of the target resource, when it exists and is taggable. */
   resourceTags?: Readonly<Record<string, string>>;
   /** Operation-specific condition keys. */
@@ -26,7 +37,7 @@ export interface AuthorizationTarget {
    * Further authorizations the request needs, each decided like the main one (e.g.
    * iam:PassRole on the role passed to CreateInstanceProfile's AddRoleToInstanceProfile).
    */
-  also?: ReadonlyArray<{ action: string; resource: string; context?: Readonly<Record<string, ContextValue>> }>;
+  also?: ReadonlyArray<{ action: string; resource: string; context?: Readonly<Record<string, ContextValue>>; resourcePolicy?: TargetResourcePolicy }>;
 }
 
 export interface TargetContext {

@@ -1,7 +1,8 @@
-import { evaluate, type ContextValue, type Decision } from '../../policy/index.ts';
+import { evaluate, type ContextValue, type Decision, type PolicySet } from '../../policy/index.ts';
 import { serviceError } from '../../protocol/errors.ts';
 import { targetResolverFor } from '../../iam/authorization/targets.ts';
-import type { AuthorizationTarget } from '../../iam/authorization/target.ts';
+import type { AuthorizationTarget, TargetResourcePolicy } from '../../iam/authorization/target.ts';
+import { stsTargetResolverFor } from '../../sts/authorization.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { globalContext, resourceTagContext } from '../authorization/global-context.ts';
@@ -25,6 +26,7 @@ interface Check {
   action: string;
   resource: string;
   context: Record<string, ContextValue>;
+  resourcePolicy?: TargetResourcePolicy;
 }
 
 export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<void> {
@@ -40,20 +42,23 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
 
   const target = await resolveTarget(ctx, deps);
   const checks: Check[] = [
-    { action, resource: target.resource, context: { ...resourceTagContext(target.resourceTags), ...target.context } },
-    ...(target.also ?? []).map((extra) => ({ action: extra.action, resource: extra.resource, context: { ...extra.context } })),
+    { action, resource: target.resource, context: { ...resourceTagContext(target.resourceTags), ...target.context }, ...(target.resourcePolicy ? { resourcePolicy: target.resourcePolicy } : {}) },
+    ...(target.also ?? []).map((extra) => ({ action: extra.action, resource: extra.resource, context: { ...extra.context }, ...(extra.resourcePolicy ? { resourcePolicy: extra.resourcePolicy } : {}) })),
   ];
-  const policies = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
-  if (policies === undefined) {
+  const loaded = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
+  // The root user is not limited by identity policies in its own account; where a resource
+  // policy takes part (a trust policy, another account's resource), the engine decides.
+  if (loaded === undefined && !checks.some((check) => check.resourcePolicy)) {
     ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
     return;
   }
+  const policies: PolicySet = loaded ?? { identity: [] };
   const global = globalContext(ctx, deps.clock.now());
   const who = evaluationPrincipal(principal);
   for (const check of checks) {
     const decision: Decision = evaluate(
       { principal: who, action: check.action, resource: check.resource, context: { ...global, ...check.context } },
-      policies,
+      withResourcePolicy(policies, check.resourcePolicy, deps),
     );
     if (decision.decision !== 'Allowed') {
       ctx.authorization = { decision: decision.decision, action: check.action, resource: check.resource, reason: decision.reason };
@@ -63,7 +68,20 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
 }
 
+/** The caller's policies plus the target's resource policy (compiled once per text). */
+function withResourcePolicy(policies: PolicySet, resourcePolicy: TargetResourcePolicy | undefined, deps: ServerDeps): PolicySet {
+  if (!resourcePolicy) return policies;
+  const compiled = deps.policyCache.compile(resourcePolicy.text, resourcePolicy.kind, resourcePolicy.name);
+  // A stored resource policy that no longer validates grants nothing rather than everything.
+  return compiled.ok ? { ...policies, resource: compiled.policy } : policies;
+}
+
 async function resolveTarget(ctx: RequestContext, deps: ServerDeps): Promise<AuthorizationTarget> {
+  const targetCtx = { tx: deps.store, principal: ctx.principal!, accountId: ctx.principal!.accountId };
+  if (ctx.service === 'sts') {
+    const resolver = stsTargetResolverFor(ctx.operation!);
+    return resolver ? resolver(ctx.input as never, targetCtx) : { resource: '*' };
+  }
   if (ctx.service !== 'iam') return { resource: '*' };
   const resolver = targetResolverFor(ctx.operation!);
   if (!resolver) {
@@ -71,5 +89,5 @@ async function resolveTarget(ctx: RequestContext, deps: ServerDeps): Promise<Aut
     // closed here keeps a forgotten declaration from authorizing against "*".
     throw new Error(`no authorization target declared for iam:${ctx.operation}`);
   }
-  return resolver(ctx.input as never, { tx: deps.store, principal: ctx.principal!, accountId: ctx.principal!.accountId });
+  return resolver(ctx.input as never, targetCtx);
 }

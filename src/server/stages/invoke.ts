@@ -25,6 +25,7 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     random: deps.random,
     quotas: deps.quotas,
     policyCache: deps.policyCache,
+    sessions: deps.sessions,
     principal: ctx.principal!,
     requestId: ctx.requestId,
     region: ctx.region ?? 'us-east-1',

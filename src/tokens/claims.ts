@@ -1,0 +1,55 @@
+/**
+ * What a session token carries: everything a node needs to authenticate and authorize a
+ * request signed with temporary credentials, without reading the store. The token is this
+ * object sealed with authenticated encryption (see seal.ts); nobody but a node holding the
+ * key ring can read or forge it.
+ *
+ * The role's (or user's) own policies are NOT in the token: they are read at request time,
+ * so a change to the role applies to live sessions, as on AWS. Session policies, session
+ * tags and the source identity ARE in the token: they are fixed when the session is made.
+ */
+export type SessionKind =
+  /** sts:AssumeRole (and, later, AssumeRoleWithWebIdentity / AssumeRoleWithSAML). */
+  | 'role-session'
+  /** sts:GetFederationToken: a federated user acting with the intersection of its IAM user's
+   *  permissions and the session policies. */
+  | 'federated-user'
+  /** sts:GetSessionToken: the IAM user (or root user) itself, typically with MFA. */
+  | 'user-session';
+
+export interface SessionClaims {
+  /** Format version of the claims. */
+  v: 1;
+  kind: SessionKind;
+  /** The account whose principal the session acts as. */
+  accountId: string;
+  /** The temporary access key ID (ASIA…) this token belongs to; a token presented with any
+   *  other key ID is refused. */
+  accessKeyId: string;
+  /** The temporary secret access key (the signature is verified with it). */
+  secretAccessKey: string;
+  /** ISO-8601 instants. */
+  issuedAt: string;
+  expiresAt: string;
+
+  /** role-session: the assumed role and the session name. */
+  role?: { id: string; arn: string; name: string; path: string };
+  sessionName?: string;
+
+  /** federated-user: the federated name and the IAM user who called GetFederationToken. */
+  federatedName?: string;
+  /** federated-user / user-session: the IAM user behind the session ('root' for the root user). */
+  user?: { id: string; arn: string; name?: string; root?: boolean };
+
+  /** Session policies (AssumeRole / GetFederationToken `Policy` and `PolicyArns`): inline
+   *  documents as written, and managed policy ARNs (their default version is read at request time). */
+  sessionPolicies?: { inline?: string; arns?: string[] };
+  /** Session tags (principal tags of the session) and which of them are transitive. */
+  tags?: Record<string, string>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+  /** MFA: whether the session was made with a valid MFA code, and when. */
+  mfa?: { authenticatedAt: string };
+  /** role-session: made by a role session (role chaining; capped at one hour). */
+  chained?: boolean;
+}
