@@ -9,6 +9,7 @@ import { globalContext, resourceTagContext } from '../authorization/global-conte
 import { accessDeniedMessage } from '../authorization/access-denied.ts';
 import { evaluationPrincipal } from '../authorization/evaluation-principal.ts';
 import { policiesFor } from '../authorization/principal-policies.ts';
+import { sessionContext } from '../authorization/session-context.ts';
 
 /**
  * Authorization by the policy engine, for every request: the action and resource the
@@ -45,16 +46,18 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     { action, resource: target.resource, context: { ...resourceTagContext(target.resourceTags), ...target.context }, ...(target.resourcePolicy ? { resourcePolicy: target.resourcePolicy } : {}) },
     ...(target.also ?? []).map((extra) => ({ action: extra.action, resource: extra.resource, context: { ...extra.context }, ...(extra.resourcePolicy ? { resourcePolicy: extra.resourcePolicy } : {}) })),
   ];
-  const loaded = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
+  refuseSessionLimits(ctx, action);
+  const caller = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
   // The root user is not limited by identity policies in its own account; where a resource
   // policy takes part (a trust policy, another account's resource), the engine decides.
-  if (loaded === undefined && !checks.some((check) => check.resourcePolicy)) {
+  if (caller.set === undefined && !checks.some((check) => check.resourcePolicy)) {
     ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
     return;
   }
-  const policies: PolicySet = loaded ?? { identity: [] };
-  const global = globalContext(ctx, deps.clock.now());
-  const who = evaluationPrincipal(principal);
+  const policies: PolicySet = caller.set ?? { identity: [] };
+  const now = deps.clock.now();
+  const global = { ...globalContext(ctx, now), ...sessionContext(principal, now) };
+  const who = evaluationPrincipal(principal, caller.principalTags);
   for (const check of checks) {
     const decision: Decision = evaluate(
       { principal: who, action: check.action, resource: check.resource, context: { ...global, ...check.context } },
@@ -66,6 +69,29 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     }
   }
   ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
+}
+
+/**
+ * What some temporary credentials can never do, whatever their policies say (AWS documents
+ * both): GetFederationToken credentials call no IAM operation and no STS operation but
+ * GetCallerIdentity; GetSessionToken credentials call IAM only if the session was made
+ * with MFA, and STS only for AssumeRole and GetCallerIdentity.
+ */
+function refuseSessionLimits(ctx: RequestContext, action: string): void {
+  const principal = ctx.principal!;
+  const session = principal.session;
+  if (!session) return;
+  const [service] = action.split(':');
+  let reason: string | undefined;
+  if (session.kind === 'federated-user' && (service === 'iam' || service === 'sts')) {
+    reason = 'temporary credentials from GetFederationToken cannot call IAM or STS operations other than GetCallerIdentity';
+  } else if (session.kind === 'user-session') {
+    if (service === 'iam' && !session.mfa) reason = 'temporary credentials from GetSessionToken cannot call IAM without MFA authentication';
+    if (service === 'sts' && action !== 'sts:AssumeRole') reason = 'temporary credentials from GetSessionToken can call only AssumeRole and GetCallerIdentity';
+  }
+  if (reason === undefined) return;
+  ctx.authorization = { decision: 'ImplicitDeny', action, resource: '*', reason };
+  throw serviceError(ctx.service!, 'AccessDenied', `User: ${principal.arn} is not authorized to perform: ${action} because ${reason}`);
 }
 
 /** The caller's policies plus the target's resource policy (compiled once per text). */

@@ -1,0 +1,22 @@
+import type { ContextValue } from '../../policy/index.ts';
+import type { Principal } from '../../kernel/principal.ts';
+
+/**
+ * Condition keys that describe a session (temporary credentials): aws:TokenIssueTime,
+ * aws:MultiFactorAuthPresent ("false" unless the session was made with MFA — for
+ * temporary credentials the key is always present), aws:MultiFactorAuthAge, aws:SourceIdentity.
+ * Long-term credentials get none of these, as on AWS.
+ */
+export function sessionContext(principal: Principal, now: Date): Record<string, ContextValue> {
+  const session = principal.session;
+  if (!session) return {};
+  const context: Record<string, ContextValue> = {
+    'aws:TokenIssueTime': session.issuedAt,
+    'aws:MultiFactorAuthPresent': session.mfa ? 'true' : 'false',
+  };
+  if (session.mfa) {
+    context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - Date.parse(session.mfa.authenticatedAt)) / 1000)));
+  }
+  if (session.sourceIdentity !== undefined) context['aws:SourceIdentity'] = session.sourceIdentity;
+  return context;
+}
