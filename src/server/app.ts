@@ -22,7 +22,7 @@ import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
 import { PolicySetCache } from './authorization/policy-set-cache.ts';
-import { sessionsUnavailable } from './sessions.ts';
+import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -61,8 +61,11 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   try {
     const secrets = await openSecretSealer(config);
     const audit = new AuditSink(store, logger);
+    const tokenRing = new TokenKeyRing({ store, secrets, clock, random });
+    await tokenRing.load();
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000), policySets: new PolicySetCache(), sessions: sessionsUnavailable,
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000), policySets: new PolicySetCache(), tokenRing,
+      sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
     };
     const first = await bootstrap(deps, config);
@@ -77,10 +80,16 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       audit.discard();
       await audit.flush();
       await store.clear();
+      await tokenRing.load(); // sessions issued before the reset no longer open
       const again = await bootstrap(deps, { ...config, accountId: defaultAccountId, ...(first.created ? {
         rootAccessKeyId: first.created.accessKeyId, rootSecretAccessKey: first.created.secretAccessKey } : {}) });
       defaultAccountId = again.defaultAccountId;
     };
+    // Token keys past every token's lifetime are deleted; rotation itself happens on issue.
+    const retirement = setInterval(() => {
+      tokenRing.retire().catch((err) => logger.warn('token key retirement failed', { error: String(err) }));
+    }, 3600_000);
+    retirement.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin);
     await listen(server, config.port, config.host);
@@ -94,6 +103,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       defaultAccountId,
       ...(first.created ? { createdRootCredentials: first.created } : {}),
       async close() {
+        clearInterval(retirement);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

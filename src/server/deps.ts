@@ -9,6 +9,7 @@ import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
 import type { PolicyCache } from '../policy/index.ts';
 import type { PolicySetCache } from './authorization/policy-set-cache.ts';
+import type { TokenKeyRing } from '../tokens/index.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -27,5 +28,7 @@ export interface ServerDeps {
   policySets: PolicySetCache;
   /** Seals session tokens for STS. */
   sessions: SessionIssuer;
+  /** The keys that seal and open session tokens. */
+  tokenRing: TokenKeyRing;
   handlers: Readonly<Record<ServiceName, HandlerTable>>;
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/tessera-server.ts';
-import { sendRaw, signedQuery, xmlText } from '../support/raw-request.ts';
+import { sendRaw, signedJson, signedQuery, xmlText } from '../support/raw-request.ts';
 
 describe('Query protocol edges', () => {
   let server: TestServer;
@@ -17,10 +17,11 @@ describe('Query protocol edges', () => {
   });
 
   test('an operation of the model not implemented yet → NotImplemented naming it', async () => {
-    const res = await signedQuery(server.url, server.root, { Action: 'GetSessionToken', Version: '2011-06-15' }, { service: 'sts' });
-    assert.equal(res.status, 501);
-    assert.equal(xmlText(res.body, 'Code'), 'NotImplemented');
-    assert.match(xmlText(res.body, 'Message') ?? '', /GetSessionToken/);
+    // Organizations has no operations yet; its JSON 1.1 protocol answers in JSON.
+    const res = await signedJson(server.url, server.root, 'AWSOrganizationsV20161128.DescribeOrganization', {});
+    assert.equal(res.status, 501, res.body);
+    assert.equal(JSON.parse(res.body).__type, 'NotImplemented');
+    assert.match(JSON.parse(res.body).message ?? JSON.parse(res.body).Message ?? '', /DescribeOrganization/);
   });
 
   test('several validation errors are counted and joined as AWS does', async () => {

@@ -47,6 +47,18 @@ export async function signedQuery(
   return sendRaw(baseUrl, { method: signed.method, path: signed.path, query: signed.query, headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') });
 }
 
+/** Signs a JSON 1.1 request (X-Amz-Target) with SigV4 and sends it. */
+export async function signedJson(baseUrl: string, credentials: Credentials, target: string, payload: object, options: { service?: string; region?: string } = {}): Promise<RawResponse> {
+  const host = new URL(baseUrl).host;
+  const body = JSON.stringify(payload);
+  const signed = signRequest(
+    { method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body },
+    credentials,
+    { region: options.region ?? 'us-east-1', service: options.service ?? 'organizations', date: new Date() },
+  );
+  return sendRaw(baseUrl, { method: 'POST', path: '/', headers: signed.headers, body });
+}
+
 /** The text of one XML element (first occurrence), for asserting on AWS error documents. */
 export function xmlText(xml: string, element: string): string | undefined {
   const match = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);

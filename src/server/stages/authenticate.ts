@@ -4,12 +4,17 @@ import { resolveAccessKey, recordKeyUse } from '../../credentials/resolve-access
 import { isoSeconds } from '../../kernel/clock.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
+import type { ServiceName } from '../../protocol/model.ts';
+import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
+import { principalFromSession } from '../../credentials/session-principal.ts';
 
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
  * checked without a secret (time window, scope), find the access key, verify the signature in
  * constant time against the key's secret, and set the principal. Unknown, deleted and
- * inactive keys all fail alike (InvalidClientTokenId). The scope check comes before the key
+ * inactive keys all fail alike (InvalidClientTokenId). Temporary credentials carry a sealed
+ * session token, opened without a store read; the signature is verified with the secret it
+ * holds. The scope check comes before the key
  * lookup, as on AWS: a request scoped to the wrong service is told so whatever its key.
  */
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
@@ -24,8 +29,17 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   const context = checkSignedRequestContext(auth, options);
   if (!context.ok) throw fromSigV4(service, context.error);
 
+  if (auth.securityToken !== undefined) {
+    // Temporary credentials: everything is in the sealed token — no store read.
+    const claims = await openToken(auth.securityToken, auth.accessKeyId, service, deps);
+    const verified = verifySignedRequest(signing, auth, claims.secretAccessKey, options);
+    if (!verified.ok) throw fromSigV4(service, verified.error);
+    ctx.principal = principalFromSession(claims);
+    return;
+  }
+
   const resolved = await resolveAccessKey(deps.store, deps.secrets, auth.accessKeyId);
-  if (!resolved) throw serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  if (!resolved) throw invalidToken(service);
 
   const verified = verifySignedRequest(signing, auth, resolved.secretAccessKey, options);
   if (!verified.ok) throw fromSigV4(service, verified.error);
@@ -37,7 +51,28 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   });
 }
 
+function invalidToken(service: ServiceName): ServiceError {
+  return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+}
+
+/**
+ * Opens a session token presented with `accessKeyId`. A token that is garbled, tampered
+ * with, sealed by an unknown key, or presented with another access key ID is invalid
+ * (InvalidClientTokenId); one past its expiry is ExpiredToken (403, AWS's text, no period).
+ */
+async function openToken(token: string, accessKeyId: string, service: ServiceName, deps: ServerDeps): Promise<SessionClaims> {
+  const opened = await openSessionToken(deps.tokenRing, token, deps.clock.now());
+  if (!opened.ok) {
+    if (opened.reason === 'expired') {
+      throw new ServiceError({ code: 'ExpiredToken', message: 'The security token included in the request is expired', httpStatus: 403, type: 'Sender', service });
+    }
+    throw invalidToken(service);
+  }
+  if (opened.claims.accessKeyId !== accessKeyId) throw invalidToken(service);
+  return opened.claims;
+}
+
 /** SigV4 failures carry AWS's code, message and status; the service decides only the dialect. */
-function fromSigV4(service: NonNullable<RequestContext['service']>, failure: SigV4Failure): ServiceError {
+function fromSigV4(service: ServiceName, failure: SigV4Failure): ServiceError {
   return new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service });
 }
