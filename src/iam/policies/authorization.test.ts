@@ -80,3 +80,14 @@ test('setting a boundary names the new one; removing it names the one removed', 
   assert.deepEqual((await targets.PutRolePermissionsBoundary({ RoleName: 'App', PermissionsBoundary: next }, ctx)).context, { 'iam:PermissionsBoundary': next });
   assert.deepEqual((await targets.DeleteUserPermissionsBoundary({ UserName: 'Bob' }, ctx)).context, { 'iam:PermissionsBoundary': boundary });
 });
+
+test('ListPoliciesGrantingServiceAccess acts on the entity its Arn names, with its stored spelling and tags', async () => {
+  const grants = (Arn: string) => targets.ListPoliciesGrantingServiceAccess({ Arn, ServiceNamespaces: ['s3'] }, ctx);
+  assert.deepEqual(await grants(`arn:aws:iam::${account}:user/eng/bob`), { resource: `arn:aws:iam::${account}:user/eng/Bob`, resourceTags: { team: 'red' } });
+  assert.deepEqual(await grants(`arn:aws:iam::${account}:group/devs`), { resource: `arn:aws:iam::${account}:group/Devs` });
+  assert.deepEqual(await grants(`arn:aws:iam::${account}:role/svc/App`), { resource: `arn:aws:iam::${account}:role/svc/App` });
+  // Unknown, on another path, in another account, or no entity ARN at all: the ARN as given.
+  for (const arn of [`arn:aws:iam::${account}:user/ghost`, `arn:aws:iam::${account}:user/Bob`, 'arn:aws:iam::210987654321:user/eng/Bob', 'arn:aws:s3:::bucket-name']) {
+    assert.deepEqual(await grants(arn), { resource: arn });
+  }
+});

@@ -4,6 +4,7 @@ import { requestTagContext, tagKeysContext } from '../authorization/request-tags
 import { iamArn } from '../../kernel/arns.ts';
 import { tagMap } from '../tags.ts';
 import { HOLDERS, holderArn, holderBoundary, holderTags, type HolderType } from './holders.ts';
+import { findHolderByArn, parseHolderArn } from './holder-arn.ts';
 import { parsePolicyArn, policyArn, type PolicyData } from './records.ts';
 import { Kind } from '../kinds.ts';
 
@@ -18,7 +19,8 @@ import { Kind } from '../kinds.ts';
  *     an administrator may change);
  *   - Put/Delete…PermissionsBoundary act on the user or role, iam:PermissionsBoundary naming
  *     the boundary being set (or removed);
- *   - ListPolicies names no resource ("*").
+ *   - ListPolicies names no resource ("*");
+ *   - ListPoliciesGrantingServiceAccess acts on the user, group or role its Arn names.
  * Resolvers never fail for a missing entity: the handler reports NoSuchEntity after authorization.
  */
 
@@ -41,6 +43,15 @@ async function holderTarget(ctx: TargetContext, type: HolderType, name: string, 
     ...(tags.length > 0 ? { resourceTags: tagMap(tags) } : {}),
     context: { ...context, ...(boundary !== undefined ? { 'iam:PermissionsBoundary': boundary } : {}) },
   };
+}
+
+/** The entity an `Arn` input names: its stored ARN and tags, or the ARN as given when unknown. */
+async function holderArnTarget(ctx: TargetContext, arn: string): Promise<AuthorizationTarget> {
+  const parsed = parseHolderArn(arn);
+  const holder = parsed === undefined ? undefined : await findHolderByArn(ctx.tx, ctx.accountId, parsed);
+  if (parsed === undefined || holder === undefined) return { resource: arn };
+  const tags = holderTags(parsed.type, holder);
+  return { resource: holderArn(parsed.type, holder), ...(tags.length > 0 ? { resourceTags: tagMap(tags) } : {}) };
 }
 
 const policyArnContext = (arn: string) => ({ 'iam:PolicyARN': arn });
@@ -97,4 +108,6 @@ export const targets = {
   }),
   DeleteUserPermissionsBoundary: (input, ctx) => holderTarget(ctx, 'user', input.UserName),
   DeleteRolePermissionsBoundary: (input, ctx) => holderTarget(ctx, 'role', input.RoleName),
+
+  ListPoliciesGrantingServiceAccess: (input, ctx) => holderArnTarget(ctx, input.Arn),
 } satisfies TargetTable;

@@ -78,3 +78,11 @@ export function inlineSizeExceeded(type: HolderType, limit: number, holderName: 
 export function malformedPolicyDocument(message: string) {
   return serviceError('iam', 'MalformedPolicyDocument', message);
 }
+
+/**
+ * Best effort, in the words AWS uses for a malformed policy ARN: an `Arn` that names no user,
+ * group or role (ListPoliciesGrantingServiceAccess).
+ */
+export function invalidEntityArn(arn: string) {
+  return serviceError('iam', 'InvalidInput', `ARN ${arn} is not valid.`);
+}

@@ -5,6 +5,7 @@ import { inlinePolicyHandlers } from './inline-policies.ts';
 import { listPoliciesHandlers } from './list-policies.ts';
 import { managedPolicyHandlers } from './managed-policies.ts';
 import { policyVersionHandlers } from './policy-versions.ts';
+import { serviceAccessHandlers } from './service-access.ts';
 
 /** The IAM operations implemented by the policies module. */
 export const handlers = {
@@ -14,4 +15,5 @@ export const handlers = {
   ...attachmentHandlers,
   ...inlinePolicyHandlers,
   ...boundaryHandlers,
+  ...serviceAccessHandlers,
 } satisfies IamHandlerTable;

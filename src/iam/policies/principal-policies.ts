@@ -94,7 +94,7 @@ class PolicyCollector {
  * case), else leniently through a small cache kept per PolicyCache (so two servers never share
  * one), evaluating whatever the document says.
  */
-function compileStored(cache: PolicyCache, text: string, kind: PolicyKind, name: string): CompiledPolicy | undefined {
+export function compileStored(cache: PolicyCache, text: string, kind: PolicyKind, name: string): CompiledPolicy | undefined {
   const strict = cache.compile(text, kind, name);
   if (strict.ok) return strict.policy;
   let lenient = lenientCaches.get(cache);
