@@ -6,7 +6,7 @@ import { FixedClock, isoSeconds } from '../../src/kernel/clock.ts';
 import { accessKeyId, secretAccessKey } from '../../src/kernel/ids.ts';
 import { cryptoRandom } from '../../src/kernel/random.ts';
 import type { SessionClaims } from '../../src/tokens/claims.ts';
-import { awsError, startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
+import { awsError, deniedText, startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 
 // Now, to the second: the SDK signs with the real clock, which the server's must be near.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -61,7 +61,7 @@ describe('temporary credentials', () => {
     assert.ok((await server.iam(narrowed).send(new ListUsersCommand({}))).Users);
     const denied = await awsError(() => server.iam(narrowed).send(new CreateUserCommand({ UserName: 'not-allowed' })));
     assert.equal(denied.name, 'AccessDenied');
-    assert.equal(denied.message, `User: arn:aws:sts::${server.accountId}:assumed-role/Deploy/ci-run is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${server.accountId}:user/not-allowed because no session policy allows the iam:CreateUser action`);
+    assert.equal(deniedText(denied.message), `User: arn:aws:sts::${server.accountId}:assumed-role/Deploy/ci-run is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${server.accountId}:user/not-allowed because no session policy allows the iam:CreateUser action`);
 
     const live = await mint(roleClaims);
     await server.iam().send(new DeleteRolePolicyCommand({ RoleName: 'Deploy', PolicyName: 'read' }));

@@ -116,3 +116,14 @@ export async function awsError(fn: () => Promise<unknown>): Promise<{ name: stri
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
+
+/**
+ * AWS's AccessDenied text without the ` Encoded authorization failure message: <blob>` that
+ * Tessera appends (failing if the blob is missing).
+ */
+export function deniedText(message: string): string {
+  const marker = ' Encoded authorization failure message: ';
+  const at = message.indexOf(marker);
+  if (at < 0 || message.length - at - marker.length < 16) throw new Error(`no encoded authorization failure message in: ${message}`);
+  return message.slice(0, at);
+}

@@ -2,7 +2,8 @@ import { evaluate, type ContextValue, type Decision, type PolicySet } from '../.
 import { serviceError } from '../../protocol/errors.ts';
 import { targetResolverFor } from '../../iam/authorization/targets.ts';
 import type { AuthorizationTarget, TargetResourcePolicy } from '../../iam/authorization/target.ts';
-import { stsTargetResolverFor } from '../../sts/authorization.ts';
+import { STS_ACTIONS_WITHOUT_PERMISSION, TRUST_POLICY_ACTIONS, stsTargetResolverFor, trustPolicyDenialMessage } from '../../sts/authorization.ts';
+import { encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { globalContext, resourceTagContext } from '../authorization/global-context.ts';
@@ -17,11 +18,12 @@ import { sessionContext } from '../authorization/session-context.ts';
  * the target's tags and the operation's own condition keys, decided over the caller's
  * identity policies and permissions boundary — the same evaluator that decides everything.
  * The root user is allowed everything in its own account, as on AWS. Calls AWS never
- * requires permission for (sts:GetCallerIdentity) are allowed for every caller.
+ * requires permission for (sts:GetCallerIdentity, sts:GetSessionToken) are allowed for every
+ * caller.
  * Operations without a handler are not authorized here: they answer NotImplemented and
  * change nothing.
  */
-const ALWAYS_ALLOWED: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
+const ALWAYS_ALLOWED: ReadonlySet<string> = STS_ACTIONS_WITHOUT_PERMISSION;
 
 interface Check {
   action: string;
@@ -46,7 +48,7 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     { action, resource: target.resource, context: { ...resourceTagContext(target.resourceTags), ...target.context }, ...(target.resourcePolicy ? { resourcePolicy: target.resourcePolicy } : {}) },
     ...(target.also ?? []).map((extra) => ({ action: extra.action, resource: extra.resource, context: { ...extra.context }, ...(extra.resourcePolicy ? { resourcePolicy: extra.resourcePolicy } : {}) })),
   ];
-  refuseSessionLimits(ctx, action);
+  refuseSessionLimits(ctx, action, deps);
   const caller = await policiesFor(principal, action, deps.store, deps.policyCache, deps.policySets);
   // The root user is not limited by identity policies in its own account; where a resource
   // policy takes part (a trust policy, another account's resource), the engine decides.
@@ -59,13 +61,25 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   const global = { ...globalContext(ctx, now), ...sessionContext(principal, now) };
   const who = evaluationPrincipal(principal, caller.principalTags);
   for (const check of checks) {
+    const context = { ...global, ...check.context };
     const decision: Decision = evaluate(
-      { principal: who, action: check.action, resource: check.resource, context: { ...global, ...check.context } },
+      { principal: who, action: check.action, resource: check.resource, context },
       withResourcePolicy(policies, check.resourcePolicy, deps),
     );
     if (decision.decision !== 'Allowed') {
       ctx.authorization = { decision: decision.decision, action: check.action, resource: check.resource, reason: decision.reason };
-      throw serviceError(service, 'AccessDenied', accessDeniedMessage(principal.arn, check.action, check.resource, decision));
+      // AWS's text, then the sealed explanation that sts:DecodeAuthorizationMessage opens.
+      // A denial decided with a role's trust policy says nothing of it — neither whether the
+      // role exists nor what its trust policy holds (the role may be another account's).
+      const trust = TRUST_POLICY_ACTIONS.has(check.action);
+      const who = { arn: principal.arn, id: principal.userId, ...(principal.name !== undefined ? { name: principal.name } : {}) };
+      const encoded = encodeAuthorizationMessage(deps.secrets, trust
+        ? { principal: who, action: check.action, resource: check.resource, decision: { decision: 'ImplicitDeny', reason: 'the request was not authorized', deciding: [], missingContextKeys: [] }, context: {} }
+        : { principal: who, action: check.action, resource: check.resource, decision, context });
+      const text = trust
+        ? trustPolicyDenialMessage(principal.arn, check.action, check.resource)
+        : accessDeniedMessage(principal.arn, check.action, check.resource, decision);
+      throw serviceError(service, 'AccessDenied', `${text} Encoded authorization failure message: ${encoded}`);
     }
   }
   ctx.authorization = { decision: 'Allowed', action, resource: target.resource };
@@ -77,7 +91,7 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
  * GetCallerIdentity; GetSessionToken credentials call IAM only if the session was made
  * with MFA, and STS only for AssumeRole and GetCallerIdentity.
  */
-function refuseSessionLimits(ctx: RequestContext, action: string): void {
+function refuseSessionLimits(ctx: RequestContext, action: string, deps: ServerDeps): void {
   const principal = ctx.principal!;
   const session = principal.session;
   if (!session) return;
@@ -91,7 +105,14 @@ function refuseSessionLimits(ctx: RequestContext, action: string): void {
   }
   if (reason === undefined) return;
   ctx.authorization = { decision: 'ImplicitDeny', action, resource: '*', reason };
-  throw serviceError(ctx.service!, 'AccessDenied', `User: ${principal.arn} is not authorized to perform: ${action} because ${reason}`);
+  const encoded = encodeAuthorizationMessage(deps.secrets, {
+    principal: { arn: principal.arn, id: principal.userId },
+    action,
+    resource: '*',
+    decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] },
+    context: {},
+  });
+  throw serviceError(ctx.service!, 'AccessDenied', `User: ${principal.arn} is not authorized to perform: ${action} because ${reason} Encoded authorization failure message: ${encoded}`);
 }
 
 /** The caller's policies plus the target's resource policy (compiled once per text). */
@@ -105,8 +126,9 @@ function withResourcePolicy(policies: PolicySet, resourcePolicy: TargetResourceP
 async function resolveTarget(ctx: RequestContext, deps: ServerDeps): Promise<AuthorizationTarget> {
   const targetCtx = { tx: deps.store, principal: ctx.principal!, accountId: ctx.principal!.accountId };
   if (ctx.service === 'sts') {
+    // STS targets may check an MFA code (without consuming it) to set aws:MultiFactorAuthPresent.
     const resolver = stsTargetResolverFor(ctx.operation!);
-    return resolver ? resolver(ctx.input as never, targetCtx) : { resource: '*' };
+    return resolver ? resolver(ctx.input as never, { ...targetCtx, secrets: deps.secrets, now: deps.clock.now() }) : { resource: '*' };
   }
   if (ctx.service !== 'iam') return { resource: '*' };
   const resolver = targetResolverFor(ctx.operation!);

@@ -1,0 +1,66 @@
+import type { ContextValue } from '../policy/index.ts';
+import type { AuthorizationTarget, TargetResourcePolicy } from '../iam/authorization/target.ts';
+import { requestTagContext } from '../iam/authorization/request-tags.ts';
+import { findRoleByArn, roleArn } from '../iam/roles/records.ts';
+import { tagMap } from '../iam/tags.ts';
+import type { AssumeRoleRequest } from '../protocol/generated/sts.ts';
+import type { StsTargetContext } from './target-context.ts';
+import { rootCannotAssumeRoles } from './errors.ts';
+import { mfaCodeMatches } from './mfa.ts';
+import { assertArnShape } from './role-arn.ts';
+import { effectiveSourceIdentity } from './source-identity.ts';
+
+/**
+ * What AssumeRole is authorized against (Service Authorization Reference, "AWS Security Token
+ * Service"): sts:AssumeRole on the role ARN, decided by the caller's policies together with the
+ * role's trust policy, and — each against the same trust policy — sts:TagSession when the
+ * request passes session tags and sts:SetSourceIdentity when the session gets a source
+ * identity (asked for, or carried along a role chain). The request's condition keys:
+ * sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity, aws:RequestTag/…, aws:TagKeys,
+ * sts:TransitiveTagKeys, aws:ResourceTag/… (the role's tags), and aws:MultiFactorAuthPresent /
+ * aws:MultiFactorAuthAge when a valid MFA code comes with it (checked, not consumed).
+ *
+ * A role that does not exist is named as asked, with no trust policy: the denial then reads
+ * exactly as for a role the caller may not assume (the handler denies the same way should the
+ * caller's own policies allow it), so nobody learns which roles exist.
+ */
+export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: StsTargetContext): Promise<AuthorizationTarget> {
+  const caller = ctx.principal;
+  if (caller.kind === 'root') throw rootCannotAssumeRoles();
+  assertArnShape(input.RoleArn);
+  const sourceIdentity = effectiveSourceIdentity(input.SourceIdentity, caller.session);
+  const context = await assumeRoleContext(input, sourceIdentity, ctx);
+
+  const role = await findRoleByArn(ctx.tx, input.RoleArn);
+  const trust: TargetResourcePolicy | undefined = role
+    ? { text: role.data.assumeRolePolicyDocument, kind: 'trust', name: roleArn(role.accountId, role.path, role.name) }
+    : undefined;
+  const alsoNeeded = (action: string) => ({ action, resource: input.RoleArn, context, ...(trust ? { resourcePolicy: trust } : {}) });
+  const also = [
+    ...((input.Tags?.length ?? 0) > 0 || (input.TransitiveTagKeys?.length ?? 0) > 0 ? [alsoNeeded('sts:TagSession')] : []),
+    ...(sourceIdentity !== undefined ? [alsoNeeded('sts:SetSourceIdentity')] : []),
+  ];
+  return {
+    resource: input.RoleArn,
+    context,
+    ...(role && trust ? { resourcePolicy: trust, resourceTags: tagMap(role.data.tags) } : {}),
+    ...(also.length > 0 ? { also } : {}),
+  };
+}
+
+async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: string | undefined, ctx: StsTargetContext): Promise<Record<string, ContextValue>> {
+  const context: Record<string, ContextValue> = {
+    'sts:RoleSessionName': input.RoleSessionName,
+    ...requestTagContext(input.Tags),
+  };
+  if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
+  if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
+  if (input.TransitiveTagKeys !== undefined && input.TransitiveTagKeys.length > 0) context['sts:TransitiveTagKeys'] = [...input.TransitiveTagKeys];
+  if (input.SerialNumber !== undefined && input.TokenCode !== undefined && ctx.secrets && ctx.now) {
+    if (await mfaCodeMatches(ctx.tx, ctx.secrets, ctx.principal, input.SerialNumber, input.TokenCode, ctx.now)) {
+      context['aws:MultiFactorAuthPresent'] = 'true';
+      context['aws:MultiFactorAuthAge'] = '0';
+    }
+  }
+  return context;
+}
