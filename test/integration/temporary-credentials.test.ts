@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateRoleCommand, CreateUserCommand, ListUsersCommand, PutRolePolicyCommand, DeleteRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { ListRolesCommand, TagRoleCommand, CreateRoleCommand, CreateUserCommand, ListUsersCommand, PutRolePolicyCommand, DeleteRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { FixedClock, isoSeconds } from '../../src/kernel/clock.ts';
 import { accessKeyId, secretAccessKey } from '../../src/kernel/ids.ts';
@@ -68,6 +68,18 @@ describe('temporary credentials', () => {
     assert.equal((await awsError(() => server.iam(live).send(new ListUsersCommand({})))).name, 'AccessDenied');
     await server.iam().send(new PutRolePolicyCommand({ RoleName: 'Deploy', PolicyName: 'read', PolicyDocument: doc([{ Effect: 'Allow', Action: ['iam:ListUsers', 'iam:CreateUser'], Resource: '*' }]) }));
     assert.ok((await server.iam(live).send(new ListUsersCommand({}))).Users);
+  });
+
+  test('a role session\'s aws:PrincipalArn is the role ARN; aws:PrincipalTag has the role\'s tags under the session\'s', async () => {
+    await server.iam().send(new TagRoleCommand({ RoleName: 'Deploy', Tags: [{ Key: 'team', Value: 'blue' }, { Key: 'tier', Value: 'ops' }] }));
+    await server.iam().send(new PutRolePolicyCommand({ RoleName: 'Deploy', PolicyName: 'keys', PolicyDocument: doc([{
+      Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${server.accountId}:role/ops/Deploy` }, StringEquals: { 'aws:PrincipalTag/tier': 'ops', 'aws:PrincipalTag/team': 'red' } },
+    }]) }));
+    const withSessionTag = await mint({ ...roleClaims, tags: { team: 'red' } });
+    assert.ok((await server.iam(withSessionTag).send(new ListRolesCommand({}))).Roles);
+    const roleTagsOnly = await mint(roleClaims);
+    assert.equal((await awsError(() => server.iam(roleTagsOnly).send(new ListRolesCommand({})))).name, 'AccessDenied', 'team is blue without the session tag');
   });
 
   test('a tampered token, a token under another key ID, and a session key without its token are refused', async () => {

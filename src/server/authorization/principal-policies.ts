@@ -53,7 +53,7 @@ export async function policiesFor(principal: Principal, action: string, store: S
         const compiled = grant ? cache.compile(grant.document, 'identity', grant.name) : undefined;
         if (compiled?.ok) identity.push(compiled.policy);
       }
-      return { set: withBoundary(identity, loaded), principalTags: principal.tags };
+      return { set: withBoundary(identity, loaded), principalTags: session ? await userTagsUnder(store, principal.userId, principal.tags) : principal.tags };
     }
     case 'role-session': {
       const roleId = session!.role!.id;
@@ -79,10 +79,19 @@ export async function policiesFor(principal: Principal, action: string, store: S
         });
       return {
         set: { ...withBoundary([...loaded.identity], loaded), session: await sessionPolicies(session!, store, cache, true) },
-        principalTags: principal.tags,
+        principalTags: parent.root ? principal.tags : await userTagsUnder(store, parent.id, principal.tags),
       };
     }
   }
+}
+
+/**
+ * Principal tags of a session of an IAM user (GetSessionToken, GetFederationToken): the
+ * user's own tags, read now, with the session's tags overriding them, as AWS documents.
+ */
+async function userTagsUnder(store: Store, userId: string, sessionTags: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  const user = await store.get<UserData>(Kind.user, userId);
+  return { ...tagMap(user?.data.tags ?? []), ...sessionTags };
 }
 
 function withBoundary(identity: CompiledPolicy[], loaded: PrincipalPolicies): PolicySet {
