@@ -8,7 +8,7 @@ import { uniqueId } from '../../kernel/ids.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { pageArray } from '../paging.ts';
-import { listAll } from '../reports/list-all.ts';
+import { listAll } from '../store-scan.ts';
 import { requireUser } from '../user-lookup.ts';
 import { noSuchServiceCredential, serviceNotSupported } from './messages.ts';
 import { settableStatus } from './owners.ts';

@@ -1,3 +1,4 @@
+import { allLinks, listAll } from '../store-scan.ts';
 import type { EntityRecord, StoreTx } from '../../store/types.ts';
 import { HOLDERS, holderBoundary, type HolderType } from './holders.ts';
 import type { ManagedPolicyRef } from './lookup.ts';
@@ -14,37 +15,17 @@ import type { ManagedPolicyRef } from './lookup.ts';
  * so they are filtered by the holder's account.
  */
 
-const BATCH = 500;
-
 export interface PolicyHolder {
   type: HolderType;
   record: EntityRecord;
 }
 
-/** Every top-level entity of a kind in the account (users, groups, roles), batch by batch. */
-export async function allEntities<D>(tx: StoreTx, accountId: string, kind: string): Promise<EntityRecord<D>[]> {
-  const all: EntityRecord<D>[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const batch = await tx.list<D>(accountId, kind, { parentId: '', ...(after !== undefined ? { after } : {}), limit: BATCH });
-    all.push(...batch);
-    if (batch.length < BATCH) return all;
-    after = batch[batch.length - 1]!.name.toLowerCase();
-  }
+/** Every entity of a kind in the account without a parent (users, groups, roles). */
+export function allEntities<D>(tx: StoreTx, accountId: string, kind: string): Promise<EntityRecord<D>[]> {
+  return listAll<D>(tx, accountId, kind, { parentId: '' });
 }
 
-/** Every id linked from or to `id` by a link kind, batch by batch. */
-export async function allLinks(tx: StoreTx, direction: 'from' | 'to', kind: string, id: string): Promise<string[]> {
-  const all: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const options = { ...(after !== undefined ? { after } : {}), limit: BATCH };
-    const batch = direction === 'from' ? await tx.linksFrom(kind, id, options) : await tx.linksTo(kind, id, options);
-    all.push(...batch);
-    if (batch.length < BATCH) return all;
-    after = batch[batch.length - 1]!;
-  }
-}
+export { allLinks };
 
 /** The users, groups and roles of the account a managed policy is attached to. */
 export async function attachedHolders(tx: StoreTx, accountId: string, arn: string, types: readonly HolderType[] = ['user', 'group', 'role']): Promise<PolicyHolder[]> {

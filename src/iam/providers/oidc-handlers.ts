@@ -6,7 +6,7 @@ import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { pageArray } from '../paging.ts';
 import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
-import { listAll } from '../reports/list-all.ts';
+import { listAll } from '../store-scan.ts';
 import { jwksFromTags, keysToUntag, tagsBeforeJwksReplacement } from './jwks-tags.ts';
 import { requireOidcProvider } from './lookup.ts';
 import { oidcProviderExists } from './messages.ts';

@@ -6,7 +6,7 @@ import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { pageArray } from '../paging.ts';
 import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
-import { listAll } from '../reports/list-all.ts';
+import { listAll } from '../store-scan.ts';
 import { requireSamlProvider } from './lookup.ts';
 import { noSamlUpdates, samlProviderExists } from './messages.ts';
 import { opaqueId } from './opaque-id.ts';

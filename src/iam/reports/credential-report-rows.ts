@@ -5,7 +5,7 @@ import { ROOT_PARENT, type AccessKeyData, type AccountData, type UserData } from
 import type { LoginProfileData } from '../credentials/records.ts';
 import type { SigningCertificateData } from '../certificates/records.ts';
 import type { CredentialReportRow, ReportAccessKey, ReportCertificate, ReportPassword } from './credential-report-csv.ts';
-import { listAll } from './list-all.ts';
+import { listAll } from '../store-scan.ts';
 
 /**
  * The credential report's rows, read from the store in one transaction: the root user, then

@@ -9,7 +9,7 @@ import type { RoleRecord } from '../roles/records.ts';
 import { roleOutput } from '../roles/role-output.ts';
 import { encodePolicyDocument } from '../policies/document.ts';
 import { parsePolicyArn, type InlinePolicyData } from '../policies/records.ts';
-import { allLinks, listAll } from './list-all.ts';
+import { allLinks, listAll } from '../store-scan.ts';
 
 /**
  * The UserDetail, GroupDetail and RoleDetail of GetAccountAuthorizationDetails: each entity

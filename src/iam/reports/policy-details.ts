@@ -6,7 +6,7 @@ import { isAttachableAwsPolicy } from '../policies/aws-managed.ts';
 import { encodePolicyDocument } from '../policies/document.ts';
 import { arnOfPolicy, parsePolicyArn, type PolicyRecord, type PolicyVersionData } from '../policies/records.ts';
 import type { PolicyUsage } from '../policies/usage.ts';
-import { listAll } from './list-all.ts';
+import { listAll } from '../store-scan.ts';
 
 /**
  * The managed policies of GetAccountAuthorizationDetails: the account's own, with every

@@ -1,4 +1,4 @@
-import type { EntityRecord, ListOptions, StoreTx } from '../../store/types.ts';
+import type { EntityRecord, ListOptions, StoreTx } from '../store/types.ts';
 
 /** Rows fetched per store query when a whole collection must be read. */
 const BATCH = 500;
