@@ -53,7 +53,7 @@ export function awsCliAvailable(): boolean {
 }
 
 /** Runs the aws CLI against a Tessera endpoint with the given credentials; JSON output parsed. */
-export function awsCli(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, args: string[]): { status: number | null; json: any; stderr: string } {
+export function awsCli(url: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, args: string[]): { status: number | null; json: any; stderr: string } {
   // Only these credentials: drop any AWS_* settings of the environment running the tests.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   const r = spawnSync('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
@@ -62,6 +62,7 @@ export function awsCli(url: string, credentials: { accessKeyId: string; secretAc
       ...env,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
