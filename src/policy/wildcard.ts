@@ -2,9 +2,10 @@
 //
 // Policy strings are attacker-influenced (anyone who can write a bucket policy writes
 // them), so they are NEVER turned into a RegExp: a pattern is compiled into plain text
-// plus a per-character mask saying which positions are wildcards, and matched by a greedy
-// two-pointer walk that backtracks only to the most recent '*'. Worst case is
-// O(pattern × subject); the usual case is linear.
+// plus a per-character mask saying which positions are wildcards. Patterns with only '*'
+// are matched piece by piece with native substring search; patterns with '?' by a greedy
+// two-pointer walk that backtracks only to the most recent '*' (worst case
+// O(pattern × subject); the usual case is linear).
 //
 // Keeping the mask separate from the text is what lets a literal '*' (from the `${*}`
 // escape or from a substituted variable value) sit inside a pattern without acting as a
@@ -22,6 +23,31 @@ export interface WildcardPattern {
   /** True when the pattern is a single '*' (matches everything, the common case worth a shortcut). */
   readonly matchesAll: boolean;
   readonly ignoreCase: boolean;
+  /**
+   * For patterns with '*' but no '?': the literal pieces between the stars (runs of stars
+   * collapsed). Such patterns — nearly all in practice — are matched piece by piece with the
+   * engine's native substring search, so even `*aaa…ab` against a long run of `a` costs
+   * about one pass over the subject instead of pattern × subject steps.
+   */
+  readonly segments: readonly string[] | null;
+}
+
+/** The literal pieces between stars, or null when the pattern has a '?' or no star. */
+function starSegments(text: string, mask: Uint8Array | null): string[] | null {
+  if (mask === null || mask.includes(QUESTION) || !mask.includes(STAR)) return null;
+  const segments: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    if (mask[i] !== STAR) {
+      current += text[i];
+    } else if (i === 0 || mask[i - 1] !== STAR) {
+      // The first star of a run closes the piece before it; further stars add nothing.
+      segments.push(current);
+      current = '';
+    }
+  }
+  segments.push(current);
+  return segments;
 }
 
 /** Compiles `text`, treating every '*' and '?' as a wildcard. */
@@ -35,13 +61,13 @@ export function compileWildcard(text: string, ignoreCase = false): WildcardPatte
       mask[i] = c === 42 ? STAR : QUESTION;
     }
   }
-  return { text: source, mask, matchesAll: source === '*', ignoreCase };
+  return { text: source, mask, matchesAll: source === '*', ignoreCase, segments: starSegments(source, mask) };
 }
 
 /** Compiles text in which no character is a wildcard. */
 export function compileLiteral(text: string, ignoreCase = false): WildcardPattern {
   const source = ignoreCase ? text.toLowerCase() : text;
-  return { text: source, mask: null, matchesAll: false, ignoreCase };
+  return { text: source, mask: null, matchesAll: false, ignoreCase, segments: null };
 }
 
 /**
@@ -79,7 +105,7 @@ export class PatternBuilder {
     const text = this.#ignoreCase ? this.#text.toLowerCase() : this.#text;
     const mask = this.#hasWildcard ? Uint8Array.from(this.#masks) : null;
     const matchesAll = mask !== null && text.length === 1 && mask[0] === STAR;
-    return { text, mask, matchesAll, ignoreCase: this.#ignoreCase };
+    return { text, mask, matchesAll, ignoreCase: this.#ignoreCase, segments: starSegments(text, mask) };
   }
 }
 
@@ -93,6 +119,7 @@ export function matchWildcard(pattern: WildcardPattern, subject: string): boolea
   const text = pattern.text;
   const mask = pattern.mask;
   if (mask === null) return text === subject;
+  if (pattern.segments !== null) return matchSegments(pattern.segments, subject);
 
   const n = text.length;
   const m = subject.length;
@@ -126,4 +153,26 @@ export function matchWildcard(pattern: WildcardPattern, subject: string): boolea
   }
   while (p < n && mask[p] === STAR) p++;
   return p === n;
+}
+
+/**
+ * Star-only patterns: the first piece must start the subject and the last end it; each
+ * piece between is placed at its leftmost occurrence after the previous one (leftmost
+ * placement never loses a match), inside the span the first and last pieces leave.
+ */
+function matchSegments(segments: readonly string[], subject: string): boolean {
+  const first = segments[0]!;
+  const last = segments[segments.length - 1]!;
+  if (subject.length < first.length + last.length) return false;
+  if (!subject.startsWith(first) || !subject.endsWith(last)) return false;
+  const end = subject.length - last.length;
+  let position = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const piece = segments[i]!;
+    if (piece === '') continue;
+    const at = subject.indexOf(piece, position);
+    if (at < 0 || at + piece.length > end) return false;
+    position = at + piece.length;
+  }
+  return true;
 }
