@@ -4,7 +4,8 @@ import type { SessionClaims } from '../tokens/claims.ts';
  * The authenticated caller of a request, resolved from its credentials. Domain modules read
  * it; only the credential resolver creates it.
  */
-export type PrincipalKind = 'root' | 'user' | 'role-session' | 'federated-user';
+/** `anonymous`: a request AWS accepts without credentials (AssumeRoleWithWebIdentity / SAML). */
+export type PrincipalKind = 'root' | 'user' | 'role-session' | 'federated-user' | 'anonymous';
 
 export interface Principal {
   kind: PrincipalKind;
@@ -29,3 +30,6 @@ export interface Principal {
 export function isRoot(principal: Principal): boolean {
   return principal.kind === 'root';
 }
+
+/** The caller of an operation AWS serves without credentials; its account is unknown. */
+export const ANONYMOUS: Principal = { kind: 'anonymous', accountId: '', arn: 'anonymous', userId: 'anonymous', tags: {}, accessKeyId: '' };

@@ -11,6 +11,9 @@ export { encodeAuthorizationMessage, type AuthorizationFailure } from './authori
 export { STS_ACTIONS_WITHOUT_PERMISSION, TRUST_POLICY_ACTIONS, trustPolicyDenialMessage, type StsTargetContext } from './authorization.ts';
 
 /** Every STS operation Tessera implements; the model's other operations answer NotImplemented. */
+import { oidcHandlers } from '../federation/oidc/handlers.ts';
+import { samlHandlers } from '../federation/saml/handlers.ts';
+
 export const stsHandlers = {
   ...callerIdentityHandlers,
   ...assumeRoleHandlers,
@@ -18,4 +21,6 @@ export const stsHandlers = {
   ...federationTokenHandlers,
   ...accessKeyInfoHandlers,
   ...authorizationMessageHandlers,
+  ...oidcHandlers,
+  ...samlHandlers,
 } satisfies StsHandlerTable as HandlerTable;

@@ -11,7 +11,7 @@ import type { SessionClaims, SessionKind } from './claims.ts';
  *   r  role [id, arn, name, path]                           n  sessionName
  *   f  federatedName           u  user { i, a, n?, r? }      p  sessionPolicies { i?, a? }
  *   g  tags                    x  transitiveTagKeys         o  sourceIdentity
- *   m  mfa.authenticatedAt     c  chained
+ *   m  mfa.authenticatedAt     c  chained                   w  federation [protocol, provider, subject]
  */
 export interface WireClaims {
   v: 1;
@@ -31,6 +31,7 @@ export interface WireClaims {
   o?: string;
   m?: WireInstant;
   c?: boolean;
+  w?: [protocol: 'oidc' | 'saml', provider: string, subject: string];
 }
 
 /** Epoch seconds when the instant is whole seconds in `YYYY-MM-DDTHH:MM:SSZ` form; else the text as given. */
@@ -39,7 +40,7 @@ type WireInstant = number | string;
 const KIND_CODES: Record<SessionKind, WireClaims['k']> = { 'role-session': 'r', 'federated-user': 'f', 'user-session': 'u' };
 const KINDS_BY_CODE: Record<string, SessionKind> = { r: 'role-session', f: 'federated-user', u: 'user-session' };
 
-const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c']);
+const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w']);
 const USER_FIELDS: ReadonlySet<string> = new Set(['i', 'a', 'n', 'r']);
 const POLICY_FIELDS: ReadonlySet<string> = new Set(['i', 'a']);
 
@@ -87,6 +88,7 @@ export function toWire(claims: SessionClaims): WireClaims {
   if (claims.sourceIdentity !== undefined) wire.o = claims.sourceIdentity;
   if (claims.mfa !== undefined) wire.m = encodeInstant(claims.mfa.authenticatedAt, 'mfa.authenticatedAt');
   if (claims.chained !== undefined) wire.c = claims.chained;
+  if (claims.federation !== undefined) wire.w = [claims.federation.protocol, claims.federation.provider, claims.federation.subject];
   return wire;
 }
 
@@ -190,6 +192,11 @@ function decode(value: unknown): SessionClaims {
   setIf(claims, 'sourceIdentity', optionalStr(value.o));
   if (value.m !== undefined) claims.mfa = { authenticatedAt: decodeInstant(value.m) };
   if (value.c !== undefined) claims.chained = typeof value.c === 'boolean' ? value.c : fail();
+  if (value.w !== undefined) {
+    const w = Array.isArray(value.w) && value.w.length === 3 ? strings(value.w) : fail();
+    if (w[0] !== 'oidc' && w[0] !== 'saml') fail();
+    claims.federation = { protocol: w[0], provider: w[1]!, subject: w[2]! };
+  }
   return claims;
 }
 

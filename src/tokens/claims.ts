@@ -52,4 +52,10 @@ export interface SessionClaims {
   mfa?: { authenticatedAt: string };
   /** role-session: made by a role session (role chaining; capped at one hour). */
   chained?: boolean;
+  /**
+   * role-session made by AssumeRoleWithWebIdentity / AssumeRoleWithSAML: the identity
+   * provider (its IAM provider ARN) and the subject it vouched for, for aws:FederatedProvider
+   * and the provider's condition keys.
+   */
+  federation?: { protocol: 'oidc' | 'saml'; provider: string; subject: string };
 }

@@ -23,6 +23,7 @@ export const EVERY_FIELD: SessionClaims = {
   sourceIdentity: 'alice@example.com',
   mfa: { authenticatedAt: '2024-05-17T09:29:58Z' },
   chained: true,
+  federation: { protocol: 'oidc', provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.example.com', subject: 'repo:org/app:ref:refs/heads/main' },
 };
 
 export const FEDERATED_USER: SessionClaims = {

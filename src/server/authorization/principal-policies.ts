@@ -41,6 +41,9 @@ export async function policiesFor(principal: Principal, action: string, store: S
   switch (principal.kind) {
     case 'root':
       return { set: undefined, principalTags: principal.tags };
+    case 'anonymous':
+      // No identity policies: only a resource policy can allow an anonymous caller.
+      return { set: { identity: [] }, principalTags: {} };
     case 'user': {
       const selfService = SELF_SERVICE_ACTIONS.has(action.toLowerCase()) && !session;
       const loaded = await cachedHolderPolicies(store, sets, principal.accountId, `user:${principal.userId}`, async () => {

@@ -7,6 +7,10 @@ import type { ServerDeps } from '../deps.ts';
 import type { ServiceName } from '../../protocol/model.ts';
 import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
+import { ANONYMOUS } from '../../kernel/principal.ts';
+
+/** STS operations that need no credentials (the caller proves itself with a token or assertion). */
+export const UNAUTHENTICATED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
 
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
@@ -19,6 +23,12 @@ import { principalFromSession } from '../../credentials/session-principal.ts';
  */
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
+  if (service === 'sts' && UNAUTHENTICATED_STS_ACTIONS.has(ctx.action ?? '')) {
+    // AWS serves these without credentials: the web identity token or SAML assertion is
+    // the proof, checked by the operation itself against the role's trust policy.
+    ctx.principal = ANONYMOUS;
+    return;
+  }
   const signing = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
   const parsed = parseSignedRequest(signing);
   if (!parsed.ok) throw fromSigV4(service, parsed.error);

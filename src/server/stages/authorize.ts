@@ -42,6 +42,12 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     return;
   }
   if (!deps.handlers[service][operation]) return;
+  if (principal.kind === 'anonymous') {
+    // Only the unauthenticated STS operations get here; each decides with the role's trust
+    // policy and the verified token itself (the caller is the identity provider's subject).
+    ctx.authorization = { decision: 'Allowed', action, resource: '*', reason: 'decided by the operation with the role trust policy' };
+    return;
+  }
 
   const target = await resolveTarget(ctx, deps);
   const checks: Check[] = [
