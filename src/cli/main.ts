@@ -12,6 +12,7 @@ Usage:
   tessera account list                          list account IDs
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
+  tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
   tessera --version
 `;
 
@@ -26,6 +27,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./account-command.ts')).runAccountCommand(rest, io);
       case 'policy':
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
+      case 'idp':
+        return await (await import('./idp-command.ts')).runIdpCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);

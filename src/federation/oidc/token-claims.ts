@@ -1,0 +1,54 @@
+import { incorrectAudience, missingClaim, tokenExpired, tokenNotYetValid } from './errors.ts';
+
+/**
+ * The registered claims of a verified OIDC token, checked as AWS checks them: `sub` present,
+ * `aud` (a string or a list) holding one of the provider's client IDs — or, as AWS accepts for
+ * providers such as Google, `azp` being one — and the token inside its validity window, with a
+ * small tolerance for clock skew between the provider and us.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 60;
+
+export interface CheckedClaims {
+  subject: string;
+  /** The client ID the token was accepted for: `azp` when it is one, else the matching `aud`. */
+  audience: string;
+  /** Every `aud` value as the token gives it. */
+  audiences: string[];
+  authorizedParty?: string;
+  /** `amr` (authentication methods) when the token carries it. */
+  authenticationMethods?: string[];
+}
+
+export function checkClaims(payload: Record<string, unknown>, clientIds: readonly string[], now: Date): CheckedClaims {
+  const audiences = stringList(payload['aud']);
+  const azp = typeof payload['azp'] === 'string' ? payload['azp'] : undefined;
+  const audience = azp !== undefined && clientIds.includes(azp) ? azp : audiences.find((aud) => clientIds.includes(aud));
+  if (audience === undefined) throw incorrectAudience();
+
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const exp = payload['exp'];
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw missingClaim('exp');
+  if (nowSeconds - CLOCK_TOLERANCE_SECONDS >= exp) throw tokenExpired(nowSeconds, exp);
+  for (const claim of ['nbf', 'iat'] as const) {
+    const value = payload[claim];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw missingClaim(claim);
+    if (value > nowSeconds + CLOCK_TOLERANCE_SECONDS) throw tokenNotYetValid();
+  }
+
+  const sub = payload['sub'];
+  if (typeof sub !== 'string' || sub === '') throw missingClaim('sub');
+  const amr = payload['amr'] === undefined ? undefined : stringList(payload['amr']);
+  return {
+    subject: sub,
+    audience,
+    audiences,
+    ...(azp !== undefined ? { authorizedParty: azp } : {}),
+    ...(amr !== undefined ? { authenticationMethods: amr } : {}),
+  };
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
