@@ -18,5 +18,7 @@ export function sessionContext(principal: Principal, now: Date): Record<string, 
     context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((now.getTime() - Date.parse(session.mfa.authenticatedAt)) / 1000)));
   }
   if (session.sourceIdentity !== undefined) context['aws:SourceIdentity'] = session.sourceIdentity;
+  // Sessions made by AssumeRoleWithWebIdentity / AssumeRoleWithSAML name their provider.
+  if (session.federation !== undefined) context['aws:FederatedProvider'] = session.federation.provider;
   return context;
 }
