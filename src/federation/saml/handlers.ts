@@ -1,4 +1,7 @@
 import type { StsHandlerTable } from '../../sts/handler.ts';
+import { assumeRoleWithSaml } from './assume-role-with-saml.ts';
 
-/** sts:AssumeRoleWithSAML (filled by the SAML federation module). */
-export const samlHandlers = {} satisfies StsHandlerTable;
+/** sts:AssumeRoleWithSAML. */
+export const samlHandlers = {
+  AssumeRoleWithSAML: assumeRoleWithSaml,
+} satisfies StsHandlerTable;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import { samlRoutes, type TestIdpResponse } from './saml-routes.ts';
+import { lazySamlRoutes, type TestIdpResponse } from './saml-routes.ts';
 import { newSigningKey, signToken, type SigningKey } from './oidc-keys.ts';
 
 /**
@@ -43,6 +43,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   // It signs anything anyone asks for: never reachable from another machine.
   if (!LOOPBACK.has(host)) throw new Error(`the test identity provider listens on loopback only, not ${host}`);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const samlRoutes = lazySamlRoutes({ now: () => new Date(nowSeconds() * 1000) });
   const keys: SigningKey[] = [await newSigningKey('test-idp-1')];
   const current = () => keys[keys.length - 1]!;
   let issuer = '';
