@@ -65,6 +65,8 @@ export async function policiesFor(principal: Principal, action: string, store: S
         const role = await store.get<RoleData>(Kind.role, roleId);
         return role ? loadRolePolicies(store, role, cache) : undefined;
       });
+      // Read again, after the epoch (inside cachedHolderPolicies): a role read before the
+      // epoch could put a boundary older than that epoch into the cache.
       const role = await store.get<RoleData>(Kind.role, roleId);
       if (role) roleTags = tagMap(role.data.tags ?? []);
       return {
