@@ -1,10 +1,9 @@
 import type { ContextValue } from '../policy/index.ts';
-import type { AuthorizationTarget, TargetResourcePolicy } from '../iam/authorization/target.ts';
+import type { AuthorizationTarget, TargetContext, TargetResourcePolicy } from '../authz/target.ts';
 import { requestTagContext } from '../iam/authorization/request-tags.ts';
 import { findRoleByArn, roleArn } from '../iam/roles/records.ts';
 import { tagMap } from '../iam/tags.ts';
 import type { AssumeRoleRequest } from '../protocol/generated/sts.ts';
-import type { StsTargetContext } from './target-context.ts';
 import { rootCannotAssumeRoles } from './errors.ts';
 import { mfaCodeMatches } from './mfa.ts';
 import { assertArnShape } from './role-arn.ts';
@@ -24,7 +23,7 @@ import { effectiveSourceIdentity } from './source-identity.ts';
  * exactly as for a role the caller may not assume (the handler denies the same way should the
  * caller's own policies allow it), so nobody learns which roles exist.
  */
-export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: StsTargetContext): Promise<AuthorizationTarget> {
+export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: TargetContext): Promise<AuthorizationTarget> {
   const caller = ctx.principal;
   if (caller.kind === 'root') throw rootCannotAssumeRoles();
   assertArnShape(input.RoleArn);
@@ -48,7 +47,7 @@ export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: StsTargetC
   };
 }
 
-async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: string | undefined, ctx: StsTargetContext): Promise<Record<string, ContextValue>> {
+async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: string | undefined, ctx: TargetContext): Promise<Record<string, ContextValue>> {
   const context: Record<string, ContextValue> = {
     'sts:RoleSessionName': input.RoleSessionName,
     ...requestTagContext(input.Tags),

@@ -9,9 +9,6 @@ import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 
-/** STS operations that need no credentials (the caller proves itself with a token or assertion). */
-export const UNAUTHENTICATED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
-
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
  * checked without a secret (time window, scope), find the access key, verify the signature in
@@ -23,7 +20,7 @@ export const UNAUTHENTICATED_STS_ACTIONS: ReadonlySet<string> = new Set(['Assume
  */
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
-  if (service === 'sts' && UNAUTHENTICATED_STS_ACTIONS.has(ctx.action ?? '')) {
+  if (ctx.action !== undefined && (deps.operations.get(service, ctx.action)?.authentication ?? 'sigv4') !== 'sigv4') {
     // AWS serves these without credentials: the web identity token or SAML assertion is
     // the proof, checked by the operation itself against the role's trust policy.
     ctx.principal = ANONYMOUS;

@@ -1,4 +1,4 @@
-import type { PolicySet } from '../../policy/index.ts';
+import type { PolicySet } from '../policy/index.ts';
 
 /**
  * The policy sets of recent callers, each valid for the authorization epoch it was built at
