@@ -132,7 +132,7 @@ describe('tessera:jwks tags take the authority that changes what a provider trus
     const rotatedTags = jwksTagsFor(keySet([rotated.publicJwk]));
     await keyAdmin.send(new TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: inlineArn, Tags: rotatedTags }));
     const stored = (await root.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: inlineArn }))).Tags!;
-    assert.deepEqual(stored.filter((t) => t.Key.startsWith('tessera:jwks')), rotatedTags);
+    assert.deepEqual(stored.filter((t) => t.Key!.startsWith('tessera:jwks')), rotatedTags);
 
     // The new key now verifies tokens for a role that trusts this provider.
     const role = await root.send(new CreateRoleCommand({

@@ -62,5 +62,7 @@ test('adding, replacing or removing a tessera:jwks tag also needs UpdateOpenIDCo
     { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: ghost, context: {} },
   ]);
   // Creating with the key set needs only what creating needs.
-  assert.equal((await targets.CreateOpenIDConnectProvider({ Url: 'https://idp.example.com', Tags: [{ Key: 'tessera:jwks', Value: 'e30' }] }, ctx)).also, undefined);
+  assert.deepEqual(await targets.CreateOpenIDConnectProvider({ Url: 'https://idp.example.com', Tags: [{ Key: 'tessera:jwks', Value: 'e30' }] }, ctx), {
+    resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, context: { 'aws:TagKeys': ['tessera:jwks'], 'aws:RequestTag/tessera:jwks': 'e30' },
+  });
 });
