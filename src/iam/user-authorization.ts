@@ -1,5 +1,6 @@
 import { rootArn, userArn } from '../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from './authorization/target.ts';
+import { furtherAuthorization } from './authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from './authorization/request-tags.ts';
 import { Kind } from './kinds.ts';
 import type { UserData } from './records.ts';
@@ -21,6 +22,21 @@ export async function userTarget(ctx: TargetContext, userName: string | undefine
   return { resource: userArn(ctx.accountId, user.path, user.name), resourceTags: tagMap(user.data.tags) };
 }
 
+/**
+ * UpdateUser that renames or moves a user also needs iam:UpdateUser on the ARN the user will
+ * have (AWS: "the requester must have appropriate permissions on both the source object and
+ * the target object"); otherwise a user allowed to update only itself could take any name or
+ * path, leaving the policies that name it and taking the place of a principal others trust.
+ * The user keeps its tags under its new name, so the second decision sees them too.
+ */
+async function updateUserTarget(ctx: TargetContext, input: { UserName: string; NewUserName?: string; NewPath?: string }): Promise<AuthorizationTarget> {
+  const target = await userTarget(ctx, input.UserName);
+  if (input.NewUserName === undefined && input.NewPath === undefined) return target;
+  const user = await ctx.tx.getByName<UserData>(ctx.accountId, Kind.user, input.UserName);
+  const renamed = userArn(ctx.accountId, input.NewPath ?? user?.path ?? '/', input.NewUserName ?? user?.name ?? input.UserName);
+  return { ...target, also: [furtherAuthorization('iam:UpdateUser', renamed, target.resourceTags)] };
+}
+
 async function selfTarget(ctx: TargetContext): Promise<AuthorizationTarget> {
   if (ctx.principal.kind === 'root') return { resource: rootArn(ctx.accountId) };
   return userTarget(ctx, ctx.principal.name);
@@ -37,7 +53,7 @@ export const userTargets = {
   GetUser: (input, ctx) => userTarget(ctx, input.UserName),
   // ListUsers names the path prefix it lists, as AWS's denials show ("…:user/").
   ListUsers: async (input, ctx) => ({ resource: userArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
-  UpdateUser: (input, ctx) => userTarget(ctx, input.UserName),
+  UpdateUser: (input, ctx) => updateUserTarget(ctx, input),
   DeleteUser: (input, ctx) => userTarget(ctx, input.UserName),
   TagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: requestTagContext(input.Tags) }),
   UntagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: tagKeysContext(input.TagKeys) }),

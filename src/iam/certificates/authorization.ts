@@ -1,5 +1,6 @@
 import { iamArn } from '../../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import { furtherAuthorization } from '../authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { tagMap } from '../tags.ts';
@@ -26,13 +27,14 @@ export const targets = {
   }),
   GetServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
   ListServerCertificates: async () => ({ resource: '*' }),
-  // AWS requires permission on both the certificate and what it becomes (renamed or moved).
+  // AWS requires permission on both the certificate and what it becomes (renamed or moved);
+  // the certificate keeps its tags, so the second decision sees them too.
   UpdateServerCertificate: async (input, ctx) => {
     const target = await serverCertificateTarget(ctx, input.ServerCertificateName);
     if (input.NewServerCertificateName === undefined && input.NewPath === undefined) return target;
     const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, input.ServerCertificateName);
     const renamed = iamArn(ctx.accountId, 'server-certificate', input.NewPath ?? record?.path ?? '/', input.NewServerCertificateName ?? record?.name ?? input.ServerCertificateName);
-    return { ...target, also: [{ action: 'iam:UpdateServerCertificate', resource: renamed }] };
+    return { ...target, also: [furtherAuthorization('iam:UpdateServerCertificate', renamed, target.resourceTags)] };
   },
   DeleteServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
   TagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: requestTagContext(input.Tags) }),

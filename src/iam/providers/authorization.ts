@@ -1,7 +1,9 @@
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import { furtherAuthorization } from '../authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { tagMap } from '../tags.ts';
+import { isJwksTag } from './jwks-tags.ts';
 import { registeredOidcUrl } from './oidc-url.ts';
 import { parseProviderArn, providerArn, type ProviderType } from './provider-arns.ts';
 import type { OidcProviderData, SamlProviderData } from './records.ts';
@@ -33,6 +35,21 @@ function newOidcArn(accountId: string, url: string): string {
 const oidc = (ctx: TargetContext, arn: string) => providerTarget(ctx, 'oidc-provider', arn);
 const saml = (ctx: TargetContext, arn: string) => providerTarget(ctx, 'saml-provider', arn);
 
+/**
+ * The `tessera:jwks` tags are the provider's key material: whoever sets them decides which
+ * tokens the provider vouches for, and so who may assume every role that trusts it. Tagging
+ * must not be a way around the authority that changes what a provider trusts, so adding,
+ * replacing or removing any `tessera:jwks*` tag also needs
+ * iam:UpdateOpenIDConnectProviderThumbprint on the provider (decided with its tags, as a
+ * thumbprint update would be). Creating a provider with the tags needs only what creating
+ * it needs: the key set is then part of what is created.
+ */
+async function oidcTagTarget(ctx: TargetContext, arn: string, keys: readonly string[], context: AuthorizationTarget['context']): Promise<AuthorizationTarget> {
+  const target = { ...(await oidc(ctx, arn)), context };
+  if (!keys.some(isJwksTag)) return target;
+  return { ...target, also: [furtherAuthorization('iam:UpdateOpenIDConnectProviderThumbprint', target.resource, target.resourceTags)] };
+}
+
 export const targets = {
   CreateOpenIDConnectProvider: async (input, ctx) => ({ resource: newOidcArn(ctx.accountId, input.Url), context: requestTagContext(input.Tags) }),
   GetOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
@@ -41,8 +58,8 @@ export const targets = {
   AddClientIDToOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
   RemoveClientIDFromOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
   UpdateOpenIDConnectProviderThumbprint: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
-  TagOpenIDConnectProvider: async (input, ctx) => ({ ...(await oidc(ctx, input.OpenIDConnectProviderArn)), context: requestTagContext(input.Tags) }),
-  UntagOpenIDConnectProvider: async (input, ctx) => ({ ...(await oidc(ctx, input.OpenIDConnectProviderArn)), context: tagKeysContext(input.TagKeys) }),
+  TagOpenIDConnectProvider: (input, ctx) => oidcTagTarget(ctx, input.OpenIDConnectProviderArn, input.Tags.map((t) => t.Key), requestTagContext(input.Tags)),
+  UntagOpenIDConnectProvider: (input, ctx) => oidcTagTarget(ctx, input.OpenIDConnectProviderArn, input.TagKeys, tagKeysContext(input.TagKeys)),
   ListOpenIDConnectProviderTags: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
 
   CreateSAMLProvider: async (input, ctx) => ({ resource: providerArn(ctx.accountId, 'saml-provider', input.Name), context: requestTagContext(input.Tags) }),

@@ -53,3 +53,23 @@ test('setting tessera:jwks replaces every old part; untagging it removes them al
   assert.deepEqual(keysToUntag(existing, ['tessera:jwks']).sort(), ['tessera:jwks', 'tessera:jwks', 'tessera:jwks:2', 'tessera:jwks:3']);
   assert.deepEqual(keysToUntag(existing, ['team']), ['team']);
 });
+
+test('a symmetric key or any private key material is refused: only public keys verify', () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const publicKey = pair.publicKey.export({ format: 'jwk' });
+  const privateKey = pair.privateKey.export({ format: 'jwk' });
+  const rsaPrivate = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const tagsOf = (keys: object[]) => jwksTagsFor({ keys } as { keys: Array<Record<string, unknown> & { kty: string }> });
+  const cases: Array<[string, object[], RegExp]> = [
+    ['oct', [publicKey, { kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' }], /key 2 is a symmetric key \(kty "oct"\)/],
+    ['OCT without k', [{ kty: 'OCT' }], /key 1 is a symmetric key/],
+    ['EC private key', [privateKey], /key 1 holds private key material \("d"\)/],
+    ['RSA private key', [rsaPrivate], /key 1 holds private key material \("d"\)/],
+    ['CRT part alone', [{ kty: 'RSA', n: 'AQAB', e: 'AQAB', qi: 'AQAB' }], /\("qi"\)/],
+  ];
+  for (const [name, keys, message] of cases) {
+    assert.throws(() => jwksFromTags(tagsOf(keys)), (err: Error & { code?: string }) =>
+      err.code === 'InvalidInput' && err.message.startsWith('The tessera:jwks key set may hold only public keys: ') && message.test(err.message), name);
+  }
+  assert.deepEqual(jwksFromTags(tagsOf([publicKey])), { keys: [publicKey] });
+});

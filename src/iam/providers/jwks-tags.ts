@@ -1,5 +1,5 @@
 import type { Tag } from '../tags.ts';
-import { invalidJwksTags } from './messages.ts';
+import { invalidJwksTags, secretInJwks } from './messages.ts';
 
 /**
  * Tessera extension: an OIDC provider may carry its JSON Web Key Set, so tokens can be
@@ -17,7 +17,8 @@ import { invalidJwksTags } from './messages.ts';
  *
  * A request that sets `tessera:jwks` replaces the whole key set: parts it does not set are
  * dropped. Untagging `tessera:jwks` removes every part. The key set is checked whenever the
- * tags change: parts must be numbered without gaps and decode to {"keys": [{"kty": …}, …]}.
+ * tags change: parts must be numbered without gaps and decode to {"keys": [{"kty": …}, …]},
+ * and every key must be a public key (see publicKeysOnly).
  */
 
 export const JWKS_TAG = 'tessera:jwks';
@@ -56,7 +57,26 @@ export function jwksFromTags(tags: readonly Tag[]): JsonWebKeySet | undefined {
     if (part === undefined) throw invalidJwksTags(n === 1 ? `${JWKS_TAG} is missing.` : `${JWKS_TAG}:${n} is missing.`);
     text += part;
   }
-  return parseJwks(text);
+  return publicKeysOnly(parseJwks(text));
+}
+
+/** JWK members that hold secret material: a symmetric key's `k`, an RSA/EC/OKP private key's `d` and RSA's CRT parts. */
+const SECRET_MEMBERS: readonly string[] = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+
+/**
+ * Refuses a key set that holds anything but public keys. A symmetric key (`kty: "oct"`)
+ * verifies tokens signed with the same secret, and tag values are readable by whoever may list
+ * the provider's tags; a private key is never needed to verify. Either would let its reader
+ * mint tokens the provider vouches for. (Token verification also accepts only asymmetric
+ * algorithms; this refuses the key set when it is registered, so it is never stored.)
+ */
+function publicKeysOnly(jwks: JsonWebKeySet): JsonWebKeySet {
+  jwks.keys.forEach((key, i) => {
+    if (key.kty.toLowerCase() === 'oct') throw secretInJwks(`key ${i + 1} is a symmetric key (kty "oct").`);
+    const secret = SECRET_MEMBERS.find((member) => Object.hasOwn(key, member));
+    if (secret !== undefined) throw secretInJwks(`key ${i + 1} holds private key material ("${secret}").`);
+  });
+  return jwks;
 }
 
 export function parseJwks(text: string): JsonWebKeySet {

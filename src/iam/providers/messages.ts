@@ -78,3 +78,12 @@ export function privateKeyLimit(limit: number) {
 export function invalidJwksTags(reason: string) {
   return serviceError('iam', 'InvalidInput', `The tessera:jwks tags do not hold a JSON Web Key Set: ${reason}`);
 }
+
+/**
+ * Tessera's own text: a key set given in tags is readable by everyone who may list the
+ * provider's tags, so a shared secret (kty "oct") or a private key in it would let them sign
+ * tokens the provider vouches for.
+ */
+export function secretInJwks(reason: string) {
+  return serviceError('iam', 'InvalidInput', `The tessera:jwks key set may hold only public keys: ${reason}`);
+}
