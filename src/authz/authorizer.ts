@@ -110,15 +110,15 @@ export class Authorizer {
   }
 }
 
-/** The target's checks, the main one first (with the target's tags as aws:ResourceTag/…). */
+/** The target's checks, the main one first, each with its resource's tags as aws:ResourceTag/…. */
 function checksOf(target: AuthorizationTarget, action: string): AuthorizationCheck[] {
-  const main: AuthorizationCheck = {
-    action: target.action ?? action,
-    resource: target.resource,
-    context: { ...resourceTagContext(target.resourceTags), ...target.context },
-    ...(target.resourcePolicy ? { resourcePolicy: target.resourcePolicy } : {}),
-  };
-  return [main, ...(target.also ?? [])];
+  const main: AuthorizationCheck = { ...target, action: target.action ?? action };
+  return [main, ...(target.also ?? [])].map((check) => ({
+    action: check.action,
+    resource: check.resource,
+    context: { ...resourceTagContext(check.resourceTags), ...check.context },
+    ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
+  }));
 }
 
 function denied(principal: Principal, check: AuthorizationCheck, decision: Decision, context: Readonly<Record<string, ContextValue>>): Denied {

@@ -31,6 +31,8 @@ export interface AuthorizationCheck {
   resource: string;
   context?: Readonly<Record<string, ContextValue>>;
   resourcePolicy?: TargetResourcePolicy;
+  /** Tags of the resource (aws:ResourceTag/…, iam:ResourceTag/…), when it exists and is taggable. */
+  resourceTags?: Readonly<Record<string, string>>;
 }
 
 export interface AuthorizationTarget {

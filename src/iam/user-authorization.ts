@@ -1,6 +1,5 @@
 import { rootArn, userArn } from '../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from './authorization/target.ts';
-import { furtherAuthorization } from './authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from './authorization/request-tags.ts';
 import { Kind } from './kinds.ts';
 import type { UserData } from './records.ts';
@@ -34,7 +33,7 @@ async function updateUserTarget(ctx: TargetContext, input: { UserName: string; N
   if (input.NewUserName === undefined && input.NewPath === undefined) return target;
   const user = await ctx.tx.getByName<UserData>(ctx.accountId, Kind.user, input.UserName);
   const renamed = userArn(ctx.accountId, input.NewPath ?? user?.path ?? '/', input.NewUserName ?? user?.name ?? input.UserName);
-  return { ...target, also: [furtherAuthorization('iam:UpdateUser', renamed, target.resourceTags)] };
+  return { ...target, also: [{ action: 'iam:UpdateUser', resource: renamed, ...(target.resourceTags ? { resourceTags: target.resourceTags } : {}) }] };
 }
 
 async function selfTarget(ctx: TargetContext): Promise<AuthorizationTarget> {

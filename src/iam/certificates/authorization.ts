@@ -1,6 +1,5 @@
 import { iamArn } from '../../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { furtherAuthorization } from '../authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { tagMap } from '../tags.ts';
@@ -34,7 +33,7 @@ export const targets = {
     if (input.NewServerCertificateName === undefined && input.NewPath === undefined) return target;
     const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, input.ServerCertificateName);
     const renamed = iamArn(ctx.accountId, 'server-certificate', input.NewPath ?? record?.path ?? '/', input.NewServerCertificateName ?? record?.name ?? input.ServerCertificateName);
-    return { ...target, also: [furtherAuthorization('iam:UpdateServerCertificate', renamed, target.resourceTags)] };
+    return { ...target, also: [{ action: 'iam:UpdateServerCertificate', resource: renamed, ...(target.resourceTags ? { resourceTags: target.resourceTags } : {}) }] };
   },
   DeleteServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
   TagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: requestTagContext(input.Tags) }),

@@ -1,5 +1,4 @@
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { furtherAuthorization } from '../authorization/further-authorization.ts';
 import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { tagMap } from '../tags.ts';
@@ -47,7 +46,7 @@ const saml = (ctx: TargetContext, arn: string) => providerTarget(ctx, 'saml-prov
 async function oidcTagTarget(ctx: TargetContext, arn: string, keys: readonly string[], context: AuthorizationTarget['context']): Promise<AuthorizationTarget> {
   const target = { ...(await oidc(ctx, arn)), context };
   if (!keys.some(isJwksTag)) return target;
-  return { ...target, also: [furtherAuthorization('iam:UpdateOpenIDConnectProviderThumbprint', target.resource, target.resourceTags)] };
+  return { ...target, also: [{ action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: target.resource, ...(target.resourceTags ? { resourceTags: target.resourceTags } : {}) }] };
 }
 
 export const targets = {
