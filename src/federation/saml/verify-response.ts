@@ -4,6 +4,16 @@ import { ServiceError } from '../../protocol/errors.ts';
 import { invalidSamlResponse, responseSignatureInvalid } from './errors.ts';
 import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
 
+/** A verified response: its one assertion as signed, and the Response's own IssueInstant. */
+export interface VerifiedResponse {
+  assertion: VerifiedAssertion;
+  /**
+   * The Response's own IssueInstant. Unsigned when only the assertion is signed, so it serves
+   * only to refuse (a stale one), never to accept.
+   */
+  issueInstant: Date;
+}
+
 /**
  * Checks a base64 SAML Response's signature with the provider's metadata certificates only
  * (a certificate carried in the message is never trusted) and returns its one assertion as
@@ -19,15 +29,6 @@ import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
  * called with no certificates (a provider that does not exist), every message gets the answer
  * a provider whose keys do not match would give.
  */
-export interface VerifiedResponse {
-  assertion: VerifiedAssertion;
-  /**
-   * The Response's own IssueInstant. Unsigned when only the assertion is signed, so it serves
-   * only to refuse (a stale one), never to accept.
-   */
-  issueInstant: Date;
-}
-
 export async function verifySamlResponse(base64Response: string, signingCertificates: readonly string[]): Promise<VerifiedResponse> {
   const xml = decodeBase64(base64Response);
   const issueInstant = responseIssueInstant(refuseHiddenContent(xml));
