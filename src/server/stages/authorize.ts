@@ -95,7 +95,8 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
  * What some temporary credentials can never do, whatever their policies say (AWS documents
  * both): GetFederationToken credentials call no IAM operation and no STS operation but
  * GetCallerIdentity; GetSessionToken credentials call IAM only if the session was made
- * with MFA, and STS only for AssumeRole and GetCallerIdentity.
+ * with MFA, and STS only for AssumeRole and GetCallerIdentity. IAM answers GetSessionToken
+ * credentials made without MFA as AWS does: InvalidClientTokenId (403), not AccessDenied.
  */
 function refuseSessionLimits(ctx: RequestContext, action: string, deps: ServerDeps): void {
   const principal = ctx.principal!;
@@ -106,7 +107,10 @@ function refuseSessionLimits(ctx: RequestContext, action: string, deps: ServerDe
   if (session.kind === 'federated-user' && (service === 'iam' || service === 'sts')) {
     reason = 'temporary credentials from GetFederationToken cannot call IAM or STS operations other than GetCallerIdentity';
   } else if (session.kind === 'user-session') {
-    if (service === 'iam' && !session.mfa) reason = 'temporary credentials from GetSessionToken cannot call IAM without MFA authentication';
+    if (service === 'iam' && !session.mfa) {
+      ctx.authorization = { decision: 'ImplicitDeny', action, resource: '*', reason: 'temporary credentials from GetSessionToken cannot call IAM without MFA authentication' };
+      throw serviceError(ctx.service!, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
     if (service === 'sts' && action !== 'sts:AssumeRole') reason = 'temporary credentials from GetSessionToken can call only AssumeRole and GetCallerIdentity';
   }
   if (reason === undefined) return;
