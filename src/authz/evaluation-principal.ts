@@ -5,6 +5,11 @@ import type { Principal } from '../kernel/principal.ts';
  * The engine's view of an authenticated caller. `tags` are the principal tags the engine
  * exposes as aws:PrincipalTag/…: for a role session, the role's tags overridden by the
  * session's (passed in, as the role is read at request time).
+ *
+ * `uniqueId` is the unique ID of the user or role behind the caller — an IAM user's own
+ * (AIDA…), a role session's role's (AROA…), a federated user's IAM user's — which a stored
+ * resource policy names instead of the ARN (iam/roles/trust-policy-principals.ts): a user
+ * or role created again under an old name has a new ID, so old grants do not reach it.
  */
 export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<string, string>> = principal.tags): EvaluationPrincipal {
   const session = principal.session;
@@ -15,10 +20,26 @@ export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<
   }
   const base = { arn: principal.arn, accountId: principal.accountId, userId: principal.userId, tags };
   if (principal.kind === 'role-session' && session?.role) {
-    return { ...base, kind: 'role-session', roleName: session.role.name, roleArn: session.role.arn, ...(session.sessionName !== undefined ? { sessionName: session.sessionName } : {}) };
+    return {
+      ...base,
+      kind: 'role-session',
+      roleName: session.role.name,
+      roleArn: session.role.arn,
+      uniqueId: session.role.id,
+      ...(session.sessionName !== undefined ? { sessionName: session.sessionName } : {}),
+    };
   }
   if (principal.kind === 'federated-user') {
-    return { ...base, kind: 'federated-user', ...(principal.name !== undefined ? { name: principal.name } : {}), ...(session?.user ? { parentUserArn: session.user.arn } : {}) };
+    const parent = session?.user && !session.user.root ? session.user : undefined;
+    return {
+      ...base,
+      kind: 'federated-user',
+      ...(principal.name !== undefined ? { name: principal.name } : {}),
+      ...(session?.user ? { parentUserArn: session.user.arn } : {}),
+      ...(parent ? { uniqueId: parent.id } : {}),
+    };
   }
-  return { ...base, kind: principal.kind === 'saml' || principal.kind === 'web-identity' ? 'anonymous' : principal.kind, ...(principal.name !== undefined ? { name: principal.name } : {}) };
+  // An IAM user's userId is its unique ID, with long-term keys and GetSessionToken sessions alike.
+  const uniqueId = principal.kind === 'user' ? { uniqueId: principal.userId } : {};
+  return { ...base, kind: principal.kind === 'saml' || principal.kind === 'web-identity' ? 'anonymous' : principal.kind, ...(principal.name !== undefined ? { name: principal.name } : {}), ...uniqueId };
 }

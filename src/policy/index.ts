@@ -31,6 +31,7 @@ export { PolicyCache } from './policy-cache.ts';
 export type { PolicyCacheStats } from './policy-cache.ts';
 export { evaluate } from './evaluate.ts';
 export { principalFromArn } from './principal-arn.ts';
+export { awsPrincipalValues, replaceAwsPrincipalValues } from './principal-values.ts';
 export type { ReadScenario, ScenarioResult } from './scenario.ts';
 export { ScenarioError, evaluateScenario, readScenario } from './scenario.ts';
 export { CODE as DIAGNOSTIC_CODES } from './messages.ts';

@@ -85,6 +85,52 @@ describe('Principal matching', () => {
   });
 });
 
+describe('Unique-ID principals', () => {
+  const bobId = 'AIDAEXAMPLEBOB000001';
+  const adminId = 'AROAEXAMPLEADMIN0001';
+  const withId = (who: EvaluationPrincipal, uniqueId: string): EvaluationPrincipal => ({ ...who, uniqueId });
+  const bob = withId(caller(`arn:aws:iam::${A}:user/bob`), bobId);
+  const adminSession = withId(session, adminId);
+
+  it('a user\'s unique ID names that user directly; another ID, or a caller without one, is not named', () => {
+    assert.equal(grant({ AWS: bobId }, bob), 'direct');
+    assert.equal(grant({ AWS: 'AIDAEXAMPLEBOB000002' }, bob), null, 'a user created again under the name has another ID');
+    assert.equal(grant({ AWS: bobId }, caller(`arn:aws:iam::${A}:user/bob`)), null, 'the name alone does not match an ID');
+  });
+
+  it('a role\'s unique ID names every session of the role, as the role ARN does', () => {
+    assert.equal(grant({ AWS: adminId }, adminSession), 'role');
+    assert.equal(grant({ AWS: [adminId, `arn:aws:sts::${A}:assumed-role/Admin/alice-session`] }, adminSession), 'direct', 'the session ARN is still the strongest');
+    assert.equal(grant({ AWS: adminId }, withId(session, 'AROAEXAMPLEADMIN0002')), null);
+  });
+
+  it('a federated user is named through its IAM user\'s unique ID, as through its ARN', () => {
+    assert.equal(grant({ AWS: bobId }, withId(federated, bobId)), 'role');
+    assert.equal(grant({ AWS: bobId }, federated), null);
+  });
+
+  it('the root user, services and anonymous callers are never named by a unique ID, whatever they carry', () => {
+    for (const who of [root, { kind: 'service', serviceName: 'ec2.amazonaws.com' } as EvaluationPrincipal, { kind: 'anonymous' } as EvaluationPrincipal]) {
+      assert.equal(grant({ AWS: bobId }, withId(who, bobId)), null, who.kind);
+    }
+  });
+
+  it('unique IDs match exactly (case and length)', () => {
+    assert.equal(grant({ AWS: bobId }, withId(bob, bobId.toLowerCase())), null);
+    assert.equal(grant({ AWS: bobId }, withId(bob, `${bobId}X`)), null);
+  });
+
+  it('NotPrincipal: a unique ID lists the user or role in the caller\'s chain', () => {
+    assert.equal(notApplies({ AWS: [bobId, A] }, bob), false, 'account and user (by ID) listed: exempt from the Deny');
+    assert.equal(notApplies({ AWS: [bobId, A] }, withId(bob, 'AIDAEXAMPLEBOB000002')), true, 'a new user of the name is not exempt');
+    assert.equal(notApplies({ AWS: [adminId, A, `arn:aws:sts::${A}:assumed-role/Admin/alice-session`] }, adminSession), false);
+    assert.equal(notApplies({ AWS: [A, `arn:aws:sts::${A}:assumed-role/Admin/alice-session`] }, adminSession), true, 'the role itself unlisted');
+    assert.equal(notApplies({ AWS: [bobId, A, `arn:aws:sts::${A}:federated-user/bob`] }, withId(federated, bobId)), false);
+    assert.equal(notApplies({ AWS: bobId }, bob, 'Allow'), false, 'with Allow, listing the user by ID excludes it');
+    assert.equal(notApplies({ AWS: bobId }, withId(bob, 'AIDAEXAMPLEBOB000002'), 'Allow'), true);
+  });
+});
+
 describe('NotPrincipal', () => {
   it('exempts a user only when both the account and the user are listed', () => {
     assert.equal(notApplies({ AWS: `arn:aws:iam::${A}:user/alice` }, user), true);

@@ -12,6 +12,13 @@
 // Users and roles are compared by account and name, not by full ARN, because an
 // assumed-role session ARN does not carry the role's path, and names are unique per
 // account regardless of path.
+//
+// A unique ID (AIDA… for a user, AROA… for a role) names the one entity it was issued to,
+// as AWS stores a user or role named in a resource policy: IAM replaces the ARN by the
+// entity's unique ID when the policy is saved, so a user or role deleted and created again
+// under the same name (a new unique ID) is no longer named. A unique-ID principal matches
+// the caller whose `uniqueId` it is: the user itself, every session of the role, and a
+// federated user whose IAM user it is — with the same strength as the user's or role's ARN.
 
 import { parseArn } from './arn.ts';
 import type { EvaluationPrincipal, ResourceGrant } from './types.ts';
@@ -31,6 +38,8 @@ export interface CompiledPrincipals {
   readonly services: ReadonlySet<string>;
   readonly providers: ReadonlySet<string>;
   readonly canonicalUsers: ReadonlySet<string>;
+  /** Unique IDs of users (AIDA…) and roles (AROA…), as written. */
+  readonly uniqueIds: ReadonlySet<string>;
 }
 
 export interface PrincipalProblem {
@@ -42,8 +51,8 @@ export interface PrincipalProblem {
 
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 const ACCOUNT_ID = /^\d{12}$/;
-// Unique IDs (AIDA… users, AROA… roles) appear in policies after the named entity was
-// deleted; AWS accepts them and they never match a live caller.
+// Unique IDs (AIDA… users, AROA… roles): how AWS stores a user or role a resource policy
+// names; they match only the caller with that unique ID (see the module comment).
 const UNIQUE_ID = /^A[A-Z]{3}[A-Z0-9]{12,}$/;
 
 /**
@@ -62,6 +71,7 @@ export function compilePrincipals(value: unknown, path: string, problems: Princi
     services: new Set<string>(),
     providers: new Set<string>(),
     canonicalUsers: new Set<string>(),
+    uniqueIds: new Set<string>(),
   };
   if (value === '*') {
     out.any = true;
@@ -107,6 +117,7 @@ function addPrincipalValue(
     services: Set<string>;
     providers: Set<string>;
     canonicalUsers: Set<string>;
+    uniqueIds: Set<string>;
   },
   type: string,
   value: string,
@@ -121,7 +132,10 @@ function addPrincipalValue(
         out.accounts.add(value);
         return true;
       }
-      if (UNIQUE_ID.test(value)) return true;
+      if (UNIQUE_ID.test(value)) {
+        out.uniqueIds.add(value);
+        return true;
+      }
       const arn = parseArn(value);
       if (arn === null || !ACCOUNT_ID.test(arn.account) || arn.region !== '' || /[*?]/.test(value)) return false;
       if (arn.service === 'iam') {
@@ -201,7 +215,12 @@ export interface PrincipalKeys {
   /** The IAM user behind a federated-user session, when known. */
   readonly parentUserKey: string | undefined;
   readonly serviceLower: string | undefined;
+  /** The unique ID of the user or role behind a user, role session or federated user. */
+  readonly uniqueId: string | undefined;
 }
+
+/** Callers that are, or act as, an IAM user or role with a unique ID. */
+const IDENTIFIED_KINDS: ReadonlySet<string> = new Set(['user', 'role-session', 'federated-user']);
 
 export function principalKeys(principal: EvaluationPrincipal): PrincipalKeys {
   const account = principal.accountId;
@@ -223,6 +242,7 @@ export function principalKeys(principal: EvaluationPrincipal): PrincipalKeys {
     federatedKey: principal.kind === 'federated-user' && account && principal.name ? `${account}/${principal.name}` : undefined,
     parentUserKey,
     serviceLower: principal.kind === 'service' ? principal.serviceName?.toLowerCase() : undefined,
+    uniqueId: IDENTIFIED_KINDS.has(principal.kind) && principal.uniqueId ? principal.uniqueId : undefined,
   };
 }
 
@@ -244,6 +264,9 @@ export function matchPrincipals(p: CompiledPrincipals, keys: PrincipalKeys): Res
   if (keys.roleSessionKey !== undefined && p.roleSessions.has(keys.roleSessionKey)) return 'direct';
   if (keys.federatedKey !== undefined && p.federatedUsers.has(keys.federatedKey)) return 'direct';
   if (keys.userKey !== undefined && p.users.has(keys.userKey)) return 'direct';
+  // The unique ID of a user names the user itself; that of a role (or of a federated user's
+  // IAM user) names it as the role's ARN (the IAM user's ARN) would.
+  if (keys.uniqueId !== undefined && p.uniqueIds.has(keys.uniqueId)) return principal.kind === 'user' ? 'direct' : 'role';
   if (keys.roleKey !== undefined && p.roles.has(keys.roleKey)) return 'role';
   if (keys.parentUserKey !== undefined && p.users.has(keys.parentUserKey)) return 'role';
   if (keys.account !== undefined && p.accounts.has(keys.account)) return 'account';
@@ -272,17 +295,19 @@ function chainListing(p: CompiledPrincipals, keys: PrincipalKeys): boolean[] {
   const principal = keys.principal;
   const has = (set: ReadonlySet<string>, key: string | undefined) => key !== undefined && set.has(key);
   const account = has(p.accounts, keys.account);
+  // The user or role behind the caller is listed by its ARN or by its unique ID.
+  const byId = has(p.uniqueIds, keys.uniqueId);
   switch (principal.kind) {
     case 'root':
       return [account];
     case 'user':
-      return [account, has(p.users, keys.userKey)];
+      return [account, has(p.users, keys.userKey) || byId];
     case 'role-session':
-      return [account, has(p.roles, keys.roleKey), has(p.roleSessions, keys.roleSessionKey)];
+      return [account, has(p.roles, keys.roleKey) || byId, has(p.roleSessions, keys.roleSessionKey)];
     case 'federated-user':
-      return keys.parentUserKey === undefined
+      return keys.parentUserKey === undefined && keys.uniqueId === undefined
         ? [account, has(p.federatedUsers, keys.federatedKey)]
-        : [account, has(p.users, keys.parentUserKey), has(p.federatedUsers, keys.federatedKey)];
+        : [account, has(p.users, keys.parentUserKey) || byId, has(p.federatedUsers, keys.federatedKey)];
     case 'service':
       return [has(p.services, keys.serviceLower)];
     case 'web-identity':

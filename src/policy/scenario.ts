@@ -74,6 +74,7 @@ export const REQUEST_FIELDS: readonly string[] = [
   'principal',
   'principalTags',
   'userId',
+  'uniqueId',
   'parentUserArn',
   'canonicalUserId',
   'action',
@@ -147,6 +148,8 @@ function readRequest(raw: Record<string, unknown>): EvaluationRequest {
   if (tags !== undefined) principal.tags = stringRecord(tags, 'request.principalTags');
   const userId = raw['userId'];
   if (userId !== undefined) principal.userId = string(userId, 'request.userId');
+  const uniqueId = raw['uniqueId'];
+  if (uniqueId !== undefined) principal.uniqueId = string(uniqueId, 'request.uniqueId');
   const parentUserArn = raw['parentUserArn'];
   if (parentUserArn !== undefined) principal.parentUserArn = string(parentUserArn, 'request.parentUserArn');
   const canonicalUserId = raw['canonicalUserId'];

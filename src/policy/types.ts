@@ -87,6 +87,12 @@ export interface EvaluationPrincipal {
   canonicalUserId?: string;
   /** Unique ID for aws:userid (AIDA... for users, "AROA...:session" for role sessions). */
   userId?: string;
+  /**
+   * The unique ID of the IAM user or role the caller is or acts as: a user's AIDA…, a role
+   * session's role's AROA…, a federated user's IAM user's AIDA…. A Principal element holding
+   * this ID names the caller (as AWS stores a user or role a resource policy names).
+   */
+  uniqueId?: string;
   /** Principal tags (and session tags), for aws:PrincipalTag/<key>. */
   tags?: Readonly<Record<string, string>>;
 }

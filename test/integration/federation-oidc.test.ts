@@ -101,8 +101,24 @@ describe('sts:AssumeRoleWithWebIdentity', () => {
       assert.equal(err.status, 403);
       assert.equal(err.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     }
-    const missingRole = await awsError(async () => assume({ WebIdentityToken: await idp.mint(githubClaims()), RoleArn: `arn:aws:iam::${server.accountId}:role/Nope` }));
-    assert.equal(missingRole.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 'a missing role reads like a refusal');
+  });
+
+  test('a nonexistent role answers exactly as a role whose trust policy refuses', async () => {
+    const full = (e: { name: string; message: string; status: number | undefined }) => ({ name: e.name, message: e.message, status: e.status });
+    const untrusting = (await iam.send(new CreateRoleCommand({
+      RoleName: 'TrustsAnotherRepo',
+      AssumeRolePolicyDocument: doc([{
+        Effect: 'Allow', Principal: { Federated: providerArn }, Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+        Condition: { StringEquals: { [`${providerUrl}:sub`]: 'repo:other/repo:ref:refs/heads/main' } },
+      }]),
+    }))).Role!.Arn!;
+    const absent = `arn:aws:iam::${server.accountId}:role/Nope`;
+    const tagged = { 'https://aws.amazon.com/tags': { principal_tags: { team: ['blue'] } } };
+    for (const claims of [githubClaims(), githubClaims(tagged)]) {
+      const refused = full(await awsError(async () => assume({ WebIdentityToken: await idp.mint(claims), RoleArn: untrusting })));
+      assert.deepEqual(refused, { name: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity', status: 403 });
+      assert.deepEqual(full(await awsError(async () => assume({ WebIdentityToken: await idp.mint(claims), RoleArn: absent }))), refused);
+    }
   });
 
   test('DurationSeconds beyond the role maximum is refused', async () => {
@@ -146,9 +162,21 @@ describe('sts:AssumeRoleWithWebIdentity', () => {
       assert.equal(await refusedAsInvalid(`${header}.${b64url({ ...payload(), sub: 'repo:org/repo:ref:refs/heads/main ' })}.${signature}`), NOT_VALIDATED);
     });
 
-    test('an issuer the account has no provider for', async () => {
-      const message = await refusedAsInvalid(await idp.mint(githubClaims({ iss: 'https://evil.example.com' })));
-      assert.equal(message, 'No OpenIDConnect provider found in your account for https://evil.example.com');
+    test('an issuer the account has no provider for answers exactly as a bad signature does', async () => {
+      const full = (e: { name: string; message: string; status: number | undefined }) => ({ name: e.name, message: e.message, status: e.status });
+      const stranger = await newSigningKey(idp.jwks().keys[0]!.kid!);
+      const badSignature = full(await awsError(async () => assume({ WebIdentityToken: await signToken(stranger, payload()) })));
+      assert.deepEqual(badSignature, { name: 'InvalidIdentityTokenException', message: NOT_VALIDATED, status: 400 });
+      // Signed by the real IdP's key, but naming issuers the role's account has no provider for.
+      for (const iss of ['https://evil.example.com', idp.issuer + '/other', idp.issuer.replace('https://', 'http://')]) {
+        const unknownIssuer = await awsError(async () => assume({ WebIdentityToken: await idp.mint(githubClaims({ iss })) }));
+        assert.deepEqual(full(unknownIssuer), badSignature, iss);
+      }
+      // The provider exists in this account but the role named is another account's: no provider there.
+      const otherAccountRole = 'arn:aws:iam::999999999999:role/GitHubDeploy';
+      assert.deepEqual(full(await awsError(async () => assume({ WebIdentityToken: await idp.mint(githubClaims()), RoleArn: otherAccountRole }))), badSignature);
+      // A bad signature says nothing of the role either.
+      assert.deepEqual(full(await awsError(async () => assume({ WebIdentityToken: await signToken(stranger, payload()), RoleArn: `arn:aws:iam::${server.accountId}:role/Nope` }))), badSignature);
     });
 
     test('an audience that is not a client ID of the provider', async () => {

@@ -203,6 +203,95 @@ describe('sts:AssumeRoleWithSAML', () => {
     await refused(b64(signedAssertionXml({ issuedAt: new Date(NOW.getTime() + 600_000) }).xml), 'InvalidIdentityTokenException', /not yet valid/);
   });
 
+  test('an assertion must be redeemed within 5 minutes of its IssueInstant, even while NotOnOrAfter is ahead', async () => {
+    const stale = await awsError(async () => assume(await mint({ issuedSecondsAgo: 3600, lifetimeSeconds: 7200 })));
+    assert.deepEqual([stale.name, stale.message, stale.status], ['ExpiredTokenException', 'Token must be redeemed within 5 minutes of issuance', 400]);
+    const late = await awsError(async () => assume(await mint({ issuedSecondsAgo: 301, lifetimeSeconds: 600 })));
+    assert.equal(late.message, 'Token must be redeemed within 5 minutes of issuance');
+    assert.ok((await assume(await mint({ issuedSecondsAgo: 300, lifetimeSeconds: 600 }))).Credentials, 'exactly 5 minutes is still in time');
+  });
+
+  test('the Response\'s IssueInstant counts too: a fresh signed assertion inside a stale Response is refused', async () => {
+    const xml = signedAssertionXml({ responseIssuedAt: new Date(NOW.getTime() - 3600_000) }).xml;
+    await refused(b64(xml), 'ExpiredTokenException', /^Token must be redeemed within 5 minutes of issuance$/);
+    const future = signedAssertionXml({ responseIssuedAt: new Date(NOW.getTime() + 600_000) }).xml;
+    await refused(b64(future), 'InvalidIdentityTokenException', /not yet valid/);
+  });
+
+  test('a Response without a readable IssueInstant is not a SAML response, whichever provider is named', async () => {
+    const { xml } = signedAssertionXml();
+    const firstInstant = /IssueInstant="[^"]*"/.exec(xml)![0];
+    for (const replacement of ['', 'IssueInstant="yesterday"']) {
+      const broken = b64(xml.replace(firstInstant, replacement));
+      const known = await awsError(() => assume(broken));
+      const unknown = await awsError(() => assume(broken, roleArn, `arn:aws:iam::${account}:saml-provider/Nobody`));
+      assert.deepEqual([known.name, known.message, known.status], ['InvalidIdentityTokenException', 'Invalid SAML response received', 400]);
+      assert.deepEqual([unknown.name, unknown.message, unknown.status], [known.name, known.message, known.status]);
+    }
+  });
+
+  test('SessionNotOnOrAfter caps the credentials\' expiry; a session already ended is refused', async () => {
+    const capped = await assume(await mint({ sessionEndsInSeconds: 1200 }), roleArn, providerArn, { DurationSeconds: 3600 });
+    assert.equal(capped.Credentials!.Expiration!.getTime(), NOW.getTime() + 1200_000, 'the session end comes first');
+    const later = await assume(await mint({ sessionEndsInSeconds: 7200 }), roleArn, providerArn, { DurationSeconds: 1800 });
+    assert.equal(later.Credentials!.Expiration!.getTime(), NOW.getTime() + 1800_000, 'DurationSeconds comes first');
+    for (const ended of [0, -60]) {
+      const err = await awsError(async () => assume(await mint({ sessionEndsInSeconds: ended })));
+      assert.equal(err.name, 'ExpiredTokenException');
+      assert.equal(err.status, 400);
+      assert.match(err.message, /SessionNotOnOrAfter/);
+    }
+    const unreadable = signedAssertionXml().xml.replace('SessionIndex=', 'SessionNotOnOrAfter="never" SessionIndex=');
+    // The attribute sits inside the signed assertion: the signature breaks first.
+    await refused(b64(unreadable), 'InvalidIdentityTokenException', /^Response signature invalid$/);
+  });
+
+  describe('nothing is learnt about roles and providers without a valid signature', () => {
+    const full = (e: { name: string; message: string; status: number | undefined }) => ({ name: e.name, message: e.message, status: e.status });
+
+    test('an unknown provider answers exactly as a bad signature does', async () => {
+      const stranger = generateSamlSigningKey('Someone else');
+      const badSignature = full(await awsError(() => assume(b64(signedAssertionXml({}, stranger).xml))));
+      assert.deepEqual(badSignature, { name: 'InvalidIdentityTokenException', message: 'Response signature invalid', status: 400 });
+      const missing = `arn:aws:iam::${account}:saml-provider/NoSuchProvider`;
+      const elsewhere = 'arn:aws:iam::999999999999:saml-provider/TestIdP';
+      for (const principal of [missing, elsewhere]) {
+        // A response validly signed by the real IdP, granting the pair with the named provider.
+        const signed = b64(signedAssertionXml({ rolePairs: [`${roleArn},${principal}`] }).xml);
+        assert.deepEqual(full(await awsError(() => assume(signed, roleArn, principal))), badSignature, principal);
+        assert.deepEqual(full(await awsError(() => assume(b64(signedAssertionXml({}, stranger).xml), roleArn, principal))), badSignature);
+      }
+      // A nonexistent role named beside a bad signature changes nothing either.
+      const noRole = `arn:aws:iam::${account}:role/NoSuchRole`;
+      assert.deepEqual(full(await awsError(() => assume(b64(signedAssertionXml({}, stranger).xml), noRole))), badSignature);
+    });
+
+    test('a provider\'s state (expired metadata) is told only to a validly signed response', async () => {
+      const metadata = (await routes('GET', '/saml/metadata', new URLSearchParams(), ''))!.body
+        .replace('<md:EntityDescriptor ', `<md:EntityDescriptor validUntil="${new Date(NOW.getTime() - 86_400_000).toISOString()}" `);
+      const expired = (await root.send(new CreateSAMLProviderCommand({ Name: 'Expired', SAMLMetadataDocument: metadata }))).SAMLProviderArn!;
+      const stranger = generateSamlSigningKey('Someone else');
+      const forged = await awsError(() => assume(b64(signedAssertionXml({ rolePairs: [`${roleArn},${expired}`] }, stranger).xml), roleArn, expired));
+      assert.deepEqual(full(forged), { name: 'InvalidIdentityTokenException', message: 'Response signature invalid', status: 400 });
+      const genuine = await awsError(() => assume(b64(signedAssertionXml({ rolePairs: [`${roleArn},${expired}`] }).xml), roleArn, expired));
+      assert.match(genuine.message, /expired/);
+    });
+
+    test('a nonexistent role answers exactly as a role whose trust policy refuses', async () => {
+      const untrusting = (await root.send(new CreateRoleCommand({
+        RoleName: 'TrustsSomeoneElse',
+        AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${account}:saml-provider/Other` }, Action: 'sts:AssumeRoleWithSAML' }]),
+      }))).Role!.Arn!;
+      const absent = `arn:aws:iam::${account}:role/sso/NoSuchRole`;
+      const refusedByTrust = full(await awsError(async () => assume(await mint({ roleArn: untrusting }), untrusting)));
+      assert.deepEqual(refusedByTrust, { name: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithSAML', status: 403 });
+      assert.deepEqual(full(await awsError(async () => assume(await mint({ roleArn: absent }), absent))), refusedByTrust);
+      // With session tags (which need sts:TagSession) the answers still match.
+      const tagged = (role: string) => mint({ roleArn: role, tags: { team: 'red' } });
+      assert.deepEqual(full(await awsError(async () => assume(await tagged(absent), absent))), full(await awsError(async () => assume(await tagged(untrusting), untrusting))));
+    });
+  });
+
   test('an assertion is used once: a replay is refused', async () => {
     const assertion = await mint();
     await assume(assertion);
@@ -249,6 +338,16 @@ describe('sts:AssumeRoleWithSAML', () => {
     assert.match(metadata!.body, /entityID="https:\/\/idp\.tessera\.test\/saml"/);
     assert.ok(metadata!.body.includes(key.certificatePem.split('\n')[1]!), 'the signing certificate is in the metadata');
     assert.equal((await routes('POST', '/saml/response', new URLSearchParams(), '{"roleArn":1}'))!.status, 400);
+    const ask = (extra: object) => routes('POST', '/saml/response', new URLSearchParams(), JSON.stringify({ roleArn, providerArn, sessionName: 'alice', ...extra }));
+    for (const bad of [{ issuedSecondsAgo: -1 }, { issuedSecondsAgo: 86_401 }, { issuedSecondsAgo: '60' }, { sessionEndsInSeconds: 1.5 }, { sessionEndsInSeconds: -86_401 }, { sessionEndsInSeconds: 1e300 }]) {
+      const answer = await ask(bad);
+      assert.equal(answer!.status, 400, JSON.stringify(bad));
+      assert.match(answer!.body, /issuedSecondsAgo|sessionEndsInSeconds/);
+    }
+    const minted = Buffer.from((JSON.parse((await ask({ issuedSecondsAgo: 90, sessionEndsInSeconds: -30 }))!.body) as { SAMLResponse: string }).SAMLResponse, 'base64').toString('utf8');
+    const instant = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    assert.ok(minted.includes(`IssueInstant="${instant(NOW.getTime() - 90_000)}"`), 'back-dated');
+    assert.ok(minted.includes(`SessionNotOnOrAfter="${instant(NOW.getTime() - 30_000)}"`), 'session end');
     assert.equal((await routes('GET', '/saml/response', new URLSearchParams(), ''))!.status, 405);
     assert.equal(await routes('GET', '/jwks', new URLSearchParams(), ''), undefined);
   });

@@ -98,7 +98,8 @@ describe('sts:AssumeRole', () => {
 
   test('a denial names caller and role only, and reads the same whether or not the role exists', async () => {
     const caller = await userWith('outsider');
-    const real = await roleWith('Guarded', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:user/someone-else` }, Action: 'sts:AssumeRole' }]);
+    const trusted = await userWith('someone-else');
+    const real = await roleWith('Guarded', [{ Effect: 'Allow', Principal: { AWS: trusted.arn }, Action: 'sts:AssumeRole' }]);
     const missing = `arn:aws:iam::${account}:role/DoesNotExist`;
     const onReal = await awsError(() => assume(caller.credentials, { RoleArn: real.arn, RoleSessionName: 'sess' }));
     const onMissing = await awsError(() => assume(caller.credentials, { RoleArn: missing, RoleSessionName: 'sess' }));

@@ -88,6 +88,24 @@ describe('sts:GetSessionToken', () => {
     assert.equal(fromRole.message, 'Cannot call GetSessionToken with session credentials');
   });
 
+  test('credentials made without MFA calling IAM: InvalidClientTokenId, whatever the user\'s policies allow', async () => {
+    const user = await userWith('no-mfa-admin', [{ Effect: 'Allow', Action: ['iam:*', 'sts:*'], Resource: '*' }]);
+    assert.ok((await server.iam(user.credentials).send(new ListUsersCommand({}))).Users, 'the long-term keys may call IAM');
+    const session = asCredentials((await sessionToken(user.credentials)).Credentials);
+    const refused = await awsError(() => server.iam(session).send(new ListUsersCommand({})));
+    assert.deepEqual(
+      { name: refused.name, message: refused.message, status: refused.status },
+      { name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', status: 403 },
+    );
+    const create = await awsError(() => server.iam(session).send(new CreateUserCommand({ UserName: 'made-by-session' })));
+    assert.equal(create.name, 'InvalidClientTokenId');
+    // The same credentials still work outside IAM.
+    assert.equal((await server.sts(session).send(new GetCallerIdentityCommand({}))).Arn, user.arn);
+    // A root user's session is held to the same rule.
+    const rootSession = asCredentials((await sessionToken(server.root)).Credentials);
+    assert.equal((await awsError(() => server.iam(rootSession).send(new ListUsersCommand({})))).name, 'InvalidClientTokenId');
+  });
+
   describe('with MFA', () => {
     let seed: string;
     let serial: string;
@@ -108,7 +126,8 @@ describe('sts:GetSessionToken', () => {
     test('a valid code makes an MFA session: what needs MFA is allowed, and the code is used up', async () => {
       assert.equal((await awsError(() => server.iam(user.credentials).send(new ListUsersCommand({})))).name, 'AccessDenied', 'long-term keys carry no MFA');
       const plain = asCredentials((await sessionToken(user.credentials)).Credentials);
-      assert.equal((await awsError(() => server.iam(plain).send(new ListUsersCommand({})))).name, 'AccessDenied', 'a session without MFA');
+      const withoutMfa = await awsError(() => server.iam(plain).send(new ListUsersCommand({})));
+      assert.deepEqual([withoutMfa.name, withoutMfa.status], ['InvalidClientTokenId', 403], 'a session without MFA');
 
       const code = codeAt(seed, step());
       const mfa = asCredentials((await sessionToken(user.credentials, { SerialNumber: serial, TokenCode: code })).Credentials);

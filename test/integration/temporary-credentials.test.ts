@@ -135,7 +135,7 @@ describe('temporary credentials', () => {
     const user = { id: 'AIDAUNUSED00000000000', arn: `arn:aws:iam::${server.accountId}:root`, root: true };
     const plain = await mint({ v: 1, kind: 'user-session', accountId: server.accountId, user });
     assert.equal((await server.sts(plain).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${server.accountId}:root`);
-    assert.equal((await awsError(() => server.iam(plain).send(new ListUsersCommand({})))).name, 'AccessDenied');
+    assert.equal((await awsError(() => server.iam(plain).send(new ListUsersCommand({})))).name, 'InvalidClientTokenId');
     const withMfa = await mint({ v: 1, kind: 'user-session', accountId: server.accountId, user, mfa: { authenticatedAt: isoSeconds(clock.now()) } });
     assert.ok((await server.iam(withMfa).send(new ListUsersCommand({}))).Users);
   });

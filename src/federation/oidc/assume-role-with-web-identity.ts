@@ -12,7 +12,7 @@ import { assumedRoleArn } from '../../sts/session-arns.ts';
 import { sessionPolicies } from '../../sts/session-policies.ts';
 import { issueTemporaryCredentials } from '../../sts/temporary-credentials.ts';
 import type { DiscoveryKeySource } from './discovery-keys.ts';
-import { missingClaim, noProviderForIssuer, notAuthorized, tokenNotValidated } from './errors.ts';
+import { missingClaim, notAuthorized, tokenNotValidated } from './errors.ts';
 import { readUnverifiedJwt } from './jwt-parts.ts';
 import { checkClaims } from './token-claims.ts';
 import { tokenSessionTags } from './token-tags.ts';
@@ -25,8 +25,9 @@ import { verifiedTokenPayload } from './verified-token.ts';
  * account; one of that provider's keys must verify the signature; the verified claims must
  * name one of its client IDs and be inside their validity window; then the role's trust
  * policy alone decides, with the provider as a `Federated` principal and the token's claims
- * as condition keys. A role that does not exist is refused exactly like one whose trust
- * policy says no.
+ * as condition keys. Nothing is revealed before the signature checks out: an issuer the
+ * account has no provider for is refused exactly like a bad signature, and the role is read
+ * only after; a role that does not exist is refused exactly like one whose trust policy says no.
  */
 export interface WebIdentityDeps {
   discovery: DiscoveryKeySource;
@@ -46,7 +47,9 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps) {
 
     const roleAccount = parseRoleArn(input.RoleArn)?.accountId;
     const provider = roleAccount === undefined ? undefined : await findOidcProvider(ctx.store, roleAccount, issuer);
-    if (!provider) throw noProviderForIssuer(issuer);
+    // Not AWS's "No OpenIDConnect provider found…": that text would tell an unauthenticated
+    // caller which issuers an account trusts.
+    if (!provider) throw tokenNotValidated();
 
     const payload = await verifiedTokenPayload(input.WebIdentityToken, provider, deps.discovery, now);
     if (payload['iss'] !== issuer) throw tokenNotValidated();

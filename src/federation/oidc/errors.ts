@@ -5,11 +5,6 @@ import { serviceError, type ServiceError } from '../../protocol/errors.ts';
  * responses in public bug reports; the rest are best efforts, each marked.
  */
 
-/** AWS verbatim: no provider of the role's account is registered for the token's issuer. */
-export function noProviderForIssuer(issuer: string): ServiceError {
-  return serviceError('sts', 'InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${issuer}`);
-}
-
 /** AWS verbatim: neither `aud` nor `azp` is one of the provider's client IDs. */
 export function incorrectAudience(): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', 'Incorrect token audience');
@@ -17,9 +12,10 @@ export function incorrectAudience(): ServiceError {
 
 /**
  * AWS's documented description of InvalidIdentityToken (API reference): the token is not a
- * signed JWT we accept (malformed, unsigned, a refused
- * algorithm, no matching key, a bad signature). One text for all, so a caller learns nothing
- * about which check failed.
+ * signed JWT we accept (malformed, unsigned, a refused algorithm, no matching key, a bad
+ * signature) — or its issuer is not a provider of the role's account, where AWS would answer
+ * "No OpenIDConnect provider found in your account for <iss>". One text for all, so an
+ * unauthenticated caller learns nothing about which check failed, nor which issuers exist.
  */
 export function tokenNotValidated(): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', 'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.');

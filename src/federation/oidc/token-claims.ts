@@ -1,3 +1,4 @@
+import { CLOCK_TOLERANCE_SECONDS } from '../clock-tolerance.ts';
 import { incorrectAudience, missingClaim, tokenExpired, tokenNotYetValid } from './errors.ts';
 
 /**
@@ -6,7 +7,7 @@ import { incorrectAudience, missingClaim, tokenExpired, tokenNotYetValid } from 
  * providers such as Google, `azp` being one — and the token inside its validity window, with a
  * small tolerance for clock skew between the provider and us.
  */
-export const CLOCK_TOLERANCE_SECONDS = 60;
+export { CLOCK_TOLERANCE_SECONDS };
 
 export interface CheckedClaims {
   subject: string;

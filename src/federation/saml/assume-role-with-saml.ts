@@ -2,7 +2,7 @@ import type { OperationContext } from '../../kernel/operation.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import { requestTagContext } from '../../iam/authorization/request-tags.ts';
 import { findSamlProvider } from '../../iam/providers/lookup.ts';
-import { findRoleByArn, roleArn } from '../../iam/roles/records.ts';
+import { findRoleByArn, parseRoleArn, roleArn } from '../../iam/roles/records.ts';
 import { recordRoleUse } from '../../iam/roles/last-used.ts';
 import { tagMap } from '../../iam/tags.ts';
 import type { AssumeRoleWithSAMLRequest, AssumeRoleWithSAMLResponse } from '../../protocol/generated/sts.ts';
@@ -15,40 +15,52 @@ import { sessionTags } from '../../sts/session-tags.ts';
 import { issueTemporaryCredentials } from '../../sts/temporary-credentials.ts';
 import { assertRolePair, awsSessionAttributes } from './aws-attributes.ts';
 import { nameQualifier, samlContextKeys, subjectType } from './context-keys.ts';
-import { encryptedAssertionRequired, issuerNotInProvider, providerExpired, samlAssumeDenied } from './errors.ts';
+import { encryptedAssertionRequired, issuerNotInProvider, providerExpired, responseSignatureInvalid, samlAssumeDenied } from './errors.ts';
 import { consumeAssertionId } from './replay.ts';
-import { assertAssertionCurrent, awsRecipient } from './timing-and-audience.ts';
+import { assertAssertionCurrent, assertIssuedRecently, assertSessionOpen, awsRecipient, sessionSecondsWithin } from './timing-and-audience.ts';
 import { assertTrustAllows } from './trust-decision.ts';
 import { verifySamlResponse } from './verify-response.ts';
 
 /**
  * sts:AssumeRoleWithSAML: a session of the role for the subject a SAML identity provider
- * vouches for. The provider (PrincipalArn) must be registered in the role's account; the
- * response must be signed with a key of its metadata; the assertion must be meant for AWS,
- * current, unused, and grant this very role/provider pair; the role's trust policy decides.
- * The assertion ID is consumed last, so a refused request does not use it up.
+ * vouches for. The caller is unauthenticated until the response's signature checks out, so
+ * nothing about the role or provider is revealed before: the provider named by PrincipalArn
+ * is looked up only for its keys (one that does not exist fails exactly like a bad signature),
+ * and the role only once the assertion is verified, current, meant for AWS and granting this
+ * role/provider pair (a role that does not exist is refused exactly like one whose trust
+ * policy says no). The provider must be registered in the role's account; the role's trust
+ * policy decides. The assertion ID is consumed last, so a refused request does not use it up.
  */
 export async function assumeRoleWithSaml(input: AssumeRoleWithSAMLRequest, ctx: OperationContext): Promise<AssumeRoleWithSAMLResponse> {
   assertArnShape(input.RoleArn);
-  const role = await findRoleByArn(ctx.store, input.RoleArn);
   const provider = await findSamlProvider(ctx.store, input.PrincipalArn);
-  // The provider must belong to the role's account (a role pair naming another account's
-  // provider is refused even if that provider signed the assertion).
-  if (!role || !provider || provider.accountId !== role.accountId) throw samlAssumeDenied();
+  const verified = await verifySamlResponse(input.SAMLAssertion, provider?.signingCertificates ?? []);
+  // verifySamlResponse refuses every message when there are no certificates; this only narrows the type.
+  if (!provider) throw responseSignatureInvalid();
+  const { assertion } = verified;
+
   const now = ctx.clock.now();
   if (now.getTime() >= Date.parse(provider.validUntil)) throw providerExpired();
   // Encrypted assertions are not decrypted yet: a provider that requires them gets none through.
   if (provider.assertionEncryptionMode === 'Required') throw encryptedAssertionRequired();
-
-  const assertion = await verifySamlResponse(input.SAMLAssertion, provider.signingCertificates);
   if (assertion.issuer !== provider.entityId) throw issuerNotInProvider();
+  // Both IssueInstants: the assertion's is signed; the Response's may not be, but a stale one
+  // can only make us refuse.
+  assertIssuedRecently([verified.issueInstant, assertion.issueInstant], now);
   const expiresAt = assertAssertionCurrent(assertion, now);
+  assertSessionOpen(assertion.sessionNotOnOrAfter, now);
   const recipient = awsRecipient(assertion);
 
-  const fullRoleArn = roleArn(role.accountId, role.path, role.name);
   assertRolePair(assertion, input.RoleArn, provider.arn);
+  // The provider must belong to the role's account (a role pair naming another account's
+  // provider is refused even if that provider signed the assertion).
+  if (parseRoleArn(input.RoleArn)?.accountId !== provider.accountId) throw samlAssumeDenied();
   const attributes = awsSessionAttributes(assertion);
   const tags = sessionTags(attributes.tags, attributes.transitiveTagKeys, undefined);
+
+  const role = await findRoleByArn(ctx.store, input.RoleArn);
+  if (!role) throw samlAssumeDenied();
+  const fullRoleArn = roleArn(role.accountId, role.path, role.name);
 
   const context: Record<string, ContextValue> = {
     'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -73,7 +85,9 @@ export async function assumeRoleWithSaml(input: AssumeRoleWithSAMLRequest, ctx: 
 
   // DurationSeconds and the SessionDuration attribute: the shorter wins; then the role's maximum.
   const requested = [input.DurationSeconds, attributes.sessionDuration].filter((d): d is number => d !== undefined);
-  const duration = assumeRoleDuration(requested.length > 0 ? Math.min(...requested) : undefined, role.data.maxSessionDuration, false);
+  const allowed = assumeRoleDuration(requested.length > 0 ? Math.min(...requested) : undefined, role.data.maxSessionDuration, false);
+  // ...and the credentials expire no later than the IdP's session (SessionNotOnOrAfter).
+  const duration = sessionSecondsWithin(allowed, assertion.sessionNotOnOrAfter, now);
   const policies = await sessionPolicies(ctx.store, role.accountId, input.Policy, input.PolicyArns);
   const packedSize = packedPolicySize(policies, tags.tags);
 

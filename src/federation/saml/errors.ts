@@ -35,7 +35,20 @@ export function assertionExpired(): ServiceError {
   return serviceError('sts', 'ExpiredTokenException', 'Token is expired');
 }
 
-/** Best effort: the assertion is not valid yet (NotBefore in the future). */
+/**
+ * AWS verbatim (ExpiredTokenException, HTTP 400): the Response or the Assertion was issued
+ * more than 5 minutes ago, whatever its NotOnOrAfter says.
+ */
+export function notRedeemedInTime(): ServiceError {
+  return serviceError('sts', 'ExpiredTokenException', 'Token must be redeemed within 5 minutes of issuance');
+}
+
+/** Best effort: the IdP's session (the AuthnStatement's SessionNotOnOrAfter) has already ended. */
+export function samlSessionEnded(): ServiceError {
+  return serviceError('sts', 'ExpiredTokenException', 'The session in the SAML assertion has ended (SessionNotOnOrAfter)');
+}
+
+/** Best effort: the assertion is not valid yet (NotBefore or IssueInstant in the future). */
 export function assertionNotYetValid(): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', 'Token is not yet valid');
 }

@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertRolePair, awsSessionAttributes, ROLE_ATTRIBUTE, ROLE_SESSION_NAME_ATTRIBUTE, SESSION_DURATION_ATTRIBUTE, PRINCIPAL_TAG_PREFIX, TRANSITIVE_TAG_KEYS_ATTRIBUTE } from './aws-attributes.ts';
 import { nameQualifier, samlContextKeys, subjectType } from './context-keys.ts';
-import { assertAssertionCurrent, awsRecipient } from './timing-and-audience.ts';
+import { CLOCK_TOLERANCE_SECONDS } from '../clock-tolerance.ts';
+import { assertAssertionCurrent, assertIssuedRecently, assertSessionOpen, awsRecipient, REDEEM_WITHIN_SECONDS, sessionSecondsWithin } from './timing-and-audience.ts';
 import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
 
 const ROLE = 'arn:aws:iam::111122223333:role/Admin';
 const PROVIDER = 'arn:aws:iam::111122223333:saml-provider/Okta';
 
 function assertion(attributes: Record<string, string[]>, more: Partial<VerifiedAssertion> = {}): VerifiedAssertion {
-  return { id: '_a', issuer: 'https://idp.example', audiences: [], recipients: [], attributes: new Map(Object.entries(attributes)), ...more };
+  return { id: '_a', issuer: 'https://idp.example', issueInstant: new Date(0), audiences: [], recipients: [], attributes: new Map(Object.entries(attributes)), ...more };
 }
 const code = (c: string) => (err: { code?: string }) => err.code === c;
 
@@ -37,12 +38,50 @@ test('session attributes: name pattern, duration bounds, tags, single values', (
   }
 });
 
-test('times: valid from NotBefore up to (not including) NotOnOrAfter; an assertion without an end is refused', () => {
+const at = (iso: string, seconds = 0) => new Date(Date.parse(iso) + seconds * 1000);
+const T0 = '2026-01-01T00:00:00Z';
+
+test('times: valid from NotBefore (less the clock tolerance) up to (not including) NotOnOrAfter; an assertion without an end is refused', () => {
   const a = assertion({}, { notBefore: new Date('2026-01-01T00:00:00Z'), notOnOrAfter: new Date('2026-01-01T00:05:00Z') });
-  assert.throws(() => assertAssertionCurrent(a, new Date('2025-12-31T23:59:59Z')), /not yet valid/);
+  assert.throws(() => assertAssertionCurrent(a, at(T0, -CLOCK_TOLERANCE_SECONDS - 1)), /not yet valid/);
+  assert.doesNotThrow(() => assertAssertionCurrent(a, at(T0, -CLOCK_TOLERANCE_SECONDS)), 'an IdP clock a little ahead');
   assert.equal(assertAssertionCurrent(a, new Date('2026-01-01T00:00:00Z')).toISOString(), '2026-01-01T00:05:00.000Z');
   assert.throws(() => assertAssertionCurrent(a, new Date('2026-01-01T00:05:00Z')), code('ExpiredTokenException'));
   assert.throws(() => assertAssertionCurrent(assertion({}), new Date()), /no NotOnOrAfter/);
+});
+
+test('IssueInstant: redeemed within 5 minutes (exactly, no tolerance on that end); ahead of our clock only within the tolerance', () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      const e = err as { code: string; message: string; httpStatus?: number };
+      return `${e.code}: ${e.message}`;
+    }
+    return 'accepted';
+  };
+  assert.equal(REDEEM_WITHIN_SECONDS, 300);
+  assert.equal(message(() => assertIssuedRecently([at(T0)], at(T0, 300))), 'accepted');
+  assert.equal(message(() => assertIssuedRecently([at(T0)], at(T0, 301))), 'ExpiredTokenException: Token must be redeemed within 5 minutes of issuance');
+  assert.equal(message(() => assertIssuedRecently([at(T0)], at(T0, 3600))), 'ExpiredTokenException: Token must be redeemed within 5 minutes of issuance');
+  // Either instant alone makes it stale: the Response's and the Assertion's are both checked.
+  assert.match(message(() => assertIssuedRecently([at(T0, -3600), at(T0)], at(T0, 10))), /^ExpiredTokenException: /);
+  assert.match(message(() => assertIssuedRecently([at(T0), at(T0, -3600)], at(T0, 10))), /^ExpiredTokenException: /);
+  assert.equal(message(() => assertIssuedRecently([at(T0, CLOCK_TOLERANCE_SECONDS)], at(T0))), 'accepted');
+  assert.match(message(() => assertIssuedRecently([at(T0, CLOCK_TOLERANCE_SECONDS + 1)], at(T0))), /^InvalidIdentityToken: .*not yet valid/);
+});
+
+test('SessionNotOnOrAfter caps the session; one already ended is refused', () => {
+  assert.equal(sessionSecondsWithin(3600, undefined, at(T0)), 3600);
+  assert.equal(sessionSecondsWithin(3600, at(T0, 1200), at(T0)), 1200, 'the earlier end wins');
+  assert.equal(sessionSecondsWithin(900, at(T0, 1200), at(T0)), 900);
+  assert.equal(sessionSecondsWithin(3600, at(T0, 1200), at(T0, 0.5)), 1199, 'never past the session end, in whole seconds');
+  assert.equal(sessionSecondsWithin(3600, at(T0, 30), at(T0)), 30, 'shorter than 900 s when the session ends sooner');
+  for (const ended of [at(T0), at(T0, -1), at(T0, 0.5)]) {
+    assert.throws(() => sessionSecondsWithin(3600, ended, at(T0)), code('ExpiredTokenException'));
+    assert.throws(() => assertSessionOpen(ended, at(T0)), /SessionNotOnOrAfter/);
+  }
+  assert.doesNotThrow(() => assertSessionOpen(undefined, at(T0)));
 });
 
 test('audience and recipient: AWS sign-in (global or regional) or urn:amazon:webservices only', () => {
@@ -70,10 +109,11 @@ test('saml:* keys: sub_type short forms, namequalifier digest, multi-valued eduP
 
 test('reading an assertion: only its own Issuer, Subject and Conditions; unreadable times make it unreadable', () => {
   const ns = 'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"';
-  const xml = (until: string) => `<saml:Assertion ${ns} ID="_x" IssueInstant="2026-01-01T00:00:00Z"><saml:Issuer>https://idp.example</saml:Issuer>`
+  const xml = (until: string, issued = ' IssueInstant="2026-01-01T00:00:00Z"', session = '') => `<saml:Assertion ${ns} ID="_x"${issued}><saml:Issuer>https://idp.example</saml:Issuer>`
     + `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">bob</saml:NameID>`
     + `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="https://signin.aws.amazon.com/saml" NotOnOrAfter="2026-01-01T00:03:00Z"/></saml:SubjectConfirmation></saml:Subject>`
     + `<saml:Conditions NotBefore="2026-01-01T00:00:00Z" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions>`
+    + session
     + `<saml:AttributeStatement><saml:Attribute Name="a"><saml:AttributeValue>1</saml:AttributeValue><saml:AttributeValue>2</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>`;
   const read = readAssertion(xml('2026-01-01T00:05:00Z'))!;
   assert.equal(read.issuer, 'https://idp.example');
@@ -81,6 +121,14 @@ test('reading an assertion: only its own Issuer, Subject and Conditions; unreada
   assert.deepEqual(read.audiences, ['urn:amazon:webservices']);
   assert.equal(read.notOnOrAfter?.toISOString(), '2026-01-01T00:03:00.000Z', 'the earliest end wins');
   assert.deepEqual(read.attributes.get('a'), ['1', '2']);
+  assert.equal(read.issueInstant.toISOString(), '2026-01-01T00:00:00.000Z');
+  assert.equal(read.sessionNotOnOrAfter, undefined);
+  const sessions = '<saml:AuthnStatement AuthnInstant="2026-01-01T00:00:00Z" SessionNotOnOrAfter="2026-01-01T08:00:00Z"/>'
+    + '<saml:AuthnStatement AuthnInstant="2026-01-01T00:00:00Z" SessionNotOnOrAfter="2026-01-01T01:00:00Z"/>';
+  assert.equal(readAssertion(xml('2026-01-01T00:05:00Z', undefined, sessions))!.sessionNotOnOrAfter?.toISOString(), '2026-01-01T01:00:00.000Z', 'the earliest session end');
+  assert.equal(readAssertion(xml('2026-01-01T00:05:00Z', undefined, '<saml:AuthnStatement SessionNotOnOrAfter="tomorrow"/>')), undefined);
+  assert.equal(readAssertion(xml('2026-01-01T00:05:00Z', '')), undefined, 'no IssueInstant');
+  assert.equal(readAssertion(xml('2026-01-01T00:05:00Z', ' IssueInstant="yesterday"')), undefined);
   assert.equal(readAssertion(xml('soon')), undefined);
   assert.equal(readAssertion(`<Response ${ns}/>`), undefined);
 });

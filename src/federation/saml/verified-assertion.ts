@@ -7,7 +7,8 @@ import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 export interface VerifiedAssertion {
   id: string;
   issuer: string;
-  issueInstant?: Date;
+  /** When the IdP issued the assertion (required by SAML core; AWS redeems it for 5 minutes). */
+  issueInstant: Date;
   nameId?: string;
   nameIdFormat?: string;
   nameQualifier?: string;
@@ -18,13 +19,15 @@ export interface VerifiedAssertion {
   notBefore?: Date;
   /** The earliest NotOnOrAfter of the Conditions and the subject confirmations. */
   notOnOrAfter?: Date;
+  /** The earliest SessionNotOnOrAfter of the AuthnStatements: when the IdP's session ends. */
+  sessionNotOnOrAfter?: Date;
   /** Attribute values by attribute Name, in document order. */
   attributes: ReadonlyMap<string, readonly string[]>;
 }
 
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 
-/** Reads the assertion XML (already verified); undefined when it is not an Assertion with an ID and Issuer. */
+/** Reads the assertion XML (already verified); undefined when it is not an Assertion with an ID, IssueInstant and Issuer. */
 export function readAssertion(xml: string): VerifiedAssertion | undefined {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const root = doc.documentElement;
@@ -48,9 +51,15 @@ export function readAssertion(xml: string): VerifiedAssertion | undefined {
   const endTexts = [conditions?.getAttribute('NotOnOrAfter'), ...confirmations.map((d) => d.getAttribute('NotOnOrAfter'))].filter((v): v is string => !!v);
   const ends = endTexts.map(instant);
   const notBefore = conditions?.getAttribute('NotBefore') ? instant(conditions.getAttribute('NotBefore')!) : undefined;
-  const issueInstant = root.getAttribute('IssueInstant') ? instant(root.getAttribute('IssueInstant')!) : undefined;
+  const issueInstantText = root.getAttribute('IssueInstant');
+  if (!issueInstantText) return undefined;
+  const issueInstant = instant(issueInstantText);
+  const sessionEnds = children(root, 'AuthnStatement')
+    .map((s) => s.getAttribute('SessionNotOnOrAfter'))
+    .filter((v): v is string => !!v)
+    .map(instant);
   // A time that cannot be read makes the whole assertion unreadable (never "no limit").
-  if ([...ends, notBefore, issueInstant].some((d) => d !== undefined && Number.isNaN(d.getTime()))) return undefined;
+  if ([...ends, ...sessionEnds, notBefore, issueInstant].some((d) => d !== undefined && Number.isNaN(d.getTime()))) return undefined;
 
   const attributes = new Map<string, string[]>();
   for (const statement of children(root, 'AttributeStatement')) {
@@ -66,16 +75,21 @@ export function readAssertion(xml: string): VerifiedAssertion | undefined {
   return {
     id,
     issuer,
-    ...(issueInstant ? { issueInstant } : {}),
+    issueInstant,
     ...(nameIdElement ? { nameId: text(nameIdElement) } : {}),
     ...(nameIdElement?.getAttribute('Format') ? { nameIdFormat: nameIdElement.getAttribute('Format')! } : {}),
     ...(nameIdElement?.getAttribute('NameQualifier') ? { nameQualifier: nameIdElement.getAttribute('NameQualifier')! } : {}),
     audiences,
     recipients,
     ...(notBefore ? { notBefore } : {}),
-    ...(ends.length > 0 ? { notOnOrAfter: new Date(Math.min(...ends.map((d) => d.getTime()))) } : {}),
+    ...(ends.length > 0 ? { notOnOrAfter: earliest(ends) } : {}),
+    ...(sessionEnds.length > 0 ? { sessionNotOnOrAfter: earliest(sessionEnds) } : {}),
     attributes,
   };
+}
+
+function earliest(dates: readonly Date[]): Date {
+  return new Date(Math.min(...dates.map((d) => d.getTime())));
 }
 
 /** An xs:dateTime (an Invalid Date when unreadable, refused by the caller). */

@@ -1,8 +1,18 @@
 import { SAML } from '@node-saml/node-saml';
-import { DOMParser, type Node } from '@xmldom/xmldom';
+import { DOMParser, type Document, type Node } from '@xmldom/xmldom';
 import { ServiceError } from '../../protocol/errors.ts';
 import { invalidSamlResponse, responseSignatureInvalid } from './errors.ts';
 import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
+
+/** A verified response: its one assertion as signed, and the Response's own IssueInstant. */
+export interface VerifiedResponse {
+  assertion: VerifiedAssertion;
+  /**
+   * The Response's own IssueInstant. Unsigned when only the assertion is signed, so it serves
+   * only to refuse (a stale one), never to accept.
+   */
+  issueInstant: Date;
+}
 
 /**
  * Checks a base64 SAML Response's signature with the provider's metadata certificates only
@@ -14,10 +24,14 @@ import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
  *
  * Times, audience and recipient are NOT checked here (node-saml would read the system clock):
  * the caller checks them against the injected clock.
+ *
+ * Everything before the signature check depends on the message alone, never on the provider:
+ * called with no certificates (a provider that does not exist), every message gets the answer
+ * a provider whose keys do not match would give.
  */
-export async function verifySamlResponse(base64Response: string, signingCertificates: readonly string[]): Promise<VerifiedAssertion> {
+export async function verifySamlResponse(base64Response: string, signingCertificates: readonly string[]): Promise<VerifiedResponse> {
   const xml = decodeBase64(base64Response);
-  refuseHiddenContent(xml);
+  const issueInstant = responseIssueInstant(refuseHiddenContent(xml));
   if (signingCertificates.length === 0) throw responseSignatureInvalid();
 
   const saml = new SAML({
@@ -41,7 +55,15 @@ export async function verifySamlResponse(base64Response: string, signingCertific
   }
   const assertion = readAssertion(assertionXml);
   if (!assertion) throw invalidSamlResponse();
-  return assertion;
+  return { assertion, issueInstant };
+}
+
+/** SAML core requires IssueInstant on a Response; one missing or unreadable is not a SAML response. */
+function responseIssueInstant(doc: Document): Date {
+  const text = doc.documentElement!.getAttribute('IssueInstant');
+  const at = text ? new Date(Date.parse(text)) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw invalidSamlResponse();
+  return at;
 }
 
 function decodeBase64(value: string): string {
@@ -56,9 +78,9 @@ function decodeBase64(value: string): string {
  * NameID ("admin@corp.example<!---->.evil.example") so a lax reader sees another subject. A
  * SAML response has no reason to carry either, nor a DOCTYPE (entity expansion): refuse them.
  */
-function refuseHiddenContent(xml: string): void {
+function refuseHiddenContent(xml: string): Document {
   let failed = false;
-  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  let doc: Document | undefined;
   try {
     doc = new DOMParser({ onError: (level) => { if (level !== 'warning') failed = true; } }).parseFromString(xml, 'text/xml');
   } catch {
@@ -72,4 +94,5 @@ function refuseHiddenContent(xml: string): void {
     if (node.nodeType === 7 || node.nodeType === 8 || node.nodeType === 10) throw responseSignatureInvalid();
     for (let child = node.firstChild; child; child = child.nextSibling) stack.push(child);
   }
+  return doc;
 }

@@ -20,6 +20,10 @@ export interface SamlResponseOptions {
   /** When the response is issued, and how long the assertion stays valid. */
   issuedAt: Date;
   lifetimeSeconds: number;
+  /** The Response's own IssueInstant, when it should differ from the assertion's (`issuedAt`). */
+  responseIssuedAt?: Date;
+  /** SessionNotOnOrAfter on the AuthnStatement: when the IdP's session ends (none by default). */
+  sessionNotOnOrAfter?: Date;
   audience?: string;
   recipient?: string;
   /** IDs (random in production use; given by tests that need them fixed). */
@@ -35,6 +39,7 @@ export function samlResponseXml(o: SamlResponseOptions): string {
   const issued = samlInstant(o.issuedAt);
   const until = samlInstant(new Date(o.issuedAt.getTime() + o.lifetimeSeconds * 1000));
   const recipient = o.recipient ?? SIGNIN;
+  const sessionEnd = o.sessionNotOnOrAfter ? ` SessionNotOnOrAfter="${samlInstant(o.sessionNotOnOrAfter)}"` : '';
   const attributes: Array<[string, readonly string[]]> = [[`${AWS}Role`, o.rolePairs]];
   if (o.sessionName !== undefined) attributes.push([`${AWS}RoleSessionName`, [o.sessionName]]);
   if (o.sessionDuration !== undefined) attributes.push([`${AWS}SessionDuration`, [String(o.sessionDuration)]]);
@@ -46,7 +51,7 @@ export function samlResponseXml(o: SamlResponseOptions): string {
   const attributeXml = attributes
     .map(([name, values]) => `<saml:Attribute Name="${xmlEscape(name)}">${values.map((v) => `<saml:AttributeValue>${xmlEscape(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
     .join('');
-  return `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${o.responseId}" Version="2.0" IssueInstant="${issued}" Destination="${xmlEscape(recipient)}">`
+  return `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${o.responseId}" Version="2.0" IssueInstant="${samlInstant(o.responseIssuedAt ?? o.issuedAt)}" Destination="${xmlEscape(recipient)}">`
     + `<saml:Issuer>${xmlEscape(o.issuer)}</saml:Issuer>`
     + `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`
     + `<saml:Assertion ID="${o.assertionId}" Version="2.0" IssueInstant="${issued}">`
@@ -54,7 +59,7 @@ export function samlResponseXml(o: SamlResponseOptions): string {
     + `<saml:Subject><saml:NameID Format="${xmlEscape(o.subjectFormat ?? 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent')}">${xmlEscape(o.subject)}</saml:NameID>`
     + `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${xmlEscape(recipient)}"/></saml:SubjectConfirmation></saml:Subject>`
     + `<saml:Conditions NotBefore="${issued}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${xmlEscape(o.audience ?? SIGNIN)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>`
-    + `<saml:AuthnStatement AuthnInstant="${issued}" SessionIndex="${o.assertionId}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`
+    + `<saml:AuthnStatement AuthnInstant="${issued}" SessionIndex="${o.assertionId}"${sessionEnd}><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`
     + `<saml:AttributeStatement>${attributeXml}</saml:AttributeStatement>`
     + `</saml:Assertion></samlp:Response>`;
 }

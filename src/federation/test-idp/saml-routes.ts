@@ -43,13 +43,24 @@ export interface SamlResponseRequest {
   transitiveTagKeys?: string[];
   sessionDuration?: number;
   sourceIdentity?: string;
-  /** How long the assertion stays valid (default 300 seconds, at most a day). */
+  /** How long the assertion stays valid from its IssueInstant (default 300 seconds, at most a day). */
   lifetimeSeconds?: number;
+  /**
+   * Back-dates the response: IssueInstant (and NotBefore) this many seconds before now, at
+   * most a day — to try the 5-minute redemption limit (NotOnOrAfter is IssueInstant + lifetime).
+   */
+  issuedSecondsAgo?: number;
+  /**
+   * SessionNotOnOrAfter on the AuthnStatement, this many seconds from now (negative: already
+   * ended), at most a day either way. Without it the assertion sets no session end.
+   */
+  sessionEndsInSeconds?: number;
   /** What carries the signature: the assertion (default), the whole response, or both. */
   sign?: 'assertion' | 'response' | 'both';
 }
 
 const MAX_LIFETIME_SECONDS = 86_400;
+const MAX_OFFSET_SECONDS = 86_400;
 
 export function createSamlRoutes(idp: TestSamlIdp): TestIdpRoute {
   return async (method, path, _query, body) => {
@@ -92,6 +103,7 @@ export function lazySamlRoutes(options: { now: () => Date; entityId?: string }):
 export function mintResponse(idp: TestSamlIdp, request: SamlResponseRequest): string {
   const responseId = idp.newId();
   const assertionId = idp.newId();
+  const now = idp.now();
   let xml = samlResponseXml({
     issuer: idp.entityId,
     rolePairs: [`${request.roleArn},${request.providerArn}`],
@@ -103,8 +115,9 @@ export function mintResponse(idp: TestSamlIdp, request: SamlResponseRequest): st
     ...(request.transitiveTagKeys ? { transitiveTagKeys: request.transitiveTagKeys } : {}),
     ...(request.sessionDuration !== undefined ? { sessionDuration: request.sessionDuration } : {}),
     ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
-    issuedAt: idp.now(),
+    issuedAt: new Date(now.getTime() - (request.issuedSecondsAgo ?? 0) * 1000),
     lifetimeSeconds: request.lifetimeSeconds ?? 300,
+    ...(request.sessionEndsInSeconds !== undefined ? { sessionNotOnOrAfter: new Date(now.getTime() + request.sessionEndsInSeconds * 1000) } : {}),
     responseId,
     assertionId,
   });
@@ -129,6 +142,12 @@ function parseRequest(body: string): SamlResponseRequest | string {
   }
   if (r['lifetimeSeconds'] !== undefined && !(Number.isInteger(r['lifetimeSeconds']) && (r['lifetimeSeconds'] as number) > 0 && (r['lifetimeSeconds'] as number) <= MAX_LIFETIME_SECONDS)) {
     return `lifetimeSeconds must be a whole number from 1 to ${MAX_LIFETIME_SECONDS}`;
+  }
+  if (r['issuedSecondsAgo'] !== undefined && !(Number.isInteger(r['issuedSecondsAgo']) && (r['issuedSecondsAgo'] as number) >= 0 && (r['issuedSecondsAgo'] as number) <= MAX_OFFSET_SECONDS)) {
+    return `issuedSecondsAgo must be a whole number from 0 to ${MAX_OFFSET_SECONDS}`;
+  }
+  if (r['sessionEndsInSeconds'] !== undefined && !(Number.isInteger(r['sessionEndsInSeconds']) && Math.abs(r['sessionEndsInSeconds'] as number) <= MAX_OFFSET_SECONDS)) {
+    return `sessionEndsInSeconds must be a whole number from -${MAX_OFFSET_SECONDS} to ${MAX_OFFSET_SECONDS}`;
   }
   if (r['sign'] !== undefined && !['assertion', 'response', 'both'].includes(r['sign'] as string)) return 'sign must be "assertion", "response" or "both"';
   if (r['sessionDuration'] !== undefined && !Number.isInteger(r['sessionDuration'])) return 'sessionDuration must be a whole number';

@@ -7,6 +7,7 @@ import { groupArn, type GroupData, type GroupRecord } from '../groups/records.ts
 import { instanceProfileOutput, type InstanceProfileData } from '../roles/instance-profile-records.ts';
 import type { RoleRecord } from '../roles/records.ts';
 import { roleOutput } from '../roles/role-output.ts';
+import { PrincipalNames } from '../roles/trust-policy-principals.ts';
 import { encodePolicyDocument } from '../policies/document.ts';
 import { parsePolicyArn, type InlinePolicyData } from '../policies/records.ts';
 import { allLinks, listAll } from '../store-scan.ts';
@@ -77,7 +78,7 @@ async function instanceProfiles(tx: StoreTx, role: RoleRecord): Promise<Instance
 export async function roleDetail(tx: StoreTx, role: RoleRecord): Promise<RoleDetail> {
   const { data } = role;
   return {
-    ...roleOutput(role, 'nested'),
+    ...(await roleOutput(role, 'nested', new PrincipalNames(tx))),
     InstanceProfileList: await instanceProfiles(tx, role),
     RolePolicyList: await inlinePolicies(tx, role.accountId, Kind.roleInlinePolicy, role.id),
     AttachedManagedPolicies: await attachedPolicies(tx, Link.rolePolicy, role.id),

@@ -73,3 +73,11 @@ export function noSuchDeletionTask(taskId: string) {
 export function malformedPolicyDocument(message: string) {
   return serviceError('iam', 'MalformedPolicyDocument', message);
 }
+
+/**
+ * AWS's wording (IAM quotes the value, upper-casing its type): a principal naming a user or
+ * role that does not exist, or the unique ID of one that was deleted.
+ */
+export function invalidPrincipal(value: string) {
+  return malformedPolicyDocument(`Invalid principal in policy: "AWS":"${value}"`);
+}

@@ -6,6 +6,7 @@ import type { Tag } from '../tags.ts';
 import { noSuchInstanceProfile } from './errors.ts';
 import type { RoleData } from './records.ts';
 import { roleOutput } from './role-output.ts';
+import { PrincipalNames } from './trust-policy-principals.ts';
 
 /**
  * Instance profiles in the store: kind `instance-profile`, id AIPA…, parent ''. The role a
@@ -37,7 +38,7 @@ export async function profileRoles(tx: StoreTx, profileId: string): Promise<Role
   const roles: Role[] = [];
   for (const roleId of await tx.linksFrom(Link.profileRole, profileId, { limit: ROLES_PER_INSTANCE_PROFILE + 1 })) {
     const role = await tx.get<RoleData>(Kind.role, roleId);
-    if (role) roles.push(roleOutput(role, 'nested'));
+    if (role) roles.push(await roleOutput(role, 'nested', new PrincipalNames(tx)));
   }
   return roles;
 }

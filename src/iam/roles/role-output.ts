@@ -1,5 +1,6 @@
 import type { Role } from '../../protocol/generated/iam.ts';
 import { encodePolicyDocument } from './trust-policy.ts';
+import type { PrincipalNames } from './trust-policy-principals.ts';
 import { roleArn, type RoleRecord } from './records.ts';
 
 /**
@@ -11,10 +12,12 @@ import { roleArn, type RoleRecord } from './records.ts';
  *   - `created` (CreateRole, CreateServiceLinkedRole): tags and boundary when set;
  *   - `detailed` (GetRole, UpdateRoleDescription): everything, RoleLastUsed always present
  *     (empty for a role never used, as AWS sends `<RoleLastUsed/>`).
+ * The trust policy shows each user or role it names by its current ARN, or by its unique ID
+ * once deleted (trust-policy-principals.ts).
  */
 export type RoleForm = 'nested' | 'listed' | 'created' | 'detailed';
 
-export function roleOutput(role: RoleRecord, form: RoleForm): Role {
+export async function roleOutput(role: RoleRecord, form: RoleForm, names: PrincipalNames): Promise<Role> {
   const data = role.data;
   const out: Role = {
     Path: role.path,
@@ -22,7 +25,7 @@ export function roleOutput(role: RoleRecord, form: RoleForm): Role {
     RoleId: role.id,
     Arn: roleArn(role.accountId, role.path, role.name),
     CreateDate: new Date(role.createdAt),
-    AssumeRolePolicyDocument: encodePolicyDocument(data.assumeRolePolicyDocument),
+    AssumeRolePolicyDocument: encodePolicyDocument(await names.display(data.assumeRolePolicyDocument)),
   };
   if (form === 'nested') return out;
   if (data.description !== undefined) out.Description = data.description;

@@ -14,6 +14,7 @@ import { protectedRole, roleAlreadyExists } from './errors.ts';
 import { DEFAULT_MAX_SESSION_DURATION, isServiceLinked, requireRole, type RoleData } from './records.ts';
 import { roleOutput } from './role-output.ts';
 import { assertValidTrustPolicy } from './trust-policy.ts';
+import { bindTrustPolicyPrincipals, PrincipalNames } from './trust-policy-principals.ts';
 
 /**
  * IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
@@ -40,7 +41,7 @@ async function createRole(input: IamOperations['CreateRole']['input'], ctx: Oper
   await preloadManagedPolicy(input.PermissionsBoundary);
   const role = await ctx.store.transaction(async (tx) => {
     const data: RoleData = {
-      assumeRolePolicyDocument: input.AssumeRolePolicyDocument,
+      assumeRolePolicyDocument: await bindTrustPolicyPrincipals(tx, input.AssumeRolePolicyDocument),
       ...descriptionOf(input.Description),
       maxSessionDuration: input.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
       ...(input.PermissionsBoundary !== undefined ? { permissionsBoundary: await boundaryPolicyArn(tx, accountId, input.PermissionsBoundary) } : {}),
@@ -65,12 +66,12 @@ async function createRole(input: IamOperations['CreateRole']['input'], ctx: Oper
       throw err;
     }
   });
-  return { Role: roleOutput(role, 'created') };
+  return { Role: await roleOutput(role, 'created', new PrincipalNames(ctx.store)) };
 }
 
 async function getRole(input: IamOperations['GetRole']['input'], ctx: OperationContext) {
   const role = await requireRole(ctx.store, ctx.principal.accountId, input.RoleName);
-  return { Role: roleOutput(role, 'detailed') };
+  return { Role: await roleOutput(role, 'detailed', new PrincipalNames(ctx.store)) };
 }
 
 async function listRoles(input: IamOperations['ListRoles']['input'], ctx: OperationContext) {
@@ -81,8 +82,11 @@ async function listRoles(input: IamOperations['ListRoles']['input'], ctx: Operat
     input.Marker,
     input.MaxItems,
   );
+  const names = new PrincipalNames(ctx.store);
+  const roles = [];
+  for (const role of page.items) roles.push(await roleOutput(role, 'listed', names));
   return {
-    Roles: page.items.map((role) => roleOutput(role, 'listed')),
+    Roles: roles,
     IsTruncated: page.isTruncated,
     ...(page.marker ? { Marker: page.marker } : {}),
   };
@@ -108,7 +112,7 @@ async function updateRoleDescription(input: IamOperations['UpdateRoleDescription
     const role = await requireRole(tx, ctx.principal.accountId, input.RoleName);
     return tx.update({ ...role, data: withDescription(role.data, input.Description) });
   });
-  return { Role: roleOutput(role, 'detailed') };
+  return { Role: await roleOutput(role, 'detailed', new PrincipalNames(ctx.store)) };
 }
 
 async function updateAssumeRolePolicy(input: IamOperations['UpdateAssumeRolePolicy']['input'], ctx: OperationContext) {
@@ -116,7 +120,7 @@ async function updateAssumeRolePolicy(input: IamOperations['UpdateAssumeRolePoli
     const role = await requireRole(tx, ctx.principal.accountId, input.RoleName);
     if (isServiceLinked(role)) throw protectedRole(role.name);
     assertValidTrustPolicy(input.PolicyDocument);
-    await tx.update({ ...role, data: { ...role.data, assumeRolePolicyDocument: input.PolicyDocument } });
+    await tx.update({ ...role, data: { ...role.data, assumeRolePolicyDocument: await bindTrustPolicyPrincipals(tx, input.PolicyDocument) } });
   });
   return {};
 }

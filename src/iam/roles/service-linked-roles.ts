@@ -12,6 +12,7 @@ import {
 } from './errors.ts';
 import { DEFAULT_MAX_SESSION_DURATION, requireRole, type RoleData, type RoleRecord } from './records.ts';
 import { roleOutput } from './role-output.ts';
+import { PrincipalNames } from './trust-policy-principals.ts';
 import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedTrustPolicy } from './service-linked-names.ts';
 
 /**
@@ -59,7 +60,7 @@ async function createServiceLinkedRole(input: IamOperations['CreateServiceLinked
       throw err;
     }
   });
-  return { Role: roleOutput(role, 'created') };
+  return { Role: await roleOutput(role, 'created', new PrincipalNames(ctx.store)) };
 }
 
 /** The role's inline policies go with it, as when AWS's service cleans up its role. */

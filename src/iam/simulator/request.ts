@@ -57,6 +57,7 @@ export function userCaller(user: UserRecord): EvaluationPrincipal {
     arn: userArn(user.accountId, user.path, user.name),
     name: user.name,
     userId: user.id,
+    uniqueId: user.id,
     tags: tagMap(user.data.tags),
   };
 }
@@ -68,6 +69,7 @@ export function roleCaller(role: RoleRecord): EvaluationPrincipal {
     accountId: role.accountId,
     roleArn: roleArn(role.accountId, role.path, role.name),
     roleName: role.name,
+    uniqueId: role.id,
     tags: tagMap(role.data.tags),
   };
 }

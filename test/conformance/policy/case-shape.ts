@@ -37,7 +37,7 @@ export const AWS_DOC_URL = /^https:\/\/docs\.aws\.amazon\.com\/[^\s#]+#[^\s#]+$/
 
 const CASE_KEYS = new Set(['name', 'source', 'note', 'scenario', 'expect']);
 const SCENARIO_KEYS = new Set(['request', 'identityPolicies', 'resourcePolicy', 'permissionsBoundary', 'sessionPolicy', 'scps', 'rcps']);
-const REQUEST_KEYS = new Set(['principal', 'principalTags', 'action', 'resource', 'resourceAccount', 'context']);
+const REQUEST_KEYS = new Set(['principal', 'principalTags', 'uniqueId', 'action', 'resource', 'resourceAccount', 'context']);
 const EXPECT_KEYS = new Set(['decision', 'deciding', 'reason']);
 const DECIDING_KEYS = new Set(['policyKind', 'policy', 'statementIndex']);
 
