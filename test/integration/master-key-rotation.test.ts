@@ -227,3 +227,50 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('master key rotation with --master-key', () => {
+  test('rotate re-seals under the first key given and never invents one; retire checks and names the key to drop', { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-rotation-flags-'));
+    const storeUrl = `sqlite:${join(dataDir, 'tessera.db')}`;
+    const [oldKey, newKey] = [runCli(['master-key', 'generate']).stdout.trim(), runCli(['master-key', 'generate']).stdout.trim()];
+    assert.notEqual(oldKey, newKey);
+    const servers: TestServer[] = [];
+    try {
+      // Phase 1: every node opens both, seals with the old key.
+      const a = await startTestServer({ store: storeUrl, masterKey: `${oldKey},${newKey}` });
+      servers.push(a);
+      await a.iam().send(new CreateUserCommand({ UserName: 'bob' }));
+      const key = (await a.iam().send(new CreateAccessKeyCommand({ UserName: 'bob' }))).AccessKey!;
+      const bob = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+      const options = ['--data-dir', dataDir, '--store', storeUrl];
+
+      const single = runCli(['master-key', 'rotate', ...options, '--master-key', oldKey]);
+      assert.equal(single.status, 2);
+      assert.match(single.stderr, /--master-key holds one key: give the new key first/);
+      const early = runCli(['master-key', 'retire', ...options, '--master-key', `${newKey},${oldKey}`]);
+      assert.equal(early.status, 1);
+      assert.match(early.stderr, /refusing to retire/);
+
+      const rotated = runCli(['master-key', 'rotate', ...options, '--master-key', `${newKey},${oldKey}`]);
+      assert.equal(rotated.status, 0, rotated.stderr);
+      assert.equal(JSON.parse(rotated.stdout).newKeyAdded, false);
+      assert.deepEqual(Object.keys(JSON.parse(rotated.stdout).sealedByKeyId), [masterKeyId(masterKeyFromConfig(newKey))]);
+      assert.equal(await callerArn(a, bob), `arn:aws:iam::${a.accountId}:user/bob`, 'the phase-1 node opens what was re-sealed');
+
+      const retired = runCli(['master-key', 'retire', ...options, '--master-key', `${newKey},${oldKey}`]);
+      assert.equal(retired.status, 0, retired.stderr);
+      assert.deepEqual(JSON.parse(retired.stdout).retiredKeyIds, [masterKeyId(masterKeyFromConfig(oldKey))]);
+      assert.match(retired.stderr, /Restart every server with --master-key holding the current key alone/);
+      await servers.pop()!.stop();
+      const b = await startTestServer({ store: storeUrl, masterKey: newKey });
+      servers.push(b);
+      assert.equal(await callerArn(b, bob), `arn:aws:iam::${b.accountId}:user/bob`);
+      const garbled = runCli(['master-key', 'status', ...options, '--master-key', 'nope']);
+      assert.equal(garbled.status, 1);
+      assert.equal(garbled.stderr, 'tessera: configured master key: the master key must be the base64 of exactly 32 bytes\n');
+    } finally {
+      for (const server of servers.reverse()) await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
