@@ -10,6 +10,7 @@ Usage:
   tessera serve [flags]                         run the server (tessera serve --help)
   tessera account create [--account-id ID]      create an account and its root access key
   tessera account list                          list account IDs
+  tessera master-key status|rotate|retire       rotate the key sealing secrets at rest (tessera master-key --help)
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
@@ -25,6 +26,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./serve-command.ts')).runServeCommand(rest, io);
       case 'account':
         return await (await import('./account-command.ts')).runAccountCommand(rest, io);
+      case 'master-key':
+        return await (await import('./master-key-command.ts')).runMasterKeyCommand(rest, io);
       case 'policy':
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
       case 'idp':

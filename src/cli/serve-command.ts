@@ -1,4 +1,4 @@
-import { startTessera } from '../server/app.ts';
+import { checkStartupPaths } from '../server/startup-checks.ts';
 import { parseServeConfig, serveHelp } from './flags.ts';
 import type { CliIo } from './io.ts';
 
@@ -9,6 +9,9 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   const config = parseServeConfig(argv, io.env);
+  // Bad paths and keys fail here, in a fraction of a second, before the server's modules load.
+  await checkStartupPaths(config);
+  const { startTessera } = await import('../server/app.ts');
   const tessera = await startTessera(config);
   const created = tessera.createdRootCredentials;
   // One write, "listening on" last: whoever waits for that line has the whole banner.

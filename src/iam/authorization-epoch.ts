@@ -49,6 +49,7 @@ export function epochBumpingStore(store: Store, accountId: string, now: () => st
     getByName: (account, kind, name, parentId) => store.getByName(account, kind, name, parentId),
     list: (account, kind, options) => store.list(account, kind, options),
     count: (account, kind, options) => store.count(account, kind, options),
+    scan: (kind, options) => store.scan(kind, options),
     hasLink: (kind, fromId, toId) => store.hasLink(kind, fromId, toId),
     linksFrom: (kind, fromId, options) => store.linksFrom(kind, fromId, options),
     linksTo: (kind, toId, options) => store.linksTo(kind, toId, options),

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile, writeFile, chmod } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,9 @@ import type { ServerConfig } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
 import { jsonLogger, type Logger } from './logger.ts';
-import { openSecretSealer } from './secrets.ts';
+import { openMasterKeySource, sealerFor } from './secrets.ts';
+import { checkStartupPaths } from './startup-checks.ts';
+import { SecretBoxError } from '../store/secret-box.ts';
 import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
@@ -65,14 +67,25 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const storeUrl = config.dev ? 'sqlite::memory:' : config.store;
-  if (!config.dev) await mkdir(config.dataDir, { recursive: true });
+  await checkStartupPaths(config);
 
   const store = await openStore(storeUrl);
   try {
-    const secrets = await openSecretSealer(config);
+    const keySource = await openMasterKeySource(config);
+    const secrets = sealerFor(keySource, {
+      onKeysReloaded: (currentKeyId, keyIds) => logger.info('master key file changed; keys read again', { file: keySource.file, currentKeyId, keyIds }),
+      onReloadFailed: (error) => logger.warn('master key file changed but cannot be read; keeping the keys held', { error: String(error) }),
+    });
     const audit = new AuditSink(store, logger);
     const tokenRing = new TokenKeyRing({ store, secrets, clock, random });
-    await tokenRing.load();
+    try {
+      await tokenRing.load();
+    } catch (err) {
+      // The first secret every start opens: a key that does not open it is the wrong key (or
+      // one retired by `tessera master-key retire`), and every credential would fail.
+      if (!(err instanceof SecretBoxError)) throw err;
+      throw new Error(`the master key from ${keySource.description} does not open the secrets in this store (${err.message}); see README "Secrets"`, { cause: err });
+    }
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
     const deps: ServerDeps = {

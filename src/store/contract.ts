@@ -222,6 +222,24 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('scan', () => {
+      it('walks one kind across every account and parent, by id, keyset-paged', async (store) => {
+        const ids = ['K05', 'K01', 'K10', 'K03', 'K02'];
+        for (const [i, id] of ids.entries()) {
+          await store.insert(entity({ kind: 'access-key', id, name: `n${i}`, accountId: i % 2 ? OTHER_ACCOUNT : ACCOUNT, parentId: `U${i}` }));
+        }
+        await store.insert(entity({ kind: 'user', id: 'K04', name: 'not-a-key' }));
+        const first = await store.scan('access-key', { limit: 2 });
+        assert.deepEqual(first.map((r) => r.id), ['K01', 'K02']);
+        assert.equal(first[0]!.accountId, OTHER_ACCOUNT);
+        const rest = await store.scan('access-key', { after: 'K02', limit: 10 });
+        assert.deepEqual(rest.map((r) => r.id), ['K03', 'K05', 'K10']);
+        assert.deepEqual(await store.scan('access-key', { after: 'K10', limit: 10 }), []);
+        assert.deepEqual((await store.scan('user', { limit: 10 })).map((r) => r.id), ['K04']);
+        await assert.rejects(store.scan('user', { limit: -1 }), RangeError);
+      });
+    });
+
     describe('links', () => {
       it('link, hasLink and unlink report what changed; kinds are separate', async (store) => {
         assert.equal(await store.link('member', ACCOUNT, 'G1', 'U1'), true);

@@ -1,6 +1,6 @@
 import type { Dialect } from './migrations.ts';
 import { checkLimit, ENTITY_COLUMNS, nameKeyOf } from './records.ts';
-import type { LinkListOptions, ListOptions } from './types.ts';
+import type { LinkListOptions, ListOptions, ScanOptions } from './types.ts';
 
 /**
  * The paged list queries, built once for both dialects so their filtering and ordering
@@ -59,6 +59,16 @@ export function entityListQuery(dialect: Dialect, accountId: string, kind: strin
     text: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${limit}`,
     values: q.values,
   };
+}
+
+/** Entities of one kind across every account, by id (walks the (kind, id) primary key). */
+export function entityScanQuery(dialect: Dialect, kind: string, options: ScanOptions): SqlQuery {
+  checkLimit(options.limit);
+  const q = new QueryBuilder(dialect);
+  const where = [`kind = ${q.param(kind)}`];
+  if (options.after !== undefined) where.push(`id > ${q.param(options.after)}`);
+  const limit = q.param(options.limit);
+  return { text: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${limit}`, values: q.values };
 }
 
 /** Ids at the other end of `kind` links from (`direction: 'from'`) or to `id`, ascending. */

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { loadOrCreateMasterKey, masterKeyFromConfig, MASTER_KEY_FILE } from './master-key.ts';
+import { createSecretKey } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { loadOrCreateMasterKey, loadOrCreateMasterKeys, masterKeyFromConfig, masterKeysFromConfig, MASTER_KEY_FILE, readMasterKeyFileSync, writeMasterKeyFile } from './master-key.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tessera-master-key-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -58,4 +60,56 @@ test('a configured key of the wrong size or alphabet is refused without being re
       value,
     );
   }
+});
+
+test('a key file may hold several keys, the sealing one first, with comments and blank lines', async () => {
+  const dir = freshDir();
+  mkdirSync(dir, { recursive: true });
+  const [a, b] = [randomBytes(32), randomBytes(32)];
+  writeFileSync(join(dir, MASTER_KEY_FILE), `# rotation under way\n${b.toString('base64')}\n\n${a.toString('base64url')}\n${b.toString('base64')}\n`);
+  const keys = await loadOrCreateMasterKeys(dir);
+  assert.deepEqual(keys.current.export(), b);
+  assert.deepEqual(keys.others.map((k) => k.export()), [a], 'the repeated key is kept once');
+  assert.deepEqual((await loadOrCreateMasterKey(dir)).export(), b);
+});
+
+test('writeMasterKeyFile replaces the file atomically, private, readable back in order', async () => {
+  const dir = freshDir();
+  await loadOrCreateMasterKey(dir);
+  const file = join(dir, MASTER_KEY_FILE);
+  const [a, b] = [createSecretKey(randomBytes(32)), createSecretKey(randomBytes(32))];
+  await writeMasterKeyFile(file, { current: a, others: [b] });
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const back = readMasterKeyFileSync(file);
+  assert.ok(back.current.equals(a) && back.others.length === 1 && back.others[0]!.equals(b));
+  assert.deepEqual(readdirSync(dir), [MASTER_KEY_FILE], 'no temporary file left behind');
+  await writeMasterKeyFile(file, { current: a, others: [] });
+  assert.equal(readMasterKeyFileSync(file).others.length, 0);
+});
+
+test('--master-key takes NEW,OLD; too many keys, an empty item or a bad one are refused without the value', () => {
+  const [a, b] = [randomBytes(32), randomBytes(32)];
+  const keys = masterKeysFromConfig(`${a.toString('base64')}, ${b.toString('base64url')}`);
+  assert.deepEqual(keys.current.export(), a);
+  assert.deepEqual(keys.others[0]!.export(), b);
+  const five = Array.from({ length: 5 }, () => randomBytes(32).toString('base64')).join(',');
+  assert.throws(() => masterKeysFromConfig(five), /at most 4/);
+  assert.throws(() => masterKeysFromConfig(`${a.toString('base64')},`), /configured master key 2: .*exactly 32 bytes/);
+  const secretish = `${a.toString('base64')},${b.toString('base64').slice(0, 30)}`;
+  assert.throws(() => masterKeysFromConfig(secretish), (err: Error) => !err.message.includes(b.toString('base64').slice(0, 30)));
+});
+
+test('a key file that is a directory, too large, or garbled is refused with its path and line', () => {
+  const dir = freshDir();
+  mkdirSync(join(dir, MASTER_KEY_FILE), { recursive: true });
+  assert.throws(() => readMasterKeyFileSync(join(dir, MASTER_KEY_FILE)), (err: Error) => err.message.includes(join(dir, MASTER_KEY_FILE)) && /not a regular file/.test(err.message));
+  const big = join(root, 'big.key');
+  writeFileSync(big, 'A'.repeat(1_000_000));
+  const started = performance.now();
+  assert.throws(() => readMasterKeyFileSync(big), /too large/);
+  assert.ok(performance.now() - started < 100);
+  const garbled = join(root, 'garbled.key');
+  writeFileSync(garbled, `${randomBytes(32).toString('base64')}\nnot-a-key\n`);
+  assert.throws(() => readMasterKeyFileSync(garbled), (err: Error) => err.message.includes(`${garbled}, line 2`) && !err.message.includes('not-a-key'));
+  assert.throws(() => readMasterKeyFileSync(join(root, 'absent.key')), /cannot be read: no such file or directory \(ENOENT\)/);
 });

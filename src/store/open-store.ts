@@ -1,37 +1,26 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
+import { parseStoreUrl } from './store-url.ts';
 import type { Store } from './types.ts';
+import { checkSqlitePath, UnusablePathError } from './usable-paths.ts';
 
-/** Where a store lives, parsed from its URL. */
-export type StoreLocation = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+export { parseStoreUrl, type StoreLocation } from './store-url.ts';
 
-const SQLITE_PREFIX = 'sqlite:';
 const MEMORY = ':memory:';
 
 /**
- * `sqlite:PATH` (relative to the working directory, or absolute), `sqlite::memory:`, or a
- * `postgres://` / `postgresql://` connection URL. Error messages never repeat the URL, which
- * may carry a password.
+ * Opens the store at `url`, creating the SQLite file's folder if needed, and migrates it. A
+ * SQLite path that cannot be used fails with the path and the reason (UnusablePathError).
  */
-export function parseStoreUrl(url: string): StoreLocation {
-  if (url.startsWith(SQLITE_PREFIX)) {
-    const path = url.slice(SQLITE_PREFIX.length);
-    if (path === '') throw new Error('store URL "sqlite:" needs a file path (sqlite:PATH) or :memory: (sqlite::memory:)');
-    return { dialect: 'sqlite', path };
-  }
-  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  throw new Error(
-    `unsupported store URL${scheme ? ` scheme "${scheme}:"` : ''}: use sqlite:PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
-  );
-}
-
-/** Opens the store at `url`, creating the SQLite file's folder if needed, and migrates it. */
 export async function openStore(url: string): Promise<Store> {
   const location = parseStoreUrl(url);
   if (location.dialect === 'postgres') return openPostgresStore(location.url);
-  if (location.path !== MEMORY) await mkdir(dirname(resolve(location.path)), { recursive: true });
-  return openSqliteStore(location.path);
+  if (location.path === MEMORY) return openSqliteStore(location.path);
+  await checkSqlitePath(location.path);
+  try {
+    return await openSqliteStore(location.path);
+  } catch (err) {
+    // SQLite's own words ("unable to open database file") do not say which file.
+    throw new UnusablePathError(`SQLite store ${location.path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

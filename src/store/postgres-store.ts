@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { entityListQuery, linkListQuery } from './list-queries.ts';
+import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sqlStateOf, type RetryPolicy } from './postgres-retry.ts';
@@ -16,6 +16,7 @@ import {
   type LinkListOptions,
   type ListOptions,
   type NewEntity,
+  type ScanOptions,
   type Store,
   type StoredAuditEvent,
   type StoreTx,
@@ -163,6 +164,12 @@ class PostgresOperations {
 
   async list<D>(accountId: string, kind: string, options: ListOptions): Promise<EntityRecord<D>[]> {
     const query = entityListQuery('postgres', accountId, kind, options);
+    const { rows } = await this.#query<EntityRow>(query.text, query.values);
+    return rows.map((row) => entityFromRow<D>(row));
+  }
+
+  async scan<D>(kind: string, options: ScanOptions): Promise<EntityRecord<D>[]> {
+    const query = entityScanQuery('postgres', kind, options);
     const { rows } = await this.#query<EntityRow>(query.text, query.values);
     return rows.map((row) => entityFromRow<D>(row));
   }
@@ -459,6 +466,9 @@ export class PostgresStore implements Store {
   }
   count(accountId: string, kind: string, options?: { parentId?: string }) {
     return this.#direct((ops) => ops.count(accountId, kind, options));
+  }
+  scan<D = unknown>(kind: string, options: ScanOptions) {
+    return this.#direct((ops) => ops.scan<D>(kind, options));
   }
   link(kind: string, accountId: string, fromId: string, toId: string) {
     return this.#direct((ops) => ops.link(kind, accountId, fromId, toId));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { createSecretBox, masterKeyFromConfig, SecretBoxError, type SecretBoxErrorCode } from './secret-box.ts';
+import { createSecretBox, masterKeyFromConfig, masterKeyId, sealedKeyId, SecretBoxError, type SecretBoxErrorCode } from './secret-box.ts';
 
 const keyA = createSecretKey(randomBytes(32));
 const keyB = createSecretKey(randomBytes(32));
@@ -103,4 +103,30 @@ test('neither errors nor the box nor its key reveal secrets or key material', ()
     assert.ok(!text.includes(SECRET), text);
     assert.ok(!text.includes(base64) && !text.includes(base64.slice(0, 20)), text);
   }
+});
+
+test('rewrap moves a value to the current key without changing the secret layer', () => {
+  const old = createSecretBox(keyA);
+  const rotating = createSecretBox(keyB, { retiredKeys: [keyA] });
+  const sealed = old.seal(SECRET, 'AKIAEXAMPLE');
+  assert.ok(rotating.needsReseal(sealed));
+  const rewrapped = rotating.rewrap(sealed, 'AKIAEXAMPLE');
+  assert.ok(!rotating.needsReseal(rewrapped));
+  assert.equal(sealedKeyId(sealed), masterKeyId(keyA));
+  assert.equal(sealedKeyId(rewrapped), masterKeyId(keyB));
+  assert.equal(rotating.currentKeyId, masterKeyId(keyB));
+  assert.deepEqual(rotating.keyIds, [masterKeyId(keyB), masterKeyId(keyA)]);
+  // Opens under the new key alone; the old key alone no longer opens it.
+  assert.equal(createSecretBox(keyB).open(rewrapped, 'AKIAEXAMPLE'), SECRET);
+  assert.throws(() => old.open(rewrapped, 'AKIAEXAMPLE'), rejectsWith('ERR_SECRET_BOX_UNKNOWN_KEY'));
+  // Only the data-key layer changed: nonce, tag and ciphertext of the secret are the same bytes.
+  const tail = (value: string) => Buffer.from(value.slice(3), 'base64url').subarray(8 + 12 + 32 + 16);
+  assert.deepEqual(tail(rewrapped), tail(sealed));
+  // The context still binds: a rewrap under another context fails, as does a tampered secret layer.
+  assert.throws(() => rotating.rewrap(sealed, 'AKIAOTHER'), rejectsWith('ERR_SECRET_BOX_AUTH'));
+  const bytes = Buffer.from(sealed.slice(3), 'base64url');
+  bytes[bytes.length - 1]! ^= 0x01;
+  assert.throws(() => rotating.rewrap(`v1.${bytes.toString('base64url')}`, 'AKIAEXAMPLE'), rejectsWith('ERR_SECRET_BOX_AUTH'));
+  assert.throws(() => createSecretBox(keyB).rewrap(sealed, 'AKIAEXAMPLE'), rejectsWith('ERR_SECRET_BOX_UNKNOWN_KEY'));
+  assert.throws(() => sealedKeyId('v1.short'), rejectsWith('ERR_SECRET_BOX_FORMAT'));
 });

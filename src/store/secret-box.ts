@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type { MasterKey } from './master-key.ts';
 
-export { loadOrCreateMasterKey, masterKeyFromConfig, generateMasterKeyBase64, type MasterKey } from './master-key.ts';
+export { loadOrCreateMasterKey, masterKeyFromConfig, generateMasterKeyBase64, type MasterKey, type MasterKeySet } from './master-key.ts';
 
 /**
  * Envelope encryption for secrets at rest (secret access keys: SigV4 needs the plain secret
@@ -15,7 +15,8 @@ export { loadOrCreateMasterKey, masterKeyFromConfig, generateMasterKeyBase64, ty
  * Format: `v1.` + base64url of
  *   keyId(8) | wrapNonce(12) | wrappedDataKey(32) | wrapTag(16) | nonce(12) | tag(16) | ciphertext
  * where keyId names the master key (a hash of it), so keys can be rotated: seal with the new
- * one, still open with retired ones.
+ * one, still open with the previous ones, and re-wrap each data key under the new one
+ * (`rewrap`) until no value names the old key (see `tessera master-key`).
  */
 
 export interface SecretBox {
@@ -25,6 +26,15 @@ export interface SecretBox {
   openBytes(sealed: string, context: string): Uint8Array;
   /** Whether `sealed` was sealed with a master key other than the current one (re-seal it). */
   needsReseal(sealed: string): boolean;
+  /**
+   * The same secret sealed under the current master key: its data key is unwrapped with the
+   * key `sealed` names and wrapped again with the current one; the secret layer, already
+   * authenticated here, is kept as it is, so the plaintext is never handled.
+   */
+  rewrap(sealed: string, context: string): string;
+  /** The key ID (hex) of the master key that seals, and of every key that opens. */
+  readonly currentKeyId: string;
+  readonly keyIds: readonly string[];
 }
 
 export type SecretBoxErrorCode = 'ERR_SECRET_BOX_FORMAT' | 'ERR_SECRET_BOX_UNKNOWN_KEY' | 'ERR_SECRET_BOX_AUTH';
@@ -55,6 +65,19 @@ const HEADER_BYTES = KEY_ID_BYTES + NONCE_BYTES + DATA_KEY_BYTES + TAG_BYTES + N
  */
 function aad(layer: 'data-key' | 'secret', context: string): Buffer {
   return Buffer.from(`tessera/secret-box/${VERSION}/${layer}\0${context}`, 'utf8');
+}
+
+/** The ID (16 hex digits) a master key is named by in everything it seals. */
+export function masterKeyId(key: MasterKey): string {
+  return keyIdOf(key).toString('hex');
+}
+
+/**
+ * The ID (hex) of the master key `sealed` names, read without any key: for counting which
+ * key still seals what. Throws ERR_SECRET_BOX_FORMAT for a value that is not sealed.
+ */
+export function sealedKeyId(sealed: string): string {
+  return parse(sealed).keyId.toString('hex');
 }
 
 function keyIdOf(key: KeyObject): Buffer {
@@ -131,11 +154,15 @@ export function createSecretBox(masterKey: MasterKey, options: { retiredKeys?: r
   const currentId = keyIdOf(masterKey);
   const byId = new Map(keys.map((key) => [keyIdOf(key).toString('hex'), key] as const).reverse());
 
-  const openBytes = (sealed: string, context: string): Buffer => {
-    const parts = parse(sealed);
+  const unwrapDataKey = (parts: Parsed, context: string): Buffer => {
     const key = byId.get(parts.keyId.toString('hex'));
     if (!key) throw new SecretBoxError('ERR_SECRET_BOX_UNKNOWN_KEY', 'sealed secret was sealed with a master key this server does not have');
-    const dataKey = decrypt(key, parts.wrapNonce, parts.wrappedKey, parts.wrapTag, aad('data-key', context));
+    return decrypt(key, parts.wrapNonce, parts.wrappedKey, parts.wrapTag, aad('data-key', context));
+  };
+
+  const openBytes = (sealed: string, context: string): Buffer => {
+    const parts = parse(sealed);
+    const dataKey = unwrapDataKey(parts, context);
     try {
       return decrypt(dataKey, parts.nonce, parts.ciphertext, parts.tag, aad('secret', context));
     } finally {
@@ -169,5 +196,21 @@ export function createSecretBox(masterKey: MasterKey, options: { retiredKeys?: r
     needsReseal(sealed) {
       return !parse(sealed).keyId.equals(currentId);
     },
+    rewrap(sealed, context) {
+      const parts = parse(sealed);
+      const dataKey = unwrapDataKey(parts, context);
+      try {
+        // Authenticate the secret layer too: a damaged value must fail here, not be carried
+        // over under the new key as if it were sound.
+        decrypt(dataKey, parts.nonce, parts.ciphertext, parts.tag, aad('secret', context)).fill(0);
+        const wrapped = encrypt(masterKey, dataKey, aad('data-key', context));
+        const bytes = Buffer.concat([currentId, wrapped.nonce, wrapped.ciphertext, wrapped.tag, parts.nonce, parts.tag, parts.ciphertext]);
+        return PREFIX + bytes.toString('base64url');
+      } finally {
+        dataKey.fill(0);
+      }
+    },
+    currentKeyId: currentId.toString('hex'),
+    keyIds: [...new Set(keys.map((key) => keyIdOf(key).toString('hex')))],
   };
 }

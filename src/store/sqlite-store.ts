@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AsyncMutex } from './async-mutex.ts';
-import { entityListQuery, linkListQuery } from './list-queries.ts';
+import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
 import { beginImmediate, READ_BUSY_TIMEOUT_MS } from './sqlite-lock.ts';
@@ -14,6 +14,7 @@ import {
   type LinkListOptions,
   type ListOptions,
   type NewEntity,
+  type ScanOptions,
   type Store,
   type StoredAuditEvent,
   type StoreTx,
@@ -178,6 +179,11 @@ class SqliteOperations {
 
   list<D>(accountId: string, kind: string, options: ListOptions): EntityRecord<D>[] {
     const query = entityListQuery('sqlite', accountId, kind, options);
+    return this.#all<EntityRow>(query.text, ...query.values).map((row) => entityFromRow<D>(row));
+  }
+
+  scan<D>(kind: string, options: ScanOptions): EntityRecord<D>[] {
+    const query = entityScanQuery('sqlite', kind, options);
     return this.#all<EntityRow>(query.text, ...query.values).map((row) => entityFromRow<D>(row));
   }
 
@@ -415,6 +421,9 @@ export class SqliteStore implements Store {
   }
   count(accountId: string, kind: string, options?: { parentId?: string }) {
     return this.#direct((ops) => ops.count(accountId, kind, options));
+  }
+  scan<D = unknown>(kind: string, options: ScanOptions) {
+    return this.#direct((ops) => ops.scan<D>(kind, options));
   }
   link(kind: string, accountId: string, fromId: string, toId: string) {
     return this.#direct((ops) => ops.link(kind, accountId, fromId, toId), true);

@@ -52,6 +52,12 @@ export interface ListOptions {
   limit: number;
 }
 
+export interface ScanOptions {
+  /** Only entities whose id sorts after this one. */
+  after?: string;
+  limit: number;
+}
+
 export interface LinkListOptions {
   /** Keyset paging: only ids sorting after this value. */
   after?: string;
@@ -121,6 +127,12 @@ export interface Store extends StoreTx {
   readonly dialect: 'sqlite' | 'postgres';
   /** Atomic, isolated unit of work (see the module comment on retries). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Every entity of `kind` in every account, ordered by id, keyset-paged by `after` (the last
+   * id of the previous page). For whole-store maintenance, such as re-sealing every secret
+   * under a new master key; requests use the per-account lists.
+   */
+  scan<D = unknown>(kind: string, options: ScanOptions): Promise<EntityRecord<D>[]>;
   /** Appends events in one transaction (the server batches them off the request path). */
   appendAudit(events: AuditEvent[]): Promise<void>;
   /** Newest first. */
