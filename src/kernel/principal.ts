@@ -44,8 +44,8 @@ export interface VerifiedFederation {
   providerArn: string;
   subject: string;
   context: Readonly<Record<string, ContextValue>>;
-  /** Session tags the token/assertion passes, and which are transitive. */
-  tags: Readonly<Record<string, string>>;
+  /** Session tags the token/assertion passes, as given (STS checks them as AssumeRole's), and which are transitive. */
+  tags: ReadonlyArray<{ Key: string; Value: string }>;
   transitiveTagKeys: readonly string[];
   sourceIdentity?: string;
   /** The role session name the assertion sets (SAML: RoleSessionName attribute). */
@@ -56,6 +56,8 @@ export interface VerifiedFederation {
   sessionNotOnOrAfter?: Date;
   /** Members of the response that describe the provider's answer (Provider, Audience, Issuer, …). */
   response: Readonly<Record<string, string>>;
+  /** SAML: the assertion, accepted once — its ID is recorded when the session is issued. */
+  replay?: { assertionId: string; notOnOrAfter: Date };
 }
 
 export function isRoot(principal: Principal): boolean {

@@ -12,6 +12,8 @@ import { stsOperations } from '../sts/index.ts';
 import { buildRegistry } from '../operations/registry.ts';
 import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
 import { Authorizer } from '../authz/authorizer.ts';
+import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/discovery-keys.ts';
+import { federatedAuthenticators } from './federated-callers.ts';
 import type { RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -92,6 +94,8 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
+      // OIDC key sets found by discovery are cached per server.
+      federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps)),
       authorizer: new Authorizer({ source: iamPolicySource(store, policyCache), policyCache, policySets }),
     };
     const first = await bootstrap(deps, config);

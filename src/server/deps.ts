@@ -10,6 +10,7 @@ import type { PolicyCache } from '../policy/index.ts';
 import type { PolicySetCache } from '../authz/policy-set-cache.ts';
 import type { Authorizer } from '../authz/authorizer.ts';
 import type { OperationRegistry } from '../operations/registry.ts';
+import type { FederatedAuthenticators } from './federated-callers.ts';
 import type { TokenKeyRing } from '../tokens/index.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
@@ -33,6 +34,8 @@ export interface ServerDeps {
   tokenRing: TokenKeyRing;
   /** Every operation served: its authentication, authorization target and handler. */
   operations: OperationRegistry;
+  /** Verifies web identity tokens and SAML assertions into principals. */
+  federation: FederatedAuthenticators;
   /** The one decision point. */
   authorizer: Authorizer;
 }

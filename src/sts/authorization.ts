@@ -2,6 +2,7 @@ import type { Operations } from '../protocol/generated/sts.ts';
 import type { TargetResolver } from '../authz/target.ts';
 import { requestTagContext } from '../iam/authorization/request-tags.ts';
 import { assumeRoleTarget } from './assume-role-target.ts';
+import { federatedRoleTarget, verifiedFederation } from './federated-role-target.ts';
 import { federatedUserArn } from './session-arns.ts';
 import { sessionCredentialsRefused } from './errors.ts';
 
@@ -42,4 +43,13 @@ export const stsTargets = {
   },
   GetAccessKeyInfo: async () => ({ resource: '*' }),
   DecodeAuthorizationMessage: async () => ({ resource: '*' }),
+} satisfies { readonly [K in keyof Operations]?: StsTargetResolver<K> };
+
+/** The operations whose caller an identity provider vouches for (see federated-role-target.ts). */
+export const webIdentityTargets = {
+  AssumeRoleWithWebIdentity: (input, ctx) => federatedRoleTarget(ctx, input.RoleArn, input.RoleSessionName),
+} satisfies { readonly [K in keyof Operations]?: StsTargetResolver<K> };
+
+export const samlTargets = {
+  AssumeRoleWithSAML: (input, ctx) => federatedRoleTarget(ctx, input.RoleArn, verifiedFederation(ctx).sessionName),
 } satisfies { readonly [K in keyof Operations]?: StsTargetResolver<K> };

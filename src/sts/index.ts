@@ -1,14 +1,14 @@
 import { declarer, type DeclarationTable } from '../operations/declaration.ts';
 import type { Operations } from '../protocol/generated/sts.ts';
-import { stsTargets } from './authorization.ts';
+import { samlTargets, stsTargets, webIdentityTargets } from './authorization.ts';
 import { callerIdentityHandlers } from './caller-identity.ts';
 import { assumeRoleHandlers } from './assume-role.ts';
 import { sessionTokenHandlers } from './session-token.ts';
 import { federationTokenHandlers } from './federation-token.ts';
 import { accessKeyInfoHandlers } from './access-key-info.ts';
 import { authorizationMessageHandlers } from './authorization-message.ts';
-import { oidcHandlers } from '../federation/oidc/handlers.ts';
-import { samlHandlers } from '../federation/saml/handlers.ts';
+import { webIdentityHandlers } from './assume-role-with-web-identity.ts';
+import { samlHandlers } from './assume-role-with-saml.ts';
 
 export { encodeAuthorizationMessage, type AuthorizationFailure } from './authorization-message.ts';
 
@@ -24,6 +24,6 @@ export const stsOperations: readonly DeclarationTable[] = [
     ...accessKeyInfoHandlers,
     ...authorizationMessageHandlers,
   }, stsTargets),
-  declareSts(oidcHandlers, { AssumeRoleWithWebIdentity: async () => ({ rule: 'no-permission', resource: '*' }) }, { authentication: 'web-identity' }),
-  declareSts(samlHandlers, { AssumeRoleWithSAML: async () => ({ rule: 'no-permission', resource: '*' }) }, { authentication: 'saml' }),
+  declareSts(webIdentityHandlers, webIdentityTargets, { authentication: 'web-identity' }),
+  declareSts(samlHandlers, samlTargets, { authentication: 'saml' }),
 ];

@@ -32,6 +32,7 @@ export async function requireSamlProvider(tx: StoreTx, accountId: string, arn: s
 /** What federation (AssumeRoleWithWebIdentity) needs to know of an OIDC provider. */
 export interface OidcProviderInfo {
   arn: string;
+  accountId: string;
   /** The registered URL, without `https://`. */
   url: string;
   clientIds: readonly string[];
@@ -53,6 +54,7 @@ export async function findOidcProvider(tx: StoreTx, accountId: string, issuerUrl
   if (!record || record.name !== key) return undefined;
   return {
     arn: providerArn(accountId, 'oidc-provider', record.name),
+    accountId,
     url: record.data.url,
     clientIds: record.data.clientIds,
     thumbprints: record.data.thumbprints,

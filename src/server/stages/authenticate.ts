@@ -21,9 +21,8 @@ import { ANONYMOUS } from '../../kernel/principal.ts';
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
   if (ctx.action !== undefined && (deps.operations.get(service, ctx.action)?.authentication ?? 'sigv4') !== 'sigv4') {
-    // AWS serves these without credentials: the web identity token or SAML assertion is
-    // the proof, checked by the operation itself against the role's trust policy.
-    ctx.principal = ANONYMOUS;
+    // AWS serves these without a signature: the web identity token or SAML assertion in the
+    // request is the proof, verified once the request is parsed (authenticateFederated).
     return;
   }
   const signing = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
@@ -82,4 +81,19 @@ async function openToken(token: string, accessKeyId: string, service: ServiceNam
 /** SigV4 failures carry AWS's code, message and status; the service decides only the dialect. */
 function fromSigV4(service: ServiceName, failure: SigV4Failure): ServiceError {
   return new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service });
+}
+
+/**
+ * The second half of authentication, for operations whose caller an identity provider vouches
+ * for (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): once the request is parsed, its token or
+ * assertion is verified and its subject becomes the principal. An unsigned request names no
+ * region: it is STS's global endpoint's, us-east-1.
+ */
+export async function authenticateFederated(ctx: RequestContext, deps: ServerDeps): Promise<void> {
+  const authentication = ctx.declaration!.authentication;
+  if (authentication === 'sigv4') return;
+  ctx.region ??= 'us-east-1';
+  // Unverified until proven: a refused token is audited as an anonymous caller's request.
+  ctx.principal = ANONYMOUS;
+  ctx.principal = await deps.federation[authentication](ctx.input ?? {}, deps.clock.now());
 }

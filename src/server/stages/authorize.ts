@@ -36,6 +36,8 @@ function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied) {
   const service = ctx.service!;
   if (denied.refusal === 'invalid-token') return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
   const principal = ctx.principal!;
+  // The subject of an identity provider has no credentials to decode a message with: AWS's text alone.
+  if (principal.federation) return serviceError(service, 'AccessDenied', denied.message);
   const who = { arn: principal.arn, id: principal.userId, ...optional('name', principal.name) };
   // The sealed explanation that sts:DecodeAuthorizationMessage opens; a denial that must tell
   // nothing (a trust policy's) seals nothing about the policies.
