@@ -22,6 +22,12 @@ export interface CallerPolicies {
   set: PolicySet | undefined;
   /** aws:PrincipalTag/… values: a role session's role tags overridden by its session tags. */
   principalTags: Readonly<Record<string, string>>;
+  /**
+   * Set when the user or role behind the caller's session no longer exists: its live sessions
+   * are refused everything that needs permission (stricter than reading them as having no
+   * policies, which would leave a trust policy bound to the old unique ID open to them).
+   */
+  gone?: string;
 }
 
 export async function applicablePolicies(principal: Principal, action: string, source: PolicySource, sets: PolicySetCache): Promise<CallerPolicies> {
@@ -35,6 +41,7 @@ export async function applicablePolicies(principal: Principal, action: string, s
       return { set: { identity: [] }, principalTags: {} };
     case 'user': {
       const loaded = await holderPolicies(source, sets, principal.accountId, `user:${principal.userId}`, () => source.userPolicies(principal.userId));
+      if (!loaded) return goneCaller(`the IAM user ${principal.arn} no longer exists`);
       const identity = [...loaded.identity];
       // The account's self-service grant is the user's own, not a session's.
       const grant = session ? undefined : await source.selfServiceGrant(principal, action);
@@ -47,6 +54,7 @@ export async function applicablePolicies(principal: Principal, action: string, s
     case 'role-session': {
       const roleId = session!.role!.id;
       const loaded = await holderPolicies(source, sets, principal.accountId, `role:${roleId}`, () => source.rolePolicies(roleId));
+      if (!loaded) return goneCaller(`the role ${session!.role!.arn} no longer exists`);
       // Read after the epoch (inside holderPolicies), as the policies are.
       const roleTags = await source.roleTags(roleId);
       return {
@@ -56,9 +64,10 @@ export async function applicablePolicies(principal: Principal, action: string, s
     }
     case 'federated-user': {
       const parent = session!.user!;
-      const loaded: HolderPolicies = parent.root
+      const loaded: HolderPolicies | undefined = parent.root
         ? { identity: [] }
         : await holderPolicies(source, sets, principal.accountId, `user:${parent.id}`, () => source.userPolicies(parent.id));
+      if (!loaded) return goneCaller(`the IAM user ${parent.arn} no longer exists`);
       return {
         set: { ...withBoundary([...loaded.identity], loaded), session: await sessionPolicies(session!, source, true) },
         principalTags: parent.root ? principal.tags : { ...(await source.userTags(parent.id)), ...principal.tags },
@@ -71,19 +80,23 @@ function withBoundary(identity: CompiledPolicy[], loaded: HolderPolicies): Polic
   return { identity, ...(loaded.boundary ? { boundary: loaded.boundary } : {}) };
 }
 
+function goneCaller(why: string): CallerPolicies {
+  return { set: { identity: [] }, principalTags: {}, gone: why };
+}
+
+/** A user's or role's policies, cached per epoch; undefined once it no longer exists. */
 async function holderPolicies(
   source: PolicySource,
   sets: PolicySetCache,
   accountId: string,
   key: string,
   load: () => Promise<HolderPolicies | undefined>,
-): Promise<HolderPolicies> {
+): Promise<HolderPolicies | undefined> {
   const epoch = await source.epoch(accountId);
   const cached = sets.get(key, epoch);
-  if (cached) return { identity: cached.identity ?? [], ...(cached.boundary ? { boundary: cached.boundary } : {}) };
-  // A deleted user or role keeps no permissions, whatever its live sessions say.
-  const loaded = (await load()) ?? { identity: [] };
-  sets.set(key, epoch, { identity: [...loaded.identity], ...(loaded.boundary ? { boundary: loaded.boundary } : {}) });
+  if (cached !== undefined) return cached ?? undefined;
+  const loaded = await load();
+  sets.set(key, epoch, loaded ?? null);
   return loaded;
 }
 

@@ -80,6 +80,14 @@ export class Authorizer {
     }
 
     const caller = await applicablePolicies(principal, main.action, this.#deps.source, this.#deps.policySets);
+    if (caller.gone !== undefined) {
+      const reason = `${caller.gone}: its sessions are refused`;
+      return {
+        decision: 'ImplicitDeny', action: main.action, resource: main.resource, reason, refusal: 'access-denied',
+        message: `User: ${principal.arn} is not authorized to perform: ${main.action} on resource: ${main.resource} because ${reason}`,
+        explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
+      };
+    }
     // The root user is not limited by identity policies in its own account; where a resource
     // policy takes part (a trust policy, another account's resource), the engine decides.
     if (caller.set === undefined && !checks.some((check) => check.resourcePolicy)) {
