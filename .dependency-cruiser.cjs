@@ -3,9 +3,7 @@
 // modules its row of LAYERS names (ARCHITECTURE.md, "Modules and what may import what").
 // The layering is about knowledge, not just runtime: type-only imports and re-exports count
 // like any other import. Tests (*.test.ts, test/, bench/, scripts/) are not cruised: they
-// may reach anywhere. The temporary exceptions below are "known violations": the summary
-// counts them as ignored, and `depcruise src --config .dependency-cruiser.cjs -T json`
-// lists them with severity "ignore".
+// may reach anywhere. There are no exceptions.
 'use strict';
 
 // Who may import whom. The table must stay acyclic (checked below), which is what keeps the
@@ -49,50 +47,6 @@ const LAYERS = {
     'federation', 'iam', 'sts', 'organizations', 'cloudtrail', 'credentials', 'gateway',
     'workloads', 'server'],
 };
-
-// Imports that break the table today and are being moved by the authorization-core change
-// (federation/ and sts/ are being reworked there). Each pair is exempt on its own, so any
-// NEW forbidden import still fails, and test/architecture/module-boundaries.test.ts fails
-// once a pair is gone so that its line is deleted here.
-// Moved by the authorization-core change:
-const MOVED_BY_THE_AUTHORIZATION_CORE_CHANGE = [
-  // sts/ registers the federation operations (sts → federation is not in the table).
-  ['src/sts/index.ts', 'src/federation/oidc/handlers.ts'],
-  ['src/sts/index.ts', 'src/federation/saml/handlers.ts'],
-  // federation/ issues the session itself, with sts/'s helpers (federation → sts).
-  ['src/federation/oidc/handlers.ts', 'src/sts/handler.ts'],
-  ['src/federation/saml/handlers.ts', 'src/sts/handler.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/durations.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/packed-size.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/role-arn.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/session-arns.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/session-policies.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/sts/temporary-credentials.ts'],
-  ['src/federation/oidc/token-tags.ts', 'src/sts/session-tags.ts'],
-  ['src/federation/oidc/trust-context.ts', 'src/sts/session-tags.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/durations.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/packed-size.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/role-arn.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/session-arns.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/session-policies.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/session-tags.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/sts/temporary-credentials.ts'],
-  // federation/ reads IAM's providers, roles and tags (federation → iam; the table wants
-  // iam → federation: IAM validates key sets with federation's parser).
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/iam/providers/lookup.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/iam/providers/oidc-url.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/iam/roles/last-used.ts'],
-  ['src/federation/oidc/assume-role-with-web-identity.ts', 'src/iam/roles/records.ts'],
-  ['src/federation/oidc/discovery-keys.ts', 'src/iam/providers/jwks-tags.ts'],
-  ['src/federation/oidc/verified-token.ts', 'src/iam/providers/jwks-tags.ts'],
-  ['src/federation/oidc/verified-token.ts', 'src/iam/providers/lookup.ts'],
-  ['src/federation/oidc/verify-signature.ts', 'src/iam/providers/jwks-tags.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/iam/authorization/request-tags.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/iam/providers/lookup.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/iam/roles/last-used.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/iam/roles/records.ts'],
-  ['src/federation/saml/assume-role-with-saml.ts', 'src/iam/tags.ts'],
-];
 
 const MODULES = Object.keys(LAYERS);
 const anyOf = (names) => `^src/(${names.join('|')})/`;
@@ -181,11 +135,5 @@ module.exports = {
     // Test files are exempt from the rules: they may import across any layer.
     exclude: { path: '\\.test\\.ts$' },
     doNotFollow: { path: 'node_modules' },
-    knownViolations: MOVED_BY_THE_AUTHORIZATION_CORE_CHANGE.map(([from, to]) => ({
-      type: 'dependency',
-      from,
-      to,
-      rule: { name: layerRuleName(moduleOf(from)), severity: 'error' },
-    })),
   },
 };
