@@ -8,6 +8,5 @@ export const userTags = taggableResource<'User', UserData>({
   noun: 'User',
   nameMember: 'UserName',
   quota: 'TagsPerUser',
-  ...namedEntity<UserData>(Kind.user, 'user'),
-  notFound: noSuchUser,
+  ...namedEntity<UserData>(Kind.user, 'user', noSuchUser),
 });

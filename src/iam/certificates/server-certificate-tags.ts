@@ -9,6 +9,5 @@ export const serverCertificateTags = taggableResource<'ServerCertificate', Serve
   noun: 'ServerCertificate',
   nameMember: 'ServerCertificateName',
   quota: 'TagsPerServerCertificate',
-  ...namedEntity<ServerCertificateData>(Kind.serverCertificate, 'server-certificate'),
-  notFound: noSuchServerCertificate,
+  ...namedEntity<ServerCertificateData>(Kind.serverCertificate, 'server-certificate', noSuchServerCertificate),
 });

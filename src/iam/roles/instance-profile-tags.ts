@@ -9,6 +9,5 @@ export const instanceProfileTags = taggableResource<'InstanceProfile', InstanceP
   noun: 'InstanceProfile',
   nameMember: 'InstanceProfileName',
   quota: 'TagsPerInstanceProfile',
-  ...namedEntity<InstanceProfileData>(Kind.instanceProfile, 'instance-profile'),
-  notFound: noSuchInstanceProfile,
+  ...namedEntity<InstanceProfileData>(Kind.instanceProfile, 'instance-profile', noSuchInstanceProfile),
 });

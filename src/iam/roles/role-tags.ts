@@ -9,6 +9,5 @@ export const roleTags = taggableResource<'Role', RoleData>({
   noun: 'Role',
   nameMember: 'RoleName',
   quota: 'TagsPerRole',
-  ...namedEntity<RoleData>(Kind.role, 'role'),
-  notFound: noSuchRole,
+  ...namedEntity<RoleData>(Kind.role, 'role', noSuchRole),
 });
