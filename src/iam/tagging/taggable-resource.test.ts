@@ -8,7 +8,7 @@ import { defaultQuotas } from '../../kernel/quotas.ts';
 import { PolicyCache } from '../../policy/index.ts';
 import { ServiceError, serviceError } from '../../protocol/errors.ts';
 import { openSqliteStore } from '../../store/sqlite-store.ts';
-import type { Store } from '../../store/types.ts';
+import type { EntityRecord, Store, StoreTx } from '../../store/types.ts';
 import type { TargetContext } from '../authorization/target.ts';
 import { userTags } from '../user-tags.ts';
 import { roleTags } from '../roles/role-tags.ts';
@@ -37,25 +37,21 @@ interface WidgetData {
 
 const noSuchWidget = (name: string) => serviceError('iam', 'NoSuchEntity', `The widget ${name} cannot be found.`);
 
-const plain = taggableResource<'ServerCertificate', WidgetData>({
-  noun: 'ServerCertificate',
-  nameMember: 'ServerCertificateName',
-  quota: 'TagsPerWidget',
-  find: (tx, accountId, name) => tx.getByName<WidgetData>(accountId, 'test-widget', name),
+/** Made-up entities stored under `kind`, found by name; a missing one is named `absentPrefix` + its name. */
+const widgets = (kind: string, absentPrefix: string) => ({
+  find: (tx: StoreTx, accountId: string, name: string) => tx.getByName<WidgetData>(accountId, kind, name),
   notFound: noSuchWidget,
-  arn: (widget) => arnOf(widget.name),
-  absentArn: (_accountId, name) => arnOf(`absent/${name}`),
+  arn: (widget: EntityRecord<WidgetData>) => arnOf(widget.name),
+  absentArn: (_accountId: string, name: string) => arnOf(absentPrefix + name),
+});
+
+const plain = taggableResource<'ServerCertificate', WidgetData>({
+  noun: 'ServerCertificate', nameMember: 'ServerCertificateName', quota: 'TagsPerWidget', ...widgets('test-widget', 'absent/'),
 });
 
 const prepared: string[] = [];
 const special = taggableResource<'Role', WidgetData>({
-  noun: 'Role',
-  nameMember: 'RoleName',
-  quota: 'TagsPerGadget',
-  find: (tx, accountId, name) => tx.getByName<WidgetData>(accountId, 'test-gadget', name),
-  notFound: noSuchWidget,
-  arn: (gadget) => arnOf(gadget.name),
-  absentArn: (_accountId, name) => arnOf(name),
+  noun: 'Role', nameMember: 'RoleName', quota: 'TagsPerGadget', ...widgets('test-gadget', ''),
   rules: {
     prepare: async (name) => void prepared.push(name),
     readOnly: async (_tx, _accountId, name) => (name === 'builtin' ? serviceError('iam', 'InvalidInput', 'builtin cannot be changed') : undefined),
