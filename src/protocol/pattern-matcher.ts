@@ -31,6 +31,8 @@ const MAX_NODES = 20_000;
 const MAX_STATES = 2_000;
 /** Self-loops in a row before a state's run is skipped by its sticky RegExp. */
 const SKIP_AFTER = 16;
+/** Skippers are built only for self-loop sets of at most this many ranges. */
+const MAX_SKIP_RANGES = 32;
 
 const matchers = new Map<string, PatternMatcher>();
 
@@ -40,7 +42,7 @@ export function compilePatternMatcher(pattern: string): PatternMatcher {
   if (matcher === undefined) {
     // The reference translation must compile too: it defines what the pattern means.
     const reference = compileJavaPattern(pattern);
-    const tree = new Parser(pattern, tokenizeJavaPattern(pattern)).parse();
+    const tree = parsePattern(pattern);
     const [minLength, maxLength] = lengthBounds(tree);
     if (!needsBacktracking(tree)) {
       matcher = new AutomatonMatcher(tree, minLength, maxLength);
@@ -55,6 +57,13 @@ export function compilePatternMatcher(pattern: string): PatternMatcher {
 }
 
 // ---- syntax tree -------------------------------------------------------------
+
+/** The structure of a pattern, for tests that generate strings from it. */
+export function parsePattern(pattern: string): PatternTree {
+  return new Parser(pattern, tokenizeJavaPattern(pattern)).parse();
+}
+
+export type PatternTree = Tree;
 
 type Tree =
   | { readonly type: 'char'; readonly set: CodePointSet; readonly js: string }
@@ -325,14 +334,15 @@ class AutomatonMatcher implements PatternMatcher {
         if (next === UNKNOWN) next = this.#step(state, cls);
         loops[cls] = next === state ? 1 : 0;
       }
-      let ranges = '';
+      const ranges: string[] = [];
       this.#intervalStarts.forEach((start, i) => {
         if (loops[this.#intervalClasses[i] as number] !== 1) return;
         const end = (this.#intervalStarts[i + 1] ?? 0x110000) - 1;
-        ranges += `\\u{${start.toString(16)}}-\\u{${end.toString(16)}}`;
+        ranges.push(`\\u{${start.toString(16)}}-\\u{${end.toString(16)}}`);
       });
-      // Built from the pattern's own code-point sets, never from input.
-      if (ranges !== '') skipper = new RegExp(`[${ranges}]*`, 'uy');
+      // Built from the pattern's own code-point sets, never from input. A class of many
+      // ranges (\p{L}) is slower in the RegExp engine than the loop here: no skipper.
+      if (ranges.length > 0 && ranges.length <= MAX_SKIP_RANGES) skipper = new RegExp(`[${ranges.join('')}]*`, 'uy');
     }
     this.#skippers[state] = skipper;
     return skipper;
