@@ -1,7 +1,10 @@
 // AWS's models carry Java (java.util.regex) patterns, and AWS validates with
-// Java's full-string match. This translates those patterns, which come only
-// from the models and never from requests, into equivalent JavaScript RegExps
-// (`u` flag, anchored), compiled once and cached.
+// Java's full-string match. This reads those patterns, which come only from the
+// models and never from requests, into tokens: each one carries its JavaScript
+// (`u` mode) spelling and, for a character, the exact set of code points it
+// accepts. pattern-matcher.ts runs the tokens on a linear-time automaton;
+// compileJavaPattern joins their spellings into the equivalent RegExp, which
+// stays the reference the automaton is tested against.
 //
 // Where the two dialects differ, Java's meaning wins:
 // - `\s` is ASCII whitespace only in Java ([ \t\n\x0B\f\r]); JavaScript's is Unicode-wide.
@@ -12,11 +15,35 @@
 // Constructs with no faithful translation (possessive quantifiers, atomic groups,
 // inline flags, class intersection) are refused at load rather than approximated.
 
+import {
+  complementSet,
+  enumerateSet,
+  rangesToSet,
+  singleton,
+  unionSets,
+  type CodePointSet,
+} from './code-point-set.ts';
+
+export type JavaToken =
+  /** Exactly one code point out of `set`. */
+  | { readonly kind: 'char'; readonly js: string; readonly set: CodePointSet }
+  | { readonly kind: 'start' | 'end' | 'alternation' | 'close'; readonly js: string }
+  /** `\b`, `\B`, back references: only a backtracking engine runs these. */
+  | { readonly kind: 'boundary' | 'backReference'; readonly js: string }
+  | { readonly kind: 'open'; readonly js: string; readonly lookaround: boolean }
+  /** `max` is Infinity for an open repetition; `lazy` is a `?` after a quantifier. */
+  | { readonly kind: 'quantifier'; readonly js: string; readonly min: number; readonly max: number };
+
 const JS_SYNTAX_CHARS = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
 
 const JAVA_WHITESPACE = '\\t\\n\\x0B\\f\\r ';
 const JAVA_NON_WHITESPACE_RANGES = '\\x00-\\x08\\x0E-\\x1F\\x21-\\u{10FFFF}';
 const JAVA_DOT = '[^\\n\\r\\u0085\\u2028\\u2029]';
+
+const WHITESPACE_SET = rangesToSet([[0x09, 0x0d], [0x20, 0x20]]);
+const DIGIT_SET = rangesToSet([[0x30, 0x39]]);
+const WORD_SET = rangesToSet([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]);
+const DOT_SET = complementSet(rangesToSet([[0x0a, 0x0a], [0x0d, 0x0d], [0x85, 0x85], [0x2028, 0x2029]]));
 
 const GENERAL_CATEGORIES = new Set([
   'L', 'Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'M', 'Mn', 'Mc', 'Me', 'N', 'Nd', 'Nl', 'No',
@@ -25,8 +52,14 @@ const GENERAL_CATEGORIES = new Set([
 ]);
 
 const compiled = new Map<string, RegExp>();
+const tokenized = new Map<string, readonly JavaToken[]>();
+const enumerated = new Map<string, CodePointSet>();
 
-/** A RegExp that matches exactly the strings Java's `Pattern.matches(pattern, s)` accepts. */
+/**
+ * A RegExp that matches exactly the strings Java's `Pattern.matches(pattern, s)`
+ * accepts. It backtracks: run it only on input of bounded length (pattern-matcher.ts
+ * does), never on a whole request value.
+ */
 export function compileJavaPattern(pattern: string): RegExp {
   let regex = compiled.get(pattern);
   if (regex === undefined) {
@@ -44,92 +77,317 @@ class UnsupportedPatternError extends Error {
 
 /** The body of the JavaScript `u`-mode equivalent of a Java pattern (no anchors added). */
 export function translateJavaPattern(pattern: string): string {
-  let out = '';
-  let i = 0;
-  let inClass = false;
-  let atClassStart = false;
-  const refuse = (what: string): never => {
-    throw new UnsupportedPatternError(pattern, what);
-  };
+  return tokenizeJavaPattern(pattern).map((token) => token.js).join('');
+}
 
-  while (i < pattern.length) {
-    const ch = pattern[i] as string;
-    if (ch === '\\') {
-      const [text, consumed] = translateEscape(pattern, i, inClass, refuse);
-      out += text;
-      i += consumed;
-      atClassStart = false;
-      continue;
-    }
-    if (inClass) {
-      if (ch === '[') refuse('a nested character class');
-      if (ch === '&' && pattern[i + 1] === '&') refuse('character class intersection');
-      if (ch === ']' && !atClassStart) {
-        inClass = false;
-        out += ']';
-      } else if (ch === ']') {
-        out += '\\]';
-      } else {
-        out += ch;
-      }
-      atClassStart = false;
-      i += 1;
-      continue;
-    }
-    switch (ch) {
-      case '[':
-        inClass = true;
-        atClassStart = true;
-        if (pattern[i + 1] === '^') {
-          out += '[^';
-          i += 2;
-        } else {
-          out += '[';
-          i += 1;
-        }
-        continue;
-      case ']':
-      case '}':
-        out += `\\${ch}`;
-        break;
-      case '{': {
-        const quantifier = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
-        if (quantifier === null) {
-          out += '\\{';
-          break;
-        }
-        out += quantifier[0];
-        i += quantifier[0].length;
-        if (pattern[i] === '+') refuse('a possessive quantifier');
-        continue;
-      }
-      case '.':
-        out += JAVA_DOT;
-        break;
-      case '(': {
-        if (pattern[i + 1] !== '?') {
-          out += '(';
-          break;
-        }
-        const group = /^\(\?(?::|=|!|<=|<!|<[A-Za-z][A-Za-z0-9]*>)/.exec(pattern.slice(i));
-        if (group === null) refuse('an inline flag or atomic group');
-        out += (group as RegExpExecArray)[0];
-        i += (group as RegExpExecArray)[0].length;
-        continue;
-      }
-      case '*':
-      case '+':
-      case '?':
-        if (pattern[i + 1] === '+') refuse('a possessive quantifier');
-        out += ch;
-        break;
-      default:
-        out += ch;
-    }
-    i += 1;
+/** The tokens of a Java pattern, cached per pattern. */
+export function tokenizeJavaPattern(pattern: string): readonly JavaToken[] {
+  let tokens = tokenized.get(pattern);
+  if (tokens === undefined) {
+    tokens = new Tokenizer(pattern).tokens();
+    tokenized.set(pattern, tokens);
   }
-  if (inClass) refuse('an unterminated character class');
-  return out;
+  return tokens;
+}
+
+/** One item inside `[...]`: a character (may end a range), a set, or an unescaped `-`. */
+type ClassItem =
+  | { readonly kind: 'char'; readonly js: string; readonly codePoint: number }
+  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet; readonly property: boolean }
+  | { readonly kind: 'dash'; readonly js: string };
+
+/** What an escape stands for. */
+type Escape =
+  | { readonly kind: 'char'; readonly js: string; readonly codePoint: number }
+  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet; readonly property: boolean }
+  | { readonly kind: 'quote'; readonly codePoints: readonly number[] }
+  | { readonly kind: 'start' | 'end' | 'boundary' | 'backReference'; readonly js: string };
+
+class Tokenizer {
+  readonly #pattern: string;
+  #at = 0;
+  readonly #out: JavaToken[] = [];
+
+  constructor(pattern: string) {
+    this.#pattern = pattern;
+  }
+
+  #refuse(what: string): never {
+    throw new UnsupportedPatternError(this.#pattern, what);
+  }
+
+  tokens(): JavaToken[] {
+    const pattern = this.#pattern;
+    while (this.#at < pattern.length) {
+      const ch = String.fromCodePoint(pattern.codePointAt(this.#at) as number);
+      if (ch === '\\') {
+        this.#pushEscape(this.#escape(false));
+        continue;
+      }
+      switch (ch) {
+        case '[':
+          this.#out.push(this.#characterClass());
+          continue;
+        case ']':
+        case '}':
+          this.#out.push({ kind: 'char', js: `\\${ch}`, set: singleton(ch.codePointAt(0) as number) });
+          break;
+        case '{': {
+          const quantifier = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(this.#at));
+          if (quantifier === null) {
+            this.#out.push({ kind: 'char', js: '\\{', set: singleton(0x7b) });
+            break;
+          }
+          const min = Number(quantifier[1]);
+          const max = quantifier[2] === undefined ? min : quantifier[3] === '' ? Infinity : Number(quantifier[3]);
+          this.#out.push({ kind: 'quantifier', js: quantifier[0], min, max });
+          this.#at += quantifier[0].length;
+          if (pattern[this.#at] === '+') this.#refuse('a possessive quantifier');
+          continue;
+        }
+        case '.':
+          this.#out.push({ kind: 'char', js: JAVA_DOT, set: DOT_SET });
+          break;
+        case '(': {
+          if (pattern[this.#at + 1] !== '?') {
+            this.#out.push({ kind: 'open', js: '(', lookaround: false });
+            break;
+          }
+          const group = /^\(\?(?::|=|!|<=|<!|<[A-Za-z][A-Za-z0-9]*>)/.exec(pattern.slice(this.#at));
+          if (group === null) this.#refuse('an inline flag or atomic group');
+          const js = group[0];
+          this.#out.push({ kind: 'open', js, lookaround: /^\(\?(?:=|!|<=|<!)$/.test(js) });
+          this.#at += js.length;
+          continue;
+        }
+        case '*':
+        case '+':
+        case '?':
+          if (pattern[this.#at + 1] === '+') this.#refuse('a possessive quantifier');
+          this.#out.push({ kind: 'quantifier', js: ch, min: ch === '+' ? 1 : 0, max: ch === '?' ? 1 : Infinity });
+          break;
+        case '^':
+          this.#out.push({ kind: 'start', js: '^' });
+          break;
+        case '$':
+          this.#out.push({ kind: 'end', js: '$' });
+          break;
+        case '|':
+          this.#out.push({ kind: 'alternation', js: '|' });
+          break;
+        case ')':
+          this.#out.push({ kind: 'close', js: ')' });
+          break;
+        default:
+          this.#out.push({ kind: 'char', js: ch, set: singleton(ch.codePointAt(0) as number) });
+      }
+      this.#at += ch.length;
+    }
+    return this.#out;
+  }
+
+  #pushEscape(escape: Escape): void {
+    switch (escape.kind) {
+      case 'char':
+        this.#out.push({ kind: 'char', js: escape.js, set: singleton(escape.codePoint) });
+        return;
+      case 'set':
+        this.#out.push({ kind: 'char', js: escape.js, set: escape.property ? enumerate(escape.js) : escape.set });
+        return;
+      case 'quote':
+        for (const codePoint of escape.codePoints) {
+          this.#out.push({ kind: 'char', js: literal(codePoint, false), set: singleton(codePoint) });
+        }
+        return;
+      default:
+        this.#out.push({ kind: escape.kind, js: escape.js });
+    }
+  }
+
+  /** `[...]`, starting at its `[`: one character token. */
+  #characterClass(): JavaToken {
+    const pattern = this.#pattern;
+    const negated = pattern[this.#at + 1] === '^';
+    this.#at += negated ? 2 : 1;
+    const items: ClassItem[] = [];
+    let first = true;
+    for (;;) {
+      if (this.#at >= pattern.length) this.#refuse('an unterminated character class');
+      const ch = String.fromCodePoint(pattern.codePointAt(this.#at) as number);
+      if (ch === '\\') {
+        const escape = this.#escape(true);
+        if (escape.kind === 'quote') {
+          for (const codePoint of escape.codePoints) items.push({ kind: 'char', js: literal(codePoint, true), codePoint });
+        } else if (escape.kind === 'char' || escape.kind === 'set') {
+          items.push(escape);
+        } else {
+          this.#refuse(`${escape.js} inside a character class`);
+        }
+        first = false;
+        continue;
+      }
+      if (ch === '[') this.#refuse('a nested character class');
+      if (ch === '&' && pattern[this.#at + 1] === '&') this.#refuse('character class intersection');
+      this.#at += ch.length;
+      if (ch === ']' && !first) break;
+      if (ch === ']') items.push({ kind: 'char', js: '\\]', codePoint: 0x5d });
+      else if (ch === '-') items.push({ kind: 'dash', js: '-' });
+      else items.push({ kind: 'char', js: ch, codePoint: ch.codePointAt(0) as number });
+      first = false;
+    }
+    const js = `[${negated ? '^' : ''}${items.map((item) => item.js).join('')}]`;
+    if (items.some((item) => item.kind === 'set' && item.property)) return { kind: 'char', js, set: enumerate(js) };
+    const members = classMembers(items, () => this.#refuse('a range with a class escape or out of order'));
+    return { kind: 'char', js, set: negated ? complementSet(members) : members };
+  }
+
+  /** The escape at the current `\`, consumed. */
+  #escape(inClass: boolean): Escape {
+    const pattern = this.#pattern;
+    const at = this.#at;
+    const next = pattern.codePointAt(at + 1);
+    if (next === undefined) this.#refuse('a trailing backslash');
+    const c = String.fromCodePoint(next);
+    const take = (length: number): void => {
+      this.#at += length;
+    };
+    const char = (js: string, codePoint: number, length: number): Escape => {
+      take(length);
+      return { kind: 'char', js, codePoint };
+    };
+    const set = (js: string, members: CodePointSet, length: number): Escape => {
+      take(length);
+      return { kind: 'set', js, set: members, property: false };
+    };
+    switch (c) {
+      case 'u': {
+        const hex = pattern.slice(at + 2, at + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.#refuse('a malformed \\u escape');
+        return char(`\\u${hex}`, parseInt(hex, 16), 6);
+      }
+      case 'x': {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(pattern.slice(at + 2));
+        if (braced !== null) return char(`\\u{${braced[1]}}`, parseInt(braced[1] as string, 16), 2 + braced[0].length);
+        const hex = pattern.slice(at + 2, at + 4);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) this.#refuse('a malformed \\x escape');
+        return char(`\\x${hex}`, parseInt(hex, 16), 4);
+      }
+      case '0': {
+        const octal = /^[0-7]{1,3}/.exec(pattern.slice(at + 2));
+        if (octal === null) this.#refuse('a malformed octal escape');
+        const digits = octal[0];
+        const used = digits.length === 3 && digits > '377' ? 2 : digits.length;
+        const value = parseInt(digits.slice(0, used), 8);
+        return char(`\\u{${value.toString(16)}}`, value, 2 + used);
+      }
+      case 't':
+        return char('\\t', 0x09, 2);
+      case 'n':
+        return char('\\n', 0x0a, 2);
+      case 'r':
+        return char('\\r', 0x0d, 2);
+      case 'f':
+        return char('\\f', 0x0c, 2);
+      case 'd':
+        return set('\\d', DIGIT_SET, 2);
+      case 'D':
+        return set('\\D', complementSet(DIGIT_SET), 2);
+      case 'w':
+        return set('\\w', WORD_SET, 2);
+      case 'W':
+        return set('\\W', complementSet(WORD_SET), 2);
+      case 'a':
+        return char('\\x07', 0x07, 2);
+      case 'e':
+        return char('\\x1B', 0x1b, 2);
+      case 'c': {
+        const control = pattern[at + 2];
+        if (control === undefined || !/^[A-Za-z]$/.test(control)) this.#refuse('a malformed \\c escape');
+        return char(`\\c${control}`, (control.codePointAt(0) as number) % 32, 3);
+      }
+      case 's':
+        return set(inClass ? JAVA_WHITESPACE : `[${JAVA_WHITESPACE}]`, WHITESPACE_SET, 2);
+      case 'S':
+        return set(inClass ? JAVA_NON_WHITESPACE_RANGES : `[^${JAVA_WHITESPACE}]`, complementSet(WHITESPACE_SET), 2);
+      case 'p':
+      case 'P': {
+        const braced = /^\{(?:Is)?([A-Za-z]+)\}/.exec(pattern.slice(at + 2));
+        const name = braced !== null ? braced[1] : pattern[at + 2];
+        if (name === undefined || !GENERAL_CATEGORIES.has(name)) this.#refuse(`the property class \\${c}${braced?.[0] ?? name ?? ''}`);
+        take(braced !== null ? 2 + braced[0].length : 3);
+        return { kind: 'set', js: `\\${c}{${name}}`, set: [], property: true };
+      }
+      case 'b':
+      case 'B':
+        if (inClass) this.#refuse('a boundary inside a character class');
+        take(2);
+        return { kind: 'boundary', js: `\\${c}` };
+      case 'A':
+        if (inClass) this.#refuse('\\A inside a character class');
+        take(2);
+        return { kind: 'start', js: '^' };
+      case 'z':
+        if (inClass) this.#refuse('\\z inside a character class');
+        take(2);
+        return { kind: 'end', js: '$' };
+      case 'k': {
+        const named = /^<[A-Za-z][A-Za-z0-9]*>/.exec(pattern.slice(at + 2));
+        if (named === null || inClass) this.#refuse('a malformed named back reference');
+        take(2 + named[0].length);
+        return { kind: 'backReference', js: `\\k${named[0]}` };
+      }
+      case 'Q': {
+        const end = pattern.indexOf('\\E', at + 2);
+        const quoted = pattern.slice(at + 2, end === -1 ? pattern.length : end);
+        take(2 + quoted.length + (end === -1 ? 0 : 2));
+        return { kind: 'quote', codePoints: [...quoted].map((q) => q.codePointAt(0) as number) };
+      }
+      default:
+        break;
+    }
+    if (/^[1-9]$/.test(c)) {
+      if (inClass) this.#refuse('a back reference inside a character class');
+      take(2);
+      return { kind: 'backReference', js: `\\${c}` };
+    }
+    if (/^[A-Za-z]$/.test(c)) this.#refuse(`the escape \\${c}`);
+    // Java reads a backslash before any other character as that character.
+    return char(literal(next, inClass), next, 1 + c.length);
+  }
+}
+
+/**
+ * The members of a class's items, read as JavaScript's `u` mode reads them:
+ * `a-z` is a range, a `-` first, last or right after a range is itself.
+ */
+function classMembers(items: readonly ClassItem[], refuse: () => never): CodePointSet {
+  const sets: CodePointSet[] = [];
+  const codePointOf = (item: ClassItem): number | undefined =>
+    item.kind === 'char' ? item.codePoint : item.kind === 'dash' ? 0x2d : undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as ClassItem;
+    const to = items[i + 2];
+    if (items[i + 1]?.kind === 'dash' && to !== undefined) {
+      const low = codePointOf(item);
+      const high = codePointOf(to);
+      if (low === undefined || high === undefined || low > high) refuse();
+      sets.push(rangesToSet([[low, high]]));
+      i += 2;
+      continue;
+    }
+    sets.push(item.kind === 'set' ? item.set : singleton(codePointOf(item) as number));
+  }
+  return unionSets(...sets);
+}
+
+/** A one-character class with Unicode properties: its members as the JavaScript engine knows them. */
+function enumerate(js: string): CodePointSet {
+  let members = enumerated.get(js);
+  if (members === undefined) {
+    members = enumerateSet(new RegExp(`^${js}$`, 'u'));
+    enumerated.set(js, members);
+  }
+  return members;
 }
 
 function literal(codePoint: number, inClass: boolean): string {
@@ -137,97 +395,4 @@ function literal(codePoint: number, inClass: boolean): string {
   if (JS_SYNTAX_CHARS.has(ch) || (inClass && ch === '-')) return `\\${ch}`;
   if (/^[A-Za-z0-9_]$/.test(ch)) return ch;
   return `\\u{${codePoint.toString(16)}}`;
-}
-
-function translateEscape(
-  pattern: string,
-  at: number,
-  inClass: boolean,
-  refuse: (what: string) => never,
-): [string, number] {
-  const next = pattern.codePointAt(at + 1);
-  if (next === undefined) return refuse('a trailing backslash');
-  const c = String.fromCodePoint(next);
-  switch (c) {
-    case 'u': {
-      const hex = pattern.slice(at + 2, at + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) refuse('a malformed \\u escape');
-      return [`\\u${hex}`, 6];
-    }
-    case 'x': {
-      const braced = /^\{([0-9a-fA-F]+)\}/.exec(pattern.slice(at + 2));
-      if (braced !== null) return [`\\u{${braced[1]}}`, 2 + braced[0].length];
-      const hex = pattern.slice(at + 2, at + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) refuse('a malformed \\x escape');
-      return [`\\x${hex}`, 4];
-    }
-    case '0': {
-      const octal = /^[0-7]{1,3}/.exec(pattern.slice(at + 2));
-      if (octal === null) refuse('a malformed octal escape');
-      const digits = (octal as RegExpExecArray)[0];
-      const value = parseInt(digits.length === 3 && digits > '377' ? digits.slice(0, 2) : digits, 8);
-      const used = digits.length === 3 && digits > '377' ? 2 : digits.length;
-      return [`\\u{${value.toString(16)}}`, 2 + used];
-    }
-    case 't':
-    case 'n':
-    case 'r':
-    case 'f':
-    case 'd':
-    case 'D':
-    case 'w':
-    case 'W':
-      return [`\\${c}`, 2];
-    case 'a':
-      return ['\\x07', 2];
-    case 'e':
-      return ['\\x1B', 2];
-    case 'c': {
-      const control = pattern[at + 2];
-      if (control === undefined || !/^[A-Za-z]$/.test(control)) refuse('a malformed \\c escape');
-      return [`\\c${control}`, 3];
-    }
-    case 's':
-      return [inClass ? JAVA_WHITESPACE : `[${JAVA_WHITESPACE}]`, 2];
-    case 'S':
-      return [inClass ? JAVA_NON_WHITESPACE_RANGES : `[^${JAVA_WHITESPACE}]`, 2];
-    case 'p':
-    case 'P': {
-      const braced = /^\{(?:Is)?([A-Za-z]+)\}/.exec(pattern.slice(at + 2));
-      const name = braced !== null ? braced[1] : pattern[at + 2];
-      if (name === undefined || !GENERAL_CATEGORIES.has(name)) refuse(`the property class \\${c}${braced?.[0] ?? name ?? ''}`);
-      return [`\\${c}{${name}}`, braced !== null ? 2 + braced[0].length : 3];
-    }
-    case 'b':
-    case 'B':
-      if (inClass) refuse('a boundary inside a character class');
-      return [`\\${c}`, 2];
-    case 'A':
-      if (inClass) refuse('\\A inside a character class');
-      return ['^', 2];
-    case 'z':
-      if (inClass) refuse('\\z inside a character class');
-      return ['$', 2];
-    case 'k': {
-      const named = /^<[A-Za-z][A-Za-z0-9]*>/.exec(pattern.slice(at + 2));
-      if (named === null || inClass) refuse('a malformed named back reference');
-      return [`\\k${(named as RegExpExecArray)[0]}`, 2 + (named as RegExpExecArray)[0].length];
-    }
-    case 'Q': {
-      const end = pattern.indexOf('\\E', at + 2);
-      const quoted = pattern.slice(at + 2, end === -1 ? pattern.length : end);
-      let text = '';
-      for (const q of quoted) text += literal(q.codePointAt(0) as number, inClass);
-      return [text, 2 + quoted.length + (end === -1 ? 0 : 2)];
-    }
-    default:
-      break;
-  }
-  if (/^[1-9]$/.test(c)) {
-    if (inClass) refuse('a back reference inside a character class');
-    return [`\\${c}`, 2];
-  }
-  if (/^[A-Za-z]$/.test(c)) return refuse(`the escape \\${c}`);
-  // Java reads a backslash before any other character as that character.
-  return [literal(next, inClass), 1 + c.length];
 }

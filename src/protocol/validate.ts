@@ -7,7 +7,7 @@
 // judged as a whole ("Member must satisfy constraint: [...]").
 
 import { serviceError } from './errors.ts';
-import { compileJavaPattern } from './java-regex.ts';
+import { compilePatternMatcher } from './pattern-matcher.ts';
 import {
   loadServiceModel,
   shapeOf,
@@ -63,7 +63,7 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
       const memberShape = shapeOf(model, shape.member.shape);
       if (isAggregate(memberShape)) {
         value.forEach((item, index) => checkValue(model, memberShape, item, `${path}.${index + 1}.member`, out));
-      } else if (value.some((item) => scalarViolations(memberShape, item).length > 0)) {
+      } else if (value.some((item) => violatesAny(memberShape, item))) {
         out.push(violation(model, shape, value, path, 'listMember', `Member must satisfy constraint: [${describeConstraints(memberShape)}]`));
       }
       return;
@@ -73,13 +73,13 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
       const keys = Object.keys(value);
       checkLength(model, shape, value, keys.length, path, out);
       const keyShape = shapeOf(model, shape.key.shape);
-      if (keys.some((key) => scalarViolations(keyShape, key).length > 0)) {
+      if (keys.some((key) => violatesAny(keyShape, key))) {
         out.push(violation(model, shape, value, path, 'mapKey', `Map keys must satisfy constraint: [${describeConstraints(keyShape)}]`));
       }
       const valueShape = shapeOf(model, shape.value.shape);
       if (isAggregate(valueShape)) {
         for (const key of keys) checkValue(model, valueShape, value[key], `${path}.${key}`, out);
-      } else if (keys.some((key) => scalarViolations(valueShape, value[key]).length > 0)) {
+      } else if (keys.some((key) => violatesAny(valueShape, value[key]))) {
         out.push(violation(model, shape, value, path, 'mapValue', `Map value must satisfy constraint: [${describeConstraints(valueShape)}]`));
       }
       return;
@@ -130,7 +130,9 @@ function checkLength(
 
 /**
  * The violated constraints of a plain value. Order follows AWS's STS answers,
- * which name the pattern before the length.
+ * which name the pattern before the length. The cheap constraints are decided
+ * first and the pattern last, on a linear-time matcher (pattern-matcher.ts):
+ * a request value of any length is judged in one pass.
  */
 function scalarViolations(shape: Shape, value: unknown): [ViolationKind, string][] {
   const found: [ViolationKind, string][] = [];
@@ -138,19 +140,16 @@ function scalarViolations(shape: Shape, value: unknown): [ViolationKind, string]
   switch (shape.type) {
     case 'string': {
       if (typeof value !== 'string') return found;
-      if (shape.pattern !== undefined && !compileJavaPattern(shape.pattern).test(value)) {
+      const length = codePointLength(value);
+      const tooShort = shape.min !== undefined && length < shape.min;
+      const tooLong = shape.max !== undefined && length > shape.max;
+      const notInEnum = shape.enum !== undefined && !shape.enum.includes(value);
+      if (shape.pattern !== undefined && !compilePatternMatcher(shape.pattern).matches(value)) {
         found.push(['pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`]);
       }
-      const length = codePointLength(value);
-      if (shape.min !== undefined && length < shape.min) {
-        found.push(['minLength', `Member must have length greater than or equal to ${shape.min}`]);
-      }
-      if (shape.max !== undefined && length > shape.max) {
-        found.push(['maxLength', `Member must have length less than or equal to ${shape.max}`]);
-      }
-      if (shape.enum !== undefined && !shape.enum.includes(value)) {
-        found.push(['enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`]);
-      }
+      if (tooShort) found.push(['minLength', `Member must have length greater than or equal to ${shape.min}`]);
+      if (tooLong) found.push(['maxLength', `Member must have length less than or equal to ${shape.max}`]);
+      if (notInEnum) found.push(['enum', `Member must satisfy enum value set: [${shape.enum?.join(', ')}]`]);
       return found;
     }
     case 'integer':
@@ -178,6 +177,21 @@ function scalarViolations(shape: Shape, value: unknown): [ViolationKind, string]
     default:
       return found;
   }
+}
+
+/**
+ * Whether a plain value breaks any constraint, for lists and maps judged as a
+ * whole: a broken length or enum answers without running the pattern.
+ */
+function violatesAny(shape: Shape, value: unknown): boolean {
+  if (shape.type !== 'string' || typeof value !== 'string' || shape.pattern === undefined) {
+    return scalarViolations(shape, value).length > 0;
+  }
+  const length = codePointLength(value);
+  if (shape.min !== undefined && length < shape.min) return true;
+  if (shape.max !== undefined && length > shape.max) return true;
+  if (shape.enum !== undefined && !shape.enum.includes(value)) return true;
+  return !compilePatternMatcher(shape.pattern).matches(value);
 }
 
 /** All constraints of a shape, as AWS lists them inside "must satisfy constraint: [...]". */
