@@ -16,7 +16,7 @@ import { cryptoRandom } from '../src/kernel/random.ts';
 import { Kind } from '../src/iam/kinds.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createSecretBox, generateMasterKeyBase64, masterKeyFromConfig } from '../src/store/secret-box.ts';
-import type { SessionClaims } from '../src/tokens/claims.ts';
+import type { SessionClaims } from '../src/kernel/session.ts';
 import { TokenKeyRing } from '../src/tokens/key-ring.ts';
 import { openSession, sealSession } from '../src/tokens/seal.ts';
 import { openSessionToken } from '../src/tokens/session-tokens.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { principalFromSession } from './session-principal.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 
 const common = { v: 1 as const, accountId: '111122223333', accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-01T01:00:00Z' };
 

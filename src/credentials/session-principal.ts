@@ -1,5 +1,5 @@
 import type { Principal } from '../kernel/principal.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { rootArn } from '../kernel/arns.ts';
 
 /**

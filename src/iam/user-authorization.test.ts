@@ -24,19 +24,17 @@ before(async () => {
 });
 after(async () => store.close());
 
-const tagContext = { 'aws:ResourceTag/team': 'ops', 'iam:ResourceTag/team': 'ops' };
-
 test('renaming or moving a user also needs UpdateUser on the ARN it will have, decided with its tags', async () => {
   assert.deepEqual(await userTargets.UpdateUser({ UserName: 'BOB', NewUserName: 'admin' }, ctx), {
     resource: `arn:aws:iam::${account}:user/ops/bob`,
     resourceTags: { team: 'ops' },
-    also: [{ action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/ops/admin`, context: tagContext }],
+    also: [{ action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/ops/admin`, resourceTags: { team: 'ops' } }],
   });
   assert.deepEqual((await userTargets.UpdateUser({ UserName: 'bob', NewPath: '/admins/' }, ctx)).also, [
-    { action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/admins/bob`, context: tagContext },
+    { action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/admins/bob`, resourceTags: { team: 'ops' } },
   ]);
   assert.deepEqual((await userTargets.UpdateUser({ UserName: 'bob', NewPath: '/admins/', NewUserName: 'root-ish' }, ctx)).also, [
-    { action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/admins/root-ish`, context: tagContext },
+    { action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/admins/root-ish`, resourceTags: { team: 'ops' } },
   ]);
   assert.equal((await userTargets.UpdateUser({ UserName: 'bob' }, ctx)).also, undefined);
 });
@@ -44,6 +42,6 @@ test('renaming or moving a user also needs UpdateUser on the ARN it will have, d
 test('renaming a user that does not exist names both ARNs with the root path', async () => {
   assert.deepEqual(await userTargets.UpdateUser({ UserName: 'ghost', NewUserName: 'spirit' }, ctx), {
     resource: `arn:aws:iam::${account}:user/ghost`,
-    also: [{ action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/spirit`, context: {} }],
+    also: [{ action: 'iam:UpdateUser', resource: `arn:aws:iam::${account}:user/spirit` }],
   });
 });

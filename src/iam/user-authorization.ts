@@ -1,10 +1,10 @@
 import { rootArn, userArn } from '../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from './authorization/target.ts';
-import { furtherAuthorization } from './authorization/further-authorization.ts';
-import { requestTagContext, tagKeysContext } from './authorization/request-tags.ts';
+import { requestTagContext } from './authorization/request-tags.ts';
 import { Kind } from './kinds.ts';
 import type { UserData } from './records.ts';
 import { tagMap } from './tags.ts';
+import { userTags } from './user-tags.ts';
 
 /**
  * The user an operation names (or the caller, when UserName may be omitted), as an
@@ -17,9 +17,7 @@ export async function userTarget(ctx: TargetContext, userName: string | undefine
       ? await selfTarget(ctx)
       : { resource: ctx.principal.arn };
   }
-  const user = await ctx.tx.getByName<UserData>(ctx.accountId, Kind.user, userName);
-  if (!user) return { resource: userArn(ctx.accountId, '/', userName) };
-  return { resource: userArn(ctx.accountId, user.path, user.name), resourceTags: tagMap(user.data.tags) };
+  return userTags.target(ctx, userName);
 }
 
 /**
@@ -34,7 +32,7 @@ async function updateUserTarget(ctx: TargetContext, input: { UserName: string; N
   if (input.NewUserName === undefined && input.NewPath === undefined) return target;
   const user = await ctx.tx.getByName<UserData>(ctx.accountId, Kind.user, input.UserName);
   const renamed = userArn(ctx.accountId, input.NewPath ?? user?.path ?? '/', input.NewUserName ?? user?.name ?? input.UserName);
-  return { ...target, also: [furtherAuthorization('iam:UpdateUser', renamed, target.resourceTags)] };
+  return { ...target, also: [{ action: 'iam:UpdateUser', resource: renamed, ...(target.resourceTags ? { resourceTags: target.resourceTags } : {}) }] };
 }
 
 async function selfTarget(ctx: TargetContext): Promise<AuthorizationTarget> {
@@ -55,9 +53,7 @@ export const userTargets = {
   ListUsers: async (input, ctx) => ({ resource: userArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
   UpdateUser: (input, ctx) => updateUserTarget(ctx, input),
   DeleteUser: (input, ctx) => userTarget(ctx, input.UserName),
-  TagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: requestTagContext(input.Tags) }),
-  UntagUser: async (input, ctx) => ({ ...(await userTarget(ctx, input.UserName)), context: tagKeysContext(input.TagKeys) }),
-  ListUserTags: (input, ctx) => userTarget(ctx, input.UserName),
+  ...userTags.targets,
   CreateAccessKey: (input, ctx) => userTarget(ctx, input.UserName),
   ListAccessKeys: (input, ctx) => userTarget(ctx, input.UserName),
   UpdateAccessKey: (input, ctx) => userTarget(ctx, input.UserName),

@@ -9,20 +9,18 @@ import { quotaExceeded, userAlreadyExists } from './errors.ts';
 import { boundaryPolicyArn } from './policies/boundaries.ts';
 import { preloadManagedPolicy } from './policies/lookup.ts';
 import { assertDeletable } from './deletion-checks.ts';
-import { pageArray, pageOf } from './paging.ts';
+import { pageOf } from './paging.ts';
 import { Kind, type AccountData, type UserData } from './records.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from './tags.ts';
 import { requireUser, resolveTargetUser } from './user-lookup.ts';
 import { userOutput } from './user-output.ts';
+import { userTags } from './user-tags.ts';
 
 /** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
 
 
 async function createUser(input: IamOperations['CreateUser']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerUser', ctx.quotas.tagsPerResource);
+  const tags = userTags.tagsForCreate(input.Tags, ctx);
   await preloadManagedPolicy(input.PermissionsBoundary);
   const user = await ctx.store.transaction(async (tx) => {
     if ((await tx.count(accountId, Kind.user)) >= ctx.quotas.usersPerAccount) {
@@ -107,36 +105,11 @@ async function deleteUser(input: IamOperations['DeleteUser']['input'], ctx: Oper
   return {};
 }
 
-async function tagUser(input: IamOperations['TagUser']['input'], ctx: OperationContext) {
-  await ctx.store.transaction(async (tx) => {
-    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
-    const tags = mergeTags(user.data.tags, input.Tags, 'TagsPerUser', ctx.quotas.tagsPerResource);
-    await tx.update({ ...user, data: { ...user.data, tags } });
-  });
-  return {};
-}
-
-async function untagUser(input: IamOperations['UntagUser']['input'], ctx: OperationContext) {
-  await ctx.store.transaction(async (tx) => {
-    const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
-    await tx.update({ ...user, data: { ...user.data, tags: removeTags(user.data.tags, input.TagKeys) } });
-  });
-  return {};
-}
-
-async function listUserTags(input: IamOperations['ListUserTags']['input'], ctx: OperationContext) {
-  const user = await requireUser(ctx.store, ctx.principal.accountId, input.UserName);
-  const page = pageArray(user.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const userHandlers = {
   CreateUser: createUser,
   GetUser: getUser,
   ListUsers: listUsers,
   UpdateUser: updateUser,
   DeleteUser: deleteUser,
-  TagUser: tagUser,
-  UntagUser: untagUser,
-  ListUserTags: listUserTags,
+  ...userTags.handlers,
 } satisfies IamHandlerTable;

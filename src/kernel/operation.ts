@@ -4,7 +4,7 @@ import type { RandomSource } from './random.ts';
 import type { Principal } from './principal.ts';
 import type { Quotas } from './quotas.ts';
 import type { PolicyCache } from '../policy/index.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from './session.ts';
 
 /**
  * Seals secrets (secret access keys) for storage at rest; `context` is bound into the

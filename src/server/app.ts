@@ -7,8 +7,13 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
-import { iamHandlers } from '../iam/index.ts';
-import { stsHandlers } from '../sts/index.ts';
+import { iamOperations, iamPolicySource } from '../iam/index.ts';
+import { stsOperations } from '../sts/index.ts';
+import { buildRegistry } from '../operations/registry.ts';
+import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
+import { Authorizer } from '../authz/authorizer.ts';
+import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/discovery-keys.ts';
+import { federatedAuthenticators } from './federated-callers.ts';
 import type { RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -23,7 +28,7 @@ import { SecretBoxError } from '../store/secret-box.ts';
 import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
-import { PolicySetCache } from './authorization/policy-set-cache.ts';
+import { PolicySetCache } from '../authz/policy-set-cache.ts';
 import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
 
 /**
@@ -45,6 +50,13 @@ export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
   random?: RandomSource;
+}
+
+/** Every operation served, built once per process: a declaration without a target stops start-up. */
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations], inModel);
+
+function inModel(service: ServiceName, name: string): boolean {
+  return loadServiceModel(service).operations.has(name);
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -76,10 +88,15 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       if (!(err instanceof SecretBoxError)) throw err;
       throw new Error(`the master key from ${keySource.description} does not open the secrets in this store (${err.message}); see README "Secrets"`, { cause: err });
     }
+    const policyCache = new PolicyCache(10_000);
+    const policySets = new PolicySetCache();
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache: new PolicyCache(10_000), policySets: new PolicySetCache(), tokenRing,
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
-      handlers: { iam: iamHandlers, sts: stsHandlers, organizations: {} },
+      operations: OPERATIONS,
+      // OIDC key sets found by discovery are cached per server.
+      federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps)),
+      authorizer: new Authorizer({ source: iamPolicySource(store, policyCache), policyCache, policySets }),
     };
     const first = await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;

@@ -2,13 +2,15 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { Quotas } from '../kernel/quotas.ts';
-import type { HandlerTable, SecretSealer, SessionIssuer } from '../kernel/operation.ts';
-import type { ServiceName } from '../protocol/model.ts';
+import type { SecretSealer, SessionIssuer } from '../kernel/operation.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
 import type { PolicyCache } from '../policy/index.ts';
-import type { PolicySetCache } from './authorization/policy-set-cache.ts';
+import type { PolicySetCache } from '../authz/policy-set-cache.ts';
+import type { Authorizer } from '../authz/authorizer.ts';
+import type { OperationRegistry } from '../operations/registry.ts';
+import type { FederatedAuthenticators } from './federated-callers.ts';
 import type { TokenKeyRing } from '../tokens/index.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
@@ -30,5 +32,10 @@ export interface ServerDeps {
   sessions: SessionIssuer;
   /** The keys that seal and open session tokens. */
   tokenRing: TokenKeyRing;
-  handlers: Readonly<Record<ServiceName, HandlerTable>>;
+  /** Every operation served: its authentication, authorization target and handler. */
+  operations: OperationRegistry;
+  /** Verifies web identity tokens and SAML assertions into principals. */
+  federation: FederatedAuthenticators;
+  /** The one decision point. */
+  authorizer: Authorizer;
 }

@@ -2,7 +2,7 @@ import { ServiceError, serviceError } from '../protocol/errors.ts';
 import type { RequestContext } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
 import { resolveService } from './stages/resolve-service.ts';
-import { authenticate } from './stages/authenticate.ts';
+import { authenticate, authenticateFederated } from './stages/authenticate.ts';
 import { parse } from './stages/parse.ts';
 import { authorize } from './stages/authorize.ts';
 import { invoke } from './stages/invoke.ts';
@@ -19,6 +19,7 @@ export const STAGES: ReadonlyArray<readonly [name: string, stage: Stage]> = [
   ['resolve-service', resolveService],
   ['authenticate', authenticate],
   ['parse', parse],
+  ['authenticate-federated', authenticateFederated],
   ['authorize', authorize],
   ['invoke', invoke],
 ];

@@ -1,6 +1,7 @@
 import type { ServiceName } from '../protocol/model.ts';
 import type { ServiceError } from '../protocol/errors.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { OperationDeclaration } from '../operations/declaration.ts';
 
 /** The raw HTTP request as the pipeline sees it. */
 export interface HttpRequestData {
@@ -47,6 +48,8 @@ export interface RequestContext {
 
   principal?: Principal;
   operation?: string;
+  /** The served operation's declaration (authentication, authorization target, handler). */
+  declaration?: OperationDeclaration;
   input?: Record<string, unknown>;
   output?: Record<string, unknown>;
 

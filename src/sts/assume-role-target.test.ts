@@ -12,8 +12,8 @@ import { mfaDeviceId } from '../iam/credentials/mfa-records.ts';
 import { codeAt, timeStepAt } from '../iam/credentials/totp.ts';
 import { verifyMfaCode } from '../iam/credentials/mfa-verify.ts';
 import { ServiceError } from '../protocol/errors.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
-import { stsTargetResolverFor, stsTargets } from './authorization.ts';
+import type { SessionClaims } from '../kernel/session.ts';
+import { stsTargets } from './authorization.ts';
 
 const account = '111122223333';
 const roleArn = `arn:aws:iam::${account}:role/ci/Deployer`;
@@ -133,9 +133,9 @@ test('GetSessionToken and GetFederationToken refuse temporary credentials before
   const session: SessionClaims = { v: 1, kind: 'user-session', accountId: account, accessKeyId: 'ASIAY', secretAccessKey: 's', issuedAt: '2024-05-01T10:00:00Z', expiresAt: '2024-05-01T11:00:00Z', user: { id: 'AIDAALICE', arn: alice.arn, name: 'alice' } };
   const withSession: Principal = { ...alice, accessKeyId: 'ASIAY', session };
   const ctx = { tx: store, principal: withSession, accountId: account };
-  const gst = await rejection(stsTargetResolverFor('GetSessionToken')!({} as never, ctx));
+  const gst = await rejection(stsTargets.GetSessionToken({} as never, ctx));
   assert.equal(gst.message, 'Cannot call GetSessionToken with session credentials');
-  const gft = await rejection(stsTargetResolverFor('GetFederationToken')!({ Name: 'bob' } as never, ctx));
+  const gft = await rejection(stsTargets.GetFederationToken({ Name: 'bob' } as never, ctx));
   assert.equal(gft.message, 'Cannot call GetFederationToken with session credentials');
   assert.equal(gft.httpStatus, 403);
 });

@@ -1,10 +1,9 @@
 import type { ContextValue } from '../policy/index.ts';
-import type { AuthorizationTarget, TargetResourcePolicy } from '../iam/authorization/target.ts';
+import type { AuthorizationTarget, TargetContext, TargetResourcePolicy } from '../authz/target.ts';
 import { requestTagContext } from '../iam/authorization/request-tags.ts';
 import { findRoleByArn, roleArn } from '../iam/roles/records.ts';
 import { tagMap } from '../iam/tags.ts';
 import type { AssumeRoleRequest } from '../protocol/generated/sts.ts';
-import type { StsTargetContext } from './target-context.ts';
 import { rootCannotAssumeRoles } from './errors.ts';
 import { mfaCodeMatches } from './mfa.ts';
 import { assertArnShape } from './role-arn.ts';
@@ -24,31 +23,52 @@ import { effectiveSourceIdentity } from './source-identity.ts';
  * exactly as for a role the caller may not assume (the handler denies the same way should the
  * caller's own policies allow it), so nobody learns which roles exist.
  */
-export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: StsTargetContext): Promise<AuthorizationTarget> {
+export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: TargetContext): Promise<AuthorizationTarget> {
   const caller = ctx.principal;
   if (caller.kind === 'root') throw rootCannotAssumeRoles();
   assertArnShape(input.RoleArn);
   const sourceIdentity = effectiveSourceIdentity(input.SourceIdentity, caller.session);
   const context = await assumeRoleContext(input, sourceIdentity, ctx);
 
-  const role = await findRoleByArn(ctx.tx, input.RoleArn);
+  return roleTrustTarget(ctx, input.RoleArn, context, {
+    tagSession: (input.Tags?.length ?? 0) > 0 || (input.TransitiveTagKeys?.length ?? 0) > 0,
+    setSourceIdentity: sourceIdentity !== undefined,
+  });
+}
+
+/**
+ * A role as the target of a request decided by its trust policy (AssumeRole,
+ * AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the role ARN as asked, its trust policy as
+ * the resource policy, its tags, the request's keys — and, against the same trust policy,
+ * sts:TagSession when session tags are passed and sts:SetSourceIdentity when the session gets
+ * a source identity. A role that does not exist has no trust policy: the denial then reads
+ * exactly as for a role that does not trust the caller.
+ */
+export async function roleTrustTarget(
+  ctx: TargetContext,
+  arn: string,
+  context: Readonly<Record<string, ContextValue>>,
+  needs: { tagSession: boolean; setSourceIdentity: boolean },
+): Promise<AuthorizationTarget> {
+  const role = await findRoleByArn(ctx.tx, arn);
   const trust: TargetResourcePolicy | undefined = role
     ? { text: role.data.assumeRolePolicyDocument, kind: 'trust', name: roleArn(role.accountId, role.path, role.name) }
     : undefined;
-  const alsoNeeded = (action: string) => ({ action, resource: input.RoleArn, context, ...(trust ? { resourcePolicy: trust } : {}) });
+  const resourceTags = role ? tagMap(role.data.tags) : undefined;
+  const alsoNeeded = (action: string) => ({ action, resource: arn, context, ...(trust ? { resourcePolicy: trust, resourceTags } : {}) });
   const also = [
-    ...((input.Tags?.length ?? 0) > 0 || (input.TransitiveTagKeys?.length ?? 0) > 0 ? [alsoNeeded('sts:TagSession')] : []),
-    ...(sourceIdentity !== undefined ? [alsoNeeded('sts:SetSourceIdentity')] : []),
+    ...(needs.tagSession ? [alsoNeeded('sts:TagSession')] : []),
+    ...(needs.setSourceIdentity ? [alsoNeeded('sts:SetSourceIdentity')] : []),
   ];
   return {
-    resource: input.RoleArn,
+    resource: arn,
     context,
-    ...(role && trust ? { resourcePolicy: trust, resourceTags: tagMap(role.data.tags) } : {}),
+    ...(trust ? { resourcePolicy: trust, resourceTags } : {}),
     ...(also.length > 0 ? { also } : {}),
   };
 }
 
-async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: string | undefined, ctx: StsTargetContext): Promise<Record<string, ContextValue>> {
+async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: string | undefined, ctx: TargetContext): Promise<Record<string, ContextValue>> {
   const context: Record<string, ContextValue> = {
     'sts:RoleSessionName': input.RoleSessionName,
     ...requestTagContext(input.Tags),

@@ -1,18 +1,13 @@
 import type { OperationContext } from '../kernel/operation.ts';
-import { findRoleByArn, roleArn } from '../iam/roles/records.ts';
-import { recordRoleUse } from '../iam/roles/last-used.ts';
+import { findRoleByArn } from '../iam/roles/records.ts';
 import type { AssumeRoleRequest, AssumeRoleResponse } from '../protocol/generated/sts.ts';
 import type { StsHandlerTable } from './handler.ts';
 import { assumeRoleDenied, rootCannotAssumeRoles } from './errors.ts';
-import { assumeRoleDuration } from './durations.ts';
 import { authenticateMfa } from './mfa.ts';
-import { packedPolicySize } from './packed-size.ts';
 import { assertArnShape } from './role-arn.ts';
-import { assumedRoleArn } from './session-arns.ts';
-import { sessionPolicies } from './session-policies.ts';
 import { sessionTags } from './session-tags.ts';
 import { effectiveSourceIdentity } from './source-identity.ts';
-import { issueTemporaryCredentials } from './temporary-credentials.ts';
+import { issueRoleSession, prepareRoleSession } from './role-session.ts';
 
 /**
  * sts:AssumeRole (authorized beforehand against the role's trust policy, see
@@ -30,37 +25,20 @@ async function assumeRole(input: AssumeRoleRequest, ctx: OperationContext): Prom
   if (!role) throw assumeRoleDenied(caller.arn, input.RoleArn);
 
   const callerSession = caller.session;
-  const chained = callerSession?.kind === 'role-session';
-  const duration = assumeRoleDuration(input.DurationSeconds, role.data.maxSessionDuration, chained);
-  const tags = sessionTags(input.Tags, input.TransitiveTagKeys, callerSession);
   const sourceIdentity = effectiveSourceIdentity(input.SourceIdentity, callerSession);
-  const policies = await sessionPolicies(ctx.store, role.accountId, input.Policy, input.PolicyArns);
-  const packedSize = packedPolicySize(policies, tags.tags);
+  const prepared = await prepareRoleSession(ctx, {
+    role,
+    sessionName: input.RoleSessionName,
+    ...(input.DurationSeconds !== undefined ? { durationSeconds: input.DurationSeconds } : {}),
+    chained: callerSession?.kind === 'role-session',
+    ...(input.Policy !== undefined ? { policy: input.Policy } : {}),
+    ...(input.PolicyArns !== undefined ? { policyArns: input.PolicyArns } : {}),
+    tags: sessionTags(input.Tags, input.TransitiveTagKeys, callerSession),
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+  });
   // A session made with MFA (e.g. from GetSessionToken with a code) passes that on.
   const mfa = (await authenticateMfa(ctx, input.SerialNumber, input.TokenCode)) ?? callerSession?.mfa;
-
-  const credentials = await issueTemporaryCredentials(ctx, duration, {
-    kind: 'role-session',
-    accountId: role.accountId,
-    role: { id: role.id, arn: roleArn(role.accountId, role.path, role.name), name: role.name, path: role.path },
-    sessionName: input.RoleSessionName,
-    ...(policies ? { sessionPolicies: policies } : {}),
-    ...(Object.keys(tags.tags).length > 0 ? { tags: tags.tags } : {}),
-    ...(tags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: tags.transitiveTagKeys } : {}),
-    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
-    ...(mfa ? { mfa } : {}),
-    ...(chained ? { chained: true } : {}),
-  });
-  await recordRoleUse(ctx.store, role.id, ctx.clock.now(), ctx.region);
-  return {
-    Credentials: credentials,
-    AssumedRoleUser: {
-      AssumedRoleId: `${role.id}:${input.RoleSessionName}`,
-      Arn: assumedRoleArn(role.accountId, role.name, input.RoleSessionName),
-    },
-    ...(packedSize !== undefined ? { PackedPolicySize: packedSize } : {}),
-    ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
-  };
+  return issueRoleSession(ctx, prepared, mfa);
 }
 
 export const assumeRoleHandlers = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceError } from '../protocol/errors.ts';
-import { assumeRoleDuration, userSessionDuration } from './durations.ts';
+import { assumeRoleDuration, durationUntil, userSessionDuration } from './durations.ts';
 
 function refusal(fn: () => unknown): ServiceError {
   try {
@@ -39,4 +39,14 @@ test('user sessions last twelve hours by default; root sessions at most one hour
   assert.equal(userSessionDuration(undefined, true), 3600);
   assert.equal(userSessionDuration(129_600, true), 3600);
   assert.equal(userSessionDuration(900, true), 900);
+});
+
+test('a session ends no later than its notAfter instant, in whole seconds', () => {
+  const t0 = new Date('2024-05-01T10:00:00Z');
+  const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  assert.equal(durationUntil(3600, undefined, t0), 3600);
+  assert.equal(durationUntil(3600, at(1200), t0), 1200, 'the earlier end wins');
+  assert.equal(durationUntil(900, at(1200), t0), 900);
+  assert.equal(durationUntil(3600, at(1200), at(0.5)), 1199, 'never past the end');
+  assert.equal(durationUntil(3600, at(30), t0), 30, 'shorter than 900 s when the end comes sooner');
 });

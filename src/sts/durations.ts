@@ -31,3 +31,13 @@ export function userSessionDuration(requested: number | undefined, root: boolean
   const duration = requested ?? DEFAULT_USER_SESSION_SECONDS;
   return root ? Math.min(duration, ROOT_SESSION_MAX_SECONDS) : duration;
 }
+
+/**
+ * A session's length, cut short so that it ends no later than `notAfter` (a SAML session's
+ * SessionNotOnOrAfter — AWS: "whichever is shorter"), in whole seconds: it may then be shorter
+ * than the usual 900-second minimum.
+ */
+export function durationUntil(durationSeconds: number, notAfter: Date | undefined, now: Date): number {
+  if (notAfter === undefined) return durationSeconds;
+  return Math.min(durationSeconds, Math.floor((notAfter.getTime() - now.getTime()) / 1000));
+}

@@ -111,3 +111,18 @@ export function unknownAccessKeyId(): ServiceError {
 export function invalidAuthorizationMessage(): ServiceError {
   return serviceError('sts', 'InvalidAuthorizationMessageException', 'The authorization message is not valid.');
 }
+
+/** AWS verbatim: a SAML assertion is accepted once. */
+export function assertionReplayed(): ServiceError {
+  return serviceError('sts', 'InvalidIdentityToken', 'SAML assertion has already been used');
+}
+
+/** AWS verbatim: the role's trust policy does not allow the web identity (or the role is gone). */
+export function webIdentityDenied(): ServiceError {
+  return serviceError('sts', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+}
+
+/** AWS verbatim: the role's trust policy does not allow the SAML subject (or the role is gone). */
+export function samlDenied(): ServiceError {
+  return serviceError('sts', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
+}

@@ -1,26 +1,29 @@
-import type { HandlerTable } from '../kernel/operation.ts';
-import type { StsHandlerTable } from './handler.ts';
+import { declarer, type DeclarationTable } from '../operations/declaration.ts';
+import type { Operations } from '../protocol/generated/sts.ts';
+import { samlTargets, stsTargets, webIdentityTargets } from './authorization.ts';
 import { callerIdentityHandlers } from './caller-identity.ts';
 import { assumeRoleHandlers } from './assume-role.ts';
 import { sessionTokenHandlers } from './session-token.ts';
 import { federationTokenHandlers } from './federation-token.ts';
 import { accessKeyInfoHandlers } from './access-key-info.ts';
 import { authorizationMessageHandlers } from './authorization-message.ts';
+import { webIdentityHandlers } from './assume-role-with-web-identity.ts';
+import { samlHandlers } from './assume-role-with-saml.ts';
 
 export { encodeAuthorizationMessage, type AuthorizationFailure } from './authorization-message.ts';
-export { STS_ACTIONS_WITHOUT_PERMISSION, TRUST_POLICY_ACTIONS, trustPolicyDenialMessage, type StsTargetContext } from './authorization.ts';
 
-/** Every STS operation Tessera implements; the model's other operations answer NotImplemented. */
-import { oidcHandlers } from '../federation/oidc/handlers.ts';
-import { samlHandlers } from '../federation/saml/handlers.ts';
+const declareSts = declarer<Operations>('sts');
 
-export const stsHandlers = {
-  ...callerIdentityHandlers,
-  ...assumeRoleHandlers,
-  ...sessionTokenHandlers,
-  ...federationTokenHandlers,
-  ...accessKeyInfoHandlers,
-  ...authorizationMessageHandlers,
-  ...oidcHandlers,
-  ...samlHandlers,
-} satisfies StsHandlerTable as HandlerTable;
+/** Every STS operation Tessera implements, one declaration each; the model's others answer NotImplemented. */
+export const stsOperations: readonly DeclarationTable[] = [
+  declareSts({
+    ...callerIdentityHandlers,
+    ...assumeRoleHandlers,
+    ...sessionTokenHandlers,
+    ...federationTokenHandlers,
+    ...accessKeyInfoHandlers,
+    ...authorizationMessageHandlers,
+  }, stsTargets),
+  declareSts(webIdentityHandlers, webIdentityTargets, { authentication: 'web-identity' }),
+  declareSts(samlHandlers, samlTargets, { authentication: 'saml' }),
+];

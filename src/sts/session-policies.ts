@@ -2,7 +2,7 @@ import type { StoreTx } from '../store/types.ts';
 import { validatePolicy } from '../policy/index.ts';
 import { findManagedPolicy, preloadManagedPolicy } from '../iam/policies/lookup.ts';
 import type { PolicyDescriptorType } from '../protocol/generated/sts.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { malformedSessionPolicy, sessionPolicyArnNotFound, sessionPolicyTooLong, tooManyPolicyArns } from './errors.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceError } from '../protocol/errors.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { sessionTags } from './session-tags.ts';
 
 function refusal(fn: () => unknown): ServiceError {

@@ -1,4 +1,4 @@
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { sourceIdentityImmutable } from './errors.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { OperationContext } from '../kernel/operation.ts';
 import { isoSeconds } from '../kernel/clock.ts';
 import { accessKeyId, secretAccessKey } from '../kernel/ids.ts';
 import type { Credentials } from '../protocol/generated/sts.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 
 /** What a session is, before it has credentials: everything but the version, keys and instants. */
 export type SessionDescription = Omit<SessionClaims, 'v' | 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt'>;

@@ -1,5 +1,5 @@
 import type { Principal } from '../kernel/principal.ts';
-import type { SessionClaims } from '../tokens/claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 
 /**
  * The IAM user (or root user) behind a user session or a federated user, as the token names

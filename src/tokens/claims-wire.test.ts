@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SessionClaims } from './claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { fromWire, toWire } from './claims-wire.ts';
 import { EVERY_FIELD, FEDERATED_USER, ROLE_SESSION, ROOT_USER_SESSION } from './test-claims.ts';
 

@@ -1,4 +1,4 @@
-import type { SessionClaims, SessionKind } from './claims.ts';
+import type { SessionClaims, SessionKind } from '../kernel/session.ts';
 
 /**
  * The compact form of {@link SessionClaims} inside a sealed token. Tokens travel in an HTTP

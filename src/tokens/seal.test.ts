@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { FixedClock } from '../kernel/clock.ts';
 import { cryptoRandom } from '../kernel/random.ts';
-import type { SessionClaims } from './claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { newTokenKeyId } from './key-id.ts';
 import { openSession, sealSession, type OpenResult } from './seal.ts';
 import { tokenKeyFromBytes, type KeyRingSnapshot, type TokenKey } from './token-key.ts';

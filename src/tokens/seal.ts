@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { SessionClaims } from './claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import { fromWire, toWire } from './claims-wire.ts';
 import { isWellFormedTokenKeyId } from './key-id.ts';
 import type { KeyRingSnapshot, TokenKey } from './token-key.ts';

@@ -1,4 +1,4 @@
-import type { SessionClaims } from './claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 import type { TokenKeyRing } from './key-ring.ts';
 import { openSession, sealSession, type OpenResult } from './seal.ts';
 

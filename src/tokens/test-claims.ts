@@ -1,4 +1,4 @@
-import type { SessionClaims } from './claims.ts';
+import type { SessionClaims } from '../kernel/session.ts';
 
 /** Claims of each kind, shared by the token tests. */
 

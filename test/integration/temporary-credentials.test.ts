@@ -5,7 +5,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { FixedClock, isoSeconds } from '../../src/kernel/clock.ts';
 import { accessKeyId, secretAccessKey } from '../../src/kernel/ids.ts';
 import { cryptoRandom } from '../../src/kernel/random.ts';
-import type { SessionClaims } from '../../src/tokens/claims.ts';
+import type { SessionClaims } from '../../src/kernel/session.ts';
 import { awsError, deniedText, startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 
 // Now, to the second: the SDK signs with the real clock, which the server's must be near.

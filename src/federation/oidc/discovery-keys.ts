@@ -1,5 +1,4 @@
-import type { JsonWebKeySet } from '../../iam/providers/jwks-tags.ts';
-import { parseJwks } from '../../iam/providers/jwks-tags.ts';
+import { asJwks, type JsonWebKeySet } from './jwk-set.ts';
 
 /**
  * Key sets of OIDC issuers found through discovery: `<iss>/.well-known/openid-configuration`
@@ -41,11 +40,9 @@ async function fetchKeySet(issuer: string, fetchJson: FetchJson): Promise<JsonWe
   const jwksUri = (configuration as { jwks_uri?: unknown } | null)?.jwks_uri;
   if (typeof jwksUri !== 'string') throw new KeyFetchError('the discovery document names no jwks_uri');
   const keySet = await fetchJson(jwksUri);
-  try {
-    return parseJwks(JSON.stringify(keySet));
-  } catch {
-    throw new KeyFetchError('jwks_uri did not serve a key set');
-  }
+  const jwks = asJwks(keySet);
+  if (!jwks) throw new KeyFetchError('jwks_uri did not serve a key set');
+  return jwks;
 }
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -43,8 +43,3 @@ export function tokenExpired(nowSeconds: number, expSeconds: number): ServiceErr
 export function keysUnreachable(): ServiceError {
   return serviceError('sts', 'IDPCommunicationError', "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
 }
-
-/** AWS verbatim: the trust policy does not allow the provider's subject (or the role is absent). */
-export function notAuthorized(): ServiceError {
-  return serviceError('sts', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
-}

@@ -1,16 +1,21 @@
-import { sessionTags, type SessionTagSet } from '../../sts/session-tags.ts';
 import { missingClaim } from './errors.ts';
 
 /**
  * Session tags an OIDC token passes (AWS: "Passing session tags using AssumeRoleWithWebIdentity"):
  * the `https://aws.amazon.com/tags` claim holds `principal_tags` (each key to a list of one
- * value) and optionally `transitive_tag_keys`. The same rules as AssumeRole's tags apply.
+ * value) and optionally `transitive_tag_keys`. Read here as given; STS applies the same rules
+ * to them as to AssumeRole's tags.
  */
 export const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 
-export function tokenSessionTags(payload: Record<string, unknown>): SessionTagSet {
+export interface TokenTags {
+  tags: Array<{ Key: string; Value: string }>;
+  transitiveTagKeys: string[];
+}
+
+export function tokenSessionTags(payload: Record<string, unknown>): TokenTags {
   const claim = payload[TAGS_CLAIM];
-  if (claim === undefined) return { tags: {}, transitiveTagKeys: [] };
+  if (claim === undefined) return { tags: [], transitiveTagKeys: [] };
   if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) throw missingClaim(TAGS_CLAIM);
   const { principal_tags: principalTags, transitive_tag_keys: transitiveKeys } = claim as Record<string, unknown>;
   const tags: Array<{ Key: string; Value: string }> = [];
@@ -25,5 +30,5 @@ export function tokenSessionTags(payload: Record<string, unknown>): SessionTagSe
   if (transitiveKeys !== undefined && (!Array.isArray(transitiveKeys) || transitiveKeys.some((k) => typeof k !== 'string'))) {
     throw missingClaim(`${TAGS_CLAIM} transitive_tag_keys`);
   }
-  return sessionTags(tags, transitiveKeys as string[] | undefined, undefined);
+  return { tags, transitiveTagKeys: [...((transitiveKeys as string[] | undefined) ?? [])] };
 }

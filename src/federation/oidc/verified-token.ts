@@ -1,5 +1,5 @@
-import type { OidcProviderInfo } from '../../iam/providers/lookup.ts';
-import type { JsonWebKeySet } from '../../iam/providers/jwks-tags.ts';
+import type { OidcProviderKeys } from './provider.ts';
+import type { JsonWebKeySet } from './jwk-set.ts';
 import type { DiscoveryKeySource } from './discovery-keys.ts';
 import { keysUnreachable, tokenNotValidated } from './errors.ts';
 import { verifySignature } from './verify-signature.ts';
@@ -10,7 +10,7 @@ import { verifySignature } from './verify-signature.ts';
  * fetched — else the issuer's published set, found by discovery at the REGISTERED URL (never
  * at a URL the token names), refreshed once when the token's key is not in the cached set.
  */
-export async function verifiedTokenPayload(token: string, provider: OidcProviderInfo, discovery: DiscoveryKeySource, now: Date): Promise<Record<string, unknown>> {
+export async function verifiedTokenPayload(token: string, provider: OidcProviderKeys, discovery: DiscoveryKeySource, now: Date): Promise<Record<string, unknown>> {
   if (provider.jwks) return payloadOrRefuse(await verifySignature(token, provider.jwks));
   const issuer = `https://${provider.url}`;
   const fetched = (refresh: boolean): Promise<JsonWebKeySet> => discovery.keysFor(issuer, now, refresh).catch(() => {

@@ -1,5 +1,5 @@
 import { compactVerify, createLocalJWKSet, errors } from 'jose';
-import type { JsonWebKeySet } from '../../iam/providers/jwks-tags.ts';
+import type { JsonWebKeySet } from './jwk-set.ts';
 
 /**
  * Verifies a compact JWS against a provider's key set. Only the asymmetric algorithms AWS

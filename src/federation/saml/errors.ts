@@ -53,11 +53,6 @@ export function assertionNotYetValid(): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', 'Token is not yet valid');
 }
 
-/** Best effort: an assertion ID seen before, within its lifetime. */
-export function assertionReplayed(): ServiceError {
-  return serviceError('sts', 'InvalidIdentityToken', 'SAML assertion has already been used');
-}
-
 /**
  * AWS verbatim: the trust policy, the Role attribute or the provider does not allow it. The
  * text names neither role nor provider, so a refusal tells nobody which of them exist.

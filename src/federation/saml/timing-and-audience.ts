@@ -49,16 +49,6 @@ export function assertSessionOpen(sessionNotOnOrAfter: Date | undefined, now: Da
   if (sessionNotOnOrAfter !== undefined && secondsLeft(sessionNotOnOrAfter, now) <= 0) throw samlSessionEnded();
 }
 
-/**
- * The session's length in seconds: the allowed duration, cut short so the credentials expire
- * no later than the assertion's SessionNotOnOrAfter (AWS: "whichever is shorter").
- */
-export function sessionSecondsWithin(duration: number, sessionNotOnOrAfter: Date | undefined, now: Date): number {
-  if (sessionNotOnOrAfter === undefined) return duration;
-  assertSessionOpen(sessionNotOnOrAfter, now);
-  return Math.min(duration, secondsLeft(sessionNotOnOrAfter, now));
-}
-
 function secondsLeft(end: Date, now: Date): number {
   return Math.floor((end.getTime() - now.getTime()) / 1000);
 }

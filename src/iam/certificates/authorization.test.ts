@@ -44,10 +44,10 @@ test('server certificates are named by their real path, with their tags', async 
 
 test('renaming or moving a server certificate also needs permission on the new ARN', async () => {
   assert.deepEqual((await targets.UpdateServerCertificate({ ServerCertificateName: 'Web', NewServerCertificateName: 'Web2' }, ctx)).also, [
-    { action: 'iam:UpdateServerCertificate', resource: `arn:aws:iam::${account}:server-certificate/cloudfront/Web2`, context: { 'aws:ResourceTag/env': 'prod', 'iam:ResourceTag/env': 'prod' } },
+    { action: 'iam:UpdateServerCertificate', resource: `arn:aws:iam::${account}:server-certificate/cloudfront/Web2`, resourceTags: { env: 'prod' } },
   ]);
   assert.deepEqual((await targets.UpdateServerCertificate({ ServerCertificateName: 'Web', NewPath: '/elb/' }, ctx)).also, [
-    { action: 'iam:UpdateServerCertificate', resource: `arn:aws:iam::${account}:server-certificate/elb/Web`, context: { 'aws:ResourceTag/env': 'prod', 'iam:ResourceTag/env': 'prod' } },
+    { action: 'iam:UpdateServerCertificate', resource: `arn:aws:iam::${account}:server-certificate/elb/Web`, resourceTags: { env: 'prod' } },
   ]);
   assert.equal((await targets.UpdateServerCertificate({ ServerCertificateName: 'Web' }, ctx)).also, undefined);
 });

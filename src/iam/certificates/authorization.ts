@@ -1,11 +1,10 @@
 import { iamArn } from '../../kernel/arns.ts';
-import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { furtherAuthorization } from '../authorization/further-authorization.ts';
-import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
+import type { TargetTable } from '../authorization/target.ts';
+import { requestTagContext } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
-import { tagMap } from '../tags.ts';
 import { userTarget } from '../user-authorization.ts';
 import type { ServerCertificateData } from './records.ts';
+import { serverCertificateTags } from './server-certificate-tags.ts';
 
 /**
  * Per the Service Authorization Reference: server certificate operations act on the
@@ -14,11 +13,7 @@ import type { ServerCertificateData } from './records.ts';
  * resource; listing every user's service-specific credentials names all users.
  */
 
-async function serverCertificateTarget(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
-  const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, name);
-  if (!record) return { resource: iamArn(ctx.accountId, 'server-certificate', '/', name) };
-  return { resource: iamArn(ctx.accountId, 'server-certificate', record.path, record.name), resourceTags: tagMap(record.data.tags) };
-}
+const serverCertificateTarget = serverCertificateTags.target;
 
 export const targets = {
   UploadServerCertificate: async (input, ctx) => ({
@@ -34,12 +29,10 @@ export const targets = {
     if (input.NewServerCertificateName === undefined && input.NewPath === undefined) return target;
     const record = await ctx.tx.getByName<ServerCertificateData>(ctx.accountId, Kind.serverCertificate, input.ServerCertificateName);
     const renamed = iamArn(ctx.accountId, 'server-certificate', input.NewPath ?? record?.path ?? '/', input.NewServerCertificateName ?? record?.name ?? input.ServerCertificateName);
-    return { ...target, also: [furtherAuthorization('iam:UpdateServerCertificate', renamed, target.resourceTags)] };
+    return { ...target, also: [{ action: 'iam:UpdateServerCertificate', resource: renamed, ...(target.resourceTags ? { resourceTags: target.resourceTags } : {}) }] };
   },
   DeleteServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
-  TagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: requestTagContext(input.Tags) }),
-  UntagServerCertificate: async (input, ctx) => ({ ...(await serverCertificateTarget(ctx, input.ServerCertificateName)), context: tagKeysContext(input.TagKeys) }),
-  ListServerCertificateTags: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
+  ...serverCertificateTags.targets,
 
   UploadSigningCertificate: (input, ctx) => userTarget(ctx, input.UserName),
   ListSigningCertificates: (input, ctx) => userTarget(ctx, input.UserName),

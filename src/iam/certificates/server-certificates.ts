@@ -8,10 +8,10 @@ import { uniqueId } from '../../kernel/ids.ts';
 import { StoreConflictError } from '../../store/types.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
-import { pageArray, pageOf } from '../paging.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
+import { pageOf } from '../paging.ts';
 import { noSuchServerCertificate, serverCertificateExists } from './messages.ts';
 import type { ServerCertificateData, ServerCertificateRecord } from './records.ts';
+import { serverCertificateTags } from './server-certificate-tags.ts';
 import { assertChainIssues, assertKeyMatches, assertNotExpired, parseCertificateBody, parsePrivateKey } from './x509.ts';
 
 /**
@@ -19,8 +19,6 @@ import { assertChainIssues, assertKeyMatches, assertNotExpired, parseCertificate
  * certificate, its chain and its private key. The key is checked against the certificate,
  * sealed at rest and never returned.
  */
-
-const TAGS_QUOTA = 'TagsPerServerCertificate';
 
 export function serverCertificateArn(record: ServerCertificateRecord): string {
   return iamArn(record.accountId, 'server-certificate', record.path, record.name);
@@ -50,9 +48,7 @@ async function uploadServerCertificate(input: IamOperations['UploadServerCertifi
   assertNotExpired(certificate, now);
   assertKeyMatches(certificate, parsePrivateKey(input.PrivateKey));
   if (input.CertificateChain !== undefined) assertChainIssues(certificate, input.CertificateChain);
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded(TAGS_QUOTA, ctx.quotas.tagsPerResource);
+  const tags = serverCertificateTags.tagsForCreate(input.Tags, ctx);
 
   const id = uniqueId(ctx.random, 'ASCA');
   const data: ServerCertificateData = {
@@ -122,35 +118,11 @@ async function deleteServerCertificate(input: IamOperations['DeleteServerCertifi
   return {};
 }
 
-async function retag(ctx: OperationContext, name: string, change: (tags: ServerCertificateData['tags']) => ServerCertificateData['tags']): Promise<Record<string, never>> {
-  await ctx.store.transaction(async (tx) => {
-    const record = await requireServerCertificate(tx, ctx.principal.accountId, name);
-    await tx.update({ ...record, data: { ...record.data, tags: change(record.data.tags) } });
-  });
-  return {};
-}
-
-async function tagServerCertificate(input: IamOperations['TagServerCertificate']['input'], ctx: OperationContext) {
-  return retag(ctx, input.ServerCertificateName, (tags) => mergeTags(tags, input.Tags, TAGS_QUOTA, ctx.quotas.tagsPerResource));
-}
-
-async function untagServerCertificate(input: IamOperations['UntagServerCertificate']['input'], ctx: OperationContext) {
-  return retag(ctx, input.ServerCertificateName, (tags) => removeTags(tags, input.TagKeys));
-}
-
-async function listServerCertificateTags(input: IamOperations['ListServerCertificateTags']['input'], ctx: OperationContext) {
-  const record = await requireServerCertificate(ctx.store, ctx.principal.accountId, input.ServerCertificateName);
-  const page = pageArray(record.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const serverCertificateHandlers = {
   UploadServerCertificate: uploadServerCertificate,
   GetServerCertificate: getServerCertificate,
   ListServerCertificates: listServerCertificates,
   UpdateServerCertificate: updateServerCertificate,
   DeleteServerCertificate: deleteServerCertificate,
-  TagServerCertificate: tagServerCertificate,
-  UntagServerCertificate: untagServerCertificate,
-  ListServerCertificateTags: listServerCertificateTags,
+  ...serverCertificateTags.handlers,
 } satisfies IamHandlerTable;

@@ -1,8 +1,8 @@
-import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
-import { tagMap } from '../tags.ts';
+import type { AuthorizationTarget, TargetTable } from '../authorization/target.ts';
+import { requestTagContext } from '../authorization/request-tags.ts';
 import { userTarget } from '../user-authorization.ts';
-import { findMfaDevice, mfaSerialNumber } from './mfa-records.ts';
+import { mfaDeviceTags } from './mfa-device-tags.ts';
+import { mfaSerialNumber } from './mfa-records.ts';
 
 /**
  * How each operation of the credentials module is authorized (see ../authorization/target.ts),
@@ -13,11 +13,7 @@ import { findMfaDevice, mfaSerialNumber } from './mfa-records.ts';
  */
 
 /** A device named by serial number: its ARN as stored (or as given, when it does not exist). */
-async function mfaTarget(ctx: TargetContext, serialNumber: string): Promise<AuthorizationTarget> {
-  const device = await findMfaDevice(ctx.tx, ctx.accountId, serialNumber);
-  if (!device) return { resource: serialNumber };
-  return { resource: device.data.serialNumber, resourceTags: tagMap(device.data.tags) };
-}
+const mfaTarget = mfaDeviceTags.target;
 
 const anyResource = async (): Promise<AuthorizationTarget> => ({ resource: '*' });
 
@@ -37,9 +33,7 @@ export const targets = {
   }),
   DeleteVirtualMFADevice: (input, ctx) => mfaTarget(ctx, input.SerialNumber),
   ListVirtualMFADevices: anyResource,
-  TagMFADevice: async (input, ctx) => ({ ...(await mfaTarget(ctx, input.SerialNumber)), context: requestTagContext(input.Tags) }),
-  UntagMFADevice: async (input, ctx) => ({ ...(await mfaTarget(ctx, input.SerialNumber)), context: tagKeysContext(input.TagKeys) }),
-  ListMFADeviceTags: (input, ctx) => mfaTarget(ctx, input.SerialNumber),
+  ...mfaDeviceTags.targets,
   EnableMFADevice: (input, ctx) => userTarget(ctx, input.UserName),
   DeactivateMFADevice: (input, ctx) => userTarget(ctx, input.UserName),
   ResyncMFADevice: (input, ctx) => userTarget(ctx, input.UserName),

@@ -7,13 +7,13 @@ import { rootArn } from '../../kernel/arns.ts';
 import { StoreConflictError } from '../../store/types.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
-import { pageArray, pageOf } from '../paging.ts';
+import { pageOf } from '../paging.ts';
 import type { AccountData } from '../records.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
 import { userOutput } from '../user-output.ts';
 import { accountAliasOf } from '../account/alias-lookup.ts';
 import { base32Encode } from './base32.ts';
 import { mfaDeviceExists, mfaDeviceStillAssigned } from './errors.ts';
+import { mfaDeviceTags } from './mfa-device-tags.ts';
 import { holderOf, mfaDeviceId, mfaSerialNumber, requireMfaDevice } from './mfa-records.ts';
 import { otpauthUri, qrCodePng } from './mfa-qr.ts';
 import type { MfaDeviceData, MfaDeviceRecord } from './records.ts';
@@ -22,7 +22,7 @@ import { UNASSIGNED } from './records.ts';
 /**
  * Virtual MFA devices as account entities: CreateVirtualMFADevice (a fresh TOTP seed, handed
  * out once as Base32 text and as a QR code, then kept only sealed), DeleteVirtualMFADevice,
- * ListVirtualMFADevices and the device's tags. Enabling a device for a user is in
+ * ListVirtualMFADevices (the device's tags: mfa-device-tags.ts). Enabling a device for a user is in
  * mfa-assignment.ts.
  */
 
@@ -37,9 +37,7 @@ const DEVICES_PER_ACCOUNT_QUOTA_NAME = 'VirtualMFADevicesPerAccount';
 
 async function createVirtualMFADevice(input: IamOperations['CreateVirtualMFADevice']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerMFADevice', ctx.quotas.tagsPerResource);
+  const tags = mfaDeviceTags.tagsForCreate(input.Tags, ctx);
   const path = input.Path ?? '/';
   const serialNumber = mfaSerialNumber(accountId, path, input.VirtualMFADeviceName);
   const seed = base32Encode(ctx.random.bytes(SEED_BYTES));
@@ -129,34 +127,9 @@ async function listVirtualMFADevices(input: IamOperations['ListVirtualMFADevices
   return { VirtualMFADevices: devices, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
 }
 
-async function tagMFADevice(input: IamOperations['TagMFADevice']['input'], ctx: OperationContext) {
-  await ctx.store.transaction(async (tx) => {
-    const device = await requireMfaDevice(tx, ctx.principal.accountId, input.SerialNumber);
-    const tags = mergeTags(device.data.tags, input.Tags, 'TagsPerMFADevice', ctx.quotas.tagsPerResource);
-    await tx.update({ ...device, data: { ...device.data, tags } });
-  });
-  return {};
-}
-
-async function untagMFADevice(input: IamOperations['UntagMFADevice']['input'], ctx: OperationContext) {
-  await ctx.store.transaction(async (tx) => {
-    const device = await requireMfaDevice(tx, ctx.principal.accountId, input.SerialNumber);
-    await tx.update({ ...device, data: { ...device.data, tags: removeTags(device.data.tags, input.TagKeys) } });
-  });
-  return {};
-}
-
-async function listMFADeviceTags(input: IamOperations['ListMFADeviceTags']['input'], ctx: OperationContext) {
-  const device = await requireMfaDevice(ctx.store, ctx.principal.accountId, input.SerialNumber);
-  const page = pageArray(device.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const mfaDeviceHandlers = {
   CreateVirtualMFADevice: createVirtualMFADevice,
   DeleteVirtualMFADevice: deleteVirtualMFADevice,
   ListVirtualMFADevices: listVirtualMFADevices,
-  TagMFADevice: tagMFADevice,
-  UntagMFADevice: untagMFADevice,
-  ListMFADeviceTags: listMFADeviceTags,
+  ...mfaDeviceTags.handlers,
 } satisfies IamHandlerTable;

@@ -1,12 +1,12 @@
 import type { ContextValue } from '../../policy/index.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
+import { requestTagContext } from '../authorization/request-tags.ts';
 import { iamArn } from '../../kernel/arns.ts';
 import { tagMap } from '../tags.ts';
 import { HOLDERS, holderArn, holderBoundary, holderTags, type HolderType } from './holders.ts';
 import { findHolderByArn, parseHolderArn } from './holder-arn.ts';
-import { parsePolicyArn, policyArn, type PolicyData } from './records.ts';
-import { Kind } from '../kinds.ts';
+import { policyArn } from './records.ts';
+import { policyTags } from './policy-tags.ts';
 
 /**
  * How each operation of the policies module is authorized (see ../authorization/target.ts),
@@ -24,13 +24,7 @@ import { Kind } from '../kinds.ts';
  * Resolvers never fail for a missing entity: the handler reports NoSuchEntity after authorization.
  */
 
-async function policyTarget(ctx: TargetContext, arn: string): Promise<AuthorizationTarget> {
-  const parsed = parsePolicyArn(arn);
-  if (!parsed || parsed.owner !== ctx.accountId) return { resource: arn };
-  const policy = await ctx.tx.getByName<PolicyData>(ctx.accountId, Kind.policy, parsed.name, '');
-  if (!policy || policy.path !== parsed.path) return { resource: arn };
-  return { resource: policyArn(ctx.accountId, policy.path, policy.name), resourceTags: tagMap(policy.data.tags) };
-}
+const policyTarget = policyTags.target;
 
 /** The user, group or role an operation names; with iam:PermissionsBoundary when `withBoundary`. */
 async function holderTarget(ctx: TargetContext, type: HolderType, name: string, context: Record<string, ContextValue> = {}, withBoundary = true): Promise<AuthorizationTarget> {
@@ -64,9 +58,7 @@ export const targets = {
   GetPolicy: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   DeletePolicy: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   ListPolicies: async (_input, _ctx) => ({ resource: '*' }),
-  TagPolicy: async (input, ctx) => ({ ...(await policyTarget(ctx, input.PolicyArn)), context: requestTagContext(input.Tags) }),
-  UntagPolicy: async (input, ctx) => ({ ...(await policyTarget(ctx, input.PolicyArn)), context: tagKeysContext(input.TagKeys) }),
-  ListPolicyTags: (input, ctx) => policyTarget(ctx, input.PolicyArn),
+  ...policyTags.targets,
   CreatePolicyVersion: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   GetPolicyVersion: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   ListPolicyVersions: (input, ctx) => policyTarget(ctx, input.PolicyArn),

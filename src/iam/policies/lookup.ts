@@ -28,10 +28,19 @@ export async function resolveManagedPolicy(tx: StoreTx, accountId: string, arn: 
     const policy = catalog.find(parsed.name, parsed.path);
     return policy ? { source: 'aws', arn: policy.arn, policy, catalog } : undefined;
   }
-  if (parsed.owner !== accountId) return undefined;
+  const record = await findCustomerPolicy(tx, accountId, arn);
+  return record ? { source: 'customer', arn: arnOfPolicy(record), record } : undefined;
+}
+
+/**
+ * The customer managed policy of `accountId` an ARN names, from the store alone (never the AWS
+ * managed catalog), or undefined. The name matches in any case; the path must match exactly.
+ */
+export async function findCustomerPolicy(tx: StoreTx, accountId: string, arn: string): Promise<PolicyRecord | undefined> {
+  const parsed = parsePolicyArn(arn);
+  if (!parsed || parsed.owner !== accountId) return undefined;
   const record = await tx.getByName<PolicyData>(accountId, Kind.policy, parsed.name, '');
-  if (!record || record.path !== parsed.path) return undefined;
-  return { source: 'customer', arn: arnOfPolicy(record), record };
+  return record && record.path === parsed.path ? record : undefined;
 }
 
 /**

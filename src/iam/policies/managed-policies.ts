@@ -7,31 +7,25 @@ import { StoreConflictError } from '../../store/types.ts';
 import { assertDeletable } from '../deletion-checks.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
-import { pageArray } from '../paging.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
 import { assertValidIdentityPolicy } from './document.ts';
 import { policyAlreadyExists } from './errors.ts';
 import { preloadManagedPolicy, requireCustomerPolicy, requireManagedPolicy, type ManagedPolicyRef } from './lookup.ts';
 import { policyOutput } from './policy-output.ts';
+import { policyTags } from './policy-tags.ts';
 import { arnOfPolicy, policyVersionId, type PolicyData, type PolicyVersionData } from './records.ts';
 import { attachmentCount, boundaryHolders, type PolicyUsage } from './usage.ts';
 import { allVersions } from './versions-store.ts';
 
 /**
- * Customer managed policies and their tags: CreatePolicy, GetPolicy, DeletePolicy, TagPolicy,
- * UntagPolicy, ListPolicyTags. GetPolicy also answers for AWS managed policies.
- * (ListPolicies: list-policies.ts; versions: policy-versions.ts.)
+ * Customer managed policies: CreatePolicy, GetPolicy, DeletePolicy. GetPolicy also answers
+ * for AWS managed policies. (Tags: policy-tags.ts; ListPolicies: list-policies.ts; versions:
+ * policy-versions.ts.)
  */
-
-/** AWS's quota name for tags on a policy is not known; this follows TagsPerUser / TagsPerRole. */
-const TAGS_QUOTA_NAME = 'TagsPerPolicy';
 
 async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
   assertValidIdentityPolicy(input.PolicyDocument);
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded(TAGS_QUOTA_NAME, ctx.quotas.tagsPerResource);
+  const tags = policyTags.tagsForCreate(input.Tags, ctx);
   const now = isoSeconds(ctx.clock.now());
   const data: PolicyData = {
     ...(input.Description !== undefined && input.Description !== '' ? { description: input.Description } : {}),
@@ -105,39 +99,9 @@ async function deletePolicy(input: IamOperations['DeletePolicy']['input'], ctx: 
   return {};
 }
 
-async function tagPolicy(input: IamOperations['TagPolicy']['input'], ctx: OperationContext) {
-  await preloadManagedPolicy(input.PolicyArn);
-  await ctx.store.transaction(async (tx) => {
-    const { record } = await requireCustomerPolicy(tx, ctx.principal.accountId, input.PolicyArn);
-    const tags = mergeTags(record.data.tags, input.Tags, TAGS_QUOTA_NAME, ctx.quotas.tagsPerResource);
-    await tx.update({ ...record, data: { ...record.data, tags } });
-  });
-  return {};
-}
-
-async function untagPolicy(input: IamOperations['UntagPolicy']['input'], ctx: OperationContext) {
-  await preloadManagedPolicy(input.PolicyArn);
-  await ctx.store.transaction(async (tx) => {
-    const { record } = await requireCustomerPolicy(tx, ctx.principal.accountId, input.PolicyArn);
-    await tx.update({ ...record, data: { ...record.data, tags: removeTags(record.data.tags, input.TagKeys) } });
-  });
-  return {};
-}
-
-/** AWS managed policies carry no tags: their list is empty. */
-async function listPolicyTags(input: IamOperations['ListPolicyTags']['input'], ctx: OperationContext) {
-  await preloadManagedPolicy(input.PolicyArn);
-  const ref = await ctx.store.transaction((tx) => requireManagedPolicy(tx, ctx.principal.accountId, input.PolicyArn));
-  const tags = ref.source === 'customer' ? ref.record.data.tags : [];
-  const page = pageArray(tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const managedPolicyHandlers = {
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,
   DeletePolicy: deletePolicy,
-  TagPolicy: tagPolicy,
-  UntagPolicy: untagPolicy,
-  ListPolicyTags: listPolicyTags,
+  ...policyTags.handlers,
 } satisfies IamHandlerTable;

@@ -47,7 +47,7 @@ test('creating names the ARN the provider will have; listing names no resource',
 });
 
 test('adding, replacing or removing a tessera:jwks tag also needs UpdateOpenIDConnectProviderThumbprint on the provider', async () => {
-  const thumbprint = { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: arn, context: { 'aws:ResourceTag/owner': 'ci', 'iam:ResourceTag/owner': 'ci' } };
+  const thumbprint = { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: arn, resourceTags: { owner: 'ci' } };
   for (const key of ['tessera:jwks', 'TESSERA:JWKS', 'tessera:jwks:2', 'tessera:jwks:02']) {
     assert.deepEqual((await targets.TagOpenIDConnectProvider({ OpenIDConnectProviderArn: arn, Tags: [{ Key: 'team', Value: 'x' }, { Key: key, Value: 'e30' }] }, ctx)).also, [thumbprint], key);
     assert.deepEqual((await targets.UntagOpenIDConnectProvider({ OpenIDConnectProviderArn: arn, TagKeys: ['team', key] }, ctx)).also, [thumbprint], key);
@@ -59,7 +59,7 @@ test('adding, replacing or removing a tessera:jwks tag also needs UpdateOpenIDCo
   // A provider that does not exist is named as given (the handler then answers NoSuchEntity).
   const ghost = `arn:aws:iam::${account}:oidc-provider/ghost.example.com`;
   assert.deepEqual((await targets.UntagOpenIDConnectProvider({ OpenIDConnectProviderArn: ghost, TagKeys: ['tessera:jwks'] }, ctx)).also, [
-    { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: ghost, context: {} },
+    { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: ghost },
   ]);
   // Creating with the key set needs only what creating needs.
   assert.deepEqual(await targets.CreateOpenIDConnectProvider({ Url: 'https://idp.example.com', Tags: [{ Key: 'tessera:jwks', Value: 'e30' }] }, ctx), {

@@ -1,4 +1,5 @@
 import type { Tag } from '../tags.ts';
+import { asJwks, type JsonWebKeySet } from '../../federation/oidc/jwk-set.ts';
 import { invalidJwksTags, secretInJwks } from './messages.ts';
 
 /**
@@ -24,9 +25,7 @@ import { invalidJwksTags, secretInJwks } from './messages.ts';
 export const JWKS_TAG = 'tessera:jwks';
 const PART = /^tessera:jwks(?::(\d+))?$/i;
 
-export interface JsonWebKeySet {
-  keys: Array<Record<string, unknown> & { kty: string }>;
-}
+export type { JsonWebKeySet };
 
 /** 1 for `tessera:jwks`, n for `tessera:jwks:n` (n ≥ 2), undefined for any other tag. */
 function partNumber(key: string): number | undefined {
@@ -89,12 +88,9 @@ export function parseJwks(text: string): JsonWebKeySet {
   }
   const keys = (value as { keys?: unknown } | null)?.keys;
   if (typeof value !== 'object' || value === null || !Array.isArray(keys)) throw invalidJwksTags('expected an object with a "keys" array.');
-  for (const key of keys) {
-    if (typeof key !== 'object' || key === null || typeof (key as { kty?: unknown }).kty !== 'string') {
-      throw invalidJwksTags('every key needs a "kty" member.');
-    }
-  }
-  return value as JsonWebKeySet;
+  const jwks = asJwks(value);
+  if (!jwks) throw invalidJwksTags('every key needs a "kty" member.');
+  return jwks;
 }
 
 function decodeBase64(text: string): string {

@@ -1,10 +1,11 @@
-import type { StoreTx } from '../../store/types.ts';
+import type { ServiceError } from '../../protocol/errors.ts';
+import type { EntityRecord, StoreTx } from '../../store/types.ts';
 import { Kind } from '../kinds.ts';
 import type { Tag } from '../tags.ts';
 import type { JsonWebKeySet } from './jwks-tags.ts';
 import { invalidProviderArn, noSuchOidcProvider, noSuchSamlProvider } from './messages.ts';
 import { issuerKey } from './oidc-url.ts';
-import { parseProviderArn, providerArn } from './provider-arns.ts';
+import { parseProviderArn, providerArn, type ProviderType } from './provider-arns.ts';
 import type { OidcProviderData, OidcProviderRecord, SamlProviderData, SamlProviderRecord } from './records.ts';
 
 /**
@@ -12,26 +13,39 @@ import type { OidcProviderData, OidcProviderRecord, SamlProviderData, SamlProvid
  * lookups federation uses (undefined when absent, never an IAM error).
  */
 
+/**
+ * The caller's provider of `type` an ARN names, or undefined (also for an ARN that is not such
+ * a provider ARN, or names another account's).
+ */
+export async function findProviderByArn<D>(tx: StoreTx, accountId: string, type: ProviderType, arn: string): Promise<EntityRecord<D> | undefined> {
+  const parsed = parseProviderArn(arn, type);
+  if (!parsed || parsed.accountId !== accountId) return undefined;
+  return tx.getByName<D>(accountId, type === 'oidc-provider' ? Kind.oidcProvider : Kind.samlProvider, parsed.name);
+}
+
+/** AWS's answer for an ARN {@link findProviderByArn} does not find: NoSuchEntity, or InvalidInput for a non-provider ARN. */
+export function providerNotFound(type: ProviderType, arn: string): ServiceError {
+  if (!parseProviderArn(arn, type)) return invalidProviderArn(arn);
+  return type === 'oidc-provider' ? noSuchOidcProvider(arn) : noSuchSamlProvider(arn);
+}
+
 /** The caller's OIDC provider an ARN names, or AWS's NoSuchEntity (InvalidInput for a non-provider ARN). */
 export async function requireOidcProvider(tx: StoreTx, accountId: string, arn: string): Promise<OidcProviderRecord> {
-  const parsed = parseProviderArn(arn, 'oidc-provider');
-  if (!parsed) throw invalidProviderArn(arn);
-  const record = parsed.accountId === accountId ? await tx.getByName<OidcProviderData>(accountId, Kind.oidcProvider, parsed.name) : undefined;
-  if (!record) throw noSuchOidcProvider(arn);
+  const record = await findProviderByArn<OidcProviderData>(tx, accountId, 'oidc-provider', arn);
+  if (!record) throw providerNotFound('oidc-provider', arn);
   return record;
 }
 
 export async function requireSamlProvider(tx: StoreTx, accountId: string, arn: string): Promise<SamlProviderRecord> {
-  const parsed = parseProviderArn(arn, 'saml-provider');
-  if (!parsed) throw invalidProviderArn(arn);
-  const record = parsed.accountId === accountId ? await tx.getByName<SamlProviderData>(accountId, Kind.samlProvider, parsed.name) : undefined;
-  if (!record) throw noSuchSamlProvider(arn);
+  const record = await findProviderByArn<SamlProviderData>(tx, accountId, 'saml-provider', arn);
+  if (!record) throw providerNotFound('saml-provider', arn);
   return record;
 }
 
 /** What federation (AssumeRoleWithWebIdentity) needs to know of an OIDC provider. */
 export interface OidcProviderInfo {
   arn: string;
+  accountId: string;
   /** The registered URL, without `https://`. */
   url: string;
   clientIds: readonly string[];
@@ -53,6 +67,7 @@ export async function findOidcProvider(tx: StoreTx, accountId: string, issuerUrl
   if (!record || record.name !== key) return undefined;
   return {
     arn: providerArn(accountId, 'oidc-provider', record.name),
+    accountId,
     url: record.data.url,
     clientIds: record.data.clientIds,
     thumbprints: record.data.thumbprints,

@@ -4,27 +4,16 @@ import { isoSeconds } from '../../kernel/clock.ts';
 import { StoreConflictError } from '../../store/types.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
-import { pageArray } from '../paging.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
 import { listAll } from '../store-scan.ts';
-import { jwksFromTags, keysToUntag, tagsBeforeJwksReplacement } from './jwks-tags.ts';
 import { requireOidcProvider } from './lookup.ts';
 import { oidcProviderExists } from './messages.ts';
 import { checkedClientIds, checkedThumbprints } from './oidc-values.ts';
+import { oidcProviderTags } from './oidc-tags.ts';
 import { registeredOidcUrl } from './oidc-url.ts';
 import { providerArn } from './provider-arns.ts';
 import type { OidcProviderData, OidcProviderRecord } from './records.ts';
 
-/** IAM OpenID Connect identity providers: create, read, list, change, tag, delete. */
-
-const TAGS_QUOTA = 'TagsPerOpenIdConnectProvider';
-
-/** The provider's data with new tags, and the key set they carry re-read (tessera:jwks). */
-function withTags(data: OidcProviderData, tags: OidcProviderData['tags']): OidcProviderData {
-  const jwks = jwksFromTags(tags);
-  const { jwks: _old, ...rest } = data;
-  return { ...rest, tags, ...(jwks ? { jwks } : {}) };
-}
+/** IAM OpenID Connect identity providers: create, read, list, change, delete (tags: oidc-tags.ts). */
 
 async function update(ctx: OperationContext, arn: string, change: (provider: OidcProviderRecord) => OidcProviderData): Promise<Record<string, never>> {
   await ctx.store.transaction(async (tx) => {
@@ -39,10 +28,8 @@ async function createOpenIDConnectProvider(input: IamOperations['CreateOpenIDCon
   const url = registeredOidcUrl(input.Url);
   const thumbprints = checkedThumbprints(input.ThumbprintList ?? []);
   const clientIds = checkedClientIds(input.ClientIDList ?? [], ctx.quotas.clientIdsPerOpenIdConnectProvider);
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded(TAGS_QUOTA, ctx.quotas.tagsPerResource);
-  const data = withTags({ url, clientIds, thumbprints, tags: [] }, tags);
+  const tags = oidcProviderTags.tagsForCreate(input.Tags, ctx);
+  const data = oidcProviderTags.withTags({ url, clientIds, thumbprints, tags: [] }, tags);
   await ctx.store.transaction(async (tx) => {
     if ((await tx.count(accountId, Kind.oidcProvider)) >= ctx.quotas.openIdConnectProvidersPerAccount) {
       throw quotaExceeded('OpenIdConnectProvidersPerAccount', ctx.quotas.openIdConnectProvidersPerAccount);
@@ -110,22 +97,6 @@ async function updateOpenIDConnectProviderThumbprint(input: IamOperations['Updat
   return update(ctx, input.OpenIDConnectProviderArn, (p) => ({ ...p.data, thumbprints }));
 }
 
-async function tagOpenIDConnectProvider(input: IamOperations['TagOpenIDConnectProvider']['input'], ctx: OperationContext) {
-  return update(ctx, input.OpenIDConnectProviderArn, (p) =>
-    withTags(p.data, mergeTags(tagsBeforeJwksReplacement(p.data.tags, input.Tags), input.Tags, TAGS_QUOTA, ctx.quotas.tagsPerResource)),
-  );
-}
-
-async function untagOpenIDConnectProvider(input: IamOperations['UntagOpenIDConnectProvider']['input'], ctx: OperationContext) {
-  return update(ctx, input.OpenIDConnectProviderArn, (p) => withTags(p.data, removeTags(p.data.tags, keysToUntag(p.data.tags, input.TagKeys))));
-}
-
-async function listOpenIDConnectProviderTags(input: IamOperations['ListOpenIDConnectProviderTags']['input'], ctx: OperationContext) {
-  const provider = await requireOidcProvider(ctx.store, ctx.principal.accountId, input.OpenIDConnectProviderArn);
-  const page = pageArray(provider.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const oidcHandlers = {
   CreateOpenIDConnectProvider: createOpenIDConnectProvider,
   GetOpenIDConnectProvider: getOpenIDConnectProvider,
@@ -134,7 +105,5 @@ export const oidcHandlers = {
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
-  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
-  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
-  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+  ...oidcProviderTags.handlers,
 } satisfies IamHandlerTable;

@@ -1,3 +1,4 @@
+export { issuerKey } from '../../federation/oidc/issuer.ts';
 import { invalidOidcUrl } from './messages.ts';
 
 /**
@@ -21,12 +22,4 @@ export function registeredOidcUrl(url: string): string {
   }
   if (/\s/.test(rest) || rest.startsWith('/')) throw invalidOidcUrl();
   return rest;
-}
-
-/**
- * The registered form of a token's `iss` claim, for finding its provider: the same URL
- * without `https://`. An issuer without a scheme (as some providers write it) is taken as is.
- */
-export function issuerKey(issuer: string): string {
-  return /^https:\/\//i.test(issuer) ? issuer.slice('https://'.length) : issuer;
 }

@@ -4,8 +4,6 @@ import { isoSeconds } from '../../kernel/clock.ts';
 import { StoreConflictError } from '../../store/types.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
-import { pageArray } from '../paging.ts';
-import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
 import { listAll } from '../store-scan.ts';
 import { requireSamlProvider } from './lookup.ts';
 import { noSamlUpdates, samlProviderExists } from './messages.ts';
@@ -13,11 +11,10 @@ import { opaqueId } from './opaque-id.ts';
 import { providerArn } from './provider-arns.ts';
 import type { SamlProviderData, SamlProviderRecord } from './records.ts';
 import { parseSamlMetadata } from './saml-metadata.ts';
+import { samlProviderTags } from './saml-tags.ts';
 import { applyKeyChange } from './saml-private-keys.ts';
 
-/** IAM SAML 2.0 identity providers: create, read, list, update, tag, delete. */
-
-const TAGS_QUOTA = 'TagsPerSAMLProvider';
+/** IAM SAML 2.0 identity providers: create, read, list, update, delete (tags: saml-tags.ts). */
 
 /** What the metadata document contributes to the stored provider. */
 function fromMetadata(document: string, createdAt: string): Pick<SamlProviderData, 'metadataDocument' | 'entityId' | 'signingCertificates' | 'validUntil'> {
@@ -40,9 +37,7 @@ function arnOf(provider: SamlProviderRecord): string {
 async function createSAMLProvider(input: IamOperations['CreateSAMLProvider']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
   const createdAt = isoSeconds(ctx.clock.now());
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded(TAGS_QUOTA, ctx.quotas.tagsPerResource);
+  const tags = samlProviderTags.tagsForCreate(input.Tags, ctx);
   const fromDocument = fromMetadata(input.SAMLMetadataDocument, createdAt);
   // The SAMLProviderUUID; also the store id, and the context its private keys are sealed with.
   const id = opaqueId(ctx.random, 'SAML', 18);
@@ -111,35 +106,11 @@ async function deleteSAMLProvider(input: IamOperations['DeleteSAMLProvider']['in
   return {};
 }
 
-async function retag(ctx: OperationContext, arn: string, change: (tags: SamlProviderData['tags']) => SamlProviderData['tags']): Promise<Record<string, never>> {
-  await ctx.store.transaction(async (tx) => {
-    const provider = await requireSamlProvider(tx, ctx.principal.accountId, arn);
-    await tx.update({ ...provider, data: { ...provider.data, tags: change(provider.data.tags) } });
-  });
-  return {};
-}
-
-async function tagSAMLProvider(input: IamOperations['TagSAMLProvider']['input'], ctx: OperationContext) {
-  return retag(ctx, input.SAMLProviderArn, (tags) => mergeTags(tags, input.Tags, TAGS_QUOTA, ctx.quotas.tagsPerResource));
-}
-
-async function untagSAMLProvider(input: IamOperations['UntagSAMLProvider']['input'], ctx: OperationContext) {
-  return retag(ctx, input.SAMLProviderArn, (tags) => removeTags(tags, input.TagKeys));
-}
-
-async function listSAMLProviderTags(input: IamOperations['ListSAMLProviderTags']['input'], ctx: OperationContext) {
-  const provider = await requireSamlProvider(ctx.store, ctx.principal.accountId, input.SAMLProviderArn);
-  const page = pageArray(provider.data.tags, (t) => t.Key.toLowerCase(), input.Marker, input.MaxItems);
-  return { Tags: page.items, IsTruncated: page.isTruncated, ...(page.marker ? { Marker: page.marker } : {}) };
-}
-
 export const samlHandlers = {
   CreateSAMLProvider: createSAMLProvider,
   GetSAMLProvider: getSAMLProvider,
   ListSAMLProviders: listSAMLProviders,
   UpdateSAMLProvider: updateSAMLProvider,
   DeleteSAMLProvider: deleteSAMLProvider,
-  TagSAMLProvider: tagSAMLProvider,
-  UntagSAMLProvider: untagSAMLProvider,
-  ListSAMLProviderTags: listSAMLProviderTags,
+  ...samlProviderTags.handlers,
 } satisfies IamHandlerTable;

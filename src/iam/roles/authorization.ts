@@ -1,10 +1,10 @@
-import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { requestTagContext, tagKeysContext } from '../authorization/request-tags.ts';
-import { Kind } from '../kinds.ts';
-import { tagMap } from '../tags.ts';
+import type { TargetTable } from '../authorization/target.ts';
+import { requestTagContext } from '../authorization/request-tags.ts';
 import { parseDeletionTaskId } from './deletion-task.ts';
-import { instanceProfileArn, type InstanceProfileData } from './instance-profile-records.ts';
-import { roleArn, type RoleData } from './records.ts';
+import { instanceProfileArn } from './instance-profile-records.ts';
+import { instanceProfileTags } from './instance-profile-tags.ts';
+import { roleArn } from './records.ts';
+import { roleTags } from './role-tags.ts';
 import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath } from './service-linked-names.ts';
 
 /**
@@ -15,17 +15,8 @@ import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath } from
  * An entity that does not exist is named with the root path, as AWS's denials show it.
  */
 
-async function roleTarget(ctx: TargetContext, roleName: string): Promise<AuthorizationTarget> {
-  const role = await ctx.tx.getByName<RoleData>(ctx.accountId, Kind.role, roleName);
-  if (!role) return { resource: roleArn(ctx.accountId, '/', roleName) };
-  return { resource: roleArn(ctx.accountId, role.path, role.name), resourceTags: tagMap(role.data.tags) };
-}
-
-async function profileTarget(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
-  const profile = await ctx.tx.getByName<InstanceProfileData>(ctx.accountId, Kind.instanceProfile, name);
-  if (!profile) return { resource: instanceProfileArn(ctx.accountId, '/', name) };
-  return { resource: instanceProfileArn(ctx.accountId, profile.path, profile.name), resourceTags: tagMap(profile.data.tags) };
-}
+const roleTarget = roleTags.target;
+const profileTarget = instanceProfileTags.target;
 
 /** The role CreateServiceLinkedRole would create; '*' under the service's path for a name it refuses. */
 function serviceLinkedRoleResource(accountId: string, serviceName: string, customSuffix: string | undefined): string {
@@ -49,9 +40,7 @@ export const targets = {
   UpdateRoleDescription: (input, ctx) => roleTarget(ctx, input.RoleName),
   UpdateAssumeRolePolicy: (input, ctx) => roleTarget(ctx, input.RoleName),
   DeleteRole: (input, ctx) => roleTarget(ctx, input.RoleName),
-  TagRole: async (input, ctx) => ({ ...(await roleTarget(ctx, input.RoleName)), context: requestTagContext(input.Tags) }),
-  UntagRole: async (input, ctx) => ({ ...(await roleTarget(ctx, input.RoleName)), context: tagKeysContext(input.TagKeys) }),
-  ListRoleTags: (input, ctx) => roleTarget(ctx, input.RoleName),
+  ...roleTags.targets,
   CreateServiceLinkedRole: async (input, ctx) => ({
     resource: serviceLinkedRoleResource(ctx.accountId, input.AWSServiceName, input.CustomSuffix),
     context: { 'iam:AWSServiceName': input.AWSServiceName },
@@ -78,7 +67,5 @@ export const targets = {
   }),
   RemoveRoleFromInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
   ListInstanceProfilesForRole: (input, ctx) => roleTarget(ctx, input.RoleName),
-  TagInstanceProfile: async (input, ctx) => ({ ...(await profileTarget(ctx, input.InstanceProfileName)), context: requestTagContext(input.Tags) }),
-  UntagInstanceProfile: async (input, ctx) => ({ ...(await profileTarget(ctx, input.InstanceProfileName)), context: tagKeysContext(input.TagKeys) }),
-  ListInstanceProfileTags: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
+  ...instanceProfileTags.targets,
 } satisfies TargetTable;

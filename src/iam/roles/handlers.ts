@@ -1,15 +1,15 @@
 import type { IamHandlerTable } from '../handler.ts';
 import { roleHandlers } from './roles.ts';
-import { roleTagHandlers } from './role-tags.ts';
+import { roleTags } from './role-tags.ts';
 import { serviceLinkedRoleHandlers } from './service-linked-roles.ts';
 import { instanceProfileHandlers } from './instance-profiles.ts';
-import { instanceProfileTagHandlers } from './instance-profile-tags.ts';
+import { instanceProfileTags } from './instance-profile-tags.ts';
 
 /** The IAM operations implemented by the roles module (roles and instance profiles). */
 export const handlers = {
   ...roleHandlers,
-  ...roleTagHandlers,
+  ...roleTags.handlers,
   ...serviceLinkedRoleHandlers,
   ...instanceProfileHandlers,
-  ...instanceProfileTagHandlers,
+  ...instanceProfileTags.handlers,
 } satisfies IamHandlerTable;

@@ -8,12 +8,12 @@ import { assertDeletable } from '../deletion-checks.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind, Link } from '../kinds.ts';
 import { pageOf } from '../paging.ts';
-import { assertUniqueTagKeys, sortTags } from '../tags.ts';
 import { instanceProfileAlreadyExists, protectedRole, roleNotInInstanceProfile } from './errors.ts';
 import {
   instanceProfileOutput, requireInstanceProfile, ROLES_PER_INSTANCE_PROFILE, type InstanceProfileData,
 } from './instance-profile-records.ts';
 import { isServiceLinked, requireRole } from './records.ts';
+import { instanceProfileTags } from './instance-profile-tags.ts';
 
 /**
  * Instance profiles: CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles,
@@ -23,9 +23,7 @@ import { isServiceLinked, requireRole } from './records.ts';
 
 async function createInstanceProfile(input: IamOperations['CreateInstanceProfile']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerInstanceProfile', ctx.quotas.tagsPerResource);
+  const tags = instanceProfileTags.tagsForCreate(input.Tags, ctx);
   return ctx.store.transaction(async (tx) => {
     if ((await tx.count(accountId, Kind.instanceProfile)) >= ctx.quotas.instanceProfilesPerAccount) {
       throw quotaExceeded('InstanceProfilesPerAccount', ctx.quotas.instanceProfilesPerAccount);

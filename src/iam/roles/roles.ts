@@ -7,7 +7,6 @@ import { assertDeletable } from '../deletion-checks.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { pageOf } from '../paging.ts';
-import { assertUniqueTagKeys, sortTags } from '../tags.ts';
 import { boundaryPolicyArn } from '../policies/boundaries.ts';
 import { preloadManagedPolicy } from '../policies/lookup.ts';
 import { protectedRole, roleAlreadyExists } from './errors.ts';
@@ -15,6 +14,7 @@ import { DEFAULT_MAX_SESSION_DURATION, isServiceLinked, requireRole, type RoleDa
 import { roleOutput } from './role-output.ts';
 import { assertValidTrustPolicy } from './trust-policy.ts';
 import { bindTrustPolicyPrincipals, PrincipalNames } from './trust-policy-principals.ts';
+import { roleTags } from './role-tags.ts';
 
 /**
  * IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
@@ -34,9 +34,7 @@ function withDescription(data: RoleData, text: string): RoleData {
 
 async function createRole(input: IamOperations['CreateRole']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
-  const tags = sortTags([...(input.Tags ?? [])]);
-  assertUniqueTagKeys(tags);
-  if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded('TagsPerRole', ctx.quotas.tagsPerResource);
+  const tags = roleTags.tagsForCreate(input.Tags, ctx);
   assertValidTrustPolicy(input.AssumeRolePolicyDocument);
   await preloadManagedPolicy(input.PermissionsBoundary);
   const role = await ctx.store.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
+import type { AuthorizationTarget, TargetContext, TargetResolver, TargetTable } from '../authorization/target.ts';
 import { tagMap } from '../tags.ts';
 import { findSourceEntity, parseSourceArn, sourceEntityArn } from './policy-source.ts';
 import { UNSUPPORTED_OPERATIONS, type UnsupportedOperationName } from './unsupported.ts';
@@ -27,8 +27,8 @@ const anyResource = async (): Promise<AuthorizationTarget> => ({ resource: '*' }
  * permission learns nothing more than AccessDenied. Where the reference names a resource
  * the input identifies, it is used; otherwise "*".
  */
-const unsupportedTargets: TargetTable = {
-  ...Object.fromEntries((Object.keys(UNSUPPORTED_OPERATIONS) as UnsupportedOperationName[]).map((op) => [op, anyResource])),
+const unsupportedTargets = {
+  ...(Object.fromEntries((Object.keys(UNSUPPORTED_OPERATIONS) as UnsupportedOperationName[]).map((op) => [op, anyResource])) as Record<string, unknown> as { readonly [K in UnsupportedOperationName]: TargetResolver<K> }),
   GenerateServiceLastAccessedDetails: async (input) => ({ resource: input.Arn }),
   GenerateOrganizationsAccessReport: async (input, ctx) => ({ resource: `arn:aws:iam::${ctx.accountId}:access-report/${input.EntityPath}` }),
 } satisfies TargetTable;

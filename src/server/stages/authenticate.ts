@@ -9,9 +9,6 @@ import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 
-/** STS operations that need no credentials (the caller proves itself with a token or assertion). */
-export const UNAUTHENTICATED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
-
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
  * checked without a secret (time window, scope), find the access key, verify the signature in
@@ -23,10 +20,9 @@ export const UNAUTHENTICATED_STS_ACTIONS: ReadonlySet<string> = new Set(['Assume
  */
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
-  if (service === 'sts' && UNAUTHENTICATED_STS_ACTIONS.has(ctx.action ?? '')) {
-    // AWS serves these without credentials: the web identity token or SAML assertion is
-    // the proof, checked by the operation itself against the role's trust policy.
-    ctx.principal = ANONYMOUS;
+  if (ctx.action !== undefined && (deps.operations.get(service, ctx.action)?.authentication ?? 'sigv4') !== 'sigv4') {
+    // AWS serves these without a signature: the web identity token or SAML assertion in the
+    // request is the proof, verified once the request is parsed (authenticateFederated).
     return;
   }
   const signing = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
@@ -85,4 +81,19 @@ async function openToken(token: string, accessKeyId: string, service: ServiceNam
 /** SigV4 failures carry AWS's code, message and status; the service decides only the dialect. */
 function fromSigV4(service: ServiceName, failure: SigV4Failure): ServiceError {
   return new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service });
+}
+
+/**
+ * The second half of authentication, for operations whose caller an identity provider vouches
+ * for (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): once the request is parsed, its token or
+ * assertion is verified and its subject becomes the principal. An unsigned request names no
+ * region: it is STS's global endpoint's, us-east-1.
+ */
+export async function authenticateFederated(ctx: RequestContext, deps: ServerDeps): Promise<void> {
+  const authentication = ctx.declaration!.authentication;
+  if (authentication === 'sigv4') return;
+  ctx.region ??= 'us-east-1';
+  // Unverified until proven: a refused token is audited as an anonymous caller's request.
+  ctx.principal = ANONYMOUS;
+  ctx.principal = await deps.federation[authentication](ctx.input ?? {}, deps.clock.now());
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { StoreConflictError, type StoreTx } from '../../store/types.ts';
+import { StoreConflictError, type StoreTx } from '../store/types.ts';
 import { assertionReplayed } from './errors.ts';
 
 /** Store kind of a used assertion ID (kept in the shared store so every node refuses a replay). */

@@ -1,5 +1,5 @@
-import type { EvaluationPrincipal } from '../../policy/index.ts';
-import type { Principal } from '../../kernel/principal.ts';
+import type { EvaluationPrincipal } from '../policy/index.ts';
+import type { Principal } from '../kernel/principal.ts';
 
 /**
  * The engine's view of an authenticated caller. `tags` are the principal tags the engine
@@ -13,6 +13,11 @@ import type { Principal } from '../../kernel/principal.ts';
  */
 export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<string, string>> = principal.tags): EvaluationPrincipal {
   const session = principal.session;
+  if (principal.federation) {
+    // The subject of an identity provider is matched by a `Federated` principal naming the
+    // provider; it has no account of its own in the engine's eyes.
+    return { kind: 'web-identity', provider: principal.federation.providerArn, tags };
+  }
   const base = { arn: principal.arn, accountId: principal.accountId, userId: principal.userId, tags };
   if (principal.kind === 'role-session' && session?.role) {
     return {
@@ -36,5 +41,5 @@ export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<
   }
   // An IAM user's userId is its unique ID, with long-term keys and GetSessionToken sessions alike.
   const uniqueId = principal.kind === 'user' ? { uniqueId: principal.userId } : {};
-  return { ...base, kind: principal.kind, ...(principal.name !== undefined ? { name: principal.name } : {}), ...uniqueId };
+  return { ...base, kind: principal.kind === 'saml' || principal.kind === 'web-identity' ? 'anonymous' : principal.kind, ...(principal.name !== undefined ? { name: principal.name } : {}), ...uniqueId };
 }

@@ -1,5 +1,5 @@
-import type { ContextValue } from '../../policy/index.ts';
-import type { Principal } from '../../kernel/principal.ts';
+import type { ContextValue } from '../policy/index.ts';
+import type { Principal } from '../kernel/principal.ts';
 
 /**
  * Condition keys that describe a session (temporary credentials): aws:TokenIssueTime,

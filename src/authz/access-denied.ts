@@ -1,0 +1,25 @@
+import type { Decision } from '../policy/index.ts';
+import type { Principal } from '../kernel/principal.ts';
+
+/**
+ * AWS's AccessDenied message: "User: <arn> is not authorized to perform: <action> on
+ * resource: <resource> because no identity-based policy allows the <action> action", or
+ * "… with an explicit deny in a <policy type>". The engine's reason is the phrase after
+ * "because"/"with".
+ */
+export function accessDeniedMessage(principalArn: string, action: string, resource: string, decision: Pick<Decision, 'decision' | 'reason'>): string {
+  const joiner = decision.decision === 'ExplicitDeny' ? 'with' : 'because';
+  return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${joiner} ${decision.reason}`;
+}
+
+/**
+ * AWS's denial of an action decided with a role's trust policy, identical whether or not the
+ * role exists: a signed caller is named with the action and role ("User: <arn> is not
+ * authorized to perform: sts:AssumeRole on resource: <role>"); a caller proven by an identity
+ * provider is told only "Not authorized to perform sts:AssumeRoleWithWebIdentity" (SAML
+ * likewise), as AWS answers.
+ */
+export function trustDenialMessage(principal: Principal, action: string, resource: string): string {
+  if (principal.federation) return `Not authorized to perform ${principal.federation.protocol === 'saml' ? 'sts:AssumeRoleWithSAML' : 'sts:AssumeRoleWithWebIdentity'}`;
+  return `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`;
+}

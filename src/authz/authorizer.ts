@@ -1,0 +1,138 @@
+import { evaluate, type ContextValue, type Decision, type PolicyCache, type PolicySet } from '../policy/index.ts';
+import type { Principal } from '../kernel/principal.ts';
+import { accessDeniedMessage, trustDenialMessage } from './access-denied.ts';
+import { applicablePolicies } from './applicable-policies.ts';
+import { evaluationPrincipal } from './evaluation-principal.ts';
+import { globalContext, resourceTagContext, type RequestFacts } from './global-context.ts';
+import type { PolicySource } from './policy-source.ts';
+import type { PolicySetCache } from './policy-set-cache.ts';
+import { TRUST_POLICY_ACTIONS } from './service-rules.ts';
+import { sessionContext } from './session-context.ts';
+import { sessionLimitFor } from './session-limits.ts';
+import type { AuthorizationCheck, AuthorizationTarget, TargetResourcePolicy } from './target.ts';
+
+/**
+ * The one decision point. Every request — signed or federated, Tessera's own operation or one
+ * forwarded to another service — is decided here, by the policy engine, over the policies that
+ * apply (applicable-policies.ts), the target the operation declared (target.ts), and the same
+ * global condition keys for every caller. Handlers never decide.
+ */
+export interface AuthorizationRequest {
+  principal: Principal;
+  /** `<service>:<Operation>`: the main check's action unless the target names another. */
+  action: string;
+  target: AuthorizationTarget;
+  facts: RequestFacts;
+}
+
+export type AuthorizationResult = Allowed | Denied;
+
+export interface Allowed {
+  decision: 'Allowed';
+  action: string;
+  resource: string;
+  reason?: string;
+}
+
+export interface Denied {
+  decision: 'ExplicitDeny' | 'ImplicitDeny';
+  action: string;
+  resource: string;
+  /** Why, for the audit record. */
+  reason: string;
+  /** How AWS answers: AccessDenied with `message`, or the credentials are not accepted. */
+  refusal: 'access-denied' | 'invalid-token';
+  /** AWS's text. */
+  message: string;
+  /**
+   * What an encoded authorization message may tell the caller; absent where it must tell
+   * nothing (a trust-policy decision: the role may be another account's).
+   */
+  explanation?: { decision: Pick<Decision, 'decision' | 'reason' | 'deciding' | 'missingContextKeys'>; context: Readonly<Record<string, ContextValue>> };
+}
+
+export interface AuthorizerDeps {
+  source: PolicySource;
+  policyCache: PolicyCache;
+  policySets: PolicySetCache;
+}
+
+export class Authorizer {
+  readonly #deps: AuthorizerDeps;
+
+  constructor(deps: AuthorizerDeps) {
+    this.#deps = deps;
+  }
+
+  async decide(request: AuthorizationRequest): Promise<AuthorizationResult> {
+    const { principal, target } = request;
+    const checks = checksOf(target, request.action);
+    const main = checks[0]!;
+    if (target.rule === 'no-permission') return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'no permission is required' };
+
+    const limit = sessionLimitFor(principal, main.action);
+    if (limit) {
+      return {
+        decision: 'ImplicitDeny', action: main.action, resource: '*', reason: limit.reason, refusal: limit.refusal,
+        message: `User: ${principal.arn} is not authorized to perform: ${main.action} because ${limit.reason}`,
+        explanation: { decision: { decision: 'ImplicitDeny', reason: limit.reason, deciding: [], missingContextKeys: [] }, context: {} },
+      };
+    }
+
+    const caller = await applicablePolicies(principal, main.action, this.#deps.source, this.#deps.policySets);
+    if (caller.gone !== undefined) {
+      const reason = `${caller.gone}: its sessions are refused`;
+      return {
+        decision: 'ImplicitDeny', action: main.action, resource: main.resource, reason, refusal: 'access-denied',
+        message: `User: ${principal.arn} is not authorized to perform: ${main.action} on resource: ${main.resource} because ${reason}`,
+        explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
+      };
+    }
+    // The root user is not limited by identity policies in its own account; where a resource
+    // policy takes part (a trust policy, another account's resource), the engine decides.
+    if (caller.set === undefined && !checks.some((check) => check.resourcePolicy)) {
+      return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
+    }
+    const policies: PolicySet = caller.set ?? { identity: [] };
+    const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}) };
+    const who = evaluationPrincipal(principal, caller.principalTags);
+    let allowed: Decision | undefined;
+    for (const check of checks) {
+      const context = { ...global, ...check.context };
+      const decision = evaluate(
+        { principal: who, action: check.action, resource: check.resource, context },
+        this.#withResourcePolicy(policies, check.resourcePolicy),
+      );
+      if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
+      allowed ??= decision;
+    }
+    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason };
+  }
+
+  /** The caller's policies plus the target's resource policy (compiled once per text). */
+  #withResourcePolicy(policies: PolicySet, resourcePolicy: TargetResourcePolicy | undefined): PolicySet {
+    if (!resourcePolicy) return policies;
+    const compiled = this.#deps.policyCache.compile(resourcePolicy.text, resourcePolicy.kind, resourcePolicy.name);
+    // A stored resource policy that no longer validates grants nothing rather than everything.
+    return compiled.ok ? { ...policies, resource: compiled.policy } : policies;
+  }
+}
+
+/** The target's checks, the main one first, each with its resource's tags as aws:ResourceTag/…. */
+function checksOf(target: AuthorizationTarget, action: string): AuthorizationCheck[] {
+  const main: AuthorizationCheck = { ...target, action: target.action ?? action };
+  return [main, ...(target.also ?? [])].map((check) => ({
+    action: check.action,
+    resource: check.resource,
+    context: { ...resourceTagContext(check.resourceTags), ...check.context },
+    ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
+  }));
+}
+
+function denied(principal: Principal, check: AuthorizationCheck, decision: Decision, context: Readonly<Record<string, ContextValue>>): Denied {
+  const base = { decision: decision.decision as Denied['decision'], action: check.action, resource: check.resource, reason: decision.reason, refusal: 'access-denied' as const };
+  // A denial decided with a role's trust policy says nothing of it — neither whether the role
+  // exists nor what its trust policy holds.
+  if (TRUST_POLICY_ACTIONS.has(check.action)) return { ...base, message: trustDenialMessage(principal, check.action, check.resource) };
+  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: { decision, context } };
+}
