@@ -44,3 +44,11 @@ export type OperationHandler<I = any, O = any> = (input: I, ctx: OperationContex
 
 /** A service's handlers by operation name; operations absent here are "not implemented". */
 export type HandlerTable = Readonly<Record<string, OperationHandler>>;
+
+/**
+ * The handler of an operation, from the table's own entries only: an operation named
+ * 'constructor' or 'toString' must not find Object.prototype's function.
+ */
+export function handlerFor(table: HandlerTable, operation: string): OperationHandler | undefined {
+  return Object.hasOwn(table, operation) ? table[operation] : undefined;
+}

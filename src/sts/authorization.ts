@@ -61,6 +61,7 @@ export const stsTargets: StsTargetTable = {
   },
 };
 
+/** Own entries only: 'constructor' or '__proto__' must not find Object.prototype's. */
 export function stsTargetResolverFor(operation: string): StsTargetResolver<keyof Operations> | undefined {
-  return (stsTargets as Record<string, StsTargetResolver<keyof Operations> | undefined>)[operation];
+  return Object.hasOwn(stsTargets, operation) ? (stsTargets as Record<string, StsTargetResolver<keyof Operations> | undefined>)[operation] : undefined;
 }

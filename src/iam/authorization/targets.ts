@@ -25,6 +25,7 @@ export const iamTargets: TargetTable = {
   ...simulator,
 };
 
+/** Own entries only: 'constructor' or '__proto__' must not find Object.prototype's. */
 export function targetResolverFor(operation: string): TargetResolver<IamOperation> | undefined {
-  return (iamTargets as Record<string, TargetResolver<IamOperation> | undefined>)[operation];
+  return Object.hasOwn(iamTargets, operation) ? (iamTargets as Record<string, TargetResolver<IamOperation> | undefined>)[operation] : undefined;
 }

@@ -1,6 +1,7 @@
 import { evaluate, type ContextValue, type Decision, type PolicySet } from '../../policy/index.ts';
 import { serviceError } from '../../protocol/errors.ts';
 import { targetResolverFor } from '../../iam/authorization/targets.ts';
+import { handlerFor } from '../../kernel/operation.ts';
 import type { AuthorizationTarget, TargetResourcePolicy } from '../../iam/authorization/target.ts';
 import { STS_ACTIONS_WITHOUT_PERMISSION, TRUST_POLICY_ACTIONS, stsTargetResolverFor, trustPolicyDenialMessage } from '../../sts/authorization.ts';
 import { encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
@@ -41,7 +42,7 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     ctx.authorization = { decision: 'Allowed', action, resource: '*' };
     return;
   }
-  if (!deps.handlers[service][operation]) return;
+  if (!handlerFor(deps.handlers[service], operation)) return;
   if (principal.kind === 'anonymous') {
     // Only the unauthenticated STS operations get here; each decides with the role's trust
     // policy and the verified token itself (the caller is the identity provider's subject).

@@ -3,13 +3,14 @@ import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { epochBumpingStore, isReadOnlyIamOperation } from '../../iam/authorization-epoch.ts';
 import { isoSeconds } from '../../kernel/clock.ts';
+import { handlerFor } from '../../kernel/operation.ts';
 
 const SERVICE_TITLE = { iam: 'IAM', sts: 'STS', organizations: 'Organizations' } as const;
 
 /** Runs the operation's handler; an operation of the model with no handler says so plainly. */
 export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
-  const handler = deps.handlers[service][ctx.operation!];
+  const handler = handlerFor(deps.handlers[service], ctx.operation!);
   if (!handler) {
     throw serviceError(service, 'NotImplemented', `Tessera does not implement the ${SERVICE_TITLE[service]} operation ${ctx.operation} yet.`);
   }
