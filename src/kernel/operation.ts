@@ -41,6 +41,3 @@ export interface OperationContext {
 }
 
 export type OperationHandler<I = any, O = any> = (input: I, ctx: OperationContext) => Promise<O>;
-
-/** A service's handlers by operation name; operations absent here are "not implemented". */
-export type HandlerTable = Readonly<Record<string, OperationHandler>>;

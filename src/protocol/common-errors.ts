@@ -2,6 +2,13 @@
 // not declare: authentication, routing, throttling and framework failures.
 // Statuses follow AWS's "Common Errors" reference for Query APIs and the
 // JSON-protocol (Coral) equivalents; the model-declared errors are in the models.
+// Coral answers its authentication errors with 400 (UnrecognizedClientException,
+// InvalidSignatureException, MissingAuthenticationTokenException, … as quoted from
+// DynamoDB, Cognito and ECS responses), where the Query services answer 403.
+//
+// RequestEntityTooLarge(Exception), 413, is best effort: AWS documents no code for an
+// IAM, STS or Organizations request over its size limit. The names follow the one AWS
+// uses elsewhere for the same condition (Lambda's RequestEntityTooLargeException, 413).
 
 export type ErrorFault = 'Sender' | 'Receiver';
 
@@ -33,6 +40,7 @@ export const QUERY_COMMON_ERRORS = [
   { code: 'MissingParameter', httpStatus: 400, type: 'Sender' },
   { code: 'NotImplemented', httpStatus: 501, type: 'Receiver' },
   { code: 'OptInRequired', httpStatus: 403, type: 'Sender' },
+  { code: 'RequestEntityTooLarge', httpStatus: 413, type: 'Sender' },
   { code: 'RequestExpired', httpStatus: 400, type: 'Sender' },
   { code: 'ServiceUnavailable', httpStatus: 503, type: 'Receiver' },
   { code: 'SignatureDoesNotMatch', httpStatus: 403, type: 'Sender' },
@@ -48,6 +56,7 @@ export const JSON_COMMON_ERRORS = [
   { code: 'InvalidSignatureException', httpStatus: 400, type: 'Sender' },
   { code: 'MissingAuthenticationTokenException', httpStatus: 400, type: 'Sender' },
   { code: 'NotImplemented', httpStatus: 501, type: 'Receiver' },
+  { code: 'RequestEntityTooLargeException', httpStatus: 413, type: 'Sender' },
   { code: 'SerializationException', httpStatus: 400, type: 'Sender' },
   { code: 'ServiceUnavailable', httpStatus: 503, type: 'Receiver' },
   { code: 'ThrottlingException', httpStatus: 400, type: 'Sender' },
@@ -63,7 +72,8 @@ export type JsonCommonErrorCode = (typeof JSON_COMMON_ERRORS)[number]['code'];
  * The same condition under its JSON-protocol code, so a stage shared by every
  * service (authentication, routing) can raise one code and each service answers
  * in its own dialect: InvalidClientTokenId from IAM is UnrecognizedClientException
- * from Organizations.
+ * from Organizations. The one translation table between the two dialects; the
+ * serializers apply it to every error they write (errors.ts, inServiceDialect).
  */
 const QUERY_TO_JSON: Readonly<Record<string, string>> = {
   AccessDenied: 'AccessDeniedException',
@@ -73,6 +83,7 @@ const QUERY_TO_JSON: Readonly<Record<string, string>> = {
   InvalidClientTokenId: 'UnrecognizedClientException',
   MissingAction: 'UnknownOperationException',
   MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  RequestEntityTooLarge: 'RequestEntityTooLargeException',
   RequestExpired: 'InvalidSignatureException',
   SignatureDoesNotMatch: 'InvalidSignatureException',
   Throttling: 'ThrottlingException',
@@ -85,6 +96,7 @@ const JSON_TO_QUERY: Readonly<Record<string, string>> = {
   IncompleteSignatureException: 'IncompleteSignature',
   InvalidSignatureException: 'SignatureDoesNotMatch',
   MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  RequestEntityTooLargeException: 'RequestEntityTooLarge',
   ThrottlingException: 'Throttling',
   UnknownOperationException: 'InvalidAction',
   UnrecognizedClientException: 'InvalidClientTokenId',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   errorRegistry,
+  inServiceDialect,
   INTERNAL_FAILURE_MESSAGE,
   modeledErrorCode,
   ServiceError,
@@ -105,6 +106,54 @@ describe('serviceError', () => {
     const query = serviceError(anyService('sts'), 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     assert.deepEqual([query.code, query.httpStatus], ['InvalidClientTokenId', 403]);
     assert.equal(serviceError(anyService('organizations'), 'AccessDenied', 'no').code, 'AccessDeniedException');
+  });
+});
+
+describe('inServiceDialect', () => {
+  const raised = (code: string, httpStatus: number, service: ServiceName, fields?: Record<string, string>) =>
+    new ServiceError({ code, message: `text of ${code}`, httpStatus, type: 'Sender', service, ...(fields ? { fields } : {}) });
+
+  it('gives a JSON service its own code, status and fault for what the SigV4 and Query stages raise', () => {
+    const cases: [string, number, string][] = [
+      ['SignatureDoesNotMatch', 403, 'InvalidSignatureException'],
+      ['InvalidClientTokenId', 403, 'UnrecognizedClientException'],
+      ['ExpiredToken', 403, 'ExpiredTokenException'],
+      ['MissingAuthenticationToken', 403, 'MissingAuthenticationTokenException'],
+      ['IncompleteSignature', 400, 'IncompleteSignatureException'],
+      ['AccessDenied', 403, 'AccessDeniedException'],
+      ['RequestExpired', 400, 'InvalidSignatureException'],
+      ['RequestEntityTooLarge', 413, 'RequestEntityTooLargeException'],
+    ];
+    for (const [code, status, jsonCode] of cases) {
+      const answered = inServiceDialect(raised(code, status, 'organizations'));
+      const definition = errorRegistry('organizations').get(jsonCode);
+      assert.ok(definition, jsonCode);
+      assert.deepEqual(
+        [answered.code, answered.httpStatus, answered.type, answered.message, answered.service],
+        [jsonCode, definition.httpStatus, definition.type, `text of ${code}`, 'organizations'],
+        code,
+      );
+    }
+  });
+
+  it('leaves a code the service knows as raised, status included, and is idempotent', () => {
+    // SigV4 answers a request signed in both forms with SignatureDoesNotMatch, 400: kept.
+    const query = raised('SignatureDoesNotMatch', 400, 'sts');
+    assert.equal(inServiceDialect(query), query);
+    const json = inServiceDialect(raised('SignatureDoesNotMatch', 403, 'organizations'));
+    assert.equal(inServiceDialect(json), json);
+    const modeled = raised('AWSOrganizationsNotInUseException', 400, 'organizations', { Reason: 'x' });
+    assert.equal(inServiceDialect(modeled), modeled);
+  });
+
+  it('translates JSON codes back for a Query service, and passes codes neither dialect knows', () => {
+    const back = inServiceDialect(raised('UnrecognizedClientException', 400, 'iam'));
+    assert.deepEqual([back.code, back.httpStatus], ['InvalidClientTokenId', 403]);
+    const s3Only = raised('AuthorizationQueryParametersError', 400, 'organizations');
+    assert.equal(inServiceDialect(s3Only), s3Only);
+    const noService = new ServiceError({ code: 'SignatureDoesNotMatch', message: '', httpStatus: 403, type: 'Sender' });
+    assert.equal(inServiceDialect(noService), noService);
+    assert.equal(inServiceDialect(noService, 'organizations').code, 'InvalidSignatureException');
   });
 });
 

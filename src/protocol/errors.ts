@@ -152,6 +152,29 @@ export function serviceError<S extends ServiceName>(
   });
 }
 
+/**
+ * An error as its service answers it. Stages every service shares (authentication, the
+ * front door) raise AWS's SigV4 and Query codes; a JSON service answers the same condition
+ * under its own code, status and fault from its registry (SignatureDoesNotMatch, 403, is
+ * InvalidSignatureException, 400, from Organizations). A code the service knows keeps the
+ * status it was raised with (SigV4 sets AWS's exact one); a code neither the service nor
+ * its protocol's equivalent knows passes unchanged. Idempotent. `service` is the one
+ * answering (the error's own by default).
+ */
+export function inServiceDialect(error: ServiceError, service: ServiceName | undefined = error.service): ServiceError {
+  if (service === undefined) return error;
+  const definition = resolveErrorDefinition(service, error.code);
+  if (definition === undefined || definition.code === error.code) return error;
+  return new ServiceError({
+    code: definition.code,
+    message: error.message,
+    httpStatus: definition.httpStatus,
+    type: definition.type,
+    service,
+    fields: error.fields,
+  });
+}
+
 /** Anything thrown that is not a ServiceError becomes a generic InternalFailure. */
 export function toServiceError(error: unknown, service?: ServiceName): ServiceError {
   if (error instanceof ServiceError) return error;

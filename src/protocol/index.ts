@@ -15,6 +15,7 @@ export {
 } from './model.ts';
 export {
   errorRegistry,
+  inServiceDialect,
   INTERNAL_FAILURE_MESSAGE,
   ServiceError,
   serviceError,

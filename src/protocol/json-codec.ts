@@ -5,7 +5,7 @@
 // Type mismatches in the body are answered as AWS's JSON services answer them
 // (SerializationException, "Start of list found where not expected", …).
 
-import { serviceError, toServiceError, type ServiceError } from './errors.ts';
+import { inServiceDialect, serviceError, toServiceError, type ServiceError } from './errors.ts';
 import { loadServiceModel, shapeOf, type ServiceModel, type ServiceName, type Shape, type ShapeRef } from './model.ts';
 import { setOwnProperty } from './records.ts';
 import { fromBase64, parseTimestamp, toBase64, toEpochSeconds } from './scalars.ts';
@@ -53,13 +53,17 @@ export function serializeJsonResponse(service: ServiceName, operation: string, o
   return JSON.stringify(writeJson(model, { shape: op.output.shape }, output ?? {}));
 }
 
-/** Body and headers of a JSON 1.1 error; anything not a ServiceError is an InternalFailure. */
+/**
+ * Body and headers of a JSON 1.1 error, under the service's JSON code (a shared stage's
+ * SignatureDoesNotMatch is written InvalidSignatureException); anything not a ServiceError
+ * is an InternalFailure.
+ */
 export function serializeJsonError(err: ServiceError | unknown): {
   status: number;
   body: string;
   headers: Record<string, string>;
 } {
-  const error = toServiceError(err);
+  const error = inServiceDialect(toServiceError(err));
   const document: Record<string, string> = { __type: error.code };
   if (error.message !== '') document['Message'] = error.message;
   for (const [name, value] of Object.entries(error.fields)) document[name] = value;

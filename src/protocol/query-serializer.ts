@@ -7,7 +7,7 @@
 // and errors as <ErrorResponse>. Members go out in model order; members the
 // model does not declare are never written, so a handler cannot leak a field.
 
-import { findErrorDefinition, toServiceError, type ServiceError } from './errors.ts';
+import { findErrorDefinition, inServiceDialect, toServiceError, type ServiceError } from './errors.ts';
 import { loadServiceModel, shapeOf, type ServiceModel, type ServiceName, type ShapeRef, type StructureShape } from './model.ts';
 import { formatIsoTimestamp, toBase64 } from './scalars.ts';
 import { renderXmlDocument, type XmlElement } from './xml.ts';
@@ -59,7 +59,7 @@ export function renderQueryResponse(
  */
 export function serializeQueryError(service: ServiceName, err: ServiceError | unknown, requestId: string): string {
   const model = queryModel(service);
-  const error = toServiceError(err, service);
+  const error = inServiceDialect(toServiceError(err, service), service);
   const definition = findErrorDefinition(service, error.code);
   const fields: XmlElement[] = [
     { name: 'Type', text: error.type },
@@ -80,7 +80,7 @@ export function queryErrorResponse(
   err: unknown,
   requestId: string,
 ): { status: number; headers: Record<string, string>; body: string } {
-  const error = toServiceError(err, service);
+  const error = inServiceDialect(toServiceError(err, service), service);
   return {
     status: error.httpStatus,
     headers: { 'Content-Type': QUERY_CONTENT_TYPE, 'x-amzn-RequestId': requestId },

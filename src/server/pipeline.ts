@@ -1,4 +1,5 @@
 import { ServiceError, serviceError } from '../protocol/errors.ts';
+import type { ServiceName } from '../protocol/model.ts';
 import type { RequestContext } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
 import { resolveService } from './stages/resolve-service.ts';
@@ -32,6 +33,22 @@ export async function runPipeline(ctx: RequestContext, deps: ServerDeps): Promis
       ctx.error = asServiceError(ctx, deps, name, err);
       break;
     }
+  }
+  serialize(ctx);
+  audit(ctx, deps);
+}
+
+/**
+ * A request refused before its body was read (too large): its service is resolved from the
+ * headers and query alone, and the refusal is answered in that service's dialect and
+ * audited like any other error.
+ */
+export async function refuseRequest(ctx: RequestContext, deps: ServerDeps, refusal: (service: ServiceName) => ServiceError): Promise<void> {
+  try {
+    await resolveService(ctx);
+    ctx.error = refusal(ctx.service ?? 'iam');
+  } catch (err) {
+    ctx.error = asServiceError(ctx, deps, 'resolve-service', err);
   }
   serialize(ctx);
   audit(ctx, deps);

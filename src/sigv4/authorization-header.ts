@@ -20,7 +20,7 @@ import {
 } from './errors.ts';
 import { firstHeader, type HeaderIndex } from './header-index.ts';
 import { SIGV4_ALGORITHM } from './string-to-sign.ts';
-import type { ParseResult } from './types.ts';
+import type { ParseResult, SigV4Failure } from './types.ts';
 
 const REQUIRED_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'] as const;
 
@@ -52,13 +52,24 @@ function readParameters(scheme: string, rest: string, authorization: string) {
   return { parameters };
 }
 
-export function parseAuthorizationHeader(authorization: string, headers: HeaderIndex): ParseResult {
+/**
+ * The header's scheme and its parameters (first occurrence of each wins), stopping at the
+ * first token that is not key=value under the SigV4 scheme (reported as `error`).
+ */
+export function readAuthorizationParameters(authorization: string): {
+  scheme: string;
+  parameters: ReadonlyMap<string, string>;
+  error?: SigV4Failure;
+} {
   const trimmed = authorization.trim();
   const schemeEnd = trimmed.search(/\s/);
   const scheme = schemeEnd < 0 ? trimmed : trimmed.slice(0, schemeEnd);
   const rest = schemeEnd < 0 ? '' : trimmed.slice(schemeEnd + 1);
+  return { scheme, ...readParameters(scheme, rest, authorization) };
+}
 
-  const { parameters, error } = readParameters(scheme, rest, authorization);
+export function parseAuthorizationHeader(authorization: string, headers: HeaderIndex): ParseResult {
+  const { scheme, parameters, error } = readAuthorizationParameters(authorization);
   if (error) return { ok: false, error };
 
   const xAmzDate = firstHeader(headers, 'x-amz-date');

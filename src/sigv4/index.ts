@@ -4,6 +4,7 @@
  *
  * Server flow:
  *   const parsed = parseSignedRequest(req);                 // which key, which scope
+ *   (claimedCredential(req) reads only the scope, for routing, even when the rest is malformed)
  *   checkSignedRequestContext(parsed.auth, options);         // optional: AWS's order
  *   … look up parsed.auth.accessKeyId (InvalidClientTokenId when unknown) …
  *   verifySignedRequest(req, parsed.auth, secret, { now, expectedService, keyCache });
@@ -22,6 +23,7 @@ export type {
   VerifyResult,
 } from './types.ts';
 export { parseSignedRequest } from './parse-signed-request.ts';
+export { claimedCredential, type Credential } from './claimed-credential.ts';
 export {
   checkSignedRequestContext,
   DEFAULT_MAX_SKEW_SECONDS,

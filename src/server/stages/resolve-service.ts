@@ -1,4 +1,5 @@
-import { findServiceForAction, type ServiceName } from '../../protocol/model.ts';
+import { claimedCredential } from '../../sigv4/index.ts';
+import { findServiceForAction, loadServiceModel, SERVICE_NAMES, type ServiceName } from '../../protocol/model.ts';
 import type { RequestContext } from '../request-context.ts';
 import { headerValue } from '../http-util.ts';
 
@@ -9,16 +10,17 @@ import { headerValue } from '../http-util.ts';
  *   - Query requests name it in `Action`, and IAM's and STS's action names do not overlap;
  *   - for an unknown or missing Action, the signature's credential scope names the service,
  *     so the error is rendered in that service's dialect.
+ * Everything here reads attacker-controlled text before any authentication: lookups are Maps
+ * (a `__proto__` target must not reach Object.prototype) and the scope is read by the SigV4
+ * parser, in linear time, never by a backtracking pattern.
  */
-const JSON_TARGET_PREFIX: Record<string, ServiceName> = { AWSOrganizationsV20161128: 'organizations' };
-const OUR_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts', 'organizations']);
-
 export async function resolveService(ctx: RequestContext): Promise<void> {
   const target = headerValue(ctx.http.headers, 'x-amz-target');
   if (target !== undefined) {
     const [prefix, operation] = target.split('.', 2);
     ctx.protocol = 'json';
-    ctx.service = JSON_TARGET_PREFIX[prefix ?? ''] ?? 'organizations';
+    // An unknown prefix is still answered by the JSON service, as UnknownOperationException.
+    ctx.service = jsonServiceByTargetPrefix().get(prefix ?? '') ?? 'organizations';
     ctx.action = operation ?? target;
     return;
   }
@@ -34,10 +36,25 @@ export async function resolveService(ctx: RequestContext): Promise<void> {
   ctx.service = (action !== undefined ? findServiceForAction(action) : undefined) ?? serviceFromScope(ctx) ?? 'iam';
 }
 
+let targetPrefixes: ReadonlyMap<string, ServiceName> | undefined;
+
+/** `AWSOrganizationsV20161128` → organizations, from the JSON models' own target prefixes. */
+function jsonServiceByTargetPrefix(): ReadonlyMap<string, ServiceName> {
+  if (targetPrefixes === undefined) {
+    const prefixes = new Map<string, ServiceName>();
+    for (const service of SERVICE_NAMES) {
+      const { protocol, targetPrefix } = loadServiceModel(service).metadata;
+      if (protocol === 'json' && targetPrefix !== undefined) prefixes.set(targetPrefix, service);
+    }
+    targetPrefixes = prefixes;
+  }
+  return targetPrefixes;
+}
+
+const OUR_SERVICES: ReadonlyMap<string, ServiceName> = new Map(SERVICE_NAMES.map((service) => [service, service]));
+
 /** The service named in the SigV4 credential scope (header or presigned form), if it is ours. */
 function serviceFromScope(ctx: RequestContext): ServiceName | undefined {
-  const auth = headerValue(ctx.http.headers, 'authorization') ?? new URLSearchParams(ctx.http.query).get('X-Amz-Credential') ?? '';
-  const match = /(?:Credential=)?[^/\s,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
-  const service = match?.[1];
-  return service !== undefined && OUR_SERVICES.has(service) ? (service as ServiceName) : undefined;
+  const credential = claimedCredential({ headers: ctx.http.headers, query: ctx.http.query });
+  return credential === undefined ? undefined : OUR_SERVICES.get(credential.service);
 }
