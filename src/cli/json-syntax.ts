@@ -127,7 +127,7 @@ function scanString(text: string, start: number): number | Mistake {
       const next = text[i + 1];
       if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
       else if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-      else return { offset: i, reason: `invalid escape ${next === undefined ? '\\' : `\\${next}`} in a string` };
+      else return { offset: i + 1, reason: `invalid escape ${next === undefined ? '\\' : `\\${next}`} in a string` };
       continue;
     }
     i++;
@@ -145,7 +145,7 @@ function scanNumber(text: string, start: number): number | Mistake {
   if (text[i] === '-') i++;
   if (text[i] === '0') {
     i++;
-    if (text[i]! >= '0' && text[i]! <= '9') return { offset: start, reason: 'a number cannot start with 0' };
+    if (text[i]! >= '0' && text[i]! <= '9') return { offset: i, reason: 'a number cannot have a leading 0' };
   } else if (digits() === 0) {
     return { offset: i, reason: `expected a digit, found ${i < text.length ? show(text[i]!) : 'the end'}` };
   }
