@@ -29,6 +29,16 @@ if (!atLeast(running, running[0] === 23 ? MINIMUM_23 : MINIMUM)) {
   process.exit(1);
 }
 
+// Node.js 22 calls node:sqlite experimental on every start; Tessera knows, and says which
+// Node.js versions it supports. Every other warning is printed as Node.js would.
+if (running[0] === 22) {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'ExperimentalWarning' && warning.message.startsWith('SQLite is an experimental feature')) return;
+    process.stderr.write(`(node:${process.pid}) ${warning.name}: ${warning.message}\n`);
+  });
+}
+
 const fromSource = new URL('../src/cli/main.ts', import.meta.url);
 const fromBuild = new URL('../dist/cli/main.js', import.meta.url);
 let main;
