@@ -16,7 +16,7 @@ import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
-import { closeGracefully } from './graceful-close.ts';
+import { gracefulCloser } from './graceful-close.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { openSecretSealer } from './secrets.ts';
 import { TESSERA_VERSION } from './version.ts';
@@ -103,6 +103,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     retirement.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin);
+    const closeServer = gracefulCloser(server);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -115,7 +116,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       ...(first.created ? { createdRootCredentials: first.created } : {}),
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
-        await closeGracefully(server, closeOptions.graceMs ?? 0);
+        await closeServer(closeOptions.graceMs ?? 0);
         await audit.flush();
         await store.close();
       },

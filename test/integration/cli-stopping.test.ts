@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { signRequest } from '../../src/sigv4/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { descendants, isAlive, portAnswers, waitUntil } from '../support/process-tree.ts';
+import { startServeProcess } from '../support/cli-process.ts';
 
 /**
  * Stopping Tessera the way a user does: a signal to the `npm start` they ran (not to the
@@ -67,7 +68,7 @@ function slowGetCallerIdentity(port: number, credentials: { accessKeyId: string;
   return { response, finish: () => finish(), abort: () => abort() };
 }
 
-describe('stopping `npm start` with a signal', () => {
+describe('stopping the server with signals', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`${signal} to npm: the request in flight is answered, audit written, last log line, nothing left running`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'tessera-stop-'));
@@ -117,4 +118,27 @@ describe('stopping `npm start` with a signal', () => {
       }
     });
   }
+
+  test('a second signal stops at once, cutting the request in flight (exit 1)', async () => {
+    const serve = await startServeProcess(['--dev', '--port', '0', '--log-level', 'info']);
+    const port = Number(new URL(serve.url).port);
+    const stuck = slowGetCallerIdentity(port, { accessKeyId: 'test', secretAccessKey: 'test' });
+    const outcome = stuck.response.then(() => 'answered', (err: Error) => err.message);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      serve.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(serve.child.exitCode, null, 'the first signal waits for the request in flight');
+      const started = performance.now();
+      serve.child.kill('SIGINT');
+      const code = await new Promise((resolve) => (serve.child.exitCode !== null ? resolve(serve.child.exitCode) : serve.child.once('exit', resolve)));
+      assert.equal(code, 1);
+      assert.ok(performance.now() - started < 2_000);
+      assert.match(serve.output(), /"msg":"stopping at once: requests in flight are cut","signal":"SIGINT"/);
+      assert.match(await outcome, /socket hang up|ECONNRESET/);
+    } finally {
+      stuck.abort();
+      if (serve.child.exitCode === null) serve.child.kill('SIGKILL');
+    }
+  });
 });
