@@ -23,6 +23,8 @@ interface NpmStart {
   port: number;
   output: () => string;
   exited: Promise<number | null>;
+  /** npm and the server have closed the output pipes: the output is complete. */
+  closed: Promise<void>;
 }
 
 async function npmStart(args: string[]): Promise<NpmStart> {
@@ -31,10 +33,11 @@ async function npmStart(args: string[]): Promise<NpmStart> {
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const started = await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out) || child.exitCode !== null, 30_000);
   const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   assert.ok(started && match, `npm start did not start the server:\n${out}`);
-  return { child, port: Number(match[1]), output: () => out, exited };
+  return { child, port: Number(match[1]), output: () => out, exited, closed };
 }
 
 /**
@@ -98,6 +101,7 @@ describe('stopping the server with signals', () => {
         assert.ok(performance.now() - signalledAt < 6_000, 'within a few seconds');
         assert.equal(await portAnswers(server.port), false);
 
+        await server.closed;
         const lines = server.output().split('\n').filter((l) => l.startsWith('{'));
         assert.match(lines.at(-1)!, /"msg":"Tessera stopped".*"reason":"SIG(TERM|INT)"/, 'the last log line says it stopped');
         assert.ok(!/\n\s+at /.test(server.output()), 'no stack trace');
@@ -134,6 +138,7 @@ describe('stopping the server with signals', () => {
       const code = await new Promise((resolve) => (serve.child.exitCode !== null ? resolve(serve.child.exitCode) : serve.child.once('exit', resolve)));
       assert.equal(code, 1);
       assert.ok(performance.now() - started < 2_000);
+      await waitUntil(() => serve.child.stdout!.closed && serve.child.stderr!.closed, 2_000); // all output read
       assert.match(serve.output(), /"msg":"stopping at once: requests in flight are cut","signal":"SIGINT"/);
       assert.match(await outcome, /socket hang up|ECONNRESET/);
     } finally {

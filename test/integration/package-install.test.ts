@@ -63,6 +63,8 @@ interface Running {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  /** Every holder of its output pipes (a server it started, too) has closed them: the output is complete. */
+  closed: Promise<void>;
 }
 
 function launch(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Running {
@@ -70,7 +72,12 @@ function launch(command: string, args: string[], cwd: string, env: NodeJS.Proces
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return { child, output: () => out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  return {
+    child,
+    output: () => out,
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    closed: new Promise((resolve) => child.once('close', () => resolve())),
+  };
 }
 
 async function listeningPort(running: Running): Promise<number> {
@@ -98,6 +105,7 @@ async function stopAndCheck(running: Running, port: number): Promise<void> {
     assert.ok(await waitUntil(async () => !(await portAnswers(port)), 6_000), 'the port stops answering');
     assert.ok(await waitUntil(() => tree.every((pid) => !isAlive(pid)), 6_000), `left running: ${tree.filter(isAlive).join(', ')}\n${running.output()}`);
     assert.ok(performance.now() - signalled < 8_000);
+    await running.closed;
     assert.match(running.output(), /"msg":"Tessera stopped"/);
     assert.doesNotMatch(running.output(), /\n\s+at /, 'no stack trace');
   } finally {
