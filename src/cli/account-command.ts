@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { openStore } from '../store/open-store.ts';
@@ -9,7 +8,25 @@ import { cryptoRandom } from '../kernel/random.ts';
 import { defaultQuotas } from '../kernel/quotas.ts';
 import type { ServerConfig } from '../server/config.ts';
 import type { CliIo } from './io.ts';
-import { UsageError } from './flags.ts';
+import { UsageError, flagHelpLines, parseFlags } from './flags.ts';
+import { closestName } from './suggest.ts';
+
+const ACCOUNT_FLAGS = {
+  'account-id': { type: 'string', value: 'ID', help: '(create) the new account\'s 12-digit ID (random when absent)', env: 'TESSERA_ACCOUNT_ID' },
+  'data-dir': { type: 'string', value: 'DIR', help: 'state directory (default ./.tessera)', env: 'TESSERA_DATA_DIR' },
+  store: { type: 'string', value: 'URL', help: 'sqlite:PATH or postgres://… (default sqlite:<data-dir>/tessera.db)', env: 'TESSERA_STORE' },
+  'master-key': { type: 'string', value: 'BASE64', help: 'the master key of that store (default <data-dir>/master.key)', env: 'TESSERA_MASTER_KEY' },
+} as const;
+
+const ACCOUNT_HELP = `Usage:
+  tessera account create [--account-id ID] [flags]   create an account and its root access key (printed as JSON)
+  tessera account list [flags]                       list account IDs
+
+Works on the store directly, whether or not a server runs on it.
+
+${flagHelpLines(ACCOUNT_FLAGS)}
+  --help                         this help
+`;
 
 /**
  * `tessera account create [--account-id ID]` and `tessera account list`: work on the store
@@ -18,16 +35,20 @@ import { UsageError } from './flags.ts';
  */
 export async function runAccountCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  let values: Record<string, string | undefined>;
-  try {
-    values = parseArgs({
-      args: rest,
-      options: { 'account-id': { type: 'string' }, 'data-dir': { type: 'string' }, store: { type: 'string' }, 'master-key': { type: 'string' } },
-      strict: true,
-    }).values as Record<string, string | undefined>;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(ACCOUNT_HELP);
+    return sub === undefined ? 2 : 0;
   }
+  if (sub !== 'create' && sub !== 'list') {
+    const near = closestName(sub, ['create', 'list']);
+    throw new UsageError(`Unknown account subcommand '${sub}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${ACCOUNT_HELP}`);
+  }
+  const parsed = parseFlags(rest, ACCOUNT_FLAGS, `account ${sub}`, { maxPositionals: 0 });
+  if (parsed.help) {
+    io.stdout(ACCOUNT_HELP);
+    return 0;
+  }
+  const values = parsed.values as Record<string, string | undefined>;
   const dataDir = values['data-dir'] ?? io.env['TESSERA_DATA_DIR'] ?? '.tessera';
   const storeUrl = values['store'] ?? io.env['TESSERA_STORE'] ?? `sqlite:${join(dataDir, 'tessera.db')}`;
   const masterKey = values['master-key'] ?? io.env['TESSERA_MASTER_KEY'];
@@ -35,7 +56,6 @@ export async function runAccountCommand(argv: string[], io: CliIo): Promise<numb
     host: '127.0.0.1', port: 0, dataDir, store: storeUrl, dev: false, logLevel: 'silent', quotas: defaultQuotas,
     ...(masterKey ? { masterKey } : {}),
   };
-  if (sub !== 'create' && sub !== 'list') throw new UsageError('Usage: tessera account create [--account-id ID] | tessera account list');
   await mkdir(dataDir, { recursive: true });
   const store = await openStore(storeUrl);
   try {

@@ -1,86 +1,213 @@
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import type { LogLevel, ServerConfig } from '../server/config.ts';
 import { defaultQuotas, type Quotas } from '../kernel/quotas.ts';
+import { closestName } from './suggest.ts';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  /** A string flag that may be given more than once (its values are collected in order). */
+  multiple?: boolean;
+}
+
+export interface ParsedFlags {
+  /** A string, a list for `multiple` flags, `true` for a boolean flag that was given. */
+  values: Record<string, string | string[] | true>;
+  positionals: string[];
+  /** `--help` or `-h` was given: the command prints its help and ignores everything else. */
+  help: boolean;
+}
+
+/**
+ * The flag parser of every command: `--name value`, `--name=value`, boolean `--name`, `--`
+ * ending the flags, `--help`/`-h` anywhere. An unknown flag names the nearest known one
+ * ("Unknown option --prot. Did you mean --port?") and where the command's help is.
+ */
+export function parseFlags(argv: readonly string[], specs: Readonly<Record<string, FlagSpec>>, command: string, options: { maxPositionals?: number } = {}): ParsedFlags {
+  const seeHelp = `See 'tessera ${command} --help'.`;
+  const known = Object.keys(specs);
+  const values: Record<string, string | string[] | true> = {};
+  const positionals: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}. ${seeHelp}`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    if (spec === undefined) {
+      const near = closestName(name, [...known, 'help']);
+      throw new UsageError(`Unknown option --${name}.${near ? ` Did you mean --${near}?` : ''} ${seeHelp}`);
+    }
+    if (spec.type === 'boolean') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value (got '${arg}'). ${seeHelp}`);
+      values[name] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value. ${seeHelp}`);
+    if (spec.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
+    else if (values[name] !== undefined) throw new UsageError(`--${name} is given twice. ${seeHelp}`);
+    else values[name] = value;
+  }
+  if (!help && options.maxPositionals !== undefined && positionals.length > options.maxPositionals) {
+    throw new UsageError(`Unexpected argument '${positionals[options.maxPositionals]}'. ${seeHelp}`);
+  }
+  return { values, positionals, help };
+}
+
+/** Renders a command's flags as help lines, aligned. */
+export function flagHelpLines(flags: Readonly<Record<string, { help: string; env?: string; value?: string }>>): string {
+  return Object.entries(flags)
+    .map(([name, f]) => `  ${`--${name}${f.value ? ` ${f.value}` : ''}`.padEnd(30)} ${f.help}${f.env ? `  [${f.env}]` : ''}`)
+    .join('\n');
+}
 
 /**
  * `tessera serve` flags. Every flag has an environment twin (TESSERA_<FLAG>, upper-cased,
  * dashes as underscores); a flag given on the command line wins over its environment twin.
  */
 export const SERVE_FLAGS = {
-  host: { type: 'string', env: 'TESSERA_HOST', help: 'listen address (default 127.0.0.1)' },
-  port: { type: 'string', env: 'TESSERA_PORT', help: 'listen port (default 4600; 0 = any free port)' },
-  'data-dir': { type: 'string', env: 'TESSERA_DATA_DIR', help: 'state directory (default ./.tessera)' },
-  store: { type: 'string', env: 'TESSERA_STORE', help: 'sqlite:PATH (default sqlite:<data-dir>/tessera.db) or postgres://…' },
-  'account-id': { type: 'string', env: 'TESSERA_ACCOUNT_ID', help: "the default account's 12-digit ID (random on first start)" },
-  'root-access-key-id': { type: 'string', env: 'TESSERA_ROOT_ACCESS_KEY_ID', help: "use this as the default account root user's access key ID" },
-  'root-secret-access-key': { type: 'string', env: 'TESSERA_ROOT_SECRET_ACCESS_KEY', help: '…and this as its secret' },
-  'master-key': { type: 'string', env: 'TESSERA_MASTER_KEY', help: 'base64 of 32 bytes encrypting secrets at rest (default: <data-dir>/master.key, generated)' },
-  'log-level': { type: 'string', env: 'TESSERA_LOG_LEVEL', help: 'debug | info | warn | error | silent (default info)' },
-  quota: { type: 'string', env: 'TESSERA_QUOTAS', help: 'NAME=N overrides an AWS default quota (repeatable; env: comma-separated), e.g. usersPerAccount=100000' },
+  host: { type: 'string', env: 'TESSERA_HOST', value: 'ADDR', help: 'listen address (default 127.0.0.1)' },
+  port: { type: 'string', env: 'TESSERA_PORT', value: 'N', help: 'listen port (default 4600; 0 = any free port)' },
+  'data-dir': { type: 'string', env: 'TESSERA_DATA_DIR', value: 'DIR', help: 'state directory (default ./.tessera)' },
+  store: { type: 'string', env: 'TESSERA_STORE', value: 'URL', help: 'sqlite:PATH (default sqlite:<data-dir>/tessera.db) or postgres://…' },
+  'account-id': { type: 'string', env: 'TESSERA_ACCOUNT_ID', value: 'ID', help: "the default account's 12-digit ID (random on first start)" },
+  'root-access-key-id': { type: 'string', env: 'TESSERA_ROOT_ACCESS_KEY_ID', value: 'ID', help: "use this as the default account root user's access key ID" },
+  'root-secret-access-key': { type: 'string', env: 'TESSERA_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', help: '…and this as its secret' },
+  'master-key': { type: 'string', env: 'TESSERA_MASTER_KEY', value: 'BASE64', help: 'base64 of 32 bytes encrypting secrets at rest (default: <data-dir>/master.key, generated)' },
+  'log-level': { type: 'string', env: 'TESSERA_LOG_LEVEL', value: 'LEVEL', help: 'debug | info | warn | error | silent (default info)' },
+  quota: { type: 'string', multiple: true, env: 'TESSERA_QUOTAS', value: 'NAME=N', help: 'overrides an AWS default quota (repeatable; env: comma-separated), e.g. usersPerAccount=100000' },
   dev: { type: 'boolean', env: 'TESSERA_DEV', help: 'in-memory store, root key test/test, POST /_tessera/reset; loopback only' },
-} as const;
+  'dev-allow-remote': { type: 'boolean', env: 'TESSERA_DEV_ALLOW_REMOTE', help: 'let --dev listen on a non-loopback --host (containers, CI services): anyone who reaches it is root' },
+} as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+type ServeFlag = keyof typeof SERVE_FLAGS;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const options = Object.fromEntries(Object.entries(SERVE_FLAGS).map(([name, f]) => [name, { type: f.type, ...(name === 'quota' ? { multiple: true } : {}) }])) as Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const get = (name: keyof typeof SERVE_FLAGS): string | undefined => {
+  const { values } = parseFlags(argv, SERVE_FLAGS, 'serve', { maxPositionals: 0 });
+  /** A setting's value and where it came from (the flag or its environment twin), for messages. */
+  const get = (name: ServeFlag): { value: string; from: string } | undefined => {
     const v = values[name];
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return { value: v, from: `--${name}` };
     const e = env[SERVE_FLAGS[name].env];
-    return e === undefined || e === '' ? undefined : e;
+    return e === undefined || e === '' ? undefined : { value: e, from: SERVE_FLAGS[name].env };
   };
-  const dev = values['dev'] === true || ['1', 'true', 'yes'].includes((env['TESSERA_DEV'] ?? '').toLowerCase());
-  const port = Number(get('port') ?? '4600');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${get('port')}'`);
-  const logLevel = (get('log-level') ?? 'info') as LogLevel;
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new UsageError(`--log-level must be debug, info, warn, error or silent`);
+  const flag = (name: ServeFlag): boolean => {
+    if (values[name] === true) return true;
+    const e = env[SERVE_FLAGS[name].env];
+    if (e === undefined) return false;
+    const lower = e.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+    if (['', '0', 'false', 'no', 'off'].includes(lower)) return false;
+    throw new UsageError(`${SERVE_FLAGS[name].env} must be true or false (1/0, yes/no), got '${e}'`);
+  };
+
+  const portSetting = get('port');
+  const port = portSetting === undefined ? 4600 : /^\d{1,5}$/.test(portSetting.value) ? Number(portSetting.value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`${portSetting!.from} must be a port number from 0 to 65535, got '${portSetting!.value}'`);
+
+  const level = get('log-level');
+  if (level !== undefined && !LOG_LEVELS.includes(level.value as LogLevel)) {
+    const near = closestName(level.value, LOG_LEVELS);
+    throw new UsageError(`${level.from} must be one of ${LOG_LEVELS.join(', ')}; got '${level.value}'${near ? ` (did you mean ${near}?)` : ''}`);
+  }
+
   const accountId = get('account-id');
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got '${accountId}'`);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId.value)) throw new UsageError(`${accountId.from} must be 12 digits, got '${accountId.value}'`);
   const keyId = get('root-access-key-id');
   const secret = get('root-secret-access-key');
-  if ((keyId === undefined) !== (secret === undefined)) throw new UsageError('--root-access-key-id and --root-secret-access-key go together');
-  const dataDir = get('data-dir') ?? '.tessera';
-  const store = get('store') ?? `sqlite:${join(dataDir, 'tessera.db')}`;
-  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(store)) throw new UsageError(`--store must be sqlite:PATH or a postgres:// URL`);
+  if ((keyId === undefined) !== (secret === undefined)) throw new UsageError('--root-access-key-id and --root-secret-access-key (TESSERA_ROOT_ACCESS_KEY_ID, TESSERA_ROOT_SECRET_ACCESS_KEY) go together');
+
+  const host = get('host');
+  if (host !== undefined && host.value.trim() === '') throw new UsageError(`${host.from} must be an address, got an empty value`);
+  const dataDir = get('data-dir')?.value ?? '.tessera';
+  const storeSetting = get('store');
+  if (storeSetting !== undefined) checkStoreUrl(storeSetting.value, storeSetting.from);
+  const masterKey = get('master-key')?.value;
+  const dev = flag('dev');
+  const devAllowRemote = flag('dev-allow-remote');
+  if (devAllowRemote && !dev) throw new UsageError('--dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE) applies only with --dev (TESSERA_DEV)');
+  const quotaFlags = values['quota'] as string[] | undefined;
   return {
-    host: get('host') ?? '127.0.0.1',
+    host: host?.value ?? '127.0.0.1',
     port,
     dataDir,
-    store,
-    ...(accountId !== undefined ? { accountId } : {}),
-    ...(keyId !== undefined ? { rootAccessKeyId: keyId, rootSecretAccessKey: secret } : {}),
-    ...(get('master-key') !== undefined ? { masterKey: get('master-key') } : {}),
+    store: storeSetting?.value ?? `sqlite:${join(dataDir, 'tessera.db')}`,
+    ...(accountId !== undefined ? { accountId: accountId.value } : {}),
+    ...(keyId !== undefined && secret !== undefined ? { rootAccessKeyId: keyId.value, rootSecretAccessKey: secret.value } : {}),
+    ...(masterKey !== undefined ? { masterKey } : {}),
     dev,
-    logLevel,
-    quotas: parseQuotas(values['quota'] as unknown as string[] | undefined, env['TESSERA_QUOTAS']),
+    ...(devAllowRemote ? { devAllowRemote } : {}),
+    logLevel: (level?.value ?? 'info') as LogLevel,
+    quotas: parseQuotas(quotaFlags, env['TESSERA_QUOTAS']),
   };
+}
+
+/**
+ * `sqlite:PATH` or a PostgreSQL URL. The message names only the scheme: a store URL may carry
+ * a password, and error output ends up in CI logs.
+ */
+function checkStoreUrl(url: string, from: string): void {
+  const colon = url.indexOf(':');
+  const scheme = colon < 0 ? '' : url.slice(0, colon + 1).toLowerCase();
+  if (scheme === 'sqlite:') {
+    if (url.length === 'sqlite:'.length) throw new UsageError(`${from} sqlite: needs a path, e.g. sqlite:.tessera/tessera.db`);
+    return;
+  }
+  if (scheme === 'postgres:' || scheme === 'postgresql:') {
+    if (!url.slice(colon + 1).startsWith('//')) throw new UsageError(`${from} must be a URL like postgres://USER:PASSWORD@HOST:5432/DATABASE`);
+    return;
+  }
+  const what = scheme === '' || scheme.length > 20 ? 'no scheme' : `the unknown scheme '${scheme}'`;
+  throw new UsageError(`${from} has ${what}; use sqlite:PATH or postgres://USER:PASSWORD@HOST:5432/DATABASE`);
 }
 
 /** `--quota usersPerAccount=100000` (repeatable) or TESSERA_QUOTAS="a=1,b=2" over AWS's defaults. */
 export function parseQuotas(flags: string[] | undefined, envValue: string | undefined): Quotas {
   const quotas: Quotas = { ...defaultQuotas };
-  const items = flags && flags.length > 0 ? flags : (envValue ?? '').split(',').filter((x) => x.trim() !== '');
+  const fromFlags = flags !== undefined && flags.length > 0;
+  const from = fromFlags ? '--quota' : 'TESSERA_QUOTAS';
+  const items = fromFlags ? flags : (envValue ?? '').split(',').filter((x) => x.trim() !== '');
+  const known = Object.keys(defaultQuotas);
   for (const item of items) {
-    const [name, value] = item.split('=', 2).map((x) => x.trim());
-    if (!name || !(name in quotas)) throw new UsageError(`Unknown quota '${name}'. Known: ${Object.keys(defaultQuotas).join(', ')}`);
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`Quota ${name} must be a whole number, got '${value}'`);
-    quotas[name as keyof Quotas] = n;
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new UsageError(`${from} takes NAME=N, e.g. usersPerAccount=100000; got '${item}'`);
+    const name = item.slice(0, eq).trim();
+    const value = item.slice(eq + 1).trim();
+    if (!Object.hasOwn(defaultQuotas, name)) {
+      const near = closestName(name, known);
+      throw new UsageError(`${from}: unknown quota '${name}'.${near ? ` Did you mean ${near}?` : ''} Known: ${known.join(', ')}`);
+    }
+    if (!/^\d{1,15}$/.test(value)) throw new UsageError(`${from}: quota ${name} must be a whole number, got '${value}'`);
+    quotas[name as keyof Quotas] = Number(value);
   }
   return quotas;
 }
 
 export function serveHelp(): string {
-  const lines = Object.entries(SERVE_FLAGS).map(([name, f]) => `  --${name.padEnd(24)} ${f.help}  [${f.env}]`);
-  return `Usage: tessera serve [flags]\n\n${lines.join('\n')}\n`;
+  return (
+    `Usage: tessera serve [flags]\n\n` +
+    `Runs the server until SIGTERM or SIGINT (Ctrl-C), then stops gracefully: requests in\n` +
+    `flight are answered, audit events written. Every flag has the environment twin shown in\n` +
+    `brackets; the flag wins.\n\n${flagHelpLines(SERVE_FLAGS)}\n  --help                         this help\n`
+  );
 }

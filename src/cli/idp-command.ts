@@ -1,16 +1,25 @@
-import { parseArgs } from 'node:util';
 import { startTestIdp } from '../federation/test-idp/oidc-idp.ts';
-import { UsageError } from './flags.ts';
+import { UsageError, parseFlags } from './flags.ts';
+import { watchForStop } from './stop-signals.ts';
 import type { CliIo } from './io.ts';
 
-const USAGE = 'Usage: tessera idp [--port N]   (a test identity provider on 127.0.0.1; signs anything it is asked to — development only)';
+const USAGE = `Usage: tessera idp [--port N]
 
-/** Resolves when the process is asked to stop (SIGINT / SIGTERM). */
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+Runs the built-in test identity provider (OIDC and SAML) on 127.0.0.1 until SIGTERM or
+SIGINT. It signs anything it is asked to: development only.
+
+  --port N                       listen port (default 0: any free port)
+  --help                         this help
+`;
+
+/** Resolves when the process is asked to stop (SIGINT / SIGTERM, or the npm that started it is gone). */
+async function untilSignal(): Promise<void> {
+  const stop = watchForStop();
+  try {
+    await stop.stopped;
+  } finally {
+    stop.dispose();
+  }
 }
 
 /**
@@ -19,18 +28,14 @@ function untilSignal(): Promise<void> {
  * mint a token. `untilStopped` is passed in so the command can be run without signals.
  */
 export async function runIdpCommand(argv: string[], io: CliIo, untilStopped: () => Promise<void> = untilSignal): Promise<number> {
-  let values: { port?: string; help?: boolean };
-  try {
-    values = parseArgs({ args: argv, options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
+  const { values, help } = parseFlags(argv, { port: { type: 'string' } }, 'idp', { maxPositionals: 0 });
+  if (help) {
+    io.stdout(USAGE);
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535\n${USAGE}`);
+  const portText = values['port'] as string | undefined;
+  const port = portText === undefined ? 0 : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, got '${portText}'`);
   const idp = await startTestIdp({ port });
   io.stdout(
     `Test identity provider issuer: ${idp.issuer}\n` +

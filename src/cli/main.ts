@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './flags.ts';
+import { closestName } from './suggest.ts';
 import type { CliIo } from './io.ts';
 import { TESSERA_VERSION } from '../server/version.ts';
 
 const HELP = `Tessera ${TESSERA_VERSION} — AWS-compatible IAM + STS server and policy engine
 
 Usage:
-  tessera serve [flags]                         run the server (tessera serve --help)
+  tessera serve [flags]                         run the server
   tessera account create [--account-id ID]      create an account and its root access key
   tessera account list                          list account IDs
   tessera master-key status|rotate|retire       rotate the key sealing secrets at rest (tessera master-key --help)
@@ -15,7 +16,11 @@ Usage:
   tessera policy eval SCENARIO.json             decide a request and explain why
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
   tessera --version
+
+Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
+
+const COMMANDS = ['serve', 'account', 'policy', 'idp', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,15 +41,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);
         return 0;
-      case undefined:
       case 'help':
+        if (rest.length > 0) return await main([...rest, '--help'], io);
+        io.stdout(HELP);
+        return 0;
+      case undefined:
       case '--help':
       case '-h':
         io.stdout(HELP);
         return command === undefined ? 2 : 0;
-      default:
-        io.stderr(`Unknown command '${command}'.\n\n${HELP}`);
+      default: {
+        const near = closestName(command, COMMANDS);
+        io.stderr(`Unknown command '${command}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${HELP}`);
         return 2;
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) {

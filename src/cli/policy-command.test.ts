@@ -93,8 +93,11 @@ describe('tessera policy eval', () => {
     for (const file of Object.keys(cases)) {
       const t = fakeIo(cases);
       assert.equal(await runPolicyCommand(['eval', file], t.io), 2, file);
-      assert.match(t.stderr(), new RegExp(`^${file.replace('.', '\\.')}: `));
+      assert.match(t.stderr(), new RegExp(`^${file.replace('.', '\\.')}:`));
     }
+    const broken = fakeIo(cases);
+    await runPolicyCommand(['eval', 'broken.json'], broken.io);
+    assert.match(broken.stderr(), /^broken\.json:1:2: not valid JSON: /, 'where the JSON breaks');
     const none = fakeIo({});
     assert.equal(await runPolicyCommand(['eval'], none.io), 2);
     assert.equal(await runPolicyCommand(['eval', 'missing.json'], none.io), 2);

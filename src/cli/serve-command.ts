@@ -1,10 +1,23 @@
+import type { Tessera } from '../server/app.ts';
 import { checkStartupPaths } from '../server/startup-checks.ts';
-import { parseServeConfig, serveHelp } from './flags.ts';
+import { jsonLogger } from '../server/logger.ts';
+import { SERVE_FLAGS, parseFlags, parseServeConfig, serveHelp } from './flags.ts';
 import type { CliIo } from './io.ts';
+import { describeListenError } from './startup-errors.ts';
+import { watchForStop } from './stop-signals.ts';
 
-/** `tessera serve`: runs the server until SIGINT/SIGTERM, then closes it cleanly. */
+/** How long requests in flight may take to finish once a stop is asked for. */
+export const STOP_GRACE_MS = 5_000;
+/** After this, a stop that hangs (a stuck store connection) ends the process anyway. */
+const STOP_DEADLINE_MS = STOP_GRACE_MS + 5_000;
+
+/**
+ * `tessera serve`: runs the server until SIGTERM/SIGINT (or the npm that started it is
+ * gone), then stops gracefully: no new connections, requests in flight answered, audit
+ * events written, the store closed, and a last log line. A second signal stops at once.
+ */
 export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (parseFlags(argv, SERVE_FLAGS, 'serve').help) {
     io.stdout(serveHelp());
     return 0;
   }
@@ -12,22 +25,45 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   // Bad paths and keys fail here, in a fraction of a second, before the server's modules load.
   await checkStartupPaths(config);
   const { startTessera } = await import('../server/app.ts');
-  const tessera = await startTessera(config);
-  const created = tessera.createdRootCredentials;
-  // One write, "listening on" last: whoever waits for that line has the whole banner.
-  let banner = `Default account: ${tessera.defaultAccountId}\n`;
-  if (created) {
-    banner +=
-      `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
-      `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
+  const logger = jsonLogger(config.logLevel);
+  // Watching from before the start: a stop asked for while starting closes right after.
+  const stop = watchForStop(io.env);
+  try {
+    let tessera: Tessera;
+    try {
+      tessera = await startTessera(config, { logger });
+    } catch (err) {
+      const described = describeListenError(err, config);
+      if (described !== undefined) throw new Error(described);
+      throw err;
+    }
+    const created = tessera.createdRootCredentials;
+    // One write, "listening on" last: whoever waits for that line has the whole banner.
+    let banner = `Default account: ${tessera.defaultAccountId}\n`;
+    if (created) {
+      banner +=
+        `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
+        `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
+    }
+    banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`;
+    io.stdout(banner);
+
+    const reason = await stop.stopped;
+    const stopping = performance.now();
+    logger.info('stopping: finishing requests in flight', { reason, graceMs: STOP_GRACE_MS });
+    stop.onRepeat((signal) => {
+      logger.warn('stopping at once: requests in flight are cut', { signal });
+      process.exit(1);
+    });
+    const deadline = setTimeout(() => {
+      logger.error('did not stop in time; exiting', { afterMs: STOP_DEADLINE_MS });
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    await tessera.close({ graceMs: STOP_GRACE_MS });
+    logger.info('Tessera stopped', { reason, ms: Math.round(performance.now() - stopping) });
+    return 0;
+  } finally {
+    stop.dispose();
   }
-  banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`;
-  io.stdout(banner);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await tessera.close();
-  return 0;
 }

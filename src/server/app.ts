@@ -21,6 +21,7 @@ import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
+import { gracefulCloser } from './graceful-close.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { openMasterKeySource, sealerFor } from './secrets.ts';
 import { checkStartupPaths } from './startup-checks.ts';
@@ -43,7 +44,13 @@ export interface Tessera {
   defaultAccountId: string;
   /** The root credentials created by this start, if it created them (shown once). */
   createdRootCredentials?: RootCredentials;
-  close(): Promise<void>;
+  /** Stops listening, lets requests in flight finish (up to `graceMs`), flushes the audit log, closes the store. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** How long requests in flight may take to finish before their connections are cut (default 0). */
+  graceMs?: number;
 }
 
 export interface StartOptions {
@@ -62,10 +69,14 @@ function inModel(service: ServiceName, name: string): boolean {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
-  if (config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.')) {
-    throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}`);
+  const remoteDev = config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.');
+  if (remoteDev && !config.devAllowRemote) {
+    throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}. In a container or CI service add --dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE=1)`);
   }
   const logger = options.logger ?? jsonLogger(config.logLevel);
+  if (remoteDev) {
+    logger.warn('DEV MODE ON A NON-LOOPBACK ADDRESS: anyone who reaches this server can act with the dev root key (test/test unless set) and wipe its state (POST /_tessera/reset). Use it only inside a container or CI network.', { host: config.host });
+  }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const storeUrl = config.dev ? 'sqlite::memory:' : config.store;
@@ -122,6 +133,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     retirement.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin);
+    const closeServer = gracefulCloser(server);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -132,12 +144,9 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       deps,
       defaultAccountId,
       ...(first.created ? { createdRootCredentials: first.created } : {}),
-      async close() {
+      async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await closeServer(closeOptions.graceMs ?? 0);
         await audit.flush();
         await store.close();
       },

@@ -13,6 +13,8 @@ export interface ServerConfig {
   /** base64 of 32 bytes; otherwise read from or generated into `<dataDir>/master.key`. */
   masterKey?: string;
   dev: boolean;
+  /** Lets dev mode listen on a non-loopback host (a container, a CI service); logged loudly. */
+  devAllowRemote?: boolean;
   logLevel: LogLevel;
   quotas: Quotas;
 }

@@ -13,30 +13,36 @@ export interface SqlQuery {
   values: (string | number)[];
 }
 
-/** SQLite numbered parameters (`?1`) and PostgreSQL's (`$1`) both allow reuse of one value. */
+/**
+ * SQLite takes plain `?` (bound in order of appearance), PostgreSQL `$1`, `$2`…. Not SQLite's
+ * numbered `?1`: Node.js's node:sqlite binds those by position only from 24.7 on (before,
+ * "column index out of range"), and Tessera runs on Node.js 22.18 and later.
+ */
 function placeholder(dialect: Dialect, n: number): string {
-  return dialect === 'sqlite' ? `?${n}` : `$${n}`;
+  return dialect === 'sqlite' ? '?' : `$${n}`;
 }
 
 /**
  * A literal prefix test. Neither LIKE (`%` and `_` are wildcards, and SQLite's LIKE ignores
  * ASCII case) nor GLOB would take the prefix literally.
  */
-function startsWith(dialect: Dialect, column: string, param: string): string {
-  return dialect === 'sqlite' ? `substr(${column}, 1, length(${param})) = ${param}` : `starts_with(${column}, ${param})`;
+function startsWith(q: QueryBuilder, column: string, prefix: string): string {
+  // SQLite names the value twice, and each `?` takes its own copy.
+  return q.dialect === 'sqlite' ? `substr(${column}, 1, length(${q.param(prefix)})) = ${q.param(prefix)}` : `starts_with(${column}, ${q.param(prefix)})`;
 }
 
 class QueryBuilder {
-  readonly #dialect: Dialect;
+  readonly dialect: Dialect;
   readonly values: (string | number)[] = [];
 
   constructor(dialect: Dialect) {
-    this.#dialect = dialect;
+    this.dialect = dialect;
   }
 
+  /** The placeholder of `value`; values must be added in the order they appear in the text. */
   param(value: string | number): string {
     this.values.push(value);
-    return placeholder(this.#dialect, this.values.length);
+    return placeholder(this.dialect, this.values.length);
   }
 }
 
@@ -47,7 +53,7 @@ export function entityListQuery(dialect: Dialect, accountId: string, kind: strin
   const where = [`account_id = ${q.param(accountId)}`, `kind = ${q.param(kind)}`];
   if (options.parentId !== undefined) where.push(`parent_id = ${q.param(options.parentId)}`);
   if (options.pathPrefix !== undefined && options.pathPrefix !== '') {
-    where.push(startsWith(dialect, 'path', q.param(options.pathPrefix)));
+    where.push(startsWith(q, 'path', options.pathPrefix));
   }
   // Lower-cased here too, so a caller passing the last name as returned still resumes after it.
   if (options.after !== undefined) where.push(`name_key > ${q.param(nameKeyOf(options.after))}`);

@@ -55,7 +55,8 @@ export function packagedDataFile(): string {
 /** Builds a catalog from a data file in the package's format, in a worker thread. */
 export function loadAwsManagedCatalog(file: string = packagedDataFile()): Promise<AwsManagedCatalog> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./aws-managed-worker.ts', import.meta.url), { workerData: { file } });
+    // The worker is a file of its own: .ts beside this one in a checkout, .js in the built package.
+    const worker = new Worker(new URL(`./aws-managed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), { workerData: { file } });
     let settled = false;
     worker.once('message', (policies: AwsManagedPolicy[]) => {
       settled = true;

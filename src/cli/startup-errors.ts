@@ -1,0 +1,24 @@
+import type { ServerConfig } from '../server/config.ts';
+
+/**
+ * Start-up failures of the listener, in words that name the setting to change. Other errors
+ * pass through unchanged (undefined).
+ */
+export function describeListenError(err: unknown, config: Pick<ServerConfig, 'host' | 'port'>): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e === undefined || e === null || typeof e !== 'object' || (e.syscall !== 'listen' && e.syscall !== 'getaddrinfo')) return undefined;
+  const where = `${config.host}:${config.port} (--host/--port, TESSERA_HOST/TESSERA_PORT)`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use by another process`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: this machine has no such address`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot listen on ${where}: the host name '${config.host}' does not resolve`;
+    default:
+      return `cannot listen on ${where}: ${e.code ?? e.message}`;
+  }
+}
