@@ -4,6 +4,7 @@ import { accessDeniedMessage, trustDenialMessage } from './access-denied.ts';
 import { applicablePolicies } from './applicable-policies.ts';
 import { evaluationPrincipal } from './evaluation-principal.ts';
 import { globalContext, resourceTagContext, type RequestFacts } from './global-context.ts';
+import { requestGuardrails, type OrganizationGuardrails } from './organization-policies.ts';
 import type { PolicySource } from './policy-source.ts';
 import type { PolicySetCache } from './policy-set-cache.ts';
 import { TRUST_POLICY_ACTIONS } from './service-rules.ts';
@@ -55,6 +56,8 @@ export interface AuthorizerDeps {
   source: PolicySource;
   policyCache: PolicyCache;
   policySets: PolicySetCache;
+  /** SCPs, RCPs and the organization keys (organization-policies.ts); none when absent. */
+  organizations?: OrganizationGuardrails;
 }
 
 export class Authorizer {
@@ -80,20 +83,29 @@ export class Authorizer {
     }
 
     const caller = await applicablePolicies(principal, main.action, this.#deps.source, this.#deps.policySets);
+    const org = await requestGuardrails(this.#deps.organizations, principal, checks);
+    if (org.closed) {
+      const reason = 'the account is closed';
+      return {
+        decision: 'ImplicitDeny', action: main.action, resource: main.resource, reason, refusal: 'invalid-token',
+        message: `User: ${principal.arn} is not authorized to perform: ${main.action} because ${reason}`,
+      };
+    }
     // The root user is not limited by identity policies in its own account; where a resource
-    // policy takes part (a trust policy, another account's resource), the engine decides.
-    if (caller.set === undefined && !checks.some((check) => check.resourcePolicy)) {
+    // policy or an organization's SCPs or RCPs take part, the engine decides.
+    if (caller.set === undefined && !org.apply && !checks.some((check) => check.resourcePolicy)) {
       return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
     }
     const policies: PolicySet = caller.set ?? { identity: [] };
     const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
     let allowed: Decision | undefined;
-    for (const check of checks) {
-      const context = { ...global, ...check.context };
+    for (const [i, check] of checks.entries()) {
+      const guardrails = org.checks[i]!;
+      const context = { ...global, ...guardrails.context, ...check.context };
       const decision = evaluate(
         { principal: who, action: check.action, resource: check.resource, context },
-        this.#withResourcePolicy(policies, check.resourcePolicy),
+        withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
       allowed ??= decision;
@@ -108,6 +120,12 @@ export class Authorizer {
     // A stored resource policy that no longer validates grants nothing rather than everything.
     return compiled.ok ? { ...policies, resource: compiled.policy } : policies;
   }
+}
+
+/** The policy set with the check's SCP and RCP levels, when Organizations adds any. */
+function withGuardrails(policies: PolicySet, guardrails: { scps?: PolicySet['scps']; rcps?: PolicySet['rcps'] }): PolicySet {
+  if (!guardrails.scps && !guardrails.rcps) return policies;
+  return { ...policies, ...(guardrails.scps ? { scps: guardrails.scps } : {}), ...(guardrails.rcps ? { rcps: guardrails.rcps } : {}) };
 }
 
 /** The target's checks, the main one first, each with its resource's tags as aws:ResourceTag/…. */

@@ -9,6 +9,8 @@ import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
 import { stsOperations } from '../sts/index.ts';
+import { organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
+import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
 import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
 import { Authorizer } from '../authz/authorizer.ts';
@@ -51,7 +53,7 @@ export interface StartOptions {
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
-const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations], inModel);
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations], inModel);
 
 function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
@@ -92,7 +94,10 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
-      authorizer: new Authorizer({ source: iamPolicySource(store, policyCache), policyCache, policySets }),
+      authorizer: new Authorizer({
+        source: iamPolicySource(store, policyCache), policyCache, policySets,
+        organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
+      }),
     };
     const first = await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
