@@ -104,7 +104,7 @@ export class Authorizer {
       const guardrails = org.checks[i]!;
       const context = { ...global, ...guardrails.context, ...check.context };
       const decision = evaluate(
-        { principal: who, action: check.action, resource: check.resource, context },
+        { principal: who, action: check.action, resource: check.resource, context, ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}) },
         withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
@@ -136,6 +136,7 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
     resource: check.resource,
     context: { ...resourceTagContext(check.resourceTags), ...check.context },
     ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
+    ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}),
   }));
 }
 

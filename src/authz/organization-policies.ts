@@ -113,7 +113,7 @@ const NONE: RequestGuardrails = { closed: false, checks: [], apply: false };
 export async function requestGuardrails(
   guardrails: OrganizationGuardrails | undefined,
   principal: Principal,
-  checks: ReadonlyArray<{ action: string; resource: string }>,
+  checks: ReadonlyArray<{ action: string; resource: string; resourceAccount?: string }>,
 ): Promise<RequestGuardrails> {
   if (!guardrails) return { ...NONE, checks: checks.map(() => ({ context: {} })) };
   const view = await guardrails.current();
@@ -126,7 +126,7 @@ export async function requestGuardrails(
   let apply = false;
   const out: CheckGuardrails[] = [];
   for (const check of checks) {
-    const resourceAccount = accountOfArn(check.resource) ?? (hasAccount ? principal.accountId : undefined);
+    const resourceAccount = check.resourceAccount ?? accountOfArn(check.resource) ?? (hasAccount ? principal.accountId : undefined);
     const owner = resourceAccount === undefined ? undefined : resourceAccount === principal.accountId ? caller : await view.account(resourceAccount);
     const context: Record<string, ContextValue> = { ...callerContext };
     if (owner) {

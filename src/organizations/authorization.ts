@@ -93,7 +93,7 @@ const onPolicyAndTarget = async (input: { PolicyId: string; TargetId: string }, 
 const onTaggable = async (id: string, ctx: TargetContext): Promise<AuthorizationTarget> =>
   id.startsWith('p-') ? onPolicy(() => id)({}, ctx) : onNode(() => id)({}, ctx);
 
-export const organizationsTargets = {
+const resolvers = {
   CreateOrganization: anywhere,
   DescribeOrganization: anywhere,
   DeleteOrganization: anywhere,
@@ -152,3 +152,21 @@ export const organizationsTargets = {
   UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),
   ListTagsForResource: (input, ctx) => onTaggable(input.ResourceId, ctx),
 } satisfies { readonly [K in keyof Operations]?: Resolver<K> };
+
+/**
+ * Every Organizations check is decided as a request in the caller's own account: the
+ * entities' ARNs carry the management account, yet AWS decides a member's AcceptHandshake
+ * (or the management account's own calls) by the caller's policies, with no resource policy.
+ */
+function inCallersAccount<T extends Record<string, TargetResolver<any>>>(table: T): T {
+  const out: Record<string, TargetResolver<any>> = {};
+  for (const [name, resolve] of Object.entries(table)) {
+    out[name] = async (input, ctx) => {
+      const target = await resolve(input, ctx);
+      return { ...target, resourceAccount: ctx.accountId, ...(target.also ? { also: target.also.map((check) => ({ ...check, resourceAccount: ctx.accountId })) } : {}) };
+    };
+  }
+  return out as T;
+}
+
+export const organizationsTargets = inCallersAccount(resolvers);
