@@ -30,7 +30,8 @@ const LAYERS = {
   // sts/ reads IAM's roles and policies (sts → iam is allowed, iam → sts is not).
   iam: ['authz', 'operations', 'policy', 'store', 'tokens', 'protocol', 'kernel', 'federation'],
   sts: ['authz', 'operations', 'policy', 'store', 'tokens', 'protocol', 'kernel', 'iam'],
-  organizations: ['authz', 'operations', 'policy', 'store', 'tokens', 'protocol', 'kernel'],
+  // Organizations creates accounts and their OrganizationAccountAccessRole in IAM.
+  organizations: ['authz', 'operations', 'policy', 'store', 'tokens', 'protocol', 'kernel', 'iam'],
   cloudtrail: ['authz', 'operations', 'policy', 'store', 'tokens', 'protocol', 'kernel'],
   // Access key resolution: long-term keys are IAM's records, session keys are sealed tokens.
   credentials: ['store', 'kernel', 'tokens', 'iam'],

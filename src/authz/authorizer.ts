@@ -4,6 +4,7 @@ import { accessDeniedMessage, trustDenialMessage } from './access-denied.ts';
 import { applicablePolicies } from './applicable-policies.ts';
 import { evaluationPrincipal } from './evaluation-principal.ts';
 import { globalContext, resourceTagContext, type RequestFacts } from './global-context.ts';
+import { requestGuardrails, type OrganizationGuardrails } from './organization-policies.ts';
 import type { PolicySource } from './policy-source.ts';
 import type { PolicySetCache } from './policy-set-cache.ts';
 import { TRUST_POLICY_ACTIONS } from './service-rules.ts';
@@ -55,6 +56,8 @@ export interface AuthorizerDeps {
   source: PolicySource;
   policyCache: PolicyCache;
   policySets: PolicySetCache;
+  /** SCPs, RCPs and the organization keys (organization-policies.ts); none when absent. */
+  organizations?: OrganizationGuardrails;
 }
 
 export class Authorizer {
@@ -71,37 +74,27 @@ export class Authorizer {
     if (target.rule === 'no-permission') return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'no permission is required' };
 
     const limit = sessionLimitFor(principal, main.action);
-    if (limit) {
-      return {
-        decision: 'ImplicitDeny', action: main.action, resource: '*', reason: limit.reason, refusal: limit.refusal,
-        message: `User: ${principal.arn} is not authorized to perform: ${main.action} because ${limit.reason}`,
-        explanation: { decision: { decision: 'ImplicitDeny', reason: limit.reason, deciding: [], missingContextKeys: [] }, context: {} },
-      };
-    }
+    if (limit) return refused(principal, { ...main, resource: '*' }, limit.reason, limit.refusal);
 
     const caller = await applicablePolicies(principal, main.action, this.#deps.source, this.#deps.policySets);
-    if (caller.gone !== undefined) {
-      const reason = `${caller.gone}: its sessions are refused`;
-      return {
-        decision: 'ImplicitDeny', action: main.action, resource: main.resource, reason, refusal: 'access-denied',
-        message: `User: ${principal.arn} is not authorized to perform: ${main.action} on resource: ${main.resource} because ${reason}`,
-        explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
-      };
-    }
+    if (caller.gone !== undefined) return refused(principal, main, `${caller.gone}: its sessions are refused`, 'access-denied');
+    const org = await requestGuardrails(this.#deps.organizations, principal, checks);
+    if (org.closed) return refused(principal, main, 'the account is closed', 'invalid-token');
     // The root user is not limited by identity policies in its own account; where a resource
-    // policy takes part (a trust policy, another account's resource), the engine decides.
-    if (caller.set === undefined && !checks.some((check) => check.resourcePolicy)) {
+    // policy or an organization's SCPs or RCPs take part, the engine decides.
+    if (caller.set === undefined && !org.apply && !checks.some((check) => check.resourcePolicy)) {
       return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
     }
     const policies: PolicySet = caller.set ?? { identity: [] };
     const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
     let allowed: Decision | undefined;
-    for (const check of checks) {
-      const context = { ...global, ...check.context };
+    for (const [i, check] of checks.entries()) {
+      const guardrails = org.checks[i]!;
+      const context = { ...global, ...guardrails.context, ...check.context };
       const decision = evaluate(
-        { principal: who, action: check.action, resource: check.resource, context },
-        this.#withResourcePolicy(policies, check.resourcePolicy),
+        { principal: who, action: check.action, resource: check.resource, context, ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}) },
+        withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
       allowed ??= decision;
@@ -118,6 +111,12 @@ export class Authorizer {
   }
 }
 
+/** The policy set with the check's SCP and RCP levels, when Organizations adds any. */
+function withGuardrails(policies: PolicySet, guardrails: { scps?: PolicySet['scps']; rcps?: PolicySet['rcps'] }): PolicySet {
+  if (!guardrails.scps && !guardrails.rcps) return policies;
+  return { ...policies, ...(guardrails.scps ? { scps: guardrails.scps } : {}), ...(guardrails.rcps ? { rcps: guardrails.rcps } : {}) };
+}
+
 /** The target's checks, the main one first, each with its resource's tags as aws:ResourceTag/…. */
 function checksOf(target: AuthorizationTarget, action: string): AuthorizationCheck[] {
   const main: AuthorizationCheck = { ...target, action: target.action ?? action };
@@ -126,7 +125,18 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
     resource: check.resource,
     context: { ...resourceTagContext(check.resourceTags), ...check.context },
     ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
+    ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}),
   }));
+}
+
+/** A refusal by a rule rather than a policy (a session limit, a deleted principal, a closed account). */
+function refused(principal: Principal, check: AuthorizationCheck, reason: string, refusal: Denied['refusal']): Denied {
+  const on = check.resource === '*' ? '' : ` on resource: ${check.resource}`;
+  return {
+    decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
+    message: `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
+    explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
+  };
 }
 
 function denied(principal: Principal, check: AuthorizationCheck, decision: Decision, context: Readonly<Record<string, ContextValue>>): Denied {

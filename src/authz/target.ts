@@ -33,6 +33,12 @@ export interface AuthorizationCheck {
   resourcePolicy?: TargetResourcePolicy;
   /** Tags of the resource (aws:ResourceTag/…, iam:ResourceTag/…), when it exists and is taggable. */
   resourceTags?: Readonly<Record<string, string>>;
+  /**
+   * The account that owns the resource, when it is not the ARN's: Organizations' entities
+   * carry the management account in their ARNs, but a member calling AcceptHandshake or
+   * DescribeOrganization is decided by its own policies, not as a cross-account request.
+   */
+  resourceAccount?: string;
 }
 
 export interface AuthorizationTarget {
@@ -49,6 +55,8 @@ export interface AuthorizationTarget {
   resourcePolicy?: TargetResourcePolicy;
   /** Tags of the target resource, when it exists and is taggable. */
   resourceTags?: Readonly<Record<string, string>>;
+  /** The account owning the resource when it is not the ARN's (see AuthorizationCheck). */
+  resourceAccount?: string;
   /** Operation-specific condition keys. */
   context?: Readonly<Record<string, ContextValue>>;
   /**

@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.ts';
+import type { Store, StoreTx } from '../store/types.ts';
 import { StoreConflictError } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { isoSeconds } from '../kernel/clock.ts';
@@ -46,13 +46,7 @@ export async function createAccount(
   for (let attempt = 0; ; attempt++) {
     const accountId = options.accountId ?? randomAccountId(deps.random);
     try {
-      await deps.store.transaction(async (tx) => {
-        await tx.insert<AccountData>({
-          // Accounts are global records (accountId ''), so they can be listed together.
-          accountId: GLOBAL, kind: Kind.account, id: accountId, name: accountId, parentId: '', path: '/',
-          data: { rootCreatedAt: now }, createdAt: now,
-        });
-      });
+      await deps.store.transaction((tx) => insertAccountRecord(tx, accountId, now));
     } catch (err) {
       if (err instanceof StoreConflictError) {
         if (options.accountId !== undefined) throw new AccountExistsError(`Account ${accountId} already exists`);
@@ -65,6 +59,19 @@ export async function createAccount(
     await putRootKey(deps, accountId, accessKeyId, secret);
     return { accountId, accessKeyId, secretAccessKey: secret };
   }
+}
+
+/**
+ * The account's own record, in the caller's transaction (AWS Organizations' CreateAccount
+ * makes an account together with its organization records). Throws StoreConflictError when
+ * the ID is taken.
+ */
+export async function insertAccountRecord(tx: StoreTx, accountId: string, now: string): Promise<void> {
+  await tx.insert<AccountData>({
+    // Accounts are global records (accountId ''), so they can be listed together.
+    accountId: GLOBAL, kind: Kind.account, id: accountId, name: accountId, parentId: '', path: '/',
+    data: { rootCreatedAt: now }, createdAt: now,
+  });
 }
 
 /** Makes (id, secret) an active root key of the account, replacing the secret if the ID exists. */

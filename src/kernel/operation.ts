@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { RandomSource } from './random.ts';
 import type { Principal } from './principal.ts';
 import type { Quotas } from './quotas.ts';
-import type { PolicyCache } from '../policy/index.ts';
+import type { CompiledPolicy, PolicyCache } from '../policy/index.ts';
 import type { SessionClaims } from './session.ts';
 
 /**
@@ -38,6 +38,11 @@ export interface OperationContext {
   requestId: string;
   /** The region the request was signed for (`aws:RequestedRegion`). */
   region: string;
+  /** What an account's organization imposes on it (the policy simulator reports its SCPs); absent: no organizations. */
+  organizationPolicies?: OrganizationPolicyLookup;
 }
+
+/** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */
+export type OrganizationPolicyLookup = (accountId: string) => Promise<{ management: boolean; scps?: readonly (readonly CompiledPolicy[])[] } | undefined>;
 
 export type OperationHandler<I = any, O = any> = (input: I, ctx: OperationContext) => Promise<O>;

@@ -9,6 +9,8 @@ import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
 import { stsOperations } from '../sts/index.ts';
+import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
+import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
 import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
 import { Authorizer } from '../authz/authorizer.ts';
@@ -60,7 +62,7 @@ export interface StartOptions {
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
-const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations], inModel);
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations], inModel);
 
 function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
@@ -106,8 +108,12 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
       // OIDC key sets found by discovery are cached per server.
+      organizationPolicies: (accountId) => accountGuardrails(store, policyCache, accountId),
       federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps)),
-      authorizer: new Authorizer({ source: iamPolicySource(store, policyCache), policyCache, policySets }),
+      authorizer: new Authorizer({
+        source: iamPolicySource(store, policyCache), policyCache, policySets,
+        organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
+      }),
     };
     const first = await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;

@@ -2,7 +2,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { Quotas } from '../kernel/quotas.ts';
-import type { SecretSealer, SessionIssuer } from '../kernel/operation.ts';
+import type { OrganizationPolicyLookup, SecretSealer, SessionIssuer } from '../kernel/operation.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
@@ -36,6 +36,8 @@ export interface ServerDeps {
   operations: OperationRegistry;
   /** Verifies web identity tokens and SAML assertions into principals. */
   federation: FederatedAuthenticators;
+  /** An account's organization and SCPs, for operations that report them (the simulator). */
+  organizationPolicies: OrganizationPolicyLookup;
   /** The one decision point. */
   authorizer: Authorizer;
 }

@@ -18,7 +18,7 @@ import {
   userCaller,
 } from './request.ts';
 import { resourceScenario } from './resource-scenarios.ts';
-import { simulate } from './simulation.ts';
+import { simulate, type SourcedPolicy } from './simulation.ts';
 
 /**
  * SimulatePrincipalPolicy and GetContextKeysForPrincipalPolicy: the stored policies of a
@@ -54,8 +54,10 @@ export async function simulatePrincipalPolicy(input: IamOperations['SimulatePrin
   // boundary policy is used for the simulation").
   const boundary = boundaryInput ?? stored.boundary;
 
+  const scps = await organizationScps(ctx, accountId);
   const results = simulate({
     identity: [...stored.identity, ...extra],
+    ...(scps ? { scps } : {}),
     ...(boundary ? { boundary } : {}),
     ...(resourcePolicy ? { resourcePolicy } : {}),
     caller,
@@ -74,6 +76,18 @@ export async function getContextKeysForPrincipalPolicy(input: IamOperations['Get
   const stored = await storedPoliciesOf(ctx.store, entity, cacheOf(ctx));
   const policies = [...stored.identity, ...(stored.boundary ? [stored.boundary] : []), ...extra].map((p) => p.policy);
   return { ContextKeyNames: contextKeysOf(policies) };
+}
+
+/**
+ * The SCPs that limit the simulated principal's account, level by level, as AWS's simulator
+ * includes them ("the simulation includes the SCPs that affect the account"): only for an
+ * account of an organization with SCPs enabled, and never for the management account, which
+ * SCPs do not limit. OrganizationsDecisionDetail is reported exactly when they are included.
+ */
+async function organizationScps(ctx: OperationContext, accountId: string): Promise<SourcedPolicy[][] | undefined> {
+  const guardrails = await ctx.organizationPolicies?.(accountId);
+  if (!guardrails?.scps || guardrails.management) return undefined;
+  return guardrails.scps.map((level) => level.map((policy) => ({ policy, sourceId: policy.name, sourceType: 'none' as const })));
 }
 
 /**

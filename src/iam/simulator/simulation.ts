@@ -127,7 +127,8 @@ function prepare(sim: Simulation): Prepared {
     organizations: (action, resource) => {
       if (sim.scps === undefined) return undefined;
       const levels = decide(action, resource).details.scp;
-      return { AllowedByOrganizations: levels.every((level) => level.allowed) };
+      // An explicit deny at any level is not allowed by Organizations, whatever else allows.
+      return { AllowedByOrganizations: levels.every((level) => level.allowed && !level.explicitDeny) };
     },
   };
 }

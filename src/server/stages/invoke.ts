@@ -22,5 +22,6 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     principal: ctx.principal!,
     requestId: ctx.requestId,
     region: ctx.region ?? 'us-east-1',
+    organizationPolicies: deps.organizationPolicies,
   });
 }

@@ -1,0 +1,172 @@
+import type { AuthorizationTarget, TargetContext, TargetResolver } from '../authz/target.ts';
+import type { Operations } from '../protocol/generated/organizations.ts';
+import type { StoreTx } from '../store/types.ts';
+import { requestTagContext, tagKeysContext } from '../iam/authorization/request-tags.ts';
+import { awsManagedGuardrail } from './aws-managed.ts';
+import { organizationOf } from './lookup.ts';
+import { resourceTags } from './tags.ts';
+import {
+  accountArn,
+  handshakeArn,
+  OrgKind,
+  ouArn,
+  policyArn,
+  rootArn,
+  targetKindOf,
+  type HandshakeData,
+  type OrganizationRecord,
+  type PolicyData,
+} from './records.ts';
+
+/**
+ * What each Organizations operation is authorized against, per AWS's Service Authorization
+ * Reference: `organizations:<Operation>` on the root, OU, account, policy or handshake it
+ * names (arn:aws:organizations::<management>:<type>/o-…/…), or on "*" for the operations
+ * that name none. The ARNs need the caller's organization, read here; a caller in no
+ * organization is authorized on "*" and then told AWSOrganizationsNotInUseException by the
+ * handler — never which IDs exist elsewhere. Tags of the named resource become
+ * aws:ResourceTag/…; Tags in the request aws:RequestTag/… and aws:TagKeys;
+ * organizations:PolicyType is set where the operation names a policy type.
+ */
+type Resolver<K extends keyof Operations> = TargetResolver<Operations[K]['input']>;
+
+async function callerOrg(ctx: TargetContext): Promise<OrganizationRecord | undefined> {
+  return (await organizationOf(ctx.tx, ctx.accountId))?.org;
+}
+
+/** The ARN of a root, OU or account ID in the caller's organization; "*" when it cannot be formed. */
+function nodeArn(org: OrganizationRecord | undefined, id: string): string {
+  if (!org) return '*';
+  const management = org.data.managementAccountId;
+  switch (targetKindOf(id)) {
+    case 'ROOT':
+      return rootArn(management, org.id, id);
+    case 'ORGANIZATIONAL_UNIT':
+      return ouArn(management, org.id, id);
+    case 'ACCOUNT':
+      return accountArn(management, org.id, id);
+    default:
+      return '*';
+  }
+}
+
+async function policyTarget(tx: StoreTx, org: OrganizationRecord | undefined, policyId: string): Promise<{ arn: string; type?: string }> {
+  const managed = awsManagedGuardrail(policyId);
+  if (managed) return { arn: managed.arn, type: managed.type };
+  const record = await tx.get<PolicyData>(OrgKind.policy, policyId);
+  if (!org || !record || record.data.orgId !== org.id) return { arn: org ? policyArn(org.data.managementAccountId, org.id, 'SERVICE_CONTROL_POLICY', policyId) : '*' };
+  return { arn: policyArn(org.data.managementAccountId, org.id, record.data.type, policyId), type: record.data.type };
+}
+
+async function handshakeTarget(ctx: TargetContext, handshakeId: string): Promise<AuthorizationTarget> {
+  const handshake = await ctx.tx.get<HandshakeData>(OrgKind.handshake, handshakeId);
+  const org = handshake ? await ctx.tx.get<OrganizationRecord['data']>(OrgKind.organization, handshake.data.orgId) : undefined;
+  return { resource: org ? handshakeArn(org.data.managementAccountId, org.id, handshakeId) : '*' };
+}
+
+const anywhere = async (): Promise<AuthorizationTarget> => ({ resource: '*' });
+
+const onNode = (idOf: (input: any) => string) => async (input: any, ctx: TargetContext): Promise<AuthorizationTarget> => {
+  const org = await callerOrg(ctx);
+  const id = idOf(input);
+  return { resource: nodeArn(org, id), ...(org ? { resourceTags: await resourceTags(ctx.tx, org, id) } : {}) };
+};
+
+const onPolicy = (idOf: (input: any) => string) => async (input: any, ctx: TargetContext): Promise<AuthorizationTarget> => {
+  const org = await callerOrg(ctx);
+  const policy = await policyTarget(ctx.tx, org, idOf(input));
+  return {
+    resource: policy.arn,
+    ...(org ? { resourceTags: await resourceTags(ctx.tx, org, idOf(input)) } : {}),
+    ...(policy.type ? { context: { 'organizations:PolicyType': policy.type } } : {}),
+  };
+};
+
+/** Attach/DetachPolicy: the policy, and the target it is attached to or detached from. */
+const onPolicyAndTarget = async (input: { PolicyId: string; TargetId: string }, ctx: TargetContext, action: string): Promise<AuthorizationTarget> => {
+  const main = await onPolicy((i) => i.PolicyId)(input, ctx);
+  const org = await callerOrg(ctx);
+  return { ...main, also: [{ action, resource: nodeArn(org, input.TargetId), ...(org ? { resourceTags: await resourceTags(ctx.tx, org, input.TargetId) } : {}) }] };
+};
+
+/** Tag operations name any taggable ID: a root, OU, account or policy. */
+const onTaggable = async (id: string, ctx: TargetContext): Promise<AuthorizationTarget> =>
+  id.startsWith('p-') ? onPolicy(() => id)({}, ctx) : onNode(() => id)({}, ctx);
+
+const resolvers = {
+  CreateOrganization: anywhere,
+  DescribeOrganization: anywhere,
+  DeleteOrganization: anywhere,
+  ListRoots: anywhere,
+  EnablePolicyType: async (input, ctx) => ({ ...(await onNode((i) => i.RootId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
+  DisablePolicyType: async (input, ctx) => ({ ...(await onNode((i) => i.RootId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
+
+  CreateAccount: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  DescribeCreateAccountStatus: anywhere,
+  ListCreateAccountStatus: anywhere,
+  ListAccounts: anywhere,
+  ListAccountsForParent: onNode((i) => i.ParentId),
+  DescribeAccount: onNode((i) => i.AccountId),
+  MoveAccount: async (input, ctx) => {
+    const org = await callerOrg(ctx);
+    const main = await onNode((i) => i.AccountId)(input, ctx);
+    return {
+      ...main,
+      also: [
+        { action: 'organizations:MoveAccount', resource: nodeArn(org, input.SourceParentId) },
+        { action: 'organizations:MoveAccount', resource: nodeArn(org, input.DestinationParentId) },
+      ],
+    };
+  },
+  RemoveAccountFromOrganization: onNode((i) => i.AccountId),
+  LeaveOrganization: anywhere,
+  CloseAccount: onNode((i) => i.AccountId),
+
+  InviteAccountToOrganization: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  AcceptHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
+  DeclineHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
+  CancelHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
+  DescribeHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
+  ListHandshakesForAccount: anywhere,
+  ListHandshakesForOrganization: anywhere,
+
+  CreateOrganizationalUnit: async (input, ctx) => ({ ...(await onNode((i) => i.ParentId)(input, ctx)), context: requestTagContext(input.Tags) }),
+  UpdateOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
+  DeleteOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
+  DescribeOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
+  ListOrganizationalUnitsForParent: onNode((i) => i.ParentId),
+  ListChildren: onNode((i) => i.ParentId),
+  ListParents: onNode((i) => i.ChildId),
+
+  CreatePolicy: async (input) => ({ resource: '*', context: { ...requestTagContext(input.Tags), 'organizations:PolicyType': input.Type } }),
+  UpdatePolicy: onPolicy((i) => i.PolicyId),
+  DeletePolicy: onPolicy((i) => i.PolicyId),
+  DescribePolicy: onPolicy((i) => i.PolicyId),
+  ListPolicies: async (input) => ({ resource: '*', context: { 'organizations:PolicyType': input.Filter } }),
+  ListPoliciesForTarget: async (input, ctx) => ({ ...(await onNode((i) => i.TargetId)(input, ctx)), context: { 'organizations:PolicyType': input.Filter } }),
+  ListTargetsForPolicy: onPolicy((i) => i.PolicyId),
+  AttachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:AttachPolicy'),
+  DetachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:DetachPolicy'),
+
+  TagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: requestTagContext(input.Tags) }),
+  UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),
+  ListTagsForResource: (input, ctx) => onTaggable(input.ResourceId, ctx),
+} satisfies { readonly [K in keyof Operations]?: Resolver<K> };
+
+/**
+ * Every Organizations check is decided as a request in the caller's own account: the
+ * entities' ARNs carry the management account, yet AWS decides a member's AcceptHandshake
+ * (or the management account's own calls) by the caller's policies, with no resource policy.
+ */
+function inCallersAccount<T extends Record<string, TargetResolver<any>>>(table: T): T {
+  const out: Record<string, TargetResolver<any>> = {};
+  for (const [name, resolve] of Object.entries(table)) {
+    out[name] = async (input, ctx) => {
+      const target = await resolve(input, ctx);
+      return { ...target, resourceAccount: ctx.accountId, ...(target.also ? { also: target.also.map((check) => ({ ...check, resourceAccount: ctx.accountId })) } : {}) };
+    };
+  }
+  return out as T;
+}
+
+export const organizationsTargets = inCallersAccount(resolvers);

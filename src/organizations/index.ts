@@ -1,0 +1,30 @@
+import { declarer, type DeclarationTable } from '../operations/declaration.ts';
+import type { Operations } from '../protocol/generated/organizations.ts';
+import { accountHandlers } from './accounts.ts';
+import { organizationsTargets } from './authorization.ts';
+import { handshakeHandlers } from './handshakes.ts';
+import { organizationHandlers } from './organization.ts';
+import { policyHandlers } from './policies.ts';
+import { tagHandlers } from './tags.ts';
+import { unitHandlers } from './units.ts';
+
+export { organizationPolicySource, accountGuardrails } from './guardrail-source.ts';
+
+const declareOrganizations = declarer<Operations>('organizations');
+
+/**
+ * Every Organizations operation Tessera implements, one declaration each; the model's others
+ * answer NotImplemented. Their writes move the organizations epoch themselves (epoch.ts), in
+ * their own transactions — the account-level IAM epoch the pipeline moves for IAM writes is
+ * not the one organizations' state is cached by.
+ */
+export const organizationsOperations: readonly DeclarationTable[] = [
+  declareOrganizations({
+    ...organizationHandlers,
+    ...accountHandlers,
+    ...handshakeHandlers,
+    ...unitHandlers,
+    ...policyHandlers,
+    ...tagHandlers,
+  }, organizationsTargets),
+];
