@@ -31,10 +31,10 @@ describe('Organizations: authentication errors in the JSON dialect', () => {
     return client;
   }
 
-  test('valid credentials pass authentication (the operation itself is not implemented)', async () => {
+  test('valid credentials pass authentication (and reach the operation: no organization yet)', async () => {
     const err = await awsError(() => organizations(server.root).send(new DescribeOrganizationCommand({})));
-    assert.equal(err.name, 'NotImplemented');
-    assert.equal(err.status, 501);
+    assert.equal(err.name, 'AWSOrganizationsNotInUseException');
+    assert.equal(err.status, 400);
   });
 
   test('an unknown access key is UnrecognizedClientException', async () => {
