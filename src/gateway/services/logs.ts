@@ -1,0 +1,24 @@
+// CloudWatch Logs. Log groups are named by logGroupName or logGroupIdentifier (a name or an
+// ARN); a log group ARN may end in `:*`, which names the same group.
+
+import type { ServiceRules } from '../rules.ts';
+
+const groupName = (value: string): Record<string, string> | undefined => (value.startsWith('arn:') ? undefined : { LogGroupName: value });
+
+export const LOGS_RULES: ServiceRules = {
+  resources: {
+    variables: {
+      LogGroupName: [{ member: 'logGroupName' }, { member: 'logGroupIdentifier', read: groupName }, { member: 'logGroupNames' }, { member: 'logGroupIdentifiers', read: groupName }],
+      LogStreamName: [{ member: 'logStreamName' }],
+      DestinationName: [{ member: 'destinationName' }],
+      DeliveryDestinationName: [{ member: 'name' }, { member: 'deliveryDestinationName' }],
+      DeliverySourceName: [{ member: 'name' }, { member: 'deliverySourceName' }],
+      DeliveryName: [{ member: 'id' }],
+    },
+    arnMembers: ['logGroupIdentifier', 'logGroupIdentifiers', 'resourceIdentifier'],
+  },
+  operations: {},
+  refused: {},
+  conditions: {},
+  policyHolders: () => undefined,
+};
