@@ -50,6 +50,13 @@ export const DYNAMODB_RULES: ServiceRules = {
   operations: {
     BatchGetItem: { expand: perTable('BatchGetItem'), expandDoc: 'dynamodb:BatchGetItem on each table of RequestItems' },
     BatchWriteItem: { expand: perTable('BatchWriteItem'), expandDoc: 'dynamodb:BatchWriteItem on each table of RequestItems' },
+    ImportTable: {
+      expand: (request) => {
+        const table = record(request.input.get('TableCreationParameters'))?.TableName;
+        return typeof table === 'string' ? [{ action: 'ImportTable', input: new Map<string, unknown>([['TableName', table], ['Tags', request.input.get('Tags')]]) }] : undefined;
+      },
+      expandDoc: 'dynamodb:ImportTable on the table of TableCreationParameters',
+    },
     TransactGetItems: { action: 'GetItem', expand: perItem({ Get: 'GetItem' }, 'TransactGetItems'), expandDoc: 'dynamodb:GetItem on the table of each item' },
     TransactWriteItems: {
       action: 'PutItem',

@@ -32,20 +32,35 @@ export function readFunctionName(value: string, input: ReadonlyMap<string, unkno
   return variables;
 }
 
+/** A qualified function name → the bare name and the qualifier (as both Version and Alias). */
+function splitQualifier(value: string, input: ReadonlyMap<string, unknown>): Record<string, string> | undefined {
+  const read = readFunctionName(value, input);
+  const [name, qualifier] = (read?.FunctionName ?? '').split(':');
+  if (read === undefined || qualifier === undefined) return undefined;
+  return { ...read, FunctionName: name!, Version: qualifier, Alias: qualifier };
+}
+
 export const LAMBDA_RULES: ServiceRules = {
   resources: {
     variables: {
       FunctionName: [{ member: 'FunctionName', read: readFunctionName }],
+      // The types that name a version or an alias take the bare name and the qualifier apart.
+      Version: [{ member: 'FunctionName', read: splitQualifier }],
+      Alias: [{ member: 'FunctionName', read: splitQualifier }],
       LayerVersion: [{ member: 'VersionNumber' }],
     },
-    arnMembers: [],
+    arnMembers: ['Resource'],
   },
   operations: {
     Invoke: { action: 'InvokeFunction' },
     InvokeWithResponseStream: { action: 'InvokeFunction' },
     GetLayerVersionByArn: { action: 'GetLayerVersion' },
   },
-  refused: {},
+  refused: {
+    SendDurableExecutionCallbackFailure: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',
+    SendDurableExecutionCallbackHeartbeat: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',
+    SendDurableExecutionCallbackSuccess: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',
+  },
   conditions: {},
   policyHolders: (type, arn) => (type === 'function' || type === 'function version' || type === 'function alias' ? arn : undefined),
 };

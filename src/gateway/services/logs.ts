@@ -14,11 +14,16 @@ export const LOGS_RULES: ServiceRules = {
       DeliveryDestinationName: [{ member: 'name' }, { member: 'deliveryDestinationName' }],
       DeliverySourceName: [{ member: 'name' }, { member: 'deliverySourceName' }],
       DeliveryName: [{ member: 'id' }],
+      ScheduledQueryId: [{ member: 'identifier', read: (value) => (value.startsWith('arn:') ? undefined : { ScheduledQueryId: value }) }],
     },
-    arnMembers: ['logGroupIdentifier', 'logGroupIdentifiers', 'resourceIdentifier'],
+    arnMembers: ['logGroupIdentifier', 'logGroupIdentifiers', 'resourceIdentifier', 'logGroupArnList', 'identifier'],
   },
   operations: {},
-  refused: {},
+  refused: {
+    GetLogObject: 'the Service Authorization Reference has no action for GetLogObject yet',
+    GetLogRecord: 'a log record pointer, not a parameter, names the log group, and the gateway does not decode it',
+    GetQueryResults: 'a query id does not name the log groups the query read; only the upstream knows them',
+  },
   conditions: {},
   policyHolders: () => undefined,
 };

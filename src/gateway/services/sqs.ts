@@ -30,7 +30,9 @@ export const SQS_RULES: ServiceRules = {
     DeleteMessageBatch: { action: 'DeleteMessage' },
     ChangeMessageVisibilityBatch: { action: 'ChangeMessageVisibility' },
   },
-  refused: {},
+  refused: {
+    CancelMessageMoveTask: 'the task handle, not a parameter, names the source queue, and the gateway does not decode it',
+  },
   conditions: {},
   policyHolders: (type, arn) => (type === 'queue' ? arn : undefined),
 };
