@@ -3,7 +3,13 @@
 
 import type { ServiceRules } from '../rules.ts';
 
-const groupName = (value: string): Record<string, string> | undefined => (value.startsWith('arn:') ? undefined : { LogGroupName: value });
+/** A log group name, or a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
+function groupName(value: string): Record<string, string> | undefined {
+  if (!value.startsWith('arn:')) return { LogGroupName: value };
+  const parts = value.split(':');
+  if (parts[2] !== 'logs' || parts[5] !== 'log-group' || !parts[6] || parts.length > 8 || (parts.length === 8 && parts[7] !== '*')) return undefined;
+  return { LogGroupName: parts[6], Region: parts[3]!, Account: parts[4]! };
+}
 
 export const LOGS_RULES: ServiceRules = {
   resources: {
@@ -16,7 +22,7 @@ export const LOGS_RULES: ServiceRules = {
       DeliveryName: [{ member: 'id' }],
       ScheduledQueryId: [{ member: 'identifier', read: (value) => (value.startsWith('arn:') ? undefined : { ScheduledQueryId: value }) }],
     },
-    arnMembers: ['logGroupIdentifier', 'logGroupIdentifiers', 'resourceIdentifier', 'logGroupArnList', 'identifier'],
+    arnMembers: ['resourceIdentifier', 'logGroupArnList', 'identifier'],
   },
   operations: {},
   refused: {
