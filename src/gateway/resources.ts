@@ -91,6 +91,8 @@ function fillType(template: string, input: ReadonlyMap<string, unknown>, resourc
       if (values.length === 0) continue;
       for (const row of rows) {
         for (const value of values) {
+          // A whole ARN is not a name: it fills a format only through a service's own reading.
+          if (source.read === undefined && value.startsWith('arn:')) continue;
           const read = source.read === undefined ? { [variable]: value } : source.read(value, input);
           if (read === undefined || !Object.hasOwn(read, variable)) continue;
           const filled = new Map(row);

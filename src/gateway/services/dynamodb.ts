@@ -41,9 +41,18 @@ function perItem(kinds: Readonly<Record<string, string>>, enclosing: string) {
   };
 }
 
+/** A table name, or a table ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
+function readTableName(value: string): Record<string, string> | undefined {
+  if (!value.startsWith('arn:')) return { TableName: value };
+  const parts = value.split(':');
+  const resource = parts.slice(5).join(':');
+  if (parts[2] !== 'dynamodb' || !resource.startsWith('table/') || resource.indexOf('/', 6) >= 0 || resource.length === 6) return undefined;
+  return { TableName: resource.slice(6), Region: parts[3]!, Account: parts[4]! };
+}
+
 export const DYNAMODB_RULES: ServiceRules = {
   resources: {
-    variables: {},
+    variables: { TableName: [{ member: 'TableName', read: readTableName }] },
     // TableName may be a table ARN (DynamoDB accepts either since 2024).
     arnMembers: ['TableName'],
   },
