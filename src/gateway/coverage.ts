@@ -1,0 +1,114 @@
+// What the mapper answers for every operation of every protected model, worked out from the
+// models, the reference data and the service rules alone (no request): the docs are generated
+// from it, and a test requires every operation to be mapped or refused with a reason.
+
+import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
+import { inputMembers, loadGatewayModel } from './model.ts';
+import { fillableFrom, sameName } from './resources.ts';
+import { SERVICE_RULES } from './services/index.ts';
+import { GATEWAY_SERVICES, type GatewayService } from './services.ts';
+
+export interface PlannedAction {
+  /** `s3:GetObject`, with when it applies if not always. */
+  readonly action: string;
+  readonly when?: string;
+  /** `bucket: arn:${Partition}:s3:::${BucketName} (Bucket)`, or `*`. */
+  readonly resources: readonly string[];
+  /** Keys set from the request. */
+  readonly conditionKeys: readonly string[];
+  /** Keys the forwarder reads upstream (resource tags, existing object tags). */
+  readonly upstreamKeys: readonly string[];
+}
+
+export type OperationPlan =
+  | { readonly operation: string; readonly status: 'mapped'; readonly actions: readonly PlannedAction[]; readonly note?: string }
+  | { readonly operation: string; readonly status: 'refused'; readonly reason: string }
+  /** A gap: no action in the reference, or a resource the request cannot name. */
+  | { readonly operation: string; readonly status: 'unmapped'; readonly problem: string };
+
+export function planService(data: AuthorizationData, service: GatewayService): OperationPlan[] {
+  const model = loadGatewayModel(service);
+  const rules = SERVICE_RULES[service];
+  const plans: OperationPlan[] = [];
+  for (const operation of [...model.operations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = operation.name;
+    if (Object.hasOwn(rules.refused, name)) {
+      plans.push({ operation: name, status: 'refused', reason: rules.refused[name]! });
+      continue;
+    }
+    const rule = Object.hasOwn(rules.operations, name) ? rules.operations[name]! : {};
+    const members = Object.keys(inputMembers(model, operation));
+    const describe = (action: SarAction, when?: string, resourceDoc?: string): PlannedAction | string => {
+      const resources: string[] = [];
+      if (resourceDoc !== undefined) resources.push(resourceDoc);
+      else if (action.resourceTypes.length === 0) resources.push('*');
+      else {
+        for (const ref of action.resourceTypes) {
+          const type = data.get(service)!.resourceTypes.get(ref.type);
+          if (type === undefined) continue;
+          const from = fillableFrom(type.arn, members, rules.resources);
+          if (from !== undefined) resources.push(`${type.arn}${from.length > 0 ? ` (${from.join(', ')})` : ''}`);
+        }
+        if (resources.length === 0) {
+          if (rules.unresolved === undefined) return `the request names no ${action.resourceTypes.map((ref) => ref.type).join(' or ')}`;
+          resources.push('the alias\'s key (resolved upstream)');
+        }
+      }
+      const typeKeys = action.resourceTypes.flatMap((ref) => data.get(service)!.resourceTypes.get(ref.type)?.conditionKeys ?? []);
+      const keys = settableKeys({ ...action, conditionKeys: [...new Set([...action.conditionKeys, ...typeKeys.filter(isUpstreamKey)])] }, members, service);
+      return { action: `${service}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: keys.set, upstreamKeys: keys.upstream };
+    };
+
+    const actions: PlannedAction[] = [];
+    let problem: string | undefined;
+    const add = (actionName: string, when?: string, resourceDoc?: string): void => {
+      const action = sarAction(data, service, actionName);
+      if (action === undefined) {
+        problem ??= `no action ${service}:${actionName} in the Service Authorization Reference`;
+        return;
+      }
+      const planned = describe(action, when, resourceDoc);
+      if (typeof planned === 'string') problem ??= planned;
+      else actions.push(planned);
+    };
+    add(rule.action ?? name, rule.versioned ? 'without a version' : undefined);
+    if (rule.versioned) add(rule.versioned, 'with a version');
+    for (const also of rule.also ?? []) {
+      add(also.action, also.whenDoc, also.resourceDoc);
+      if (also.versioned) add(also.versioned, 'with a versioned source', also.resourceDoc);
+    }
+    const note = rule.expandDoc ?? rule.needsBody;
+    if (problem !== undefined && rule.expandDoc === undefined) plans.push({ operation: name, status: 'unmapped', problem });
+    else plans.push({ operation: name, status: 'mapped', actions, ...(note ? { note: rule.expandDoc ? `one check per item: ${rule.expandDoc}` : `the body is read: ${note}` } : {}) });
+  }
+  return plans;
+}
+
+export function planAll(data: AuthorizationData): Map<GatewayService, OperationPlan[]> {
+  return new Map(GATEWAY_SERVICES.map((service) => [service, planService(data, service)]));
+}
+
+/** Which of the action's condition keys the request sets, and which the upstream supplies. */
+function settableKeys(action: SarAction, members: readonly string[], service: GatewayService): { set: string[]; upstream: string[] } {
+  const rules = SERVICE_RULES[service];
+  const readers = new Set(Object.keys(rules.conditions).map((key) => key.toLowerCase()));
+  const tagMember = members.some((member) => ['tags', 'tag', 'tagkeys', 'tagging'].includes(member.toLowerCase()));
+  const set: string[] = [];
+  const upstream: string[] = [];
+  for (const key of action.conditionKeys) {
+    const lower = key.toLowerCase();
+    const name = key.slice(key.indexOf(':') + 1);
+    if (isUpstreamKey(key)) upstream.push(key);
+    else if (lower === 'aws:requesttag/${tagkey}' || lower === 'aws:tagkeys') {
+      if (tagMember) set.push(key);
+    } else if (lower.startsWith('aws:')) continue;
+    else if (readers.has(lower) || rules.headerConditions?.(name.toLowerCase()) !== undefined || sameName(members, name) !== undefined) set.push(key);
+  }
+  return { set, upstream };
+}
+
+/** Keys whose value is the resource's, read from the upstream: its tags, an object's tags, a table's key schema. */
+function isUpstreamKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return /^[a-z0-9-]+:resourcetag\//.test(lower) || lower.startsWith('s3:existingobjecttag/') || lower.startsWith('s3:buckettag/') || lower === 'dynamodb:leadingkeys';
+}

@@ -1,0 +1,156 @@
+// Which operation a request is, and its input members as far as authorization needs them,
+// read the way the service's protocol and the model's HTTP bindings say.
+
+import { inputMembers, inputShape, loadGatewayModel, type GatewayModel, type OperationBinding, type WireProtocol } from './model.ts';
+import type { GatewayService } from './services.ts';
+import type { GatewayRequest, Unmapped } from './types.ts';
+import { normalizeHeaders, type HeaderMap } from './wire/headers.ts';
+import { parseJsonBody } from './wire/json-body.ts';
+import { LIMITS } from './wire/limits.ts';
+import { buildTree, readStructure } from './wire/query-params.ts';
+import { first, parseQueryString, type QueryMap } from './wire/query-string.ts';
+import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts';
+import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
+
+export interface IdentifiedRequest {
+  readonly service: GatewayService;
+  readonly operation: OperationBinding;
+  readonly protocol: WireProtocol;
+  /** Input members by name: strings for URI labels, headers and query values; JSON values from a JSON body. */
+  readonly input: ReadonlyMap<string, unknown>;
+  readonly headers: HeaderMap;
+  readonly query: QueryMap;
+}
+
+const routesByService = new Map<GatewayService, RestRoute[]>();
+
+export function identify(service: GatewayService, request: GatewayRequest): IdentifiedRequest | Unmapped {
+  const model = loadGatewayModel(service);
+  const invalid = (message: string): Unmapped => ({ kind: 'unmapped', reason: 'invalid-request', service, protocol: model.protocol, message });
+  if (typeof request.path !== 'string' || request.path.length > LIMITS.path) return invalid(`The request path is longer than ${LIMITS.path} characters`);
+  if (typeof request.query !== 'string' || request.query.length > LIMITS.query) return invalid(`The query string is longer than ${LIMITS.query} characters`);
+  if (request.body !== undefined && request.body.length > LIMITS.body) return invalid(`The request body is larger than ${LIMITS.body} bytes`);
+  const query = parseQueryString(request.query);
+  if (query === undefined) return invalid(`The request has more than ${LIMITS.parameters} query parameters`);
+  const headers = normalizeHeaders(request.headers);
+  const method = request.method.toUpperCase();
+
+  if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') return identifyRest(model, request, method, query, headers);
+  if (service === 'sqs' && !headers.has('x-amz-target')) return identifyQuery(model, 'query', request, method, query, headers);
+  if (model.protocol === 'json') return identifyJson(model, request, method, query, headers);
+  return identifyQuery(model, model.protocol, request, method, query, headers);
+}
+
+function unknown(model: GatewayModel, protocol: WireProtocol, message: string, operation?: string): Unmapped {
+  return { kind: 'unmapped', reason: 'unknown-operation', service: model.service, protocol, ...(operation !== undefined ? { operation } : {}), message };
+}
+
+function identifyJson(model: GatewayModel, request: GatewayRequest, method: string, query: QueryMap, headers: HeaderMap): IdentifiedRequest | Unmapped {
+  const target = headers.get('x-amz-target');
+  if (target === undefined) return unknown(model, 'json', 'The request has no X-Amz-Target header naming the operation');
+  const prefix = `${model.targetPrefix}.`;
+  const name = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
+  const operation = name === undefined ? undefined : model.operations.get(name);
+  if (operation === undefined) return unknown(model, 'json', `X-Amz-Target ${clip(target)} names no ${model.service} operation`, name === undefined ? undefined : clip(name));
+  if (method !== 'POST') return unknown(model, 'json', `${operation.name} is called with POST, not ${clip(method)}`, operation.name);
+  const body = parseJsonBody(request.body);
+  if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: 'json', operation: operation.name, message: body.message };
+  const input = new Map<string, unknown>();
+  for (const member of Object.keys(inputMembers(model, operation))) {
+    if (Object.hasOwn(body.value, member)) input.set(member, body.value[member]);
+  }
+  return { service: model.service, operation, protocol: 'json', input, headers, query };
+}
+
+function identifyQuery(model: GatewayModel, protocol: WireProtocol, request: GatewayRequest, method: string, query: QueryMap, headers: HeaderMap): IdentifiedRequest | Unmapped {
+  if (method !== 'POST' && method !== 'GET') return unknown(model, protocol, `The Query protocol is called with GET or POST, not ${clip(method)}`);
+  let params = query;
+  if (method === 'POST' && request.body !== undefined && request.body.length > 0) {
+    const form = parseQueryString(request.body.toString('utf8'));
+    if (form === undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, message: `The request has more than ${LIMITS.parameters} parameters` };
+    params = new Map([...query, ...form]);
+  }
+  const action = first(params, 'Action');
+  if (action === undefined) return unknown(model, protocol, 'The request has no Action parameter naming the operation');
+  const operation = model.operations.get(action);
+  if (operation === undefined) return unknown(model, protocol, `Action ${clip(action)} names no ${model.service} operation`, clip(action));
+  const version = first(params, 'Version');
+  if (version !== undefined && version !== model.apiVersion) return unknown(model, protocol, `Could not find operation ${operation.name} for version ${clip(version)}`, operation.name);
+  const tree = buildTree(params);
+  if (tree === undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, operation: operation.name, message: 'A parameter name is nested too deeply' };
+  const input = operation.inputShape === undefined ? new Map<string, unknown>() : readStructure(model, operation.inputShape, tree, model.service === 'sqs' ? SQS_QUERY_NAMES : {});
+  // SQS's query form may also address the queue by its URL's path (POST /<account>/<queue>).
+  if (model.service === 'sqs' && !input.has('QueueUrl') && Object.hasOwn(inputMembers(model, operation), 'QueueUrl') && /^\/\d{12}\/[^/]+$/.test(request.path)) {
+    input.set('QueueUrl', request.path);
+  }
+  return { service: model.service, operation, protocol, input, headers, query };
+}
+
+function identifyRest(model: GatewayModel, request: GatewayRequest, method: string, query: QueryMap, headers: HeaderMap): IdentifiedRequest | Unmapped {
+  let routes = routesByService.get(model.service);
+  if (routes === undefined) {
+    routes = compileRoutes(model);
+    routesByService.set(model.service, routes);
+  }
+  if (!request.path.startsWith('/')) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, message: 'The request path does not start with /' };
+  let segments = request.path.slice(1).split('/');
+  // S3 virtual-hosted style: the bucket came from the Host; the path is the key.
+  if (model.service === 's3' && request.bucket !== undefined && request.bucket !== '') {
+    segments = [encodeURIComponent(request.bucket), ...segments];
+  }
+  const match = matchRoute(routes, method, segments, query, headers, isAuthParameter);
+  if (match === undefined) {
+    return unknown(model, model.protocol, `${clip(method)} ${clip(request.path)}${request.query === '' ? '' : `?${clip(request.query)}`} matches no ${model.service} operation`);
+  }
+  const operation = match.route.operation;
+  const input = new Map<string, unknown>();
+  const members = inputMembers(model, operation);
+  let bodyMembers = false;
+  for (const [name, member] of Object.entries(members)) {
+    const wire = member.locationName ?? name;
+    if (member.location === 'uri') {
+      const value = match.labels.get(wire);
+      if (value !== undefined) input.set(name, value);
+    } else if (member.location === 'querystring') {
+      const values = query.get(wire);
+      if (values !== undefined) input.set(name, model.shapes.get(member.shape)?.type === 'list' ? values : values[0]);
+    } else if (member.location === 'header') {
+      const value = headers.get(wire.toLowerCase());
+      if (value !== undefined) input.set(name, value);
+    } else if (member.location === 'headers') {
+      const prefix = wire.toLowerCase();
+      const map: Record<string, string> = {};
+      for (const [header, value] of headers) {
+        if (header.startsWith(prefix)) Object.defineProperty(map, header.slice(prefix.length), { value, enumerable: true, writable: true, configurable: true });
+      }
+      input.set(name, map);
+    } else if (member.location === undefined) {
+      bodyMembers = true;
+    }
+  }
+  // REST-JSON: the body is the input's remaining members as JSON, unless it is a raw payload
+  // (Lambda's Invoke sends the function's event as is).
+  const shape = inputShape(model, operation);
+  const payload = shape?.payload === undefined ? undefined : members[shape.payload];
+  const rawPayload = payload !== undefined && model.shapes.get(payload.shape)?.type === 'blob';
+  if (model.protocol === 'rest-json' && bodyMembers && !rawPayload && request.body !== undefined) {
+    const body = parseJsonBody(request.body);
+    if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, operation: operation.name, message: body.message };
+    const source = payload !== undefined ? { [shape!.payload!]: body.value } : body.value;
+    for (const [name, member] of Object.entries(members)) {
+      if (member.location === undefined && Object.hasOwn(source, name)) input.set(name, (source as Record<string, unknown>)[name]);
+    }
+  }
+  return { service: model.service, operation, protocol: model.protocol, input, headers, query };
+}
+
+/** Query parameters of SigV2/SigV4 presigned URLs and the SDKs' hints, never a sub-resource. */
+function isAuthParameter(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('x-amz-') || lower === 'x-id' || lower === 'awsaccesskeyid' || lower === 'signature' || lower === 'expires';
+}
+
+/** Input echoed in a message, cut short. */
+export function clip(text: string): string {
+  return text.length > 128 ? `${text.slice(0, 128)}…` : text;
+}

@@ -1,0 +1,177 @@
+// A request for a protected service → what it must be authorized against: the operation, every
+// check (action on resource with its condition keys), the resource's account, and what the
+// forwarder must read upstream first. Never a `*` in place of a resource the action takes: an
+// operation that cannot be mapped is refused, naming it.
+
+import type { AuthorizationCheck } from '../authz/target.ts';
+import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
+import { conditionContext } from './conditions.ts';
+import { identify, type IdentifiedRequest } from './identify.ts';
+import { arnAccount, resolveResources } from './resources.ts';
+import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
+import { deleteObjectsChecks, objectTaggingContext } from './services/s3-body.ts';
+import { SERVICE_RULES } from './services/index.ts';
+import { isGatewayService, type GatewayService } from './services.ts';
+import type { GatewayRequest, Lookup, MapResult, MappedRequest, Unmapped } from './types.ts';
+import { LIMITS } from './wire/limits.ts';
+
+/** One check before its condition keys: an action (as the reference spells it) on resources. */
+interface PlannedCheck {
+  action: SarAction;
+  resourceType?: string;
+  arns: readonly string[];
+  request: IdentifiedRequest;
+  extraContext?: ExpandedCheck['context'];
+  resolve?: 'kms-alias';
+}
+
+export function mapRequest(data: AuthorizationData, request: GatewayRequest): MapResult {
+  const service = typeof request.service === 'string' ? request.service.toLowerCase() : '';
+  if (!isGatewayService(service)) {
+    return { kind: 'unmapped', reason: 'unknown-service', service: String(request.service).slice(0, 64), message: `The gateway does not protect the service ${String(request.service).slice(0, 64)}` };
+  }
+  const identified = identify(service, request);
+  if ('kind' in identified) return identified;
+  const rules = SERVICE_RULES[service];
+  const operation = identified.operation.name;
+  const protocol = identified.protocol;
+  const unmapped = (reason: Unmapped['reason'], message: string): Unmapped => ({ kind: 'unmapped', reason, service, protocol, operation, message });
+
+  if (Object.hasOwn(rules.refused, operation)) return unmapped('refused-operation', `${operation} is not forwarded: ${rules.refused[operation]}`);
+  const rule: OperationRule = Object.hasOwn(rules.operations, operation) ? rules.operations[operation]! : {};
+  if (rule.needsBody !== undefined && request.body === undefined) {
+    return { kind: 'needs-body', service, protocol, operation, reason: rule.needsBody, maxBytes: LIMITS.body };
+  }
+  const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
+
+  const planned = planChecks(data, service, rules, rule, identified, context, request.body);
+  if (typeof planned === 'string') return unmapped(planned.startsWith('no action') ? 'refused-operation' : 'invalid-request', planned);
+
+  const targets: AuthorizationCheck[] = [];
+  const lookups: Lookup[] = [];
+  const mainAccount = arnAccount(planned[0]!.arns[0]!) ?? request.ownerAccountId;
+  for (const check of planned) {
+    for (const arn of check.arns) {
+      const index = targets.length;
+      const resourceAccountId = arnAccount(arn) ?? request.ownerAccountId;
+      const conditions = {
+        ...conditionContext(check.action, check.request, rules, { ...context, resourceAccountId, action: check.action.name }),
+        ...check.extraContext,
+      };
+      targets.push({ action: `${service}:${check.action.name}`, resource: arn, context: conditions });
+      lookups.push(...lookupsFor(data, service, rules, check, index, arn));
+      if (targets.length > LIMITS.fanOut) return unmapped('invalid-request', `${operation} names more than ${LIMITS.fanOut} resources`);
+    }
+  }
+  const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups };
+  return mapped;
+}
+
+/** The checks of the request, or why there are none (an operation without an action, a request naming no resource). */
+function planChecks(
+  data: AuthorizationData,
+  service: GatewayService,
+  rules: ServiceRules,
+  rule: OperationRule,
+  request: IdentifiedRequest,
+  context: RuleContext,
+  body: Buffer | undefined,
+): PlannedCheck[] | string {
+  const operation = request.operation.name;
+  const lookup = (name: string): SarAction | string => sarAction(data, service, name) ?? `no action ${service}:${name} in the Service Authorization Reference for ${operation}`;
+
+  if (service === 's3' && operation === 'DeleteObjects') {
+    const checks = deleteObjectsChecks(body!, request);
+    if (typeof checks === 'string') return checks;
+    return checksFromExpanded(data, service, rules, request, context, checks);
+  }
+  if (rule.expand !== undefined) {
+    const expanded = rule.expand(request, context);
+    if (expanded === undefined || expanded.length === 0) return `${operation} names no resource the gateway can authorize`;
+    return checksFromExpanded(data, service, rules, request, context, expanded);
+  }
+
+  const versioned = request.input.get('VersionId') !== undefined && request.input.get('VersionId') !== '';
+  const mainName = versioned && rule.versioned !== undefined ? rule.versioned : (rule.action ?? operation);
+  const main = lookup(mainName);
+  if (typeof main === 'string') return main;
+  let mainRequest = request;
+  if (service === 's3' && operation === 'PutObjectTagging') {
+    const tags = objectTaggingContext(body!);
+    if (typeof tags === 'string') return tags;
+    mainRequest = { ...request, input: new Map([...request.input, ['Tagging', new URLSearchParams(tags).toString()]]) };
+  }
+  const resolved = resolveResources(data, service, main, mainRequest.input, rules.resources, context);
+  let mainCheck: PlannedCheck;
+  if (resolved !== undefined) {
+    mainCheck = { action: main, arns: resolved.arns, request: mainRequest, ...(resolved.type ? { resourceType: resolved.type } : {}) };
+  } else {
+    const stand = rules.unresolved?.(request, context);
+    if (stand === undefined) return `${operation} does not name the ${describeTypes(main)} that ${service}:${main.name} is authorized on`;
+    mainCheck = { action: main, arns: stand.arns, request: mainRequest, resolve: stand.resolve };
+  }
+  const checks: PlannedCheck[] = [mainCheck];
+  for (const also of rule.also ?? []) {
+    if (also.when !== undefined && !also.when(request)) continue;
+    const sourceVersioned = also.resource !== undefined && also.versioned !== undefined && copySourceVersioned(request);
+    const action = lookup(sourceVersioned ? also.versioned! : also.action);
+    if (typeof action === 'string') return action;
+    if (also.resource !== undefined) {
+      const arns = also.resource(request, context);
+      if (arns === undefined || arns.length === 0) return `${operation} does not name ${also.resourceDoc ?? 'the resource'} that ${service}:${action.name} is authorized on`;
+      checks.push({ action, arns, request });
+    } else {
+      checks.push({ ...mainCheck, action });
+    }
+  }
+  return checks;
+}
+
+function checksFromExpanded(
+  data: AuthorizationData,
+  service: GatewayService,
+  rules: ServiceRules,
+  request: IdentifiedRequest,
+  context: RuleContext,
+  expanded: readonly ExpandedCheck[],
+): PlannedCheck[] | string {
+  const checks: PlannedCheck[] = [];
+  for (const item of expanded) {
+    const action = sarAction(data, service, item.action);
+    if (action === undefined) return `no action ${service}:${item.action} in the Service Authorization Reference for ${request.operation.name}`;
+    const itemRequest: IdentifiedRequest = item.input === undefined ? request : { ...request, input: item.input };
+    if (item.resources !== undefined) {
+      checks.push({ action, arns: item.resources, request: itemRequest, ...(item.context ? { extraContext: item.context } : {}) });
+      continue;
+    }
+    const resolved = resolveResources(data, service, action, itemRequest.input, rules.resources, context);
+    if (resolved === undefined) return `${request.operation.name} does not name the ${describeTypes(action)} that ${service}:${action.name} is authorized on`;
+    checks.push({ action, arns: resolved.arns, request: itemRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(item.context ? { extraContext: item.context } : {}) });
+  }
+  return checks;
+}
+
+function copySourceVersioned(request: IdentifiedRequest): boolean {
+  const source = request.input.get('CopySource');
+  return typeof source === 'string' && source.includes('versionId=');
+}
+
+function describeTypes(action: SarAction): string {
+  return action.resourceTypes.map((ref) => ref.type).join(' or ');
+}
+
+/** What the forwarder must read before deciding a check: the resource's tags and policy, and the service's own. */
+function lookupsFor(data: AuthorizationData, service: GatewayService, rules: ServiceRules, check: PlannedCheck, index: number, arn: string): Lookup[] {
+  const lookups: Lookup[] = [];
+  if (arn === '*') return lookups;
+  if (check.resolve !== undefined) lookups.push({ kind: 'resolve-resource', check: index, resource: arn, how: check.resolve });
+  const type = check.resourceType === undefined ? undefined : data.get(service)?.resourceTypes.get(check.resourceType);
+  const keys = [...check.action.conditionKeys, ...(type?.conditionKeys ?? [])];
+  if (keys.some((key) => /^[a-z0-9-]+:ResourceTag\//i.test(key) || /^s3:BucketTag\//i.test(key)) || check.resolve !== undefined) {
+    lookups.push({ kind: 'resource-tags', check: index, resource: arn });
+  }
+  const holder = check.resourceType === undefined ? (check.resolve === 'kms-alias' ? arn : undefined) : rules.policyHolders?.(check.resourceType, arn);
+  if (holder !== undefined) lookups.push({ kind: 'resource-policy', check: index, resource: holder });
+  lookups.push(...(rules.lookups?.(check.request, { index, action: check.action.name, resource: arn, conditionKeys: check.action.conditionKeys }) ?? []));
+  return lookups;
+}

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { loadAuthorizationData, type AuthorizationData } from './authorization-data.ts';
+import { mapRequest } from './map-request.ts';
+import { CALLER, form, json, OWNER, wire } from './testing/requests.ts';
+import type { GatewayRequest, MapResult, MappedRequest } from './types.ts';
+
+let data: AuthorizationData;
+before(async () => {
+  data = await loadAuthorizationData();
+});
+
+function mapped(result: MapResult): MappedRequest {
+  assert.equal(result.kind, 'mapped', JSON.stringify(result));
+  return result as MappedRequest;
+}
+
+const checks = (result: MapResult): string[] => mapped(result).targets.map((target) => `${target.action} ${target.resource}`);
+
+type Case = [name: string, request: () => GatewayRequest, operation: string, expected: string[]];
+
+function table(title: string, cases: Case[]): void {
+  describe(title, () => {
+    for (const [name, request, operation, expected] of cases) {
+      it(name, () => {
+        const result = mapped(mapRequest(data, request()));
+        assert.equal(result.operation, operation);
+        assert.deepEqual(checks(result), expected);
+      });
+    }
+  });
+}
+
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111111111111/orders';
+const QUEUE = 'arn:aws:sqs:us-east-1:111111111111:orders';
+const TOPIC = 'arn:aws:sns:us-east-1:111111111111:alerts';
+const TABLE = 'arn:aws:dynamodb:us-east-1:111111111111:table/Music';
+const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const KEY = `arn:aws:kms:us-east-1:111111111111:key/${KEY_ID}`;
+const FUNCTION = 'arn:aws:lambda:us-east-1:111111111111:function:resize';
+const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass-AbCdEf';
+
+table('SQS (JSON protocol and the query form)', [
+  ['SendMessage (JSON)', () => json('sqs', 'AmazonSQS.SendMessage', { QueueUrl: QUEUE_URL, MessageBody: 'hi' }, '1.0'), 'SendMessage', [`sqs:SendMessage ${QUEUE}`]],
+  ['ReceiveMessage (JSON)', () => json('sqs', 'AmazonSQS.ReceiveMessage', { QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10 }, '1.0'), 'ReceiveMessage', [`sqs:ReceiveMessage ${QUEUE}`]],
+  ['DeleteMessage (query form)', () => form('sqs', { Action: 'DeleteMessage', Version: '2012-11-05', QueueUrl: QUEUE_URL, ReceiptHandle: 'r' }), 'DeleteMessage', [`sqs:DeleteMessage ${QUEUE}`]],
+  ['SendMessage to the queue URL\'s path (query form)', () => form('sqs', { Action: 'SendMessage', MessageBody: 'x' }, '/111111111111/orders'), 'SendMessage', [`sqs:SendMessage ${QUEUE}`]],
+  ['SendMessageBatch is sqs:SendMessage', () => json('sqs', 'AmazonSQS.SendMessageBatch', { QueueUrl: QUEUE_URL, Entries: [{ Id: '1', MessageBody: 'a' }] }, '1.0'), 'SendMessageBatch', [`sqs:SendMessage ${QUEUE}`]],
+  ['CreateQueue names the queue it creates', () => json('sqs', 'AmazonSQS.CreateQueue', { QueueName: 'new-q' }, '1.0'), 'CreateQueue', ['sqs:CreateQueue arn:aws:sqs:us-east-1:111111111111:new-q']],
+  ['GetQueueUrl by name', () => json('sqs', 'AmazonSQS.GetQueueUrl', { QueueName: 'orders' }, '1.0'), 'GetQueueUrl', [`sqs:GetQueueUrl ${QUEUE}`]],
+  ['ListQueues is on *', () => json('sqs', 'AmazonSQS.ListQueues', {}, '1.0'), 'ListQueues', ['sqs:ListQueues *']],
+  ['a queue of another account', () => json('sqs', 'AmazonSQS.GetQueueAttributes', { QueueUrl: 'http://localhost:4600/333333333333/shared' }, '1.0'), 'GetQueueAttributes', ['sqs:GetQueueAttributes arn:aws:sqs:us-east-1:333333333333:shared']],
+]);
+
+table('SNS (query protocol)', [
+  ['Publish', () => form('sns', { Action: 'Publish', Version: '2010-03-31', TopicArn: TOPIC, Message: 'm' }), 'Publish', [`sns:Publish ${TOPIC}`]],
+  ['PublishBatch is sns:Publish', () => form('sns', { Action: 'PublishBatch', TopicArn: TOPIC, 'PublishBatchRequestEntries.member.1.Id': '1', 'PublishBatchRequestEntries.member.1.Message': 'm' }), 'PublishBatch', [`sns:Publish ${TOPIC}`]],
+  ['CreateTopic names its topic', () => form('sns', { Action: 'CreateTopic', Name: 'alerts' }), 'CreateTopic', [`sns:CreateTopic ${TOPIC}`]],
+  ['Unsubscribe is on the subscription\'s topic', () => form('sns', { Action: 'Unsubscribe', SubscriptionArn: `${TOPIC}:0c7f4b1e-1111-2222-3333-444455556666` }), 'Unsubscribe', [`sns:Unsubscribe ${TOPIC}`]],
+  ['ListTopics is on *', () => wire('sns', 'GET', '/?Action=ListTopics&Version=2010-03-31'), 'ListTopics', ['sns:ListTopics *']],
+]);
+
+table('DynamoDB (JSON 1.0)', [
+  ['GetItem', () => json('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: 'Music', Key: { Artist: { S: 'Acme' } } }, '1.0'), 'GetItem', [`dynamodb:GetItem ${TABLE}`]],
+  ['Query on an index is on the index', () => json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'Music', IndexName: 'ByYear', KeyConditionExpression: 'Y = :y' }, '1.0'), 'Query', [`dynamodb:Query ${TABLE}/index/ByYear`]],
+  ['Query on the table', () => json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'Music' }, '1.0'), 'Query', [`dynamodb:Query ${TABLE}`]],
+  ['TableName given as an ARN', () => json('dynamodb', 'DynamoDB_20120810.DescribeTable', { TableName: 'arn:aws:dynamodb:us-east-1:333333333333:table/Shared' }, '1.0'), 'DescribeTable', ['dynamodb:DescribeTable arn:aws:dynamodb:us-east-1:333333333333:table/Shared']],
+  ['Query on an index of a table given as an ARN', () => json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'arn:aws:dynamodb:us-east-1:333333333333:table/Shared', IndexName: 'I' }, '1.0'), 'Query', ['dynamodb:Query arn:aws:dynamodb:us-east-1:333333333333:table/Shared/index/I']],
+  ['BatchWriteItem: each table', () => json('dynamodb', 'DynamoDB_20120810.BatchWriteItem', { RequestItems: { Music: [], Books: [] } }, '1.0'), 'BatchWriteItem', [`dynamodb:BatchWriteItem ${TABLE}`, 'dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:111111111111:table/Books']],
+  ['TransactWriteItems: each item\'s action', () => json('dynamodb', 'DynamoDB_20120810.TransactWriteItems', { TransactItems: [{ Put: { TableName: 'Music', Item: {} } }, { Delete: { TableName: 'Books', Key: {} } }, { ConditionCheck: { TableName: 'Music', Key: {}, ConditionExpression: 'a' } }] }, '1.0'), 'TransactWriteItems', [`dynamodb:PutItem ${TABLE}`, 'dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:111111111111:table/Books', `dynamodb:ConditionCheckItem ${TABLE}`]],
+  ['ListTables is on *', () => json('dynamodb', 'DynamoDB_20120810.ListTables', {}, '1.0'), 'ListTables', ['dynamodb:ListTables *']],
+]);
+
+table('KMS (JSON 1.1)', [
+  ['Encrypt with a key id', () => json('kms', 'TrentService.Encrypt', { KeyId: KEY_ID, Plaintext: 'eA==' }), 'Encrypt', [`kms:Encrypt ${KEY}`]],
+  ['Decrypt with a key ARN of another account', () => json('kms', 'TrentService.Decrypt', { KeyId: 'arn:aws:kms:us-east-1:333333333333:key/k2', CiphertextBlob: 'eA==' }), 'Decrypt', ['kms:Decrypt arn:aws:kms:us-east-1:333333333333:key/k2']],
+  ['Encrypt with an alias: the alias stands in for its key until resolved', () => json('kms', 'TrentService.Encrypt', { KeyId: 'alias/app', Plaintext: 'eA==' }), 'Encrypt', ['kms:Encrypt arn:aws:kms:us-east-1:111111111111:alias/app']],
+  ['ReEncrypt: from the source key, to the destination key', () => json('kms', 'TrentService.ReEncrypt', { CiphertextBlob: 'eA==', SourceKeyId: KEY_ID, DestinationKeyId: 'k9' }), 'ReEncrypt', [`kms:ReEncryptFrom ${KEY}`, 'kms:ReEncryptTo arn:aws:kms:us-east-1:111111111111:key/k9']],
+  ['CreateAlias: on the alias and on the key', () => json('kms', 'TrentService.CreateAlias', { AliasName: 'alias/app', TargetKeyId: KEY_ID }), 'CreateAlias', ['kms:CreateAlias arn:aws:kms:us-east-1:111111111111:alias/app', `kms:CreateAlias ${KEY}`]],
+  ['CreateKey is on *', () => json('kms', 'TrentService.CreateKey', { KeySpec: 'SYMMETRIC_DEFAULT' }), 'CreateKey', ['kms:CreateKey *']],
+  ['ListKeys is on *', () => json('kms', 'TrentService.ListKeys', {}), 'ListKeys', ['kms:ListKeys *']],
+]);
+
+table('Lambda (REST-JSON)', [
+  ['Invoke is lambda:InvokeFunction', () => wire('lambda', 'POST', '/2015-03-31/functions/resize/invocations', { body: Buffer.from('{"not":"parsed"') }), 'Invoke', [`lambda:InvokeFunction ${FUNCTION}`]],
+  ['Invoke with a qualifier is on the qualified ARN', () => wire('lambda', 'POST', '/2015-03-31/functions/resize/invocations?Qualifier=live'), 'Invoke', [`lambda:InvokeFunction ${FUNCTION}:live`]],
+  ['Invoke by ARN (encoded in the path)', () => wire('lambda', 'POST', `/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:333333333333:function:other')}/invocations`), 'Invoke', ['lambda:InvokeFunction arn:aws:lambda:us-east-1:333333333333:function:other']],
+  ['GetFunction', () => wire('lambda', 'GET', '/2015-03-31/functions/resize'), 'GetFunction', [`lambda:GetFunction ${FUNCTION}`]],
+  ['ListFunctions is on *', () => wire('lambda', 'GET', '/2015-03-31/functions/'), 'ListFunctions', ['lambda:ListFunctions *']],
+  ['AddPermission', () => wire('lambda', 'POST', '/2015-03-31/functions/resize/policy', { body: Buffer.from('{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}') }), 'AddPermission', [`lambda:AddPermission ${FUNCTION}`]],
+  ['TagResource names the resource ARN', () => wire('lambda', 'POST', `/2017-03-31/tags/${encodeURIComponent(FUNCTION)}`, { body: Buffer.from('{"Tags":{"team":"media"}}') }), 'TagResource', [`lambda:TagResource ${FUNCTION}`]],
+]);
+
+table('Secrets Manager (JSON 1.1)', [
+  ['GetSecretValue by ARN', () => json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: SECRET }), 'GetSecretValue', [`secretsmanager:GetSecretValue ${SECRET}`]],
+  ['GetSecretValue by name', () => json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'db-pass' }), 'GetSecretValue', ['secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass']],
+  ['CreateSecret', () => json('secretsmanager', 'secretsmanager.CreateSecret', { Name: 'new-secret', SecretString: 's' }), 'CreateSecret', ['secretsmanager:CreateSecret arn:aws:secretsmanager:us-east-1:111111111111:secret:new-secret']],
+  ['ListSecrets is on *', () => json('secretsmanager', 'secretsmanager.ListSecrets', {}), 'ListSecrets', ['secretsmanager:ListSecrets *']],
+]);
+
+table('Systems Manager (JSON 1.1)', [
+  ['GetParameter with a leading /', () => json('ssm', 'AmazonSSM.GetParameter', { Name: '/app/db/url', WithDecryption: true }), 'GetParameter', ['ssm:GetParameter arn:aws:ssm:us-east-1:111111111111:parameter/app/db/url']],
+  ['GetParameters: each name', () => json('ssm', 'AmazonSSM.GetParameters', { Names: ['/a', 'b'] }), 'GetParameters', ['ssm:GetParameters arn:aws:ssm:us-east-1:111111111111:parameter/a', 'ssm:GetParameters arn:aws:ssm:us-east-1:111111111111:parameter/b']],
+  ['GetParametersByPath', () => json('ssm', 'AmazonSSM.GetParametersByPath', { Path: '/app', Recursive: true }), 'GetParametersByPath', ['ssm:GetParametersByPath arn:aws:ssm:us-east-1:111111111111:parameter/app']],
+  ['PutParameter', () => json('ssm', 'AmazonSSM.PutParameter', { Name: 'flag', Value: 'on', Overwrite: true }), 'PutParameter', ['ssm:PutParameter arn:aws:ssm:us-east-1:111111111111:parameter/flag']],
+  ['AddTagsToResource on a parameter', () => json('ssm', 'AmazonSSM.AddTagsToResource', { ResourceType: 'Parameter', ResourceId: '/app/x', Tags: [{ Key: 'env', Value: 'prod' }] }), 'AddTagsToResource', ['ssm:AddTagsToResource arn:aws:ssm:us-east-1:111111111111:parameter/app/x']],
+  ['DescribeParameters is on *', () => json('ssm', 'AmazonSSM.DescribeParameters', {}), 'DescribeParameters', ['ssm:DescribeParameters *']],
+]);
+
+table('CloudWatch Logs (JSON 1.1)', [
+  ['CreateLogGroup', () => json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: '/app/web' }), 'CreateLogGroup', ['logs:CreateLogGroup arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
+  ['PutLogEvents is on the log stream', () => json('logs', 'Logs_20140328.PutLogEvents', { logGroupName: '/app/web', logStreamName: 's1', logEvents: [] }), 'PutLogEvents', ['logs:PutLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:s1']],
+  ['FilterLogEvents', () => json('logs', 'Logs_20140328.FilterLogEvents', { logGroupName: '/app/web' }), 'FilterLogEvents', ['logs:FilterLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
+  ['GetLogEvents by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetLogEvents', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared', logStreamName: 's' }), 'GetLogEvents', ['logs:GetLogEvents arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:s']],
+]);
+
+describe('service condition keys and lookups', () => {
+  it('tagging calls set aws:RequestTag/… and aws:TagKeys (SQS JSON map and query Tag.N form)', () => {
+    const viaJson = mapped(mapRequest(data, json('sqs', 'AmazonSQS.TagQueue', { QueueUrl: QUEUE_URL, Tags: { team: 'blue', env: 'dev' } }, '1.0')));
+    assert.deepEqual(viaJson.targets[0]!.context, { 'aws:RequestTag/team': 'blue', 'aws:RequestTag/env': 'dev', 'aws:TagKeys': ['team', 'env'] });
+    const viaQuery = mapped(mapRequest(data, form('sqs', { Action: 'CreateQueue', QueueName: 'q', 'Tag.1.Key': 'team', 'Tag.1.Value': 'blue' })));
+    assert.deepEqual(viaQuery.targets[0]!.context, { 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'] });
+    const untag = mapped(mapRequest(data, json('sqs', 'AmazonSQS.UntagQueue', { QueueUrl: QUEUE_URL, TagKeys: ['team'] }, '1.0')));
+    assert.deepEqual(untag.targets[0]!.context, { 'aws:TagKeys': ['team'] });
+  });
+
+  it('SNS: Tags.member.N lists, sns:Protocol and sns:Endpoint of Subscribe', () => {
+    const tag = mapped(mapRequest(data, form('sns', { Action: 'TagResource', ResourceArn: TOPIC, 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'ops' })));
+    assert.deepEqual(tag.targets[0]!.context, { 'aws:RequestTag/team': 'ops', 'aws:TagKeys': ['team'] });
+    const subscribe = mapped(mapRequest(data, form('sns', { Action: 'Subscribe', TopicArn: TOPIC, Protocol: 'https', Endpoint: 'https://example.com/hook' })));
+    assert.deepEqual(subscribe.targets[0]!.context, { 'sns:Endpoint': 'https://example.com/hook', 'sns:Protocol': 'https' });
+  });
+
+  it('KMS: encryption context, algorithm, caller account, request alias; the alias is resolved upstream', () => {
+    const result = mapped(mapRequest(data, json('kms', 'TrentService.Encrypt', { KeyId: 'alias/app', Plaintext: 'eA==', EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', EncryptionContext: { dept: 'finance', app: 'ledger' } })));
+    assert.deepEqual(result.targets[0]!.context, {
+      'kms:CallerAccount': CALLER,
+      'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT',
+      'kms:EncryptionContext:dept': 'finance',
+      'kms:EncryptionContext:app': 'ledger',
+      'kms:EncryptionContextKeys': ['dept', 'app'],
+      'kms:RequestAlias': 'alias/app',
+    });
+    assert.deepEqual(result.lookups.find((lookup) => lookup.kind === 'resolve-resource'), { kind: 'resolve-resource', check: 0, resource: 'arn:aws:kms:us-east-1:111111111111:alias/app', how: 'kms-alias' });
+    assert.ok(result.lookups.some((lookup) => lookup.kind === 'resource-policy' && lookup.check === 0), 'the key policy decides');
+  });
+
+  it('KMS CreateKey: its tags and key spec', () => {
+    const result = mapped(mapRequest(data, json('kms', 'TrentService.CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Tags: [{ TagKey: 'team', TagValue: 'sec' }] })));
+    const context = result.targets[0]!.context!;
+    assert.equal(context['kms:KeySpec'], 'RSA_2048');
+    assert.equal(context['kms:KeyUsage'], 'SIGN_VERIFY');
+    assert.equal(context['aws:RequestTag/team'], 'sec');
+    assert.deepEqual(context['aws:TagKeys'], ['team']);
+  });
+
+  it('DynamoDB: dynamodb:Attributes (best effort) and the leading keys for the forwarder to settle', () => {
+    const result = mapped(mapRequest(data, json('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: 'Music', Key: { Artist: { S: 'Acme' }, Song: { S: 'Hit' } }, ProjectionExpression: '#y, Genre.Sub', ExpressionAttributeNames: { '#y': 'Year' }, ReturnConsumedCapacity: 'TOTAL' }, '1.0')));
+    const context = result.targets[0]!.context!;
+    assert.deepEqual(context['dynamodb:Attributes'], ['Artist', 'Song', 'Year', 'Genre']);
+    assert.equal(context['dynamodb:ReturnConsumedCapacity'], 'TOTAL');
+    assert.deepEqual(result.lookups.find((lookup) => lookup.kind === 'dynamodb-leading-keys'), { kind: 'dynamodb-leading-keys', check: 0, table: 'Music', candidates: { Artist: ['Acme'], Song: ['Hit'] } });
+  });
+
+  it('Lambda: lambda:Principal of AddPermission; resource tags are looked up', () => {
+    const result = mapped(mapRequest(data, wire('lambda', 'POST', '/2015-03-31/functions/resize/policy', { body: Buffer.from('{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}') })));
+    assert.equal(result.targets[0]!.context!['lambda:Principal'], 's3.amazonaws.com');
+    assert.ok(result.lookups.some((lookup) => lookup.kind === 'resource-tags' && lookup.resource === FUNCTION));
+  });
+
+  it('Lambda UntagResource: tagKeys from the query string', () => {
+    const result = mapped(mapRequest(data, wire('lambda', 'DELETE', `/2017-03-31/tags/${encodeURIComponent(FUNCTION)}?tagKeys=team&tagKeys=env`)));
+    assert.deepEqual(result.targets[0]!.context!['aws:TagKeys'], ['team', 'env']);
+  });
+
+  it('Secrets Manager: a name is resolved to its ARN upstream; request keys from members', () => {
+    const result = mapped(mapRequest(data, json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'db-pass', VersionStage: 'AWSCURRENT' })));
+    assert.ok(result.lookups.some((lookup) => lookup.kind === 'resolve-resource' && lookup.how === 'secret-name'));
+    assert.equal(result.targets[0]!.context!['secretsmanager:VersionStage'], 'AWSCURRENT');
+    const create = mapped(mapRequest(data, json('secretsmanager', 'secretsmanager.CreateSecret', { Name: 'n', Tags: [{ Key: 'a', Value: 'b' }] })));
+    assert.equal(create.targets[0]!.context!['secretsmanager:Name'], 'n');
+    assert.equal(create.targets[0]!.context!['aws:RequestTag/a'], 'b');
+  });
+
+  it('SSM: ssm:Overwrite of PutParameter; Logs: tags of CreateLogGroup', () => {
+    const put = mapped(mapRequest(data, json('ssm', 'AmazonSSM.PutParameter', { Name: 'flag', Value: 'on', Overwrite: true })));
+    assert.equal(put.targets[0]!.context!['ssm:Overwrite'], 'true');
+    const group = mapped(mapRequest(data, json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: 'g', tags: { team: 'web' } })));
+    assert.deepEqual(group.targets[0]!.context, { 'aws:RequestTag/team': 'web', 'aws:TagKeys': ['team'] });
+  });
+
+  it('the resource account follows an ARN of another account', () => {
+    const result = mapped(mapRequest(data, json('kms', 'TrentService.Decrypt', { KeyId: 'arn:aws:kms:us-east-1:333333333333:key/k2', CiphertextBlob: 'eA==' })));
+    assert.equal(result.resourceAccountId, '333333333333');
+    assert.equal(mapped(mapRequest(data, json('kms', 'TrentService.ListKeys', {}))).resourceAccountId, OWNER);
+  });
+});
+
+describe('refused and unmapped operations name the operation', () => {
+  it('PartiQL is refused', () => {
+    const result = mapRequest(data, json('dynamodb', 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM Music' }, '1.0'));
+    assert.equal(result.kind, 'unmapped');
+    assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
+    assert.equal(result.kind === 'unmapped' && result.operation, 'ExecuteStatement');
+    assert.match(result.kind === 'unmapped' ? result.message : '', /^ExecuteStatement is not forwarded: PartiQL/);
+  });
+
+  it('a request that does not name the resource its action needs is invalid, not authorized on *', () => {
+    const result = mapRequest(data, json('sqs', 'AmazonSQS.SendMessage', { MessageBody: 'x' }, '1.0'));
+    assert.equal(result.kind, 'unmapped');
+    assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request');
+    assert.match(result.kind === 'unmapped' ? result.message : '', /SendMessage does not name the queue that sqs:SendMessage is authorized on/);
+  });
+
+  it('an unknown X-Amz-Target names what was asked', () => {
+    const result = mapRequest(data, json('kms', 'TrentService.StealKeys', {}));
+    assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-operation');
+    assert.equal(result.kind === 'unmapped' && result.operation, 'StealKeys');
+  });
+
+  it('a service the gateway does not protect', () => {
+    const result = mapRequest(data, json('ec2', 'X.Y', {}));
+    assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-service');
+  });
+});

@@ -1,0 +1,81 @@
+// What a service adds to the data: how its requests name resources (ServiceResources), the few
+// operations whose IAM action is not `<prefix>:<Operation>` (each citing AWS's documentation),
+// the operations refused with a reason, and the condition keys it reads from requests.
+
+import type { IdentifiedRequest } from './identify.ts';
+import type { ServiceResources } from './resources.ts';
+import type { ConditionValue, GatewayRequest, Lookup } from './types.ts';
+
+/** One further authorization an operation needs. */
+export interface AlsoRule {
+  /** The action, without the service prefix. */
+  readonly action: string;
+  /** When only some requests need it; `whenDoc` says which, for the docs. */
+  readonly when?: (request: IdentifiedRequest) => boolean;
+  readonly whenDoc?: string;
+  /** Its resource when not the main check's (the copy source of CopyObject); `resourceDoc` names it. */
+  readonly resource?: (request: IdentifiedRequest, context: RuleContext) => readonly string[] | undefined;
+  readonly resourceDoc?: string;
+  /** Another action for a versioned request (`s3:GetObjectVersion`), chosen like the main one's. */
+  readonly versioned?: string;
+}
+
+export interface OperationRule {
+  /** The main action, without the prefix, when it is not the operation's name. */
+  readonly action?: string;
+  /** A different main action when the request names a version (S3's `versionId`). */
+  readonly versioned?: string;
+  readonly also?: readonly AlsoRule[];
+  /**
+   * Checks computed from the request instead (batch and transaction calls: one per table or
+   * key). Undefined when the request does not say enough (an invalid request).
+   */
+  readonly expand?: (request: IdentifiedRequest, context: RuleContext) => readonly ExpandedCheck[] | undefined;
+  /** For the docs, what `expand` does. */
+  readonly expandDoc?: string;
+  /** The request's body must be read to decide (S3: DeleteObjects, PutBucketTagging). */
+  readonly needsBody?: string;
+}
+
+export interface ExpandedCheck {
+  readonly action: string;
+  /** ARNs; undefined to resolve them from `input` like a main check. */
+  readonly resources?: readonly string[];
+  readonly input?: ReadonlyMap<string, unknown>;
+  readonly context?: Readonly<Record<string, ConditionValue>>;
+}
+
+export interface RuleContext {
+  readonly request: GatewayRequest;
+  readonly region: string;
+  readonly ownerAccountId: string;
+}
+
+/** A condition key's value from the request; undefined when the request does not set it. */
+export type ConditionReader = (request: IdentifiedRequest, context: ConditionReaderContext) => Readonly<Record<string, ConditionValue>> | undefined;
+
+export interface ConditionReaderContext extends RuleContext {
+  /** The account owning the check's resource. */
+  readonly resourceAccountId: string;
+  readonly action: string;
+}
+
+export interface ServiceRules {
+  readonly resources: ServiceResources;
+  readonly operations: Readonly<Record<string, OperationRule>>;
+  /** Operations never forwarded, with the reason given to the caller. */
+  readonly refused: Readonly<Record<string, string>>;
+  /** By condition key as the reference spells it (`s3:prefix`, `kms:EncryptionContext:${EncryptionContextKey}`). */
+  readonly conditions: Readonly<Record<string, ConditionReader>>;
+  /** Service keys named after a request header: the header's name for a key (without its prefix). */
+  readonly headerConditions?: (key: string) => string | undefined;
+  /**
+   * The resources of a check the request names in a form only the upstream can turn into the
+   * ARN (a KMS alias for its key): a stand-in ARN and the lookup that replaces it.
+   */
+  readonly unresolved?: (request: IdentifiedRequest, context: RuleContext) => { arns: readonly string[]; resolve: 'kms-alias' } | undefined;
+  /** Lookups a mapped check needs beyond resource tags (S3's existing object tags). */
+  readonly lookups?: (request: IdentifiedRequest, check: { index: number; action: string; resource: string; conditionKeys: readonly string[] }) => Lookup[];
+  /** Resource types whose resources carry their own policy (the forwarder reads it upstream). */
+  readonly policyHolders?: (resourceType: string, arn: string) => string | undefined;
+}

@@ -1,0 +1,23 @@
+import type { ServiceRules } from '../rules.ts';
+import type { GatewayService } from '../services.ts';
+import { DYNAMODB_RULES } from './dynamodb.ts';
+import { KMS_RULES } from './kms.ts';
+import { LAMBDA_RULES } from './lambda.ts';
+import { LOGS_RULES } from './logs.ts';
+import { S3_RULES } from './s3.ts';
+import { SECRETSMANAGER_RULES } from './secretsmanager.ts';
+import { SNS_RULES } from './sns.ts';
+import { SQS_RULES } from './sqs.ts';
+import { SSM_RULES } from './ssm.ts';
+
+export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = {
+  s3: S3_RULES,
+  sqs: SQS_RULES,
+  sns: SNS_RULES,
+  dynamodb: DYNAMODB_RULES,
+  kms: KMS_RULES,
+  lambda: LAMBDA_RULES,
+  secretsmanager: SECRETSMANAGER_RULES,
+  ssm: SSM_RULES,
+  logs: LOGS_RULES,
+};

@@ -1,0 +1,73 @@
+// The two S3 operations whose authorization depends on their XML body: DeleteObjects (one
+// s3:DeleteObject per key it lists, s3:DeleteObjectVersion with a VersionId) and
+// PutObjectTagging (the tags it sets are s3:RequestObjectTag/<key>). The body is small: S3
+// allows 1,000 keys per DeleteObjects and 10 tags per object.
+
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { IdentifiedRequest } from '../identify.ts';
+import type { ExpandedCheck } from '../rules.ts';
+import { LIMITS } from '../wire/limits.ts';
+
+function parse(body: Buffer, root: string): Element | string {
+  if (body.length > LIMITS.body) return `The ${root} document is larger than ${LIMITS.body} bytes`;
+  const text = body.toString('utf8');
+  // A document type declaration could declare entities; S3 accepts none, nor does the gateway.
+  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) return `The ${root} document may not have a document type declaration`;
+  let document;
+  try {
+    document = new DOMParser({ onError: (level) => {
+      if (level !== 'warning') throw new Error('malformed');
+    } }).parseFromString(text, 'application/xml');
+  } catch {
+    return `The ${root} document is not well-formed XML`;
+  }
+  const element = document.documentElement;
+  if (element === null || element.localName !== root) return `The body is not a ${root} document`;
+  return element;
+}
+
+function children(element: Element, name: string): Element[] {
+  const found: Element[] = [];
+  for (let node = element.firstChild; node !== null; node = node.nextSibling) {
+    if (node.nodeType === 1 && (node as Element).localName === name) found.push(node as Element);
+  }
+  return found;
+}
+
+function text(element: Element, name: string): string | undefined {
+  const child = children(element, name)[0];
+  return child === undefined ? undefined : (child.textContent ?? '');
+}
+
+export function deleteObjectsChecks(body: Buffer, request: IdentifiedRequest): ExpandedCheck[] | string {
+  const root = parse(body, 'Delete');
+  if (typeof root === 'string') return root;
+  const bucket = request.input.get('Bucket');
+  if (typeof bucket !== 'string') return 'DeleteObjects names no bucket';
+  const objects = children(root, 'Object');
+  if (objects.length === 0) return 'The Delete document lists no object';
+  if (objects.length > LIMITS.fanOut) return `The Delete document lists more than ${LIMITS.fanOut} objects`;
+  const checks: ExpandedCheck[] = [];
+  for (const object of objects) {
+    const key = text(object, 'Key');
+    if (key === undefined || key === '') return 'An Object of the Delete document has no Key';
+    const versionId = text(object, 'VersionId');
+    checks.push({ action: versionId ? 'DeleteObjectVersion' : 'DeleteObject', input: new Map([['Bucket', bucket], ['Key', key], ...(versionId ? [['VersionId', versionId] as [string, string]] : [])]) });
+  }
+  return checks;
+}
+
+/** The Tagging document's tags as `[key, value]` pairs. */
+export function objectTaggingContext(body: Buffer): [string, string][] | string {
+  const root = parse(body, 'Tagging');
+  if (typeof root === 'string') return root;
+  const tagSet = children(root, 'TagSet')[0];
+  if (tagSet === undefined) return 'The Tagging document has no TagSet';
+  const tags: [string, string][] = [];
+  for (const tag of children(tagSet, 'Tag').slice(0, LIMITS.fanOut)) {
+    const key = text(tag, 'Key');
+    if (key === undefined) return 'A Tag of the Tagging document has no Key';
+    tags.push([key, text(tag, 'Value') ?? '']);
+  }
+  return tags;
+}

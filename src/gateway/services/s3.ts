@@ -1,0 +1,234 @@
+// S3: the operations whose IAM action differs from their name. AWS documents each in the
+// Amazon S3 User Guide, "Required permissions for Amazon S3 API operations"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html),
+// and in each operation's "Permissions" section of the Amazon S3 API Reference. Every other
+// operation is `s3:<Operation>` by the Service Authorization Reference's own list.
+
+import type { IdentifiedRequest } from '../identify.ts';
+import type { OperationRule, ServiceRules } from '../rules.ts';
+import type { ConditionValue, Lookup } from '../types.ts';
+import { first } from '../wire/query-string.ts';
+
+const BUCKET_ARN = (bucket: string): string => `arn:aws:s3:::${bucket}`;
+
+function member(request: IdentifiedRequest, name: string): string | undefined {
+  const value = request.input.get(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `x-amz-copy-source: bucket/key?versionId=v` (URL-encoded, with or without a leading `/`). */
+export function copySource(request: IdentifiedRequest): { bucket: string; key: string; versionId?: string } | undefined {
+  const raw = member(request, 'CopySource');
+  if (raw === undefined) return undefined;
+  const [path = '', query = ''] = raw.split('?', 2);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.startsWith('/') ? path.slice(1) : path);
+  } catch {
+    return undefined;
+  }
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) return undefined;
+  const versionId = new URLSearchParams(query).get('versionId') ?? undefined;
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), ...(versionId ? { versionId } : {}) };
+}
+
+const sourceObject = (request: IdentifiedRequest): readonly string[] | undefined => {
+  const source = copySource(request);
+  return source === undefined ? undefined : [`${BUCKET_ARN(source.bucket)}/${source.key}`];
+};
+const sourceIsVersioned = (request: IdentifiedRequest): boolean => copySource(request)?.versionId !== undefined;
+const hasHeader = (...names: string[]) => (request: IdentifiedRequest): boolean => names.some((name) => request.headers.has(name));
+const ACL_HEADERS = ['x-amz-acl', 'x-amz-grant-full-control', 'x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write', 'x-amz-grant-write-acp'];
+
+// Writing an object with tags or an ACL needs those permissions too (PutObject, CopyObject and
+// CreateMultipartUpload: "Permissions" in the API Reference).
+const WITH_TAGS = { action: 'PutObjectTagging', when: hasHeader('x-amz-tagging'), whenDoc: 'with x-amz-tagging' } as const;
+const WITH_ACL = { action: 'PutObjectAcl', when: hasHeader(...ACL_HEADERS), whenDoc: 'with an ACL header' } as const;
+
+const OPERATIONS: Record<string, OperationRule> = {
+  // Objects
+  GetObject: { versioned: 'GetObjectVersion' },
+  HeadObject: { action: 'GetObject', versioned: 'GetObjectVersion' },
+  SelectObjectContent: { action: 'GetObject' },
+  GetObjectAcl: { versioned: 'GetObjectVersionAcl' },
+  PutObjectAcl: { versioned: 'PutObjectVersionAcl' },
+  GetObjectTagging: { versioned: 'GetObjectVersionTagging' },
+  PutObjectTagging: { versioned: 'PutObjectVersionTagging', needsBody: 's3:RequestObjectTag/<key> comes from the Tagging document' },
+  DeleteObjectTagging: { versioned: 'DeleteObjectVersionTagging' },
+  GetObjectAttributes: { versioned: 'GetObjectVersionAttributes' },
+  GetObjectTorrent: { versioned: 'GetObjectVersionTorrent' },
+  DeleteObject: { versioned: 'DeleteObjectVersion' },
+  PutObject: { also: [WITH_TAGS, WITH_ACL] },
+  CopyObject: {
+    action: 'PutObject',
+    also: [
+      { action: 'GetObject', versioned: 'GetObjectVersion', resource: sourceObject, resourceDoc: 'the x-amz-copy-source object' },
+      WITH_TAGS,
+      WITH_ACL,
+    ],
+  },
+  DeleteObjects: {
+    action: 'DeleteObject',
+    needsBody: 'the keys to delete are listed in the Delete document',
+    expandDoc: 's3:DeleteObject (s3:DeleteObjectVersion with a VersionId) on each key of the Delete document',
+  },
+  // Multipart uploads: every part is a write of the object.
+  CreateMultipartUpload: { action: 'PutObject', also: [WITH_TAGS, WITH_ACL] },
+  UploadPart: { action: 'PutObject' },
+  UploadPartCopy: {
+    action: 'PutObject',
+    also: [{ action: 'GetObject', versioned: 'GetObjectVersion', resource: sourceObject, resourceDoc: 'the x-amz-copy-source object' }],
+  },
+  CompleteMultipartUpload: { action: 'PutObject' },
+  ListParts: { action: 'ListMultipartUploadParts' },
+  // Buckets
+  ListBuckets: { action: 'ListAllMyBuckets' },
+  HeadBucket: { action: 'ListBucket' },
+  ListObjects: { action: 'ListBucket' },
+  ListObjectsV2: { action: 'ListBucket' },
+  ListObjectVersions: { action: 'ListBucketVersions' },
+  ListMultipartUploads: { action: 'ListBucketMultipartUploads' },
+  CreateBucket: {
+    also: [
+      { action: 'PutBucketAcl', when: hasHeader(...ACL_HEADERS), whenDoc: 'with an ACL header' },
+      { action: 'PutBucketObjectLockConfiguration', when: hasHeader('x-amz-bucket-object-lock-enabled'), whenDoc: 'with x-amz-bucket-object-lock-enabled' },
+      { action: 'PutBucketVersioning', when: hasHeader('x-amz-bucket-object-lock-enabled'), whenDoc: 'with x-amz-bucket-object-lock-enabled' },
+      { action: 'PutBucketOwnershipControls', when: hasHeader('x-amz-object-ownership'), whenDoc: 'with x-amz-object-ownership' },
+    ],
+  },
+  // Sub-resource configurations: deleting one is a write of it (the S3 API Reference's
+  // Permissions section of each Delete… operation names the Put… action).
+  GetBucketAccelerateConfiguration: { action: 'GetAccelerateConfiguration' },
+  PutBucketAccelerateConfiguration: { action: 'PutAccelerateConfiguration' },
+  GetBucketAnalyticsConfiguration: { action: 'GetAnalyticsConfiguration' },
+  ListBucketAnalyticsConfigurations: { action: 'GetAnalyticsConfiguration' },
+  PutBucketAnalyticsConfiguration: { action: 'PutAnalyticsConfiguration' },
+  DeleteBucketAnalyticsConfiguration: { action: 'PutAnalyticsConfiguration' },
+  DeleteBucketCors: { action: 'PutBucketCORS' },
+  GetBucketEncryption: { action: 'GetEncryptionConfiguration' },
+  PutBucketEncryption: { action: 'PutEncryptionConfiguration' },
+  DeleteBucketEncryption: { action: 'PutEncryptionConfiguration' },
+  GetBucketIntelligentTieringConfiguration: { action: 'GetIntelligentTieringConfiguration' },
+  ListBucketIntelligentTieringConfigurations: { action: 'GetIntelligentTieringConfiguration' },
+  PutBucketIntelligentTieringConfiguration: { action: 'PutIntelligentTieringConfiguration' },
+  DeleteBucketIntelligentTieringConfiguration: { action: 'PutIntelligentTieringConfiguration' },
+  GetBucketInventoryConfiguration: { action: 'GetInventoryConfiguration' },
+  ListBucketInventoryConfigurations: { action: 'GetInventoryConfiguration' },
+  PutBucketInventoryConfiguration: { action: 'PutInventoryConfiguration' },
+  DeleteBucketInventoryConfiguration: { action: 'PutInventoryConfiguration' },
+  GetBucketLifecycle: { action: 'GetLifecycleConfiguration' },
+  GetBucketLifecycleConfiguration: { action: 'GetLifecycleConfiguration' },
+  PutBucketLifecycle: { action: 'PutLifecycleConfiguration' },
+  PutBucketLifecycleConfiguration: { action: 'PutLifecycleConfiguration' },
+  DeleteBucketLifecycle: { action: 'PutLifecycleConfiguration' },
+  GetBucketMetricsConfiguration: { action: 'GetMetricsConfiguration' },
+  ListBucketMetricsConfigurations: { action: 'GetMetricsConfiguration' },
+  PutBucketMetricsConfiguration: { action: 'PutMetricsConfiguration' },
+  DeleteBucketMetricsConfiguration: { action: 'PutMetricsConfiguration' },
+  GetBucketNotificationConfiguration: { action: 'GetBucketNotification' },
+  PutBucketNotificationConfiguration: { action: 'PutBucketNotification' },
+  DeleteBucketOwnershipControls: { action: 'PutBucketOwnershipControls' },
+  GetBucketReplication: { action: 'GetReplicationConfiguration' },
+  PutBucketReplication: { action: 'PutReplicationConfiguration' },
+  DeleteBucketReplication: { action: 'PutReplicationConfiguration' },
+  DeleteBucketTagging: { action: 'PutBucketTagging' },
+  GetObjectLockConfiguration: { action: 'GetBucketObjectLockConfiguration' },
+  PutObjectLockConfiguration: { action: 'PutBucketObjectLockConfiguration' },
+  GetPublicAccessBlock: { action: 'GetBucketPublicAccessBlock' },
+  PutPublicAccessBlock: { action: 'PutBucketPublicAccessBlock' },
+  DeletePublicAccessBlock: { action: 'PutBucketPublicAccessBlock' },
+  // S3 Metadata: the API Reference names the …MetadataTableConfiguration actions.
+  CreateBucketMetadataConfiguration: { action: 'CreateBucketMetadataTableConfiguration' },
+  GetBucketMetadataConfiguration: { action: 'GetBucketMetadataTableConfiguration' },
+  DeleteBucketMetadataConfiguration: { action: 'DeleteBucketMetadataTableConfiguration' },
+};
+
+const REFUSED: Record<string, string> = {
+  CreateSession: 'CreateSession is an S3 Express One Zone (directory bucket) operation, authorized as s3express:CreateSession; directory buckets are not protected',
+  ListDirectoryBuckets: 'ListDirectoryBuckets lists S3 Express One Zone directory buckets (s3express:ListAllMyDirectoryBuckets); directory buckets are not protected',
+  RenameObject: 'RenameObject exists only for directory buckets (s3express:RenameObject); directory buckets are not protected',
+  WriteGetObjectResponse: 'WriteGetObjectResponse is called by S3 Object Lambda functions (s3-object-lambda:WriteGetObjectResponse); Object Lambda is not protected',
+};
+
+/** `k1=v1&k2=v2` of x-amz-tagging (and of the Tagging document's pairs) as condition keys. */
+function requestObjectTags(tags: ReadonlyArray<readonly [string, string]>): Record<string, ConditionValue> {
+  const context: Record<string, ConditionValue> = { 's3:RequestObjectTagKeys': tags.map(([key]) => key) };
+  for (const [key, value] of tags) context[`s3:RequestObjectTag/${key}`] = value;
+  return context;
+}
+
+function signatureFacts(request: IdentifiedRequest): { authType?: string; version?: string; date?: string } {
+  const authorization = request.headers.get('authorization');
+  if (authorization !== undefined) {
+    return { authType: 'REST-HEADER', version: authorization.startsWith('AWS4-HMAC-SHA256') ? 'AWS4-HMAC-SHA256' : 'AWS', date: request.headers.get('x-amz-date') };
+  }
+  const algorithm = first(request.query, 'X-Amz-Algorithm');
+  if (algorithm !== undefined) return { authType: 'REST-QUERY-STRING', version: algorithm, date: first(request.query, 'X-Amz-Date') };
+  if (request.query.has('Signature')) return { authType: 'REST-QUERY-STRING', version: 'AWS' };
+  return {};
+}
+
+/** `20240101T000000Z` → epoch milliseconds. */
+function amzDate(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{8}T\d{6}Z$/.test(text)) return undefined;
+  const ms = Date.UTC(+text.slice(0, 4), +text.slice(4, 6) - 1, +text.slice(6, 8), +text.slice(9, 11), +text.slice(11, 13), +text.slice(13, 15));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const single = (key: string, value: ConditionValue | undefined): Record<string, ConditionValue> | undefined => (value === undefined ? undefined : { [key]: value });
+
+export const S3_RULES: ServiceRules = {
+  resources: {
+    variables: { BucketName: [{ member: 'Bucket' }], ObjectName: [{ member: 'Key' }] },
+    arnMembers: [],
+  },
+  operations: OPERATIONS,
+  refused: REFUSED,
+  conditions: {
+    's3:prefix': (request) => single('s3:prefix', member(request, 'Prefix') ?? (request.input.has('Prefix') ? '' : undefined)),
+    's3:delimiter': (request) => single('s3:delimiter', member(request, 'Delimiter')),
+    's3:max-keys': (request) => single('s3:max-keys', member(request, 'MaxKeys')),
+    's3:VersionId': (request) => single('s3:VersionId', member(request, 'VersionId')),
+    's3:RequestObjectTag/<key>': (request) => {
+      const tagging = member(request, 'Tagging');
+      return tagging === undefined ? undefined : requestObjectTags([...new URLSearchParams(tagging)]);
+    },
+    's3:RequestObjectTagKeys': (request) => {
+      const tagging = member(request, 'Tagging');
+      return tagging === undefined ? undefined : { 's3:RequestObjectTagKeys': [...new URLSearchParams(tagging).keys()] };
+    },
+    's3:authType': (request) => single('s3:authType', signatureFacts(request).authType),
+    's3:signatureversion': (request) => single('s3:signatureversion', signatureFacts(request).version),
+    's3:signatureAge': (request, context) => {
+      const signed = amzDate(signatureFacts(request).date);
+      const now = context.request.now?.getTime();
+      return signed === undefined || now === undefined ? undefined : { 's3:signatureAge': Math.max(0, now - signed) };
+    },
+    's3:ResourceAccount': (_request, context) => ({ 's3:ResourceAccount': context.resourceAccountId }),
+    // Object Lock's keys are its headers without the x-amz- prefix.
+    's3:object-lock-mode': (request) => single('s3:object-lock-mode', request.headers.get('x-amz-object-lock-mode')),
+    's3:object-lock-legal-hold': (request) => single('s3:object-lock-legal-hold', request.headers.get('x-amz-object-lock-legal-hold')),
+    's3:object-lock-retain-until-date': (request) => single('s3:object-lock-retain-until-date', request.headers.get('x-amz-object-lock-retain-until-date')),
+  },
+  // Every other S3 key named after a request header (s3:x-amz-acl, s3:x-amz-server-side-encryption,
+  // s3:x-amz-copy-source, s3:x-amz-metadata-directive, s3:x-amz-storage-class, s3:if-match, …) is that header's value.
+  headerConditions: (key) => (key.startsWith('x-amz-') || key.startsWith('if-') ? key : undefined),
+  lookups: (request, check) => {
+    const lookups: Lookup[] = [];
+    if (check.conditionKeys.some((key) => key.toLowerCase() === 's3:existingobjecttag/<key>') && check.resource.includes('/')) {
+      const [bucket = '', key = ''] = splitObjectArn(check.resource);
+      const versionId = check.index === 0 ? member(request, 'VersionId') : undefined;
+      lookups.push({ kind: 's3-object-tags', check: check.index, bucket, key, ...(versionId ? { versionId } : {}) });
+    }
+    return lookups;
+  },
+  policyHolders: (type, arn) => (type === 'bucket' ? arn : type === 'object' ? BUCKET_ARN(splitObjectArn(arn)[0] ?? '') : undefined),
+};
+
+function splitObjectArn(arn: string): [string, string] {
+  const path = arn.slice('arn:aws:s3:::'.length);
+  const slash = path.indexOf('/');
+  return slash < 0 ? [path, ''] : [path.slice(0, slash), path.slice(slash + 1)];
+}
+

@@ -1,0 +1,105 @@
+import type { AuthorizationCheck } from '../authz/target.ts';
+import type { WireProtocol } from './model.ts';
+import type { GatewayService } from './services.ts';
+
+/** A condition-key value, as the policy engine takes it. */
+export type ConditionValue = NonNullable<AuthorizationCheck['context']>[string];
+
+/** What the router knows of a request for a protected service, once it has been authenticated. */
+export interface GatewayRequest {
+  /** The service of the SigV4 credential scope: `s3`, `sqs`, `dynamodb`, … */
+  service: string;
+  method: string;
+  /** The path as sent, percent-encoded, without the query. */
+  path: string;
+  /** The raw query string, without `?` (empty when none). */
+  query: string;
+  /** The request headers (any case; Node's IncomingHttpHeaders will do). */
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The body, for the JSON and Query services (small: the caller enforces a limit before it
+   * reads). S3 bodies are streams and are never passed — except for the few S3 operations whose
+   * authorization depends on their small XML body: the result then asks for it (`needs-body`)
+   * and the caller maps the request again with it.
+   */
+  body?: Buffer;
+  /** S3 virtual-hosted style: the bucket the router took from the Host header. */
+  bucket?: string;
+  /** The region of the credential scope (also the region of resources the request names). */
+  region: string;
+  /** The account that owns the resources the request names, unless an ARN in the request says another. */
+  ownerAccountId: string;
+  /** The caller's account (kms:CallerAccount). */
+  requestAccountId: string;
+  /** The time the request is decided at (s3:signatureAge of a presigned URL). */
+  now?: Date;
+}
+
+/** Something the forwarder must read from the upstream (or the request body) before deciding. */
+export type Lookup =
+  /** The resource's tags, as aws:ResourceTag/<key> (and the service's own ResourceTag keys) of `check`. */
+  | { kind: 'resource-tags'; check: number; resource: string }
+  /** The object's tags as s3:ExistingObjectTag/<key> of `check`. */
+  | { kind: 's3-object-tags'; check: number; bucket: string; key: string; versionId?: string }
+  /** The resource's own policy (bucket, queue, topic, key, function or secret policy) for `check`. */
+  | { kind: 'resource-policy'; check: number; resource: string }
+  /**
+   * dynamodb:LeadingKeys needs the table's partition key name: `candidates` are the request's
+   * key attributes and their values; the one the table's key schema names as HASH is the key.
+   */
+  | { kind: 'dynamodb-leading-keys'; check: number; table: string; candidates: Readonly<Record<string, readonly string[]>> }
+  /**
+   * The request names the resource in a form only the upstream turns into its ARN (a KMS alias
+   * for its key; a secret's name for its ARN with the random suffix): `resource` is a stand-in
+   * that the forwarder must replace in `check` before deciding.
+   */
+  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' };
+
+export interface MappedRequest {
+  kind: 'mapped';
+  service: GatewayService;
+  /** How the service speaks, for rendering a refusal in its own format. */
+  protocol: WireProtocol;
+  /** The model's operation name. */
+  operation: string;
+  /** Every authorization the request needs; the first is the main one. Never empty. */
+  targets: AuthorizationCheck[];
+  /** The account owning the main resource. */
+  resourceAccountId: string;
+  lookups: Lookup[];
+}
+
+export type UnmappedReason =
+  /** The service is not one the gateway protects. */
+  | 'unknown-service'
+  /** No operation of the model matches the request. */
+  | 'unknown-operation'
+  /** The operation is known but deliberately not forwarded (see the reason). */
+  | 'refused-operation'
+  /** The request is malformed where authorization needs it (the resource cannot be named). */
+  | 'invalid-request';
+
+export interface Unmapped {
+  kind: 'unmapped';
+  reason: UnmappedReason;
+  service: string;
+  protocol?: WireProtocol;
+  operation?: string;
+  message: string;
+}
+
+/**
+ * The operation's authorization depends on its small XML body (S3's DeleteObjects lists the keys
+ * it deletes; PutObjectTagging's tags are s3:RequestObjectTag/…): read it (at most `maxBytes`)
+ * and map the request again with `body`.
+ */
+export interface NeedsBody {
+  kind: 'needs-body';
+  service: GatewayService;
+  protocol: WireProtocol;
+  operation: string;
+  reason: string;
+  maxBytes: number;
+}
+
+export type MapResult = MappedRequest | NeedsBody | Unmapped;
