@@ -136,5 +136,7 @@ module.exports = {
     // Test files are exempt from the rules: they may import across any layer.
     exclude: { path: '\\.test\\.ts$' },
     doNotFollow: { path: 'node_modules' },
+    // Resolve packages as Node does for ES modules (some export only `import`/`require`).
+    enhancedResolveOptions: { conditionNames: ['import', 'node', 'default'], exportsFields: ['exports'], mainFields: ['module', 'main'] },
   },
 };
