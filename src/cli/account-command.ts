@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { checkStartupPaths } from '../server/startup-checks.ts';
 import { openStore } from '../store/open-store.ts';
 import { openSecretSealer } from '../server/secrets.ts';
 import { AccountExistsError, createAccount, listAccountIds } from '../iam/accounts.ts';
@@ -56,7 +56,8 @@ export async function runAccountCommand(argv: string[], io: CliIo): Promise<numb
     host: '127.0.0.1', port: 0, dataDir, store: storeUrl, dev: false, logLevel: 'silent', quotas: defaultQuotas,
     ...(masterKey ? { masterKey } : {}),
   };
-  await mkdir(dataDir, { recursive: true });
+  // The same checks as `serve`: an unusable path fails at once, naming it (Node's recursive mkdir spins on /proc).
+  await checkStartupPaths(config);
   const store = await openStore(storeUrl);
   try {
     if (sub === 'list') {
