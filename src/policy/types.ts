@@ -23,6 +23,12 @@ export interface ValidateOptions {
   inlineFor?: 'user' | 'group' | 'role';
   /** Entity name for AWS's inline-size message ("... exceeded for user alice"). */
   entityName?: string;
+  /**
+   * A managed policy (CreatePolicy, CreatePolicyVersion): IAM requires `"Version": "2012-10-17"`
+   * and refuses one without it before any other check but syntax. Inline and trust policies
+   * may omit it.
+   */
+  managed?: boolean;
 }
 
 /** A policy language version. Variables are only substituted under 2012-10-17. */

@@ -28,7 +28,7 @@ const TAGS_QUOTA_NAME = 'TagsPerPolicy';
 
 async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
-  assertValidIdentityPolicy(input.PolicyDocument);
+  assertValidIdentityPolicy(input.PolicyDocument, { managed: true });
   const tags = sortTags([...(input.Tags ?? [])]);
   assertUniqueTagKeys(tags);
   if (tags.length > ctx.quotas.tagsPerResource) throw quotaExceeded(TAGS_QUOTA_NAME, ctx.quotas.tagsPerResource);
