@@ -182,8 +182,8 @@ export interface DecisionDetails {
   principalAccount: string | undefined;
   resourceAccount: string | undefined;
   crossAccount: boolean;
-  /** Which route granted an Allowed decision. */
-  grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource' | null;
+  /** Which route granted an Allowed decision (`always`: an action no policy can refuse). */
+  grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource' | 'always' | null;
   /** The strongest way a matching resource-policy Allow named the caller. */
   resourceGrant: ResourceGrant | null;
   identity: KindResult;
