@@ -68,7 +68,7 @@ describe('IAM roles through the AWS SDK', () => {
     const created = await iam.send(new CreateRoleCommand({
       RoleName: 'LongSessions', AssumeRolePolicyDocument: EC2_TRUST, MaxSessionDuration: 43200, PermissionsBoundary: boundary,
     }));
-    assert.deepEqual(created.Role?.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundary });
+    assert.deepEqual(created.Role?.PermissionsBoundary, { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: boundary });
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'LongSessions' }))).Role!;
     assert.equal(role.MaxSessionDuration, 43200);
     assert.equal(role.PermissionsBoundary?.PermissionsBoundaryArn, boundary);

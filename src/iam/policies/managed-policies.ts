@@ -16,6 +16,7 @@ import { policyOutput } from './policy-output.ts';
 import { arnOfPolicy, policyVersionId, type PolicyData, type PolicyVersionData } from './records.ts';
 import { attachmentCount, boundaryHolders, type PolicyUsage } from './usage.ts';
 import { allVersions } from './versions-store.ts';
+import { assertPolicyPath } from '../paths.ts';
 
 /**
  * Customer managed policies and their tags: CreatePolicy, GetPolicy, DeletePolicy, TagPolicy,
@@ -27,6 +28,7 @@ import { allVersions } from './versions-store.ts';
 const TAGS_QUOTA_NAME = 'TagsPerPolicy';
 
 async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: OperationContext) {
+  assertPolicyPath(input.Path);
   const accountId = ctx.principal.accountId;
   assertValidIdentityPolicy(input.PolicyDocument, { managed: true });
   const tags = sortTags([...(input.Tags ?? [])]);
@@ -74,7 +76,7 @@ async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: 
     return policy;
   });
   const ref: ManagedPolicyRef = { source: 'customer', arn: arnOfPolicy(record), record };
-  return { Policy: policyOutput(ref, { attachments: 0, boundaries: 0 }, 'detailed') };
+  return { Policy: policyOutput(ref, { attachments: 0, boundaries: 0 }, 'created') };
 }
 
 /** AttachmentCount and PermissionsBoundaryUsageCount of one policy in the account. */

@@ -14,11 +14,16 @@ import type { OidcProviderData, OidcProviderRecord, SamlProviderData, SamlProvid
 
 /** The caller's OIDC provider an ARN names, or AWS's NoSuchEntity (InvalidInput for a non-provider ARN). */
 export async function requireOidcProvider(tx: StoreTx, accountId: string, arn: string): Promise<OidcProviderRecord> {
-  const parsed = parseProviderArn(arn, 'oidc-provider');
-  if (!parsed) throw invalidProviderArn(arn);
-  const record = parsed.accountId === accountId ? await tx.getByName<OidcProviderData>(accountId, Kind.oidcProvider, parsed.name) : undefined;
+  const record = await oidcProviderByArn(tx, accountId, arn);
   if (!record) throw noSuchOidcProvider(arn);
   return record;
+}
+
+/** The OIDC provider an ARN names in the account, or undefined; InvalidInput for a malformed ARN. */
+export async function oidcProviderByArn(tx: StoreTx, accountId: string, arn: string): Promise<OidcProviderRecord | undefined> {
+  const parsed = parseProviderArn(arn, 'oidc-provider');
+  if (!parsed) throw invalidProviderArn(arn);
+  return parsed.accountId === accountId ? await tx.getByName<OidcProviderData>(accountId, Kind.oidcProvider, parsed.name) : undefined;
 }
 
 export async function requireSamlProvider(tx: StoreTx, accountId: string, arn: string): Promise<SamlProviderRecord> {

@@ -8,7 +8,7 @@ import { pageArray } from '../paging.ts';
 import { assertUniqueTagKeys, mergeTags, removeTags, sortTags } from '../tags.ts';
 import { listAll } from '../store-scan.ts';
 import { jwksFromTags, keysToUntag, tagsBeforeJwksReplacement } from './jwks-tags.ts';
-import { requireOidcProvider } from './lookup.ts';
+import { oidcProviderByArn, requireOidcProvider } from './lookup.ts';
 import { oidcProviderExists } from './messages.ts';
 import { checkedClientIds, checkedThumbprints } from './oidc-values.ts';
 import { registeredOidcUrl } from './oidc-url.ts';
@@ -84,10 +84,14 @@ async function listOpenIDConnectProviders(_input: IamOperations['ListOpenIDConne
   return { OpenIDConnectProviderList: providers.map((p) => ({ Arn: providerArn(accountId, 'oidc-provider', p.name) })) };
 }
 
+/**
+ * Idempotent, as AWS documents: "it does not fail or return an error if you call the operation
+ * for a provider that does not exist". A malformed ARN is still refused.
+ */
 async function deleteOpenIDConnectProvider(input: IamOperations['DeleteOpenIDConnectProvider']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
-    const provider = await requireOidcProvider(tx, ctx.principal.accountId, input.OpenIDConnectProviderArn);
-    await tx.delete(Kind.oidcProvider, provider.id);
+    const provider = await oidcProviderByArn(tx, ctx.principal.accountId, input.OpenIDConnectProviderArn);
+    if (provider) await tx.delete(Kind.oidcProvider, provider.id);
   });
   return {};
 }

@@ -14,6 +14,7 @@ import {
   instanceProfileOutput, requireInstanceProfile, ROLES_PER_INSTANCE_PROFILE, type InstanceProfileData,
 } from './instance-profile-records.ts';
 import { isServiceLinked, requireRole } from './records.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /**
  * Instance profiles: CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles,
@@ -22,6 +23,7 @@ import { isServiceLinked, requireRole } from './records.ts';
  */
 
 async function createInstanceProfile(input: IamOperations['CreateInstanceProfile']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = sortTags([...(input.Tags ?? [])]);
   assertUniqueTagKeys(tags);
