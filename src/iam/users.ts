@@ -14,11 +14,13 @@ import { Kind, type AccountData, type UserData } from './records.ts';
 import { requireUser, resolveTargetUser } from './user-lookup.ts';
 import { userOutput } from './user-output.ts';
 import { userTags } from './user-tags.ts';
+import { assertEntityPath } from './paths.ts';
 
 /** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
 
 
 async function createUser(input: IamOperations['CreateUser']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = userTags.tagsForCreate(input.Tags, ctx);
   await preloadManagedPolicy(input.PermissionsBoundary);
@@ -83,6 +85,7 @@ async function listUsers(input: IamOperations['ListUsers']['input'], ctx: Operat
 }
 
 async function updateUser(input: IamOperations['UpdateUser']['input'], ctx: OperationContext) {
+  assertEntityPath(input.NewPath);
   await ctx.store.transaction(async (tx) => {
     const user = await requireUser(tx, ctx.principal.accountId, input.UserName);
     const renamed = { ...user, name: input.NewUserName ?? user.name, path: input.NewPath ?? user.path };

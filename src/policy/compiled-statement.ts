@@ -165,9 +165,15 @@ export function resourceMatches(statement: CompiledStatement, resource: ArnSubje
  * statement does not apply to this caller. Statements without a principal element
  * (identity-side policies) apply to the caller they are attached to: 'direct'.
  */
+/**
+ * How a statement of a policy with a Principal element (resource, trust, RCP) applies to the
+ * caller, or null when it does not. A statement with neither Principal nor NotPrincipal names
+ * no one, so it applies to no one: it neither allows nor denies ("You must use the Principal
+ * element in resource-based policies"; such a statement only survives lenient compilation).
+ */
 export function principalGrant(statement: CompiledStatement, keys: PrincipalKeys): ResourceGrant | null {
   const matcher = statement.principals;
-  if (matcher === null) return 'direct';
+  if (matcher === null) return null;
   if (matcher.negated) return notPrincipalApplies(matcher.principals, keys, statement.effect) ? 'direct' : null;
   return matchPrincipals(matcher.principals, keys);
 }

@@ -37,6 +37,8 @@ export interface StatementDocument {
   /** Undefined when Effect is missing or not exactly "Allow" / "Deny". */
   readonly effect: 'Allow' | 'Deny' | undefined;
   readonly effectPresent: boolean;
+  /** Effect as written (any JSON value), for telling a wrong case from a wrong word. */
+  readonly effectRaw: unknown;
   readonly action: StringList | undefined;
   readonly notAction: StringList | undefined;
   readonly resource: StringList | undefined;
@@ -86,7 +88,7 @@ export function parsePolicyText(text: string): ParseResult {
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, issues: [{ code: CODE.syntax, message: MSG.syntax, path: '' }] };
+    return { ok: false, issues: [{ code: CODE.invalidJson, message: MSG.syntax, path: '' }] };
   }
   return parsePolicyValue(text, json);
 }
@@ -106,7 +108,7 @@ export function parsePolicyValue(text: string, json: unknown): ParseResult {
   if (versionSpecified) {
     const v = json['Version'];
     if (typeof v === 'string' && VERSIONS.has(v)) version = v as PolicyVersion;
-    else issues.push({ code: CODE.invalidVersion, message: MSG.legacyParsing, path: 'Version' });
+    else issues.push({ code: CODE.invalidVersion, message: MSG.syntax, path: 'Version' });
   }
 
   let id: string | undefined;
@@ -167,6 +169,7 @@ function parseStatement(raw: Record<string, unknown>, index: number, path: strin
     sid,
     effect,
     effectPresent,
+    effectRaw,
     action: list('Action'),
     notAction: list('NotAction'),
     resource: list('Resource'),

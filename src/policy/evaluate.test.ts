@@ -365,12 +365,13 @@ describe('evaluation: SCPs and RCPs', () => {
     assert.equal(decide('logs.amazonaws.com', { resource: bp, scps: [[policy('scp', 'DenyAll', deny({ Action: '*' }))]] }).decision, 'Allowed');
   });
 
-  it('every RCP level must allow; RCPs apply to every caller, anonymous and services included', () => {
+  it('RCPs only deny (RCPFullAWSAccess is at every level); they apply to every caller, anonymous and services included', () => {
     const bp = policy('resource', 'BP', allow({ Principal: '*' }));
     const narrow = policy('rcp', 'Narrow', { Effect: 'Allow', Principal: '*', Action: 'sqs:*', Resource: '*' });
     const d = decide('anonymous', { resource: bp, rcps: [[full('rcp', 'Root')], [narrow]] });
-    assert.equal(d.decision, 'ImplicitDeny');
-    assert.equal(d.reason, 'no resource control policy allows the s3:GetObject action');
+    assert.equal(d.decision, 'Allowed', 'a level whose own RCPs do not mention the action does not refuse it');
+    assert.deepEqual(deciding(d), ['rcp/Root#0', 'resource/BP#0']);
+    assert.equal(decide(ALICE, { rcps: [[narrow]] }).reason, 'no identity-based policy allows the s3:GetObject action', 'RCPs grant nothing');
     const denyRcp = policy('rcp', 'DenyAll', { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' });
     assert.equal(decide(ALICE, { identity, rcps: [[full('rcp', 'Root'), denyRcp]] }).reason, 'an explicit deny in a resource control policy');
     const serviceBucket = policy('resource', 'BP2', allow({ Principal: { Service: 's3.amazonaws.com' } }));

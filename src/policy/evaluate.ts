@@ -20,6 +20,15 @@
 //                          itself allow (it is never bypassed by identity policies).
 // A federated-user session without a session policy has no permissions of its own (AWS:
 // "If there is no session policy ... Otherwise, the request is implicitly denied").
+//
+// Two rules come before all of this:
+//   - sts:GetCallerIdentity is always allowed, whatever the policies say, an explicit deny
+//     included ("No permissions are required to perform this operation. If an administrator
+//     attaches a policy to your identity that explicitly denies access to the
+//     sts:GetCallerIdentity action, you can still perform this operation").
+//   - RCPs only ever deny: RCPFullAWSAccess is attached to the root, every OU and every
+//     account and cannot be detached, so every RCP level allows whatever no RCP denies. An
+//     RCP level whose own statements do not mention the action does not refuse it.
 
 import { arnSubject } from './arn.ts';
 import type { CompiledStatement, PreparedRequest } from './compiled-statement.ts';
@@ -68,8 +77,23 @@ interface Evaluation {
   readonly missingContextKeys: string[];
 }
 
+/** The action no policy can refuse (lower case, as actions are compared). */
+const ALWAYS_ALLOWED_ACTION = 'sts:getcalleridentity';
+
 export function evaluate(request: EvaluationRequest, policies: PolicySet): Decision {
-  return decide(gather(request, policies));
+  const ev = gather(request, policies);
+  if (request.action.toLowerCase() === ALWAYS_ALLOWED_ACTION) return alwaysAllowed(ev);
+  return decide(ev);
+}
+
+/**
+ * GetCallerIdentity: allowed. The Allow statements that matched are reported; denies that
+ * matched stay visible in the details.
+ */
+function alwaysAllowed(ev: Evaluation): Decision {
+  ev.details.grantedBy = 'always';
+  const deciding = [...identitySide(ev), ...ev.resource.matchedAllow];
+  return { decision: 'Allowed', reason: allowedReason('always', ev.action), deciding, details: ev.details, missingContextKeys: ev.missingContextKeys };
 }
 
 function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
@@ -110,7 +134,10 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
   const session = evaluateKind(policies.session ?? [], 'session', prepared, missing, sessionApplies, null);
   // Levels of guardrails that do not apply to this caller are not evaluated at all.
   const scp = scpApplies ? scpLevels.map((level) => evaluateKind(level, 'scp', prepared, missing, true, null)) : scpLevels.map((level) => skipped(level));
-  const rcp = rcpApplies ? rcpLevels.map((level) => evaluateKind(level, 'rcp', prepared, missing, true, null)) : rcpLevels.map((level) => skipped(level));
+  // Every RCP level holds RCPFullAWSAccess as well, so a level allows unless it denies.
+  const rcp = rcpApplies
+    ? rcpLevels.map((level) => withFullAccess(evaluateKind(level, 'rcp', prepared, missing, true, null)))
+    : rcpLevels.map((level) => skipped(level));
 
   const details: DecisionDetails = {
     principalKind: kind,
@@ -153,8 +180,8 @@ function decide(ev: Evaluation): Decision {
     return { decision: 'ExplicitDeny', reason: explicitDenyReason(denyReason), deciding: allDenies(ev), details: ev.details, missingContextKeys: ev.missingContextKeys };
   }
 
-  // 2-3. Organization guardrails: every level must allow.
-  if (ev.rcp.length > 0 && !ev.rcp.every((r) => r.allowed)) return implicitDeny(ev, 'rcp');
+  // 2-3. Organization guardrails: every SCP level must allow. RCP levels always allow what
+  // they do not deny (RCPFullAWSAccess), so they took part in step 1 only.
   if (ev.scp.length > 0 && !ev.scp.every((r) => r.allowed)) return implicitDeny(ev, 'scp');
 
   const resourceKind: ReasonKind = ev.isTrust ? 'trust' : 'resource';
@@ -242,8 +269,13 @@ function implicitDeny(ev: Evaluation, reasonKind: ReasonKind): Decision {
   const deciding: DecidingStatement[] = [];
   for (const r of [ev.identity, ev.resource, ev.boundary, ev.session]) if (r.allowed) deciding.push(...r.matchedAllow);
   if (ev.scp.length > 0 && ev.scp.every((r) => r.allowed)) for (const r of ev.scp) deciding.push(...r.matchedAllow);
-  if (ev.rcp.length > 0 && ev.rcp.every((r) => r.allowed)) for (const r of ev.rcp) deciding.push(...r.matchedAllow);
+  for (const r of ev.rcp) deciding.push(...r.matchedAllow);
   return { decision: 'ImplicitDeny', reason: implicitDenyReason(reasonKind, ev.action), deciding, details: ev.details, missingContextKeys: ev.missingContextKeys };
+}
+
+/** An RCP level with RCPFullAWSAccess attached beside its own policies: it allows unless it denies. */
+function withFullAccess(result: KindResult): KindResult {
+  return { ...result, allowed: result.applicable && !result.explicitDeny };
 }
 
 function skipped(level: readonly CompiledPolicy[]): KindResult {

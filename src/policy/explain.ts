@@ -32,8 +32,10 @@ export function implicitDenyReason(kind: ReasonKind, action: string): string {
   return `no ${TYPE_NAMES[kind]} allows the ${action} action`;
 }
 
-export function allowedReason(grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource', action: string): string {
+export function allowedReason(grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource' | 'always', action: string): string {
   switch (grantedBy) {
+    case 'always':
+      return `the ${action} action needs no permission and cannot be denied`;
     case 'root':
       return `the account root user is allowed the ${action} action on its own account's resources`;
     case 'identity':

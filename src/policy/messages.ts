@@ -48,8 +48,22 @@ export const MSG = {
     'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
   /** Verbatim pattern: `Resource <value> must be in ARN format or "*".` */
   resourceFormat: (resource: string) => `Resource ${resource} must be in ARN format or "*".`,
-  /** Best effort (AWS's wording for an unknown condition operator is not documented). */
-  conditionOperator: (operator: string) => `Invalid Condition type : ${operator}`,
+  /** Verbatim (IAM: a managed policy without Version, or with 2008-10-17). */
+  versionTooOld: 'Policy document must be version 2012-10-17 or greater.',
+  /** Verbatim (IAM CreateRole / UpdateAssumeRolePolicy with a trust policy that is not JSON). */
+  trustInvalidJson: 'This policy contains invalid Json',
+  /** Verbatim (IAM: an action vendor with characters other than letters, digits, '-' and '.'). */
+  vendorInvalid: (vendor: string) => `Vendor ${vendor} is not valid`,
+  /** Verbatim (IAM: `arn:aws` with nothing after the partition). */
+  vendorNotQualified: 'Resource vendor must be fully qualified and cannot contain regexes.',
+  /** Verbatim pattern (IAM: a partition other than aws; the resource quoted with missing segments as `*`). */
+  partitionInvalid: (partition: string, quoted: string) => `Partition "${partition}" is not valid for resource "${quoted}".`,
+  /** Verbatim pattern (IAM resource with a region). */
+  iamResourceRegion: (resource: string) => `IAM resource ${resource} cannot contain region information.`,
+  /** Verbatim pattern (S3 resource with a region, as IAM words it). */
+  s3ResourceRegion: (resource: string) => `Resource ${resource} can not contain region information.`,
+  /** Verbatim pattern (IAM resource whose resource part names no IAM resource type). */
+  iamResourcePath: (prefixes: string) => `IAM resource path must either be "*" or start with ${prefixes}.`,
   /** Best effort: an RCP must name every principal ("Principal": "*"). */
   rcpPrincipal: 'Resource control policies must specify "Principal": "*".',
   /** Verbatim (IAM LimitExceeded for managed policies). */
@@ -64,6 +78,8 @@ export const MSG = {
 /** Stable diagnostic codes. */
 export const CODE = {
   syntax: 'SyntaxError',
+  /** The text is not JSON at all (a kind of syntax error; trust policies word it apart). */
+  invalidJson: 'InvalidJson',
   unknownField: 'UnknownField',
   invalidVersion: 'InvalidVersion',
   missingStatement: 'MissingStatement',
@@ -90,4 +106,8 @@ export const CODE = {
   notPrincipalAllow: 'NotPrincipalWithAllow',
   rcpAllow: 'RcpAllow',
   versionMissing: 'VersionMissing',
+  versionTooOld: 'VersionTooOld',
+  vendorInvalid: 'InvalidVendor',
+  legacyResource: 'LegacyResource',
+  legacyDate: 'InvalidDateValue',
 } as const;

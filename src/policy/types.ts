@@ -23,6 +23,12 @@ export interface ValidateOptions {
   inlineFor?: 'user' | 'group' | 'role';
   /** Entity name for AWS's inline-size message ("... exceeded for user alice"). */
   entityName?: string;
+  /**
+   * A managed policy (CreatePolicy, CreatePolicyVersion): IAM requires `"Version": "2012-10-17"`
+   * and refuses one without it before any other check but syntax. Inline and trust policies
+   * may omit it.
+   */
+  managed?: boolean;
 }
 
 /** A policy language version. Variables are only substituted under 2012-10-17. */
@@ -176,8 +182,8 @@ export interface DecisionDetails {
   principalAccount: string | undefined;
   resourceAccount: string | undefined;
   crossAccount: boolean;
-  /** Which route granted an Allowed decision. */
-  grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource' | null;
+  /** Which route granted an Allowed decision (`always`: an action no policy can refuse). */
+  grantedBy: 'root' | 'identity' | 'resource' | 'identity+resource' | 'always' | null;
   /** The strongest way a matching resource-policy Allow named the caller. */
   resourceGrant: ResourceGrant | null;
   identity: KindResult;

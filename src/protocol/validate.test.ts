@@ -177,9 +177,9 @@ describe('validateInput against the real models', () => {
     );
   });
 
-  it('reports enums with their value set', () => {
+  it('reports enums as IAM does: without the value or the value set', () => {
     const error = thrown(() => validateInput('iam', 'UpdateAccessKey', { AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Paused' }));
-    assert.match(error.message, /Value 'Paused' at 'status' failed to satisfy constraint: Member must satisfy enum value set: \[Active, Inactive/);
+    assert.equal(error.message, "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set");
   });
 
   it('matches STS\'s answer for empty ARNs, in AWS\'s member order', () => {

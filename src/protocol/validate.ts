@@ -149,7 +149,10 @@ function scalarViolations(shape: Shape, value: unknown): [ViolationKind, string]
       }
       if (tooShort) found.push(['minLength', `Member must have length greater than or equal to ${shape.min}`]);
       if (tooLong) found.push(['maxLength', `Member must have length less than or equal to ${shape.max}`]);
-      if (notInEnum) found.push(['enum', `Member must satisfy enum value set: [${shape.enum?.join(', ')}]`]);
+      // IAM's recorded answer names neither the value nor the set: "1 validation error
+      // detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum
+      // value set" (the value is left out in violation()).
+      if (notInEnum) found.push(['enum', 'Member must satisfy enum value set']);
       return found;
     }
     case 'integer':
@@ -224,8 +227,9 @@ function violation(
     path,
     kind,
     constraint,
-    // AWS leaves sensitive values (passwords, secrets, SAML assertions) out of the message.
-    renderedValue: shape.sensitive === true ? undefined : renderValue(model, shape, value),
+    // AWS leaves sensitive values (passwords, secrets, SAML assertions) and values outside an
+    // enum out of the message.
+    renderedValue: shape.sensitive === true || kind === 'enum' ? undefined : renderValue(model, shape, value),
     missing: false,
   };
 }

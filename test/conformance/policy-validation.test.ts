@@ -38,7 +38,8 @@ for (const [topic, entries] of byTopic) {
 const uniqueSorted = (messages: readonly string[]): string[] => [...new Set(messages)].sort();
 
 function runCase(kase: ValidationCase): void {
-  const diagnostics = validatePolicy(kase.document, kase.kind, kase.inlineFor ? { inlineFor: kase.inlineFor } : undefined);
+  const options = { ...(kase.inlineFor ? { inlineFor: kase.inlineFor } : {}), ...(kase.managed ? { managed: true } : {}) };
+  const diagnostics = validatePolicy(kase.document, kase.kind, options);
   assert.ok(Array.isArray(diagnostics), 'validatePolicy must return an array of diagnostics');
   const errors = uniqueSorted(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
   const context = [`source: ${kase.source}`, kase.note ? `note: ${kase.note}` : ''].filter(Boolean).join('\n');
@@ -49,5 +50,9 @@ function runCase(kase: ValidationCase): void {
   assert.ok(errors.length > 0, `expected the ${kase.kind} policy to be rejected\n${context}`);
   if (kase.expect.messages !== undefined) {
     assert.deepEqual(errors, uniqueSorted(kase.expect.messages), context);
+  }
+  if (kase.expect.first !== undefined) {
+    const first = diagnostics.find((d) => d.severity === 'error')?.message;
+    assert.equal(first, kase.expect.first, `the message IAM answers with (the first error)\n${context}`);
   }
 }

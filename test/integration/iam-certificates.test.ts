@@ -150,7 +150,7 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
     assert.equal(up.UserName, 'alice');
     assert.match(up.CertificateId!, /^[A-Z2-7]{32}$/);
     assert.equal(up.Status, 'Active');
-    assert.equal(up.CertificateBody, certA.certificatePem.trim());
+    assert.equal(up.CertificateBody, certA.certificatePem, 'the body as uploaded, trailing newline included');
     assert.ok(up.UploadDate instanceof Date);
     const dup = await awsError(() => iam.send(new UploadSigningCertificateCommand({ UserName: 'bob', CertificateBody: certA.certificatePem })));
     assert.equal(dup.name, 'DuplicateCertificateException');
@@ -158,7 +158,7 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
     await iam.send(new UploadSigningCertificateCommand({ UserName: 'alice', CertificateBody: certB.certificatePem }));
     const third = await awsError(() => iam.send(new UploadSigningCertificateCommand({ UserName: 'alice', CertificateBody: certC.certificatePem })));
     assert.equal(third.name, 'LimitExceededException');
-    assert.equal(third.message, 'Cannot exceed quota for SigningCertificatesPerUser: 2');
+    assert.equal(third.message, 'Cannot exceed quota for CertificatesPerUser: 2');
     const malformed = await awsError(() => iam.send(new UploadSigningCertificateCommand({ UserName: 'bob', CertificateBody: 'junk' })));
     assert.equal(malformed.name, 'MalformedCertificateException');
 
@@ -233,8 +233,9 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
     const keyspaces = (await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'alice', ServiceName: 'cassandra.amazonaws.com' }))).ServiceSpecificCredential!;
     assert.equal(keyspaces.ServiceName, 'cassandra.amazonaws.com');
     const unsupported = await awsError(() => iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'alice', ServiceName: 's3.amazonaws.com' })));
-    assert.equal(unsupported.name, 'ServiceNotSupportedException');
+    assert.equal(unsupported.name, 'NoSuchEntityException');
     assert.equal(unsupported.status, 404);
+    assert.equal(unsupported.message, 'No such service s3.amazonaws.com is supported for Service Specific Credentials');
 
     const bedrock = (await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'bob', ServiceName: 'bedrock.amazonaws.com', CredentialAgeDays: 30 }))).ServiceSpecificCredential!;
     assert.equal(bedrock.ServiceCredentialAlias, `bob-at-${server.accountId}`);
@@ -251,7 +252,9 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
     assert.equal(listed.ServiceSpecificCredentials!.length, 2);
     assert.ok(listed.ServiceSpecificCredentials!.every((c) => !('ServicePassword' in c)));
     assert.equal(listed.ServiceSpecificCredentials!.find((c) => c.ServiceSpecificCredentialId === created.ServiceSpecificCredentialId)?.Status, 'Inactive');
-    assert.equal((await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: 'alice' }))).ServiceSpecificCredentials!.length, 3);
+    const alices = await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: 'alice' }));
+    assert.equal(alices.ServiceSpecificCredentials!.length, 3);
+    assert.equal(alices.IsTruncated, undefined, 'AWS answers without IsTruncated');
     const everyone = await iam.send(new ListServiceSpecificCredentialsCommand({ AllUsers: true, MaxItems: 3 }));
     assert.equal(everyone.IsTruncated, true);
     const more = await iam.send(new ListServiceSpecificCredentialsCommand({ AllUsers: true, Marker: everyone.Marker }));
@@ -259,6 +262,7 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
 
     const wrongUser = await awsError(() => iam.send(new DeleteServiceSpecificCredentialCommand({ UserName: 'bob', ServiceSpecificCredentialId: created.ServiceSpecificCredentialId! })));
     assert.equal(wrongUser.name, 'NoSuchEntityException');
+    assert.equal(wrongUser.message, `No such credential ${created.ServiceSpecificCredentialId} exists`);
     await iam.send(new DeleteServiceSpecificCredentialCommand({ UserName: 'alice', ServiceSpecificCredentialId: created.ServiceSpecificCredentialId! }));
     assert.equal((await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: 'alice' }))).ServiceSpecificCredentials!.length, 2);
   });
@@ -273,7 +277,7 @@ describe('IAM signing certificates, SSH public keys and service-specific credent
       const err = await awsError(() => iam.send(new DeleteUserCommand({ UserName: 'leaver' })));
       assert.equal(err.name, 'DeleteConflictException');
       assert.equal(err.status, 409);
-      assert.equal(err.message, `Cannot delete entity, must delete ${what} first.`);
+      assert.equal(err.message, what === 'service-specific credentials' ? 'Cannot delete entity, must remove referenced objects first.' : `Cannot delete entity, must delete ${what} first.`);
     };
     await expectConflict('signing certificates');
     await iam.send(new DeleteSigningCertificateCommand({ UserName: 'leaver', CertificateId: cert.CertificateId! }));

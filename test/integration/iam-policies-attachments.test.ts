@@ -221,7 +221,7 @@ describe('IAM managed policy attachments and permissions boundaries through the 
     const iam = server.iam();
     await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'alice', PermissionsBoundary: policyArn('Shared') }));
     const user = (await iam.send(new GetUserCommand({ UserName: 'alice' }))).User!;
-    assert.deepEqual(user.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: policyArn('Shared') });
+    assert.deepEqual(user.PermissionsBoundary, { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: policyArn('Shared') });
     await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'app', PermissionsBoundary: READ_ONLY }));
     assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'app' }))).Role?.PermissionsBoundary?.PermissionsBoundaryArn, READ_ONLY);
 

@@ -221,7 +221,7 @@ describe('GetAccountAuthorizationDetails through the AWS SDK', () => {
     assert.equal(bob?.Path, '/ops/');
     assert.deepEqual(bob?.GroupList, []);
     assert.equal(bob?.UserPolicyList, undefined);
-    assert.deepEqual(bob?.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: policyArn });
+    assert.deepEqual(bob?.PermissionsBoundary, { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: policyArn });
 
     assert.deepEqual(out.GroupDetailList!.map((g) => [g.GroupName, g.Arn]), [
       ['admins', `arn:aws:iam::${server.accountId}:group/org/admins`],

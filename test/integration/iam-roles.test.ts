@@ -68,7 +68,7 @@ describe('IAM roles through the AWS SDK', () => {
     const created = await iam.send(new CreateRoleCommand({
       RoleName: 'LongSessions', AssumeRolePolicyDocument: EC2_TRUST, MaxSessionDuration: 43200, PermissionsBoundary: boundary,
     }));
-    assert.deepEqual(created.Role?.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundary });
+    assert.deepEqual(created.Role?.PermissionsBoundary, { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: boundary });
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'LongSessions' }))).Role!;
     assert.equal(role.MaxSessionDuration, 43200);
     assert.equal(role.PermissionsBoundary?.PermissionsBoundaryArn, boundary);
@@ -102,7 +102,7 @@ describe('IAM roles through the AWS SDK', () => {
     assert.equal(action.message, 'AssumeRole policy may only specify STS AssumeRole actions.');
     const syntax = await awsError(() => iam.send(new CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: '{"Version":' })));
     assert.equal(syntax.name, 'MalformedPolicyDocumentException');
-    assert.equal(syntax.message, 'Syntax errors in policy.');
+    assert.equal(syntax.message, 'This policy contains invalid Json');
     const principals = Array.from({ length: 80 }, (_, i) => `arn:aws:iam::1234567890${String(i).padStart(2, '0')}:root`);
     const big = await awsError(() => iam.send(new CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: trustFor({ AWS: principals }) })));
     assert.equal(big.name, 'LimitExceededException');

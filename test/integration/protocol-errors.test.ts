@@ -26,7 +26,7 @@ describe('Query protocol edges', () => {
   });
 
   test('several validation errors are counted and joined as AWS does', async () => {
-    const res = await signedQuery(server.url, server.root, { Action: 'CreateUser', Version: '2010-05-08', UserName: 'a b', Path: 'nope' });
+    const res = await signedQuery(server.url, server.root, { Action: 'CreateUser', Version: '2010-05-08', UserName: 'a b', Path: `/${'p'.repeat(512)}/` });
     assert.equal(res.status, 400);
     assert.equal(xmlText(res.body, 'Code'), 'ValidationError');
     assert.match(xmlText(res.body, 'Message') ?? '', /^2 validation errors detected: Value '.*' at '.*' failed to satisfy constraint: .*; Value '.*' at '.*' failed to satisfy constraint: .*$/);

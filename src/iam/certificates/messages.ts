@@ -73,14 +73,17 @@ export function unrecognizedPublicKeyEncoding() {
   );
 }
 
-/** Best effort wording. */
+/** AWS's wording (Update, Reset and Delete of a credential the user does not have). */
 export function noSuchServiceCredential(id: string) {
-  return serviceError('iam', 'NoSuchEntity', `The Service Specific Credential with id ${id} cannot be found.`);
+  return serviceError('iam', 'NoSuchEntity', `No such credential ${id} exists`);
 }
 
-/** The model's description of ServiceNotSupportedException. */
+/**
+ * AWS's answer for a service without service-specific credentials: NoSuchEntity (not the
+ * model's NotSupportedService), in these words.
+ */
 export function serviceNotSupported(serviceName: string) {
-  return serviceError('iam', 'NotSupportedService', `The specified service (${serviceName}) does not support service-specific credentials.`);
+  return serviceError('iam', 'NoSuchEntity', `No such service ${serviceName} is supported for Service Specific Credentials`);
 }
 
 /** Best effort: only Active and Inactive can be set; Expired is a state the credential reaches. */

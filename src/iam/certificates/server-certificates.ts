@@ -13,6 +13,7 @@ import { noSuchServerCertificate, serverCertificateExists } from './messages.ts'
 import type { ServerCertificateData, ServerCertificateRecord } from './records.ts';
 import { serverCertificateTags } from './server-certificate-tags.ts';
 import { assertChainIssues, assertKeyMatches, assertNotExpired, parseCertificateBody, parsePrivateKey } from './x509.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /**
  * IAM server certificates (TLS certificates for load balancers and CloudFront): the
@@ -42,6 +43,7 @@ async function requireServerCertificate(tx: StoreTx, accountId: string, name: st
 }
 
 async function uploadServerCertificate(input: IamOperations['UploadServerCertificate']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const now = ctx.clock.now();
   const certificate = parseCertificateBody(input.CertificateBody);
@@ -97,6 +99,7 @@ async function listServerCertificates(input: IamOperations['ListServerCertificat
 }
 
 async function updateServerCertificate(input: IamOperations['UpdateServerCertificate']['input'], ctx: OperationContext) {
+  assertEntityPath(input.NewPath);
   await ctx.store.transaction(async (tx) => {
     const record = await requireServerCertificate(tx, ctx.principal.accountId, input.ServerCertificateName);
     const name = input.NewServerCertificateName ?? record.name;

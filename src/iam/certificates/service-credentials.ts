@@ -119,9 +119,10 @@ async function listServiceSpecificCredentials(input: IamOperations['ListServiceS
   });
   const matching = entries.filter((e) => input.ServiceName === undefined || e.record.data.serviceName === input.ServiceName);
   const page = pageArray(matching, (e) => e.record.name.toLowerCase(), input.Marker, input.MaxItems);
+  // AWS's answer has no IsTruncated (recorded); one appears only with a Marker for the next page.
   return {
     ServiceSpecificCredentials: page.items.map((e) => metadata(e.userName, e.record, now)),
-    IsTruncated: page.isTruncated,
+    ...(page.isTruncated ? { IsTruncated: true } : {}),
     ...(page.marker ? { Marker: page.marker } : {}),
   };
 }

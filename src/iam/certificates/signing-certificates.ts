@@ -46,12 +46,14 @@ async function uploadSigningCertificate(input: IamOperations['UploadSigningCerti
     const target = await resolveTargetUser(tx, ctx, input.UserName);
     const parentId = ownerId(target);
     if ((await tx.count(accountId, Kind.signingCertificate, { parentId })) >= ctx.quotas.signingCertificatesPerUser) {
-      throw quotaExceeded('SigningCertificatesPerUser', ctx.quotas.signingCertificatesPerUser);
+      // AWS's quota name in this message is CertificatesPerUser (recorded answer).
+      throw quotaExceeded('CertificatesPerUser', ctx.quotas.signingCertificatesPerUser);
     }
     try {
       const record = await tx.insert<SigningCertificateData>({
         accountId, kind: Kind.signingCertificate, id, name: id, parentId, path: '/',
-        data: { certificateBody: input.CertificateBody.trim(), status: 'Active' },
+        // Kept as uploaded, trailing newline and all: AWS returns the body it was given.
+        data: { certificateBody: input.CertificateBody, status: 'Active' },
         createdAt: isoSeconds(ctx.clock.now()),
       });
       return { Certificate: output(target, record) };

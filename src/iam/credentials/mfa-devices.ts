@@ -18,6 +18,7 @@ import { holderOf, mfaDeviceId, mfaSerialNumber, requireMfaDevice } from './mfa-
 import { otpauthUri, qrCodePng } from './mfa-qr.ts';
 import type { MfaDeviceData, MfaDeviceRecord } from './records.ts';
 import { UNASSIGNED } from './records.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /**
  * Virtual MFA devices as account entities: CreateVirtualMFADevice (a fresh TOTP seed, handed
@@ -36,6 +37,7 @@ const SEED_BYTES = 40;
 const DEVICES_PER_ACCOUNT_QUOTA_NAME = 'VirtualMFADevicesPerAccount';
 
 async function createVirtualMFADevice(input: IamOperations['CreateVirtualMFADevice']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = mfaDeviceTags.tagsForCreate(input.Tags, ctx);
   const path = input.Path ?? '/';

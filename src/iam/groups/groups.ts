@@ -12,10 +12,12 @@ import type { UserData } from '../records.ts';
 import { userOutput } from '../user-output.ts';
 import { groupAlreadyExists } from './errors.ts';
 import { groupOutput, requireGroup, type GroupData } from './records.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /** IAM groups: CreateGroup, GetGroup (with its members), ListGroups, UpdateGroup, DeleteGroup. */
 
 async function createGroup(input: IamOperations['CreateGroup']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const group = await ctx.store.transaction(async (tx) => {
     if ((await tx.count(accountId, Kind.group)) >= ctx.quotas.groupsPerAccount) {
@@ -84,6 +86,7 @@ async function listGroups(input: IamOperations['ListGroups']['input'], ctx: Oper
 
 /** Renames and/or moves a group; its members and policies follow (they are linked by id). */
 async function updateGroup(input: IamOperations['UpdateGroup']['input'], ctx: OperationContext) {
+  assertEntityPath(input.NewPath);
   await ctx.store.transaction(async (tx) => {
     const group = await requireGroup(tx, ctx.principal.accountId, input.GroupName);
     const moved = { ...group, name: input.NewGroupName ?? group.name, path: input.NewPath ?? group.path };

@@ -16,6 +16,15 @@ export function policyAlreadyExists(name: string) {
   return serviceError('iam', 'EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`);
 }
 
+/**
+ * AWS's wording, two spaces included, for a PolicyArn that is not an ARN at all (recorded for
+ * AttachUserPolicy and AttachRolePolicy; CloudFormation's IAM handler shows GetPolicy giving
+ * the same answer). A ValidationError, as IAM reports it before looking anything up.
+ */
+export function unparsableArn() {
+  return serviceError('iam', 'ValidationError', 'Invalid ARN:  Could not be parsed!');
+}
+
 /** AWS's wording for a PolicyArn that is not a managed policy ARN ("ARN arn:aws:iam::…:role/x is not valid."). */
 export function invalidPolicyArn(arn: string) {
   return serviceError('iam', 'InvalidInput', `ARN ${arn} is not valid.`);

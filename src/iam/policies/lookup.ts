@@ -2,7 +2,7 @@ import type { StoreTx } from '../../store/types.ts';
 import type { ServiceError } from '../../protocol/errors.ts';
 import { Kind } from '../kinds.ts';
 import { awsManagedCatalog, type AwsManagedCatalog, type AwsManagedPolicy } from './aws-managed.ts';
-import { awsManagedPolicyImmutable, invalidPolicyArn, policyNotFound } from './errors.ts';
+import { awsManagedPolicyImmutable, invalidPolicyArn, policyNotFound, unparsableArn } from './errors.ts';
 import { arnOfPolicy, parsePolicyArn, type PolicyData, type PolicyRecord } from './records.ts';
 
 /**
@@ -74,9 +74,10 @@ export async function preloadManagedPolicy(arn: string | undefined): Promise<voi
 }
 
 /**
- * The managed policy an operation names, or its error: InvalidInput for a string that is not
- * a managed policy ARN, else `notFound` (GetPolicy and friends: "Policy <arn> was not found.";
- * attaching: "… does not exist or is not attachable.").
+ * The managed policy an operation names, or its error: ValidationError for a string that is
+ * not an ARN at all, InvalidInput for an ARN that is not a managed policy ARN, else `notFound`
+ * (GetPolicy and friends: "Policy <arn> was not found."; attaching: "… does not exist or is
+ * not attachable.").
  */
 export async function requireManagedPolicy(
   tx: StoreTx,
@@ -84,10 +85,19 @@ export async function requireManagedPolicy(
   arn: string,
   notFound: (arn: string) => ServiceError = policyNotFound,
 ): Promise<ManagedPolicyRef> {
+  if (!isArnShaped(arn)) throw unparsableArn();
   if (!parsePolicyArn(arn)) throw invalidPolicyArn(arn);
   const ref = await resolveManagedPolicy(tx, accountId, arn);
   if (!ref) throw notFound(arn);
   return ref;
+}
+
+/** `arn:` and at least five more colons: what an ARN parser can take apart at all. */
+function isArnShaped(text: string): boolean {
+  if (!text.startsWith('arn:')) return false;
+  let colons = 0;
+  for (const ch of text) if (ch === ':' && ++colons === 5) return true;
+  return false;
 }
 
 /** A customer managed policy an operation changes; AWS managed policies cannot be changed. */

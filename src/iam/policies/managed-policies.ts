@@ -15,6 +15,7 @@ import { policyTags } from './policy-tags.ts';
 import { arnOfPolicy, policyVersionId, type PolicyData, type PolicyVersionData } from './records.ts';
 import { attachmentCount, boundaryHolders, type PolicyUsage } from './usage.ts';
 import { allVersions } from './versions-store.ts';
+import { assertPolicyPath } from '../paths.ts';
 
 /**
  * Customer managed policies: CreatePolicy, GetPolicy, DeletePolicy. GetPolicy also answers
@@ -23,8 +24,9 @@ import { allVersions } from './versions-store.ts';
  */
 
 async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: OperationContext) {
+  assertPolicyPath(input.Path);
   const accountId = ctx.principal.accountId;
-  assertValidIdentityPolicy(input.PolicyDocument);
+  assertValidIdentityPolicy(input.PolicyDocument, { managed: true });
   const tags = policyTags.tagsForCreate(input.Tags, ctx);
   const now = isoSeconds(ctx.clock.now());
   const data: PolicyData = {
@@ -68,7 +70,7 @@ async function createPolicy(input: IamOperations['CreatePolicy']['input'], ctx: 
     return policy;
   });
   const ref: ManagedPolicyRef = { source: 'customer', arn: arnOfPolicy(record), record };
-  return { Policy: policyOutput(ref, { attachments: 0, boundaries: 0 }, 'detailed') };
+  return { Policy: policyOutput(ref, { attachments: 0, boundaries: 0 }, 'created') };
 }
 
 /** AttachmentCount and PermissionsBoundaryUsageCount of one policy in the account. */

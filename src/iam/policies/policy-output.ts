@@ -4,10 +4,12 @@ import type { ManagedPolicyRef } from './lookup.ts';
 import type { PolicyUsage } from './usage.ts';
 
 /**
- * The `Policy` structure of IAM responses. Listings (ListPolicies) leave out Description and
- * Tags, as AWS documents; CreatePolicy and GetPolicy include them when set.
+ * The `Policy` structure of IAM responses, as recorded from AWS: listings (ListPolicies)
+ * leave out Description and Tags; CreatePolicy leaves out Description and has Tags when
+ * some were given; GetPolicy has Description when set and always Tags (`[]` when none, AWS
+ * managed policies included).
  */
-export type PolicyForm = 'listed' | 'detailed';
+export type PolicyForm = 'listed' | 'created' | 'detailed';
 
 export function policyOutput(ref: ManagedPolicyRef, usage: PolicyUsage, form: PolicyForm): Policy {
   if (ref.source === 'aws') {
@@ -23,6 +25,7 @@ export function policyOutput(ref: ManagedPolicyRef, usage: PolicyUsage, form: Po
       IsAttachable: isAttachableAwsPolicy(p),
       CreateDate: new Date(p.createDate),
       UpdateDate: new Date(p.updateDate),
+      ...(form === 'detailed' ? { Tags: [] } : {}),
     };
   }
   const record = ref.record;
@@ -39,6 +42,6 @@ export function policyOutput(ref: ManagedPolicyRef, usage: PolicyUsage, form: Po
     ...(form === 'detailed' && data.description !== undefined ? { Description: data.description } : {}),
     CreateDate: new Date(record.createdAt),
     UpdateDate: new Date(data.updatedAt),
-    ...(form === 'detailed' && data.tags.length > 0 ? { Tags: data.tags } : {}),
+    ...(form === 'detailed' || (form === 'created' && data.tags.length > 0) ? { Tags: data.tags } : {}),
   };
 }

@@ -20,7 +20,7 @@ import { allVersions, findVersion, newestFirstKey } from './versions-store.ts';
 const MAX_VERSIONS = 5;
 
 async function createPolicyVersion(input: IamOperations['CreatePolicyVersion']['input'], ctx: OperationContext) {
-  assertValidIdentityPolicy(input.PolicyDocument);
+  assertValidIdentityPolicy(input.PolicyDocument, { managed: true });
   await preloadManagedPolicy(input.PolicyArn);
   const createdAt = isoSeconds(ctx.clock.now());
   return ctx.store.transaction(async (tx) => {

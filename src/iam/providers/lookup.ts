@@ -36,6 +36,13 @@ export async function requireOidcProvider(tx: StoreTx, accountId: string, arn: s
   return record;
 }
 
+/** The OIDC provider an ARN names in the account, or undefined; InvalidInput for a malformed ARN. */
+export async function oidcProviderByArn(tx: StoreTx, accountId: string, arn: string): Promise<OidcProviderRecord | undefined> {
+  const parsed = parseProviderArn(arn, 'oidc-provider');
+  if (!parsed) throw invalidProviderArn(arn);
+  return parsed.accountId === accountId ? await tx.getByName<OidcProviderData>(accountId, Kind.oidcProvider, parsed.name) : undefined;
+}
+
 export async function requireSamlProvider(tx: StoreTx, accountId: string, arn: string): Promise<SamlProviderRecord> {
   const record = await findProviderByArn<SamlProviderData>(tx, accountId, 'saml-provider', arn);
   if (!record) throw providerNotFound('saml-provider', arn);

@@ -5,7 +5,7 @@ import { StoreConflictError } from '../../store/types.ts';
 import { quotaExceeded } from '../errors.ts';
 import { Kind } from '../kinds.ts';
 import { listAll } from '../store-scan.ts';
-import { requireOidcProvider } from './lookup.ts';
+import { oidcProviderByArn, requireOidcProvider } from './lookup.ts';
 import { oidcProviderExists } from './messages.ts';
 import { checkedClientIds, checkedThumbprints } from './oidc-values.ts';
 import { oidcProviderTags } from './oidc-tags.ts';
@@ -71,10 +71,14 @@ async function listOpenIDConnectProviders(_input: IamOperations['ListOpenIDConne
   return { OpenIDConnectProviderList: providers.map((p) => ({ Arn: providerArn(accountId, 'oidc-provider', p.name) })) };
 }
 
+/**
+ * Idempotent, as AWS documents: "it does not fail or return an error if you call the operation
+ * for a provider that does not exist". A malformed ARN is still refused.
+ */
 async function deleteOpenIDConnectProvider(input: IamOperations['DeleteOpenIDConnectProvider']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
-    const provider = await requireOidcProvider(tx, ctx.principal.accountId, input.OpenIDConnectProviderArn);
-    await tx.delete(Kind.oidcProvider, provider.id);
+    const provider = await oidcProviderByArn(tx, ctx.principal.accountId, input.OpenIDConnectProviderArn);
+    if (provider) await tx.delete(Kind.oidcProvider, provider.id);
   });
   return {};
 }

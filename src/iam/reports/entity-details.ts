@@ -1,3 +1,4 @@
+import { attachedBoundary } from '../permissions-boundary-output.ts';
 import type { StoreTx } from '../../store/types.ts';
 import type { AttachedPolicy, GroupDetail, InstanceProfile, PolicyDetail, RoleDetail, UserDetail } from '../../protocol/generated/iam.ts';
 import { iamArn } from '../../kernel/arns.ts';
@@ -29,7 +30,7 @@ async function attachedPolicies(tx: StoreTx, link: string, ownerId: string): Pro
 }
 
 function boundary(arn: string | undefined) {
-  return arn !== undefined ? { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: arn } } : {};
+  return arn !== undefined ? { PermissionsBoundary: attachedBoundary(arn) } : {};
 }
 
 export async function userDetail(tx: StoreTx, user: UserRecord): Promise<UserDetail> {

@@ -14,6 +14,7 @@ import {
 } from './instance-profile-records.ts';
 import { isServiceLinked, requireRole } from './records.ts';
 import { instanceProfileTags } from './instance-profile-tags.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /**
  * Instance profiles: CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles,
@@ -22,6 +23,7 @@ import { instanceProfileTags } from './instance-profile-tags.ts';
  */
 
 async function createInstanceProfile(input: IamOperations['CreateInstanceProfile']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = instanceProfileTags.tagsForCreate(input.Tags, ctx);
   return ctx.store.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { attachedBoundary } from '../permissions-boundary-output.ts';
 import type { Role } from '../../protocol/generated/iam.ts';
 import { encodePolicyDocument } from './trust-policy.ts';
 import type { PrincipalNames } from './trust-policy-principals.ts';
@@ -32,7 +33,7 @@ export async function roleOutput(role: RoleRecord, form: RoleForm, names: Princi
   if (form !== 'created') out.MaxSessionDuration = data.maxSessionDuration;
   if (form === 'listed') return out;
   if (data.permissionsBoundary !== undefined) {
-    out.PermissionsBoundary = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: data.permissionsBoundary };
+    out.PermissionsBoundary = attachedBoundary(data.permissionsBoundary);
   }
   if (data.tags.length > 0) out.Tags = data.tags;
   if (form === 'detailed') {

@@ -15,6 +15,7 @@ import { roleOutput } from './role-output.ts';
 import { assertValidTrustPolicy } from './trust-policy.ts';
 import { bindTrustPolicyPrincipals, PrincipalNames } from './trust-policy-principals.ts';
 import { roleTags } from './role-tags.ts';
+import { assertEntityPath } from '../paths.ts';
 
 /**
  * IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
@@ -33,6 +34,7 @@ function withDescription(data: RoleData, text: string): RoleData {
 }
 
 async function createRole(input: IamOperations['CreateRole']['input'], ctx: OperationContext) {
+  assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = roleTags.tagsForCreate(input.Tags, ctx);
   assertValidTrustPolicy(input.AssumeRolePolicyDocument);

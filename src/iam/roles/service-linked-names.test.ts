@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedTrustPolicy } from './service-linked-names.ts';
+import {
+  DOCUMENTED_SERVICE_LINKED_ROLES, isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedRolePolicyArn, serviceLinkedTrustPolicy,
+} from './service-linked-names.ts';
 import { validatePolicy } from '../../policy/index.ts';
+import { loadAwsManagedCatalog } from '../policies/aws-managed.ts';
 
 test('service principals are recognized; other names are not', () => {
   for (const name of ['ecs.amazonaws.com', 'access-analyzer.amazonaws.com', 'dynamodb.application-autoscaling.amazonaws.com']) {
@@ -12,16 +15,23 @@ test('service principals are recognized; other names are not', () => {
   }
 });
 
-test('documented names for known services, with CustomSuffix only where the service allows it', () => {
-  assert.deepEqual(serviceLinkedRoleName('ecs.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForECS' });
+test('documented names per service, with CustomSuffix only where the service accepts one', () => {
+  assert.deepEqual(serviceLinkedRoleName('acm.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForCertificateManager' });
+  assert.deepEqual(serviceLinkedRoleName('acm.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  assert.deepEqual(serviceLinkedRoleName('connect.amazonaws.com', 'abc'), { ok: true, name: 'AWSServiceRoleForAmazonConnect_abc' });
+  assert.deepEqual(serviceLinkedRoleName('custom-resource.application-autoscaling.amazonaws.com', undefined), {
+    ok: true, name: 'AWSServiceRoleForApplicationAutoScaling_CustomResource',
+  });
   assert.deepEqual(serviceLinkedRoleName('spot.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForEC2Spot' });
   assert.deepEqual(serviceLinkedRoleName('es.amazonaws.com', 'two'), { ok: false, reason: 'custom-suffix-not-allowed' });
   assert.deepEqual(serviceLinkedRoleName('autoscaling.amazonaws.com', 'fleet-1'), { ok: true, name: 'AWSServiceRoleForAutoScaling_fleet-1' });
+  assert.equal(serviceLinkedRolePolicyArn('batch.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy');
+  assert.equal(serviceLinkedRolePolicyArn('access-analyzer.amazonaws.com'), undefined);
 });
 
 test('other services get a name from their first label and accept a suffix', () => {
   assert.deepEqual(serviceLinkedRoleName('access-analyzer.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAccessAnalyzer' });
-  assert.deepEqual(serviceLinkedRoleName('kafka.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForKafka_x' });
+  assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
   assert.equal(serviceLinkedRolePath('kafka.amazonaws.com'), '/aws-service-role/kafka.amazonaws.com/');
 });
 
@@ -29,4 +39,19 @@ test('the trust policy is a valid trust policy naming only the service', () => {
   const text = serviceLinkedTrustPolicy('ecs.amazonaws.com');
   assert.deepEqual(validatePolicy(text, 'trust'), []);
   assert.deepEqual(JSON.parse(text).Statement[0].Principal, { Service: 'ecs.amazonaws.com' });
+});
+
+test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
+  const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
+  assert.equal(new Set(principals).size, principals.length, 'principals are unique');
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 30);
+  const catalog = await loadAwsManagedCatalog();
+  for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
+    assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
+    assert.ok(spec.roleName.startsWith('AWSServiceRoleFor') && spec.roleName.length <= 64, spec.roleName);
+    assert.ok(spec.source.document.length > 0 && spec.source.quote.length > 0, `${spec.servicePrincipal} cites its source`);
+    if (spec.managedPolicy !== null) {
+      assert.ok(catalog.find(spec.managedPolicy, '/aws-service-role/'), `${spec.managedPolicy} is an AWS managed service-role policy`);
+    }
+  }
 });

@@ -1,44 +1,31 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Names of service-linked roles. AWS names each one `AWSServiceRoleFor<Suffix>` under the path
- * `/aws-service-role/<service principal>/`, with a suffix each service chooses; some services
- * accept a caller's CustomSuffix (appended after `_`), others refuse it. The services below
- * are the common ones, with the names their documentation gives; any other service principal
- * gets a suffix made from its first DNS label (`access-analyzer` → `AccessAnalyzer`) and
- * accepts a CustomSuffix.
+ * `/aws-service-role/<service principal>/`, attaches the service's AWS managed policy under
+ * `aws-service-role/`, and accepts a caller's CustomSuffix (appended after `_`) only for some
+ * services. The services AWS documents are data (service-linked-roles.json, each entry citing
+ * its page); any other service principal gets a name made from its first DNS label
+ * (`access-analyzer` → `AccessAnalyzer`), no policy, and accepts a CustomSuffix — a choice
+ * written down in docs/service-linked-roles.md.
  */
 
-interface KnownService {
-  suffix: string;
-  customSuffix: boolean;
+export interface ServiceLinkedRoleSpec {
+  readonly servicePrincipal: string;
+  readonly roleName: string;
+  /** Name of the AWS managed policy under /aws-service-role/, or null when the service documents none. */
+  readonly managedPolicy: string | null;
+  readonly customSuffix: boolean;
+  readonly description?: string;
+  readonly source: { readonly document: string; readonly quote: string; readonly note?: string };
 }
 
-const KNOWN: ReadonlyMap<string, KnownService> = new Map([
-  ['autoscaling.amazonaws.com', { suffix: 'AutoScaling', customSuffix: true }],
-  ['lex.amazonaws.com', { suffix: 'LexBots', customSuffix: true }],
-  ['ecs.amazonaws.com', { suffix: 'ECS', customSuffix: false }],
-  ['elasticloadbalancing.amazonaws.com', { suffix: 'ElasticLoadBalancing', customSuffix: false }],
-  ['es.amazonaws.com', { suffix: 'AmazonElasticsearchService', customSuffix: false }],
-  ['opensearchservice.amazonaws.com', { suffix: 'AmazonOpenSearchService', customSuffix: false }],
-  ['spot.amazonaws.com', { suffix: 'EC2Spot', customSuffix: false }],
-  ['spotfleet.amazonaws.com', { suffix: 'EC2SpotFleet', customSuffix: false }],
-  ['rds.amazonaws.com', { suffix: 'RDS', customSuffix: false }],
-  ['eks.amazonaws.com', { suffix: 'AmazonEKS', customSuffix: false }],
-  ['eks-nodegroup.amazonaws.com', { suffix: 'AmazonEKSNodegroup', customSuffix: false }],
-  ['organizations.amazonaws.com', { suffix: 'Organizations', customSuffix: false }],
-  ['elasticbeanstalk.amazonaws.com', { suffix: 'ElasticBeanstalk', customSuffix: false }],
-  ['support.amazonaws.com', { suffix: 'Support', customSuffix: false }],
-  ['trustedadvisor.amazonaws.com', { suffix: 'TrustedAdvisor', customSuffix: false }],
-  ['config.amazonaws.com', { suffix: 'Config', customSuffix: false }],
-  ['guardduty.amazonaws.com', { suffix: 'AmazonGuardDuty', customSuffix: false }],
-  ['sso.amazonaws.com', { suffix: 'SSO', customSuffix: false }],
-  ['cloudtrail.amazonaws.com', { suffix: 'CloudTrail', customSuffix: false }],
-  ['securityhub.amazonaws.com', { suffix: 'SecurityHub', customSuffix: false }],
-  ['ssm.amazonaws.com', { suffix: 'AmazonSSM', customSuffix: false }],
-  ['elasticmapreduce.amazonaws.com', { suffix: 'EMRCleanup', customSuffix: false }],
-  ['replicator.lambda.amazonaws.com', { suffix: 'LambdaReplicator', customSuffix: false }],
-  ['dynamodb.application-autoscaling.amazonaws.com', { suffix: 'ApplicationAutoScaling_DynamoDBTable', customSuffix: false }],
-  ['ecs.application-autoscaling.amazonaws.com', { suffix: 'ApplicationAutoScaling_ECSService', customSuffix: false }],
-]);
+const DATA = JSON.parse(readFileSync(new URL('./service-linked-roles.json', import.meta.url), 'utf8')) as { services: ServiceLinkedRoleSpec[] };
+
+const BY_PRINCIPAL: ReadonlyMap<string, ServiceLinkedRoleSpec> = new Map(DATA.services.map((s) => [s.servicePrincipal, s]));
+
+/** Every documented service, in principal order. */
+export const DOCUMENTED_SERVICE_LINKED_ROLES: readonly ServiceLinkedRoleSpec[] = DATA.services;
 
 const SERVICE_PRINCIPAL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.amazonaws\.com$/;
 
@@ -50,17 +37,28 @@ export function serviceLinkedRolePath(serviceName: string): string {
   return `/aws-service-role/${serviceName}/`;
 }
 
+/** The documented role of a service principal, if AWS documents one. */
+export function documentedServiceLinkedRole(serviceName: string): ServiceLinkedRoleSpec | undefined {
+  return BY_PRINCIPAL.get(serviceName);
+}
+
 export type ServiceLinkedRoleName =
   | { ok: true; name: string }
   | { ok: false; reason: 'custom-suffix-not-allowed' };
 
 /** The role name for a service principal (already checked with {@link isServicePrincipal}). */
 export function serviceLinkedRoleName(serviceName: string, customSuffix: string | undefined): ServiceLinkedRoleName {
-  const known = KNOWN.get(serviceName);
-  const base = `AWSServiceRoleFor${known?.suffix ?? suffixFromLabel(serviceName)}`;
+  const known = BY_PRINCIPAL.get(serviceName);
+  const base = known?.roleName ?? `AWSServiceRoleFor${suffixFromLabel(serviceName)}`;
   if (customSuffix === undefined) return { ok: true, name: base };
   if (known && !known.customSuffix) return { ok: false, reason: 'custom-suffix-not-allowed' };
   return { ok: true, name: `${base}_${customSuffix}` };
+}
+
+/** The ARN of the AWS managed policy IAM attaches to the service's role, if it documents one. */
+export function serviceLinkedRolePolicyArn(serviceName: string): string | undefined {
+  const policy = BY_PRINCIPAL.get(serviceName)?.managedPolicy;
+  return policy ? `arn:aws:iam::aws:policy/aws-service-role/${policy}` : undefined;
 }
 
 function suffixFromLabel(serviceName: string): string {

@@ -5,7 +5,8 @@ import { isoSeconds } from '../../kernel/clock.ts';
 import { uniqueId } from '../../kernel/ids.ts';
 import { StoreConflictError } from '../../store/types.ts';
 import { invalidInput, quotaExceeded } from '../errors.ts';
-import { Kind } from '../kinds.ts';
+import { Kind, Link } from '../kinds.ts';
+import { awsManagedCatalog } from '../policies/aws-managed.ts';
 import { deletionTaskId, parseDeletionTaskId } from './deletion-task.ts';
 import {
   customSuffixNotAllowed, invalidDeletionTaskId, invalidServiceName, noSuchDeletionTask, noSuchServiceLinkedRole, serviceRoleNameTaken,
@@ -13,15 +14,26 @@ import {
 import { DEFAULT_MAX_SESSION_DURATION, requireRole, type RoleData, type RoleRecord } from './records.ts';
 import { roleOutput } from './role-output.ts';
 import { PrincipalNames } from './trust-policy-principals.ts';
-import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedTrustPolicy } from './service-linked-names.ts';
+import {
+  documentedServiceLinkedRole, isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedRolePolicyArn, serviceLinkedTrustPolicy,
+} from './service-linked-names.ts';
 
 /**
  * Service-linked roles: CreateServiceLinkedRole, DeleteServiceLinkedRole and
  * GetServiceLinkedRoleDeletionStatus. The role trusts only its service and is protected
- * (see records.ts). AWS deletes such roles asynchronously once the service no longer uses
- * them; Tessera has no service using them, so the deletion completes at once and its task
- * reports SUCCEEDED.
+ * (see records.ts); for a service AWS documents (service-linked-roles.json) it gets the
+ * documented name, description and AWS managed policy. AWS deletes such roles asynchronously
+ * once the service no longer uses them; Tessera has no service using them, so the deletion
+ * completes at once and its task reports SUCCEEDED.
  */
+
+/** The ARN of the service's AWS managed policy when the catalog holds it (loaded before any transaction). */
+async function servicePolicyArn(serviceName: string): Promise<string | undefined> {
+  const arn = serviceLinkedRolePolicyArn(serviceName);
+  if (arn === undefined) return undefined;
+  const name = arn.slice(arn.lastIndexOf('/') + 1);
+  return (await awsManagedCatalog()).find(name, '/aws-service-role/')?.arn;
+}
 
 const MAX_ROLE_NAME = 64;
 
@@ -33,9 +45,12 @@ async function createServiceLinkedRole(input: IamOperations['CreateServiceLinked
   if (!named.ok) throw customSuffixNotAllowed(serviceName);
   // Best effort wording: a suffix that makes the name longer than a role name may be.
   if (named.name.length > MAX_ROLE_NAME) throw invalidInput(`The role name ${named.name} is longer than ${MAX_ROLE_NAME} characters; use a shorter suffix.`);
+  const policyArn = await servicePolicyArn(serviceName);
+  // The caller's description wins; otherwise the one the service's documentation gives (best effort).
+  const description = input.Description !== undefined && input.Description !== '' ? input.Description : documentedServiceLinkedRole(serviceName)?.description;
   const data: RoleData = {
     assumeRolePolicyDocument: serviceLinkedTrustPolicy(serviceName),
-    ...(input.Description !== undefined && input.Description !== '' ? { description: input.Description } : {}),
+    ...(description !== undefined ? { description } : {}),
     maxSessionDuration: DEFAULT_MAX_SESSION_DURATION,
     tags: [],
     serviceLinked: { serviceName },
@@ -45,7 +60,7 @@ async function createServiceLinkedRole(input: IamOperations['CreateServiceLinked
       throw quotaExceeded('RolesPerAccount', ctx.quotas.rolesPerAccount);
     }
     try {
-      return await tx.insert<RoleData>({
+      const inserted = await tx.insert<RoleData>({
         accountId,
         kind: Kind.role,
         id: uniqueId(ctx.random, 'AROA'),
@@ -55,6 +70,8 @@ async function createServiceLinkedRole(input: IamOperations['CreateServiceLinked
         data,
         createdAt: isoSeconds(ctx.clock.now()),
       });
+      if (policyArn !== undefined) await tx.link(Link.rolePolicy, accountId, inserted.id, policyArn);
+      return inserted;
     } catch (err) {
       if (err instanceof StoreConflictError) throw serviceRoleNameTaken(named.name);
       throw err;

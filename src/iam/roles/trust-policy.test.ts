@@ -20,7 +20,8 @@ test('a service trust policy is accepted', () => {
 });
 
 test('refusals carry AWS codes and texts', () => {
-  assert.deepEqual(refusal('{not json'), { code: 'MalformedPolicyDocument', message: 'Syntax errors in policy.' });
+  assert.deepEqual(refusal('{not json'), { code: 'MalformedPolicyDocument', message: 'This policy contains invalid Json' });
+  assert.deepEqual(refusal('[]'), { code: 'MalformedPolicyDocument', message: 'Syntax errors in policy.' });
   assert.deepEqual(refusal(trust({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 's3:GetObject' })), {
     code: 'MalformedPolicyDocument',
     message: 'AssumeRole policy may only specify STS AssumeRole actions.',

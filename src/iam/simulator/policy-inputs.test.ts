@@ -14,7 +14,7 @@ function failure(fn: () => unknown): { code: string; message: string } {
 }
 
 test('input lists are numbered from 1 and report the source type none', () => {
-  const policies = compileInputList(['{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}', '{"Statement":[]}'], 'PolicyInputList');
+  const policies = compileInputList(['{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}', '{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}'], 'PolicyInputList');
   assert.deepEqual(policies.map((p) => [p.sourceId, p.sourceType, p.policy.kind]), [['PolicyInputList.1', 'none', 'identity'], ['PolicyInputList.2', 'none', 'identity']]);
 });
 

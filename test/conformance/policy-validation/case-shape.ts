@@ -12,13 +12,18 @@ export interface ValidationCase {
   readonly note?: string;
   readonly kind: ValidationKind;
   readonly inlineFor?: InlineTarget;
+  /** A managed policy (CreatePolicy, CreatePolicyVersion): validated with `{ managed: true }`. */
+  readonly managed?: boolean;
   /** The exact text handed to the validator. */
   readonly document: string;
-  /** `messages`, when present, are AWS's exact error messages, compared as a set. */
-  readonly expect: { readonly valid: true } | { readonly valid: false; readonly messages?: readonly string[] };
+  /**
+   * `messages`, when present, are AWS's exact error messages, compared as a set; `first`, when
+   * present, is the one message IAM answers with, compared with the first error diagnostic.
+   */
+  readonly expect: { readonly valid: true } | { readonly valid: false; readonly messages?: readonly string[]; readonly first?: string };
 }
 
-const CASE_KEYS = new Set(['name', 'source', 'note', 'kind', 'inlineFor', 'document', 'expect']);
+const CASE_KEYS = new Set(['name', 'source', 'note', 'kind', 'inlineFor', 'managed', 'document', 'expect']);
 
 export function checkValidationCase(value: unknown): CheckedCase<ValidationCase> {
   if (!isRecord(value)) return { problems: ['a case must be a JSON object'] };
@@ -38,6 +43,9 @@ export function checkValidationCase(value: unknown): CheckedCase<ValidationCase>
       problems.push('inlineFor applies to identity policies only');
     }
   }
+  if (value.managed !== undefined && (value.managed !== true || value.kind !== 'identity')) {
+    problems.push('managed must be true, and applies to identity policies only');
+  }
   if (typeof value.document !== 'string') problems.push('document must be a string: the exact policy text');
   const expect = value.expect;
   if (!isRecord(expect) || typeof expect.valid !== 'boolean') {
@@ -45,12 +53,15 @@ export function checkValidationCase(value: unknown): CheckedCase<ValidationCase>
   } else if (expect.valid) {
     problems.push(...unknownKeys(expect, new Set(['valid']), 'expect'));
   } else {
-    problems.push(...unknownKeys(expect, new Set(['valid', 'messages']), 'expect'));
+    problems.push(...unknownKeys(expect, new Set(['valid', 'messages', 'first']), 'expect'));
+    if (expect.first !== undefined && (typeof expect.first !== 'string' || expect.first === '')) {
+      problems.push('expect.first must be a non-empty string');
+    }
     const messages = expect.messages;
     if (messages !== undefined && !(Array.isArray(messages) && messages.length > 0 && messages.every((m) => typeof m === 'string' && m !== ''))) {
       problems.push('expect.messages must be a non-empty array of non-empty strings');
     }
-    if (messages === undefined && typeof value.note !== 'string') {
+    if (messages === undefined && expect.first === undefined && typeof value.note !== 'string') {
       problems.push('a rejection without expected messages needs a note saying why AWS\'s text is not asserted');
     }
   }

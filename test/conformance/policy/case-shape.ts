@@ -36,7 +36,7 @@ export interface CheckedCase<T> {
 export const AWS_DOC_URL = /^https:\/\/docs\.aws\.amazon\.com\/[^\s#]+#[^\s#]+$/;
 
 const CASE_KEYS = new Set(['name', 'source', 'note', 'scenario', 'expect']);
-const SCENARIO_KEYS = new Set(['request', 'identityPolicies', 'resourcePolicy', 'permissionsBoundary', 'sessionPolicy', 'scps', 'rcps']);
+const SCENARIO_KEYS = new Set(['request', 'identityPolicies', 'resourcePolicy', 'resourcePolicyKind', 'permissionsBoundary', 'sessionPolicy', 'scps', 'rcps']);
 const REQUEST_KEYS = new Set(['principal', 'principalTags', 'uniqueId', 'action', 'resource', 'resourceAccount', 'context']);
 const EXPECT_KEYS = new Set(['decision', 'deciding', 'reason']);
 const DECIDING_KEYS = new Set(['policyKind', 'policy', 'statementIndex']);
@@ -79,6 +79,9 @@ export function checkEvaluationCase(value: unknown): CheckedCase<EvaluationCase>
 
 function checkScenario(scenario: Record<string, unknown>, policies: Map<string, PolicyInfo>): string[] {
   const problems = unknownKeys(scenario, SCENARIO_KEYS, 'scenario');
+  if (scenario.resourcePolicyKind !== undefined && scenario.resourcePolicyKind !== 'resource' && scenario.resourcePolicyKind !== 'trust') {
+    problems.push('scenario.resourcePolicyKind must be "resource" or "trust"');
+  }
   const request = scenario.request;
   if (!isRecord(request)) {
     problems.push('scenario.request must be an object');

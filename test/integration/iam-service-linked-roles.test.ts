@@ -1,0 +1,87 @@
+// Service-linked roles per service, from src/iam/roles/service-linked-roles.json: AWS's names,
+// paths, managed policies, descriptions and CustomSuffix rules through the AWS SDK.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateServiceLinkedRoleCommand, DeleteServiceLinkedRoleCommand, DetachRolePolicyCommand, GetPolicyCommand, GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
+
+describe('service-linked roles per service through the AWS SDK', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.stop());
+
+  test('ACM: its name and path, its AWS managed policy attached, no CustomSuffix', async () => {
+    const iam = server.iam();
+    const role = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'acm.amazonaws.com' }))).Role!;
+    assert.equal(role.RoleName, 'AWSServiceRoleForCertificateManager');
+    assert.equal(role.Path, '/aws-service-role/acm.amazonaws.com/');
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.RoleName }));
+    assert.deepEqual(attached.AttachedPolicies, [
+      { PolicyName: 'CertificateManagerServiceRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/CertificateManagerServiceRolePolicy' },
+    ]);
+    const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/CertificateManagerServiceRolePolicy' }))).Policy!;
+    assert.equal(policy.AttachmentCount, 1);
+    const suffix = await awsError(() => iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'acm.amazonaws.com', CustomSuffix: 'two' })));
+    assert.equal(suffix.name, 'InvalidInputException');
+    assert.equal(suffix.message, 'Custom suffix is not allowed for acm.amazonaws.com');
+  });
+
+  test('Connect takes a CustomSuffix; Application Auto Scaling custom resources get their own name', async () => {
+    const iam = server.iam();
+    const connect = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'connect.amazonaws.com', CustomSuffix: 'instance1' }))).Role!;
+    assert.equal(connect.RoleName, 'AWSServiceRoleForAmazonConnect_instance1');
+    assert.equal(connect.Arn, `arn:aws:iam::${server.accountId}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_instance1`);
+    const connectPolicies = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: connect.RoleName }));
+    assert.deepEqual(connectPolicies.AttachedPolicies?.map((p) => p.PolicyName), ['AmazonConnectServiceLinkedRolePolicy']);
+
+    const custom = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'custom-resource.application-autoscaling.amazonaws.com' }))).Role!;
+    assert.equal(custom.RoleName, 'AWSServiceRoleForApplicationAutoScaling_CustomResource');
+    assert.equal(custom.Path, '/aws-service-role/custom-resource.application-autoscaling.amazonaws.com/');
+    const customPolicies = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: custom.RoleName }));
+    assert.deepEqual(customPolicies.AttachedPolicies?.map((p) => p.PolicyArn), ['arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoScalingCustomResourcePolicy']);
+  });
+
+  test('Batch: BatchServiceRolePolicy, and the documented description unless the caller gives one', async () => {
+    const iam = server.iam();
+    const batch = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'batch.amazonaws.com' }))).Role!;
+    assert.equal(batch.RoleName, 'AWSServiceRoleForBatch');
+    assert.equal(batch.Description, 'Allows AWS Batch to create and manage AWS resources on your behalf.');
+    const policies = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'AWSServiceRoleForBatch' }));
+    assert.deepEqual(policies.AttachedPolicies?.map((p) => p.PolicyName), ['BatchServiceRolePolicy']);
+    // The role is AWS's: its policy cannot be detached by anyone.
+    const detach = await awsError(() => iam.send(new DetachRolePolicyCommand({ RoleName: 'AWSServiceRoleForBatch', PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy' })));
+    assert.equal(detach.name, 'UnmodifiableEntityException');
+
+    const ecs = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'ecs.amazonaws.com', Description: 'mine' }))).Role!;
+    assert.equal(ecs.Description, 'mine');
+    // Deleting the role takes its attachment with it.
+    await iam.send(new DeleteServiceLinkedRoleCommand({ RoleName: 'AWSServiceRoleForBatch' }));
+    assert.equal((await awsError(() => iam.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForBatch' })))).name, 'NoSuchEntityException');
+    const batchPolicy = (await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy' }))).Policy!;
+    assert.equal(batchPolicy.AttachmentCount, 0);
+  });
+
+  test('a service AWS does not document gets the generic name, no policy, and a suffix', async () => {
+    const iam = server.iam();
+    const role = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'example-service.amazonaws.com', CustomSuffix: 'a' }))).Role!;
+    assert.equal(role.RoleName, 'AWSServiceRoleForExampleService_a');
+    assert.deepEqual((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.RoleName }))).AttachedPolicies, []);
+  });
+
+  test('hostile service names and suffixes are refused quickly', async () => {
+    const iam = server.iam();
+    const started = performance.now();
+    for (const name of ['ACM.AMAZONAWS.COM', 'acm.amazonaws.com.evil.example', `${'a.'.repeat(60)}amazonaws.com`, 'a..amazonaws.com']) {
+      const err = await awsError(() => iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: name })));
+      assert.ok(err.name === 'InvalidInputException' || err.name === 'ValidationError', `${name}: ${err.name}`);
+    }
+    const long = await awsError(() => iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'autoscaling.amazonaws.com', CustomSuffix: 'x'.repeat(64) })));
+    assert.ok(long.name === 'InvalidInputException' || long.name === 'ValidationError', long.name);
+    assert.ok(performance.now() - started < 2000);
+  });
+});
