@@ -31,6 +31,21 @@ describe('service-linked roles per service through the AWS SDK', () => {
     assert.equal(suffix.message, 'Custom suffix is not allowed for acm.amazonaws.com');
   });
 
+  test('names AWS capitalizes its own way: Lex bots, Security Hub, Trusted Advisor', async () => {
+    const iam = server.iam();
+    for (const [service, name, policy] of [
+      ['lex.amazonaws.com', 'AWSServiceRoleForLexBots', 'LexBotPolicy'],
+      ['securityhub.amazonaws.com', 'AWSServiceRoleForSecurityHub', 'AWSSecurityHubServiceRolePolicy'],
+      ['trustedadvisor.amazonaws.com', 'AWSServiceRoleForTrustedAdvisor', 'AWSTrustedAdvisorServiceRolePolicy'],
+    ] as const) {
+      const role = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: service }))).Role!;
+      assert.equal(role.RoleName, name);
+      assert.equal(role.Path, `/aws-service-role/${service}/`);
+      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }));
+      assert.deepEqual(attached.AttachedPolicies?.map((p) => p.PolicyArn), [`arn:aws:iam::aws:policy/aws-service-role/${policy}`]);
+    }
+  });
+
   test('Connect takes a CustomSuffix; Application Auto Scaling custom resources get their own name', async () => {
     const iam = server.iam();
     const connect = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'connect.amazonaws.com', CustomSuffix: 'instance1' }))).Role!;
