@@ -10,6 +10,7 @@ import type { PolicySetCache } from './policy-set-cache.ts';
 import { TRUST_POLICY_ACTIONS } from './service-rules.ts';
 import { sessionContext } from './session-context.ts';
 import { sessionLimitFor } from './session-limits.ts';
+import { protectionFor } from './protected-resources.ts';
 import type { AuthorizationCheck, AuthorizationTarget, TargetResourcePolicy } from './target.ts';
 
 /**
@@ -41,8 +42,11 @@ export interface Denied {
   resource: string;
   /** Why, for the audit record. */
   reason: string;
-  /** How AWS answers: AccessDenied with `message`, or the credentials are not accepted. */
-  refusal: 'access-denied' | 'invalid-token';
+  /**
+   * How AWS answers: AccessDenied with `message`, the credentials not accepted, or — for a
+   * protected resource (service-rules.ts) — the service's own error.
+   */
+  refusal: 'access-denied' | 'invalid-token' | { code: string };
   /** AWS's text. */
   message: string;
   /**
@@ -68,8 +72,19 @@ export class Authorizer {
   }
 
   async decide(request: AuthorizationRequest): Promise<AuthorizationResult> {
+    const checks = checksOf(request.target, request.action);
+    const decided = await this.#decideByPolicies(request, checks);
+    if (decided.decision !== 'Allowed') return decided;
+    // What the policies allow, a protected resource still refuses (service-rules.ts).
+    for (const check of checks) {
+      const protection = protectionFor(check.action, check.resource);
+      if (protection) return refused(request.principal, check, `${check.resource} is protected: ${protection.message}`, { code: protection.rule.error.code }, protection.message);
+    }
+    return decided;
+  }
+
+  async #decideByPolicies(request: AuthorizationRequest, checks: AuthorizationCheck[]): Promise<AuthorizationResult> {
     const { principal, target } = request;
-    const checks = checksOf(target, request.action);
     const main = checks[0]!;
     if (target.rule === 'no-permission') return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'no permission is required' };
 
@@ -129,12 +144,16 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
   }));
 }
 
-/** A refusal by a rule rather than a policy (a session limit, a deleted principal, a closed account). */
-function refused(principal: Principal, check: AuthorizationCheck, reason: string, refusal: Denied['refusal']): Denied {
+/**
+ * A refusal by a rule rather than a policy (a session limit, a deleted principal, a closed
+ * account, a protected resource); `message` replaces AWS's AccessDenied text where the
+ * service answers with its own error.
+ */
+function refused(principal: Principal, check: AuthorizationCheck, reason: string, refusal: Denied['refusal'], message?: string): Denied {
   const on = check.resource === '*' ? '' : ` on resource: ${check.resource}`;
   return {
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
-    message: `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
+    message: message ?? `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
     explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
   };
 }

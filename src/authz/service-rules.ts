@@ -60,3 +60,47 @@ export const SESSION_LIMITS: readonly SessionLimit[] = [
     reason: 'temporary credentials from GetSessionToken can call only AssumeRole and GetCallerIdentity',
   },
 ];
+
+/**
+ * Resources no principal may change, whatever its policies allow — the root user included:
+ * a service-linked role belongs to its service (IAM answers UnmodifiableEntity), an AWS
+ * managed policy to AWS. Decided after the policies allowed the request, so a caller without
+ * permission still learns only AccessDenied. A resource is named by its service, its account
+ * (`aws` for AWS's own, `*` for any) and the start of its resource part; `{name}` in the
+ * message is the resource's last path segment, `{arn}` the whole ARN.
+ *
+ * Two rules stay with their handlers because they depend on the input rather than on the
+ * resource acted on: UpdateRole (a service-linked role's description may be edited, only its
+ * MaxSessionDuration may not) and AddRoleToInstanceProfile (the instance profile is the
+ * resource; the role put in it is a parameter).
+ */
+export interface ProtectedResource {
+  service: string;
+  account: string;
+  resourcePrefix: string;
+  actions: readonly string[];
+  error: { code: string; message: string };
+}
+
+export const PROTECTED_RESOURCES: readonly ProtectedResource[] = [
+  {
+    service: 'iam',
+    account: '*',
+    resourcePrefix: 'role/aws-service-role/',
+    actions: [
+      'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
+      'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
+      'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole',
+    ],
+    // AWS's wording.
+    error: { code: 'UnmodifiableEntity', message: "Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS" },
+  },
+  {
+    service: 'iam',
+    account: 'aws',
+    resourcePrefix: 'policy/',
+    actions: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'],
+    // Best effort: AWS publishes no text; the model offers InvalidInput for such requests.
+    error: { code: 'InvalidInput', message: 'Policy {arn} is an AWS managed policy and cannot be modified.' },
+  },
+];

@@ -24,7 +24,6 @@ async function attach(type: HolderType, holderName: string, policyArn: string, c
   await preloadManagedPolicy(policyArn);
   await ctx.store.transaction(async (tx) => {
     const holder = await spec.require(tx, accountId, holderName);
-    spec.assertModifiable(holder);
     const ref = await requireManagedPolicy(tx, accountId, policyArn, noSuchPolicy);
     if (ref.source === 'aws' && !isAttachableAwsPolicy(ref.policy)) throw serviceRolePolicyNotAttachable();
     // Attaching an attached policy again succeeds and changes nothing, as on AWS.
@@ -42,7 +41,6 @@ async function detach(type: HolderType, holderName: string, policyArn: string, c
   await preloadManagedPolicy(policyArn);
   await ctx.store.transaction(async (tx) => {
     const holder = await spec.require(tx, accountId, holderName);
-    spec.assertModifiable(holder);
     // The link holds the policy's own spelling of its ARN; the request may spell the name in another case.
     const arn = (await resolveManagedPolicy(tx, accountId, policyArn))?.arn ?? policyArn;
     if (!(await tx.unlink(spec.link, holder.id, arn))) throw policyNotAttached(policyArn);

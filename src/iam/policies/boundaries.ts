@@ -7,7 +7,6 @@ import { requireRole, type RoleData } from '../roles/records.ts';
 import { requireUser } from '../user-lookup.ts';
 import { isAttachableAwsPolicy } from './aws-managed.ts';
 import { serviceRolePolicyNotAttachable } from './errors.ts';
-import { HOLDERS } from './holders.ts';
 import { preloadManagedPolicy, requireManagedPolicy } from './lookup.ts';
 
 /**
@@ -51,7 +50,6 @@ async function putRoleBoundary(roleName: string, arn: string, ctx: OperationCont
   await preloadManagedPolicy(arn);
   await ctx.store.transaction(async (tx) => {
     const role = await requireRole(tx, ctx.principal.accountId, roleName);
-    HOLDERS.role.assertModifiable(role);
     const permissionsBoundary = await boundaryPolicyArn(tx, ctx.principal.accountId, arn);
     await tx.update({ ...role, data: { ...role.data, permissionsBoundary } });
   });
@@ -61,7 +59,6 @@ async function putRoleBoundary(roleName: string, arn: string, ctx: OperationCont
 async function deleteRoleBoundary(roleName: string, ctx: OperationContext): Promise<Record<string, never>> {
   await ctx.store.transaction(async (tx) => {
     const role = await requireRole(tx, ctx.principal.accountId, roleName);
-    HOLDERS.role.assertModifiable(role);
     const { permissionsBoundary, ...rest } = role.data;
     if (permissionsBoundary !== undefined) await tx.update<RoleData>({ ...role, data: rest });
   });

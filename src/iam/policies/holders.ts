@@ -5,8 +5,7 @@ import { Kind, Link } from '../kinds.ts';
 import { requireUser } from '../user-lookup.ts';
 import type { UserData } from '../records.ts';
 import { requireGroup } from '../groups/records.ts';
-import { isServiceLinked, requireRole, type RoleData } from '../roles/records.ts';
-import { protectedRole } from '../roles/errors.ts';
+import { requireRole, type RoleData } from '../roles/records.ts';
 import type { Tag } from '../tags.ts';
 
 /**
@@ -29,8 +28,6 @@ export interface HolderSpec {
   inlineSizeLimit: number;
   /** Loads the holder by name (case-insensitive) or fails with its NoSuchEntity. */
   require(tx: StoreTx, accountId: string, name: string): Promise<EntityRecord>;
-  /** Throws when the holder may not be changed by customers (service-linked roles). */
-  assertModifiable(holder: EntityRecord): void;
 }
 
 export const HOLDERS: Readonly<Record<HolderType, HolderSpec>> = {
@@ -43,7 +40,6 @@ export const HOLDERS: Readonly<Record<HolderType, HolderSpec>> = {
     attachedQuota: (q) => q.managedPoliciesPerUser,
     inlineSizeLimit: 2048,
     require: requireUser,
-    assertModifiable: () => {},
   },
   group: {
     type: 'group',
@@ -54,7 +50,6 @@ export const HOLDERS: Readonly<Record<HolderType, HolderSpec>> = {
     attachedQuota: (q) => q.managedPoliciesPerGroup,
     inlineSizeLimit: 5120,
     require: requireGroup,
-    assertModifiable: () => {},
   },
   role: {
     type: 'role',
@@ -65,9 +60,6 @@ export const HOLDERS: Readonly<Record<HolderType, HolderSpec>> = {
     attachedQuota: (q) => q.managedPoliciesPerRole,
     inlineSizeLimit: 10240,
     require: requireRole,
-    assertModifiable: (role) => {
-      if (isServiceLinked(role as EntityRecord<RoleData>)) throw protectedRole(role.name);
-    },
   },
 };
 

@@ -118,7 +118,6 @@ async function updateRoleDescription(input: IamOperations['UpdateRoleDescription
 async function updateAssumeRolePolicy(input: IamOperations['UpdateAssumeRolePolicy']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const role = await requireRole(tx, ctx.principal.accountId, input.RoleName);
-    if (isServiceLinked(role)) throw protectedRole(role.name);
     assertValidTrustPolicy(input.PolicyDocument);
     await tx.update({ ...role, data: { ...role.data, assumeRolePolicyDocument: await bindTrustPolicyPrincipals(tx, input.PolicyDocument) } });
   });
@@ -129,7 +128,6 @@ async function updateAssumeRolePolicy(input: IamOperations['UpdateAssumeRolePoli
 async function deleteRole(input: IamOperations['DeleteRole']['input'], ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const role = await requireRole(tx, ctx.principal.accountId, input.RoleName);
-    if (isServiceLinked(role)) throw protectedRole(role.name);
     await assertDeletable(tx, 'role', role);
     await tx.delete(Kind.role, role.id);
   });

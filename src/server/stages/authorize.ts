@@ -35,6 +35,8 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
 function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied) {
   const service = ctx.service!;
   if (denied.refusal === 'invalid-token') return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  // A protected resource: the service's own error, as its handler would have answered.
+  if (typeof denied.refusal === 'object') return serviceError(service, denied.refusal.code as never, denied.message);
   const principal = ctx.principal!;
   // The subject of an identity provider has no credentials to decode a message with: AWS's text alone.
   if (principal.federation) return serviceError(service, 'AccessDenied', denied.message);
