@@ -36,6 +36,7 @@ import { actionMatches, conditionsHold, principalGrant, resourceMatches } from '
 import type { ReasonKind } from './explain.ts';
 import { allowedReason, explicitDenyReason, implicitDenyReason } from './explain.ts';
 import { principalKeys } from './principal.ts';
+import { resourcePolicyRuleFor } from './service-rules.ts';
 import { RequestContext } from './request-context.ts';
 import type {
   CompiledPolicy,
@@ -70,6 +71,8 @@ interface Evaluation {
   readonly rcp: readonly KindResult[];
   readonly grant: ResourceGrant | null;
   readonly isTrust: boolean;
+  /** The resource's own policy must allow (service-rules.ts): the kind its denial names. */
+  readonly resourcePolicyRequired: ReasonKind | null;
   readonly hasBoundary: boolean;
   /** A session policy applies: the caller is a session and one was supplied. */
   readonly hasSession: boolean;
@@ -165,6 +168,7 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
     rcp: rcpApplies ? rcp : NO_LEVELS,
     grant: grantSink.best,
     isTrust: policies.resource?.kind === 'trust',
+    resourcePolicyRequired: policies.resource?.kind === 'trust' ? 'trust' : resourcePolicyRuleFor(prepared.action, prepared.service, resource.segments ?? undefined)?.reasonKind ?? null,
     hasBoundary: policies.boundary !== undefined && isIamCaller,
     // Session policies exist only for sessions; a user's request ignores any supplied.
     hasSession: sessionApplies && (policies.session?.length ?? 0) > 0,
@@ -189,6 +193,8 @@ function decide(ev: Evaluation): Decision {
 
   // 4. By caller.
   if (ev.kind === 'root') {
+    // The root user, too, needs a key policy that allows or delegates to its account.
+    if (!ev.crossAccount && ev.resourcePolicyRequired !== null && grant === null) return implicitDeny(ev, ev.resourcePolicyRequired);
     if (!ev.crossAccount) return allowed(ev, 'root', ev.resource.allowed ? ev.resource.matchedAllow : []);
     return grant !== null ? allowed(ev, 'resource', ev.resource.matchedAllow) : implicitDeny(ev, resourceKind);
   }
@@ -208,7 +214,8 @@ function decide(ev: Evaluation): Decision {
   }
 
   const resourcePath = grant === 'direct' || (grant === 'role' && boundaryOk && sessionOk);
-  if (ev.isTrust && grant === null) return implicitDeny(ev, 'trust');
+  // A trust or key policy must take part: identity policies alone never suffice.
+  if (ev.resourcePolicyRequired !== null && grant === null) return implicitDeny(ev, ev.resourcePolicyRequired);
   if (resourcePath || identityPath) {
     const statements: DecidingStatement[] = identityPath ? identitySide(ev) : [];
     // A resource-policy Allow that matched is part of the answer even when it only named

@@ -58,7 +58,11 @@ describe('evaluateScenario', () => {
       identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }],
       resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 'sts:AssumeRole' }] },
     };
-    assert.equal(evaluateScenario(base).decision, 'Allowed');
+    // A role is assumed only through its trust policy (service-rules.ts), whatever kind the
+    // scenario calls its resource policy.
+    const resource = evaluateScenario(base);
+    assert.equal(resource.decision, 'ImplicitDeny');
+    assert.equal(resource.reason, 'no role trust policy allows the sts:AssumeRole action');
     const trust = evaluateScenario({ ...base, resourcePolicyKind: 'trust' });
     assert.equal(trust.decision, 'ImplicitDeny');
     assert.equal(trust.reason, 'no role trust policy allows the sts:AssumeRole action');

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateScenario } from './scenario.ts';
+
+// The service rules no policy states (service-rules.ts), decided by the engine for any caller
+// of evaluate — the server, the simulator and `tessera policy eval` alike.
+
+const A = '111122223333';
+const allowAll = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+const alice = `arn:aws:iam::${A}:user/alice`;
+const key = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const keyPolicy = (principal: object) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'kms:*', Resource: '*' }] });
+
+test('a role is assumed only through its trust policy, even within the account', () => {
+  const identityOnly = evaluateScenario({ request: { principal: alice, action: 'sts:AssumeRole', resource: `arn:aws:iam::${A}:role/Admin` }, identityPolicies: allowAll });
+  assert.equal(identityOnly.decision, 'ImplicitDeny');
+  for (const action of ['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity']) {
+    assert.equal(evaluateScenario({ request: { principal: alice, action, resource: `arn:aws:iam::${A}:role/Admin` }, identityPolicies: allowAll }).decision, 'ImplicitDeny', action);
+  }
+  const trusted = evaluateScenario({
+    request: { principal: alice, action: 'sts:AssumeRole', resource: `arn:aws:iam::${A}:role/Admin` },
+    identityPolicies: allowAll,
+    resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: alice }, Action: 'sts:AssumeRole' }] },
+    resourcePolicyKind: 'trust',
+  });
+  assert.equal(trusted.decision, 'Allowed');
+  // Other IAM actions on a role are decided by identity policies as usual.
+  assert.equal(evaluateScenario({ request: { principal: alice, action: 'iam:GetRole', resource: `arn:aws:iam::${A}:role/Admin` }, identityPolicies: allowAll }).decision, 'Allowed');
+});
+
+test('a KMS key is used only if its key policy allows it or delegates to the account', () => {
+  const request = { principal: alice, action: 'kms:Decrypt', resource: key };
+  const identityOnly = evaluateScenario({ request, identityPolicies: allowAll });
+  assert.equal(identityOnly.decision, 'ImplicitDeny');
+  assert.equal(identityOnly.reason, 'no resource-based policy allows the kms:Decrypt action');
+  // Delegated to the account: the identity policy then decides.
+  assert.equal(evaluateScenario({ request, identityPolicies: allowAll, resourcePolicy: keyPolicy({ AWS: `arn:aws:iam::${A}:root` }) }).decision, 'Allowed');
+  assert.equal(evaluateScenario({ request, identityPolicies: [], resourcePolicy: keyPolicy({ AWS: `arn:aws:iam::${A}:root` }) }).decision, 'ImplicitDeny');
+  // Naming the user: allowed by the key policy alone.
+  assert.equal(evaluateScenario({ request, identityPolicies: [], resourcePolicy: keyPolicy({ AWS: alice }) }).decision, 'Allowed');
+  // The root user needs the key policy too.
+  const root = { principal: `arn:aws:iam::${A}:root`, action: 'kms:Decrypt', resource: key };
+  assert.equal(evaluateScenario({ request: root }).decision, 'ImplicitDeny');
+  assert.equal(evaluateScenario({ request: root, resourcePolicy: keyPolicy({ AWS: `arn:aws:iam::${A}:root` }) }).decision, 'Allowed');
+  // Aliases and listing are not keys: identity policies decide.
+  assert.equal(evaluateScenario({ request: { principal: alice, action: 'kms:ListKeys', resource: '*' }, identityPolicies: allowAll }).decision, 'Allowed');
+  assert.equal(evaluateScenario({ request: { principal: alice, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/app` }, identityPolicies: allowAll }).decision, 'Allowed');
+});
