@@ -17,7 +17,11 @@
  * its data (a header longer than a header can be, a size over the maximum, a non-last chunk
  * under S3's 8 KiB minimum, more data than x-amz-decoded-content-length); the total, the
  * trailer's signature and its checksum at the end. The last decoded piece is withheld until
- * all of that passed (withheld-tail.ts), so a refused body never reaches its consumer whole.
+ * all of that passed and the input ended with nothing after the final line
+ * (withheld-tail.ts), so a refused body never reaches its consumer whole. Data of the chunk
+ * in progress flows on before that chunk's signature is checked (buffering whole chunks
+ * would cost up to the maximum chunk size per upload); the consumer must discard what it
+ * received when the stream fails, as a forwarder does by aborting its upstream request.
  *
  * Memory is bounded whatever the body's size: one header line (≤ 128 bytes), one held piece
  * (a view of one input buffer) and the running hashes.
@@ -182,6 +186,9 @@ export class AwsChunkedDecoder extends Transform {
       callback(new PayloadRefusedError(incompleteBody()));
       return;
     }
+    // Only now: the body verified and nothing followed its final line.
+    const held = this.#tail.release();
+    if (held) this.push(held);
     callback();
   }
 
@@ -336,7 +343,7 @@ export class AwsChunkedDecoder extends Transform {
     return undefined;
   }
 
-  /** The final empty line: the trailer's signature, its checksum, then the withheld piece. */
+  /** The final empty line: the trailer's signature and its checksum (the held piece goes at the end of input). */
   #endOfBody(): SigV4Failure | undefined {
     if (this.#trailer) {
       if (this.#trailerChecksum && this.#trailers.length === 0) return malformedTrailer();
@@ -352,8 +359,6 @@ export class AwsChunkedDecoder extends Transform {
       }
     }
     this.#state = DONE;
-    const held = this.#tail.release();
-    if (held) this.push(held);
     return undefined;
   }
 }
