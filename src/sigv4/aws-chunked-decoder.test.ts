@@ -153,7 +153,7 @@ describe('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', () => {
 
   test('tampered chunk data', async () => {
     const body = Buffer.from(SIGNED.body);
-    body[SIGNED.frames[0]!.length + 300] ^= 1;
+    body[SIGNED.frames[0]!.length + 300]! ^= 1;
     const { failure, output } = await refused(signedDecoder({ decodedLength: DATA.length }), body);
     assert.equal(failure.code, 'SignatureDoesNotMatch');
     assert.ok(output.length < 2 * 65536, 'nothing after the bad chunk');
@@ -334,7 +334,7 @@ describe('unsigned chunks with a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER)', 
   test('tampered data under a correct trailer: BadDigest', async () => {
     const encoded = encodeAwsChunked(DATA, { chunkSize: 65536, trailer: { header: 'x-amz-checksum-crc64nvme' } });
     const body = Buffer.from(encoded.body);
-    body[70000] ^= 0x40;
+    body[70000]! ^= 0x40;
     const { failure } = await refused(unsignedTrailerDecoder('x-amz-checksum-crc64nvme'), body);
     assert.equal(failure.code, 'BadDigest');
     assert.equal(failure.message, 'The CRC64NVME you specified did not match the calculated checksum.');
