@@ -114,7 +114,7 @@ describe('@smithy/signature-v4: STREAMING-AWS4-HMAC-SHA256-PAYLOAD over HTTP', (
   });
   after(async () => server.close());
 
-  /** A signed chunked upload as a client builds it: seed from the SDK signer, chunk signatures from its signString. */
+  /** A signed chunked upload as a client builds it: seed from the SDK signer, chunk signatures from its sign(string). */
   async function signedChunkedUpload(data: Buffer, chunkSize: number): Promise<{ headers: Record<string, string>; body: Buffer }> {
     const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
     const signingDate = new Date();
@@ -147,7 +147,7 @@ describe('@smithy/signature-v4: STREAMING-AWS4-HMAC-SHA256-PAYLOAD over HTTP', (
     const amzDate = signed.headers['x-amz-date']!;
     const scope = `${amzDate.slice(0, 8)}/${REGION}/s3/aws4_request`;
     for (const chunk of chunks) {
-      previous = await signer.signString(chunkStringToSign(amzDate, scope, previous, sha256Hex(chunk)), { signingDate });
+      previous = await signer.sign(chunkStringToSign(amzDate, scope, previous, sha256Hex(chunk)), { signingDate });
       frames.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk, Buffer.from('\r\n'));
     }
     assert.equal(chunkStringToSign(amzDate, scope, previous, EMPTY_PAYLOAD_HASH).split('\n')[4], EMPTY_PAYLOAD_HASH);
