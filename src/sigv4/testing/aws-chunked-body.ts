@@ -129,20 +129,31 @@ export async function runThrough(stream: Transform, input: Uint8Array, pieceSize
   return { output: Buffer.concat(output), error: error as PayloadRefusedError | undefined, bytesWrittenAtFailure: failedAt === -1 ? written : failedAt };
 }
 
-/** A Readable of `size` bytes made on the fly (a repeating pattern), `pieceSize` bytes a read. */
-export function generatedBytes(size: number, pieceSize = 65536): Readable {
+/**
+ * A signed aws-chunked upload of `size` bytes in 64 KiB chunks, produced and signed as it is
+ * read (nothing of its size is ever held), ending with the zero-size chunk.
+ */
+export function generatedSignedUpload(size: number, signing: ChunkSigning): Readable {
+  const chunkSize = 65536;
+  const data = Buffer.alloc(chunkSize);
+  for (let i = 0; i < chunkSize; i++) data[i] = (i * 31 + 7) & 0xff;
+  const fullChunkHash = sha256Hex(data);
   let sent = 0;
-  const pattern = Buffer.alloc(pieceSize);
-  for (let i = 0; i < pieceSize; i++) pattern[i] = (i * 31 + 7) & 0xff;
+  let previous = signing.seedSignature;
+  let finished = false;
   return new Readable({
     read() {
-      if (sent >= size) {
+      if (finished) {
         this.push(null);
         return;
       }
-      const n = Math.min(pieceSize, size - sent);
+      const n = Math.min(chunkSize, size - sent);
+      const chunk = n === chunkSize ? data : data.subarray(0, n);
+      const chunkHash = n === chunkSize ? fullChunkHash : sha256Hex(chunk);
+      previous = signature(signing.signingKey, chunkStringToSign(signing.amzDate, signing.scope, previous, chunkHash));
       sent += n;
-      this.push(n === pieceSize ? Buffer.from(pattern) : pattern.subarray(0, n));
+      if (n === 0) finished = true;
+      this.push(Buffer.concat([Buffer.from(`${n.toString(16)};chunk-signature=${previous}\r\n`), chunk, Buffer.from('\r\n')]));
     },
   });
 }
