@@ -8,7 +8,8 @@
  * arrives, and the final piece only after verification. A refused payload therefore always
  * reaches the upstream short, and the forwarder's abort leaves nothing committed.
  *
- * Pieces are subarrays of the input buffers (no copies); at most one is held.
+ * Pieces are subarrays of the input buffers (no copies); at most one is held. An empty
+ * payload has nothing to hold: its consumer must wait for the stream's end.
  */
 
 export class WithheldTail {
