@@ -52,7 +52,9 @@ export async function startWorkload(options: StartWorkloadOptions): Promise<Runn
       ...(options.grantDurationSeconds !== undefined ? { GrantDurationSeconds: options.grantDurationSeconds } : {}),
     });
   } catch (err) {
-    if (err instanceof TesseraApiError) throw new WorkloadStartError(`the launch was refused: ${err.code}: ${withoutEncodedMessage(err.message)}`);
+    if (err instanceof TesseraApiError) {
+      throw new WorkloadStartError(err.status === 0 ? err.message : `the launch was refused: ${err.code}: ${withoutEncodedMessage(err.message)}`);
+    }
     throw err;
   }
   const credentials = new RefreshingCredentials((delivery) => getWorkloadCredentials(options.endpointUrl, launched.Grant, delivery), options.clock);
