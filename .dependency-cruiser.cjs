@@ -37,8 +37,11 @@ const LAYERS = {
   credentials: ['store', 'kernel', 'tokens', 'iam'],
   // Protected services: decide through authz/, verify and re-sign with sigv4/.
   gateway: ['authz', 'operations', 'protocol', 'sigv4', 'kernel'],
-  // Instance metadata and container credentials: they only issue through sts/.
-  workloads: ['sts', 'protocol', 'kernel'],
+  // Instance metadata and container credential endpoints, run beside a workload (tessera run,
+  // imds, container-credentials): they ask the server for credentials over HTTP with the
+  // launch's grant (signing the launch with sigv4/), so they never hold the keys that issue
+  // them and import nothing that does.
+  workloads: ['sigv4', 'kernel'],
   // The composition root wires everything together; only the CLI sits above it.
   server: ['policy', 'sigv4', 'protocol', 'store', 'kernel', 'tokens', 'authz', 'operations',
     'federation', 'iam', 'sts', 'organizations', 'cloudtrail', 'credentials', 'gateway',

@@ -1,5 +1,5 @@
-// Regenerates src/protocol/generated/{iam,sts,organizations}.ts from the AWS
-// service models (and models/patches.json).
+// Regenerates src/protocol/generated/{iam,sts,organizations,tessera}.ts from the
+// service models (AWS's and Tessera's own, and models/patches.json).
 //   node scripts/generate-protocol-types.ts          write the files
 //   node scripts/generate-protocol-types.ts --check  exit 1 if any file is stale
 

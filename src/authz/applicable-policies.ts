@@ -11,7 +11,8 @@ import type { PolicySetCache } from './policy-set-cache.ts';
  *
  *   root            undefined: identity policies do not limit the root user in its account
  *   anonymous,      no identity policies: only a resource (or trust) policy can allow
- *   federated IdP
+ *   federated IdP,
+ *   AWS service
  *   IAM user        its identity policies (own and groups') and permissions boundary
  *   role session    the role's identity policies and boundary, plus the session policies
  *   federated user  its IAM user's policies, intersected with the session policies (none
@@ -38,6 +39,7 @@ export async function applicablePolicies(principal: Principal, action: string, s
     case 'anonymous':
     case 'web-identity':
     case 'saml':
+    case 'service':
       return { set: { identity: [] }, principalTags: {} };
     case 'user': {
       const loaded = await holderPolicies(source, sets, principal.accountId, `user:${principal.userId}`, () => source.userPolicies(principal.userId));

@@ -101,7 +101,7 @@ export class Authorizer {
       return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
     }
     const policies: PolicySet = caller.set ?? { identity: [] };
-    const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}) };
+    const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}), ...(principal.workload?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
     let allowed: Decision | undefined;
     for (const [i, check] of checks.entries()) {

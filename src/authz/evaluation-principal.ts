@@ -18,6 +18,10 @@ export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<
     // provider; it has no account of its own in the engine's eyes.
     return { kind: 'web-identity', provider: principal.federation.providerArn, tags };
   }
+  if (principal.kind === 'service') {
+    // An AWS service principal (a workload's EC2 or ECS), matched by a `Service` principal.
+    return { kind: 'service', serviceName: principal.arn, tags };
+  }
   const base = { arn: principal.arn, accountId: principal.accountId, userId: principal.userId, tags };
   if (principal.kind === 'role-session' && session?.role) {
     return {

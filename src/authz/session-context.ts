@@ -4,7 +4,9 @@ import type { Principal } from '../kernel/principal.ts';
 /**
  * Condition keys that describe a session (temporary credentials): aws:TokenIssueTime,
  * aws:MultiFactorAuthPresent ("false" unless the session was made with MFA — for
- * temporary credentials the key is always present), aws:MultiFactorAuthAge, aws:SourceIdentity.
+ * temporary credentials the key is always present), aws:MultiFactorAuthAge, aws:SourceIdentity,
+ * aws:FederatedProvider, and — sessions of an instance profile — ec2:SourceInstanceARN and
+ * ec2:RoleDelivery.
  * Long-term credentials get none of these, as on AWS.
  */
 export function sessionContext(principal: Principal, now: Date): Record<string, ContextValue> {
@@ -20,5 +22,10 @@ export function sessionContext(principal: Principal, now: Date): Record<string, 
   if (session.sourceIdentity !== undefined) context['aws:SourceIdentity'] = session.sourceIdentity;
   // Sessions made by AssumeRoleWithWebIdentity / AssumeRoleWithSAML name their provider.
   if (session.federation !== undefined) context['aws:FederatedProvider'] = session.federation.provider;
+  // Sessions EC2 made for an instance profile name their instance and how they were delivered.
+  if (session.workload?.service === 'ec2.amazonaws.com') {
+    context['ec2:SourceInstanceARN'] = session.workload.sourceArn;
+    if (session.workload.roleDelivery !== undefined) context['ec2:RoleDelivery'] = session.workload.roleDelivery;
+  }
   return context;
 }

@@ -15,12 +15,15 @@ Usage:
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
+  tessera run --instance-profile NAME -- CMD    run CMD as an EC2 instance (or --task-role ARN: an ECS task)
+  tessera imds --instance-profile NAME          serve an instance's metadata for programs started elsewhere
+  tessera container-credentials --task-role ARN serve a task's container credentials endpoint
   tessera --version
 
 Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
 
-const COMMANDS = ['serve', 'account', 'policy', 'idp', 'version', 'help'];
+const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'idp', 'run', 'imds', 'container-credentials', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +40,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
       case 'idp':
         return await (await import('./idp-command.ts')).runIdpCommand(rest, io);
+      case 'run':
+        return await (await import('./run-command.ts')).runRunCommand(rest, io);
+      case 'imds':
+        return await (await import('./endpoint-commands.ts')).runImdsCommand(rest, io);
+      case 'container-credentials':
+        return await (await import('./endpoint-commands.ts')).runContainerCredentialsCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);

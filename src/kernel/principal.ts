@@ -1,5 +1,6 @@
 import type { ContextValue } from '../policy/index.ts';
 import type { SessionClaims } from './session.ts';
+import type { WorkloadCaller } from './workload.ts';
 
 /**
  * The authenticated caller of a request, resolved from its credentials — or, for
@@ -7,9 +8,11 @@ import type { SessionClaims } from './session.ts';
  * assertion. Domain modules read it; only authentication creates it.
  *
  * `anonymous`: a request without credentials. `web-identity` / `saml`: the subject of a
- * verified OIDC token / SAML assertion, known only through its provider.
+ * verified OIDC token / SAML assertion, known only through its provider. `service`: an AWS service
+ * principal (ec2.amazonaws.com, ecs-tasks.amazonaws.com) acting for a workload whose sealed grant
+ * it presented; its `arn` is the service name.
  */
-export type PrincipalKind = 'root' | 'user' | 'role-session' | 'federated-user' | 'anonymous' | 'web-identity' | 'saml';
+export type PrincipalKind = 'root' | 'user' | 'role-session' | 'federated-user' | 'anonymous' | 'web-identity' | 'saml' | 'service';
 
 export interface Principal {
   kind: PrincipalKind;
@@ -31,6 +34,8 @@ export interface Principal {
   session?: SessionClaims;
   /** web-identity / saml: what the identity provider vouched for. */
   federation?: VerifiedFederation;
+  /** service: the workload the service acts for, from its verified grant. */
+  workload?: WorkloadCaller;
 }
 
 /**

@@ -58,4 +58,10 @@ export interface SessionClaims {
    * and the provider's condition keys.
    */
   federation?: { protocol: 'oidc' | 'saml'; provider: string; subject: string };
+  /**
+   * role-session a service made for a workload (EC2 instance profile, ECS task role): the
+   * service, the workload's ARN and — EC2 — how the credentials were delivered, for
+   * ec2:SourceInstanceARN and ec2:RoleDelivery on every request the session signs.
+   */
+  workload?: { service: string; sourceArn: string; roleDelivery?: '1.0' | '2.0' };
 }

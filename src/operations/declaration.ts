@@ -12,8 +12,10 @@ import type { ServiceName } from '../protocol/model.ts';
  *   sigv4         a SigV4 signature (header or presigned), long-term or temporary credentials
  *   web-identity  an OIDC token in the request, verified against the role account's provider
  *   saml          a SAML assertion in the request, verified against the named SAML provider
+ *   workload-grant  a sealed workload grant in the request (tessera:LaunchWorkload made it): the
+ *                 caller is the AWS service acting for that workload (ec2.amazonaws.com, …)
  */
-export type Authentication = 'sigv4' | 'web-identity' | 'saml';
+export type Authentication = 'sigv4' | 'web-identity' | 'saml' | 'workload-grant';
 
 export interface OperationDeclaration<I = any, O = any> {
   readonly service: ServiceName;

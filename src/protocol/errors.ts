@@ -15,6 +15,7 @@ import {
 import type { ErrorCode as IamModeledErrorCode } from './generated/iam.ts';
 import type { ErrorCode as OrganizationsModeledErrorCode } from './generated/organizations.ts';
 import type { ErrorCode as StsModeledErrorCode } from './generated/sts.ts';
+import type { ErrorCode as TesseraModeledErrorCode } from './generated/tessera.ts';
 import { loadServiceModel, type ServiceModel, type ServiceName, type StructureShape } from './model.ts';
 
 export type { ErrorFault } from './common-errors.ts';
@@ -33,6 +34,7 @@ export interface ServiceErrorCodes {
   iam: IamModeledErrorCode | QueryCommonErrorCode;
   sts: StsModeledErrorCode | QueryCommonErrorCode;
   organizations: OrganizationsModeledErrorCode | JsonCommonErrorCode;
+  tessera: TesseraModeledErrorCode | JsonCommonErrorCode;
 }
 
 export type ErrorCodeOf<S extends ServiceName> = ServiceErrorCodes[S];

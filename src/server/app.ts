@@ -8,7 +8,7 @@ import type { Store } from '../store/types.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
-import { stsOperations } from '../sts/index.ts';
+import { stsOperations, workloadOperations } from '../sts/index.ts';
 import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
@@ -62,7 +62,7 @@ export interface StartOptions {
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
-const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations], inModel);
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations, ...workloadOperations], inModel);
 
 function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
@@ -109,7 +109,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       operations: OPERATIONS,
       // OIDC key sets found by discovery are cached per server.
       organizationPolicies: (accountId) => accountGuardrails(store, policyCache, accountId),
-      federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps)),
+      federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps), secrets),
       authorizer: new Authorizer({
         source: iamPolicySource(store, policyCache), policyCache, policySets,
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),

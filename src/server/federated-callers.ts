@@ -7,6 +7,8 @@ import { verifySamlCaller } from '../federation/saml/verify-saml.ts';
 import { findOidcProvider, findSamlProvider } from '../iam/providers/lookup.ts';
 import { parseRoleArn } from '../iam/roles/records.ts';
 import { assertArnShape } from '../sts/role-arn.ts';
+import { workloadPrincipal } from '../sts/index.ts';
+import type { SecretSealer } from '../kernel/operation.ts';
 
 /**
  * Authentication of the callers an identity provider vouches for: the token or assertion in
@@ -18,8 +20,10 @@ export type FederatedAuthenticator = (input: Record<string, unknown>, now: Date)
 
 export type FederatedAuthenticators = Readonly<Record<Exclude<Authentication, 'sigv4'>, FederatedAuthenticator>>;
 
-export function federatedAuthenticators(store: Store, discovery: DiscoveryKeySource): FederatedAuthenticators {
+export function federatedAuthenticators(store: Store, discovery: DiscoveryKeySource, secrets: SecretSealer): FederatedAuthenticators {
   return {
+    // A workload's credential endpoint: its sealed grant makes it the service acting for it.
+    'workload-grant': async (input, now) => workloadPrincipal(secrets, input, now),
     'web-identity': async (input, now) => {
       const roleArn = input['RoleArn'] as string;
       assertArnShape(roleArn);

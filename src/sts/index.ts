@@ -11,6 +11,7 @@ import { webIdentityHandlers } from './assume-role-with-web-identity.ts';
 import { samlHandlers } from './assume-role-with-saml.ts';
 
 export { encodeAuthorizationMessage, type AuthorizationFailure } from './authorization-message.ts';
+export { workloadOperations, workloadPrincipal } from './workloads/index.ts';
 
 const declareSts = declarer<Operations>('sts');
 

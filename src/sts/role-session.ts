@@ -35,6 +35,8 @@ export interface RoleSessionRequest {
   tags: SessionTagSet;
   sourceIdentity?: string;
   federation?: SessionClaims['federation'];
+  /** Made by a service for a workload (an EC2 instance profile, an ECS task role). */
+  workload?: SessionClaims['workload'];
   /** The session ends no later than this. */
   notAfter?: Date;
 }
@@ -76,6 +78,7 @@ export async function issueRoleSession(ctx: OperationContext, prepared: Prepared
     ...(mfa ? { mfa } : {}),
     ...(request.chained ? { chained: true } : {}),
     ...(request.federation ? { federation: request.federation } : {}),
+    ...(request.workload ? { workload: request.workload } : {}),
   });
   await recordRoleUse(ctx.store, role.id, ctx.clock.now(), ctx.region);
   return {

@@ -67,6 +67,9 @@ test('anything but a valid compact form decodes to undefined, never throws', () 
     { ...good, g: { team: 1 } },
     { ...good, x: [1] },
     { ...good, c: 1 },
+    { ...good, y: ['ec2.amazonaws.com'] },
+    { ...good, y: ['ec2.amazonaws.com', 'arn', '3.0'] },
+    { ...good, y: ['ec2.amazonaws.com', 7] },
     // A field this version does not know could be a restriction: refused, not ignored.
     { ...good, z: 'new restriction' },
     JSON.parse(`{${JSON.stringify(good).slice(1, -1)},"__proto__":{}}`),

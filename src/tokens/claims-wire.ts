@@ -12,6 +12,7 @@ import type { SessionClaims, SessionKind } from '../kernel/session.ts';
  *   f  federatedName           u  user { i, a, n?, r? }      p  sessionPolicies { i?, a? }
  *   g  tags                    x  transitiveTagKeys         o  sourceIdentity
  *   m  mfa.authenticatedAt     c  chained                   w  federation [protocol, provider, subject]
+ *   y  workload [service, sourceArn, roleDelivery?]
  */
 export interface WireClaims {
   v: 1;
@@ -32,6 +33,7 @@ export interface WireClaims {
   m?: WireInstant;
   c?: boolean;
   w?: [protocol: 'oidc' | 'saml', provider: string, subject: string];
+  y?: [service: string, sourceArn: string] | [service: string, sourceArn: string, roleDelivery: '1.0' | '2.0'];
 }
 
 /** Epoch seconds when the instant is whole seconds in `YYYY-MM-DDTHH:MM:SSZ` form; else the text as given. */
@@ -40,7 +42,7 @@ type WireInstant = number | string;
 const KIND_CODES: Record<SessionKind, WireClaims['k']> = { 'role-session': 'r', 'federated-user': 'f', 'user-session': 'u' };
 const KINDS_BY_CODE: Record<string, SessionKind> = { r: 'role-session', f: 'federated-user', u: 'user-session' };
 
-const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w']);
+const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w', 'y']);
 const USER_FIELDS: ReadonlySet<string> = new Set(['i', 'a', 'n', 'r']);
 const POLICY_FIELDS: ReadonlySet<string> = new Set(['i', 'a']);
 
@@ -89,6 +91,10 @@ export function toWire(claims: SessionClaims): WireClaims {
   if (claims.mfa !== undefined) wire.m = encodeInstant(claims.mfa.authenticatedAt, 'mfa.authenticatedAt');
   if (claims.chained !== undefined) wire.c = claims.chained;
   if (claims.federation !== undefined) wire.w = [claims.federation.protocol, claims.federation.provider, claims.federation.subject];
+  if (claims.workload !== undefined) {
+    const { service, sourceArn, roleDelivery } = claims.workload;
+    wire.y = roleDelivery === undefined ? [service, sourceArn] : [service, sourceArn, roleDelivery];
+  }
   return wire;
 }
 
@@ -196,6 +202,12 @@ function decode(value: unknown): SessionClaims {
     const w = Array.isArray(value.w) && value.w.length === 3 ? strings(value.w) : fail();
     if (w[0] !== 'oidc' && w[0] !== 'saml') fail();
     claims.federation = { protocol: w[0], provider: w[1]!, subject: w[2]! };
+  }
+  if (value.y !== undefined) {
+    const y = Array.isArray(value.y) && (value.y.length === 2 || value.y.length === 3) ? strings(value.y) : fail();
+    const delivery = y[2];
+    if (delivery !== undefined && delivery !== '1.0' && delivery !== '2.0') fail();
+    claims.workload = { service: y[0]!, sourceArn: y[1]!, ...(delivery !== undefined ? { roleDelivery: delivery } : {}) };
   }
   return claims;
 }
