@@ -187,7 +187,7 @@ describe('policy validate: JSON syntax errors with line and column', () => {
     assert.equal(r.code, 1);
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], "p.json:4:59: not valid JSON: expected a property name in double quotes, found '}' (a comma before it?)");
-    assert.equal(lines[1], 'error\t(document)\tSyntaxError\tSyntax errors in policy.');
+    assert.equal(lines[1], 'error\t(document)\tInvalidJson\tSyntax errors in policy.');
     assert.equal(lines[2], 'p.json: invalid identity policy');
   });
 
