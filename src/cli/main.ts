@@ -15,12 +15,13 @@ Usage:
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
+  tessera dev-cert [--out DIR] [--hosts LIST]   make a development CA and HTTPS certificate for serve --tls-cert
   tessera --version
 
 Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
 
-const COMMANDS = ['serve', 'account', 'policy', 'idp', 'version', 'help'];
+const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'idp', 'dev-cert', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +38,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
       case 'idp':
         return await (await import('./idp-command.ts')).runIdpCommand(rest, io);
+      case 'dev-cert':
+        return await (await import('./dev-cert-command.ts')).runDevCertCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);

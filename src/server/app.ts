@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
@@ -27,6 +28,7 @@ import { gracefulCloser } from './graceful-close.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { openMasterKeySource, sealerFor } from './secrets.ts';
 import { checkStartupPaths } from './startup-checks.ts';
+import { readTlsCredentials } from './tls-files.ts';
 import { SecretBoxError } from '../store/secret-box.ts';
 import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
@@ -82,7 +84,8 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const storeUrl = config.dev ? 'sqlite::memory:' : config.store;
-  await checkStartupPaths(config);
+  await checkStartupPaths(config, clock.now());
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? await readTlsCredentials(config.tlsCert, config.tlsKey, clock.now()) : undefined;
 
   const store = await openStore(storeUrl);
   try {
@@ -138,13 +141,13 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     }, 3600_000);
     retirement.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
-    const server = createHttpServer(deps, admin);
+    const server = createHttpServer(deps, admin, tls);
     const closeServer = gracefulCloser(server);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`,
+      url: `${tls ? 'https' : 'http'}://${host}:${port}`,
       port,
       host: config.host,
       deps,
@@ -163,7 +166,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server | HttpsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
