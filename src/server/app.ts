@@ -17,7 +17,7 @@ import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
 import { Authorizer } from '../authz/authorizer.ts';
 import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/discovery-keys.ts';
 import { federatedAuthenticators } from './federated-callers.ts';
-import type { RootCredentials } from '../iam/accounts.ts';
+import { getDefaultAccountId, type RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
@@ -61,6 +61,28 @@ export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
   random?: RandomSource;
+  /**
+   * The store was brought to the configured state by {@link prepareFirstStart} in another
+   * process (a worker of `tessera serve --workers N`): read the default account, create nothing.
+   */
+  bootstrapped?: boolean;
+}
+
+/** What {@link prepareFirstStart} did: the default account, and the root credentials if it created them. */
+export interface FirstStart {
+  defaultAccountId: string;
+  createdRootCredentials?: RootCredentials;
+}
+
+/**
+ * Everything a start does before it listens — checks, store migrations, the master key file,
+ * token keys, the default account and root key (and its credentials file), the admin token —
+ * then closes the store. `tessera serve --workers N` runs this once in its primary process,
+ * so that N workers starting at once never race to create any of it.
+ */
+export async function prepareFirstStart(config: ServerConfig, options: StartOptions = {}): Promise<FirstStart> {
+  const prepared = await openTessera(config, options, false);
+  return { defaultAccountId: prepared.defaultAccountId, ...(prepared.createdRootCredentials ? { createdRootCredentials: prepared.createdRootCredentials } : {}) };
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
@@ -72,7 +94,11 @@ function inModel(service: ServiceName, name: string): boolean {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-export async function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
+export function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
+  return openTessera(config, options, true) as Promise<Tessera>;
+}
+
+async function openTessera(config: ServerConfig, options: StartOptions, serve: boolean): Promise<Tessera | FirstStart> {
   const remoteDev = config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.');
   if (remoteDev && !config.devAllowRemote) {
     throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}. In a container or CI service add --dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE=1)`);
@@ -118,13 +144,17 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
     };
-    const first = await bootstrap(deps, config);
+    const first = options.bootstrapped ? await bootstrappedAccount(deps.store) : await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
     if (first.created && !config.dev) {
       const file = await writeRootCredentialsFile(config.dataDir, first.created);
       logger.info('created the default account and its root access key', { accountId: first.created.accountId, credentialsFile: file });
     }
     const adminToken = config.dev ? undefined : await loadOrCreateAdminToken(config.dataDir);
+    if (!serve) {
+      await store.close();
+      return { defaultAccountId, ...(first.created ? { createdRootCredentials: first.created } : {}) };
+    }
 
     const reset = async () => {
       audit.discard();
@@ -164,6 +194,13 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     await store.close();
     throw err;
   }
+}
+
+/** A worker's default account: the one its primary's first-start preparation set. */
+async function bootstrappedAccount(store: Store): Promise<{ defaultAccountId: string; created?: RootCredentials }> {
+  const defaultAccountId = await getDefaultAccountId(store);
+  if (defaultAccountId === undefined) throw new Error('the store has no default account; the primary process prepares it before starting workers');
+  return { defaultAccountId };
 }
 
 function listen(server: Server | HttpsServer, port: number, host: string): Promise<void> {
