@@ -3,6 +3,7 @@ import type { ServerConfig } from '../server/config.ts';
 import type { Logger } from '../server/logger.ts';
 import type { CliIo } from './io.ts';
 import type { StopWatch } from './stop-signals.ts';
+import { probeListen } from './startup-errors.ts';
 
 /**
  * `tessera serve --workers N` (N > 1): one primary process and N workers (node:cluster) that
@@ -43,6 +44,7 @@ export interface PrimaryOptions {
 
 export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { config, workers, io, logger, stop } = options;
+  await probeListen(config);
   const { prepareFirstStart } = await import('../server/app.ts');
   const first = await prepareFirstStart(config, { logger });
 
