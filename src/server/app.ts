@@ -9,6 +9,7 @@ import type { Store } from '../store/types.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
+import { awsManagedCatalog } from '../iam/policies/aws-managed.ts';
 import { stsOperations } from '../sts/index.ts';
 import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
@@ -174,6 +175,12 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     const server = createHttpServer(deps, admin, tls);
     const closeServer = gracefulCloser(server);
     await listen(server, config.port, config.host);
+    // The AWS managed policy catalog is read in the background once listening (~60–150 ms, its
+    // decompression off the event loop), so the first request naming one rarely waits for it.
+    const prewarm = setTimeout(() => {
+      awsManagedCatalog().catch((err) => logger.warn('AWS managed policy catalog not loaded; the first request naming one tries again', { error: String(err) }));
+    }, 0);
+    prewarm.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
