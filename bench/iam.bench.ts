@@ -70,7 +70,7 @@ export async function runIamBench(options: { seconds?: number; sizes?: number[];
     const dir = await mkdtemp(join(tmpdir(), 'tessera-iam-bench-'));
     const storeUrl = `sqlite:${join(dir, 'tessera.db')}`;
     await populate(storeUrl, size);
-    const server = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
+    const server = await startChild([CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
       '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
     const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, maxAttempts: 1 });
     try {
@@ -96,7 +96,7 @@ export async function runIamBench(options: { seconds?: number; sizes?: number[];
   // Authorization cost: GetUser by root (no policy evaluation) vs by a user whose identity
   // policies the engine evaluates on every request.
   const dir = await mkdtemp(join(tmpdir(), 'tessera-iam-bench-'));
-  const server = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
+  const server = await startChild([CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
     '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
   const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, maxAttempts: 1 });
   try {

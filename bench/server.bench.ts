@@ -69,7 +69,7 @@ export async function runServerBench(options: { seconds?: number; log?: (s: stri
   const seconds = options.seconds ?? 2;
   const log = options.log ?? ((s: string) => process.stdout.write(s + '\n'));
   const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-'));
-  const tessera = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error',
+  const tessera = await startChild([CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error',
     '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey, '--quota', 'usersPerAccount=10000000']);
   const rows: ServerBenchRow[] = [];
   try {

@@ -38,7 +38,7 @@ export async function runStsBench(options: { seconds?: number; log?: (s: string)
   const log = options.log ?? ((s: string) => process.stdout.write(s + '\n'));
   const seconds = options.seconds ?? 2;
   const dir = await mkdtemp(join(tmpdir(), 'tessera-sts-bench-'));
-  const server = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
+  const server = await startChild([CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error', '--account-id', ACCOUNT,
     '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
   const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, maxAttempts: 1 });
   try {

@@ -95,11 +95,16 @@ export const SERVE_FLAGS = {
   'master-key': { type: 'string', env: 'TESSERA_MASTER_KEY', value: 'BASE64', help: 'base64 of 32 bytes encrypting secrets at rest (default: <data-dir>/master.key, generated)' },
   'log-level': { type: 'string', env: 'TESSERA_LOG_LEVEL', value: 'LEVEL', help: 'debug | info | warn | error | silent (default info)' },
   quota: { type: 'string', multiple: true, env: 'TESSERA_QUOTAS', value: 'NAME=N', help: 'overrides an AWS default quota (repeatable; env: comma-separated), e.g. usersPerAccount=100000' },
+  'tls-cert': { type: 'string', env: 'TESSERA_TLS_CERT', value: 'FILE', help: 'PEM certificate (chain) file: serve HTTPS (with --tls-key); see tessera dev-cert' },
+  'tls-key': { type: 'string', env: 'TESSERA_TLS_KEY', value: 'FILE', help: "PEM private key file of --tls-cert's certificate" },
+  workers: { type: 'string', env: 'TESSERA_WORKERS', value: 'N', help: 'processes sharing the port (default: one per core; --dev: 1, its only value)' },
   dev: { type: 'boolean', env: 'TESSERA_DEV', help: 'in-memory store, root key test/test, POST /_tessera/reset; loopback only' },
   'dev-allow-remote': { type: 'boolean', env: 'TESSERA_DEV_ALLOW_REMOTE', help: 'let --dev listen on a non-loopback --host (containers, CI services): anyone who reaches it is root' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
 type ServeFlag = keyof typeof SERVE_FLAGS;
+/** More worker processes than this is a typo, not a machine. */
+export const MAX_WORKERS = 256;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -146,6 +151,16 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
   const dev = flag('dev');
   const devAllowRemote = flag('dev-allow-remote');
   if (devAllowRemote && !dev) throw new UsageError('--dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE) applies only with --dev (TESSERA_DEV)');
+  const tlsCert = get('tls-cert');
+  const tlsKey = get('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key (TESSERA_TLS_CERT, TESSERA_TLS_KEY) go together');
+  const workersSetting = get('workers');
+  let workers: number | undefined;
+  if (workersSetting !== undefined) {
+    workers = /^\d{1,4}$/.test(workersSetting.value) ? Number(workersSetting.value) : NaN;
+    if (!(workers >= 1 && workers <= MAX_WORKERS)) throw new UsageError(`${workersSetting.from} must be a whole number from 1 to ${MAX_WORKERS}, got '${workersSetting.value}'`);
+    if (dev && workers > 1) throw new UsageError(`${workersSetting.from} ${workers}: --dev keeps its state in one process's memory, so it runs one process; use a persistent store (no --dev) for more`);
+  }
   const quotaFlags = values['quota'] as string[] | undefined;
   return {
     host: host?.value ?? '127.0.0.1',
@@ -159,6 +174,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     ...(devAllowRemote ? { devAllowRemote } : {}),
     logLevel: (level?.value ?? 'info') as LogLevel,
     quotas: parseQuotas(quotaFlags, env['TESSERA_QUOTAS']),
+    ...(tlsCert !== undefined && tlsKey !== undefined ? { tlsCert: tlsCert.value, tlsKey: tlsKey.value } : {}),
+    ...(workers !== undefined ? { workers } : {}),
   };
 }
 

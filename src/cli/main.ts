@@ -18,12 +18,13 @@ Usage:
   tessera run --instance-profile NAME -- CMD    run CMD as an EC2 instance (or --task-role ARN: an ECS task)
   tessera imds --instance-profile NAME          serve an instance's metadata for programs started elsewhere
   tessera container-credentials --task-role ARN serve a task's container credentials endpoint
+  tessera dev-cert [--out DIR] [--hosts LIST]   make a development CA and HTTPS certificate for serve --tls-cert
   tessera --version
 
 Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
 
-const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'idp', 'run', 'imds', 'container-credentials', 'version', 'help'];
+const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'idp', 'run', 'imds', 'container-credentials', 'dev-cert', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -46,6 +47,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./endpoint-commands.ts')).runImdsCommand(rest, io);
       case 'container-credentials':
         return await (await import('./endpoint-commands.ts')).runContainerCredentialsCommand(rest, io);
+      case 'dev-cert':
+        return await (await import('./dev-cert-command.ts')).runDevCertCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout(`${TESSERA_VERSION}\n`);

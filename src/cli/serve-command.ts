@@ -5,11 +5,23 @@ import { SERVE_FLAGS, parseFlags, parseServeConfig, serveHelp } from './flags.ts
 import type { CliIo } from './io.ts';
 import { describeListenError } from './startup-errors.ts';
 import { watchForStop } from './stop-signals.ts';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { leaveCluster, reportListening, runPrimary, stopAskedByPrimary } from './serve-workers.ts';
 
 /** How long requests in flight may take to finish once a stop is asked for. */
 export const STOP_GRACE_MS = 5_000;
 /** After this, a stop that hangs (a stuck store connection) ends the process anyway. */
 const STOP_DEADLINE_MS = STOP_GRACE_MS + 5_000;
+
+/**
+ * Processes serving: `--workers` if given; one in dev mode (its store lives in one process's
+ * memory); else one per core the process may use.
+ */
+export function workerCount(config: { dev: boolean; workers?: number }): number {
+  if (config.workers !== undefined) return config.workers;
+  return config.dev ? 1 : availableParallelism();
+}
 
 /**
  * `tessera serve`: runs the server until SIGTERM/SIGINT (or the npm that started it is
@@ -22,20 +34,40 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   const config = parseServeConfig(argv, io.env);
+  const worker = cluster.isWorker;
   // Bad paths and keys fail here, in a fraction of a second, before the server's modules load.
-  await checkStartupPaths(config);
-  const { startTessera } = await import('../server/app.ts');
+  if (!worker) await checkStartupPaths(config);
   const logger = jsonLogger(config.logLevel);
   // Watching from before the start: a stop asked for while starting closes right after.
   const stop = watchForStop(io.env);
+  const workers = workerCount(config);
+  if (!worker && workers > 1) {
+    try {
+      return await runPrimary({ config, workers, io, logger, stop, graceMs: STOP_GRACE_MS, deadlineMs: STOP_DEADLINE_MS });
+    } finally {
+      stop.dispose();
+    }
+  }
+  const { startTessera } = await import('../server/app.ts');
   try {
     let tessera: Tessera;
     try {
-      tessera = await startTessera(config, { logger });
+      tessera = await startTessera(config, { logger, bootstrapped: worker });
     } catch (err) {
+      if (worker) leaveCluster(); // else the IPC channel keeps the failed worker alive
       const described = describeListenError(err, config);
       if (described !== undefined) throw new Error(described);
       throw err;
+    }
+    if (worker) {
+      // The primary prints the banner and logs the stop; a worker serves until it is asked to stop.
+      reportListening(tessera.url);
+      const reason = await Promise.race([stop.stopped, stopAskedByPrimary()]);
+      stop.onRepeat(() => process.exit(1));
+      await tessera.close({ graceMs: STOP_GRACE_MS });
+      logger.debug('worker stopped', { reason, pid: process.pid });
+      leaveCluster();
+      return 0;
     }
     const created = tessera.createdRootCredentials;
     // One write, "listening on" last: whoever waits for that line has the whole banner.
@@ -45,7 +77,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
         `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
         `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
     }
-    banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : config.store})\n`;
+    banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : `${config.store}, 1 process`})\n`;
     io.stdout(banner);
 
     const reason = await stop.stopped;

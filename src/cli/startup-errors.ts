@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { ServerConfig } from '../server/config.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { ServerConfig } from '../server/config.ts';
  */
 export function describeListenError(err: unknown, config: Pick<ServerConfig, 'host' | 'port'>): string | undefined {
   const e = err as NodeJS.ErrnoException | undefined;
-  if (e === undefined || e === null || typeof e !== 'object' || (e.syscall !== 'listen' && e.syscall !== 'getaddrinfo')) return undefined;
+  if (e === undefined || e === null || typeof e !== 'object' || (e.syscall !== 'listen' && e.syscall !== 'bind' && e.syscall !== 'getaddrinfo')) return undefined;
   const where = `${config.host}:${config.port} (--host/--port, TESSERA_HOST/TESSERA_PORT)`;
   switch (e.code) {
     case 'EADDRINUSE':
@@ -21,4 +22,17 @@ export function describeListenError(err: unknown, config: Pick<ServerConfig, 'ho
     default:
       return `cannot listen on ${where}: ${e.code ?? e.message}`;
   }
+}
+
+/**
+ * Listens on the configured address once and lets go, so that `serve --workers N` reports an
+ * address it cannot use from its primary, once, in the words above — before forking workers
+ * that would each fail on it. (Port 0 checks the address alone.)
+ */
+export function probeListen(config: Pick<ServerConfig, 'host' | 'port'>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err) => reject(new Error(describeListenError(err, config) ?? String(err))));
+    probe.listen(config.port, config.host, () => probe.close(() => resolve()));
+  });
 }

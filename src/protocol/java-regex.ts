@@ -17,12 +17,12 @@
 
 import {
   complementSet,
-  enumerateSet,
   rangesToSet,
   singleton,
   unionSets,
   type CodePointSet,
 } from './code-point-set.ts';
+import { GENERAL_CATEGORY_NAMES, generalCategory } from './unicode-category-codec.ts';
 
 export type JavaToken =
   /** Exactly one code point out of `set`. */
@@ -45,15 +45,10 @@ const DIGIT_SET = rangesToSet([[0x30, 0x39]]);
 const WORD_SET = rangesToSet([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]);
 const DOT_SET = complementSet(rangesToSet([[0x0a, 0x0a], [0x0d, 0x0d], [0x85, 0x85], [0x2028, 0x2029]]));
 
-const GENERAL_CATEGORIES = new Set([
-  'L', 'Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'M', 'Mn', 'Mc', 'Me', 'N', 'Nd', 'Nl', 'No',
-  'P', 'Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po', 'S', 'Sm', 'Sc', 'Sk', 'So',
-  'Z', 'Zs', 'Zl', 'Zp', 'C', 'Cc', 'Cf', 'Cs', 'Co', 'Cn',
-]);
+const GENERAL_CATEGORIES = new Set(GENERAL_CATEGORY_NAMES);
 
 const compiled = new Map<string, RegExp>();
 const tokenized = new Map<string, readonly JavaToken[]>();
-const enumerated = new Map<string, CodePointSet>();
 
 /**
  * A RegExp that matches exactly the strings Java's `Pattern.matches(pattern, s)`
@@ -93,13 +88,13 @@ export function tokenizeJavaPattern(pattern: string): readonly JavaToken[] {
 /** One item inside `[...]`: a character (may end a range), a set, or an unescaped `-`. */
 type ClassItem =
   | { readonly kind: 'char'; readonly js: string; readonly codePoint: number }
-  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet; readonly property: boolean }
+  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet }
   | { readonly kind: 'dash'; readonly js: string };
 
 /** What an escape stands for. */
 type Escape =
   | { readonly kind: 'char'; readonly js: string; readonly codePoint: number }
-  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet; readonly property: boolean }
+  | { readonly kind: 'set'; readonly js: string; readonly set: CodePointSet }
   | { readonly kind: 'quote'; readonly codePoints: readonly number[] }
   | { readonly kind: 'start' | 'end' | 'boundary' | 'backReference'; readonly js: string };
 
@@ -192,7 +187,7 @@ class Tokenizer {
         this.#out.push({ kind: 'char', js: escape.js, set: singleton(escape.codePoint) });
         return;
       case 'set':
-        this.#out.push({ kind: 'char', js: escape.js, set: escape.property ? enumerate(escape.js) : escape.set });
+        this.#out.push({ kind: 'char', js: escape.js, set: escape.set });
         return;
       case 'quote':
         for (const codePoint of escape.codePoints) {
@@ -236,7 +231,6 @@ class Tokenizer {
       first = false;
     }
     const js = `[${negated ? '^' : ''}${items.map((item) => item.js).join('')}]`;
-    if (items.some((item) => item.kind === 'set' && item.property)) return { kind: 'char', js, set: enumerate(js) };
     const members = classMembers(items, () => this.#refuse('a range with a class escape or out of order'));
     return { kind: 'char', js, set: negated ? complementSet(members) : members };
   }
@@ -257,7 +251,7 @@ class Tokenizer {
     };
     const set = (js: string, members: CodePointSet, length: number): Escape => {
       take(length);
-      return { kind: 'set', js, set: members, property: false };
+      return { kind: 'set', js, set: members };
     };
     switch (c) {
       case 'u': {
@@ -315,7 +309,10 @@ class Tokenizer {
         const name = braced !== null ? braced[1] : pattern[at + 2];
         if (name === undefined || !GENERAL_CATEGORIES.has(name)) this.#refuse(`the property class \\${c}${braced?.[0] ?? name ?? ''}`);
         take(braced !== null ? 2 + braced[0].length : 3);
-        return { kind: 'set', js: `\\${c}{${name}}`, set: [], property: true };
+        // The category's code points from the generated table (the JavaScript engine's own, as
+        // of its generation; unicode-categories.test.ts checks they still agree).
+        const members = generalCategory(name);
+        return { kind: 'set', js: `\\${c}{${name}}`, set: c === 'P' ? complementSet(members) : members };
       }
       case 'b':
       case 'B':
@@ -378,16 +375,6 @@ function classMembers(items: readonly ClassItem[], refuse: () => never): CodePoi
     sets.push(item.kind === 'set' ? item.set : singleton(codePointOf(item) as number));
   }
   return unionSets(...sets);
-}
-
-/** A one-character class with Unicode properties: its members as the JavaScript engine knows them. */
-function enumerate(js: string): CodePointSet {
-  let members = enumerated.get(js);
-  if (members === undefined) {
-    members = enumerateSet(new RegExp(`^${js}$`, 'u'));
-    enumerated.set(js, members);
-  }
-  return members;
 }
 
 function literal(codePoint: number, inClass: boolean): string {

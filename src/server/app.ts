@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
+import { awsManagedCatalog } from '../iam/policies/aws-managed.ts';
 import { stsOperations, workloadOperations } from '../sts/index.ts';
 import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
@@ -16,7 +18,7 @@ import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
 import { Authorizer } from '../authz/authorizer.ts';
 import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/discovery-keys.ts';
 import { federatedAuthenticators } from './federated-callers.ts';
-import type { RootCredentials } from '../iam/accounts.ts';
+import { getDefaultAccountId, type RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
@@ -27,6 +29,7 @@ import { gracefulCloser } from './graceful-close.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { openMasterKeySource, sealerFor } from './secrets.ts';
 import { checkStartupPaths } from './startup-checks.ts';
+import { readTlsCredentials } from './tls-files.ts';
 import { SecretBoxError } from '../store/secret-box.ts';
 import { TESSERA_VERSION } from './version.ts';
 import { SigningKeyCache } from '../sigv4/index.ts';
@@ -59,6 +62,28 @@ export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
   random?: RandomSource;
+  /**
+   * The store was brought to the configured state by {@link prepareFirstStart} in another
+   * process (a worker of `tessera serve --workers N`): read the default account, create nothing.
+   */
+  bootstrapped?: boolean;
+}
+
+/** What {@link prepareFirstStart} did: the default account, and the root credentials if it created them. */
+export interface FirstStart {
+  defaultAccountId: string;
+  createdRootCredentials?: RootCredentials;
+}
+
+/**
+ * Everything a start does before it listens — checks, store migrations, the master key file,
+ * token keys, the default account and root key (and its credentials file), the admin token —
+ * then closes the store. `tessera serve --workers N` runs this once in its primary process,
+ * so that N workers starting at once never race to create any of it.
+ */
+export async function prepareFirstStart(config: ServerConfig, options: StartOptions = {}): Promise<FirstStart> {
+  const prepared = await openTessera(config, options, false);
+  return { defaultAccountId: prepared.defaultAccountId, ...(prepared.createdRootCredentials ? { createdRootCredentials: prepared.createdRootCredentials } : {}) };
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
@@ -70,7 +95,11 @@ function inModel(service: ServiceName, name: string): boolean {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-export async function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
+export function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
+  return openTessera(config, options, true) as Promise<Tessera>;
+}
+
+async function openTessera(config: ServerConfig, options: StartOptions, serve: boolean): Promise<Tessera | FirstStart> {
   const remoteDev = config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.');
   if (remoteDev && !config.devAllowRemote) {
     throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}. In a container or CI service add --dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE=1)`);
@@ -82,7 +111,8 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const storeUrl = config.dev ? 'sqlite::memory:' : config.store;
-  await checkStartupPaths(config);
+  await checkStartupPaths(config, clock.now());
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? await readTlsCredentials(config.tlsCert, config.tlsKey, clock.now()) : undefined;
 
   const store = await openStore(storeUrl);
   try {
@@ -115,13 +145,17 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
     };
-    const first = await bootstrap(deps, config);
+    const first = options.bootstrapped ? await bootstrappedAccount(deps.store) : await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
     if (first.created && !config.dev) {
       const file = await writeRootCredentialsFile(config.dataDir, first.created);
       logger.info('created the default account and its root access key', { accountId: first.created.accountId, credentialsFile: file });
     }
     const adminToken = config.dev ? undefined : await loadOrCreateAdminToken(config.dataDir);
+    if (!serve) {
+      await store.close();
+      return { defaultAccountId, ...(first.created ? { createdRootCredentials: first.created } : {}) };
+    }
 
     const reset = async () => {
       audit.discard();
@@ -138,13 +172,19 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     }, 3600_000);
     retirement.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
-    const server = createHttpServer(deps, admin);
+    const server = createHttpServer(deps, admin, tls);
     const closeServer = gracefulCloser(server);
     await listen(server, config.port, config.host);
+    // The AWS managed policy catalog is read in the background once listening (~60–150 ms, its
+    // decompression off the event loop), so the first request naming one rarely waits for it.
+    const prewarm = setTimeout(() => {
+      awsManagedCatalog().catch((err) => logger.warn('AWS managed policy catalog not loaded; the first request naming one tries again', { error: String(err) }));
+    }, 0);
+    prewarm.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`,
+      url: `${tls ? 'https' : 'http'}://${host}:${port}`,
       port,
       host: config.host,
       deps,
@@ -163,7 +203,14 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+/** A worker's default account: the one its primary's first-start preparation set. */
+async function bootstrappedAccount(store: Store): Promise<{ defaultAccountId: string; created?: RootCredentials }> {
+  const defaultAccountId = await getDefaultAccountId(store);
+  if (defaultAccountId === undefined) throw new Error('the store has no default account; the primary process prepares it before starting workers');
+  return { defaultAccountId };
+}
+
+function listen(server: Server | HttpsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -16,6 +16,14 @@ export interface ServerConfig {
   /** Lets dev mode listen on a non-loopback host (a container, a CI service); logged loudly. */
   devAllowRemote?: boolean;
   logLevel: LogLevel;
+  /** PEM certificate chain and private key files: the server speaks HTTPS when both are set. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /**
+   * Worker processes sharing the listen socket (`tessera serve` only; see serve-command.ts).
+   * Undefined: one per core with a persistent store, one in dev mode.
+   */
+  workers?: number;
   quotas: Quotas;
 }
 

@@ -1,4 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 
 /**
  * Stopping an HTTP server the way a deploy or Ctrl-C expects: no new connections, idle
@@ -11,7 +12,7 @@ import type { Server, ServerResponse } from 'node:http';
  * Call this when the server is created; the function it returns closes the server and
  * resolves when every connection is gone.
  */
-export function gracefulCloser(server: Server): (graceMs: number) => Promise<void> {
+export function gracefulCloser(server: Server | HttpsServer): (graceMs: number) => Promise<void> {
   const open = new Set<ServerResponse>();
   let closing = false;
   const endConnection = (res: ServerResponse) => {

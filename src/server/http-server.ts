@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { serviceError } from '../protocol/errors.ts';
 import type { ServerDeps } from './deps.ts';
 import type { HttpRequestData, HttpResponseData, RequestContext } from './request-context.ts';
@@ -19,7 +21,8 @@ export const ADMIN_PREFIX = '/_tessera/';
 
 export type AdminHandler = (req: HttpRequestData) => Promise<HttpResponseData>;
 
-export function createHttpServer(deps: ServerDeps, admin: AdminHandler): Server {
+/** With `tls` (PEM certificate chain and key) the server speaks HTTPS (HTTP/1.1 over TLS). */
+export function createHttpServer(deps: ServerDeps, admin: AdminHandler, tls?: { cert: string; key: string }): Server | HttpsServer {
   const listener = (expectsContinue: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, deps, admin, expectsContinue).catch((err) => {
       deps.logger.error('unhandled request failure', { error: err instanceof Error ? err.stack : String(err) });
@@ -27,7 +30,9 @@ export function createHttpServer(deps: ServerDeps, admin: AdminHandler): Server 
       res.end();
     });
   };
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener(false));
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 65_000 }, listener(false))
+    : createServer({ keepAliveTimeout: 65_000 }, listener(false));
   // `Expect: 100-continue`: the client waits for a go-ahead, which an oversized request never gets.
   server.on('checkContinue', listener(true));
   return server;
@@ -44,7 +49,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     headers: req.headersDistinct as Record<string, string[]>,
     body: Buffer.alloc(0),
     remoteAddress: req.socket.remoteAddress ?? '',
-    secure: false,
+    // aws:SecureTransport: the request came over TLS.
+    secure: (req.socket as Partial<TLSSocket>).encrypted === true,
   };
   const body = declaredLength(req) > MAX_BODY_BYTES ? undefined : await readBody(req, res, expectsContinue);
   if (body === undefined) {

@@ -78,7 +78,7 @@ test('a data file is loaded in a worker thread into the same catalog', async () 
     const catalog = await loadAwsManagedCatalog(file);
     assert.deepEqual(catalog.policies.map((p) => p.name), ['alphaRole', 'LinkedPolicy', 'ZetaAccess']);
     const zeta = catalog.find('ZetaAccess', '/')!;
-    assert.equal(catalog.document(zeta, 'v2'), JSON.stringify(RAW['ZetaAccess']!.versions['v2']!.document), 'deflated documents survive the trip');
+    assert.equal(await catalog.document(zeta, 'v2'), JSON.stringify(RAW['ZetaAccess']!.versions['v2']!.document), 'deflated documents survive the trip');
     await assert.rejects(loadAwsManagedCatalog(join(dir, 'missing.json')), /ENOENT/);
   } finally {
     await rm(dir, { recursive: true, force: true });

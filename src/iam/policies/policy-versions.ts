@@ -55,18 +55,21 @@ async function createPolicyVersion(input: IamOperations['CreatePolicyVersion']['
 
 async function getPolicyVersion(input: IamOperations['GetPolicyVersion']['input'], ctx: OperationContext) {
   await preloadManagedPolicy(input.PolicyArn);
-  return ctx.store.transaction(async (tx) => {
+  const found = await ctx.store.transaction(async (tx) => {
     const ref = await requireManagedPolicy(tx, ctx.principal.accountId, input.PolicyArn);
-    if (ref.source === 'aws') {
-      const version = ref.policy.versions.find((v) => v.id === input.VersionId);
-      const document = version ? ref.catalog.document(ref.policy, version.id) : undefined;
-      if (!version || document === undefined) throw policyVersionNotFound(ref.arn, input.VersionId);
-      return { PolicyVersion: versionOutput(version.id, version.id === ref.policy.defaultVersionId, version.createDate, document) };
-    }
+    if (ref.source === 'aws') return { aws: ref, PolicyVersion: undefined };
     const version = await findVersion(tx, ref.record, input.VersionId);
     if (!version) throw policyVersionNotFound(ref.arn, input.VersionId);
-    return { PolicyVersion: versionOutput(version.name, version.name === ref.record.data.defaultVersionId, version.createdAt, version.data.document) };
+    return { aws: undefined, PolicyVersion: versionOutput(version.name, version.name === ref.record.data.defaultVersionId, version.createdAt, version.data.document) };
   });
+  if (found.aws === undefined) return { PolicyVersion: found.PolicyVersion };
+  // An AWS managed policy's older document may need the package's full data (read once, in
+  // seconds): after the transaction, so that read never holds it open.
+  const ref = found.aws;
+  const version = ref.policy.versions.find((v) => v.id === input.VersionId);
+  const document = version ? await ref.catalog.document(ref.policy, version.id) : undefined;
+  if (!version || document === undefined) throw policyVersionNotFound(ref.arn, input.VersionId);
+  return { PolicyVersion: versionOutput(version.id, version.id === ref.policy.defaultVersionId, version.createDate, document) };
 }
 
 function versionOutput(versionId: string, isDefault: boolean, createdAt: string, document?: string): PolicyVersion {
