@@ -4,7 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer, type TestServer } from '../support/tessera-server.ts';
+import assert from 'node:assert/strict';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
 import { nodeAt, runInvalidationScenario } from '../support/cache-invalidation.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -76,3 +79,24 @@ function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+describe('dev mode reset', () => {
+  test('a key cached before a reset is not accepted after it, even once the account epoch has come round again', async () => {
+    const dev = await startTestServer({ dev: true });
+    try {
+      await dev.iam().send(new CreateUserCommand({ UserName: 'before-reset' }));
+      const key = (await dev.iam().send(new CreateAccessKeyCommand({ UserName: 'before-reset' }))).AccessKey!;
+      const creds = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+      assert.match((await dev.sts(creds).send(new GetCallerIdentityCommand({}))).Arn!, /:user\/before-reset$/);
+      assert.equal((await fetch(`${dev.url}/_tessera/reset`, { method: 'POST' })).status, 200);
+      // The emptied store counts epochs from zero again: as many writes as before bring the
+      // account back to the epoch the key was cached at.
+      await dev.iam().send(new CreateUserCommand({ UserName: 'after-1' }));
+      await dev.iam().send(new CreateUserCommand({ UserName: 'after-2' }));
+      const err = await awsError(() => dev.sts(creds).send(new GetCallerIdentityCommand({})));
+      assert.equal(err.name, 'InvalidClientTokenId');
+    } finally {
+      await dev.stop();
+    }
+  });
+});
