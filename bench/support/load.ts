@@ -19,6 +19,8 @@ export interface LoadResult {
   rps: number;
   p50ms: number;
   p99ms: number;
+  /** CPU time the generator itself used, as a share of one core over the run (in-process generator only). */
+  generatorCpu?: number;
 }
 
 export async function runLoad(url: string, next: (i: number) => PreparedRequest, options: { concurrency: number; seconds: number; expectStatus?: number }): Promise<LoadResult> {
@@ -27,6 +29,7 @@ export async function runLoad(url: string, next: (i: number) => PreparedRequest,
   const latencies: number[] = [];
   let sent = 0;
   let errors = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   const worker = async () => {
@@ -40,10 +43,11 @@ export async function runLoad(url: string, next: (i: number) => PreparedRequest,
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50ms: pick(0.5), p99ms: pick(0.99) };
+  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50ms: pick(0.5), p99ms: pick(0.99), generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds };
 }
 
 function send(agent: Agent, target: URL, req: PreparedRequest): Promise<number> {

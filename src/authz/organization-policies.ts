@@ -40,7 +40,7 @@ export interface AccountGuardrails {
 
 export interface OrganizationPolicySource {
   /** Moves with every write of organizations state, in the same transaction. */
-  epoch(): Promise<number>;
+  epoch(): number | Promise<number>;
   /** The account's place in its organization and its guardrails; undefined when it is in none. */
   account(accountId: string): Promise<AccountGuardrails | undefined>;
 }

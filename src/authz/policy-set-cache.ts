@@ -19,6 +19,11 @@ export class PolicySetCache {
     return entry && entry.epoch === epoch ? entry.set : undefined;
   }
 
+  /** Forgets every set (a store emptied under it, where epochs start again from zero). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   set(principalId: string, epoch: number, set: HolderPolicies | null): void {
     this.#entries.delete(principalId);
     if (this.#entries.size >= this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);

@@ -19,7 +19,7 @@ export interface PolicySource {
    * The account's authorization epoch: it moves with every write of the account's IAM state,
    * in the same transaction, so anything computed from that state stays valid while it holds.
    */
-  epoch(accountId: string): Promise<number>;
+  epoch(accountId: string): number | Promise<number>;
   /** An IAM user's policies; undefined when the user no longer exists. */
   userPolicies(userId: string): Promise<HolderPolicies | undefined>;
   /** A role's policies; undefined when the role no longer exists. */

@@ -4,6 +4,7 @@ import type { SecretSealer } from '../kernel/operation.ts';
 import { rootArn, userArn } from '../kernel/arns.ts';
 import { Kind, ROOT_PARENT, type AccessKeyData, type UserData } from '../iam/records.ts';
 import { tagMap } from '../iam/tags.ts';
+import { isoSeconds } from '../kernel/clock.ts';
 
 /**
  * Resolves a long-term access key ID to the principal it stands for and its secret.
@@ -13,7 +14,11 @@ import { tagMap } from '../iam/tags.ts';
 export interface ResolvedCredentials {
   principal: Principal;
   secretAccessKey: string;
-  /** Last-used bookkeeping of the key (to throttle writes). */
+  /**
+   * Last-used bookkeeping of the key (to throttle writes), as read and then as this process
+   * last recorded it: a resolved key may be cached (access-key-cache.ts) and shared by many
+   * requests, so it is updated in place when a use is recorded.
+   */
   lastUsed?: AccessKeyData['lastUsed'];
 }
 
@@ -46,21 +51,30 @@ export async function resolveAccessKey(store: Store, secrets: SecretSealer, acce
 }
 
 /**
- * Records when, where and for which service a key was last used. Writes at most once per
- * `minIntervalSeconds` per key (AWS too reports last use at a coarse granularity), so that
- * authentication stays a read on the hot path.
+ * Whether this use of the key is to be recorded: at most once per `minIntervalSeconds` per
+ * key, service and region (AWS too reports last use at a coarse granularity), so that
+ * authentication stays a read on the hot path. When it is, `resolved.lastUsed` becomes this
+ * use at once, so that concurrent requests with the same key do not each write it.
  */
-export async function recordKeyUse(
-  store: Store,
-  accessKeyId: string,
-  previous: AccessKeyData['lastUsed'],
-  use: { date: string; service: string; region: string },
+export function keyUseToRecord(
+  resolved: ResolvedCredentials,
+  service: string,
+  region: string,
+  at: Date,
   minIntervalSeconds = 60,
-): Promise<void> {
-  if (previous && previous.service === use.service && previous.region === use.region &&
-      Date.parse(use.date) - Date.parse(previous.date) < minIntervalSeconds * 1000) {
-    return;
+): { date: string; service: string; region: string } | undefined {
+  const previous = resolved.lastUsed;
+  if (previous && previous.service === service && previous.region === region &&
+      at.getTime() - Date.parse(previous.date) < minIntervalSeconds * 1000) {
+    return undefined;
   }
+  const use = { date: isoSeconds(at), service, region };
+  resolved.lastUsed = use;
+  return use;
+}
+
+/** Records when, where and for which service a key was last used (see keyUseToRecord). */
+export async function recordKeyUse(store: Store, accessKeyId: string, use: { date: string; service: string; region: string }): Promise<void> {
   await store.transaction(async (tx) => {
     const key = await tx.get<AccessKeyData>(Kind.accessKey, accessKeyId);
     if (!key) return;

@@ -4,6 +4,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { isoSeconds } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { SecretSealer } from '../kernel/operation.ts';
+import { bumpEpoch } from './authorization-epoch.ts';
 import { accessKeyId as newAccessKeyId, isAccountId, randomAccountId, secretAccessKey } from '../kernel/ids.ts';
 import { Kind, ROOT_PARENT, type AccessKeyData, type AccountData } from './records.ts';
 
@@ -84,12 +85,14 @@ export async function putRootKey(deps: AccountDeps, accountId: string, accessKey
         throw new Error(`Access key ${accessKeyId} already belongs to another identity`);
       }
       await tx.update({ ...existing, data: { ...existing.data, ...data } });
-      return;
+    } else {
+      await tx.insert<AccessKeyData>({
+        accountId, kind: Kind.accessKey, id: accessKeyId, name: accessKeyId, parentId: ROOT_PARENT, path: '/',
+        data, createdAt: isoSeconds(deps.clock.now()),
+      });
     }
-    await tx.insert<AccessKeyData>({
-      accountId, kind: Kind.accessKey, id: accessKeyId, name: accessKeyId, parentId: ROOT_PARENT, path: '/',
-      data, createdAt: isoSeconds(deps.clock.now()),
-    });
+    // A running node may hold the key resolved with its old secret (credentials/access-key-cache.ts).
+    await bumpEpoch(tx, accountId, isoSeconds(deps.clock.now()));
   }));
 }
 

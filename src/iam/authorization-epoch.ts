@@ -1,4 +1,5 @@
 import type { Store, StoreTx } from '../store/types.ts';
+import { ReadMirror } from '../store/read-mirror.ts';
 
 /**
  * An account's authorization epoch: a counter that every IAM write of the account
@@ -13,6 +14,26 @@ const KIND = 'authz-epoch';
 export async function readEpoch(store: StoreTx, accountId: string): Promise<number> {
   const record = await store.get<{ n: number }>(KIND, accountId);
   return record?.data.n ?? 0;
+}
+
+/**
+ * Every account's epoch as this process last read it, reused while the store's change mark
+ * holds (store/read-mirror.ts): on SQLite a warm request reads no epoch at all, yet a write
+ * committed by this process or another one on the same file is seen by the next request. On
+ * PostgreSQL each call reads the epoch (one single-row read).
+ */
+export class AuthorizationEpochs {
+  readonly #store: Store;
+  readonly #mirror: ReadMirror<number>;
+
+  constructor(store: Store, capacity = 10_000) {
+    this.#store = store;
+    this.#mirror = new ReadMirror(store, capacity);
+  }
+
+  current(accountId: string): number | Promise<number> {
+    return this.#mirror.read(accountId, () => readEpoch(this.#store, accountId));
+  }
 }
 
 export async function bumpEpoch(tx: StoreTx, accountId: string, createdAt: string): Promise<void> {
@@ -58,6 +79,7 @@ export function epochBumpingStore(store: Store, accountId: string, now: () => st
     appendAudit: (events) => store.appendAudit(events),
     listAudit: (options) => store.listAudit(options),
     clear: () => store.clear(),
+    changeMark: () => store.changeMark(),
     close: () => store.close(),
   } as Store;
 }

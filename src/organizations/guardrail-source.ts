@@ -4,6 +4,7 @@ import type { AccountGuardrails, OrganizationPolicySource } from '../authz/organ
 import { attachedPolicyIds } from './attachments.ts';
 import { awsManagedGuardrail } from './aws-managed.ts';
 import { readOrganizationsEpoch } from './epoch.ts';
+import { ReadMirror } from '../store/read-mirror.ts';
 import { ancestry, organizationOf } from './lookup.ts';
 import { OrgKind, policyArn, type GuardrailPolicyType, type OrganizationRecord, type PolicyData } from './records.ts';
 
@@ -11,11 +12,14 @@ import { OrgKind, policyArn, type GuardrailPolicyType, type OrganizationRecord, 
  * The authorizer's view of Organizations (authz/organization-policies.ts): for an account,
  * its organization, entity path, and the compiled SCPs and RCPs of each level from the root
  * through its OUs to itself. Read from the store at request time; the authorizer keeps the
- * answers for the organizations epoch they were read at.
+ * answers for the organizations epoch they were read at. The epoch itself is mirrored while the
+ * store's change mark holds (store/read-mirror.ts): no read per request on SQLite.
  */
 export function organizationPolicySource(store: Store, cache: PolicyCache): OrganizationPolicySource {
+  const epochs = new ReadMirror<number>(store, 1);
+  const readEpoch = () => readOrganizationsEpoch(store);
   return {
-    epoch: () => readOrganizationsEpoch(store),
+    epoch: () => epochs.read('organizations', readEpoch),
     account: (accountId) => accountGuardrails(store, cache, accountId),
   };
 }

@@ -36,6 +36,8 @@ import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
 import { PolicySetCache } from '../authz/policy-set-cache.ts';
 import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
+import { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
+import { AccessKeyCache } from '../credentials/access-key-cache.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -133,15 +135,17 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     }
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
+    const epochs = new AuthorizationEpochs(store);
     const deps: ServerDeps = {
       store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
+      epochs, accessKeys: new AccessKeyCache(store, secrets, epochs),
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
       // OIDC key sets found by discovery are cached per server.
       organizationPolicies: (accountId) => accountGuardrails(store, policyCache, accountId),
       federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps), secrets),
       authorizer: new Authorizer({
-        source: iamPolicySource(store, policyCache), policyCache, policySets,
+        source: iamPolicySource(store, policyCache, epochs), policyCache, policySets,
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
     };
@@ -161,6 +165,9 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       audit.discard();
       await audit.flush();
       await store.clear();
+      // Epochs start again from zero in the emptied store: what was kept by epoch must go.
+      deps.accessKeys.clear();
+      policySets.clear();
       await tokenRing.load(); // sessions issued before the reset no longer open
       const again = await bootstrap(deps, { ...config, accountId: defaultAccountId, ...(first.created ? {
         rootAccessKeyId: first.created.accessKeyId, rootSecretAccessKey: first.created.secretAccessKey } : {}) });

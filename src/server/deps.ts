@@ -12,6 +12,8 @@ import type { Authorizer } from '../authz/authorizer.ts';
 import type { OperationRegistry } from '../operations/registry.ts';
 import type { FederatedAuthenticators } from './federated-callers.ts';
 import type { TokenKeyRing } from '../tokens/index.ts';
+import type { AccessKeyCache } from '../credentials/access-key-cache.ts';
+import type { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -28,6 +30,10 @@ export interface ServerDeps {
   policyCache: PolicyCache;
   /** Callers' policy sets by authorization epoch. */
   policySets: PolicySetCache;
+  /** Accounts' authorization epochs, mirrored while the store's change mark holds. */
+  epochs: AuthorizationEpochs;
+  /** Resolved long-term access keys by authorization epoch. */
+  accessKeys: AccessKeyCache;
   /** Seals session tokens for STS. */
   sessions: SessionIssuer;
   /** The keys that seal and open session tokens. */

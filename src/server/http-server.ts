@@ -134,8 +134,14 @@ async function refuseTooLarge(http: HttpRequestData, res: ServerResponse, deps: 
   send(res, { ...response, headers: { ...response.headers, Connection: 'close' } });
 }
 
+/**
+ * Each response's headers are its own (built per response), so Content-Length is added in
+ * place; the body goes as a string, which node:http writes together with the headers in one
+ * write (a Buffer body takes a second chunk of a writev).
+ */
 function send(res: ServerResponse, response: HttpResponseData): void {
-  const body = Buffer.from(response.body, 'utf8');
-  res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) });
-  res.end(body);
+  const headers = response.headers;
+  headers['Content-Length'] = String(Buffer.byteLength(response.body, 'utf8'));
+  res.writeHead(response.status, headers);
+  res.end(response.body, 'utf8');
 }

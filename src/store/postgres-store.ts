@@ -505,6 +505,17 @@ export class PostgresStore implements Store {
     return this.#direct((ops) => ops.clear());
   }
 
+  /**
+   * Always undefined: another node's commit reaches this one only when it asks the database,
+   * so every reader reads (one single-row read of the epoch per request where caches are keyed
+   * by it). LISTEN/NOTIFY would save that read but delivers after the commit is acknowledged:
+   * a request sent to this node right after another node answered a change could still be
+   * decided on the old state.
+   */
+  changeMark(): number | undefined {
+    return undefined;
+  }
+
   /** Waits for checked-out connections to be returned, then closes the pool. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -75,6 +75,8 @@ function entityFromRow<D>(row: EntityRow): EntityRecord<D> {
 class SqliteOperations {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /** Rows of entities and links changed through this connection (audit events not counted). */
+  changedRows = 0;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -100,8 +102,19 @@ class SqliteOperations {
   }
 
   #run(sql: string, ...values: SQLInputValue[]): number {
+    const changes = this.#runUncounted(sql, ...values);
+    this.changedRows += changes;
+    return changes;
+  }
+
+  #runUncounted(sql: string, ...values: SQLInputValue[]): number {
     checkParams(values);
     return Number(this.#statement(sql).run(...values).changes);
+  }
+
+  /** SQLite's data_version: moves when another connection (another process) has committed. */
+  dataVersion(): number {
+    return (this.#statement('PRAGMA data_version').get() as { data_version: number }).data_version;
   }
 
   exec(sql: string): void {
@@ -166,6 +179,7 @@ class SqliteOperations {
       throw err;
     }
     if (!row) throw new StoreStaleError(`${record.kind} ${record.id} at version ${record.version} no longer exists`);
+    this.changedRows++;
     return entityFromRow<D>(row);
   }
 
@@ -239,7 +253,8 @@ class SqliteOperations {
   }
 
   appendAudit(event: AuditEvent): void {
-    this.#run(
+    // Not counted as a change: no reader of entities cares, and every request appends one.
+    this.#runUncounted(
       'INSERT INTO audit_events (time, request_id, account_id, data) VALUES (?, ?, ?, ?)',
       event.time,
       event.requestId,
@@ -354,6 +369,9 @@ export class SqliteStore implements Store {
   readonly #scope = new TransactionScope();
   readonly #lockWaitMs: number;
   #closed = false;
+  /** See {@link changeMark}: moved by this connection's commits and by other connections'. */
+  #mark = 0;
+  #seenDataVersion = -1;
 
   /** Use {@link openSqliteStore}, which also applies migrations. */
   constructor(db: DatabaseSync, options: { lockWaitMs?: number } = {}) {
@@ -388,10 +406,14 @@ export class SqliteStore implements Store {
       // fail with SQLITE_BUSY on its first write when another connection holds the lock.
       await beginImmediate(this.#db, this.#lockWaitMs);
       const tx = new SqliteTx(this.#ops);
+      const changedBefore = this.#ops.changedRows;
       try {
         const result = await this.#scope.run(() => fn(tx));
         tx.end();
         this.#ops.exec('COMMIT');
+        // Before the caller hears of the commit (and answers its request), so that no reader
+        // in this process reuses what was read before it.
+        if (this.#ops.changedRows !== changedBefore) this.#mark++;
         return result;
       } catch (err) {
         tx.end();
@@ -460,6 +482,23 @@ export class SqliteStore implements Store {
 
   async clear(): Promise<void> {
     await this.#direct((ops) => ops.clear(), true);
+  }
+
+  /**
+   * This connection's own commits are counted as they happen (SQLite's data_version does not
+   * move for them); other connections' — other processes on the same file — show in
+   * `PRAGMA data_version`, which reads only the shared WAL index, not the database. Taken
+   * outside the mutex on purpose: the statement is synchronous, and inside another unit's
+   * open transaction it sees what that transaction sees, which has not committed yet.
+   */
+  changeMark(): number | undefined {
+    if (this.#closed) return undefined;
+    const version = this.#ops.dataVersion();
+    if (version !== this.#seenDataVersion) {
+      this.#seenDataVersion = version;
+      this.#mark++;
+    }
+    return this.#mark;
   }
 
   /** The connection's durability settings, as SQLite reports them (for health checks and tests). */

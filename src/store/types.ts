@@ -139,5 +139,14 @@ export interface Store extends StoreTx {
   listAudit(options: { accountId?: string; limit: number }): Promise<StoredAuditEvent[]>;
   /** Deletes every entity, link and audit event (dev mode's reset). */
   clear(): Promise<void>;
+  /**
+   * A number that moves whenever a write of entities or links may have been committed since
+   * it was last taken — by this process or any other — found without a round trip, so that a
+   * value read from the store may be reused while it stays put (store/read-mirror.ts). It
+   * may also move for writes that change nothing a reader cares about; it never stays put
+   * across one that does. `undefined` when the store cannot tell without asking the database
+   * (PostgreSQL: another node's commit is invisible until asked): then nothing is reused.
+   */
+  changeMark(): number | undefined;
   close(): Promise<void>;
 }

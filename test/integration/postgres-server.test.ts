@@ -4,6 +4,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, DeleteUserPolicyCommand, Get
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
 import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
+import { runInvalidationScenario } from '../support/cache-invalidation.ts';
 
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -56,6 +57,12 @@ describe('two stateless nodes on one PostgreSQL', { skip: findPostgresBinDir() =
     assert.ok((await flipOnB.send(new ListUsersCommand({}))).Users);
     await a.iam().send(new DeleteUserPolicyCommand({ UserName: 'pg-flip', PolicyName: 'p' }));
     assert.equal((await awsError(() => flipOnB.send(new ListUsersCommand({})))).name, 'AccessDenied');
+  });
+
+  test('cached keys, tags and policies: a change through either node applies to the next request on both', async () => {
+    const node = (name: string, server: TestServer) => ({ name, iam: server.iam.bind(server), sts: server.sts.bind(server) });
+    await runInvalidationScenario(node('a', a), [node('b', b)], 'pg-cache');
+    await runInvalidationScenario(node('b', b), [node('a', a)], 'pg-cache-2');
   });
 
   test('errors are the same as on SQLite', async () => {

@@ -9,7 +9,7 @@ import { tagMap } from '../tags.ts';
 import { loadRolePolicies, loadUserPolicies } from '../policies/principal-policies.ts';
 import { findManagedPolicy } from '../policies/lookup.ts';
 import { passwordSelfServiceGrant } from '../credentials/self-service-grant.ts';
-import { readEpoch } from '../authorization-epoch.ts';
+import type { AuthorizationEpochs } from '../authorization-epoch.ts';
 
 /** Actions the password policy's AllowUsersToChangePassword grants every IAM user for itself. */
 const SELF_SERVICE_ACTIONS: ReadonlySet<string> = new Set(['iam:changepassword', 'iam:getaccountpasswordpolicy']);
@@ -18,11 +18,11 @@ const SELF_SERVICE_ACTIONS: ReadonlySet<string> = new Set(['iam:changepassword',
  * The authorizer's view of IAM's stored policies (authz/policy-source.ts): a user's or role's
  * inline, managed and group policies and boundary, their tags, managed policies used as
  * session policies, and the account's self-service password grant. Reads go to the store at
- * request time; the authorizer caches per authorization epoch.
+ * request time; the authorizer caches per authorization epoch (mirrored: `epochs`).
  */
-export function iamPolicySource(store: Store, cache: PolicyCache): PolicySource {
+export function iamPolicySource(store: Store, cache: PolicyCache, epochs: AuthorizationEpochs): PolicySource {
   return {
-    epoch: (accountId) => readEpoch(store, accountId),
+    epoch: (accountId) => epochs.current(accountId),
     async userPolicies(userId) {
       const user = await store.get<UserData>(Kind.user, userId);
       return user ? loadUserPolicies(store, user, cache) : undefined;

@@ -1,7 +1,6 @@
 import { checkSignedRequestContext, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
 import { ServiceError, serviceError } from '../../protocol/errors.ts';
-import { resolveAccessKey, recordKeyUse } from '../../credentials/resolve-access-key.ts';
-import { isoSeconds } from '../../kernel/clock.ts';
+import { keyUseToRecord, recordKeyUse } from '../../credentials/resolve-access-key.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import type { ServiceName } from '../../protocol/model.ts';
@@ -44,15 +43,17 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
     return;
   }
 
-  const resolved = await resolveAccessKey(deps.store, deps.secrets, auth.accessKeyId);
+  // Cached per authorization epoch: a warm key costs no store read (credentials/access-key-cache.ts).
+  const resolved = await deps.accessKeys.resolve(auth.accessKeyId);
   if (!resolved) throw invalidToken(service);
 
   const verified = verifySignedRequest(signing, auth, resolved.secretAccessKey, options);
   if (!verified.ok) throw fromSigV4(service, verified.error);
 
   ctx.principal = resolved.principal;
-  const use = { date: isoSeconds(ctx.receivedAt), service, region: auth.region };
-  recordKeyUse(deps.store, auth.accessKeyId, resolved.lastUsed, use).catch((err) => {
+  const use = keyUseToRecord(resolved, service, auth.region, ctx.receivedAt);
+  if (use === undefined) return;
+  recordKeyUse(deps.store, auth.accessKeyId, use).catch((err) => {
     deps.logger.warn('could not record access key use', { requestId: ctx.requestId, accessKeyId: auth.accessKeyId, error: String(err) });
   });
 }
