@@ -2,11 +2,24 @@
 // paths, managed policies, descriptions and CustomSuffix rules through the AWS SDK.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   CreateServiceLinkedRoleCommand, DeleteServiceLinkedRoleCommand, DetachRolePolicyCommand, GetPolicyCommand, GetRoleCommand,
   ListAttachedRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
+
+/** The data file itself, read independently of the module that loads it. */
+interface DocumentedRole {
+  servicePrincipal: string;
+  roleName: string;
+  managedPolicy: string | null;
+  customSuffix: boolean;
+  description?: string;
+}
+const DOCUMENTED: DocumentedRole[] = JSON.parse(
+  readFileSync(new URL('../../src/iam/roles/service-linked-roles.json', import.meta.url), 'utf8'),
+).services;
 
 describe('service-linked roles per service through the AWS SDK', () => {
   let server: TestServer;
@@ -99,4 +112,57 @@ describe('service-linked roles per service through the AWS SDK', () => {
     assert.ok(long.name === 'InvalidInputException' || long.name === 'ValidationError', long.name);
     assert.ok(performance.now() - started < 2000);
   });
+});
+
+describe('every documented service-linked role through the AWS SDK', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.stop());
+
+  test('the data file covers the services it is expected to', () => {
+    assert.ok(DOCUMENTED.length >= 56, `${DOCUMENTED.length} entries`);
+  });
+
+  for (const spec of DOCUMENTED) {
+    test(`${spec.servicePrincipal}: ${spec.roleName}, its path, policy, description and CustomSuffix rule`, async () => {
+      const iam = server.iam();
+      const path = `/aws-service-role/${spec.servicePrincipal}/`;
+      const role = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: spec.servicePrincipal }))).Role!;
+      assert.equal(role.RoleName, spec.roleName);
+      assert.equal(role.Path, path);
+      assert.equal(role.Arn, `arn:aws:iam::${server.accountId}:role${path}${spec.roleName}`);
+      assert.equal(role.Description, spec.description);
+      const trust = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!));
+      assert.deepEqual(trust.Statement.map((s: { Principal: unknown }) => s.Principal), [{ Service: spec.servicePrincipal }]);
+
+      const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: spec.roleName }))).AttachedPolicies;
+      const expected = spec.managedPolicy === null ? [] : [{
+        PolicyName: spec.managedPolicy,
+        PolicyArn: `arn:aws:iam::aws:policy/aws-service-role/${spec.managedPolicy}`,
+      }];
+      assert.deepEqual(attached, expected);
+
+      if (spec.customSuffix) {
+        const suffixed = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: spec.servicePrincipal, CustomSuffix: 'table' }))).Role!;
+        assert.equal(suffixed.RoleName, `${spec.roleName}_table`);
+        assert.equal(suffixed.Path, path);
+        const suffixedPolicies = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: suffixed.RoleName }))).AttachedPolicies;
+        assert.deepEqual(suffixedPolicies, expected);
+        await iam.send(new DeleteServiceLinkedRoleCommand({ RoleName: suffixed.RoleName }));
+      } else {
+        const refused = await awsError(() => iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: spec.servicePrincipal, CustomSuffix: 'table' })));
+        assert.equal(refused.name, 'InvalidInputException');
+        assert.equal(refused.message, `Custom suffix is not allowed for ${spec.servicePrincipal}`);
+      }
+
+      // The role is AWS's: a second one of the same name is refused, and deleting it frees the name.
+      const again = await awsError(() => iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: spec.servicePrincipal })));
+      assert.equal(again.name, 'InvalidInputException');
+      assert.equal(again.message, `Service role name ${spec.roleName} has been taken in this account, please try a different suffix.`);
+      await iam.send(new DeleteServiceLinkedRoleCommand({ RoleName: spec.roleName }));
+      assert.equal((await awsError(() => iam.send(new GetRoleCommand({ RoleName: spec.roleName })))).name, 'NoSuchEntityException');
+    });
+  }
 });

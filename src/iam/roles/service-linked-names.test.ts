@@ -6,6 +6,9 @@ import {
 import { validatePolicy } from '../../policy/index.ts';
 import { loadAwsManagedCatalog } from '../policies/aws-managed.ts';
 
+/** Loaded once for the tests that look policies up (a few seconds). */
+const CATALOG = loadAwsManagedCatalog();
+
 test('service principals are recognized; other names are not', () => {
   for (const name of ['ecs.amazonaws.com', 'access-analyzer.amazonaws.com', 'dynamodb.application-autoscaling.amazonaws.com']) {
     assert.equal(isServicePrincipal(name), true, name);
@@ -45,7 +48,7 @@ test('the data: one entry per principal, AWS role names, a cited source, and pol
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
   assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 30);
-  const catalog = await loadAwsManagedCatalog();
+  const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
     assert.ok(spec.roleName.startsWith('AWSServiceRoleFor') && spec.roleName.length <= 64, spec.roleName);
@@ -54,4 +57,21 @@ test('the data: one entry per principal, AWS role names, a cited source, and pol
       assert.ok(catalog.find(spec.managedPolicy, '/aws-service-role/'), `${spec.managedPolicy} is an AWS managed service-role policy`);
     }
   }
+});
+
+test('every entry: its AWS managed policy is in the catalog under aws-service-role/, and its quote names the role', async () => {
+  const catalog = await CATALOG;
+  for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
+    assert.notEqual(spec.managedPolicy, null, `${spec.servicePrincipal} names its AWS managed policy`);
+    const policy = catalog.find(spec.managedPolicy!, '/aws-service-role/');
+    assert.ok(policy, `${spec.managedPolicy} is in the catalog`);
+    assert.equal(policy.arn, serviceLinkedRolePolicyArn(spec.servicePrincipal));
+    // AWS's pages sometimes capitalize the prefix differently (AwsServiceRoleForConfig); the name itself must be there.
+    assert.ok(spec.source.quote.toLowerCase().includes(spec.roleName.toLowerCase()), `${spec.servicePrincipal}: the quote names ${spec.roleName}`);
+  }
+});
+
+test('the data is sorted by service principal, so additions land in one place', () => {
+  const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
+  assert.deepEqual(principals, [...principals].sort());
 });
