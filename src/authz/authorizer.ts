@@ -7,7 +7,7 @@ import { globalContext, resourceTagContext, type RequestFacts } from './global-c
 import { requestGuardrails, type OrganizationGuardrails } from './organization-policies.ts';
 import type { PolicySource } from './policy-source.ts';
 import type { PolicySetCache } from './policy-set-cache.ts';
-import { TRUST_POLICY_ACTIONS } from './service-rules.ts';
+import { requiresResourcePolicy, TRUST_POLICY_ACTIONS } from './service-rules.ts';
 import { sessionContext } from './session-context.ts';
 import { sessionLimitFor } from './session-limits.ts';
 import type { AuthorizationCheck, AuthorizationTarget, TargetResourcePolicy } from './target.ts';
@@ -82,7 +82,7 @@ export class Authorizer {
     if (org.closed) return refused(principal, main, 'the account is closed', 'invalid-token');
     // The root user is not limited by identity policies in its own account; where a resource
     // policy or an organization's SCPs or RCPs take part, the engine decides.
-    if (caller.set === undefined && !org.apply && !checks.some((check) => check.resourcePolicy)) {
+    if (caller.set === undefined && !org.apply && !checks.some((check) => check.resourcePolicy || requiresResourcePolicy(check.action, check.resource))) {
       return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
     }
     const policies: PolicySet = caller.set ?? { identity: [] };
@@ -97,6 +97,11 @@ export class Authorizer {
         withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
+      // A KMS key's policy must allow or delegate (service-rules.ts): identity policies alone are not enough.
+      if (decision.details.resourceGrant === null && requiresResourcePolicy(check.action, check.resource)) {
+        const reason = `no resource-based policy allows the ${check.action} action`;
+        return denied(principal, check, { ...decision, decision: 'ImplicitDeny', reason, deciding: [] }, context);
+      }
       allowed ??= decision;
     }
     return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason };

@@ -60,3 +60,33 @@ export const SESSION_LIMITS: readonly SessionLimit[] = [
     reason: 'temporary credentials from GetSessionToken can call only AssumeRole and GetCallerIdentity',
   },
 ];
+
+/**
+ * Resources whose own policy must allow the request — or delegate to the account, by naming
+ * `arn:aws:iam::<account>:root` — whatever identity policies say, for every caller of the
+ * owning account (its root user included) as for any other: AWS KMS key policies ("Key
+ * policies in AWS KMS": "Unless the key policy explicitly allows it, you cannot use IAM
+ * policies to allow access to a KMS key"). The engine's ordinary same-account logic lets
+ * either side allow; for these resources a request the key policy neither allows nor
+ * delegates is refused with AWS's reason, as is one decided without the key policy at all.
+ */
+export interface ResourcePolicyRequirement {
+  /** The action's service prefix (`kms`). */
+  service: string;
+  /** The resource ARN's service and the start of its resource part (`key/`). */
+  arnService: string;
+  resourcePrefix: string;
+}
+
+export const RESOURCE_POLICY_REQUIRED: readonly ResourcePolicyRequirement[] = [
+  { service: 'kms', arnService: 'kms', resourcePrefix: 'key/' },
+];
+
+/** Whether `action` on `resource` needs its resource's own policy to allow or delegate. */
+export function requiresResourcePolicy(action: string, resource: string): boolean {
+  const prefix = action.slice(0, action.indexOf(':')).toLowerCase();
+  const parts = resource.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return false;
+  const resourcePart = parts.slice(5).join(':');
+  return RESOURCE_POLICY_REQUIRED.some((rule) => rule.service === prefix && parts[2] === rule.arnService && resourcePart.startsWith(rule.resourcePrefix));
+}

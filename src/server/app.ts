@@ -33,6 +33,7 @@ import { SigningKeyCache } from '../sigv4/index.ts';
 import { PolicyCache } from '../policy/index.ts';
 import { PolicySetCache } from '../authz/policy-set-cache.ts';
 import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
+import { createGatewayRuntime, NO_GATEWAY } from './gateway/runtime.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -103,8 +104,11 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     }
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
+    const signingKeys = new SigningKeyCache();
+    // Requests reach the gateway only once listening, after the default account is known.
+    const gateway = createGatewayRuntime({ settings: config.gateway ?? NO_GATEWAY, store, clock, signingKeys, defaultAccount: () => defaultAccountId });
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys, policyCache, policySets, tokenRing, gateway,
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
       // OIDC key sets found by discovery are cached per server.
@@ -153,6 +157,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
         await closeServer(closeOptions.graceMs ?? 0);
+        gateway.close();
         await audit.flush();
         await store.close();
       },

@@ -12,6 +12,7 @@ import type { Authorizer } from '../authz/authorizer.ts';
 import type { OperationRegistry } from '../operations/registry.ts';
 import type { FederatedAuthenticators } from './federated-callers.ts';
 import type { TokenKeyRing } from '../tokens/index.ts';
+import type { GatewayRuntime } from './gateway/runtime.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -40,4 +41,6 @@ export interface ServerDeps {
   organizationPolicies: OrganizationPolicyLookup;
   /** The one decision point. */
   authorizer: Authorizer;
+  /** Protected services: upstreams, lookups, bucket owners, payload verifiers (server/gateway/). */
+  gateway: GatewayRuntime;
 }

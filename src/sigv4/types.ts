@@ -81,6 +81,12 @@ export interface VerifyOptions {
   normalizePath?: boolean;
   /** Accept `x-amz-content-sha256: UNSIGNED-PAYLOAD` (the body is then not signed). Default false. */
   allowUnsignedPayload?: boolean;
+  /**
+   * The body is not in the request: it streams after verification (a forwarded upload). A
+   * declared x-amz-content-sha256 hash enters the canonical request as sent and is not
+   * compared with `body`; the caller checks the stream against it. Default false.
+   */
+  payloadCheckedByCaller?: boolean;
   /** Signing-key cache to use; without one every verification derives the key afresh. */
   keyCache?: SigningKeyCacheLike;
 }

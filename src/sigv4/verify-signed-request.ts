@@ -42,7 +42,7 @@ export const DEFAULT_MAX_SKEW_SECONDS = 900;
 type Check = { ok: true } | { ok: false; error: SigV4Failure };
 
 export type ContextOptions = Pick<VerifyOptions, 'now' | 'expectedService' | 'allowedRegions' | 'maxSkewSeconds'>;
-export type SignatureOptions = Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'keyCache'>;
+export type SignatureOptions = Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'keyCache' | 'payloadCheckedByCaller'>;
 
 function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number): Check {
   const requestMs = auth.date.getTime();
@@ -153,7 +153,7 @@ export function verifySignature(
   }
   if (!matches) return { ok: false, error: signatureDoesNotMatch() };
 
-  if (payload.declared && payload.hash.toLowerCase() !== payloadHash(req.body)) {
+  if (payload.declared && !options.payloadCheckedByCaller && payload.hash.toLowerCase() !== payloadHash(req.body)) {
     return { ok: false, error: contentSha256Mismatch() };
   }
   return auth.securityToken !== undefined ? { ok: true, securityTokenSigned } : { ok: true };
