@@ -22,7 +22,35 @@ export interface TargetSources {
   cache: LookupCache;
 }
 
-export async function resolveTarget(mapped: MappedRequest, sources: TargetSources): Promise<AuthorizationTarget> {
+/** Lookups read only when a policy asks for their keys (they cost an upstream read per resource). */
+export type LazyLookup = Extract<Lookup, { kind: 'resource-tags' | 's3-object-tags' | 'dynamodb-leading-keys' }>;
+
+export function isLazy(lookup: Lookup): lookup is LazyLookup {
+  return lookup.kind === 'resource-tags' || lookup.kind === 's3-object-tags' || lookup.kind === 'dynamodb-leading-keys';
+}
+
+/**
+ * Whether a decision that lacked `missingKeys` needs `lookup` (lower-cased key prefixes): the
+ * engine reports every key referenced by a statement about the action that the context lacks.
+ */
+export function lookupWanted(lookup: LazyLookup, service: GatewayService, missingKeys: readonly string[]): boolean {
+  const keys = missingKeys.map((key) => key.toLowerCase());
+  const wants = (prefix: string) => keys.some((key) => key.startsWith(prefix));
+  switch (lookup.kind) {
+    case 'resource-tags':
+      return wants('aws:resourcetag/') || wants('s3:buckettag/') || wants(`${service}:resourcetag/`);
+    case 's3-object-tags':
+      return wants('s3:existingobjecttag/');
+    case 'dynamodb-leading-keys':
+      return wants('dynamodb:leadingkeys');
+  }
+}
+
+/**
+ * The authorizer's target: the eager lookups (resolutions, resource policies) always, the lazy
+ * ones (tags, key schemas) when `wanted` says so.
+ */
+export async function resolveTarget(mapped: MappedRequest, sources: TargetSources, wanted: (lookup: LazyLookup) => boolean = () => false): Promise<AuthorizationTarget> {
   const checks = mapped.targets.map((check, index): MutableCheck => ({
     action: check.action,
     resource: check.resource,
@@ -42,7 +70,16 @@ export async function resolveTarget(mapped: MappedRequest, sources: TargetSource
   }));
   const resourceOf = (resource: string) => replaced.get(resource) ?? resource;
 
-  await Promise.all(mapped.lookups.map((lookup) => apply(lookup, checks, service, cache, sources, resourceOf)));
+  // Every check on a KMS key is decided with the key's policy (it must allow or delegate),
+  // also those the mapping adds beside the main one (CreateAlias's target key).
+  const lookups = mapped.lookups.filter((lookup) => !isLazy(lookup) || wanted(lookup));
+  if (service === 'kms') {
+    for (const [index, check] of checks.entries()) {
+      const hasPolicy = lookups.some((lookup) => lookup.kind === 'resource-policy' && lookup.check === index);
+      if (!hasPolicy && /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(check.resource)) lookups.push({ kind: 'resource-policy', check: index, resource: check.resource });
+    }
+  }
+  await Promise.all(lookups.map((lookup) => apply(lookup, checks, service, cache, sources, resourceOf)));
 
   for (const check of checks) {
     // AWS condition key s3:BucketTag/<key> mirrors the bucket's tags beside aws:ResourceTag/<key>.

@@ -69,8 +69,11 @@ export interface GatewayRequestState {
   service: string;
   /** How its signature is verified (S3: no path normalization; a streamed body is checked by the forwarder). */
   verify: Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'payloadCheckedByCaller'>;
-  /** The path the signature covers when it differs from the raw one (S3 signs the path encoded once). */
-  signingPath?: string;
+  /**
+   * The request as its signature covers it, where that differs from the raw one: S3 signs the
+   * path encoded once, and a presigned S3 URL signs the payload as UNSIGNED-PAYLOAD.
+   */
+  signing?: { path: string; headers: Record<string, string | string[]> };
   /** Set by authentication: the verified signature and its secret, the seed of chunk signatures. */
   signed?: { auth: ParsedAuth; secretAccessKey: string };
 }

@@ -11,7 +11,7 @@ import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf,
 import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, type PayloadPlan } from '../../gateway/payload.ts';
-import { resolveTarget } from '../../gateway/resolve-target.ts';
+import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
 import { routeRequest, type Route } from '../../gateway/route.ts';
 import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
 import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
@@ -59,7 +59,7 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   ctx.gateway = {
     service: route.service,
     verify: { normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadCheckedByCaller: route.service === 's3' },
-    ...(route.service === 's3' ? { signingPath: decodePath(ctx.http.path) } : {}),
+    ...(route.service === 's3' ? { signing: s3Signing(ctx.http) } : {}),
   };
   try {
     await run(flow);
@@ -119,7 +119,8 @@ async function run(flow: Flow): Promise<void> {
   }
   ctx.operation = mapped.operation;
   if (service === 's3' && mapped.operation === 'PutBucketPolicy') {
-    buffered = await readVerifiedBody(flow, MAX_BUCKET_POLICY_BYTES);
+    // Read past S3's quota so that an oversized policy is answered as S3 answers it.
+    buffered = await readVerifiedBody(flow, 4 * MAX_BUCKET_POLICY_BYTES);
     const invalid = checkBucketPolicy(buffered.toString('utf8'), bucket ?? '');
     if (invalid !== undefined) throw new GatewayError(invalid);
   }
@@ -130,16 +131,22 @@ async function run(flow: Flow): Promise<void> {
     call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
       deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
   });
-  let target;
-  try {
-    target = await resolveTarget(mapped, { service, accounts, reads, cache: deps.gateway.cache });
-  } catch (err) {
-    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than/.test(err.message))) throw err;
+  const sources = { service, accounts, reads, cache: deps.gateway.cache };
+  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
+    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
     deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
     throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
+  });
+  const action = mapped.targets[0]!.action;
+  // Decided with the resource policies first; tags and key schemas are read (and the request
+  // decided again) only when a policy about the action refers to them.
+  let decided = await decideRequest(ctx, deps, action, await target(), { now, encodeExplanation: false });
+  const wanted = (lookup: LazyLookup) => lookupWanted(lookup, service, decided.missingContextKeys);
+  if (mapped.lookups.some((lookup) => isLazy(lookup) && wanted(lookup))) {
+    const keys = decided.missingContextKeys;
+    decided = await decideRequest(ctx, deps, action, await target((lookup) => lookupWanted(lookup, service, keys)), { now, encodeExplanation: false });
   }
-
-  const refusal = await decideRequest(ctx, deps, mapped.targets[0]!.action, target, { now, encodeExplanation: false });
+  const refusal = decided.refusal;
   if (refusal !== undefined) {
     if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
     // S3 tells an anonymous caller "Access Denied" and nothing more.
@@ -216,6 +223,16 @@ async function bucketAccount(flow: Flow, bucket: string, callerAccount: string):
   if (owner.kind === 'owned') return owner.accountId;
   if (owner.kind === 'absent') return callerAccount;
   throw accessDenied('s3', `Tessera does not know which account owns the bucket ${bucket}: it was not created through Tessera, and neither your account nor the default account lists it.`);
+}
+
+/**
+ * S3 signs its path encoded once (the others twice), and a presigned S3 URL signs its payload
+ * as UNSIGNED-PAYLOAD whatever the body (the S3 API Reference, "Authenticating Requests: Using
+ * Query Parameters").
+ */
+function s3Signing(http: HttpRequestData): { path: string; headers: Record<string, string | string[]> } {
+  const presigned = http.headers['authorization'] === undefined && http.headers['x-amz-content-sha256'] === undefined;
+  return { path: decodePath(http.path), headers: presigned ? { ...http.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : http.headers };
 }
 
 function firstSegment(path: string): string | undefined {

@@ -27,7 +27,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   }
   // A gateway request is verified for the protected service its scope names (server/gateway-request.ts).
   const gateway = ctx.gateway;
-  const signing = { method: ctx.http.method, path: gateway?.signingPath ?? ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
+  const signing = { method: ctx.http.method, path: gateway?.signing?.path ?? ctx.http.path, query: ctx.http.query, headers: gateway?.signing?.headers ?? ctx.http.headers, body: ctx.http.body };
   const parsed = parseSignedRequest(signing);
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;

@@ -16,8 +16,15 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   const declaration = ctx.declaration!;
   const now = deps.clock.now();
   const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now });
-  const refusal = await decideRequest(ctx, deps, `${declaration.service}:${declaration.name}`, target, { now, encodeExplanation: true });
+  const { refusal } = await decideRequest(ctx, deps, `${declaration.service}:${declaration.name}`, target, { now, encodeExplanation: true });
   if (refusal) throw serviceError(ctx.service!, refusal.code, refusal.message);
+}
+
+export interface Decided {
+  /** Undefined when allowed. */
+  refusal?: Refusal;
+  /** Condition keys policies about the action read that the request's context lacked. */
+  missingContextKeys: readonly string[];
 }
 
 /** How a denied request is answered: AWS's code and text. */
@@ -29,7 +36,8 @@ export interface Refusal {
 /**
  * The decision itself, for every request — an operation of Tessera's or one forwarded to a
  * protected service (server/gateway-request.ts): the one decision point with the facts of the
- * real request, recorded for the audit. Undefined when allowed; otherwise the refusal.
+ * real request, recorded for the audit: the refusal when denied, and the condition keys the
+ * policies read that the request did not carry.
  * `encodeExplanation` appends the sealed explanation sts:DecodeAuthorizationMessage opens, as
  * IAM and STS do (S3, SQS, KMS, DynamoDB… answer AWS's text alone).
  */
@@ -39,7 +47,7 @@ export async function decideRequest(
   action: string,
   target: AuthorizationTarget,
   options: { now: Date; encodeExplanation: boolean },
-): Promise<Refusal | undefined> {
+): Promise<Decided> {
   const principal = ctx.principal!;
   const result = await deps.authorizer.decide({
     principal,
@@ -54,7 +62,8 @@ export async function decideRequest(
     },
   });
   ctx.authorization = { decision: result.decision, action: result.action, resource: result.resource, ...optional('reason', result.reason) };
-  return result.decision === 'Allowed' ? undefined : refusal(ctx, deps, result, options.encodeExplanation);
+  const missingContextKeys = result.missingContextKeys ?? [];
+  return result.decision === 'Allowed' ? { missingContextKeys } : { refusal: refusal(ctx, deps, result, options.encodeExplanation), missingContextKeys };
 }
 
 /** AWS's answer to a denial: AccessDenied with its text (and the sealed explanation), or an unaccepted token. */
