@@ -66,9 +66,7 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
   if (service === 's3') {
     switch (failure.code) {
       case 'InvalidClientTokenId':
-        return failure.message.includes('security token') && failure.message.includes('invalid') && !failure.message.includes('AWS Access Key')
-          ? { ...failure, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' }
-          : failure;
+        return { ...failure, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
       case 'RequestExpired':
         return { ...failure, code: 'AccessDenied', message: 'Request has expired', status: 403 };
       case 'MissingAuthenticationToken':
