@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { GatewayError, type GatewayFailure } from './errors.ts';
-import type { PayloadPlan } from './payload.ts';
+import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
@@ -23,7 +23,8 @@ const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Am
 
 export type ForwardBody =
   | { kind: 'none' }
-  | { kind: 'buffer'; data: Buffer }
+  /** A body read whole (a JSON or Query request, or a small S3 document the decision needed, decoded). */
+  | { kind: 'buffer'; data: Buffer; dropHeaders?: readonly string[] }
   | { kind: 'stream'; source: Readable; plan: PayloadPlan };
 
 export interface ForwardPlan {
@@ -62,7 +63,7 @@ export function forwardedQuery(query: string): string {
 }
 
 export function forwardedHeaders(plan: ForwardPlan): Record<string, string | string[]> {
-  const drop = new Set([...NOT_FORWARDED, ...(plan.body.kind === 'stream' ? plan.body.plan.dropHeaders : [])]);
+  const drop = new Set([...NOT_FORWARDED, ...(plan.body.kind === 'stream' ? plan.body.plan.dropHeaders : plan.body.kind === 'buffer' ? (plan.body.dropHeaders ?? []) : [])]);
   if (plan.accountHeader !== '') drop.add(plan.accountHeader);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(plan.headers)) {
@@ -71,7 +72,7 @@ export function forwardedHeaders(plan: ForwardPlan): Record<string, string | str
   }
   const length = plan.headers['content-length'];
   if (plan.body.kind === 'buffer') headers['content-length'] = String(plan.body.data.length);
-  else if (plan.body.kind === 'stream' && length !== undefined) headers['content-length'] = Array.isArray(length) ? length[0]! : (length as string);
+  else if (plan.body.kind === 'stream' && length !== undefined && !drop.has('content-length')) headers['content-length'] = Array.isArray(length) ? length[0]! : (length as string);
   if (plan.body.kind === 'stream') Object.assign(headers, plan.body.plan.setHeaders);
   return headers;
 }
@@ -100,7 +101,7 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       streamed: plan.body.kind === 'stream',
     });
     upstreamRequest.on('error', (err) => {
-      if (err instanceof GatewayError) return; // the body's verifier failed: reported by the pipeline
+      if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
     upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan.request.method, settle));
@@ -110,7 +111,8 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       beforeBody();
       pipeline(source, plan.body.plan.verify(), upstreamRequest, (err) => {
         if (err === undefined || err === null) return;
-        if (err instanceof GatewayError) fail(err.failure, err.message);
+        const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
+        if (refused !== undefined) fail(refused, err.message);
         else if (!(source as IncomingMessage).complete) fail({ code: 'IncompleteBody', message: 'The request body terminated unexpectedly', status: 400 }, String(err));
       });
     } else {

@@ -1,120 +1,95 @@
 // The forwarded body passes through a verifying stream chosen by its payload form (the
 // x-amz-content-sha256 the client signed): the body reaches the upstream only as it is
-// verified, and a body that fails verification never completes upstream — the last bytes are
-// held back until the check passes, so the upstream sees a cut-short request and stores
-// nothing. The chooser is pluggable (`PayloadVerifiers`): the SigV4 chunked forms
-// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD, the *-TRAILER forms) plug in beside the built-in ones.
+// verified, and a body that fails verification never completes upstream — the verifiers
+// withhold the last bytes until the check passes, so the upstream sees a cut-short request and
+// stores nothing. The chooser is pluggable (`PayloadVerifier`s tried in order); the built-in
+// one is sigv4's createPayloadVerifier: a signed payload's SHA-256, UNSIGNED-PAYLOAD, and the
+// aws-chunked forms (STREAMING-AWS4-HMAC-SHA256-PAYLOAD with each chunk's signature, the
+// *-TRAILER forms with their flexible checksum), whose body is forwarded decoded.
 
-import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { CONTENT_SHA256_MISMATCH_MESSAGE, UNSIGNED_PAYLOAD, type ParsedAuth } from '../sigv4/index.ts';
-import { gatewayError, GatewayError, type GatewayFailure } from './errors.ts';
+import type { KeyObject } from 'node:crypto';
+import { PassThrough, type Transform } from 'node:stream';
+import { createPayloadVerifier, isPayloadRefusedError, type ParsedAuth, type SigV4Failure } from '../sigv4/index.ts';
+import type { GatewayFailure } from './errors.ts';
 
-/** What the chooser knows of the request's payload. */
+/** What the chooser knows of the request's payload, once the request is authenticated. */
 export interface PayloadForm {
-  /** x-amz-content-sha256 as sent (trimmed); undefined when absent. */
-  declared: string | undefined;
   /** The request's headers, lower-cased names. */
-  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** Where the signature is (header or presigned query); undefined for an anonymous request. */
-  authForm: 'header' | 'query' | undefined;
-  /**
-   * The verified signature and its secret — the seed of chunk signatures. Known once the
-   * request is authenticated, which comes after the form is chosen: read it in `verify()`.
-   */
-  signed(): { auth: ParsedAuth; secretAccessKey: string } | undefined;
+  headers: Readonly<Record<string, string | string[]>>;
+  /** The request's raw query (a presigned URL may declare X-Amz-Content-Sha256 there). */
+  query: string;
+  /** The verified signature (the seed of chunk signatures) and its signing key; absent for an anonymous request. */
+  signed?: { auth: ParsedAuth; signingKey: Uint8Array | KeyObject };
 }
 
 /** How the body is forwarded: through `verify()` (a fresh stream per request), with the headers the upstream must see instead. */
 export interface PayloadPlan {
   /** The verifying stream: it emits the payload as the upstream must receive it. */
   verify(): Transform;
-  /** Headers to drop before forwarding (e.g. `content-encoding: aws-chunked`'s framing headers). */
+  /** Headers to drop before forwarding (aws-chunked's framing headers). */
   dropHeaders: readonly string[];
-  /** Headers to set (e.g. the decoded Content-Length). */
+  /** Headers to set (the decoded Content-Length). */
   setHeaders: Readonly<Record<string, string>>;
 }
 
 export type PayloadChoice = { ok: true; plan: PayloadPlan } | { ok: false; failure: GatewayFailure };
 
-/** A payload form's verifier, or undefined when it does not handle the form. */
+/** A payload form's verifier, or undefined when it does not handle the request. */
 export type PayloadVerifier = (form: PayloadForm) => PayloadChoice | undefined;
 
-const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+/** SigV4 failures as the gateway answers them (S3's extra elements — `<Chunk>`, … — kept). */
+export function fromSigV4Failure(failure: SigV4Failure): GatewayFailure {
+  return { code: failure.code, message: failure.message, status: failure.httpStatus, ...(failure.details ? { fields: failure.details } : {}) };
+}
 
-/** UNSIGNED-PAYLOAD (and presigned URLs, whose body is never signed): passed through as is. */
-export const unsignedPayload: PayloadVerifier = (form) => {
-  if (form.declared === UNSIGNED_PAYLOAD || (form.declared === undefined && form.authForm !== 'header')) {
-    return { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {} } };
-  }
-  return undefined;
+/** The failure a verifying stream failed with, when it is a refusal of the payload. */
+export function payloadRefusal(error: unknown): GatewayFailure | undefined {
+  return isPayloadRefusedError(error) ? fromSigV4Failure(error.failure) : undefined;
+}
+
+/** An anonymous caller's body is not signed: passed on as sent. */
+export const anonymousPayload: PayloadVerifier = (form) =>
+  form.signed === undefined ? { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {} } } : undefined;
+
+/** Every SigV4 payload form, by sigv4's verifiers. */
+export const sigv4Payload: PayloadVerifier = (form) => {
+  if (form.signed === undefined) return undefined;
+  const presigned = form.signed.auth.form === 'query' ? new URLSearchParams(form.query).get('X-Amz-Content-Sha256') ?? undefined : undefined;
+  const input = { auth: form.signed.auth, headers: form.headers, signingKey: form.signed.signingKey, ...(presigned !== undefined ? { presignedContentSha256: presigned } : {}) };
+  const first = createPayloadVerifier(input);
+  if (!first.ok) return { ok: false, failure: fromSigV4Failure(first.error) };
+  let unused: Transform | undefined = first.stream;
+  const verify = (): Transform => {
+    const stream = unused;
+    unused = undefined;
+    if (stream !== undefined) return stream;
+    const again = createPayloadVerifier(input);
+    if (!again.ok) throw new Error('the payload verifier refused a request it accepted before');
+    return again.stream;
+  };
+  if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {} } };
+  // The upstream receives the decoded data: without aws-chunked's coding and framing headers,
+  // its length the decoded length. (The trailer's checksum is verified here and not passed on.)
+  const codings = headerValue(form.headers, 'content-encoding')?.split(',').map((coding) => coding.trim()).filter((coding) => coding !== '' && coding.toLowerCase() !== 'aws-chunked') ?? [];
+  const setHeaders: Record<string, string> = {};
+  if (first.decodedLength !== undefined) setHeaders['content-length'] = String(first.decodedLength);
+  if (codings.length > 0) setHeaders['content-encoding'] = codings.join(', ');
+  return { ok: true, plan: { verify, dropHeaders: ['content-encoding', 'content-length', 'x-amz-decoded-content-length', 'x-amz-trailer'], setHeaders } };
 };
 
-/** A signed payload: the body's SHA-256 must be the declared one, checked as it streams. */
-export const signedPayload: PayloadVerifier = (form) => {
-  if (form.declared === undefined || !SHA256_HEX.test(form.declared)) return undefined;
-  const expected = form.declared.toLowerCase();
-  return { ok: true, plan: { verify: () => new Sha256Verifier(expected), dropHeaders: [], setHeaders: {} } };
-};
+/** The built-in verifiers, in order. */
+export const BUILT_IN_VERIFIERS: readonly PayloadVerifier[] = [anonymousPayload, sigv4Payload];
 
-/**
- * Chooses the verifier of a payload form among `verifiers`, the first that handles it; a form
- * none handles is refused as S3 refuses a header it does not implement.
- */
+/** The plan of the first verifier that handles the request. */
 export function choosePayload(verifiers: readonly PayloadVerifier[], form: PayloadForm): PayloadChoice {
   for (const verifier of verifiers) {
     const choice = verifier(form);
     if (choice !== undefined) return choice;
   }
-  if (form.declared === undefined) {
-    return { ok: false, failure: { code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256', status: 400 } };
-  }
-  if (form.declared.startsWith('STREAMING-')) {
-    return {
-      ok: false,
-      failure: { code: 'NotImplemented', message: `A header you provided implies functionality that is not implemented: x-amz-content-sha256 ${form.declared.slice(0, 64)} is not verified by this Tessera`, status: 501, fields: { Header: 'x-amz-content-sha256' } },
-    };
-  }
-  return { ok: false, failure: { code: 'InvalidArgument', message: 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.', status: 400, fields: { ArgumentName: 'x-amz-content-sha256' } } };
+  return { ok: false, failure: { code: 'NotImplemented', message: 'A header you provided implies functionality that is not implemented: no verifier accepts this payload', status: 501, fields: { Header: 'x-amz-content-sha256' } } };
 }
 
-/** The built-in verifiers: the unsigned and signed-payload forms. */
-export const BUILT_IN_VERIFIERS: readonly PayloadVerifier[] = [unsignedPayload, signedPayload];
-
-/** A payload whose verification failed (the stream errors with it; the forwarder answers with its failure). */
-export function payloadMismatch(): GatewayError {
-  return gatewayError('XAmzContentSHA256Mismatch', CONTENT_SHA256_MISMATCH_MESSAGE, 400);
-}
-
-/**
- * Passes the body on while hashing it, holding back the latest chunk: only when the whole body
- * hashed to the declared value is the last chunk released and the stream ended. On a mismatch
- * the stream errors before the body is complete.
- */
-export class Sha256Verifier extends Transform {
-  readonly #expected: string;
-  readonly #hash = createHash('sha256');
-  #held: Buffer | undefined;
-
-  constructor(expected: string) {
-    super();
-    this.#expected = expected;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.#hash.update(chunk);
-    const previous = this.#held;
-    this.#held = chunk;
-    if (previous !== undefined) this.push(previous);
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.#hash.digest('hex') !== this.#expected) {
-      done(payloadMismatch());
-      return;
-    }
-    if (this.#held !== undefined) this.push(this.#held);
-    done();
-  }
+function headerValue(headers: PayloadForm['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -28,6 +28,19 @@ export const SigV4ErrorCode = {
   InvalidContentSha256: 'InvalidArgument',
   /** The access key is unknown or deleted. Decided by the server, not by this module. 403. */
   InvalidClientTokenId: 'InvalidClientTokenId',
+  // S3's answers for streamed payloads (aws-chunked bodies and flexible checksums).
+  /** The aws-chunked framing is broken, the body ended early, or its length is not the declared one. 400. */
+  IncompleteBody: 'IncompleteBody',
+  /** A chunk other than the last is under 8 KiB (S3), or over Tessera's maximum chunk size. 400. */
+  InvalidChunkSizeError: 'InvalidChunkSizeError',
+  /** The trailer is missing, malformed, or not the one x-amz-trailer announced. 400. */
+  MalformedTrailerError: 'MalformedTrailerError',
+  /** The trailing checksum does not match the decoded body. 400. */
+  BadDigest: 'BadDigest',
+  /** x-amz-trailer names something S3 does not accept, or a header is missing. 400. */
+  InvalidRequest: 'InvalidRequest',
+  /** A streamed body without x-amz-decoded-content-length. 411. */
+  MissingContentLength: 'MissingContentLength',
 } as const;
 
 export type SigV4ErrorCodeValue = (typeof SigV4ErrorCode)[keyof typeof SigV4ErrorCode];
@@ -212,4 +225,105 @@ export function invalidContentSha256(): SigV4Failure {
 /** For the server: the access key in the credential is unknown, inactive or deleted. */
 export function invalidClientTokenId(): SigV4Failure {
   return failure(SigV4ErrorCode.InvalidClientTokenId, INVALID_CLIENT_TOKEN_ID_MESSAGE, 403);
+}
+
+// ---------------------------------------------------------------------------------------
+// Streamed payloads (S3). Texts as S3 answers them, observed from S3 and recorded in public
+// issue threads of S3-compatible servers that compare against it; exceptions are marked.
+
+/** S3 words SignatureDoesNotMatch differently from IAM and STS. */
+export const S3_SIGNATURE_DOES_NOT_MATCH_MESSAGE =
+  'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
+export const INCOMPLETE_BODY_MESSAGE = 'The request body terminated unexpectedly';
+export const DECODED_LENGTH_MISMATCH_MESSAGE =
+  'You did not provide the number of bytes specified by the Content-Length HTTP header';
+export const SMALL_CHUNK_MESSAGE = 'Only the last chunk is allowed to have a size less than 8192 bytes';
+export const MALFORMED_TRAILER_MESSAGE =
+  'The request contained trailing data that was not well-formed or did not conform to our published schema.';
+export const UNSUPPORTED_TRAILER_MESSAGE = 'The value specified in the x-amz-trailer header is not supported';
+export const MISSING_CONTENT_LENGTH_MESSAGE = 'You must provide the Content-Length HTTP header.';
+
+/** A chunk or trailer signature that does not verify (S3: 403 SignatureDoesNotMatch). */
+export function chunkSignatureDoesNotMatch(): SigV4Failure {
+  return failure(SigV4ErrorCode.SignatureDoesNotMatch, S3_SIGNATURE_DOES_NOT_MATCH_MESSAGE, 403);
+}
+
+/** S3 adds both digests to its answer. */
+export function payloadSha256Mismatch(declared: string, computed: string): SigV4Failure {
+  return {
+    ...contentSha256Mismatch(),
+    details: { ClientComputedContentSHA256: declared, S3ComputedContentSHA256: computed },
+  };
+}
+
+/** Broken aws-chunked framing, a body that ended early, or bytes after its end. */
+export function incompleteBody(): SigV4Failure {
+  return failure(SigV4ErrorCode.IncompleteBody, INCOMPLETE_BODY_MESSAGE, 400);
+}
+
+/** The decoded body is not x-amz-decoded-content-length bytes long. */
+export function decodedLengthMismatch(expected: number, provided: number): SigV4Failure {
+  return {
+    ...failure(SigV4ErrorCode.IncompleteBody, DECODED_LENGTH_MISMATCH_MESSAGE, 400),
+    details: { NumberBytesExpected: String(expected), NumberBytesProvided: String(provided) },
+  };
+}
+
+/** Chunk `chunkNumber` (1-based) followed a chunk of `badChunkSize` bytes, under S3's minimum. */
+export function chunkTooSmall(chunkNumber: number, badChunkSize: number): SigV4Failure {
+  return {
+    ...failure(SigV4ErrorCode.InvalidChunkSizeError, SMALL_CHUNK_MESSAGE, 400),
+    details: { Chunk: String(chunkNumber), BadChunkSize: String(badChunkSize) },
+  };
+}
+
+/**
+ * Tessera's own text: S3 publishes no maximum chunk size. A declared size over the limit is
+ * refused when its header is read, before any of its data.
+ */
+export function chunkTooLarge(chunkNumber: number, badChunkSize: number, maxChunkSize: number): SigV4Failure {
+  return {
+    ...failure(SigV4ErrorCode.InvalidChunkSizeError, `Chunk size must not exceed ${maxChunkSize} bytes`, 400),
+    details: { Chunk: String(chunkNumber), BadChunkSize: String(badChunkSize) },
+  };
+}
+
+export function malformedTrailer(): SigV4Failure {
+  return failure(SigV4ErrorCode.MalformedTrailerError, MALFORMED_TRAILER_MESSAGE, 400);
+}
+
+export function unsupportedTrailer(): SigV4Failure {
+  return failure(SigV4ErrorCode.InvalidRequest, UNSUPPORTED_TRAILER_MESSAGE, 400);
+}
+
+/** A checksum header and a trailer both given: S3 wants exactly one. */
+export function multipleChecksums(): SigV4Failure {
+  return failure(SigV4ErrorCode.InvalidRequest, 'Expecting a single x-amz-checksum- header', 400);
+}
+
+/** `algorithm` as S3 names it: 'CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'. */
+export function checksumMismatch(algorithm: string): SigV4Failure {
+  return failure(SigV4ErrorCode.BadDigest, `The ${algorithm} you specified did not match the calculated checksum.`, 400);
+}
+
+/** S3's text for a missing required header. */
+export function missingRequiredHeader(name: string): SigV4Failure {
+  return failure(SigV4ErrorCode.InvalidRequest, `Missing required header for this request: ${name}`, 400);
+}
+
+/**
+ * Best effort: S3 requires x-amz-decoded-content-length for signed streaming uploads; the
+ * answer to a missing or non-numeric one is taken from S3's answer to a missing length.
+ */
+export function missingDecodedContentLength(): SigV4Failure {
+  return failure(SigV4ErrorCode.MissingContentLength, MISSING_CONTENT_LENGTH_MESSAGE, 411);
+}
+
+/** Tessera's own text: a payload form (e.g. SigV4a's ECDSA streaming) this module does not verify. */
+export function unsupportedPayloadForm(value: string): SigV4Failure {
+  return failure(
+    SigV4ErrorCode.InvalidContentSha256,
+    `x-amz-content-sha256 '${value.slice(0, 64)}' is not a supported payload form.`,
+    400,
+  );
 }

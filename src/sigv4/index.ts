@@ -8,6 +8,9 @@
  *   checkSignedRequestContext(parsed.auth, options);         // optional: AWS's order
  *   … look up parsed.auth.accessKeyId (InvalidClientTokenId when unknown) …
  *   verifySignedRequest(req, parsed.auth, secret, { now, expectedService, keyCache });
+ *
+ * A streamed S3 body (see payload-verifier.ts): verify with `payloadStreamed: true`, then
+ *   createPayloadVerifier({ auth: parsed.auth, headers, signingKey }) → a verifying stream.
  */
 
 export type {
@@ -49,3 +52,29 @@ export { MAX_PRESIGNED_EXPIRES_SECONDS } from './presigned-query.ts';
 export { formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.ts';
 export { constantTimeEquals } from './constant-time.ts';
 export * from './errors.ts';
+export {
+  createPayloadVerifier,
+  type PayloadVerifier,
+  type PayloadVerifierInput,
+  type PayloadVerifierResult,
+} from './payload-verifier.ts';
+export {
+  payloadForm,
+  type PayloadForm,
+  STREAMING_SIGNED_PAYLOAD,
+  STREAMING_SIGNED_PAYLOAD_TRAILER,
+  STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+} from './payload-forms.ts';
+export { isPayloadRefusedError, PayloadRefusedError } from './payload-refused-error.ts';
+export { PayloadSha256Verifier } from './payload-sha256-verifier.ts';
+export {
+  AwsChunkedDecoder,
+  type AwsChunkedDecoderOptions,
+  DEFAULT_MAX_CHUNK_SIZE,
+  S3_MIN_CHUNK_SIZE,
+  type VerifiedChecksum,
+} from './aws-chunked-decoder.ts';
+export { ChunkSignatureChain, chunkStringToSign, trailerStringToSign } from './chunk-signature.ts';
+export { type ChecksumHasher, FLEXIBLE_CHECKSUM_HEADERS, type FlexibleChecksum, flexibleChecksum } from './flexible-checksums.ts';
+export { Crc32c, crc32c } from './crc32c.ts';
+export { Crc64Nvme, crc64nvme } from './crc64nvme.ts';

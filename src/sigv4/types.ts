@@ -32,6 +32,11 @@ export interface SigV4Failure {
   message: string;
   /** HTTP status AWS answers with. */
   httpStatus: number;
+  /**
+   * Further elements AWS adds to its error document, in its order (S3's `<Chunk>`,
+   * `<NumberBytesExpected>`, …). Absent for most failures.
+   */
+  details?: Readonly<Record<string, string>>;
 }
 
 /** Where the client put the signature. */
@@ -81,14 +86,17 @@ export interface VerifyOptions {
   normalizePath?: boolean;
   /** Accept `x-amz-content-sha256: UNSIGNED-PAYLOAD` (the body is then not signed). Default false. */
   allowUnsignedPayload?: boolean;
-  /**
-   * The body is not in the request: it streams after verification (a forwarded upload). A
-   * declared x-amz-content-sha256 hash enters the canonical request as sent and is not
-   * compared with `body`; the caller checks the stream against it. Default false.
-   */
-  payloadCheckedByCaller?: boolean;
   /** Signing-key cache to use; without one every verification derives the key afresh. */
   keyCache?: SigningKeyCacheLike;
+  /**
+   * The body is not in `req.body`: it streams through createPayloadVerifier afterwards (S3).
+   * Every payload form of x-amz-content-sha256 (a hex SHA-256, UNSIGNED-PAYLOAD, the
+   * STREAMING-* forms) then enters the canonical request as declared, and step 5 (the body
+   * against its hash) is left to that stream. A presigned request that declares nothing is
+   * taken as UNSIGNED-PAYLOAD, as S3 does; a header-signed one that declares nothing still
+   * needs its body in `req.body`. Default false.
+   */
+  payloadStreamed?: boolean;
 }
 
 export type VerifyResult =

@@ -6,7 +6,8 @@
  *   3. the credential scope: region, service, terminator, date (all reported together);
  *   — here the server resolves the access key (InvalidClientTokenId when unknown) —
  *   4. the signature, compared in constant time;
- *   5. a declared x-amz-content-sha256 against the body.
+ *   5. a declared x-amz-content-sha256 against the body (or, with `payloadStreamed`, left to
+ *      the stream createPayloadVerifier returns).
  *
  * Steps 1–3 need no secret: {@link checkSignedRequestContext} runs them alone so the server
  * can answer as AWS does before touching the key store. {@link verifySignedRequest} runs all.
@@ -29,6 +30,7 @@ import {
   wrongTerminatorSentence,
 } from './errors.ts';
 import { firstHeader, type HeaderIndex, indexHeaders } from './header-index.ts';
+import { payloadForm } from './payload-forms.ts';
 import { isSha256Hex, payloadHash, UNSIGNED_PAYLOAD } from './payload-hash.ts';
 import { PRESIGNED_PARAMETERS } from './presigned-query.ts';
 import { firstParameter, parseQueryParameters } from './query-parameters.ts';
@@ -42,7 +44,7 @@ export const DEFAULT_MAX_SKEW_SECONDS = 900;
 type Check = { ok: true } | { ok: false; error: SigV4Failure };
 
 export type ContextOptions = Pick<VerifyOptions, 'now' | 'expectedService' | 'allowedRegions' | 'maxSkewSeconds'>;
-export type SignatureOptions = Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'keyCache' | 'payloadCheckedByCaller'>;
+export type SignatureOptions = Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'keyCache' | 'payloadStreamed'>;
 
 function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number): Check {
   const requestMs = auth.date.getTime();
@@ -95,6 +97,14 @@ function resolvePayloadHash(
   const declared =
     firstHeader(headers, 'x-amz-content-sha256') ??
     (auth.form === 'query' ? firstParameter(parseQueryParameters(req.query), 'X-Amz-Content-Sha256') : undefined);
+  if (options.payloadStreamed) {
+    // The body streams through createPayloadVerifier, which checks it against this form.
+    if (declared === undefined) {
+      return { ok: true, hash: auth.form === 'query' ? UNSIGNED_PAYLOAD : payloadHash(req.body), declared: false };
+    }
+    const value = declared.trim();
+    return payloadForm(value) ? { ok: true, hash: value, declared: false } : { ok: false, error: invalidContentSha256() };
+  }
   if (declared === undefined) return { ok: true, hash: payloadHash(req.body), declared: false };
   const value = declared.trim();
   if (isSha256Hex(value)) return { ok: true, hash: value, declared: true };
@@ -153,7 +163,7 @@ export function verifySignature(
   }
   if (!matches) return { ok: false, error: signatureDoesNotMatch() };
 
-  if (payload.declared && !options.payloadCheckedByCaller && payload.hash.toLowerCase() !== payloadHash(req.body)) {
+  if (payload.declared && payload.hash.toLowerCase() !== payloadHash(req.body)) {
     return { ok: false, error: contentSha256Mismatch() };
   }
   return auth.securityToken !== undefined ? { ok: true, securityTokenSigned } : { ok: true };

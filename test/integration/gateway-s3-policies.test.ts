@@ -6,7 +6,9 @@ import {
   DeleteBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { signRequest } from '../../src/sigv4/index.ts';
+import { Readable } from 'node:stream';
+import { credentialScope, deriveSigningKey, parseSignedRequest, signRequest } from '../../src/sigv4/index.ts';
+import { encodeAwsChunked } from '../../src/sigv4/testing/aws-chunked-body.ts';
 import { startGatewayEnv, allow, deny, type GatewayEnv } from '../support/gateway-env.ts';
 import { awsError, startTestServer, type Credentials } from '../support/tessera-server.ts';
 
@@ -164,7 +166,7 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.equal(none.status, 403);
   });
 
-  test('hostile: a tampered signed payload is refused and nothing is stored; a client cannot pick the upstream account', async () => {
+  test('hostile: a tampered signed payload or chunk is refused and nothing is stored; a client cannot pick the upstream account', async () => {
     await env.s3(root).send(new CreateBucketCommand({ Bucket: 'hostile' }));
     const body = Buffer.alloc(3 * 1024 * 1024, 7);
     const signed = signRequest(
@@ -177,6 +179,36 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.match(answer.body, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
     assert.ok(performance.now() - started < 5000);
     assert.equal((await awsError(() => env.s3(root).send(new HeadObjectCommand({ Bucket: 'hostile', Key: 'tampered.bin' })))).status, 404);
+
+    // aws-chunked with chunk signatures: a good upload is stored decoded; one changed byte of a chunk stores nothing.
+    const data = Buffer.alloc(200 * 1024, 3);
+    const chunked = (key: string) => {
+      const headers = signRequest(
+        { method: 'PUT', path: `/hostile/${key}`, query: '', headers: { host: new URL(env.server.url).host, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length) }, body: '' },
+        root, { region: 'us-east-1', service: 's3', date: new Date(), normalizePath: false },
+      ).headers as Record<string, string>;
+      const parsed = parseSignedRequest({ method: 'PUT', path: `/hostile/${key}`, query: '', headers, body: '' });
+      assert.ok(parsed.ok);
+      const auth = parsed.auth;
+      const signing = { signingKey: deriveSigningKey(root.secretAccessKey, auth.credentialDate, auth.region, auth.service), amzDate: auth.amzDate, scope: credentialScope(auth.credentialDate, auth.region, auth.service), seedSignature: auth.signature };
+      const body = encodeAwsChunked(data, { chunkSize: 64 * 1024, signing }).body;
+      return { headers: { ...headers, 'content-length': String(body.length) }, body };
+    };
+    const good = chunked('chunked.bin');
+    const stored = await rawRequest(env.server.url, 'PUT', '/hostile/chunked.bin', good.headers, good.body);
+    assert.equal(stored.status, 200, stored.body);
+    const back = await env.s3(root).send(new GetObjectCommand({ Bucket: 'hostile', Key: 'chunked.bin' }));
+    assert.ok(Buffer.from(await back.Body!.transformToByteArray()).equals(data));
+    const bad = chunked('bad-chunk.bin');
+    bad.body[70 * 1024] = bad.body[70 * 1024]! ^ 1;
+    const refusedChunk = await rawRequest(env.server.url, 'PUT', '/hostile/bad-chunk.bin', bad.headers, bad.body);
+    assert.equal(refusedChunk.status, 403);
+    assert.match(refusedChunk.body, /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.equal((await awsError(() => env.s3(root).send(new HeadObjectCommand({ Bucket: 'hostile', Key: 'bad-chunk.bin' })))).status, 404);
+    // The SDK's own streamed upload (aws-chunked with a trailing checksum) goes through.
+    await env.s3(root).send(new PutObjectCommand({ Bucket: 'hostile', Key: 'sdk-stream.bin', Body: Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]), ContentLength: data.length }));
+    const sdkBack = await env.s3(root).send(new GetObjectCommand({ Bucket: 'hostile', Key: 'sdk-stream.bin' }));
+    assert.ok(Buffer.from(await sdkBack.Body!.transformToByteArray()).equals(data));
 
     // x-moto-account-id from a client is dropped: the bucket is made in (and recorded as) the caller's account.
     const other = await env.account();

@@ -10,7 +10,7 @@ import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
 import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
-import { choosePayload, type PayloadPlan } from '../../gateway/payload.ts';
+import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
 import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
 import { routeRequest, type Route } from '../../gateway/route.ts';
 import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
@@ -18,7 +18,8 @@ import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import { SERVED_BY_TESSERA, upstreamFor } from '../../gateway/upstreams.ts';
 import type { WireProtocol } from '../../gateway/model.ts';
 import { LIMITS } from '../../gateway/wire/limits.ts';
-import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ServerDeps } from '../deps.ts';
 import type { HttpRequestData, RequestContext } from '../request-context.ts';
 import { audit } from '../pipeline.ts';
@@ -58,8 +59,9 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   ctx.service = 'iam';
   ctx.gateway = {
     service: route.service,
-    verify: { normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadCheckedByCaller: route.service === 's3' },
-    ...(route.service === 's3' ? { signing: s3Signing(ctx.http) } : {}),
+    // S3 bodies stream: their payload form is signed as declared and verified as they flow.
+    verify: { normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadStreamed: route.service === 's3' },
+    ...(route.service === 's3' ? { signing: { path: decodePath(ctx.http.path), headers: ctx.http.headers } } : {}),
   };
   try {
     await run(flow);
@@ -82,15 +84,15 @@ async function run(flow: Flow): Promise<void> {
   const streamed = service === 's3';
   if (!streamed) await readWholeBody(flow, LIMITS.body);
 
-  let payload: PayloadPlan | undefined;
   if (route.unsigned) {
     refuseSigV2(flow);
     ctx.principal = ANONYMOUS;
     ctx.region = 'us-east-1';
   } else {
-    if (streamed) payload = choosePayloadFor(flow);
     await authenticate(ctx, deps);
   }
+  // The body's verifier, chosen once the signature (the seed of chunk signatures) verified.
+  const payload = streamed ? choosePayloadFor(flow) : undefined;
   const principal = ctx.principal!;
   const callerAccount = principal.accountId !== '' ? principal.accountId : deps.gateway.defaultAccount();
   const region = ctx.region ?? 'us-east-1';
@@ -110,7 +112,7 @@ async function run(flow: Flow): Promise<void> {
   let buffered: Buffer | undefined = streamed ? undefined : ctx.http.body;
   let mapped: MapResult = mapper.mapRequest(request(buffered));
   if (mapped.kind === 'needs-body') {
-    buffered = await readVerifiedBody(flow, mapped.maxBytes);
+    buffered = await readVerifiedBody(flow, payload, mapped.maxBytes);
     mapped = mapper.mapRequest(request(buffered));
   }
   if (mapped.kind !== 'mapped') {
@@ -120,7 +122,7 @@ async function run(flow: Flow): Promise<void> {
   ctx.operation = mapped.operation;
   if (service === 's3' && mapped.operation === 'PutBucketPolicy') {
     // Read past S3's quota so that an oversized policy is answered as S3 answers it.
-    buffered = await readVerifiedBody(flow, 4 * MAX_BUCKET_POLICY_BYTES);
+    buffered = await readVerifiedBody(flow, payload, 4 * MAX_BUCKET_POLICY_BYTES);
     const invalid = checkBucketPolicy(buffered.toString('utf8'), bucket ?? '');
     if (invalid !== undefined) throw new GatewayError(invalid);
   }
@@ -160,8 +162,8 @@ async function run(flow: Flow): Promise<void> {
   // The upstream acts in the resource's account (an ARN's, a bucket owner's), else the caller's.
   const actingAccount = accounts[0] === undefined || mapped.targets[0]!.resource === '*' ? callerAccount : accounts[0];
   const body: ForwardBody = buffered !== undefined
-    ? { kind: 'buffer', data: buffered }
-    : flow.bodyDone ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload ?? passThroughPlan(flow) };
+    ? { kind: 'buffer', data: buffered, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
+    : flow.bodyDone || payload === undefined ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload };
   const forwardRequest: Omit<UpstreamRequest, 'body' | 'streamed' | 'headers'> = {
     service, region, accountId: actingAccount, method: ctx.http.method,
     path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
@@ -225,38 +227,22 @@ async function bucketAccount(flow: Flow, bucket: string, callerAccount: string):
   throw accessDenied('s3', `Tessera does not know which account owns the bucket ${bucket}: it was not created through Tessera, and neither your account nor the default account lists it.`);
 }
 
-/**
- * S3 signs its path encoded once (the others twice), and a presigned S3 URL signs its payload
- * as UNSIGNED-PAYLOAD whatever the body (the S3 API Reference, "Authenticating Requests: Using
- * Query Parameters").
- */
-function s3Signing(http: HttpRequestData): { path: string; headers: Record<string, string | string[]> } {
-  const presigned = http.headers['authorization'] === undefined && http.headers['x-amz-content-sha256'] === undefined;
-  return { path: decodePath(http.path), headers: presigned ? { ...http.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : http.headers };
-}
-
 function firstSegment(path: string): string | undefined {
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
   const segment = trimmed.split('/', 1)[0] ?? '';
   return segment === '' ? undefined : decodePath(segment);
 }
 
+/** The verifying stream of an S3 body (none without a body). */
 function choosePayloadFor(flow: Flow): PayloadPlan | undefined {
   if (flow.bodyDone) return undefined;
-  const { ctx } = flow;
-  const declared = headerOf(ctx.http.headers, 'x-amz-content-sha256')?.trim();
-  const choice = choosePayload(flow.deps.gateway.verifiers, {
-    declared,
+  const { ctx, deps } = flow;
+  const signed = ctx.gateway?.signed;
+  const choice = choosePayload(deps.gateway.verifiers, {
     headers: ctx.http.headers,
-    authForm: headerOf(ctx.http.headers, 'authorization') !== undefined ? 'header' : 'query',
-    signed: () => ctx.gateway?.signed,
+    query: ctx.http.query,
+    ...(signed ? { signed: { auth: signed.auth, signingKey: deps.signingKeys.signingKey(signed.secretAccessKey, signed.auth.credentialDate, signed.auth.region, signed.auth.service) } } : {}),
   });
-  if (!choice.ok) throw new GatewayError(choice.failure);
-  return choice.plan;
-}
-
-function passThroughPlan(flow: Flow): PayloadPlan {
-  const choice = choosePayload(flow.deps.gateway.verifiers, { declared: 'UNSIGNED-PAYLOAD', headers: flow.ctx.http.headers, authForm: undefined, signed: () => undefined });
   if (!choice.ok) throw new GatewayError(choice.failure);
   return choice.plan;
 }
@@ -282,14 +268,38 @@ async function readWholeBody(flow: Flow, limit: number): Promise<Buffer> {
   return body;
 }
 
-/** A small S3 body the decision depends on, read whole and checked against its signed hash. */
-async function readVerifiedBody(flow: Flow, limit: number): Promise<Buffer> {
-  const body = await readWholeBody(flow, limit);
-  const declared = headerOf(flow.ctx.http.headers, 'x-amz-content-sha256')?.trim().toLowerCase();
-  if (declared !== undefined && /^[0-9a-f]{64}$/.test(declared) && createHash('sha256').update(body).digest('hex') !== declared) {
-    throw gatewayError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+/**
+ * A small S3 document the decision depends on (DeleteObjects, PutObjectTagging, a bucket
+ * policy), read through its payload's verifier — decoded, its signature or hash checked —
+ * up to `limit` bytes.
+ */
+async function readVerifiedBody(flow: Flow, payload: PayloadPlan | undefined, limit: number): Promise<Buffer> {
+  const { req, res, ctx } = flow;
+  if (flow.bodyDone || payload === undefined) return Buffer.alloc(0);
+  if (Number(req.headers['content-length'] ?? 0) > limit + 64 * 1024) throw tooLarge(limit);
+  if (flow.expectsContinue) res.writeContinue();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const verifier = payload.verify();
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > limit) return done(tooLarge(limit));
+      chunks.push(chunk);
+      done();
+    },
+  });
+  try {
+    await pipeline(req, verifier, collect);
+  } catch (err) {
+    const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
+    if (refused === undefined) throw err;
+    throw new GatewayError(refused);
+  } finally {
+    flow.bodyDone = req.complete;
   }
-  if (declared?.startsWith('streaming-')) throw gatewayError('InvalidRequest', 'This operation takes its document as a signed or unsigned payload, not in aws-chunked encoding.', 400);
+  const body = Buffer.concat(chunks);
+  ctx.http.body = body;
   return body;
 }
 
