@@ -123,6 +123,10 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     const pathStyle = await fetch(`${env.server.url}/public-site/index.html`, { headers: { Range: 'bytes=4-5' } });
     assert.equal(pathStyle.status, 206);
     assert.equal(await pathStyle.text(), 'hi');
+    // Conditional requests pass through: the upstream's 304 comes back unchanged.
+    const etag = (await fetch(`${env.server.url}/public-site/index.html`)).headers.get('etag')!;
+    const notModified = await fetch(`${env.server.url}/public-site/index.html`, { headers: { 'If-None-Match': etag } });
+    assert.equal(notModified.status, 304);
     const hosted = await rawGet(env.server.url, '/index.html', { host: `public-site.localhost:${new URL(env.server.url).port}` });
     assert.equal(hosted.status, 200);
     assert.equal(hosted.headers['content-type'], 'text/html');
