@@ -7,10 +7,11 @@ import { runTokensBench } from './tokens.bench.ts';
 import { runStsBench } from './sts.bench.ts';
 import { runWorkersBench } from './workers.bench.ts';
 import { runStartupBench } from './startup.bench.ts';
+import { runGatewayBench } from './gateway.bench.ts';
 
 /**
  * `npm run bench`: every benchmark, each printing its figures as ratios against a baseline
- * measured in the same run. `npm run bench -- server` (or sigv4, sigv4-streaming, policy, iam, tokens, sts, workers, startup) runs one.
+ * measured in the same run. `npm run bench -- server` (or sigv4, sigv4-streaming, policy, iam, tokens, sts, workers, startup, gateway) runs one.
  */
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
@@ -24,3 +25,4 @@ if (want('tokens')) await runTokensBench();
 if (want('sts')) await runStsBench();
 if (want('workers')) await runWorkersBench();
 if (want('startup')) await runStartupBench();
+if (want('gateway')) await runGatewayBench();

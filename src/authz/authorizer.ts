@@ -1,4 +1,4 @@
-import { evaluate, type ContextValue, type Decision, type PolicyCache, type PolicySet } from '../policy/index.ts';
+import { evaluate, requiresResourcePolicy, type ContextValue, type Decision, type PolicyCache, type PolicySet } from '../policy/index.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { accessDeniedMessage, trustDenialMessage } from './access-denied.ts';
 import { applicablePolicies } from './applicable-policies.ts';
@@ -34,6 +34,12 @@ export interface Allowed {
   action: string;
   resource: string;
   reason?: string;
+  /**
+   * Condition keys that policies about the action reference but the request's context lacks
+   * (every check's): a caller that can supply more facts (the gateway: a resource's tags read
+   * upstream only when a policy asks for them) decides again with them.
+   */
+  missingContextKeys?: readonly string[];
 }
 
 export interface Denied {
@@ -49,6 +55,8 @@ export interface Denied {
   refusal: 'access-denied' | 'invalid-token' | { code: string };
   /** AWS's text. */
   message: string;
+  /** As {@link Allowed.missingContextKeys}, for the checks decided up to the refusal. */
+  missingContextKeys?: readonly string[];
   /**
    * What an encoded authorization message may tell the caller; absent where it must tell
    * nothing (a trust-policy decision: the role may be another account's).
@@ -96,14 +104,17 @@ export class Authorizer {
     const org = await requestGuardrails(this.#deps.organizations, principal, checks);
     if (org.closed) return refused(principal, main, 'the account is closed', 'invalid-token');
     // The root user is not limited by identity policies in its own account; where a resource
-    // policy or an organization's SCPs or RCPs take part, the engine decides.
-    if (caller.set === undefined && !org.apply && !checks.some((check) => check.resourcePolicy)) {
+    // policy, another account's resource (a forwarded request's) or an organization's SCPs or
+    // RCPs take part, the engine decides.
+    const plain = (check: AuthorizationCheck) => !check.resourcePolicy && !requiresResourcePolicy(check.action, check.resource) && accountOf(check, principal) === principal.accountId;
+    if (caller.set === undefined && !org.apply && checks.every(plain)) {
       return { decision: 'Allowed', action: main.action, resource: main.resource, reason: 'the root user of the account' };
     }
     const policies: PolicySet = caller.set ?? { identity: [] };
     const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}), ...(principal.workload?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
     let allowed: Decision | undefined;
+    const missing = new Set<string>();
     for (const [i, check] of checks.entries()) {
       const guardrails = org.checks[i]!;
       const context = { ...global, ...guardrails.context, ...check.context };
@@ -111,10 +122,12 @@ export class Authorizer {
         { principal: who, action: check.action, resource: check.resource, context, ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}) },
         withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
-      if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
+      for (const key of decision.missingContextKeys) missing.add(key);
+      const missingContextKeys = [...missing];
+      if (decision.decision !== 'Allowed') return { ...denied(principal, check, decision, context), missingContextKeys };
       allowed ??= decision;
     }
-    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason };
+    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason, missingContextKeys: [...missing] };
   }
 
   /** The caller's policies plus the target's resource policy (compiled once per text). */
@@ -124,6 +137,12 @@ export class Authorizer {
     // A stored resource policy that no longer validates grants nothing rather than everything.
     return compiled.ok ? { ...policies, resource: compiled.policy } : policies;
   }
+}
+
+/** The account owning a check's resource: its own word, the ARN's account (AWS-managed policies' `aws` is none), or the caller's. */
+function accountOf(check: AuthorizationCheck, principal: Principal): string {
+  const arnAccount = check.resource.split(':')[4] ?? '';
+  return check.resourceAccount ?? (/^\d{12}$/.test(arnAccount) ? arnAccount : principal.accountId);
 }
 
 /** The policy set with the check's SCP and RCP levels, when Organizations adds any. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { LogLevel, ServerConfig } from '../server/config.ts';
 import { defaultQuotas, type Quotas } from '../kernel/quotas.ts';
 import { closestName } from './suggest.ts';
+import { DEFAULT_ACCOUNT_HEADER, parseUpstreamCredentials, parseUpstreams, SettingError, type GatewaySettings } from '../gateway/upstreams.ts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -100,6 +101,10 @@ export const SERVE_FLAGS = {
   workers: { type: 'string', env: 'TESSERA_WORKERS', value: 'N', help: 'processes sharing the port (default: one per core; --dev: 1, its only value)' },
   dev: { type: 'boolean', env: 'TESSERA_DEV', help: 'in-memory store, root key test/test, POST /_tessera/reset; loopback only' },
   'dev-allow-remote': { type: 'boolean', env: 'TESSERA_DEV_ALLOW_REMOTE', help: 'let --dev listen on a non-loopback --host (containers, CI services): anyone who reaches it is root' },
+  upstream: { type: 'string', multiple: true, env: 'TESSERA_UPSTREAMS', value: '[SERVICE=]URL', help: 'forward requests for services Tessera does not serve (s3, sqs, …) there once authorized; a bare URL serves every such service (repeatable; env: comma-separated)' },
+  'upstream-credentials': { type: 'string', multiple: true, env: 'TESSERA_UPSTREAM_CREDENTIALS', value: 'ACCOUNT=KEY:SECRET', help: 'the upstream credentials of a Tessera account (ACCOUNT * for every other; default test:test; repeatable; env: comma-separated)' },
+  'upstream-account-header': { type: 'string', env: 'TESSERA_UPSTREAM_ACCOUNT_HEADER', value: 'NAME', help: `the header naming the account to the upstream (default ${DEFAULT_ACCOUNT_HEADER}, for moto; none to send none)` },
+  'gateway-mode': { type: 'string', env: 'TESSERA_GATEWAY_MODE', value: 'MODE', help: 'enforce (default): refuse what policies do not allow; audit: log it and forward anyway' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
 type ServeFlag = keyof typeof SERVE_FLAGS;
@@ -176,7 +181,39 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     quotas: parseQuotas(quotaFlags, env['TESSERA_QUOTAS']),
     ...(tlsCert !== undefined && tlsKey !== undefined ? { tlsCert: tlsCert.value, tlsKey: tlsKey.value } : {}),
     ...(workers !== undefined ? { workers } : {}),
+    gateway: parseGatewaySettings(values, env, get),
   };
+}
+
+/** The gateway's settings: upstreams, their credentials, the account header and the mode. */
+function parseGatewaySettings(
+  values: ParsedFlags['values'],
+  env: NodeJS.ProcessEnv,
+  get: (name: ServeFlag) => { value: string; from: string } | undefined,
+): GatewaySettings {
+  const listed = (flag: ServeFlag): { items: string[]; from: string } => {
+    const given = values[flag] as string[] | undefined;
+    if (given !== undefined && given.length > 0) return { items: given, from: `--${flag}` };
+    const twin = SERVE_FLAGS[flag].env;
+    return { items: (env[twin] ?? '').split(',').filter((item) => item.trim() !== ''), from: twin };
+  };
+  const mode = get('gateway-mode');
+  if (mode !== undefined && mode.value !== 'enforce' && mode.value !== 'audit') throw new UsageError(`${mode.from} must be enforce or audit, got '${mode.value}'`);
+  const header = get('upstream-account-header');
+  if (header !== undefined && header.value !== 'none' && !/^[A-Za-z0-9-]{1,100}$/.test(header.value)) throw new UsageError(`${header.from} must be a header name or none, got '${header.value}'`);
+  try {
+    const upstreams = listed('upstream');
+    const credentials = listed('upstream-credentials');
+    return {
+      ...parseUpstreams(upstreams.items, upstreams.from),
+      credentials: parseUpstreamCredentials(credentials.items, credentials.from),
+      accountHeader: header === undefined ? DEFAULT_ACCOUNT_HEADER : header.value === 'none' ? '' : header.value.toLowerCase(),
+      mode: (mode?.value ?? 'enforce') as GatewaySettings['mode'],
+    };
+  } catch (err) {
+    if (err instanceof SettingError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /**

@@ -35,3 +35,4 @@ export { awsPrincipalValues, replaceAwsPrincipalValues } from './principal-value
 export type { ReadScenario, ScenarioResult } from './scenario.ts';
 export { ScenarioError, evaluateScenario, readScenario } from './scenario.ts';
 export { CODE as DIAGNOSTIC_CODES } from './messages.ts';
+export { requiresResourcePolicy } from './service-rules.ts';

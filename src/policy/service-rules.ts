@@ -1,3 +1,5 @@
+import { arnSubject } from './arn.ts';
+
 // Rules of AWS's services that no policy states, applied by the engine whenever the request
 // says which service and resource it is for — in the server, the simulator and scenario
 // files alike. Data, not code paths: each entry cites what it encodes.
@@ -41,4 +43,11 @@ export function resourcePolicyRuleFor(action: string, service: string, segments:
     rule.resourceService === resourceService
     && resourcePart.startsWith(rule.resourceTypePrefix)
     && (rule.actions.length === 0 ? service === rule.resourceService : rule.actions.includes(action)));
+}
+
+/** Whether `action` on the resource ARN `resource` needs the resource's own policy to allow (or delegate). */
+export function requiresResourcePolicy(action: string, resource: string): boolean {
+  const lower = action.toLowerCase();
+  const colon = lower.indexOf(':');
+  return resourcePolicyRuleFor(lower, colon < 0 ? lower : lower.slice(0, colon), arnSubject(resource).segments ?? undefined) !== undefined;
 }

@@ -38,6 +38,7 @@ import { PolicySetCache } from '../authz/policy-set-cache.ts';
 import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
 import { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
 import { AccessKeyCache } from '../credentials/access-key-cache.ts';
+import { createGatewayRuntime, NO_GATEWAY } from './gateway/runtime.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -136,8 +137,11 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
     const epochs = new AuthorizationEpochs(store);
+    const signingKeys = new SigningKeyCache();
+    // Requests reach the gateway only once listening, after the default account is known.
+    const gateway = createGatewayRuntime({ settings: config.gateway ?? NO_GATEWAY, store, clock, signingKeys, defaultAccount: () => defaultAccountId });
     const deps: ServerDeps = {
-      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys: new SigningKeyCache(), policyCache, policySets, tokenRing,
+      store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys, policyCache, policySets, tokenRing, gateway,
       epochs, accessKeys: new AccessKeyCache(store, secrets, epochs),
       sessions: { issue: (claims) => issueSessionToken(tokenRing, claims) },
       operations: OPERATIONS,
@@ -200,6 +204,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
         await closeServer(closeOptions.graceMs ?? 0);
+        gateway.close();
         await audit.flush();
         await store.close();
       },

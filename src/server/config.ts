@@ -1,4 +1,5 @@
 import type { Quotas } from '../kernel/quotas.ts';
+import type { GatewaySettings } from '../gateway/upstreams.ts';
 
 /** Everything `tessera serve` can be told; see README for each flag and its environment twin. */
 export interface ServerConfig {
@@ -25,6 +26,8 @@ export interface ServerConfig {
    */
   workers?: number;
   quotas: Quotas;
+  /** Protected services: their upstreams, the credentials used there, enforce or audit (README "Protecting other services"). */
+  gateway?: GatewaySettings;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

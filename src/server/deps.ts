@@ -14,6 +14,7 @@ import type { FederatedAuthenticators } from './federated-callers.ts';
 import type { TokenKeyRing } from '../tokens/index.ts';
 import type { AccessKeyCache } from '../credentials/access-key-cache.ts';
 import type { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
+import type { GatewayRuntime } from './gateway/runtime.ts';
 
 /** What the pipeline's stages need, built once per server by `createTessera`. */
 export interface ServerDeps {
@@ -46,4 +47,6 @@ export interface ServerDeps {
   organizationPolicies: OrganizationPolicyLookup;
   /** The one decision point. */
   authorizer: Authorizer;
+  /** Protected services: upstreams, lookups, bucket owners, payload verifiers (server/gateway/). */
+  gateway: GatewayRuntime;
 }

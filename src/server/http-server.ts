@@ -5,10 +5,15 @@ import { serviceError } from '../protocol/errors.ts';
 import type { ServerDeps } from './deps.ts';
 import type { HttpRequestData, HttpResponseData, RequestContext } from './request-context.ts';
 import { refuseRequest, runPipeline } from './pipeline.ts';
+import { declaredLength, readBody } from './read-body.ts';
+import { gatewayRoute, handleGatewayRequest } from './gateway/gateway-request.ts';
 
 /**
  * HTTP front door: reads the request (bounded), hands `/_tessera/*` to the admin routes and
- * everything else to the AWS pipeline, and writes the response.
+ * everything else to the AWS pipeline, and writes the response. A request for a protected
+ * service (a SigV4 scope naming a service Tessera does not serve, or an unsigned S3 request)
+ * is told from its head alone and goes to the gateway (gateway/gateway-request.ts) before any
+ * of its body is read: the body streams upstream once the request is authorized.
  *
  * A body over MAX_BODY_BYTES is never read to its end: a Content-Length over the limit is
  * refused before any of the body is read (and before `100 Continue`), a body that grows past
@@ -52,7 +57,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     // aws:SecureTransport: the request came over TLS.
     secure: (req.socket as Partial<TLSSocket>).encrypted === true,
   };
-  const body = declaredLength(req) > MAX_BODY_BYTES ? undefined : await readBody(req, res, expectsContinue);
+  // A protected service's request is routed from its head alone: its body streams upstream.
+  const route = http.path.startsWith(ADMIN_PREFIX) ? undefined : gatewayRoute(http, deps);
+  if (route !== undefined) {
+    const ctx = newContext(http, deps);
+    await handleGatewayRequest(req, res, ctx, route, deps, expectsContinue);
+    return;
+  }
+  const body = declaredLength(req) > MAX_BODY_BYTES ? undefined : await readBody(req, res, expectsContinue, MAX_BODY_BYTES);
   if (body === undefined) {
     await refuseTooLarge(http, res, deps);
     return;
@@ -69,51 +81,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
 
 function newContext(http: HttpRequestData, deps: ServerDeps): RequestContext {
   return { requestId: deps.random.uuid(), receivedAt: deps.clock.now(), startedMs: performance.now(), http };
-}
-
-/** Content-Length as sent (node:http has already refused a malformed one); 0 when absent. */
-function declaredLength(req: IncomingMessage): number {
-  const value = req.headers['content-length'];
-  return value === undefined ? 0 : Number(value);
-}
-
-/**
- * The body, or undefined as soon as it grows past MAX_BODY_BYTES: reading stops there and
- * what was read is dropped.
- */
-function readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        stop();
-        req.pause();
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      stop();
-      reject(err);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    if (expectsContinue) res.writeContinue();
-  });
 }
 
 /**

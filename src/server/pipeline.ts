@@ -66,10 +66,11 @@ function asServiceError(ctx: RequestContext, deps: ServerDeps, stage: string, er
   return serviceError(ctx.service ?? 'iam', 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
 }
 
-function audit(ctx: RequestContext, deps: ServerDeps): void {
+/** One audit record per request, served or forwarded (server/gateway/gateway-request.ts). */
+export function audit(ctx: RequestContext, deps: ServerDeps): void {
   const principal = ctx.principal;
   const data = {
-    service: ctx.service,
+    service: ctx.gateway?.service ?? ctx.service,
     operation: ctx.operation ?? ctx.action,
     principalArn: principal?.arn,
     principalType: principal?.kind,

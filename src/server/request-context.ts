@@ -2,6 +2,7 @@ import type { ServiceName } from '../protocol/model.ts';
 import type { ServiceError } from '../protocol/errors.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { OperationDeclaration } from '../operations/declaration.ts';
+import type { ParsedAuth, VerifyOptions } from '../sigv4/index.ts';
 
 /** The raw HTTP request as the pipeline sees it. */
 export interface HttpRequestData {
@@ -58,4 +59,21 @@ export interface RequestContext {
 
   error?: ServiceError;
   response?: HttpResponseData;
+  /** A request for a protected service, forwarded upstream once authorized (server/gateway-request.ts). */
+  gateway?: GatewayRequestState;
+}
+
+/** What authentication needs to know of a gateway request, and what it tells the forwarder. */
+export interface GatewayRequestState {
+  /** The credential scope's service (the protected one): `s3`, `sqs`, … */
+  service: string;
+  /** How its signature is verified (S3: no path normalization; a streamed body is checked by the forwarder). */
+  verify: Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'payloadStreamed'>;
+  /**
+   * The request as its signature covers it, where that differs from the raw one: S3 signs the
+   * path encoded once, and a presigned S3 URL signs the payload as UNSIGNED-PAYLOAD.
+   */
+  signing?: { path: string; headers: Record<string, string | string[]> };
+  /** Set by authentication: the verified signature and its secret, the seed of chunk signatures. */
+  signed?: { auth: ParsedAuth; secretAccessKey: string };
 }

@@ -62,6 +62,17 @@ test('x-amz-content-sha256 is honoured, and must match the body', () => {
   });
 });
 
+test('payloadStreamed: a declared hash signs without the body, which the caller checks as it streams', () => {
+  const signed = signRequest(iamPost(), CREDENTIALS, { region: 'us-east-1', service: 'iam', date: NOW, contentSha256Header: true });
+  const streamed = { ...signed, body: '' };
+  assert.equal(verify(streamed).ok, false);
+  assert.deepEqual(verify(streamed, { payloadStreamed: true }), { ok: true });
+  // The declared hash is still part of what is signed: another one is a wrong signature.
+  const other = { ...streamed, headers: { ...streamed.headers, 'x-amz-content-sha256': payloadHash('other body') } };
+  const refused = verify(other, { payloadStreamed: true });
+  assert.equal(!refused.ok && refused.error.code, 'SignatureDoesNotMatch');
+});
+
 test('UNSIGNED-PAYLOAD is refused unless the caller opts in', () => {
   const signed = signRequest(iamPost({ 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }), CREDENTIALS, { region: 'us-east-1', service: 'iam', date: NOW });
   const refused = verify(signed);

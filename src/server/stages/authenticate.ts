@@ -24,12 +24,14 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
     // request is the proof, verified once the request is parsed (authenticateFederated).
     return;
   }
-  const signing = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
+  // A gateway request is verified for the protected service its scope names (server/gateway-request.ts).
+  const gateway = ctx.gateway;
+  const signing = { method: ctx.http.method, path: gateway?.signing?.path ?? ctx.http.path, query: ctx.http.query, headers: gateway?.signing?.headers ?? ctx.http.headers, body: ctx.http.body };
   const parsed = parseSignedRequest(signing);
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;
   ctx.region = auth.region;
-  const options = { now: deps.clock.now(), expectedService: service, keyCache: deps.signingKeys };
+  const options = { now: deps.clock.now(), expectedService: gateway?.service ?? service, keyCache: deps.signingKeys, ...gateway?.verify };
 
   const context = checkSignedRequestContext(auth, options);
   if (!context.ok) throw fromSigV4(service, context.error);
@@ -40,6 +42,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
     const verified = verifySignedRequest(signing, auth, claims.secretAccessKey, options);
     if (!verified.ok) throw fromSigV4(service, verified.error);
     ctx.principal = principalFromSession(claims);
+    if (gateway) gateway.signed = { auth, secretAccessKey: claims.secretAccessKey };
     return;
   }
 
@@ -51,7 +54,8 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   if (!verified.ok) throw fromSigV4(service, verified.error);
 
   ctx.principal = resolved.principal;
-  const use = keyUseToRecord(resolved, service, auth.region, ctx.receivedAt);
+  if (gateway) gateway.signed = { auth, secretAccessKey: resolved.secretAccessKey };
+  const use = keyUseToRecord(resolved, gateway?.service ?? service, auth.region, ctx.receivedAt);
   if (use === undefined) return;
   recordKeyUse(deps.store, auth.accessKeyId, use).catch((err) => {
     deps.logger.warn('could not record access key use', { requestId: ctx.requestId, accessKeyId: auth.accessKeyId, error: String(err) });

@@ -1,5 +1,6 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { Denied } from '../../authz/authorizer.ts';
+import type { AuthorizationTarget } from '../../authz/target.ts';
 import { encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -15,12 +16,47 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   const declaration = ctx.declaration!;
   const now = deps.clock.now();
   const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now });
+  const { refusal } = await decideRequest(ctx, deps, `${declaration.service}:${declaration.name}`, target, { now, encodeExplanation: true });
+  // Every code comes from the service's error registry (a rule's code is checked against it in its test).
+  if (refusal) throw serviceError(ctx.service!, refusal.code as never, refusal.message);
+}
+
+export interface Decided {
+  /** Undefined when allowed. */
+  refusal?: Refusal;
+  /** Condition keys policies about the action read that the request's context lacked. */
+  missingContextKeys: readonly string[];
+}
+
+/** How a denied request is answered: AWS's code and text. */
+export interface Refusal {
+  /** AccessDenied, InvalidClientTokenId, or a protected resource's own error (authz/service-rules.ts). */
+  code: string;
+  message: string;
+}
+
+/**
+ * The decision itself, for every request — an operation of Tessera's or one forwarded to a
+ * protected service (server/gateway-request.ts): the one decision point with the facts of the
+ * real request, recorded for the audit: the refusal when denied, and the condition keys the
+ * policies read that the request did not carry.
+ * `encodeExplanation` appends the sealed explanation sts:DecodeAuthorizationMessage opens, as
+ * IAM and STS do (S3, SQS, KMS, DynamoDB… answer AWS's text alone).
+ */
+export async function decideRequest(
+  ctx: RequestContext,
+  deps: ServerDeps,
+  action: string,
+  target: AuthorizationTarget,
+  options: { now: Date; encodeExplanation: boolean },
+): Promise<Decided> {
+  const principal = ctx.principal!;
   const result = await deps.authorizer.decide({
     principal,
-    action: `${declaration.service}:${declaration.name}`,
+    action,
     target,
     facts: {
-      now,
+      now: options.now,
       sourceIp: ctx.http.remoteAddress,
       secureTransport: ctx.http.secure,
       ...optional('userAgent', headerValue(ctx.http.headers, 'user-agent')),
@@ -28,25 +64,25 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
     },
   });
   ctx.authorization = { decision: result.decision, action: result.action, resource: result.resource, ...optional('reason', result.reason) };
-  if (result.decision !== 'Allowed') throw refusal(ctx, deps, result);
+  const missingContextKeys = result.missingContextKeys ?? [];
+  return result.decision === 'Allowed' ? { missingContextKeys } : { refusal: refusal(ctx, deps, result, options.encodeExplanation), missingContextKeys };
 }
 
 /** AWS's answer to a denial: AccessDenied with its text (and the sealed explanation), or an unaccepted token. */
-function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied) {
-  const service = ctx.service!;
-  if (denied.refusal === 'invalid-token') return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied, encodeExplanation: boolean): Refusal {
+  if (denied.refusal === 'invalid-token') return { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
   // A protected resource: the service's own error, as its handler would have answered.
-  if (typeof denied.refusal === 'object') return serviceError(service, denied.refusal.code as never, denied.message);
+  if (typeof denied.refusal === 'object') return { code: denied.refusal.code, message: denied.message };
   const principal = ctx.principal!;
   // The subject of an identity provider has no credentials to decode a message with: AWS's text alone.
-  if (principal.federation) return serviceError(service, 'AccessDenied', denied.message);
+  if (principal.federation || !encodeExplanation) return { code: 'AccessDenied', message: denied.message };
   const who = { arn: principal.arn, id: principal.userId, ...optional('name', principal.name) };
   // The sealed explanation that sts:DecodeAuthorizationMessage opens; a denial that must tell
   // nothing (a trust policy's) seals nothing about the policies.
   const encoded = encodeAuthorizationMessage(deps.secrets, denied.explanation
     ? { principal: who, action: denied.action, resource: denied.resource, decision: denied.explanation.decision, context: denied.explanation.context }
     : { principal: who, action: denied.action, resource: denied.resource, decision: { decision: 'ImplicitDeny', reason: 'the request was not authorized', deciding: [], missingContextKeys: [] }, context: {} });
-  return serviceError(service, 'AccessDenied', `${denied.message} Encoded authorization failure message: ${encoded}`);
+  return { code: 'AccessDenied', message: `${denied.message} Encoded authorization failure message: ${encoded}` };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { signRequest, EMPTY_PAYLOAD_HASH } from '../src/sigv4/index.ts';
+import { runLoad, type LoadResult, type PreparedRequest } from './support/load.ts';
+import { startChild } from './support/child-server.ts';
+
+/**
+ * The gateway against a baseline measured in the same run: the same requests sent directly to
+ * a fast S3 stand-in (a bare node:http server answering S3 XML) and through Tessera in front of
+ * it. Tessera authenticates (SigV4), maps, reads the bucket policy (cached), decides and
+ * forwards re-signed; the stand-in checks nothing.
+ *
+ *   GetObject (1 KiB) and ListBuckets, requests/s at concurrency 32   — target ≥ 0.5 of direct
+ *   a 100 MB streamed upload (PutObject, UNSIGNED-PAYLOAD and signed)  — target ≥ 0.7 of direct
+ *   Tessera's RSS during a 1 GiB upload                               — bounded (reported)
+ */
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const STAND_IN = fileURLToPath(new URL('./support/s3-stand-in.ts', import.meta.url));
+const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
+const SECONDS = 4;
+const ROUNDS = 2;
+
+function signed(url: string, method: string, path: string, headers: Record<string, string> = {}): PreparedRequest {
+  const host = new URL(url).host;
+  const out = signRequest({ method, path, query: '', headers: { host, 'x-amz-content-sha256': EMPTY_PAYLOAD_HASH, ...headers }, body: '' }, ROOT, { region: 'us-east-1', service: 's3', date: new Date(), normalizePath: false });
+  return { method, path, headers: out.headers, body: '' };
+}
+
+async function best(run: () => Promise<LoadResult>): Promise<LoadResult> {
+  let top: LoadResult | undefined;
+  for (let i = 0; i < ROUNDS; i++) {
+    const result = await run();
+    if (top === undefined || result.rps > top.rps) top = result;
+  }
+  return top!;
+}
+
+/** Sends `size` bytes in 64 KiB chunks as one PUT; resolves with MB/s and the status. */
+function upload(url: string, size: number, declared: string, onProgress?: () => void): Promise<{ mbps: number; status: number }> {
+  const target = new URL(url);
+  const path = '/bench/upload.bin';
+  const chunk = Buffer.alloc(64 * 1024, 'u');
+  const headers = signRequest(
+    { method: 'PUT', path, query: '', headers: { host: target.host, 'x-amz-content-sha256': declared, 'content-length': String(size) }, body: '' },
+    ROOT, { region: 'us-east-1', service: 's3', date: new Date(), normalizePath: false },
+  ).headers;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request({ host: target.hostname, port: target.port, method: 'PUT', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ mbps: size / 1e6 / ((performance.now() - started) / 1000), status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const piece = sent + chunk.length <= size ? chunk : chunk.subarray(0, size - sent);
+        sent += piece.length;
+        onProgress?.();
+        if (!req.write(piece)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** The SHA-256 of `size` bytes of 'u' (what `upload` sends), for a signed payload. */
+async function sha256Of(size: number): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(64 * 1024, 'u');
+  for (let sent = 0; sent < size; sent += chunk.length) hash.update(sent + chunk.length <= size ? chunk : chunk.subarray(0, size - sent));
+  return hash.digest('hex');
+}
+
+export async function runGatewayBench(): Promise<void> {
+  const standIn = await startChild([STAND_IN]);
+  const tessera = await startChild([CLI, 'serve', '--dev', '--port', '0', '--log-level', 'silent', '--upstream', `s3=${standIn.url}`]);
+  try {
+    // Warm up: the bucket's owner is discovered once, the bucket policy read and cached.
+    for (const url of [standIn.url, tessera.url]) {
+      const warm = await fetch(`${url}/bench/object`, { headers: signed(url, 'GET', '/bench/object').headers as Record<string, string> });
+      if (warm.status !== 200) throw new Error(`warm-up failed at ${url}: ${warm.status} ${await warm.text()}`);
+      await warm.arrayBuffer();
+    }
+    console.log('\ngateway: through Tessera ÷ directly to the same S3 stand-in (c=32, best of 2 interleaved runs)');
+    for (const [name, path] of [['GetObject 1 KiB', '/bench/object'], ['ListBuckets', '/']] as const) {
+      const direct = signed(standIn.url, 'GET', path);
+      const through = signed(tessera.url, 'GET', path);
+      const d = await best(() => runLoad(standIn.url, () => direct, { concurrency: 32, seconds: SECONDS }));
+      const t = await best(() => runLoad(tessera.url, () => through, { concurrency: 32, seconds: SECONDS }));
+      console.log(`  ${name.padEnd(16)} direct ${d.rps.toFixed(0).padStart(6)} req/s   Tessera ${t.rps.toFixed(0).padStart(6)} req/s (p50 ${t.p50ms.toFixed(1)} ms, p99 ${t.p99ms.toFixed(1)} ms, errors ${t.errors})   ratio ${(t.rps / d.rps).toFixed(2)}`);
+    }
+    const size = 100 * 1000 * 1000;
+    const hash = await sha256Of(size);
+    for (const [form, declared] of [['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD'], ['signed payload', hash]] as const) {
+      const direct = await upload(standIn.url, size, declared);
+      const through = await upload(tessera.url, size, declared);
+      if (through.status !== 200) throw new Error(`upload through Tessera answered ${through.status}`);
+      console.log(`  100 MB PutObject (${form.padEnd(16)}) direct ${direct.mbps.toFixed(0).padStart(5)} MB/s   Tessera ${through.mbps.toFixed(0).padStart(5)} MB/s   ratio ${(through.mbps / direct.mbps).toFixed(2)}`);
+    }
+    const pid = tessera.child.pid!;
+    const before = rssMb(pid);
+    let peak = before;
+    let calls = 0;
+    const gib = 1024 * 1024 * 1024;
+    const big = await upload(tessera.url, gib, 'UNSIGNED-PAYLOAD', () => {
+      if (++calls % 256 === 0) peak = Math.max(peak, rssMb(pid));
+    });
+    peak = Math.max(peak, rssMb(pid));
+    console.log(`  1 GiB PutObject through Tessera: ${big.mbps.toFixed(0)} MB/s, status ${big.status}; Tessera RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB during (+${(peak - before).toFixed(0)} MB)`);
+  } finally {
+    await tessera.stop();
+    await standIn.stop();
+  }
+}

@@ -1,0 +1,133 @@
+// The gateway's refusals in the protected service's own error format: S3's REST-XML
+// `<Error><Code>…`, JSON 1.0/1.1 `__type`, the Query protocol's `<ErrorResponse>`, REST-JSON's
+// `x-amzn-ErrorType`. A client's SDK reads each as it reads the real service's errors.
+
+import { escapeXml } from '../protocol/xml.ts';
+import { loadGatewayModel, type WireProtocol } from './model.ts';
+import { isGatewayService, type GatewayService } from './services.ts';
+
+/** A refusal: AWS's code, message and HTTP status, and further members (S3's `<BucketName>`). */
+export interface GatewayFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly status: number;
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+export class GatewayError extends Error {
+  readonly failure: GatewayFailure;
+  constructor(failure: GatewayFailure) {
+    super(failure.message);
+    this.name = 'GatewayError';
+    this.failure = failure;
+  }
+}
+
+export function gatewayError(code: string, message: string, status: number, fields?: Readonly<Record<string, string>>): GatewayError {
+  return new GatewayError({ code, message, status, ...(fields ? { fields } : {}) });
+}
+
+/** How a refusal of `service` is written: its model's protocol, or — for a service Tessera has no model of — a guess from the request. */
+export function protocolOf(service: string, headers: { has(name: string): boolean }): WireProtocol {
+  if (isGatewayService(service)) {
+    const protocol = loadGatewayModel(service).protocol;
+    // SQS speaks JSON to clients that send X-Amz-Target and Query to the others.
+    if (service === 'sqs' && !headers.has('x-amz-target')) return 'query';
+    return protocol;
+  }
+  return headers.has('x-amz-target') ? 'json' : 'query';
+}
+
+/** Each service's answer to a request its policies do not allow (code and status as the service sends them). */
+const ACCESS_DENIED: Readonly<Record<GatewayService, { code: string; status: number }>> = {
+  s3: { code: 'AccessDenied', status: 403 },
+  sqs: { code: 'AccessDenied', status: 403 },
+  sns: { code: 'AuthorizationError', status: 403 },
+  dynamodb: { code: 'AccessDeniedException', status: 400 },
+  kms: { code: 'AccessDeniedException', status: 400 },
+  lambda: { code: 'AccessDeniedException', status: 403 },
+  secretsmanager: { code: 'AccessDeniedException', status: 400 },
+  ssm: { code: 'AccessDeniedException', status: 400 },
+  logs: { code: 'AccessDeniedException', status: 400 },
+};
+
+export function accessDenied(service: string, message: string): GatewayError {
+  const denied = isGatewayService(service) ? ACCESS_DENIED[service] : { code: 'AccessDenied', status: 403 };
+  return gatewayError(denied.code, message, denied.status);
+}
+
+/**
+ * SigV4 and credential failures (raised with STS's and IAM's codes) as the protected service
+ * answers them: S3 names an unknown key InvalidAccessKeyId and an expired presigned URL
+ * AccessDenied "Request has expired"; the JSON services answer UnrecognizedClientException and
+ * InvalidSignatureException (400).
+ */
+export function inServiceDialect(service: string, protocol: WireProtocol, failure: GatewayFailure): GatewayFailure {
+  if (service === 's3') {
+    switch (failure.code) {
+      case 'InvalidClientTokenId':
+        return { ...failure, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+      case 'RequestExpired':
+        return { ...failure, code: 'AccessDenied', message: 'Request has expired', status: 403 };
+      case 'MissingAuthenticationToken':
+        return { ...failure, code: 'AccessDenied', status: 403 };
+      default:
+        return failure;
+    }
+  }
+  if (protocol === 'json' || protocol === 'rest-json') {
+    switch (failure.code) {
+      case 'InvalidClientTokenId':
+        return { ...failure, code: 'UnrecognizedClientException', status: 400 };
+      case 'SignatureDoesNotMatch':
+        return { ...failure, code: 'InvalidSignatureException', status: 400 };
+      case 'MissingAuthenticationToken':
+        return { ...failure, code: 'MissingAuthenticationTokenException', status: 400 };
+      default:
+        return failure;
+    }
+  }
+  return failure;
+}
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const QUERY_NAMESPACES: Readonly<Record<string, string>> = {
+  sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
+  sqs: 'http://queue.amazonaws.com/doc/2012-11-05/',
+};
+
+/** A refusal written as the service writes its errors; a HEAD request gets no body, as S3 sends none. */
+export function renderError(service: string, protocol: WireProtocol, failure: GatewayFailure, requestId: string, method: string): RenderedError {
+  const status = failure.status;
+  const headless = method.toUpperCase() === 'HEAD';
+  switch (protocol) {
+    case 'rest-xml': {
+      const extra = Object.entries(failure.fields ?? {}).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join('');
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(failure.code)}</Code><Message>${escapeXml(failure.message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
+      return { status, headers: { 'Content-Type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId }, body: headless ? '' : body };
+    }
+    case 'json': {
+      const version = isGatewayService(service) ? (loadGatewayModel(service).jsonVersion ?? '1.0') : '1.1';
+      const headers: Record<string, string> = { 'Content-Type': `application/x-amz-json-${version}`, 'x-amzn-RequestId': requestId };
+      // SQS's JSON protocol is Query-compatible: SDKs read the Query code from this header.
+      if (service === 'sqs') headers['x-amzn-query-error'] = `${failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
+      return { status, headers, body: JSON.stringify({ __type: failure.code, message: failure.message, ...failure.fields }) };
+    }
+    case 'rest-json':
+      return {
+        status,
+        headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': failure.code },
+        body: headless ? '' : JSON.stringify({ Type: status >= 500 ? 'Service' : 'User', message: failure.message, ...failure.fields }),
+      };
+    case 'query': {
+      const namespace = QUERY_NAMESPACES[service] ?? `https://${escapeXml(service)}.amazonaws.com/doc/`;
+      const body = `<?xml version="1.0"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(failure.code)}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      return { status, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId }, body };
+    }
+  }
+}

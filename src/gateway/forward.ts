@@ -1,0 +1,138 @@
+// The forwarder: the client's request, re-signed with the gateway's upstream credentials, goes
+// to the upstream with its headers (Range, conditional and checksum headers, Content-Type, …)
+// and its body streamed through the payload's verifier; the upstream's answer — success or
+// its own error — streams back unchanged. Memory does not grow with the body: each side waits
+// for the other (backpressure), and a verifier holds back at most one chunk.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { GatewayError, type GatewayFailure } from './errors.ts';
+import { payloadRefusal, type PayloadPlan } from './payload.ts';
+import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
+
+/** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
+const NOT_FORWARDED = new Set([
+  'host', 'authorization', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'expect', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256',
+]);
+const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'trailer']);
+
+/** The presigning parameters of the client's URL: the upstream request is signed afresh. */
+const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token']);
+
+export type ForwardBody =
+  | { kind: 'none' }
+  /** A body read whole (a JSON or Query request, or a small S3 document the decision needed, decoded). */
+  | { kind: 'buffer'; data: Buffer; dropHeaders?: readonly string[] }
+  | { kind: 'stream'; source: Readable; plan: PayloadPlan };
+
+export interface ForwardPlan {
+  upstream: URL;
+  request: Omit<UpstreamRequest, 'body' | 'streamed' | 'headers'>;
+  /** The client's headers (lower-case names). */
+  headers: Readonly<Record<string, string | readonly string[]>>;
+  body: ForwardBody;
+  /** The account header the upstream reads: a client's own is never passed on. */
+  accountHeader: string;
+}
+
+export type ForwardOutcome =
+  /** The upstream answered and its answer was passed on (`complete`: to its end). */
+  | { kind: 'answered'; status: number; complete: boolean }
+  /** Nothing was sent to the client: answer it with `failure`. */
+  | { kind: 'failed'; failure: GatewayFailure; cause: string };
+
+/** The client's query without the presigning parameters. */
+export function forwardedQuery(query: string): string {
+  if (query === '') return '';
+  return query
+    .split('&')
+    .filter((part) => {
+      if (part === '') return false;
+      const eq = part.indexOf('=');
+      let name = eq < 0 ? part : part.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        return true;
+      }
+      return !PRESIGN_PARAMETERS.has(name);
+    })
+    .join('&');
+}
+
+export function forwardedHeaders(plan: ForwardPlan): Record<string, string | string[]> {
+  const drop = new Set([...NOT_FORWARDED, ...(plan.body.kind === 'stream' ? plan.body.plan.dropHeaders : plan.body.kind === 'buffer' ? (plan.body.dropHeaders ?? []) : [])]);
+  if (plan.accountHeader !== '') drop.add(plan.accountHeader);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(plan.headers)) {
+    if (drop.has(name) || name === 'content-length') continue;
+    headers[name] = Array.isArray(value) ? [...value] : (value as string);
+  }
+  const length = plan.headers['content-length'];
+  if (plan.body.kind === 'buffer') headers['content-length'] = String(plan.body.data.length);
+  else if (plan.body.kind === 'stream' && length !== undefined && !drop.has('content-length')) headers['content-length'] = Array.isArray(length) ? length[0]! : (length as string);
+  if (plan.body.kind === 'stream') Object.assign(headers, plan.body.plan.setHeaders);
+  return headers;
+}
+
+export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerResponse, beforeBody: () => void): Promise<ForwardOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ForwardOutcome) => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    const fail = (failure: GatewayFailure, cause: string) => {
+      upstreamRequest.destroy();
+      if (!res.headersSent) {
+        settle({ kind: 'failed', failure, cause });
+        return;
+      }
+      res.destroy();
+      settle({ kind: 'answered', status: res.statusCode, complete: false });
+    };
+    const upstreamRequest = client.open(plan.upstream, {
+      ...plan.request,
+      headers: forwardedHeaders(plan),
+      ...(plan.body.kind === 'buffer' ? { body: plan.body.data } : {}),
+      streamed: plan.body.kind === 'stream',
+    });
+    upstreamRequest.on('error', (err) => {
+      if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
+      fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
+    });
+    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan.request.method, settle));
+
+    if (plan.body.kind === 'stream') {
+      const { source } = plan.body;
+      beforeBody();
+      pipeline(source, plan.body.plan.verify(), upstreamRequest, (err) => {
+        if (err === undefined || err === null) return;
+        const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
+        if (refused !== undefined) fail(refused, err.message);
+        else if (!(source as IncomingMessage).complete) fail({ code: 'IncompleteBody', message: 'The request body terminated unexpectedly', status: 400 }, String(err));
+      });
+    } else {
+      upstreamRequest.end(plan.body.kind === 'buffer' ? plan.body.data : undefined);
+    }
+  });
+}
+
+function relay(answer: IncomingMessage, res: ServerResponse, method: string, settle: (outcome: ForwardOutcome) => void): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value !== undefined && !NOT_RETURNED.has(name)) headers[name] = value;
+  }
+  const status = answer.statusCode ?? 502;
+  res.writeHead(status, headers);
+  if (method.toUpperCase() === 'HEAD') {
+    answer.resume();
+    res.end();
+    settle({ kind: 'answered', status, complete: true });
+    return;
+  }
+  pipeline(answer, res, (err) => settle({ kind: 'answered', status, complete: err === undefined || err === null }));
+}

@@ -1,0 +1,262 @@
+// The reads the lookups make upstream, per service, in the service's own API: a resource's
+// policy, its tags, a KMS alias's key, a secret's ARN, a table's partition key. Each answers
+// `undefined` when the upstream says the resource (or its policy, or its tag set) does not
+// exist; any other failure throws — the request is then refused rather than decided without
+// what the upstream would have said (a resource policy may deny).
+
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { UpstreamResponse } from './upstream-http.ts';
+
+/** One small request to the service's upstream, in the resource's account. */
+export type UpstreamCall = (request: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) => Promise<UpstreamResponse>;
+
+/** Answers meaning "no such resource / policy / tag set". */
+const NOT_FOUND = new Set([
+  'NoSuchBucketPolicy', 'NoSuchBucket', 'NoSuchTagSet', 'NoSuchTagSetError', 'NoSuchKey', 'NoSuchVersion',
+  'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'NonExistentQueue',
+  'NotFound', 'NotFoundException', 'ResourceNotFoundException', 'PolicyNotFoundException', 'InvalidResourceId', 'ParameterNotFound',
+]);
+
+export class UpstreamReadError extends Error {
+  override readonly name = 'UpstreamReadError';
+}
+
+/** The error code of an upstream answer, in any of the protocols. */
+export function errorCodeOf(response: UpstreamResponse): string | undefined {
+  const queryError = response.headers['x-amzn-query-error'];
+  if (typeof queryError === 'string') return queryError.split(';', 1)[0];
+  const errorType = response.headers['x-amzn-errortype'];
+  if (typeof errorType === 'string') return errorType.split(':', 1)[0];
+  const text = response.body.subarray(0, 4096).toString('utf8');
+  const xml = /<Code>([^<]{1,200})<\/Code>/.exec(text);
+  if (xml) return xml[1];
+  try {
+    const type = (JSON.parse(response.body.toString('utf8')) as { __type?: unknown }).__type;
+    if (typeof type === 'string') return type.slice(type.lastIndexOf('#') + 1);
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/** The answer, `undefined` for not-found, or an error naming what failed. */
+function answered(response: UpstreamResponse, what: string): UpstreamResponse | undefined {
+  if (response.status >= 200 && response.status < 300) return response;
+  const code = errorCodeOf(response);
+  if (response.status === 404 || (code !== undefined && NOT_FOUND.has(code))) return undefined;
+  throw new UpstreamReadError(`the upstream answered ${response.status}${code ? ` ${code}` : ''} to ${what}`);
+}
+
+function jsonCall(call: UpstreamCall, version: string, target: string, input: Record<string, unknown>): Promise<UpstreamResponse> {
+  return call({ method: 'POST', path: '/', headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target }, body: Buffer.from(JSON.stringify(input)) });
+}
+
+async function jsonRead(call: UpstreamCall, version: string, target: string, input: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const response = answered(await jsonCall(call, version, target, input), target);
+  if (response === undefined) return undefined;
+  const text = response.body.toString('utf8');
+  const value: unknown = text === '' ? {} : JSON.parse(text);
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function queryCall(call: UpstreamCall, params: Record<string, string>): Promise<UpstreamResponse> {
+  return call({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: Buffer.from(new URLSearchParams(params).toString()) });
+}
+
+function xmlRoot(body: Buffer): Element {
+  const text = body.toString('utf8');
+  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) throw new UpstreamReadError('the upstream answered with a document type declaration');
+  const document = new DOMParser({ onError: (level) => {
+    if (level !== 'warning') throw new UpstreamReadError('the upstream answered with malformed XML');
+  } }).parseFromString(text, 'application/xml');
+  if (document.documentElement === null) throw new UpstreamReadError('the upstream answered with an empty XML document');
+  return document.documentElement;
+}
+
+function descendants(element: Element, name: string): Element[] {
+  return Array.from(element.getElementsByTagName(name)) as Element[];
+}
+
+function childText(element: Element, name: string): string | undefined {
+  for (let node = element.firstChild; node !== null; node = node.nextSibling) {
+    if (node.nodeType === 1 && (node as Element).localName === name) return node.textContent ?? '';
+  }
+  return undefined;
+}
+
+/** `<Tag><Key/><Value/></Tag>` lists (S3 TagSet, SNS Tags). */
+function xmlTags(root: Element, tag = 'Tag'): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const element of descendants(root, tag)) {
+    const key = childText(element, 'Key');
+    if (key !== undefined) Object.defineProperty(tags, key, { value: childText(element, 'Value') ?? '', enumerable: true, writable: true });
+  }
+  return tags;
+}
+
+/** A tag list of `{Key, Value}` (or `{TagKey, TagValue}`) objects, or a map, as a record. */
+function jsonTags(value: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const set = (key: unknown, tagValue: unknown) => {
+    if (typeof key === 'string') Object.defineProperty(tags, key, { value: typeof tagValue === 'string' ? tagValue : '', enumerable: true, writable: true });
+  };
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item !== 'object' || item === null) continue;
+      const entry = item as Record<string, unknown>;
+      set(entry['Key'] ?? entry['TagKey'], entry['Value'] ?? entry['TagValue']);
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, tagValue] of Object.entries(value)) set(key, tagValue);
+  }
+  return tags;
+}
+
+/** `arn:aws:s3:::bucket[/key]` → bucket and key. */
+export function s3Parts(arn: string): { bucket: string; key?: string } {
+  const rest = arn.slice('arn:aws:s3:::'.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { bucket: rest } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+function s3Path(bucket: string, key?: string): string {
+  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return key === undefined ? `/${encode(bucket)}` : `/${encode(bucket)}/${key.split('/').map(encode).join('/')}`;
+}
+
+/** `arn:aws:sqs:region:account:name` → the queue URL the upstream answers to. */
+function queueUrl(upstream: URL, arn: string): string {
+  const [, , , , account = '', name = ''] = arn.split(':');
+  return `${upstream.origin}/${account}/${name}`;
+}
+
+function arnResourcePart(arn: string): string {
+  return arn.split(':').slice(5).join(':');
+}
+
+export interface ReadContext {
+  call: UpstreamCall;
+  upstream: URL;
+}
+
+/** The resource's own policy document, or undefined when it has none. */
+export async function readResourcePolicy(service: string, arn: string, { call, upstream }: ReadContext): Promise<string | undefined> {
+  switch (service) {
+    case 's3': {
+      const response = answered(await call({ method: 'GET', path: s3Path(s3Parts(arn).bucket), query: 'policy=' }), 'GetBucketPolicy');
+      return response === undefined || response.body.length === 0 ? undefined : response.body.toString('utf8');
+    }
+    case 'sqs': {
+      const out = await jsonRead(call, '1.0', 'AmazonSQS.GetQueueAttributes', { QueueUrl: queueUrl(upstream, arn), AttributeNames: ['Policy'] });
+      return stringMember((out?.['Attributes'] as Record<string, unknown> | undefined)?.['Policy']);
+    }
+    case 'sns': {
+      const response = answered(await queryCall(call, { Action: 'GetTopicAttributes', Version: '2010-03-31', TopicArn: arn }), 'GetTopicAttributes');
+      if (response === undefined) return undefined;
+      for (const entry of descendants(xmlRoot(response.body), 'entry')) {
+        if (childText(entry, 'key') === 'Policy') return childText(entry, 'value') || undefined;
+      }
+      return undefined;
+    }
+    case 'kms': {
+      const out = await jsonRead(call, '1.1', 'TrentService.GetKeyPolicy', { KeyId: arn, PolicyName: 'default' });
+      return stringMember(out?.['Policy']);
+    }
+    case 'lambda': {
+      const [name = '', qualifier] = arnResourcePart(arn).split(':').slice(1);
+      const response = answered(await call({ method: 'GET', path: `/2015-03-31/functions/${encodeURIComponent(name)}/policy`, query: qualifier ? `Qualifier=${encodeURIComponent(qualifier)}` : '' }), 'GetPolicy');
+      return response === undefined ? undefined : stringMember((JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['Policy']);
+    }
+    case 'secretsmanager': {
+      const out = await jsonRead(call, '1.1', 'secretsmanager.GetResourcePolicy', { SecretId: arn });
+      return stringMember(out?.['ResourcePolicy']);
+    }
+    case 'dynamodb': {
+      const out = await jsonRead(call, '1.0', 'DynamoDB_20120810.GetResourcePolicy', { ResourceArn: arn });
+      return stringMember(out?.['Policy']);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The resource's tags, or undefined when the resource does not exist (or has no tag set). */
+export async function readResourceTags(service: string, arn: string, { call, upstream }: ReadContext): Promise<Record<string, string> | undefined> {
+  switch (service) {
+    case 's3': {
+      const { bucket, key } = s3Parts(arn);
+      if (key !== undefined) return readObjectTags(bucket, key, undefined, { call, upstream });
+      const response = answered(await call({ method: 'GET', path: s3Path(bucket), query: 'tagging=' }), 'GetBucketTagging');
+      return response === undefined ? undefined : xmlTags(xmlRoot(response.body));
+    }
+    case 'sqs': {
+      const out = await jsonRead(call, '1.0', 'AmazonSQS.ListQueueTags', { QueueUrl: queueUrl(upstream, arn) });
+      return out === undefined ? undefined : jsonTags(out['Tags']);
+    }
+    case 'sns': {
+      const response = answered(await queryCall(call, { Action: 'ListTagsForResource', Version: '2010-03-31', ResourceArn: arn }), 'ListTagsForResource');
+      return response === undefined ? undefined : xmlTags(xmlRoot(response.body), 'member');
+    }
+    case 'dynamodb': {
+      const out = await jsonRead(call, '1.0', 'DynamoDB_20120810.ListTagsOfResource', { ResourceArn: arn.includes('/index/') ? arn.slice(0, arn.indexOf('/index/')) : arn });
+      return out === undefined ? undefined : jsonTags(out['Tags']);
+    }
+    case 'kms': {
+      const out = await jsonRead(call, '1.1', 'TrentService.ListResourceTags', { KeyId: arn });
+      return out === undefined ? undefined : jsonTags(out['Tags']);
+    }
+    case 'lambda': {
+      const base = arn.split(':').slice(0, 7).join(':');
+      const response = answered(await call({ method: 'GET', path: `/2017-03-31/tags/${encodeURIComponent(base)}` }), 'ListTags');
+      return response === undefined ? undefined : jsonTags((JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['Tags']);
+    }
+    case 'secretsmanager': {
+      const out = await jsonRead(call, '1.1', 'secretsmanager.DescribeSecret', { SecretId: arn });
+      return out === undefined ? undefined : jsonTags(out['Tags']);
+    }
+    case 'logs': {
+      const out = await jsonRead(call, '1.1', 'Logs_20140328.ListTagsForResource', { resourceArn: arn.endsWith(':*') ? arn.slice(0, -2) : arn });
+      return out === undefined ? undefined : jsonTags(out['tags']);
+    }
+    case 'ssm': {
+      const part = arnResourcePart(arn);
+      if (!part.startsWith('parameter/')) return undefined;
+      const name = part.slice('parameter'.length);
+      const out = await jsonRead(call, '1.1', 'AmazonSSM.ListTagsForResource', { ResourceType: 'Parameter', ResourceId: name.startsWith('//') ? name.slice(1) : name });
+      return out === undefined ? undefined : jsonTags(out['TagList']);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An object's (version's) tags, for s3:ExistingObjectTag/<key>. */
+export async function readObjectTags(bucket: string, key: string, versionId: string | undefined, { call }: ReadContext): Promise<Record<string, string> | undefined> {
+  const query = `tagging=${versionId ? `&versionId=${encodeURIComponent(versionId)}` : ''}`;
+  const response = answered(await call({ method: 'GET', path: s3Path(bucket, key), query }), 'GetObjectTagging');
+  return response === undefined ? undefined : xmlTags(xmlRoot(response.body));
+}
+
+/** The ARN of the key a KMS alias points to, or of a secret named by its name. */
+export async function readResolvedArn(how: 'kms-alias' | 'secret-name', standIn: string, { call }: ReadContext): Promise<string | undefined> {
+  if (how === 'kms-alias') {
+    const out = await jsonRead(call, '1.1', 'TrentService.DescribeKey', { KeyId: standIn });
+    return stringMember((out?.['KeyMetadata'] as Record<string, unknown> | undefined)?.['Arn']);
+  }
+  const name = standIn.slice(standIn.indexOf(':secret:') + ':secret:'.length);
+  const out = await jsonRead(call, '1.1', 'secretsmanager.DescribeSecret', { SecretId: name });
+  return stringMember(out?.['ARN']);
+}
+
+/** The name of a DynamoDB table's partition (HASH) key. */
+export async function readPartitionKey(table: string, { call }: ReadContext): Promise<string | undefined> {
+  const out = await jsonRead(call, '1.0', 'DynamoDB_20120810.DescribeTable', { TableName: table });
+  const schema = (out?.['Table'] as Record<string, unknown> | undefined)?.['KeySchema'];
+  if (!Array.isArray(schema)) return undefined;
+  const hash = schema.find((item) => typeof item === 'object' && item !== null && (item as Record<string, unknown>)['KeyType'] === 'HASH') as Record<string, unknown> | undefined;
+  return stringMember(hash?.['AttributeName']);
+}
+
+function stringMember(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,351 @@
+// A request for a protected service, start to end: authenticate (the authenticate stage, for
+// the scope's service) → map to its checks (gateway/) → read what the upstream knows of the
+// resources (policies, tags, owners) → decide in the authorize stage's one decision point →
+// forward, re-signed, with the body streamed through its verifier → audit. Every refusal is
+// written in the service's own format. See README "Protecting other services".
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServiceError } from '../../protocol/errors.ts';
+import { ANONYMOUS } from '../../kernel/principal.ts';
+import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
+import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
+import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
+import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
+import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
+import { routeRequest, type Route } from '../../gateway/route.ts';
+import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
+import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
+import { SERVED_BY_TESSERA, upstreamFor } from '../../gateway/upstreams.ts';
+import type { WireProtocol } from '../../gateway/model.ts';
+import { LIMITS } from '../../gateway/wire/limits.ts';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ServerDeps } from '../deps.ts';
+import type { HttpRequestData, RequestContext } from '../request-context.ts';
+import { audit } from '../pipeline.ts';
+import { authenticate } from '../stages/authenticate.ts';
+import { decideRequest } from '../stages/authorize.ts';
+import { hasBody, readBody } from '../read-body.ts';
+import { checkBucketPolicy, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
+
+export type GatewayRoute = Extract<Route, { kind: 'gateway' }>;
+
+/** The gateway's route for a request, from its head; undefined when Tessera serves it. */
+export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRoute | undefined {
+  const route = routeRequest(http, { served: SERVED_BY_TESSERA, s3Upstream: upstreamFor(deps.gateway.settings, 's3') !== undefined });
+  return route.kind === 'gateway' ? route : undefined;
+}
+
+/** Operations that only read: a success changes nothing the lookups cache. */
+const READ_OPERATION = /^(Get|List|Describe|Head|Select|Scan|Query|BatchGet|Receive|Decrypt|Encrypt|GenerateDataKey|Sign|Verify|Invoke$)/;
+
+interface Flow {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: RequestContext;
+  deps: ServerDeps;
+  route: GatewayRoute;
+  protocol: WireProtocol;
+  expectsContinue: boolean;
+  /** Whether the request's body has been read (or there is none): a refusal may keep the connection. */
+  bodyDone: boolean;
+}
+
+export async function handleGatewayRequest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GatewayRoute, deps: ServerDeps, expectsContinue: boolean): Promise<void> {
+  const headers = { has: (name: string) => ctx.http.headers[name] !== undefined };
+  const flow: Flow = { req, res, ctx, deps, route, protocol: protocolOf(route.service, headers), expectsContinue, bodyDone: !hasBody(req) };
+  // Errors of the stages shared with Tessera's own services (authentication) are raised in
+  // IAM's dialect — AWS's SigV4 codes — and written below in the protected service's format.
+  ctx.service = 'iam';
+  ctx.gateway = {
+    service: route.service,
+    // S3 bodies stream: their payload form is signed as declared and verified as they flow.
+    verify: { normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadStreamed: route.service === 's3' },
+    ...(route.service === 's3' ? { signing: { path: decodePath(ctx.http.path), headers: ctx.http.headers } } : {}),
+  };
+  try {
+    await run(flow);
+  } catch (err) {
+    refuse(flow, failureOf(flow, err));
+  }
+  audit(ctx, deps);
+}
+
+async function run(flow: Flow): Promise<void> {
+  const { ctx, deps, route } = flow;
+  const service = route.service;
+  const upstream = upstreamFor(deps.gateway.settings, service);
+  if (upstream === undefined) {
+    throw gatewayError('NotImplemented', `Tessera has no upstream for the service ${service}: start it with --upstream URL (every service it does not serve) or --upstream ${service}=URL (TESSERA_UPSTREAMS).`, 501);
+  }
+  if (!isGatewayService(service)) {
+    throw gatewayError('NotImplemented', `Tessera does not protect the service ${service}: it cannot authorize its requests, so it forwards none. Protected: ${GATEWAY_SERVICES.join(', ')}.`, 501);
+  }
+  const streamed = service === 's3';
+  if (!streamed) await readWholeBody(flow, LIMITS.body);
+
+  if (route.unsigned) {
+    refuseSigV2(flow);
+    ctx.principal = ANONYMOUS;
+    ctx.region = 'us-east-1';
+  } else {
+    await authenticate(ctx, deps);
+  }
+  // The body's verifier, chosen once the signature (the seed of chunk signatures) verified.
+  const payload = streamed ? choosePayloadFor(flow) : undefined;
+  const principal = ctx.principal!;
+  const callerAccount = principal.accountId !== '' ? principal.accountId : deps.gateway.defaultAccount();
+  const region = ctx.region ?? 'us-east-1';
+  const now = deps.clock.now();
+
+  // S3 names buckets without their account: the owners table says whose each is.
+  const hostBucket = route.hostBucket;
+  const bucket = service === 's3' ? (hostBucket ?? firstSegment(ctx.http.path)) : undefined;
+  const ownerAccount = bucket === undefined ? callerAccount : await bucketAccount(flow, bucket, callerAccount);
+
+  const mapper = await deps.gateway.mapper();
+  const request = (body?: Buffer) => ({
+    service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers,
+    ...(body !== undefined ? { body } : {}), ...(hostBucket !== undefined ? { bucket: hostBucket } : {}),
+    region, ownerAccountId: ownerAccount, requestAccountId: principal.accountId, now,
+  });
+  let buffered: Buffer | undefined = streamed ? undefined : ctx.http.body;
+  let mapped: MapResult = mapper.mapRequest(request(buffered));
+  if (mapped.kind === 'needs-body') {
+    buffered = await readVerifiedBody(flow, payload, mapped.maxBytes);
+    mapped = mapper.mapRequest(request(buffered));
+  }
+  if (mapped.kind !== 'mapped') {
+    ctx.operation = mapped.operation;
+    throw unmappedError(mapped);
+  }
+  ctx.operation = mapped.operation;
+  if (service === 's3' && mapped.operation === 'PutBucketPolicy') {
+    // Read past S3's quota so that an oversized policy is answered as S3 answers it.
+    buffered = await readVerifiedBody(flow, payload, 4 * MAX_BUCKET_POLICY_BYTES);
+    const invalid = checkBucketPolicy(buffered.toString('utf8'), bucket ?? '');
+    if (invalid !== undefined) throw new GatewayError(invalid);
+  }
+
+  const accounts = await checkAccounts(flow, mapped, callerAccount, ownerAccount);
+  const reads = (accountId: string) => ({
+    upstream,
+    call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
+      deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
+  });
+  const sources = { service, accounts, reads, cache: deps.gateway.cache };
+  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
+    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
+    deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
+    throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
+  });
+  const action = mapped.targets[0]!.action;
+  // Decided with the resource policies first; tags and key schemas are read (and the request
+  // decided again) only when a policy about the action refers to them.
+  let decided = await decideRequest(ctx, deps, action, await target(), { now, encodeExplanation: false });
+  const wanted = (lookup: LazyLookup) => lookupWanted(lookup, service, decided.missingContextKeys);
+  if (mapped.lookups.some((lookup) => isLazy(lookup) && wanted(lookup))) {
+    const keys = decided.missingContextKeys;
+    decided = await decideRequest(ctx, deps, action, await target((lookup) => lookupWanted(lookup, service, keys)), { now, encodeExplanation: false });
+  }
+  const refusal = decided.refusal;
+  if (refusal !== undefined) {
+    if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
+    // S3 tells an anonymous caller "Access Denied" and nothing more.
+    const denial = accessDenied(service, principal.kind === 'anonymous' ? 'Access Denied' : refusal.message);
+    if (deps.gateway.settings.mode === 'enforce') throw denial;
+    deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
+      requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
+    });
+  }
+
+  // The upstream acts in the resource's account (an ARN's, a bucket owner's), else the caller's.
+  const actingAccount = accounts[0] === undefined || mapped.targets[0]!.resource === '*' ? callerAccount : accounts[0];
+  const body: ForwardBody = buffered !== undefined
+    ? { kind: 'buffer', data: buffered, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
+    : flow.bodyDone || payload === undefined ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload };
+  const forwardRequest: Omit<UpstreamRequest, 'body' | 'streamed' | 'headers'> = {
+    service, region, accountId: actingAccount, method: ctx.http.method,
+    path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
+    query: forwardedQuery(ctx.http.query),
+  };
+  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader }, flow.res, () => {
+    if (flow.expectsContinue) flow.res.writeContinue();
+  });
+  if (body.kind === 'stream') flow.bodyDone = true;
+  if (outcome.kind === 'failed') {
+    deps.logger.warn('gateway forward failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: outcome.cause });
+    throw new GatewayError(outcome.failure);
+  }
+  ctx.response = { status: outcome.status, headers: {}, body: '' };
+  if (outcome.status >= 200 && outcome.status < 300) await afterWrite(flow, mapped, bucket, callerAccount);
+}
+
+/** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
+async function afterWrite(flow: Flow, mapped: MappedRequest, bucket: string | undefined, callerAccount: string): Promise<void> {
+  const { deps } = flow;
+  if (READ_OPERATION.test(mapped.operation)) return;
+  for (const check of mapped.targets) {
+    deps.gateway.cache.invalidate(check.resource);
+    if (mapped.service === 's3' && check.resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(check.resource).bucket}`);
+  }
+  try {
+    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'CreateBucket') await deps.gateway.owners.created(bucket, callerAccount);
+    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'DeleteBucket') await deps.gateway.owners.deleted(bucket);
+  } catch (err) {
+    deps.logger.error('could not record a bucket owner', { requestId: flow.ctx.requestId, bucket, error: String(err) });
+  }
+}
+
+/** The owning account of each check's resource: a bucket's owner for S3, else the ARN's account. */
+async function checkAccounts(flow: Flow, mapped: MappedRequest, callerAccount: string, ownerAccount: string): Promise<string[]> {
+  const accounts: string[] = [];
+  for (const check of mapped.targets) {
+    if (check.resource === '*') {
+      accounts.push(callerAccount);
+    } else if (mapped.service === 's3') {
+      const { bucket } = s3Parts(check.resource);
+      accounts.push(bucket === '' ? ownerAccount : await bucketAccount(flow, bucket, callerAccount));
+    } else {
+      const account = check.resource.split(':')[4];
+      accounts.push(account !== undefined && /^\d{12}$/.test(account) ? account : ownerAccount);
+    }
+  }
+  return accounts;
+}
+
+async function bucketAccount(flow: Flow, bucket: string, callerAccount: string): Promise<string> {
+  let owner;
+  try {
+    owner = await flow.deps.gateway.owners.ownerOf(bucket, callerAccount);
+  } catch (err) {
+    flow.deps.logger.warn('gateway bucket owner lookup failed', { requestId: flow.ctx.requestId, bucket, error: String(err) });
+    throw gatewayError('ServiceUnavailable', `Tessera could not learn which account owns the bucket ${bucket} from the S3 upstream; the request was not forwarded.`, 503);
+  }
+  if (owner.kind === 'owned') return owner.accountId;
+  if (owner.kind === 'absent') return callerAccount;
+  throw accessDenied('s3', `Tessera does not know which account owns the bucket ${bucket}: it was not created through Tessera, and neither your account nor the default account lists it.`);
+}
+
+function firstSegment(path: string): string | undefined {
+  const trimmed = path.startsWith('/') ? path.slice(1) : path;
+  const segment = trimmed.split('/', 1)[0] ?? '';
+  return segment === '' ? undefined : decodePath(segment);
+}
+
+/** The verifying stream of an S3 body (none without a body). */
+function choosePayloadFor(flow: Flow): PayloadPlan | undefined {
+  if (flow.bodyDone) return undefined;
+  const { ctx, deps } = flow;
+  const signed = ctx.gateway?.signed;
+  const choice = choosePayload(deps.gateway.verifiers, {
+    headers: ctx.http.headers,
+    query: ctx.http.query,
+    ...(signed ? { signed: { auth: signed.auth, signingKey: deps.signingKeys.signingKey(signed.secretAccessKey, signed.auth.credentialDate, signed.auth.region, signed.auth.service) } } : {}),
+  });
+  if (!choice.ok) throw new GatewayError(choice.failure);
+  return choice.plan;
+}
+
+/** S3 accepts only SigV4 here: a SigV2 signature (header or query) is refused as S3's SigV4-only regions refuse it. */
+function refuseSigV2(flow: Flow): void {
+  const { headers, query } = flow.ctx.http;
+  const authorization = headerOf(headers, 'authorization');
+  const params = new URLSearchParams(query);
+  if (authorization !== undefined || (params.has('Signature') && params.has('AWSAccessKeyId'))) {
+    throw gatewayError('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', 400);
+  }
+}
+
+/** The whole body, up to `limit` (a JSON or Query request: its members name its resources). */
+async function readWholeBody(flow: Flow, limit: number): Promise<Buffer> {
+  const { req, res, ctx } = flow;
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
+  const body = flow.bodyDone ? Buffer.alloc(0) : await readBody(req, res, flow.expectsContinue, limit);
+  if (body === undefined) throw tooLarge(limit);
+  flow.bodyDone = true;
+  ctx.http.body = body;
+  return body;
+}
+
+/**
+ * A small S3 document the decision depends on (DeleteObjects, PutObjectTagging, a bucket
+ * policy), read through its payload's verifier — decoded, its signature or hash checked —
+ * up to `limit` bytes.
+ */
+async function readVerifiedBody(flow: Flow, payload: PayloadPlan | undefined, limit: number): Promise<Buffer> {
+  const { req, res, ctx } = flow;
+  if (flow.bodyDone || payload === undefined) return Buffer.alloc(0);
+  if (Number(req.headers['content-length'] ?? 0) > limit + 64 * 1024) throw tooLarge(limit);
+  if (flow.expectsContinue) res.writeContinue();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const verifier = payload.verify();
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > limit) return done(tooLarge(limit));
+      chunks.push(chunk);
+      done();
+    },
+  });
+  try {
+    await pipeline(req, verifier, collect);
+  } catch (err) {
+    const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
+    if (refused === undefined) throw err;
+    throw new GatewayError(refused);
+  } finally {
+    flow.bodyDone = req.complete;
+  }
+  const body = Buffer.concat(chunks);
+  ctx.http.body = body;
+  return body;
+}
+
+function tooLarge(limit: number): GatewayError {
+  return gatewayError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size: Tessera reads at most ${limit} bytes of this request to authorize it.`, 413);
+}
+
+function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError {
+  if (result.kind === 'needs-body') return gatewayError('InvalidRequest', result.reason, 400);
+  const json = result.protocol === 'json' || result.protocol === 'rest-json';
+  switch (result.reason) {
+    case 'unknown-operation':
+      return json ? gatewayError('UnknownOperationException', result.message, 400) : gatewayError('NotImplemented', result.message, 501);
+    case 'refused-operation':
+      return gatewayError('NotImplemented', `${result.message}. Tessera refuses operations it cannot authorize.`, 501);
+    default:
+      return gatewayError(json ? 'ValidationException' : result.service === 's3' ? 'InvalidRequest' : 'InvalidParameterValue', result.message, 400);
+  }
+}
+
+function failureOf(flow: Flow, err: unknown): GatewayFailure {
+  const { ctx, deps, route } = flow;
+  if (err instanceof GatewayError) return err.failure;
+  if (err instanceof ServiceError) return inServiceDialect(route.service, flow.protocol, { code: err.code, message: err.message, status: err.httpStatus });
+  deps.logger.error('unexpected gateway error', { requestId: ctx.requestId, service: route.service, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 };
+}
+
+/** Writes the refusal in the service's format; a body left unread closes the connection rather than being drained. */
+function refuse(flow: Flow, failure: GatewayFailure): void {
+  const { ctx, res } = flow;
+  ctx.error = new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.status, type: failure.status >= 500 ? 'Receiver' : 'Sender' });
+  const rendered = renderError(flow.route.service, flow.protocol, failure, ctx.requestId, ctx.http.method);
+  ctx.response = rendered;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(rendered.body, 'utf8');
+  res.writeHead(rendered.status, { ...rendered.headers, 'Content-Length': String(body.length), ...(flow.bodyDone ? {} : { Connection: 'close' }) });
+  res.end(body);
+}
+
+function headerOf(headers: HttpRequestData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export type { GatewayService };
