@@ -60,20 +60,23 @@ function hexValue(code: number): number {
  */
 export function percentDecodeToBytes(raw: string): Uint8Array {
   if (!raw.includes('%')) return Buffer.from(raw, 'utf8');
-  const chunks: Uint8Array[] = [];
+  // Escapes only shrink the text, so its UTF-8 length bounds the result: one buffer, filled
+  // in one pass (an escape is a byte; a literal run is copied as UTF-8), nothing per escape.
+  const out = Buffer.allocUnsafe(Buffer.byteLength(raw, 'utf8'));
+  let length = 0;
   let literalStart = 0;
   for (let i = 0; i < raw.length; i++) {
     if (raw.charCodeAt(i) !== 0x25) continue;
     const high = i + 2 < raw.length ? hexValue(raw.charCodeAt(i + 1)) : -1;
     const low = high >= 0 ? hexValue(raw.charCodeAt(i + 2)) : -1;
     if (low < 0) continue; // a stray '%' stays part of the literal run
-    if (i > literalStart) chunks.push(Buffer.from(raw.slice(literalStart, i), 'utf8'));
-    chunks.push(Uint8Array.of(high * 16 + low));
+    if (i > literalStart) length += out.write(raw.slice(literalStart, i), length, 'utf8');
+    out[length++] = high * 16 + low;
     i += 2;
     literalStart = i + 1;
   }
-  if (raw.length > literalStart) chunks.push(Buffer.from(raw.slice(literalStart), 'utf8'));
-  return Buffer.concat(chunks);
+  if (raw.length > literalStart) length += out.write(raw.slice(literalStart), length, 'utf8');
+  return out.subarray(0, length);
 }
 
 /** Percent-decodes to a string (invalid UTF-8 becomes U+FFFD); used for reading X-Amz-* values. */
