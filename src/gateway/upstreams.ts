@@ -2,6 +2,8 @@
 // Tessera does not serve), `--upstream SERVICE=URL` (one service), and the credentials the
 // gateway signs with in each account (`--upstream-credentials ACCOUNT=KEY:SECRET`).
 
+import { SERVICE_NAMES } from '../protocol/model.ts';
+
 export interface UpstreamCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -23,8 +25,8 @@ export interface GatewaySettings {
 export const DEFAULT_UPSTREAM_CREDENTIALS: UpstreamCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const DEFAULT_ACCOUNT_HEADER = 'x-moto-account-id';
 
-/** The services Tessera serves itself: never an upstream's. */
-export const SERVED_BY_TESSERA: ReadonlySet<string> = new Set(['iam', 'sts', 'organizations', 'cloudtrail']);
+/** The services Tessera serves itself (every service whose model the protocol layer loads): never an upstream's. */
+export const SERVED_BY_TESSERA: ReadonlySet<string> = new Set(SERVICE_NAMES);
 
 export function upstreamFor(settings: Pick<GatewaySettings, 'upstreams' | 'fallbackUpstream'>, service: string): URL | undefined {
   return settings.upstreams.get(service) ?? settings.fallbackUpstream;
