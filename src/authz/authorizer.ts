@@ -33,6 +33,18 @@ export interface Allowed {
   action: string;
   resource: string;
   reason?: string;
+  /** The engine's decision for the audit log (`tessera explain`); absent when no policy was evaluated. */
+  evidence?: DecisionEvidence;
+}
+
+/**
+ * The full decision as the audit log keeps it for administrators — also for denials whose
+ * caller is told nothing (`explanation` absent). Statement references and condition keys only:
+ * no policy text, no secret.
+ */
+export interface DecisionEvidence {
+  decision: Pick<Decision, 'decision' | 'reason' | 'deciding' | 'missingContextKeys'>;
+  context: Readonly<Record<string, ContextValue>>;
 }
 
 export interface Denied {
@@ -49,7 +61,9 @@ export interface Denied {
    * What an encoded authorization message may tell the caller; absent where it must tell
    * nothing (a trust-policy decision: the role may be another account's).
    */
-  explanation?: { decision: Pick<Decision, 'decision' | 'reason' | 'deciding' | 'missingContextKeys'>; context: Readonly<Record<string, ContextValue>> };
+  explanation?: DecisionEvidence;
+  /** The full decision for the audit log, whatever the caller may be told. */
+  evidence: DecisionEvidence;
 }
 
 export interface AuthorizerDeps {
@@ -88,7 +102,7 @@ export class Authorizer {
     const policies: PolicySet = caller.set ?? { identity: [] };
     const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
-    let allowed: Decision | undefined;
+    let allowed: DecisionEvidence | undefined;
     for (const [i, check] of checks.entries()) {
       const guardrails = org.checks[i]!;
       const context = { ...global, ...guardrails.context, ...check.context };
@@ -97,9 +111,9 @@ export class Authorizer {
         withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       if (decision.decision !== 'Allowed') return denied(principal, check, decision, context);
-      allowed ??= decision;
+      allowed ??= { decision: evidenceOf(decision), context };
     }
-    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason };
+    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.decision.reason, evidence: allowed! };
   }
 
   /** The caller's policies plus the target's resource policy (compiled once per text). */
@@ -136,13 +150,21 @@ function refused(principal: Principal, check: AuthorizationCheck, reason: string
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
     message: `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
     explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
+    evidence: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
   };
 }
 
+function evidenceOf(decision: Decision): DecisionEvidence['decision'] {
+  return { decision: decision.decision, reason: decision.reason, deciding: decision.deciding, missingContextKeys: decision.missingContextKeys };
+}
+
 function denied(principal: Principal, check: AuthorizationCheck, decision: Decision, context: Readonly<Record<string, ContextValue>>): Denied {
-  const base = { decision: decision.decision as Denied['decision'], action: check.action, resource: check.resource, reason: decision.reason, refusal: 'access-denied' as const };
+  const base = {
+    decision: decision.decision as Denied['decision'], action: check.action, resource: check.resource, reason: decision.reason, refusal: 'access-denied' as const,
+    evidence: { decision: evidenceOf(decision), context },
+  };
   // A denial decided with a role's trust policy says nothing of it — neither whether the role
   // exists nor what its trust policy holds.
   if (TRUST_POLICY_ACTIONS.has(check.action)) return { ...base, message: trustDenialMessage(principal, check.action, check.resource) };
-  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: { decision, context } };
+  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: base.evidence };
 }

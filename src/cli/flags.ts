@@ -97,6 +97,10 @@ export const SERVE_FLAGS = {
   quota: { type: 'string', multiple: true, env: 'TESSERA_QUOTAS', value: 'NAME=N', help: 'overrides an AWS default quota (repeatable; env: comma-separated), e.g. usersPerAccount=100000' },
   dev: { type: 'boolean', env: 'TESSERA_DEV', help: 'in-memory store, root key test/test, POST /_tessera/reset; loopback only' },
   'dev-allow-remote': { type: 'boolean', env: 'TESSERA_DEV_ALLOW_REMOTE', help: 'let --dev listen on a non-loopback --host (containers, CI services): anyone who reaches it is root' },
+  'encoded-authorization-messages': { type: 'boolean', env: 'TESSERA_ENCODED_AUTHORIZATION_MESSAGES', help: "end AccessDenied texts with an encoded authorization message (sts:DecodeAuthorizationMessage); default AWS's text alone" },
+  'audit-retention': { type: 'string', env: 'TESSERA_AUDIT_RETENTION', value: 'DURATION', help: 'how long audit events (CloudTrail event history) are kept: 90d (default), 12h, 30m' },
+  'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver: DIR/<trail's S3 bucket name>/AWSLogs/… (no trails without it)" },
+  'trail-delivery-interval': { type: 'string', env: 'TESSERA_TRAIL_DELIVERY_INTERVAL', value: 'DURATION', help: 'how often logging trails deliver log files and digests: 5m (default), 30s' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
 type ServeFlag = keyof typeof SERVE_FLAGS;
@@ -147,6 +151,10 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
   const devAllowRemote = flag('dev-allow-remote');
   if (devAllowRemote && !dev) throw new UsageError('--dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE) applies only with --dev (TESSERA_DEV)');
   const quotaFlags = values['quota'] as string[] | undefined;
+  const retention = get('audit-retention');
+  const trailDir = get('trail-dir');
+  const delivery = get('trail-delivery-interval');
+  const encoded = flag('encoded-authorization-messages');
   return {
     host: host?.value ?? '127.0.0.1',
     port,
@@ -159,7 +167,21 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     ...(devAllowRemote ? { devAllowRemote } : {}),
     logLevel: (level?.value ?? 'info') as LogLevel,
     quotas: parseQuotas(quotaFlags, env['TESSERA_QUOTAS']),
+    ...(encoded ? { encodedAuthorizationMessages: true } : {}),
+    ...(retention !== undefined ? { auditRetentionSeconds: parseDuration(retention.value, retention.from) } : {}),
+    ...(trailDir !== undefined ? { trailDir: trailDir.value } : {}),
+    ...(delivery !== undefined ? { trailDeliverySeconds: parseDuration(delivery.value, delivery.from) } : {}),
   };
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90d`, `12h`, `30m`, `45s` → seconds (at least one second, at most ten years). */
+export function parseDuration(text: string, from: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  if (!(seconds >= 1 && seconds <= 3650 * 86_400)) throw new UsageError(`${from} must be a duration such as 90d, 12h, 30m or 45s (at most 3650d), got '${text}'`);
+  return seconds;
 }
 
 /**

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../kernel/clock.ts';
 import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
 import { stsOperations } from '../sts/index.ts';
+import { cloudTrailOperations } from '../cloudtrail/index.ts';
 import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
@@ -18,6 +19,7 @@ import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/disco
 import { federatedAuthenticators } from './federated-callers.ts';
 import type { RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
+import { DEFAULT_RETENTION_SECONDS, pruneExpiredEvents } from '../cloudtrail/retention.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
 import type { ServerConfig } from './config.ts';
@@ -62,7 +64,7 @@ export interface StartOptions {
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
-const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations], inModel);
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations, ...cloudTrailOperations], inModel);
 
 function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
@@ -114,6 +116,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
         source: iamPolicySource(store, policyCache), policyCache, policySets,
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
+      encodedAuthorizationMessages: config.encodedAuthorizationMessages ?? false,
     };
     const first = await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
@@ -137,6 +140,16 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       tokenRing.retire().catch((err) => logger.warn('token key retirement failed', { error: String(err) }));
     }, 3600_000);
     retirement.unref();
+    // Events past the retention period are deleted at start and every hour after.
+    const retentionSeconds = config.auditRetentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+    const prune = () => {
+      pruneExpiredEvents(store, clock.now(), retentionSeconds)
+        .then((deleted) => deleted > 0 && logger.info('audit events past retention deleted', { deleted, retentionSeconds }))
+        .catch((err) => logger.warn('audit retention pruning failed', { error: String(err) }));
+    };
+    const pruning = setInterval(prune, Math.min(3600, retentionSeconds) * 1000);
+    pruning.unref();
+    prune();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin);
     const closeServer = gracefulCloser(server);
@@ -152,6 +165,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       ...(first.created ? { createdRootCredentials: first.created } : {}),
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
+        clearInterval(pruning);
         await closeServer(closeOptions.graceMs ?? 0);
         await audit.flush();
         await store.close();

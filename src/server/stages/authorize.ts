@@ -1,6 +1,6 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { Denied } from '../../authz/authorizer.ts';
-import { encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
+import { ENCODED_MESSAGE_MARKER, encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { headerValue } from '../http-util.ts';
@@ -14,7 +14,7 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   const principal = ctx.principal!;
   const declaration = ctx.declaration!;
   const now = deps.clock.now();
-  const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now });
+  const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now, ...optional('region', ctx.region) });
   const result = await deps.authorizer.decide({
     principal,
     action: `${declaration.service}:${declaration.name}`,
@@ -27,14 +27,24 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
       ...optional('region', ctx.region),
     },
   });
-  ctx.authorization = { decision: result.decision, action: result.action, resource: result.resource, ...optional('reason', result.reason) };
+  const checks = [{ action: target.action ?? `${declaration.service}:${declaration.name}`, resource: target.resource }, ...(target.also ?? []).map((check) => ({ action: check.action, resource: check.resource }))];
+  ctx.authorization = {
+    decision: result.decision, action: result.action, resource: result.resource, checks,
+    ...optional('reason', result.reason), ...optional('evidence', result.evidence),
+  };
   if (result.decision !== 'Allowed') throw refusal(ctx, deps, result);
 }
 
-/** AWS's answer to a denial: AccessDenied with its text (and the sealed explanation), or an unaccepted token. */
+/**
+ * AWS's answer to a denial: AccessDenied with AWS's text, or an unaccepted token. IAM and STS
+ * append nothing to their denials, and neither does Tessera by default: the full decision is in
+ * the audit log (`tessera explain REQUEST_ID`). With --encoded-authorization-messages the text
+ * ends with the sealed explanation that sts:DecodeAuthorizationMessage opens.
+ */
 function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied) {
   const service = ctx.service!;
   if (denied.refusal === 'invalid-token') return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  if (!deps.encodedAuthorizationMessages) return serviceError(service, 'AccessDenied', denied.message);
   const principal = ctx.principal!;
   // The subject of an identity provider has no credentials to decode a message with: AWS's text alone.
   if (principal.federation) return serviceError(service, 'AccessDenied', denied.message);
@@ -44,7 +54,7 @@ function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied) {
   const encoded = encodeAuthorizationMessage(deps.secrets, denied.explanation
     ? { principal: who, action: denied.action, resource: denied.resource, decision: denied.explanation.decision, context: denied.explanation.context }
     : { principal: who, action: denied.action, resource: denied.resource, decision: { decision: 'ImplicitDeny', reason: 'the request was not authorized', deciding: [], missingContextKeys: [] }, context: {} });
-  return serviceError(service, 'AccessDenied', `${denied.message} Encoded authorization failure message: ${encoded}`);
+  return serviceError(service, 'AccessDenied', `${denied.message}${ENCODED_MESSAGE_MARKER}${encoded}`);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
