@@ -14,13 +14,16 @@ Usage:
   tessera master-key status|rotate|retire       rotate the key sealing secrets at rest (tessera master-key --help)
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
+  tessera policy generate --principal ARN       a least-privilege policy from the principal's recorded requests
+  tessera explain REQUEST_ID                    the full authorization decision of a request, from the audit log
+  tessera audit verify --trail ARN --trail-dir DIR   check a trail's log files and signed digests
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
   tessera --version
 
 Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
 
-const COMMANDS = ['serve', 'account', 'policy', 'idp', 'version', 'help'];
+const COMMANDS = ['serve', 'account', 'policy', 'explain', 'audit', 'idp', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -35,6 +38,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./master-key-command.ts')).runMasterKeyCommand(rest, io);
       case 'policy':
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
+      case 'explain':
+        return await (await import('./explain-command.ts')).runExplainCommand(rest, io);
+      case 'audit':
+        return await (await import('./audit-command.ts')).runAuditCommand(rest, io);
       case 'idp':
         return await (await import('./idp-command.ts')).runIdpCommand(rest, io);
       case '--version':

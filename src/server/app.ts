@@ -20,6 +20,8 @@ import { federatedAuthenticators } from './federated-callers.ts';
 import type { RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
 import { DEFAULT_RETENTION_SECONDS, pruneExpiredEvents } from '../cloudtrail/retention.ts';
+import { deliverTrails, type DeliveryReport } from '../cloudtrail/delivery.ts';
+import { localTrailObjects } from '../cloudtrail/trail-objects.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
 import type { ServerConfig } from './config.ts';
@@ -48,7 +50,9 @@ export interface Tessera {
   defaultAccountId: string;
   /** The root credentials created by this start, if it created them (shown once). */
   createdRootCredentials?: RootCredentials;
-  /** Stops listening, lets requests in flight finish (up to `graceMs`), flushes the audit log, closes the store. */
+  /** Delivers every logging trail's new events now (as the delivery interval would). */
+  deliverTrails(): Promise<DeliveryReport>;
+  /** Stops listening, lets requests in flight finish (up to `graceMs`), flushes the audit log, delivers trails, closes the store. */
   close(options?: CloseOptions): Promise<void>;
 }
 
@@ -103,6 +107,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       if (!(err instanceof SecretBoxError)) throw err;
       throw new Error(`the master key from ${keySource.description} does not open the secrets in this store (${err.message}); see README "Secrets"`, { cause: err });
     }
+    const trailObjects = config.trailDir !== undefined ? localTrailObjects(config.trailDir) : undefined;
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
     const deps: ServerDeps = {
@@ -117,6 +122,7 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
       encodedAuthorizationMessages: config.encodedAuthorizationMessages ?? false,
+      ...(trailObjects ? { trailDestinations: trailObjects } : {}),
     };
     const first = await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
@@ -150,6 +156,12 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
     const pruning = setInterval(prune, Math.min(3600, retentionSeconds) * 1000);
     pruning.unref();
     prune();
+    // Logging trails deliver on an interval, and once more when the server stops.
+    const deliverTrailsNow = async () => (trailObjects ? deliverTrails({ store, secrets, clock, objects: trailObjects }) : { trails: 0, logFiles: 0, digests: 0 });
+    const delivery = setInterval(() => {
+      deliverTrailsNow().catch((err) => logger.warn('trail delivery failed', { error: String(err) }));
+    }, (config.trailDeliverySeconds ?? 300) * 1000);
+    delivery.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin);
     const closeServer = gracefulCloser(server);
@@ -163,11 +175,14 @@ export async function startTessera(config: ServerConfig, options: StartOptions =
       deps,
       defaultAccountId,
       ...(first.created ? { createdRootCredentials: first.created } : {}),
+      deliverTrails: deliverTrailsNow,
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
         clearInterval(pruning);
+        clearInterval(delivery);
         await closeServer(closeOptions.graceMs ?? 0);
         await audit.flush();
+        await deliverTrailsNow().catch((err) => logger.warn('trail delivery failed', { error: String(err) }));
         await store.close();
       },
     };
