@@ -22,7 +22,10 @@ async function lookupEvents(input: LookupEventsRequest, ctx: OperationContext): 
   const now = ctx.clock.now();
   const start = input.StartTime ?? new Date(now.getTime() - DEFAULT_RETENTION_SECONDS * 1000);
   const end = input.EndTime ?? now;
-  if (start.getTime() > end.getTime()) throw invalidTimeRange();
+  // Only a window the caller gave both ends of is refused; a lone EndTime before the retention
+  // period's start finds nothing.
+  if (input.StartTime && input.EndTime && start.getTime() > end.getTime()) throw invalidTimeRange();
+  if (start.getTime() > end.getTime()) return { Events: [] };
   const filters = filtersKey({
     attribute: attribute ?? null, start: input.StartTime?.toISOString() ?? null, end: input.EndTime?.toISOString() ?? null, category: input.EventCategory ?? null,
   });

@@ -71,7 +71,8 @@ export type CloudTrailRecord = Record<string, unknown> & {
 export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditEvent[] {
   const callerAccount = facts.principal?.accountId ?? '';
   const owner = facts.resources[0] !== undefined ? accountOfArn(facts.resources[0]) : undefined;
-  const accounts = owner !== undefined && callerAccount !== '' && owner !== callerAccount ? [callerAccount, owner] : [callerAccount];
+  // A caller of no known account (a refused federated call) is recorded in the resource's account.
+  const accounts = owner === undefined || owner === callerAccount ? [callerAccount] : callerAccount === '' ? [owner] : [callerAccount, owner];
   const shared = accounts.length > 1 ? random.uuid() : undefined;
   return accounts.map((accountId) => {
     const eventId = random.uuid();

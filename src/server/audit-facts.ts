@@ -20,8 +20,13 @@ export function factsOfRequest(ctx: RequestContext): ApiCallFacts {
   const request = ctx.operation !== undefined && ctx.input !== undefined ? withinSize(requestParametersOf(service, ctx.operation, ctx.input)) : { value: null, dropped: false };
   const recordResponse = ctx.operation !== undefined && !ctx.error && ctx.output !== undefined && recordsResponse(service, ctx.operation);
   const response = recordResponse ? withinSize(responseElementsOf(service, ctx.operation!, ctx.output)) : { value: null, dropped: false };
+  const common = commonFacts(ctx);
+  // A federated AssumeRole* refused before its caller was known is still the role's account's event.
+  const roleArn = ctx.input?.['RoleArn'];
+  const resources = common.resources.length === 0 && service === 'sts' && typeof roleArn === 'string' && roleArn.startsWith('arn:') ? [roleArn] : common.resources;
   return {
-    ...commonFacts(ctx),
+    ...common,
+    resources,
     eventSource: `${service}.amazonaws.com`,
     eventName,
     awsRegion: GLOBAL_SERVICES.has(service) ? 'us-east-1' : ctx.region ?? 'us-east-1',
