@@ -1,6 +1,5 @@
 import { generatePolicy } from '../cloudtrail/policy-generator.ts';
 import { UsageError, flagHelpLines, parseDuration, parseFlags } from './flags.ts';
-import type { PolicyCommandIo } from './policy-command.ts';
 import { STORE_FLAGS, withStore } from './store-access.ts';
 
 const GENERATE_FLAGS = {
@@ -23,7 +22,14 @@ ${flagHelpLines(GENERATE_FLAGS)}
   --help                         this help
 `;
 
-export async function runPolicyGenerateCommand(argv: string[], io: PolicyCommandIo): Promise<number> {
+/** What the command touches (a subset of `tessera policy`'s io). */
+interface GenerateIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runPolicyGenerateCommand(argv: string[], io: GenerateIo): Promise<number> {
   const parsed = parseFlags(argv, GENERATE_FLAGS, 'policy generate', { maxPositionals: 0 });
   if (parsed.help) {
     io.stdout(HELP);
