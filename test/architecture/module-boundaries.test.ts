@@ -28,6 +28,8 @@ function depcruise(cwd: string, outputType: 'json' | 'err-long') {
     cwd,
     encoding: 'utf8',
     timeout: 60_000,
+    // The JSON report of the whole tree is over spawnSync's default 1 MiB.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
