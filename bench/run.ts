@@ -8,10 +8,11 @@ import { runStsBench } from './sts.bench.ts';
 import { runWorkersBench } from './workers.bench.ts';
 import { runStartupBench } from './startup.bench.ts';
 import { runGatewayBench } from './gateway.bench.ts';
+import { runCloudTrailBench } from './cloudtrail.bench.ts';
 
 /**
  * `npm run bench`: every benchmark, each printing its figures as ratios against a baseline
- * measured in the same run. `npm run bench -- server` (or sigv4, sigv4-streaming, policy, iam, tokens, sts, workers, startup, gateway) runs one.
+ * measured in the same run. `npm run bench -- server` (or sigv4, sigv4-streaming, policy, iam, tokens, sts, workers, startup, gateway, cloudtrail) runs one.
  */
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
@@ -26,3 +27,4 @@ if (want('sts')) await runStsBench();
 if (want('workers')) await runWorkersBench();
 if (want('startup')) await runStartupBench();
 if (want('gateway')) await runGatewayBench();
+if (want('cloudtrail')) await runCloudTrailBench();

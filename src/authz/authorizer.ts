@@ -40,6 +40,18 @@ export interface Allowed {
    * upstream only when a policy asks for them) decides again with them.
    */
   missingContextKeys?: readonly string[];
+  /** The engine's decision for the audit log (`tessera explain`); absent when no policy was evaluated. */
+  evidence?: DecisionEvidence;
+}
+
+/**
+ * The full decision as the audit log keeps it for administrators — also for denials whose
+ * caller is told nothing (`explanation` absent). Statement references and condition keys only:
+ * no policy text, no secret.
+ */
+export interface DecisionEvidence {
+  decision: Pick<Decision, 'decision' | 'reason' | 'deciding' | 'missingContextKeys'>;
+  context: Readonly<Record<string, ContextValue>>;
 }
 
 export interface Denied {
@@ -61,7 +73,9 @@ export interface Denied {
    * What an encoded authorization message may tell the caller; absent where it must tell
    * nothing (a trust-policy decision: the role may be another account's).
    */
-  explanation?: { decision: Pick<Decision, 'decision' | 'reason' | 'deciding' | 'missingContextKeys'>; context: Readonly<Record<string, ContextValue>> };
+  explanation?: DecisionEvidence;
+  /** The full decision for the audit log, whatever the caller may be told. */
+  evidence: DecisionEvidence;
 }
 
 export interface AuthorizerDeps {
@@ -113,7 +127,7 @@ export class Authorizer {
     const policies: PolicySet = caller.set ?? { identity: [] };
     const global = { ...globalContext(request.facts), ...sessionContext(principal, request.facts.now), ...(principal.federation?.context ?? {}), ...(principal.workload?.context ?? {}) };
     const who = evaluationPrincipal(principal, caller.principalTags);
-    let allowed: Decision | undefined;
+    let allowed: DecisionEvidence | undefined;
     const missing = new Set<string>();
     for (const [i, check] of checks.entries()) {
       const guardrails = org.checks[i]!;
@@ -125,9 +139,9 @@ export class Authorizer {
       for (const key of decision.missingContextKeys) missing.add(key);
       const missingContextKeys = [...missing];
       if (decision.decision !== 'Allowed') return { ...denied(principal, check, decision, context), missingContextKeys };
-      allowed ??= decision;
+      allowed ??= { decision: evidenceOf(decision), context };
     }
-    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.reason, missingContextKeys: [...missing] };
+    return { decision: 'Allowed', action: main.action, resource: main.resource, reason: allowed!.decision.reason, evidence: allowed!, missingContextKeys: [...missing] };
   }
 
   /** The caller's policies plus the target's resource policy (compiled once per text). */
@@ -174,13 +188,21 @@ function refused(principal: Principal, check: AuthorizationCheck, reason: string
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
     message: message ?? `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
     explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
+    evidence: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
   };
 }
 
+function evidenceOf(decision: Decision): DecisionEvidence['decision'] {
+  return { decision: decision.decision, reason: decision.reason, deciding: decision.deciding, missingContextKeys: decision.missingContextKeys };
+}
+
 function denied(principal: Principal, check: AuthorizationCheck, decision: Decision, context: Readonly<Record<string, ContextValue>>): Denied {
-  const base = { decision: decision.decision as Denied['decision'], action: check.action, resource: check.resource, reason: decision.reason, refusal: 'access-denied' as const };
+  const base = {
+    decision: decision.decision as Denied['decision'], action: check.action, resource: check.resource, reason: decision.reason, refusal: 'access-denied' as const,
+    evidence: { decision: evidenceOf(decision), context },
+  };
   // A denial decided with a role's trust policy says nothing of it — neither whether the role
   // exists nor what its trust policy holds.
   if (TRUST_POLICY_ACTIONS.has(check.action)) return { ...base, message: trustDenialMessage(principal, check.action, check.resource) };
-  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: { decision, context } };
+  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: base.evidence };
 }

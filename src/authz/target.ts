@@ -77,6 +77,8 @@ export interface TargetContext {
   accountId: string;
   secrets?: SecretSealer;
   now?: Date;
+  /** The region the request was signed for (regional resources' ARNs, e.g. a CloudTrail trail's). */
+  region?: string;
 }
 
 export type TargetResolver<I> = (input: I, ctx: TargetContext) => Promise<AuthorizationTarget>;

@@ -105,6 +105,10 @@ export const SERVE_FLAGS = {
   'upstream-credentials': { type: 'string', multiple: true, env: 'TESSERA_UPSTREAM_CREDENTIALS', value: 'ACCOUNT=KEY:SECRET', help: 'the upstream credentials of a Tessera account (ACCOUNT * for every other; default test:test; repeatable; env: comma-separated)' },
   'upstream-account-header': { type: 'string', env: 'TESSERA_UPSTREAM_ACCOUNT_HEADER', value: 'NAME', help: `the header naming the account to the upstream (default ${DEFAULT_ACCOUNT_HEADER}, for moto; none to send none)` },
   'gateway-mode': { type: 'string', env: 'TESSERA_GATEWAY_MODE', value: 'MODE', help: 'enforce (default): refuse what policies do not allow; audit: log it and forward anyway' },
+  'encoded-authorization-messages': { type: 'boolean', env: 'TESSERA_ENCODED_AUTHORIZATION_MESSAGES', help: "end AccessDenied texts with an encoded authorization message (sts:DecodeAuthorizationMessage); default AWS's text alone" },
+  'audit-retention': { type: 'string', env: 'TESSERA_AUDIT_RETENTION', value: 'DURATION', help: 'how long audit events (CloudTrail event history) are kept: 90d (default), 12h, 30m' },
+  'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver: DIR/<trail's S3 bucket name>/AWSLogs/… (no trails without it)" },
+  'trail-delivery-interval': { type: 'string', env: 'TESSERA_TRAIL_DELIVERY_INTERVAL', value: 'DURATION', help: 'how often logging trails deliver log files and digests: 5m (default), 30s' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
 type ServeFlag = keyof typeof SERVE_FLAGS;
@@ -167,6 +171,10 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     if (dev && workers > 1) throw new UsageError(`${workersSetting.from} ${workers}: --dev keeps its state in one process's memory, so it runs one process; use a persistent store (no --dev) for more`);
   }
   const quotaFlags = values['quota'] as string[] | undefined;
+  const retention = get('audit-retention');
+  const trailDir = get('trail-dir');
+  const delivery = get('trail-delivery-interval');
+  const encoded = flag('encoded-authorization-messages');
   return {
     host: host?.value ?? '127.0.0.1',
     port,
@@ -182,6 +190,10 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     ...(tlsCert !== undefined && tlsKey !== undefined ? { tlsCert: tlsCert.value, tlsKey: tlsKey.value } : {}),
     ...(workers !== undefined ? { workers } : {}),
     gateway: parseGatewaySettings(values, env, get),
+    ...(encoded ? { encodedAuthorizationMessages: true } : {}),
+    ...(retention !== undefined ? { auditRetentionSeconds: parseDuration(retention.value, retention.from) } : {}),
+    ...(trailDir !== undefined ? { trailDir: trailDir.value } : {}),
+    ...(delivery !== undefined ? { trailDeliverySeconds: parseDuration(delivery.value, delivery.from) } : {}),
   };
 }
 
@@ -214,6 +226,16 @@ function parseGatewaySettings(
     if (err instanceof SettingError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90d`, `12h`, `30m`, `45s` → seconds (at least one second, at most ten years). */
+export function parseDuration(text: string, from: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  if (!(seconds >= 1 && seconds <= 3650 * 86_400)) throw new UsageError(`${from} must be a duration such as 90d, 12h, 30m or 45s (at most 3650d), got '${text}'`);
+  return seconds;
 }
 
 /**

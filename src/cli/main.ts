@@ -14,6 +14,9 @@ Usage:
   tessera master-key status|rotate|retire       rotate the key sealing secrets at rest (tessera master-key --help)
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
+  tessera policy generate --principal ARN       a least-privilege policy from the principal's recorded requests
+  tessera explain REQUEST_ID                    the full authorization decision of a request, from the audit log
+  tessera audit verify --trail ARN --trail-dir DIR   check a trail's log files and signed digests
   tessera idp [--port N]                        run the built-in test identity provider (OIDC, SAML)
   tessera run --instance-profile NAME -- CMD    run CMD as an EC2 instance (or --task-role ARN: an ECS task)
   tessera imds --instance-profile NAME          serve an instance's metadata for programs started elsewhere
@@ -24,7 +27,7 @@ Usage:
 Every command and subcommand takes --help (tessera serve --help, tessera policy validate --help).
 `;
 
-const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'idp', 'run', 'imds', 'container-credentials', 'dev-cert', 'version', 'help'];
+const COMMANDS = ['serve', 'account', 'master-key', 'policy', 'explain', 'audit', 'idp', 'run', 'imds', 'container-credentials', 'dev-cert', 'version', 'help'];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,6 +42,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./master-key-command.ts')).runMasterKeyCommand(rest, io);
       case 'policy':
         return await (await import('./policy-command.ts')).runPolicyCommand(rest, io);
+      case 'explain':
+        return await (await import('./explain-command.ts')).runExplainCommand(rest, io);
+      case 'audit':
+        return await (await import('./audit-command.ts')).runAuditCommand(rest, io);
       case 'idp':
         return await (await import('./idp-command.ts')).runIdpCommand(rest, io);
       case 'run':

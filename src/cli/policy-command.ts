@@ -13,6 +13,8 @@ export interface PolicyCommandIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (path: string) => Promise<string>;
+  /** For `policy generate`, which reads the store (TESSERA_DATA_DIR, TESSERA_STORE). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const VALIDATE_HELP = `Usage: tessera policy validate FILE --kind KIND [--inline-for user|group|role] [--json]
@@ -39,8 +41,9 @@ const USAGE = `Usage:
   tessera policy validate FILE --kind KIND [--inline-for user|group|role] [--json]
       KIND is one of: ${POLICY_KINDS.join(', ')}
   tessera policy eval SCENARIO.json
+  tessera policy generate --principal ARN [--since DURATION|TIME]
 
-tessera policy validate --help, tessera policy eval --help: more on each.
+tessera policy validate --help, tessera policy eval --help, tessera policy generate --help: more on each.
 `;
 
 const INLINE_FOR = ['user', 'group', 'role'] as const;
@@ -56,6 +59,8 @@ export async function runPolicyCommand(argv: string[], io: PolicyCommandIo): Pro
         return await validateCommand(rest, io);
       case 'eval':
         return await evalCommand(rest, io);
+      case 'generate':
+        return await (await import('./policy-generate-command.ts')).runPolicyGenerateCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -63,7 +68,7 @@ export async function runPolicyCommand(argv: string[], io: PolicyCommandIo): Pro
         io.stdout(USAGE);
         return subcommand === undefined ? 2 : 0;
       default: {
-        const near = closestName(subcommand, ['validate', 'eval']);
+        const near = closestName(subcommand, ['validate', 'eval', 'generate']);
         return usage(io, `Unknown policy subcommand '${subcommand}'.${near ? ` Did you mean '${near}'?` : ''}`);
       }
     }

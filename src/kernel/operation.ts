@@ -40,6 +40,13 @@ export interface OperationContext {
   region: string;
   /** What an account's organization imposes on it (the policy simulator reports its SCPs); absent: no organizations. */
   organizationPolicies?: OrganizationPolicyLookup;
+  /** Where CloudTrail trails deliver (S3 bucket names as local folders); absent: no destination exists. */
+  trailDestinations?: TrailDestinations;
+}
+
+/** The destinations trails may name: a bucket exists when its folder exists under `--trail-dir`. */
+export interface TrailDestinations {
+  bucketExists(bucket: string): Promise<boolean>;
 }
 
 /** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */

@@ -12,6 +12,7 @@ import {
   type JsonCommonErrorCode,
   type QueryCommonErrorCode,
 } from './common-errors.ts';
+import type { ErrorCode as CloudTrailModeledErrorCode } from './generated/cloudtrail.ts';
 import type { ErrorCode as IamModeledErrorCode } from './generated/iam.ts';
 import type { ErrorCode as OrganizationsModeledErrorCode } from './generated/organizations.ts';
 import type { ErrorCode as StsModeledErrorCode } from './generated/sts.ts';
@@ -34,6 +35,7 @@ export interface ServiceErrorCodes {
   iam: IamModeledErrorCode | QueryCommonErrorCode;
   sts: StsModeledErrorCode | QueryCommonErrorCode;
   organizations: OrganizationsModeledErrorCode | JsonCommonErrorCode;
+  cloudtrail: CloudTrailModeledErrorCode | JsonCommonErrorCode;
   tessera: TesseraModeledErrorCode | JsonCommonErrorCode;
 }
 

@@ -71,3 +71,18 @@ describe('compileJavaPattern', () => {
     assert.equal(compileJavaPattern('[a-z]+'), compileJavaPattern('[a-z]+'));
   });
 });
+
+describe('Java surrogate pairs and a leading (?s)', () => {
+  it('reads an escaped surrogate pair as the code point it encodes (CloudTrail PartitionKeyName)', () => {
+    const re = compileJavaPattern('[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*');
+    assert.ok(re.test('plain text\twith 🚀 and 𐀀'));
+    assert.ok(!re.test('\u0001'), 'a control character is outside the class');
+    assert.ok(!re.test('\uD800'), 'a lone surrogate is not a pair');
+  });
+
+  it('makes . match line breaks under a leading (?s) only (CloudTrail QueryStatement)', () => {
+    assert.ok(compileJavaPattern('(?s).*').test('SELECT *\nFROM x\r\n\u2028'));
+    assert.ok(!compileJavaPattern('.*').test('a\nb'));
+    assert.throws(() => compileJavaPattern('a(?s).*'), /inline flag/);
+  });
+});

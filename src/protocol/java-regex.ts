@@ -12,8 +12,10 @@
 // - `\uXXXX` takes exactly four hex digits in both, so `\u10000` is U+1000 then "0"
 //   (AWS's patterns contain this; it is kept as Java reads it).
 // - identity escapes such as `\:` are legal in Java, not in JavaScript's `u` mode.
+// - an escaped surrogate pair (`\uD800\uDC00`) is the code point it encodes, as in Java;
+// - a leading `(?s)` (DOTALL) makes `.` match every code point.
 // Constructs with no faithful translation (possessive quantifiers, atomic groups,
-// inline flags, class intersection) are refused at load rather than approximated.
+// other inline flags, class intersection) are refused at load rather than approximated.
 
 import {
   complementSet,
@@ -44,6 +46,8 @@ const WHITESPACE_SET = rangesToSet([[0x09, 0x0d], [0x20, 0x20]]);
 const DIGIT_SET = rangesToSet([[0x30, 0x39]]);
 const WORD_SET = rangesToSet([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]);
 const DOT_SET = complementSet(rangesToSet([[0x0a, 0x0a], [0x0d, 0x0d], [0x85, 0x85], [0x2028, 0x2029]]));
+/** `.` under `(?s)`. */
+const ANY_SET = rangesToSet([[0, 0x10ffff]]);
 
 const GENERAL_CATEGORIES = new Set(GENERAL_CATEGORY_NAMES);
 
@@ -113,6 +117,13 @@ class Tokenizer {
 
   tokens(): JavaToken[] {
     const pattern = this.#pattern;
+    // `(?s)` leading the whole pattern (DOTALL): `.` is every code point. Flags anywhere else
+    // are refused below.
+    let dotAll = false;
+    if (pattern.startsWith('(?s)')) {
+      dotAll = true;
+      this.#at = 4;
+    }
     while (this.#at < pattern.length) {
       const ch = String.fromCodePoint(pattern.codePointAt(this.#at) as number);
       if (ch === '\\') {
@@ -141,7 +152,7 @@ class Tokenizer {
           continue;
         }
         case '.':
-          this.#out.push({ kind: 'char', js: JAVA_DOT, set: DOT_SET });
+          this.#out.push(dotAll ? { kind: 'char', js: '[^]', set: ANY_SET } : { kind: 'char', js: JAVA_DOT, set: DOT_SET });
           break;
         case '(': {
           if (pattern[this.#at + 1] !== '?') {
@@ -257,7 +268,15 @@ class Tokenizer {
       case 'u': {
         const hex = pattern.slice(at + 2, at + 6);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.#refuse('a malformed \\u escape');
-        return char(`\\u${hex}`, parseInt(hex, 16), 6);
+        const unit = parseInt(hex, 16);
+        // Java reads a high surrogate escape followed by a low one as the one code point they
+        // encode (`\uD800\uDC00` is U+10000).
+        const low = /^\\u(d[c-f][0-9a-f]{2})/i.exec(pattern.slice(at + 6));
+        if (unit >= 0xd800 && unit <= 0xdbff && low !== null) {
+          const codePoint = 0x10000 + ((unit - 0xd800) << 10) + (parseInt(low[1] as string, 16) - 0xdc00);
+          return char(`\\u{${codePoint.toString(16)}}`, codePoint, 12);
+        }
+        return char(`\\u${hex}`, unit, 6);
       }
       case 'x': {
         const braced = /^\{([0-9a-fA-F]+)\}/.exec(pattern.slice(at + 2));

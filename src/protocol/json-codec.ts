@@ -14,7 +14,7 @@ import { validateInput } from './validate.ts';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** The services that speak AWS JSON 1.1. */
-type JsonServiceName = Extract<ServiceName, 'organizations' | 'tessera'>;
+type JsonServiceName = Extract<ServiceName, 'organizations' | 'cloudtrail' | 'tessera'>;
 
 export interface ParsedJsonRequest {
   readonly operation: string;
@@ -22,7 +22,7 @@ export interface ParsedJsonRequest {
 }
 
 export function parseJsonRequest(service: ServiceName, target: string, body: string): ParsedJsonRequest {
-  if (service !== 'organizations' && service !== 'tessera') throw new Error(`${service} does not speak the JSON protocol`);
+  if (service !== 'organizations' && service !== 'cloudtrail' && service !== 'tessera') throw new Error(`${service} does not speak the JSON protocol`);
   const model = jsonModel(service);
   // The X-Amz-Target header as sent ("AWSOrganizationsV20161128.ListAccounts");
   // a bare operation name is taken as already routed.

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { applyMergePatch } from './merge-patch.ts';
 
-export type ServiceName = 'iam' | 'sts' | 'organizations' | 'tessera';
+export type ServiceName = 'iam' | 'sts' | 'organizations' | 'cloudtrail' | 'tessera';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['iam', 'sts', 'organizations', 'tessera'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['iam', 'sts', 'organizations', 'cloudtrail', 'tessera'];
 
 /** The services that speak the AWS Query protocol with XML responses. */
-export type QueryServiceName = Exclude<ServiceName, 'organizations' | 'tessera'>;
+export type QueryServiceName = Exclude<ServiceName, 'organizations' | 'cloudtrail' | 'tessera'>;
 
 /** A reference from a structure member, list member or map key/value to a shape. */
 export interface ShapeRef {
@@ -121,6 +121,7 @@ const MODEL_FILES: Readonly<Record<ServiceName, string>> = {
   iam: 'aws/iam-2010-05-08.json',
   sts: 'aws/sts-2011-06-15.json',
   organizations: 'aws/organizations-2016-11-28.json',
+  cloudtrail: 'aws/cloudtrail-2013-11-01.json',
   // Tessera's own API (workload launches and their credentials), in the same format.
   tessera: 'tessera/tessera-2025-01-01.json',
 };

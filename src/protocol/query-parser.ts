@@ -42,7 +42,7 @@ const NO_VERSION = 'NO_VERSION_SPECIFIED';
  * ServiceError: MissingAction, InvalidAction, ValidationError.
  */
 export function parseQueryRequest(service: ServiceName, params: QueryParams): ParsedQueryRequest {
-  if (service === 'organizations' || service === 'tessera') throw new Error(`${service} speaks JSON 1.1, not the Query protocol`);
+  if (service === 'organizations' || service === 'cloudtrail' || service === 'tessera') throw new Error(`${service} speaks JSON 1.1, not the Query protocol`);
   const model = loadServiceModel(service);
   const tree = buildParamTree(params);
   const action = tree.children.get('Action')?.value;

@@ -39,7 +39,7 @@ before(async () => {
       const service = findServiceForAction(params.get('Action') ?? '') ?? 'iam';
       const requestId = 'c0ffee00-0000-4000-8000-000000000001';
       try {
-        if (service === 'organizations' || service === 'tessera') throw new Error('not a Query service');
+        if (service === 'organizations' || service === 'cloudtrail' || service === 'tessera') throw new Error('not a Query service');
         const parsed = parseQueryRequest(service, params);
         lastParsed = { service, ...parsed };
         const handler = handlers.get(parsed.operation);
@@ -47,7 +47,7 @@ before(async () => {
         const body = serializeQueryResponse(service, parsed.operation, handler(parsed.input), requestId);
         res.writeHead(200, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId }).end(body);
       } catch (error) {
-        const answer = queryErrorResponse(service === 'organizations' || service === 'tessera' ? 'iam' : service, error, requestId);
+        const answer = queryErrorResponse(service === 'organizations' || service === 'cloudtrail' || service === 'tessera' ? 'iam' : service, error, requestId);
         res.writeHead(answer.status, answer.headers).end(answer.body);
       }
     });

@@ -12,6 +12,7 @@ const MODEL_FILE_NAMES: Readonly<Record<ServiceName, string>> = {
   iam: 'models/aws/iam-2010-05-08.json',
   sts: 'models/aws/sts-2011-06-15.json',
   organizations: 'models/aws/organizations-2016-11-28.json',
+  cloudtrail: 'models/aws/cloudtrail-2013-11-01.json',
   tessera: 'models/tessera/tessera-2025-01-01.json',
 };
 

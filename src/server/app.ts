@@ -11,6 +11,7 @@ import { cryptoRandom, type RandomSource } from '../kernel/random.ts';
 import { iamOperations, iamPolicySource } from '../iam/index.ts';
 import { awsManagedCatalog } from '../iam/policies/aws-managed.ts';
 import { stsOperations, workloadOperations } from '../sts/index.ts';
+import { cloudTrailOperations } from '../cloudtrail/index.ts';
 import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
@@ -20,6 +21,9 @@ import { discoveryKeySource, fetchJsonOverHttps } from '../federation/oidc/disco
 import { federatedAuthenticators } from './federated-callers.ts';
 import { getDefaultAccountId, type RootCredentials } from '../iam/accounts.ts';
 import { AuditSink } from './audit-sink.ts';
+import { DEFAULT_RETENTION_SECONDS, pruneExpiredEvents } from '../cloudtrail/retention.ts';
+import { deliverTrails, type DeliveryReport } from '../cloudtrail/delivery.ts';
+import { localTrailObjects } from '../cloudtrail/trail-objects.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
 import type { ServerConfig } from './config.ts';
@@ -52,7 +56,9 @@ export interface Tessera {
   defaultAccountId: string;
   /** The root credentials created by this start, if it created them (shown once). */
   createdRootCredentials?: RootCredentials;
-  /** Stops listening, lets requests in flight finish (up to `graceMs`), flushes the audit log, closes the store. */
+  /** Delivers every logging trail's new events now (as the delivery interval would). */
+  deliverTrails(): Promise<DeliveryReport>;
+  /** Stops listening, lets requests in flight finish (up to `graceMs`), flushes the audit log, delivers trails, closes the store. */
   close(options?: CloseOptions): Promise<void>;
 }
 
@@ -90,7 +96,7 @@ export async function prepareFirstStart(config: ServerConfig, options: StartOpti
 }
 
 /** Every operation served, built once per process: a declaration without a target stops start-up. */
-const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations, ...workloadOperations], inModel);
+const OPERATIONS = buildRegistry([...iamOperations, ...stsOperations, ...organizationsOperations, ...cloudTrailOperations, ...workloadOperations], inModel);
 
 function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
@@ -134,6 +140,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       if (!(err instanceof SecretBoxError)) throw err;
       throw new Error(`the master key from ${keySource.description} does not open the secrets in this store (${err.message}); see README "Secrets"`, { cause: err });
     }
+    const trailObjects = config.trailDir !== undefined ? localTrailObjects(config.trailDir) : undefined;
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
     const epochs = new AuthorizationEpochs(store);
@@ -152,6 +159,8 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
         source: iamPolicySource(store, policyCache, epochs), policyCache, policySets,
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
+      encodedAuthorizationMessages: config.encodedAuthorizationMessages ?? false,
+      ...(trailObjects ? { trailDestinations: trailObjects } : {}),
     };
     const first = options.bootstrapped ? await bootstrappedAccount(deps.store) : await bootstrap(deps, config);
     let defaultAccountId = first.defaultAccountId;
@@ -182,6 +191,22 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       tokenRing.retire().catch((err) => logger.warn('token key retirement failed', { error: String(err) }));
     }, 3600_000);
     retirement.unref();
+    // Events past the retention period are deleted at start and every hour after.
+    const retentionSeconds = config.auditRetentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+    const prune = () => {
+      pruneExpiredEvents(store, clock.now(), retentionSeconds)
+        .then((deleted) => deleted > 0 && logger.info('audit events past retention deleted', { deleted, retentionSeconds }))
+        .catch((err) => logger.warn('audit retention pruning failed', { error: String(err) }));
+    };
+    const pruning = setInterval(prune, Math.min(3600, retentionSeconds) * 1000);
+    pruning.unref();
+    prune();
+    // Logging trails deliver on an interval, and once more when the server stops.
+    const deliverTrailsNow = async () => (trailObjects ? deliverTrails({ store, secrets, clock, objects: trailObjects }) : { trails: 0, logFiles: 0, digests: 0 });
+    const delivery = setInterval(() => {
+      deliverTrailsNow().catch((err) => logger.warn('trail delivery failed', { error: String(err) }));
+    }, (config.trailDeliverySeconds ?? 300) * 1000);
+    delivery.unref();
     const admin = adminRoutes({ deps, dev: config.dev, adminToken, version: TESSERA_VERSION, defaultAccountId: () => defaultAccountId, reset });
     const server = createHttpServer(deps, admin, tls);
     const closeServer = gracefulCloser(server);
@@ -201,11 +226,15 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       deps,
       defaultAccountId,
       ...(first.created ? { createdRootCredentials: first.created } : {}),
+      deliverTrails: deliverTrailsNow,
       async close(closeOptions: CloseOptions = {}) {
         clearInterval(retirement);
+        clearInterval(pruning);
+        clearInterval(delivery);
         await closeServer(closeOptions.graceMs ?? 0);
         gateway.close();
         await audit.flush();
+        await deliverTrailsNow().catch((err) => logger.warn('trail delivery failed', { error: String(err) }));
         await store.close();
       },
     };

@@ -2,59 +2,96 @@ import type { AuditEvent, Store } from '../store/types.ts';
 import type { Logger } from './logger.ts';
 
 /**
- * Collects one audit event per request and writes them to the store in the background, in
- * batches: a synchronous store write per request would put an fsync on every request's
- * path. Events are flushed every `intervalMs`, when `maxBatch` are waiting, and on close.
- * A crash can lose at most the last interval's events; the requests themselves are not
- * affected (their own writes were committed before they were answered).
+ * Writes every request's audit events to the store before the request is answered, with group
+ * commit: the events of every request that finishes while a write is in flight go together in
+ * the next write, so under load one transaction (one fsync) carries many requests' events and
+ * a lone request pays one small write.
+ *
+ * The guarantee (README "CloudTrail", "What is never lost"): a response is sent only once its
+ * events are committed — with SQLite's synchronous=FULL, in the WAL on disk; with PostgreSQL,
+ * committed on the server. A crash (kill -9, power loss) therefore never loses the event of a
+ * request that was answered. What it can lose is the event of a request that was never
+ * answered: one whose own writes committed but whose event had not yet, when the process died.
+ * If an event cannot be written, the request is answered InternalFailure instead.
  */
+interface Waiter {
+  events: AuditEvent[];
+  done: (error?: unknown) => void;
+}
+
 export class AuditSink {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #maxBatch: number;
-  #pending: AuditEvent[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
-  readonly #intervalMs: number;
+  #pending: Waiter[] = [];
+  #writing: Promise<void> | undefined;
+  #scheduled = false;
+  #discarding = false;
 
-  constructor(store: Store, logger: Logger, options: { intervalMs?: number; maxBatch?: number } = {}) {
+  constructor(store: Store, logger: Logger, options: { maxBatch?: number } = {}) {
     this.#store = store;
     this.#logger = logger;
-    this.#intervalMs = options.intervalMs ?? 200;
     this.#maxBatch = options.maxBatch ?? 500;
   }
 
-  record(event: AuditEvent): void {
-    this.#pending.push(event);
-    if (this.#pending.length >= this.#maxBatch) {
-      void this.flush();
-    } else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), this.#intervalMs);
-      this.#timer.unref();
-    }
-  }
-
-  /** Writes everything recorded so far; resolves when it is in the store. */
-  flush(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    const batch = this.#pending;
-    this.#pending = [];
-    this.#flushing = this.#flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.#store.appendAudit(batch);
-      } catch (err) {
-        this.#logger.error('audit write failed', { events: batch.length, error: String(err) });
-      }
+  /** Resolves once the events are committed to the store; rejects if they could not be written. */
+  write(events: AuditEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ events, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.#schedule();
     });
-    return this.#flushing;
   }
 
-  /** Drops unwritten events (dev-mode reset). */
+  /** Resolves when everything written so far is in the store. */
+  async flush(): Promise<void> {
+    while (this.#writing || this.#pending.length > 0) {
+      if (!this.#writing) this.#start();
+      await this.#writing;
+    }
+  }
+
+  /** Drops events not yet written (dev-mode reset); their requests are answered InternalFailure. */
   discard(): void {
+    const dropped = this.#pending;
     this.#pending = [];
+    for (const waiter of dropped) waiter.done(new Error('audit events discarded by a reset'));
+    this.#discarding = true;
+  }
+
+  #schedule(): void {
+    if (this.#writing || this.#scheduled) return;
+    // The requests finishing in this turn of the event loop share the write.
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#writing) this.#start();
+    });
+  }
+
+  #start(): void {
+    const batch: Waiter[] = [];
+    let count = 0;
+    while (this.#pending.length > 0 && (batch.length === 0 || count + this.#pending[0]!.events.length <= this.#maxBatch)) {
+      const next = this.#pending.shift()!;
+      batch.push(next);
+      count += next.events.length;
+    }
+    this.#discarding = false;
+    this.#writing = this.#write(batch).finally(() => {
+      this.#writing = undefined;
+      if (this.#pending.length > 0) this.#start();
+    });
+  }
+
+  async #write(batch: Waiter[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await this.#store.appendAudit(batch.flatMap((waiter) => waiter.events));
+      for (const waiter of batch) waiter.done();
+    } catch (err) {
+      if (!this.#discarding) this.#logger.error('audit write failed', { events: batch.length, error: String(err) });
+      for (const waiter of batch) waiter.done(err);
+    }
   }
 }

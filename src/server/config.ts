@@ -28,6 +28,14 @@ export interface ServerConfig {
   quotas: Quotas;
   /** Protected services: their upstreams, the credentials used there, enforce or audit (README "Protecting other services"). */
   gateway?: GatewaySettings;
+  /** AccessDenied texts end with an encoded authorization message (default off: AWS's text alone). */
+  encodedAuthorizationMessages?: boolean;
+  /** How long audit events are kept, in seconds (default 90 days); pruned in the background. */
+  auditRetentionSeconds?: number;
+  /** Root of trails' local delivery: one folder per S3 bucket name (trails cannot be created without it). */
+  trailDir?: string;
+  /** How often logging trails deliver log files and digests, in seconds (default 300). */
+  trailDeliverySeconds?: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

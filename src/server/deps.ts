@@ -2,7 +2,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { Quotas } from '../kernel/quotas.ts';
-import type { OrganizationPolicyLookup, SecretSealer, SessionIssuer } from '../kernel/operation.ts';
+import type { OrganizationPolicyLookup, SecretSealer, SessionIssuer, TrailDestinations } from '../kernel/operation.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
@@ -49,4 +49,8 @@ export interface ServerDeps {
   authorizer: Authorizer;
   /** Protected services: upstreams, lookups, bucket owners, payload verifiers (server/gateway/). */
   gateway: GatewayRuntime;
+  /** Trails' destinations (`--trail-dir`); absent when none is configured. */
+  trailDestinations?: TrailDestinations;
+  /** AccessDenied texts end with an encoded authorization message (off: AWS's text alone). */
+  encodedAuthorizationMessages: boolean;
 }

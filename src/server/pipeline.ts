@@ -1,4 +1,4 @@
-import { ServiceError, serviceError } from '../protocol/errors.ts';
+import { INTERNAL_FAILURE_MESSAGE, ServiceError, serviceError } from '../protocol/errors.ts';
 import type { ServiceName } from '../protocol/model.ts';
 import type { RequestContext } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
@@ -8,7 +8,7 @@ import { parse } from './stages/parse.ts';
 import { authorize } from './stages/authorize.ts';
 import { invoke } from './stages/invoke.ts';
 import { serialize } from './stages/serialize.ts';
-import { headerValue } from './http-util.ts';
+import { auditEventsOfRequest } from './audit-facts.ts';
 
 /**
  * The AWS request pipeline: named stages over one context. The order is AWS's: a request is
@@ -35,7 +35,7 @@ export async function runPipeline(ctx: RequestContext, deps: ServerDeps): Promis
     }
   }
   serialize(ctx);
-  audit(ctx, deps);
+  await audit(ctx, deps);
 }
 
 /**
@@ -51,7 +51,7 @@ export async function refuseRequest(ctx: RequestContext, deps: ServerDeps, refus
     ctx.error = asServiceError(ctx, deps, 'resolve-service', err);
   }
   serialize(ctx);
-  audit(ctx, deps);
+  await audit(ctx, deps);
 }
 
 /** Errors are data; anything else is a bug: logged in full, answered as InternalFailure. */
@@ -63,35 +63,32 @@ function asServiceError(ctx: RequestContext, deps: ServerDeps, stage: string, er
     operation: ctx.operation,
     error: err instanceof Error ? err.stack ?? err.message : String(err),
   });
-  return serviceError(ctx.service ?? 'iam', 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+  return serviceError(ctx.service ?? 'iam', 'InternalFailure', INTERNAL_FAILURE_MESSAGE);
 }
 
-/** One audit record per request, served or forwarded (server/gateway/gateway-request.ts). */
-export function audit(ctx: RequestContext, deps: ServerDeps): void {
+/**
+ * The request's CloudTrail events, committed before the response is sent (audit-sink.ts): an
+ * answered request is never missing from the audit log. A forwarded request (the gateway)
+ * records its own event first (forwarded-audit.ts); this then only logs it. An event that cannot be written turns
+ * the answer into InternalFailure.
+ */
+export async function audit(ctx: RequestContext, deps: ServerDeps): Promise<void> {
+  if (!ctx.audited) {
+    try {
+      await deps.audit.write(auditEventsOfRequest(ctx, deps));
+    } catch (err) {
+      deps.logger.error('audit event not written; answering InternalFailure', { requestId: ctx.requestId, error: String(err) });
+      ctx.error = serviceError(ctx.service ?? 'iam', 'InternalFailure', INTERNAL_FAILURE_MESSAGE);
+      serialize(ctx);
+    }
+  }
   const principal = ctx.principal;
-  const data = {
-    service: ctx.gateway?.service ?? ctx.service,
-    operation: ctx.operation ?? ctx.action,
-    principalArn: principal?.arn,
-    principalType: principal?.kind,
-    accessKeyId: principal?.accessKeyId,
-    action: ctx.authorization?.action,
-    resource: ctx.authorization?.resource,
-    decision: ctx.authorization?.decision,
-    reason: ctx.authorization?.reason,
-    errorCode: ctx.error?.code,
-    status: ctx.response?.status,
-    sourceIp: ctx.http.remoteAddress,
-    userAgent: headerValue(ctx.http.headers, 'user-agent'),
-    region: ctx.region,
-  };
-  deps.audit.record({ time: ctx.receivedAt.toISOString(), requestId: ctx.requestId, accountId: principal?.accountId ?? '', data });
   deps.logger.info('request', {
     requestId: ctx.requestId,
-    operation: data.operation,
-    principal: data.principalArn,
-    status: data.status,
-    errorCode: data.errorCode,
+    operation: ctx.operation ?? ctx.action,
+    principal: principal?.arn,
+    status: ctx.response?.status,
+    errorCode: ctx.error?.code,
     ms: Math.round((performance.now() - ctx.startedMs) * 100) / 100,
   });
 }

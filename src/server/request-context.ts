@@ -55,10 +55,21 @@ export interface RequestContext {
   output?: Record<string, unknown>;
 
   /** The authorization decision, for the audit record. */
-  authorization?: { decision: 'Allowed' | 'ExplicitDeny' | 'ImplicitDeny'; action: string; resource: string; reason?: string };
+  authorization?: {
+    decision: 'Allowed' | 'ExplicitDeny' | 'ImplicitDeny';
+    action: string;
+    resource: string;
+    reason?: string;
+    /** Every action/resource pair the request needed, the main one first. */
+    checks?: ReadonlyArray<{ action: string; resource: string }>;
+    /** The engine's full decision (authz/authorizer.ts DecisionEvidence), for `tessera explain`. */
+    evidence?: unknown;
+  };
 
   error?: ServiceError;
   response?: HttpResponseData;
+  /** Its audit events were written by whoever answered it (a forwarded request). */
+  audited?: boolean;
   /** A request for a protected service, forwarded upstream once authorized (server/gateway-request.ts). */
   gateway?: GatewayRequestState;
 }

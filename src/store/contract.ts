@@ -290,6 +290,39 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual((await store.listAudit({ limit: 1 })).map((e) => e.requestId), ['r3']);
         assert.deepEqual(await store.listAudit({ accountId: '000000000000', limit: 10 }), []);
       });
+
+      it('queries an account newest first by time, by one lookup key, in a time window, keyset-paged', async (store) => {
+        const event = (n: number, accountId: string, time: string, keys: [string, string][]) => ({
+          time, requestId: `q${n}`, accountId, eventId: `e${n}`, lookup: keys.map(([attr, value]) => ({ attr, value })), data: { n },
+        });
+        // Written out of time order: history is ordered by the event's time, not by arrival.
+        await store.appendAudit([
+          event(1, ACCOUNT, '2024-05-06T07:00:00.000Z', [['EventName', 'CreateUser'], ['Username', 'alice']]),
+          event(2, ACCOUNT, '2024-05-06T09:00:00.000Z', [['EventName', 'CreateUser'], ['Username', 'bob'], ['Username', 'bob']]),
+          event(3, OTHER_ACCOUNT, '2024-05-06T08:00:00.000Z', [['EventName', 'CreateUser']]),
+        ]);
+        await store.appendAudit([event(4, ACCOUNT, '2024-05-06T08:00:00.000Z', [['EventName', 'DeleteUser']]), event(5, ACCOUNT, '2024-05-06T08:00:00.000Z', [['EventName', 'CreateUser']])]);
+        const ids = (events: { requestId: string }[]) => events.map((e) => e.requestId);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, limit: 10 })), ['q2', 'q5', 'q4', 'q1']);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, attribute: { attr: 'EventName', value: 'CreateUser' }, limit: 10 })), ['q2', 'q5', 'q1']);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, attribute: { attr: 'Username', value: 'bob' }, limit: 10 })), ['q2']);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, attribute: { attr: 'EventName', value: 'createuser' }, limit: 10 })), []);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, startTime: '2024-05-06T08:00:00.000Z', endTime: '2024-05-06T08:30:00.000Z', limit: 10 })), ['q5', 'q4']);
+        const first = await store.queryAudit({ accountId: ACCOUNT, limit: 2 });
+        assert.deepEqual(ids(first), ['q2', 'q5']);
+        const last = first[1]!;
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, before: { time: last.time, seq: last.seq }, limit: 10 })), ['q4', 'q1']);
+        assert.equal(first[0]!.eventId, 'e2');
+        assert.deepEqual(first[0]!.data, { n: 2 });
+        assert.deepEqual(ids(await store.auditAfter({ accountId: ACCOUNT, afterSeq: first[1]!.seq - 2, limit: 10 })).sort(), ['q4', 'q5']);
+        assert.deepEqual(ids(await store.auditByRequestId('q3')), ['q3']);
+        assert.deepEqual(await store.auditByRequestId('nothing'), []);
+        assert.equal(await store.pruneAudit('2024-05-06T08:00:00.000Z', 100), 1);
+        assert.deepEqual(ids(await store.queryAudit({ accountId: ACCOUNT, attribute: { attr: 'Username', value: 'alice' }, limit: 10 })), []);
+        assert.equal(await store.pruneAudit('2024-05-06T10:00:00.000Z', 2), 2);
+        assert.equal(await store.pruneAudit('2024-05-06T10:00:00.000Z', 100), 2);
+        assert.deepEqual(await store.listAudit({ limit: 10 }), []);
+      });
     });
 
     it('clear deletes every entity, link and audit event, and the store stays usable', async (store) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { auditQuery } from './audit-queries.ts';
 import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { migratePostgres } from './postgres-migrate.ts';
@@ -12,6 +13,7 @@ import {
   StoreConflictError,
   StoreStaleError,
   type AuditEvent,
+  type AuditQuery,
   type EntityRecord,
   type LinkListOptions,
   type ListOptions,
@@ -48,7 +50,19 @@ interface AuditRow {
   time: string;
   request_id: string;
   account_id: string;
+  event_id?: string;
   data: Record<string, unknown>;
+}
+
+function auditFromRow(row: AuditRow): StoredAuditEvent {
+  return {
+    seq: Number(row.seq),
+    time: row.time,
+    requestId: row.request_id,
+    accountId: row.account_id,
+    ...(row.event_id ? { eventId: row.event_id } : {}),
+    data: row.data,
+  };
 }
 
 /**
@@ -225,12 +239,26 @@ class PostgresOperations {
   }
 
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
-    // One statement for the whole batch, in the batch's order.
+    // One statement for the whole batch, in the batch's order: the events, then their lookup
+    // keys joined to the sequence numbers the events were given (by event ID).
+    const keys = events.flatMap((e) => (e.lookup ?? []).map((key) => [e.eventId ?? '', key.attr, key.value] as const));
     await this.#query(
-      `INSERT INTO audit_events (time, request_id, account_id, data)
-       SELECT t, r, a, d FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(t, r, a, d, ord)
-       ORDER BY ord`,
-      [events.map((e) => e.time), events.map((e) => e.requestId), events.map((e) => e.accountId), events.map((e) => encodeData(e.data))],
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(t, r, a, i, d, ord)
+       ), inserted AS (
+         INSERT INTO audit_events (time, request_id, account_id, event_id, data)
+         SELECT t, r, a, i, d FROM input ORDER BY ord
+         RETURNING seq, event_id, account_id, time
+       )
+       INSERT INTO audit_lookup (seq, attr, value, account_id, time)
+       SELECT inserted.seq, k.attr, k.value, inserted.account_id, inserted.time
+       FROM inserted JOIN unnest($6::text[], $7::text[], $8::text[]) AS k(event_id, attr, value)
+         ON k.event_id = inserted.event_id AND inserted.event_id <> ''
+       ON CONFLICT DO NOTHING`,
+      [
+        events.map((e) => e.time), events.map((e) => e.requestId), events.map((e) => e.accountId), events.map((e) => e.eventId ?? ''),
+        events.map((e) => encodeData(e.data)), keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2]),
+      ],
     );
   }
 
@@ -238,18 +266,52 @@ class PostgresOperations {
     checkLimit(options.limit);
     const { rows } =
       options.accountId === undefined
-        ? await this.#query<AuditRow>('SELECT seq, time, request_id, account_id, data FROM audit_events ORDER BY seq DESC LIMIT $1', [
+        ? await this.#query<AuditRow>('SELECT seq, time, request_id, account_id, event_id, data FROM audit_events ORDER BY seq DESC LIMIT $1', [
             options.limit,
           ])
         : await this.#query<AuditRow>(
-            'SELECT seq, time, request_id, account_id, data FROM audit_events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2',
+            'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2',
             [options.accountId, options.limit],
           );
-    return rows.map((row) => ({ seq: Number(row.seq), time: row.time, requestId: row.request_id, accountId: row.account_id, data: row.data }));
+    return rows.map(auditFromRow);
+  }
+
+  async queryAudit(query: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { text, values } = auditQuery('postgres', query);
+    return (await this.#query<AuditRow>(text, values)).rows.map(auditFromRow);
+  }
+
+  async auditAfter(options: { accountId: string; afterSeq: number; limit: number }): Promise<StoredAuditEvent[]> {
+    checkLimit(options.limit);
+    const { rows } = await this.#query<AuditRow>(
+      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [options.accountId, options.afterSeq, options.limit],
+    );
+    return rows.map(auditFromRow);
+  }
+
+  async auditByRequestId(requestId: string): Promise<StoredAuditEvent[]> {
+    const { rows } = await this.#query<AuditRow>(
+      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE request_id = $1 ORDER BY seq LIMIT 10',
+      [requestId],
+    );
+    return rows.map(auditFromRow);
+  }
+
+  /** One statement: the oldest events and their lookup keys go together. */
+  async pruneAudit(before: string, limit: number): Promise<number> {
+    checkLimit(limit);
+    const result = await this.#query(
+      `WITH doomed AS (SELECT seq FROM audit_events WHERE time < $1 ORDER BY time, seq LIMIT $2),
+            keys AS (DELETE FROM audit_lookup WHERE seq IN (SELECT seq FROM doomed))
+       DELETE FROM audit_events WHERE seq IN (SELECT seq FROM doomed)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
   }
 
   async clear(): Promise<void> {
-    await this.#query('TRUNCATE links, entities, audit_events', []);
+    await this.#query('TRUNCATE links, entities, audit_events, audit_lookup', []);
   }
 }
 
@@ -499,6 +561,22 @@ export class PostgresStore implements Store {
 
   listAudit(options: { accountId?: string; limit: number }) {
     return this.#direct((ops) => ops.listAudit(options));
+  }
+
+  queryAudit(query: AuditQuery) {
+    return this.#direct((ops) => ops.queryAudit(query));
+  }
+
+  auditAfter(options: { accountId: string; afterSeq: number; limit: number }) {
+    return this.#direct((ops) => ops.auditAfter(options));
+  }
+
+  auditByRequestId(requestId: string) {
+    return this.#direct((ops) => ops.auditByRequestId(requestId));
+  }
+
+  pruneAudit(before: string, limit: number) {
+    return this.#direct((ops) => ops.pruneAudit(before, limit));
   }
 
   clear(): Promise<void> {

@@ -44,13 +44,16 @@ describe('SQLite specifics', () => {
   test('a failing migration leaves no trace and is applied once fixed', async () => {
     const file = freshFile();
     const shipped = await loadMigrations('sqlite');
-    const broken = migration(2, 'extra', 'CREATE TABLE extra (x INTEGER); INSERT INTO no_such_table VALUES (1);');
+    // The next version after the shipped ones.
+    const next = shipped.length + 1;
+    const shippedVersions = shipped.map((m) => m.version);
+    const broken = migration(next, 'extra', 'CREATE TABLE extra (x INTEGER); INSERT INTO no_such_table VALUES (1);');
     await assert.rejects(openSqliteStore(file, { migrations: [...shipped, broken] }), /no_such_table/);
-    assert.deepEqual(appliedVersions(file), [1]);
+    assert.deepEqual(appliedVersions(file), shippedVersions);
     assert.equal(tableExists(file, 'extra'), false, 'the failed migration’s CREATE TABLE was rolled back');
-    const fixed = migration(2, 'extra', 'CREATE TABLE extra (x INTEGER);');
+    const fixed = migration(next, 'extra', 'CREATE TABLE extra (x INTEGER);');
     await (await openSqliteStore(file, { migrations: [...shipped, fixed] })).close();
-    assert.deepEqual(appliedVersions(file), [1, 2]);
+    assert.deepEqual(appliedVersions(file), [...shippedVersions, next]);
     assert.equal(tableExists(file, 'extra'), true);
   });
 

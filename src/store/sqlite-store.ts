@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AsyncMutex } from './async-mutex.ts';
+import { auditQuery } from './audit-queries.ts';
 import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
@@ -10,6 +11,7 @@ import {
   StoreConflictError,
   StoreStaleError,
   type AuditEvent,
+  type AuditQuery,
   type EntityRecord,
   type LinkListOptions,
   type ListOptions,
@@ -61,7 +63,19 @@ interface AuditRow {
   time: string;
   request_id: string;
   account_id: string;
+  event_id?: string;
   data: string;
+}
+
+function auditFromRow(row: AuditRow): StoredAuditEvent {
+  return {
+    seq: row.seq,
+    time: row.time,
+    requestId: row.request_id,
+    accountId: row.account_id,
+    ...(row.event_id ? { eventId: row.event_id } : {}),
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
 }
 
 function entityFromRow<D>(row: EntityRow): EntityRecord<D> {
@@ -254,38 +268,74 @@ class SqliteOperations {
 
   appendAudit(event: AuditEvent): void {
     // Not counted as a change: no reader of entities cares, and every request appends one.
-    this.#runUncounted(
-      'INSERT INTO audit_events (time, request_id, account_id, data) VALUES (?, ?, ?, ?)',
+    const row = this.#get<{ seq: number }>(
+      'INSERT INTO audit_events (time, request_id, account_id, event_id, data) VALUES (?, ?, ?, ?, ?) RETURNING seq',
       event.time,
       event.requestId,
       event.accountId,
+      event.eventId ?? '',
       encodeData(event.data),
     );
+    for (const key of event.lookup ?? []) {
+      this.#runUncounted(
+        'INSERT INTO audit_lookup (seq, attr, value, account_id, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        row!.seq,
+        key.attr,
+        key.value,
+        event.accountId,
+        event.time,
+      );
+    }
   }
 
   listAudit(options: { accountId?: string; limit: number }): StoredAuditEvent[] {
     checkLimit(options.limit);
     const rows =
       options.accountId === undefined
-        ? this.#all<AuditRow>('SELECT seq, time, request_id, account_id, data FROM audit_events ORDER BY seq DESC LIMIT ?', options.limit)
+        ? this.#all<AuditRow>('SELECT seq, time, request_id, account_id, event_id, data FROM audit_events ORDER BY seq DESC LIMIT ?', options.limit)
         : this.#all<AuditRow>(
-            'SELECT seq, time, request_id, account_id, data FROM audit_events WHERE account_id = ? ORDER BY seq DESC LIMIT ?',
+            'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = ? ORDER BY seq DESC LIMIT ?',
             options.accountId,
             options.limit,
           );
-    return rows.map((row) => ({
-      seq: row.seq,
-      time: row.time,
-      requestId: row.request_id,
-      accountId: row.account_id,
-      data: JSON.parse(row.data) as Record<string, unknown>,
-    }));
+    return rows.map(auditFromRow);
+  }
+
+  queryAudit(query: AuditQuery): StoredAuditEvent[] {
+    const { text, values } = auditQuery('sqlite', query);
+    return this.#all<AuditRow>(text, ...values).map(auditFromRow);
+  }
+
+  auditAfter(options: { accountId: string; afterSeq: number; limit: number }): StoredAuditEvent[] {
+    checkLimit(options.limit);
+    return this.#all<AuditRow>(
+      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      options.accountId,
+      options.afterSeq,
+      options.limit,
+    ).map(auditFromRow);
+  }
+
+  auditByRequestId(requestId: string): StoredAuditEvent[] {
+    return this.#all<AuditRow>(
+      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE request_id = ? ORDER BY seq LIMIT 10',
+      requestId,
+    ).map(auditFromRow);
+  }
+
+  /** Two statements: run inside a transaction (both pick the same oldest events). */
+  pruneAudit(before: string, limit: number): number {
+    checkLimit(limit);
+    const doomed = 'SELECT seq FROM audit_events WHERE time < ? ORDER BY time, seq LIMIT ?';
+    this.#run(`DELETE FROM audit_lookup WHERE seq IN (${doomed})`, before, limit);
+    return this.#run(`DELETE FROM audit_events WHERE seq IN (${doomed})`, before, limit);
   }
 
   clear(): void {
     this.#run('DELETE FROM links');
     this.#run('DELETE FROM entities');
     this.#run('DELETE FROM audit_events');
+    this.#run('DELETE FROM audit_lookup');
   }
 }
 
@@ -478,6 +528,22 @@ export class SqliteStore implements Store {
 
   listAudit(options: { accountId?: string; limit: number }) {
     return this.#direct((ops) => ops.listAudit(options));
+  }
+
+  queryAudit(query: AuditQuery) {
+    return this.#direct((ops) => ops.queryAudit(query));
+  }
+
+  auditAfter(options: { accountId: string; afterSeq: number; limit: number }) {
+    return this.#direct((ops) => ops.auditAfter(options));
+  }
+
+  auditByRequestId(requestId: string) {
+    return this.#direct((ops) => ops.auditByRequestId(requestId));
+  }
+
+  pruneAudit(before: string, limit: number) {
+    return this.#direct((ops) => ops.pruneAudit(before, limit), true);
   }
 
   async clear(): Promise<void> {

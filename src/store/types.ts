@@ -65,16 +65,39 @@ export interface LinkListOptions {
 }
 
 export interface AuditEvent {
-  /** ISO-8601 time of the request. */
+  /** ISO-8601 time of the request (UTC, fixed width: times compare as strings). */
   time: string;
   requestId: string;
   accountId: string;
-  /** Everything else (principal ARN, action, resource, decision, error code). Never a secret. */
+  /** The event's own ID (CloudTrail's eventID), unique; absent on events written before it existed. */
+  eventId?: string;
+  /** What the event can be looked up by (LookupEvents' attributes and the like); needs `eventId`. */
+  lookup?: readonly AuditLookupKey[];
+  /** Everything else (the CloudTrail record, the decision and its explanation). Never a secret. */
   data: Record<string, unknown>;
 }
 
-export interface StoredAuditEvent extends AuditEvent {
+export interface AuditLookupKey {
+  attr: string;
+  value: string;
+}
+
+/** A stored event as read back (its lookup keys are not returned). */
+export interface StoredAuditEvent extends Omit<AuditEvent, 'lookup'> {
   seq: number;
+}
+
+/** One page of an account's events, newest first by (time, seq). */
+export interface AuditQuery {
+  accountId: string;
+  /** Only events with this lookup key. */
+  attribute?: AuditLookupKey;
+  /** Inclusive bounds on `time`. */
+  startTime?: string;
+  endTime?: string;
+  /** Keyset paging: only events older than this one (by time, then seq). */
+  before?: { time: string; seq: number };
+  limit: number;
 }
 
 /** Raised when an insert or rename would break a uniqueness rule. */
@@ -137,6 +160,14 @@ export interface Store extends StoreTx {
   appendAudit(events: AuditEvent[]): Promise<void>;
   /** Newest first. */
   listAudit(options: { accountId?: string; limit: number }): Promise<StoredAuditEvent[]>;
+  /** An account's events, newest first by time, filtered by one lookup key and a time window. */
+  queryAudit(query: AuditQuery): Promise<StoredAuditEvent[]>;
+  /** An account's events written after `afterSeq`, oldest first (trail delivery). */
+  auditAfter(options: { accountId: string; afterSeq: number; limit: number }): Promise<StoredAuditEvent[]>;
+  /** The events of one request (one, or two for a cross-account call recorded in both accounts). */
+  auditByRequestId(requestId: string): Promise<StoredAuditEvent[]>;
+  /** Deletes up to `limit` events older than `before` (ISO time), oldest first; returns how many. */
+  pruneAudit(before: string, limit: number): Promise<number>;
   /** Deletes every entity, link and audit event (dev mode's reset). */
   clear(): Promise<void>;
   /**

@@ -19,6 +19,9 @@ import { invalidAuthorizationMessage } from './errors.ts';
  */
 const SEAL_CONTEXT = 'sts:authorization-message';
 
+/** What precedes the encoded message in an AccessDenied text that carries one. */
+export const ENCODED_MESSAGE_MARKER = ' Encoded authorization failure message: ';
+
 /**
  * The decoded JSON must seal into at most 10,240 characters, the model's limit for
  * DecodeAuthorizationMessage's EncodedMessage (sealing adds 96 bytes, then base64url 4/3).

@@ -15,7 +15,9 @@ describe('STS through the aws CLI', { skip: !awsCliAvailable() && 'the aws CLI i
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tessera-cli-sts-'));
     serve = await startServeProcess(['--data-dir', dir, '--port', '0', '--log-level', 'error', '--account-id', ACCOUNT,
-      '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
+      '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey],
+      // The encoded authorization message is off by default; this server turns it on through the environment twin.
+      { TESSERA_ENCODED_AUTHORIZATION_MESSAGES: '1' });
   });
   after(async () => {
     await serve?.stop();

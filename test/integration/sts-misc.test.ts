@@ -26,7 +26,7 @@ describe('STS: access key info and authorization messages', () => {
   }
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ encodedAuthorizationMessages: true });
     root = server.iam();
     account = server.accountId;
     const deps = server.tessera.deps;

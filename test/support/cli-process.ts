@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Runs the real `tessera` CLI as a child process (on this Node), for end-to-end tests. */
@@ -76,4 +76,37 @@ export function awsCli(url: string, credentials: { accessKeyId: string; secretAc
     json = undefined;
   }
   return { status: r.status, json, stderr: r.stderr };
+}
+
+/**
+ * awsCli without blocking this process: for a server running in the test's own process (a
+ * synchronous child would stop it from answering).
+ */
+export function awsCliAsync(url: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, args: string[]): Promise<{ status: number | null; json: any; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return new Promise((resolve) => {
+    execFile('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    }, (error, stdout, stderr) => {
+      let json: any;
+      try {
+        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const status = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ status, json, stderr });
+    });
+  });
 }

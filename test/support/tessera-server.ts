@@ -118,12 +118,22 @@ export async function awsError(fn: () => Promise<unknown>): Promise<{ name: stri
 }
 
 /**
- * AWS's AccessDenied text without the ` Encoded authorization failure message: <blob>` that
- * Tessera appends (failing if the blob is missing).
+ * AWS's AccessDenied text, as Tessera answers it by default: nothing appended (failing if an
+ * encoded authorization message is there).
  */
 export function deniedText(message: string): string {
-  const marker = ' Encoded authorization failure message: ';
-  const at = message.indexOf(marker);
-  if (at < 0 || message.length - at - marker.length < 16) throw new Error(`no encoded authorization failure message in: ${message}`);
+  if (message.includes(ENCODED_MARKER)) throw new Error(`an encoded authorization failure message where AWS's text alone was expected: ${message}`);
+  return message;
+}
+
+const ENCODED_MARKER = ' Encoded authorization failure message: ';
+
+/**
+ * With --encoded-authorization-messages: AWS's text without the ` Encoded authorization
+ * failure message: <blob>` Tessera appends (failing if the blob is missing).
+ */
+export function deniedTextWithEncoded(message: string): string {
+  const at = message.indexOf(ENCODED_MARKER);
+  if (at < 0 || message.length - at - ENCODED_MARKER.length < 16) throw new Error(`no encoded authorization failure message in: ${message}`);
   return message.slice(0, at);
 }

@@ -23,6 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ServerDeps } from '../deps.ts';
 import type { HttpRequestData, RequestContext } from '../request-context.ts';
 import { audit } from '../pipeline.ts';
+import { auditForwardedCall } from '../forwarded-audit.ts';
 import { authenticate } from '../stages/authenticate.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import { hasBody, readBody } from '../read-body.ts';
@@ -68,8 +69,24 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   } catch (err) {
     refuse(flow, failureOf(flow, err));
   }
-  audit(ctx, deps);
+  // Its CloudTrail event: a management event, or a data event for S3's object operations.
+  // (The upstream's answer has already streamed to the client: the event is committed after it.)
+  try {
+    await auditForwardedCall(ctx, deps, {
+      eventSource: `${route.service}.amazonaws.com`,
+      eventName: ctx.operation ?? ctx.action ?? 'Unknown',
+      category: route.service === 's3' && S3_DATA_EVENT.test(ctx.operation ?? '') ? 'Data' : 'Management',
+      awsRegion: ctx.region ?? 'us-east-1',
+      ...(ctx.error ? { error: { code: ctx.error.code, message: ctx.error.message } } : {}),
+    });
+  } catch (err) {
+    deps.logger.error('audit event of a forwarded request not written', { requestId: ctx.requestId, error: String(err) });
+  }
+  await audit(ctx, deps);
 }
+
+/** S3 operations CloudTrail records as data events: those on objects (and their uploads). */
+const S3_DATA_EVENT = /Object|MultipartUpload|^UploadPart|^ListParts$/;
 
 async function run(flow: Flow): Promise<void> {
   const { ctx, deps, route } = flow;

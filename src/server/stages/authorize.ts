@@ -1,7 +1,7 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { Denied } from '../../authz/authorizer.ts';
 import type { AuthorizationTarget } from '../../authz/target.ts';
-import { encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
+import { ENCODED_MESSAGE_MARKER, encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { headerValue } from '../http-util.ts';
@@ -15,8 +15,10 @@ export async function authorize(ctx: RequestContext, deps: ServerDeps): Promise<
   const principal = ctx.principal!;
   const declaration = ctx.declaration!;
   const now = deps.clock.now();
-  const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now });
-  const { refusal } = await decideRequest(ctx, deps, `${declaration.service}:${declaration.name}`, target, { now, encodeExplanation: true });
+  const target = await declaration.target(ctx.input ?? {}, { tx: deps.store, principal, accountId: principal.accountId, secrets: deps.secrets, now, ...optional('region', ctx.region) });
+  // IAM and STS append nothing to their denials, nor does Tessera by default: the full decision
+  // is in the audit log (`tessera explain REQUEST_ID`); --encoded-authorization-messages adds it.
+  const { refusal } = await decideRequest(ctx, deps, `${declaration.service}:${declaration.name}`, target, { now, encodeExplanation: deps.encodedAuthorizationMessages });
   // Every code comes from the service's error registry (a rule's code is checked against it in its test).
   if (refusal) throw serviceError(ctx.service!, refusal.code as never, refusal.message);
 }
@@ -63,7 +65,11 @@ export async function decideRequest(
       ...optional('region', ctx.region),
     },
   });
-  ctx.authorization = { decision: result.decision, action: result.action, resource: result.resource, ...optional('reason', result.reason) };
+  const checks = [{ action: target.action ?? action, resource: target.resource }, ...(target.also ?? []).map((check) => ({ action: check.action, resource: check.resource }))];
+  ctx.authorization = {
+    decision: result.decision, action: result.action, resource: result.resource, checks,
+    ...optional('reason', result.reason), ...optional('evidence', result.evidence),
+  };
   const missingContextKeys = result.missingContextKeys ?? [];
   return result.decision === 'Allowed' ? { missingContextKeys } : { refusal: refusal(ctx, deps, result, options.encodeExplanation), missingContextKeys };
 }
@@ -82,7 +88,7 @@ function refusal(ctx: RequestContext, deps: ServerDeps, denied: Denied, encodeEx
   const encoded = encodeAuthorizationMessage(deps.secrets, denied.explanation
     ? { principal: who, action: denied.action, resource: denied.resource, decision: denied.explanation.decision, context: denied.explanation.context }
     : { principal: who, action: denied.action, resource: denied.resource, decision: { decision: 'ImplicitDeny', reason: 'the request was not authorized', deciding: [], missingContextKeys: [] }, context: {} });
-  return { code: 'AccessDenied', message: `${denied.message} Encoded authorization failure message: ${encoded}` };
+  return { code: 'AccessDenied', message: `${denied.message}${ENCODED_MESSAGE_MARKER}${encoded}` };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -23,5 +23,6 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     requestId: ctx.requestId,
     region: ctx.region ?? 'us-east-1',
     organizationPolicies: deps.organizationPolicies,
+    ...(deps.trailDestinations ? { trailDestinations: deps.trailDestinations } : {}),
   });
 }

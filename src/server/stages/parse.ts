@@ -4,7 +4,7 @@ import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { headerValue } from '../http-util.ts';
 
-const SERVICE_TITLE = { iam: 'IAM', sts: 'STS', organizations: 'Organizations', tessera: 'Tessera' } as const;
+const SERVICE_TITLE = { iam: 'IAM', sts: 'STS', organizations: 'Organizations', cloudtrail: 'CloudTrail', tessera: 'Tessera' } as const;
 
 /**
  * Wire form → typed, validated input, driven by the service model (AWS's ValidationError

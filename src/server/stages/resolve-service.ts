@@ -4,7 +4,7 @@ import type { RequestContext } from '../request-context.ts';
 import { headerValue } from '../http-util.ts';
 
 /**
- * Decides which service (IAM, STS, Organizations) and protocol a request is for. One
+ * Decides which service (IAM, STS, Organizations, CloudTrail) and protocol a request is for. One
  * endpoint serves all three, as the aws CLI's `--endpoint-url` points every service at it:
  *   - JSON 1.1 requests name their operation in `X-Amz-Target` (Organizations);
  *   - Query requests name it in `Action`, and IAM's and STS's action names do not overlap;
@@ -17,7 +17,10 @@ import { headerValue } from '../http-util.ts';
 export async function resolveService(ctx: RequestContext): Promise<void> {
   const target = headerValue(ctx.http.headers, 'x-amz-target');
   if (target !== undefined) {
-    const [prefix, operation] = target.split('.', 2);
+    // The operation follows the last dot: CloudTrail's prefix has dots of its own.
+    const dot = target.lastIndexOf('.');
+    const prefix = dot < 0 ? target : target.slice(0, dot);
+    const operation = dot < 0 ? undefined : target.slice(dot + 1);
     ctx.protocol = 'json';
     // An unknown prefix is still answered by the JSON service, as UnknownOperationException.
     ctx.service = jsonServiceByTargetPrefix().get(prefix ?? '') ?? 'organizations';

@@ -1,0 +1,71 @@
+import { localTrailObjects } from '../cloudtrail/trail-objects.ts';
+import { findTrail, TRAIL_KIND, type TrailData, type TrailRecord } from '../cloudtrail/trail-records.ts';
+import { publicKeysOf } from '../cloudtrail/signing-keys.ts';
+import { verifyTrail } from '../cloudtrail/verify.ts';
+import type { Store } from '../store/types.ts';
+import { UsageError, flagHelpLines, parseFlags } from './flags.ts';
+import type { CliIo } from './io.ts';
+import { STORE_FLAGS, withStore } from './store-access.ts';
+
+const VERIFY_FLAGS = {
+  trail: { type: 'string', value: 'ARN|NAME', help: "the trail to verify: its ARN, or its name with --account-id" },
+  'account-id': { type: 'string', value: 'ID', help: "the trail's account (when --trail is a name)", env: 'TESSERA_ACCOUNT_ID' },
+  'trail-dir': { type: 'string', value: 'DIR', help: 'where trails deliver (as given to serve)', env: 'TESSERA_TRAIL_DIR' },
+  json: { type: 'boolean', help: 'print the report as JSON' },
+  ...STORE_FLAGS,
+} as const;
+
+const HELP = `Usage: tessera audit verify --trail ARN|NAME [--account-id ID] --trail-dir DIR [flags]
+
+Log file integrity validation of a trail: follows its digest chain back from the newest digest
+the store recorded, checks every digest's signature (with the account's public key from the
+store) and hash, and every log file's SHA-256, and names every file that was changed, deleted
+or added. Exit 0 when everything checks, 1 when anything does not, 2 on a usage error.
+
+${flagHelpLines(VERIFY_FLAGS)}
+  --help                         this help
+`;
+
+export async function runAuditCommand(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'verify') throw new UsageError(`Unknown audit subcommand '${sub}'. Did you mean 'verify'?\n\n${HELP}`);
+  const parsed = parseFlags(rest, VERIFY_FLAGS, 'audit verify', { maxPositionals: 0 });
+  if (parsed.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const values = parsed.values as Record<string, string | undefined>;
+  const trailName = values['trail'];
+  const trailDir = values['trail-dir'] ?? io.env['TESSERA_TRAIL_DIR'];
+  if (!trailName) throw new UsageError(`audit verify needs --trail. See 'tessera audit verify --help'.`);
+  if (!trailDir) throw new UsageError(`audit verify needs --trail-dir (TESSERA_TRAIL_DIR). See 'tessera audit verify --help'.`);
+  const accountId = trailName.startsWith('arn:') ? trailName.split(':')[4] : values['account-id'] ?? io.env['TESSERA_ACCOUNT_ID'];
+  if (!accountId || !/^\d{12}$/.test(accountId)) throw new UsageError('audit verify needs the trail\'s ARN, or its name with --account-id (12 digits).');
+  return withStore(values, io.env, async (store) => {
+    const trail = await trailOf(store, accountId, trailName);
+    if (!trail) {
+      io.stderr(`no trail ${trailName} in account ${accountId}\n`);
+      return 1;
+    }
+    const report = await verifyTrail(localTrailObjects(trailDir), { name: trail.name, accountId, data: trail.data }, await publicKeysOf(store, accountId));
+    if (values['json'] !== undefined) {
+      io.stdout(`${JSON.stringify({ trail: trail.id, ...report }, null, 2)}\n`);
+    } else {
+      for (const finding of report.findings) io.stdout(`${finding.kind}: ${finding.object} (${finding.detail})\n`);
+      io.stdout(`${trail.id}: ${report.digests} digest file(s), ${report.logFiles} log file(s): ${report.valid ? 'valid' : `${report.findings.length} problem(s)`}\n`);
+    }
+    return report.valid ? 0 : 1;
+  });
+}
+
+async function trailOf(store: Store, accountId: string, nameOrArn: string): Promise<TrailRecord | undefined> {
+  if (nameOrArn.startsWith('arn:')) {
+    const region = nameOrArn.split(':')[3] ?? '';
+    return findTrail(store, accountId, region, nameOrArn);
+  }
+  return store.getByName<TrailData>(accountId, TRAIL_KIND, nameOrArn);
+}

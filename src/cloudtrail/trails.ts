@@ -1,0 +1,185 @@
+import type { OperationContext } from '../kernel/operation.ts';
+import type { Operations } from '../protocol/generated/cloudtrail.ts';
+import { serviceError } from '../protocol/errors.ts';
+import { bucketDoesNotExist, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
+import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
+import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
+
+type In<K extends keyof Operations> = Operations[K]['input'];
+
+/**
+ * Trails: CreateTrail, UpdateTrail, DeleteTrail, GetTrail, DescribeTrails, ListTrails,
+ * GetTrailStatus, StartLogging, StopLogging. A trail delivers the account's events to its S3
+ * bucket — here the folder of that name under `--trail-dir` (delivery.ts). A new trail is not
+ * logging until StartLogging, as with CloudTrail's API; it then delivers every event recorded
+ * from that moment on. KMS encryption, CloudWatch Logs, SNS notifications and organization
+ * trails are not supported and are refused.
+ */
+const MAX_TRAILS_PER_REGION = 5;
+
+function regionOf(ctx: OperationContext): string {
+  return ctx.region;
+}
+
+async function requireTrail(ctx: OperationContext, nameOrArn: string): Promise<TrailRecord> {
+  const trail = await findTrail(ctx.store, ctx.principal.accountId, regionOf(ctx), nameOrArn);
+  if (!trail) throw trailNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : trailArn(regionOf(ctx), ctx.principal.accountId, nameOrArn), ctx.principal.accountId);
+  return trail;
+}
+
+/** Changes are made in the trail's home region only. */
+function requireHome(ctx: OperationContext, trail: TrailRecord): void {
+  if (trail.data.homeRegion !== regionOf(ctx)) {
+    throw serviceError('cloudtrail', 'InvalidHomeRegionException', `This operation must be called from the trail's home region (${trail.data.homeRegion}).`);
+  }
+}
+
+function refuseUnsupported(input: In<'CreateTrail'> | In<'UpdateTrail'>): void {
+  if (input.KmsKeyId !== undefined && input.KmsKeyId !== '') throw unsupportedFeature('KMS encryption (KmsKeyId)');
+  if ((input.CloudWatchLogsLogGroupArn ?? '') !== '' || (input.CloudWatchLogsRoleArn ?? '') !== '') throw unsupportedFeature('CloudWatch Logs delivery');
+  if (input.IsOrganizationTrail === true) throw unsupportedFeature('organization trails');
+  if ((input.SnsTopicName ?? '') !== '') throw unsupportedFeature('SNS notifications (SnsTopicName)');
+}
+
+async function checkDestination(ctx: OperationContext, bucket: string, prefix: string | undefined): Promise<void> {
+  checkBucketName(bucket);
+  if (prefix !== undefined && prefix !== '') checkKeyPrefix(prefix);
+  if (!(await ctx.trailDestinations?.bucketExists(bucket))) throw bucketDoesNotExist(bucket);
+}
+
+function creationOutput(trail: TrailRecord) {
+  const { HomeRegion: _home, HasCustomEventSelectors: _s, HasInsightSelectors: _i, ...rest } = trailOutput(trail);
+  return rest;
+}
+
+async function createTrail(input: In<'CreateTrail'>, ctx: OperationContext) {
+  checkTrailName(input.Name);
+  refuseUnsupported(input);
+  await checkDestination(ctx, input.S3BucketName, input.S3KeyPrefix);
+  const accountId = ctx.principal.accountId;
+  const region = regionOf(ctx);
+  const arn = trailArn(region, accountId, input.Name);
+  const trail = await ctx.store.transaction(async (tx) => {
+    if (await tx.getByName(accountId, TRAIL_KIND, input.Name)) throw trailAlreadyExists(arn, accountId);
+    const inRegion = (await tx.list<TrailData>(accountId, TRAIL_KIND, { limit: 1000 })).filter((t) => t.data.homeRegion === region);
+    if (inRegion.length >= MAX_TRAILS_PER_REGION) throw tooManyTrails();
+    return tx.insert<TrailData>({
+      accountId, kind: TRAIL_KIND, id: arn, name: input.Name, parentId: '', path: '/', createdAt: ctx.clock.now().toISOString(),
+      data: {
+        homeRegion: region,
+        s3BucketName: input.S3BucketName,
+        ...(input.S3KeyPrefix ? { s3KeyPrefix: input.S3KeyPrefix } : {}),
+        includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? true,
+        isMultiRegionTrail: input.IsMultiRegionTrail ?? false,
+        logFileValidationEnabled: input.EnableLogFileValidation ?? false,
+        isLogging: false,
+        cursor: 0,
+        ...(input.TagsList ? { tags: input.TagsList } : {}),
+      },
+    });
+  });
+  return creationOutput(trail);
+}
+
+async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
+  refuseUnsupported(input);
+  const found = await requireTrail(ctx, input.Name);
+  requireHome(ctx, found);
+  const bucket = input.S3BucketName ?? found.data.s3BucketName;
+  const prefix = input.S3KeyPrefix !== undefined ? input.S3KeyPrefix : found.data.s3KeyPrefix;
+  await checkDestination(ctx, bucket, prefix);
+  const updated = await ctx.store.transaction(async (tx) => {
+    const current = await tx.get<TrailData>(TRAIL_KIND, found.id);
+    if (!current) throw trailNotFound(found.id, ctx.principal.accountId);
+    const { s3KeyPrefix: _old, ...rest } = current.data;
+    return tx.update<TrailData>({
+      ...current,
+      data: {
+        ...rest,
+        s3BucketName: bucket,
+        ...(prefix ? { s3KeyPrefix: prefix } : {}),
+        includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? current.data.includeGlobalServiceEvents,
+        isMultiRegionTrail: input.IsMultiRegionTrail ?? current.data.isMultiRegionTrail,
+        logFileValidationEnabled: input.EnableLogFileValidation ?? current.data.logFileValidationEnabled,
+      },
+    });
+  });
+  return creationOutput(updated);
+}
+
+async function deleteTrail(input: In<'DeleteTrail'>, ctx: OperationContext) {
+  const trail = await requireTrail(ctx, input.Name);
+  requireHome(ctx, trail);
+  await ctx.store.delete(TRAIL_KIND, trail.id);
+  return {};
+}
+
+async function getTrail(input: In<'GetTrail'>, ctx: OperationContext) {
+  return { Trail: trailOutput(await requireTrail(ctx, input.Name)) };
+}
+
+async function describeTrails(input: In<'DescribeTrails'>, ctx: OperationContext) {
+  const region = regionOf(ctx);
+  const shadows = input.includeShadowTrails ?? true;
+  const visible = (trail: TrailRecord) => trail.data.homeRegion === region || (shadows && trail.data.isMultiRegionTrail);
+  if (input.trailNameList && input.trailNameList.length > 0) {
+    const found: TrailRecord[] = [];
+    for (const name of input.trailNameList) {
+      const trail = await findTrail(ctx.store, ctx.principal.accountId, region, name);
+      if (trail && visible(trail)) found.push(trail);
+    }
+    return { trailList: found.map(trailOutput) };
+  }
+  const all = await ctx.store.list<TrailData>(ctx.principal.accountId, TRAIL_KIND, { limit: 1000 });
+  return { trailList: all.filter(visible).map(trailOutput) };
+}
+
+async function listTrails(_input: In<'ListTrails'>, ctx: OperationContext) {
+  const all = await ctx.store.list<TrailData>(ctx.principal.accountId, TRAIL_KIND, { limit: 1000 });
+  return { Trails: all.map((t) => ({ TrailARN: t.id, Name: t.name, HomeRegion: t.data.homeRegion })) };
+}
+
+async function getTrailStatus(input: In<'GetTrailStatus'>, ctx: OperationContext) {
+  const d = (await requireTrail(ctx, input.Name)).data;
+  const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+  return {
+    IsLogging: d.isLogging,
+    ...(d.latestDeliveryTime ? { LatestDeliveryTime: date(d.latestDeliveryTime), LatestDeliveryAttemptTime: d.latestDeliveryTime, LatestDeliveryAttemptSucceeded: d.latestDeliveryTime } : {}),
+    ...(d.latestDigestDeliveryTime ? { LatestDigestDeliveryTime: date(d.latestDigestDeliveryTime) } : {}),
+    ...(d.latestDeliveryError ? { LatestDeliveryError: d.latestDeliveryError } : {}),
+    ...(d.startLoggingTime ? { StartLoggingTime: date(d.startLoggingTime), TimeLoggingStarted: d.startLoggingTime } : {}),
+    ...(d.stopLoggingTime ? { StopLoggingTime: date(d.stopLoggingTime), TimeLoggingStopped: d.stopLoggingTime } : {}),
+  };
+}
+
+async function setLogging(ctx: OperationContext, nameOrArn: string, logging: boolean): Promise<Record<string, never>> {
+  const trail = await requireTrail(ctx, nameOrArn);
+  requireHome(ctx, trail);
+  const now = ctx.clock.now().toISOString();
+  // Logging starts after the newest event already recorded: the trail delivers what follows.
+  const newest = logging && !trail.data.isLogging ? (await ctx.store.listAudit({ accountId: ctx.principal.accountId, limit: 1 }))[0]?.seq ?? 0 : undefined;
+  await ctx.store.transaction(async (tx) => {
+    const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
+    if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
+    if (current.data.isLogging === logging) return;
+    await tx.update<TrailData>({
+      ...current,
+      data: logging
+        ? { ...current.data, isLogging: true, startLoggingTime: now, cursor: Math.max(current.data.cursor, newest ?? 0) }
+        : { ...current.data, isLogging: false, stopLoggingTime: now },
+    });
+  });
+  return {};
+}
+
+export const trailHandlers = {
+  CreateTrail: createTrail,
+  UpdateTrail: updateTrail,
+  DeleteTrail: deleteTrail,
+  GetTrail: getTrail,
+  DescribeTrails: describeTrails,
+  ListTrails: listTrails,
+  GetTrailStatus: getTrailStatus,
+  StartLogging: (input: In<'StartLogging'>, ctx: OperationContext) => setLogging(ctx, input.Name, true),
+  StopLogging: (input: In<'StopLogging'>, ctx: OperationContext) => setLogging(ctx, input.Name, false),
+};
