@@ -1,4 +1,4 @@
-import { checkSignedRequestContext, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
+import { checkSignedRequestContext, indexHeaders, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
 import { ServiceError, serviceError } from '../../protocol/errors.ts';
 import { keyUseToRecord, recordKeyUse } from '../../credentials/resolve-access-key.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -24,7 +24,11 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
     // request is the proof, verified once the request is parsed (authenticateFederated).
     return;
   }
-  const signing = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body };
+  const signing = {
+    method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body,
+    // Indexed once for parsing and verifying both.
+    headerIndex: indexHeaders(ctx.http.headers),
+  };
   const parsed = parseSignedRequest(signing);
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;
