@@ -5,29 +5,41 @@ import { fileURLToPath } from 'node:url';
 import { signRequest } from '../src/sigv4/index.ts';
 import { runLoad, type PreparedRequest } from './support/load.ts';
 import { startChild } from './support/child-server.ts';
+import { runWrk, wrkAvailable } from './support/wrk.ts';
 
 /**
- * Takes a CPU profile of the server under load: `node bench/profile-server.ts DIR [seconds]`
- * starts `tessera serve` with `--cpu-prof --cpu-prof-dir DIR`, sends SigV4-signed
- * GetCallerIdentity at 32 connections for `seconds`, and stops it; the profile is written to
- * DIR when the server exits (open it in Chrome DevTools, or summarize it by self time).
+ * Takes a CPU profile of the server under load:
+ * `node bench/profile-server.ts DIR [seconds] [log-level]` starts `tessera serve` with
+ * `--cpu-prof --cpu-prof-dir DIR` and `--log-level` (default error; `info` is what users get
+ * by default), sends SigV4-signed GetCallerIdentity at 32 connections for `seconds` (from wrk
+ * when installed, else from this process), and stops it; the profile is written to DIR when
+ * the server exits (open it in Chrome DevTools, or `node bench/profile-summary.ts FILE`).
+ * TESSERA_BENCH_PIN=1 pins the server to CPU 0 and wrk to CPU 1, as the server bench does.
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const ROOT = { accessKeyId: 'AKIABENCHROOTKEY0001', secretAccessKey: 'bench-secret-0000000000000000000000000000' };
+const PIN = process.env['TESSERA_BENCH_PIN'] === '1';
 const out = process.argv[2];
-if (!out) throw new Error('usage: node bench/profile-server.ts PROFILE_DIR [seconds]');
+if (!out) throw new Error('usage: node bench/profile-server.ts PROFILE_DIR [seconds] [log-level]');
 const seconds = Number(process.argv[3] ?? '5');
+const logLevel = process.argv[4] ?? 'error';
 const dir = await mkdtemp(join(tmpdir(), 'tessera-profile-'));
-const server = await startChild(['--cpu-prof', '--cpu-prof-dir', out, CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'error',
-  '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey]);
+const server = await startChild(['--cpu-prof', '--cpu-prof-dir', out, CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', logLevel,
+  '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey], PIN ? { pinCpu: 0 } : {});
+// The server's log lines go nowhere: kept by the child's output buffer they would grow without bound.
+server.child.stderr!.removeAllListeners('data');
+server.child.stderr!.resume();
 try {
   const host = new URL(server.url).host;
   const body = 'Action=GetCallerIdentity&Version=2011-06-15';
   const signed = signRequest({ method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
     ROOT, { region: 'us-east-1', service: 'sts', date: new Date() });
   const request: PreparedRequest = { method: 'POST', path: '/', headers: signed.headers, body };
-  const result = await runLoad(server.url, () => request, { concurrency: 32, seconds });
-  process.stdout.write(`${result.rps.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms, errors ${result.errors}\n`);
+  const wrk = await wrkAvailable();
+  const result = wrk
+    ? await runWrk(server.url, request, { concurrency: 32, seconds, ...(PIN ? { pinCpu: 1 } : {}) })
+    : await runLoad(server.url, () => request, { concurrency: 32, seconds });
+  process.stdout.write(`${wrk ? 'wrk' : 'in-process'}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms, errors ${result.errors}\n`);
 } finally {
   await server.stop();
   await rm(dir, { recursive: true, force: true });

@@ -53,20 +53,23 @@ async function createUser(input: IamOperations['CreateUser']['input'], ctx: Oper
   return { User: userOutput(user, { detailed: true }) };
 }
 
+/**
+ * Each answer is one read (the user, or for the root user the account), and one read is
+ * consistent on its own: no transaction, which on SQLite would take the write lock
+ * (BEGIN IMMEDIATE) and queue this read behind every writer, in this process and others.
+ */
 async function getUser(input: IamOperations['GetUser']['input'], ctx: OperationContext) {
-  return ctx.store.transaction(async (tx) => {
-    const target = await resolveTargetUser(tx, ctx, input.UserName);
-    if (target.kind === 'user') return { User: userOutput(target.record, { detailed: true }) };
-    // The root user has no name or path: AWS returns only its ID, ARN and creation date.
-    const account = await tx.get<AccountData>(Kind.account, ctx.principal.accountId);
-    const root = {
-      UserId: ctx.principal.accountId,
-      Arn: rootArn(ctx.principal.accountId),
-      CreateDate: new Date(account?.data.rootCreatedAt ?? account?.createdAt ?? 0),
-    };
-    // The model marks Path and UserName required, yet AWS omits both for the root user.
-    return { User: root as User };
-  });
+  const target = await resolveTargetUser(ctx.store, ctx, input.UserName);
+  if (target.kind === 'user') return { User: userOutput(target.record, { detailed: true }) };
+  // The root user has no name or path: AWS returns only its ID, ARN and creation date.
+  const account = await ctx.store.get<AccountData>(Kind.account, ctx.principal.accountId);
+  const root = {
+    UserId: ctx.principal.accountId,
+    Arn: rootArn(ctx.principal.accountId),
+    CreateDate: new Date(account?.data.rootCreatedAt ?? account?.createdAt ?? 0),
+  };
+  // The model marks Path and UserName required, yet AWS omits both for the root user.
+  return { User: root as User };
 }
 
 async function listUsers(input: IamOperations['ListUsers']['input'], ctx: OperationContext) {

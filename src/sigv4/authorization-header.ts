@@ -100,7 +100,8 @@ export function parseAuthorizationHeader(authorization: string, headers: HeaderI
       form: 'header',
       accessKeyId: credential.accessKeyId,
       date,
-      amzDate: formatAmzDate(date),
+      // A valid X-Amz-Date is already in basic format (parseAmzDate accepts nothing else).
+      amzDate: xAmzDate !== undefined ? dateText : formatAmzDate(date),
       credentialDate: credential.credentialDate,
       region: credential.region,
       service: credential.service,

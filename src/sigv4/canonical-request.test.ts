@@ -76,3 +76,18 @@ test('canonicalRequest assembles the six parts', () => {
     'GET\n/\nAction=ListUsers&Version=2010-05-08\nhost:iam.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n' + EMPTY_PAYLOAD_HASH,
   );
 });
+
+test('canonicalHeaderValue: values already canonical come back as they are, the rest as the collapsing rule makes them', () => {
+  const slow = (value: string) => value.replace(/[ \t\r\n]+/g, ' ').trim();
+  const samples = ['', 'a', 'a b', 'application/x-www-form-urlencoded; charset=utf-8', ' a', 'a ', 'a  b', 'a\tb', 'a\r\n b', '\u00a0a', 'a\u00a0', 'a\u00a0b', '\va', 'a\f', ' ', '  ', 'a \u2003', '\ufeffa'];
+  for (const value of samples) assert.equal(canonicalHeaderValue(value), slow(value), JSON.stringify(value));
+});
+
+test('sortSignedHeaders: a list already lower-case and in order is used as is; any other is lower-cased, de-duplicated and sorted', () => {
+  assert.deepEqual(sortSignedHeaders(['content-type', 'host', 'x-amz-date']), ['content-type', 'host', 'x-amz-date']);
+  assert.deepEqual(sortSignedHeaders(['host', 'content-type']), ['content-type', 'host']);
+  assert.deepEqual(sortSignedHeaders(['Host', 'content-type']), ['content-type', 'host']);
+  assert.deepEqual(sortSignedHeaders(['host', 'host', 'x-amz-date']), ['host', 'x-amz-date']);
+  assert.deepEqual(sortSignedHeaders(['host', 'HOST']), ['host']);
+  assert.deepEqual(sortSignedHeaders([]), []);
+});

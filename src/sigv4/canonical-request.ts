@@ -30,6 +30,7 @@ export function normalizePathSegments(path: string): string {
 
 /** The canonical URI of a raw request path. */
 export function canonicalUri(rawPath: string, normalize = true): string {
+  if (rawPath === '/') return '/'; // every IAM, STS and Organizations request
   const path = normalize ? normalizePathSegments(rawPath) : rawPath;
   if (path === '') return '/';
   return uriEncode(path, true);
@@ -58,22 +59,50 @@ export function canonicalQuery(rawQuery: string, omit?: (decodedName: string) =>
 
 /** Trims a header value and collapses each run of whitespace (folded lines included) to one space. */
 export function canonicalHeaderValue(value: string): string {
-  return value.replace(/[ \t\r\n]+/g, ' ').trim();
+  return isCanonicalHeaderValue(value) ? value : value.replace(/[ \t\r\n]+/g, ' ').trim();
+}
+
+/** No tab, CR or LF, no two spaces in a row, nothing trim() would remove: already canonical (the usual case). */
+function isCanonicalHeaderValue(value: string): boolean {
+  let previousSpace = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0x09 || code === 0x0a || code === 0x0d) return false;
+    const space = code === 0x20;
+    if (space && previousSpace) return false;
+    previousSpace = space;
+  }
+  return value.trim().length === value.length;
 }
 
 /** 'name:value\n' for each signed header; repeated values are joined with ','. */
 export function canonicalHeaders(headers: HeaderIndex, signedHeaders: readonly string[]): string {
   let out = '';
   for (const name of signedHeaders) {
-    const values = headers.get(name) ?? [];
-    out += `${name}:${values.map(canonicalHeaderValue).join(',')}\n`;
+    const values = headers.get(name);
+    out += name + ':';
+    if (values !== undefined) {
+      for (let i = 0; i < values.length; i++) out += (i === 0 ? '' : ',') + canonicalHeaderValue(values[i]!);
+    }
+    out += '\n';
   }
   return out;
 }
 
 /** Lower-cases, de-duplicates and sorts header names, the order SignedHeaders must list them in. */
 export function sortSignedHeaders(names: readonly string[]): string[] {
+  if (isSortedLowerCaseSet(names)) return names as string[];
   return [...new Set(names.map((name) => name.toLowerCase()))].sort();
+}
+
+/** As clients send them: lower-case, each after the one before (so no repeats). */
+function isSortedLowerCaseSet(names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name !== name.toLowerCase()) return false;
+    if (i > 0 && !(names[i - 1]! < name)) return false;
+  }
+  return true;
 }
 
 export interface CanonicalRequestInput {
@@ -98,12 +127,12 @@ export interface CanonicalRequestOptions {
 
 export function canonicalRequest(input: CanonicalRequestInput, options: CanonicalRequestOptions = {}): string {
   const headers = input.headers instanceof Map ? (input.headers as HeaderIndex) : indexHeaders(input.headers as Record<string, string | readonly string[]>);
-  return [
-    input.method,
-    canonicalUri(input.path, options.normalizePath ?? true),
-    canonicalQuery(input.query, options.omitQueryParameter),
-    canonicalHeaders(headers, input.signedHeaders),
-    input.signedHeaders.join(';'),
-    input.payloadHash,
-  ].join('\n');
+  return (
+    input.method + '\n' +
+    canonicalUri(input.path, options.normalizePath ?? true) + '\n' +
+    canonicalQuery(input.query, options.omitQueryParameter) + '\n' +
+    canonicalHeaders(headers, input.signedHeaders) + '\n' +
+    input.signedHeaders.join(';') + '\n' +
+    input.payloadHash
+  );
 }

@@ -26,6 +26,7 @@ export type {
   VerifyResult,
 } from './types.ts';
 export { parseSignedRequest } from './parse-signed-request.ts';
+export { type HeaderIndex, indexHeaders } from './header-index.ts';
 export { claimedCredential, type Credential } from './claimed-credential.ts';
 export {
   checkSignedRequestContext,

@@ -12,7 +12,7 @@ import { parseQueryParameters } from './query-parameters.ts';
 import type { ParseResult, SigningRequest } from './types.ts';
 
 export function parseSignedRequest(req: SigningRequest): ParseResult {
-  const headers = indexHeaders(req.headers);
+  const headers = req.headerIndex ?? indexHeaders(req.headers);
   const parameters = parseQueryParameters(req.query);
   const authorization = headers.get('authorization')?.join(', ');
 

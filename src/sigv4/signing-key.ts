@@ -3,8 +3,7 @@
  * credential scope, and the signature it makes of the string to sign.
  */
 
-import { Buffer } from 'node:buffer';
-import type { KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { hmacSha256 } from './hashing.ts';
 import { SCOPE_TERMINATOR } from './string-to-sign.ts';
 
@@ -18,5 +17,5 @@ export function deriveSigningKey(secretAccessKey: string, credentialDate: string
 
 /** Lower-case hex HMAC-SHA256 of the string to sign under the signing key. */
 export function signature(signingKey: Uint8Array | KeyObject, stringToSign: string): string {
-  return Buffer.from(hmacSha256(signingKey, stringToSign)).toString('hex');
+  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }

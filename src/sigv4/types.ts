@@ -20,6 +20,11 @@ export interface SigningRequest {
    * `req.headers` joins most repeats with ', ', which changes the canonical form).
    */
   headers: Record<string, string | string[]>;
+  /**
+   * `headers` already indexed by {@link indexHeaders} (header-index.ts), when the caller has
+   * it: parsing and verifying a request then index its headers once instead of twice.
+   */
+  headerIndex?: ReadonlyMap<string, readonly string[]>;
   /** The request body; a string is taken as UTF-8. */
   body: Uint8Array | string;
 }

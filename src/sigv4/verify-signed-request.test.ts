@@ -9,6 +9,7 @@ import { deriveSigningKey, signature } from './signing-key.ts';
 import { credentialScope, stringToSign } from './string-to-sign.ts';
 import type { ParsedAuth, SigningRequest, VerifyOptions, VerifyResult } from './types.ts';
 import { checkSignedRequestContext, verifySignedRequest } from './verify-signed-request.ts';
+import { indexHeaders } from './header-index.ts';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };
@@ -139,4 +140,17 @@ test('a key cache gives the same answers and keeps one key per scope', () => {
 test('the HTTP method is part of what is signed', () => {
   const signed = signRequest(iamPost(), CREDENTIALS, { region: 'us-east-1', service: 'iam', date: NOW });
   assert.equal(verify({ ...signed, method: 'PUT' }).ok, false);
+});
+
+test('headers indexed by the caller (headerIndex) are the ones parsed and verified', () => {
+  const signed = signRequest(iamPost(), CREDENTIALS, { region: 'us-east-1', service: 'iam', date: NOW });
+  const req: SigningRequest = { ...iamPost(), headers: signed.headers };
+  assert.deepEqual(verify({ ...req, headerIndex: indexHeaders(req.headers) }), { ok: true });
+  // The index, not the record, is what counts when both are given: a tampered index fails.
+  const tampered = new Map(indexHeaders(req.headers));
+  tampered.set('content-type', ['text/plain']);
+  assert.equal(verify({ ...req, headerIndex: tampered }).ok, false);
+  const noDate = new Map(indexHeaders(req.headers));
+  noDate.delete('x-amz-date');
+  assert.equal(parseSignedRequest({ ...req, headerIndex: noDate }).ok, false);
 });

@@ -121,7 +121,7 @@ export function verifySignature(
   secretAccessKey: string,
   options: SignatureOptions = {},
 ): VerifyResult {
-  const headers = indexHeaders(req.headers);
+  const headers = req.headerIndex ?? indexHeaders(req.headers);
   const payload = resolvePayloadHash(req, auth, headers, options);
   if (!payload.ok) return payload;
 

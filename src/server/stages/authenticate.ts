@@ -1,4 +1,4 @@
-import { checkSignedRequestContext, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
+import { checkSignedRequestContext, indexHeaders, parseSignedRequest, verifySignedRequest, type SigV4Failure } from '../../sigv4/index.ts';
 import { ServiceError, serviceError } from '../../protocol/errors.ts';
 import { keyUseToRecord, recordKeyUse } from '../../credentials/resolve-access-key.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -26,7 +26,12 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   }
   // A gateway request is verified for the protected service its scope names (server/gateway-request.ts).
   const gateway = ctx.gateway;
-  const signing = { method: ctx.http.method, path: gateway?.signing?.path ?? ctx.http.path, query: ctx.http.query, headers: gateway?.signing?.headers ?? ctx.http.headers, body: ctx.http.body };
+  const headers = gateway?.signing?.headers ?? ctx.http.headers;
+  const signing = {
+    method: ctx.http.method, path: gateway?.signing?.path ?? ctx.http.path, query: ctx.http.query, headers, body: ctx.http.body,
+    // Indexed once for parsing and verifying both.
+    headerIndex: indexHeaders(headers),
+  };
   const parsed = parseSignedRequest(signing);
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;
