@@ -1,5 +1,6 @@
 import type { Decision } from '../policy/index.ts';
 import type { Principal } from '../kernel/principal.ts';
+import { STAR_RESOURCE_NAMED } from './service-rules.ts';
 
 /**
  * AWS's AccessDenied message: "User: <arn> is not authorized to perform: <action> on
@@ -10,8 +11,9 @@ import type { Principal } from '../kernel/principal.ts';
  */
 export function accessDeniedMessage(principalArn: string, action: string, resource: string, decision: Pick<Decision, 'decision' | 'reason'>): string {
   const joiner = decision.decision === 'ExplicitDeny' ? 'with' : 'because';
-  // An action on no particular resource (`*`: s3:ListAllMyBuckets) names none, as AWS's text does.
-  const on = resource === '*' ? '' : ` on resource: ${resource}`;
+  // The protected services' texts name no resource for an action on none (`*`: "…perform:
+  // s3:ListAllMyBuckets because…"); IAM's and STS's name it ("…on resource: *").
+  const on = resource === '*' && !STAR_RESOURCE_NAMED.has(action.slice(0, action.indexOf(':')).toLowerCase()) ? '' : ` on resource: ${resource}`;
   return `User: ${principalArn} is not authorized to perform: ${action}${on} ${joiner} ${decision.reason}`;
 }
 

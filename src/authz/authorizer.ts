@@ -153,10 +153,14 @@ export class Authorizer {
   }
 }
 
-/** The account owning a check's resource: its own word, the ARN's account (AWS-managed policies' `aws` is none), or the caller's. */
+/**
+ * The account owning a check's resource, where the target says (a protected service's
+ * resource: a bucket, a queue, a key); else the caller's — an IAM, STS or Organizations
+ * operation acts in the caller's account, and one naming another account's ARN is answered by
+ * its handler (NoSuchEntity), as IAM answers it.
+ */
 function accountOf(check: AuthorizationCheck, principal: Principal): string {
-  const arnAccount = check.resource.split(':')[4] ?? '';
-  return check.resourceAccount ?? (/^\d{12}$/.test(arnAccount) ? arnAccount : principal.accountId);
+  return check.resourceAccount ?? principal.accountId;
 }
 
 /** The policy set with the check's SCP and RCP levels, when Organizations adds any. */

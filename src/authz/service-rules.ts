@@ -104,3 +104,10 @@ export const PROTECTED_RESOURCES: readonly ProtectedResource[] = [
     error: { code: 'InvalidInput', message: 'Policy {arn} is an AWS managed policy and cannot be modified.' },
   },
 ];
+
+/**
+ * Services whose AccessDenied text names the resource even when it is `*` ("…perform:
+ * sts:GetAccessKeyInfo on resource: *"); the protected services' texts leave it out ("…perform:
+ * s3:ListAllMyBuckets because…", as AWS answers `aws s3 ls`).
+ */
+export const STAR_RESOURCE_NAMED: ReadonlySet<string> = new Set(['iam', 'sts', 'organizations', 'cloudtrail', 'tessera']);

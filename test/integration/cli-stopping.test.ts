@@ -78,7 +78,8 @@ describe('stopping the server with signals', () => {
       let tree: number[] = [];
       let inFlight: ReturnType<typeof slowGetCallerIdentity> | undefined;
       try {
-        const server = await npmStart(['--data-dir', dir, '--port', '0', '--log-level', 'info']);
+        // One process: stopping several workers has its own test (serve-workers.test.ts).
+        const server = await npmStart(['--data-dir', dir, '--port', '0', '--log-level', 'info', '--workers', '1']);
         tree = [server.child.pid!, ...descendants(server.child.pid!)];
         assert.ok(tree.length >= 2, 'npm runs the server as a child');
         const out = server.output();

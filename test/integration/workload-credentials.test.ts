@@ -188,14 +188,14 @@ describe('sessions of an instance', () => {
     await getWorkloadCredentials(server.url, b.launched.Grant);
     await server.tessera.deps.audit.flush();
     const events = await server.tessera.deps.store.listAudit({ accountId: acct, limit: 1000 });
-    const event = events.reverse().find((e) => (e.data as Record<string, unknown>)['operation'] === 'GetWorkloadCredentials');
-    assert.ok(event);
-    const data = event.data as Record<string, unknown>;
-    assert.equal(data['principalArn'], 'ec2.amazonaws.com');
-    assert.equal(data['principalType'], 'service');
-    assert.equal(data['action'], 'sts:AssumeRole');
-    assert.equal(data['resource'], roleArn('app'));
-    assert.equal(data['decision'], 'Allowed');
+    // A CloudTrail record: the service is the invoker, the role the resource.
+    const recordOf = (e: { data: Record<string, unknown> }) => e.data['record'] as Record<string, unknown>;
+    const event = events.reverse().find((e) => recordOf(e)['eventName'] === 'GetWorkloadCredentials');
+    assert.ok(event, 'an event for GetWorkloadCredentials');
+    const data = recordOf(event);
+    assert.deepEqual(data['userIdentity'], { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' });
+    assert.ok(JSON.stringify(data['resources'] ?? []).includes(roleArn('app')), JSON.stringify(data));
+    assert.equal(data['errorCode'], undefined);
   });
 
   test('removing the role from the instance profile, or the service from the trust policy, stops new credentials', async () => {
