@@ -9,6 +9,8 @@ import { verifyTrail } from '../../src/cloudtrail/verify.ts';
 import { TRAIL_KIND, type TrailData } from '../../src/cloudtrail/trail-records.ts';
 import { s3TrailObjects } from '../../src/server/gateway/s3-trail-objects.ts';
 import { upstreamFor } from '../../src/gateway/upstreams.ts';
+import { runCli } from '../support/cli-process.ts';
+import { join } from 'node:path';
 
 /**
  * Trails delivering to S3 through the gateway's upstream (moto_server): the bucket is made
@@ -142,10 +144,26 @@ describe('trail delivery to S3 through the upstream', () => {
     const clean = await verifyTrail(store, { name: trail.name, accountId: account, data: trail.data }, keys);
     assert.equal(clean.valid, true, JSON.stringify(clean.findings));
     assert.equal(clean.digests, 2);
+    // `tessera audit verify` with serve's --upstream: no --trail-dir needed (the SQLite store only: it reads the store's file).
+    const onSqlite = process.env['TESSERA_TEST_STORE'] !== 'postgres';
+    const verify = () => runCli(['audit', 'verify', '--trail', 'audit', '--account-id', account, '--upstream', env.moto.url, '--store', `sqlite:${join(env.server.dataDir, 'tessera.db')}`]);
+    if (onSqlite) {
+      const cli = verify();
+      assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+      assert.match(cli.stdout, /2 digest file\(s\), \d+ log file\(s\): valid/);
+    }
     const forged = `logs/AWSLogs/${account}/CloudTrail/us-east-1/2026/01/01/${account}_CloudTrail_us-east-1_20260101T0000Z_FORGED0000000000.json.gz`;
     await moto.send(new PutObjectCommand({ Bucket: BUCKET, Key: forged, Body: 'not gzip' }));
     const tampered = await verifyTrail(store, { name: trail.name, accountId: account, data: trail.data }, keys);
     assert.equal(tampered.valid, false);
     assert.deepEqual(tampered.findings.map((f) => `${f.kind} ${f.object}`), [`added ${forged}`]);
+    if (onSqlite) {
+      const cli = verify();
+      assert.equal(cli.status, 1, cli.stdout + cli.stderr);
+      assert.ok(cli.stdout.includes(`added: ${forged}`), cli.stdout);
+    }
+    const usage = runCli(['audit', 'verify', '--trail', 'audit', '--account-id', account, '--upstream', 'ftp://example.com']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /must be an http:\/\/ or https:\/\/ URL/);
   });
 });
