@@ -1,4 +1,3 @@
-import { localTrailObjects } from '../cloudtrail/trail-objects.ts';
 import { findTrail, TRAIL_KIND, type TrailData, type TrailRecord } from '../cloudtrail/trail-records.ts';
 import { publicKeysOf } from '../cloudtrail/signing-keys.ts';
 import { verifyTrail } from '../cloudtrail/verify.ts';
@@ -6,21 +5,22 @@ import type { Store } from '../store/types.ts';
 import { UsageError, flagHelpLines, parseFlags } from './flags.ts';
 import type { CliIo } from './io.ts';
 import { STORE_FLAGS, withStore } from './store-access.ts';
+import { openTrailReader, TRAIL_READ_FLAGS, trailReadSettings } from './trail-reader.ts';
 
 const VERIFY_FLAGS = {
   trail: { type: 'string', value: 'ARN|NAME', help: "the trail to verify: its ARN, or its name with --account-id" },
   'account-id': { type: 'string', value: 'ID', help: "the trail's account (when --trail is a name)", env: 'TESSERA_ACCOUNT_ID' },
-  'trail-dir': { type: 'string', value: 'DIR', help: 'where trails deliver (as given to serve)', env: 'TESSERA_TRAIL_DIR' },
+  ...TRAIL_READ_FLAGS,
   json: { type: 'boolean', help: 'print the report as JSON' },
   ...STORE_FLAGS,
 } as const;
 
-const HELP = `Usage: tessera audit verify --trail ARN|NAME [--account-id ID] --trail-dir DIR [flags]
+const HELP = `Usage: tessera audit verify --trail ARN|NAME [--account-id ID] (--trail-dir DIR | --upstream URL) [flags]
 
 Log file integrity validation of a trail: follows its digest chain back from the newest digest
 the store recorded, checks every digest's signature (with the account's public key from the
 store) and hash, and every log file's SHA-256, and names every file that was changed, deleted
-or added. Exit 0 when everything checks, 1 when anything does not, 2 on a usage error.
+or added. A bucket that is not a folder under --trail-dir is read from the S3 upstream. Exit 0 when everything checks, 1 when anything does not, 2 on a usage error.
 
 ${flagHelpLines(VERIFY_FLAGS)}
   --help                         this help
@@ -40,9 +40,9 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
   }
   const values = parsed.values as Record<string, string | undefined>;
   const trailName = values['trail'];
-  const trailDir = values['trail-dir'] ?? io.env['TESSERA_TRAIL_DIR'];
+  const destinations = trailReadSettings(values, io.env);
   if (!trailName) throw new UsageError(`audit verify needs --trail. See 'tessera audit verify --help'.`);
-  if (!trailDir) throw new UsageError(`audit verify needs --trail-dir (TESSERA_TRAIL_DIR). See 'tessera audit verify --help'.`);
+  if (!destinations) throw new UsageError(`audit verify needs --trail-dir (TESSERA_TRAIL_DIR) or an S3 --upstream (TESSERA_UPSTREAMS). See 'tessera audit verify --help'.`);
   const accountId = trailName.startsWith('arn:') ? trailName.split(':')[4] : values['account-id'] ?? io.env['TESSERA_ACCOUNT_ID'];
   if (!accountId || !/^\d{12}$/.test(accountId)) throw new UsageError('audit verify needs the trail\'s ARN, or its name with --account-id (12 digits).');
   return withStore(values, io.env, async (store) => {
@@ -51,7 +51,13 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
       io.stderr(`no trail ${trailName} in account ${accountId}\n`);
       return 1;
     }
-    const report = await verifyTrail(localTrailObjects(trailDir), { name: trail.name, accountId, data: trail.data }, await publicKeysOf(store, accountId));
+    const reader = await openTrailReader(destinations, store);
+    let report;
+    try {
+      report = await verifyTrail(reader.objects, { name: trail.name, accountId, data: trail.data }, await publicKeysOf(store, accountId));
+    } finally {
+      reader.close();
+    }
     if (values['json'] !== undefined) {
       io.stdout(`${JSON.stringify({ trail: trail.id, ...report }, null, 2)}\n`);
     } else {

@@ -107,7 +107,7 @@ export const SERVE_FLAGS = {
   'gateway-mode': { type: 'string', env: 'TESSERA_GATEWAY_MODE', value: 'MODE', help: 'enforce (default): refuse what policies do not allow; audit: log it and forward anyway' },
   'encoded-authorization-messages': { type: 'boolean', env: 'TESSERA_ENCODED_AUTHORIZATION_MESSAGES', help: "end AccessDenied texts with an encoded authorization message (sts:DecodeAuthorizationMessage); default AWS's text alone" },
   'audit-retention': { type: 'string', env: 'TESSERA_AUDIT_RETENTION', value: 'DURATION', help: 'how long audit events (CloudTrail event history) are kept: 90d (default), 12h, 30m' },
-  'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver: DIR/<trail's S3 bucket name>/AWSLogs/… (no trails without it)" },
+  'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver locally: DIR/<trail's S3 bucket name>/AWSLogs/… (other buckets: the S3 --upstream's; no trails without either)" },
   'trail-delivery-interval': { type: 'string', env: 'TESSERA_TRAIL_DELIVERY_INTERVAL', value: 'DURATION', help: 'how often logging trails deliver log files and digests: 5m (default), 30s' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 

@@ -15,6 +15,8 @@ export const trailAlreadyExists = (arn: string, accountId: string) =>
 export const invalidTrailName = (message: string) => serviceError('cloudtrail', 'InvalidTrailNameException', message);
 export const invalidBucketName = (bucket: string) => serviceError('cloudtrail', 'InvalidS3BucketNameException', `Bucket name is not valid: ${bucket}`);
 export const bucketDoesNotExist = (bucket: string) => serviceError('cloudtrail', 'S3BucketDoesNotExistException', `S3 bucket ${bucket} does not exist.`);
+export const insufficientBucketPolicy = (bucket: string) =>
+  serviceError('cloudtrail', 'InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${bucket}`);
 export const invalidS3Prefix = () => serviceError('cloudtrail', 'InvalidS3PrefixException', 'S3 prefix is not valid.');
 export const tooManyTrails = () => serviceError('cloudtrail', 'MaximumNumberOfTrailsExceededException', 'User already has 5 trails in this region.');
 export const unsupportedFeature = (what: string) => serviceError('cloudtrail', 'UnsupportedOperationException', `Tessera does not support ${what} on trails.`);

@@ -26,6 +26,11 @@ export function digestKey(prefix: string | undefined, accountId: string, region:
   return `${prefixOf(prefix)}AWSLogs/${accountId}/CloudTrail-Digest/${region}/${day(at)}/${accountId}_CloudTrail-Digest_${region}_${trailName}_${region}_${basicTime(at, true)}.json.gz`;
 }
 
+/** Everything of one account's trails in a bucket: `[prefix/]AWSLogs/<account>/`. */
+export function accountPrefix(prefix: string | undefined, accountId: string): string {
+  return `${prefixOf(prefix)}AWSLogs/${accountId}/`;
+}
+
 /** Where a trail's log files and digests live in its bucket. */
 export function logFilesPrefix(prefix: string | undefined, accountId: string): string {
   return `${prefixOf(prefix)}AWSLogs/${accountId}/CloudTrail/`;

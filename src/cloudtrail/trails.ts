@@ -1,7 +1,8 @@
 import type { OperationContext } from '../kernel/operation.ts';
 import type { Operations } from '../protocol/generated/cloudtrail.ts';
 import { serviceError } from '../protocol/errors.ts';
-import { bucketDoesNotExist, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
+import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
+import { accountPrefix } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
 import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
 
@@ -10,7 +11,8 @@ type In<K extends keyof Operations> = Operations[K]['input'];
 /**
  * Trails: CreateTrail, UpdateTrail, DeleteTrail, GetTrail, DescribeTrails, ListTrails,
  * GetTrailStatus, StartLogging, StopLogging. A trail delivers the account's events to its S3
- * bucket — here the folder of that name under `--trail-dir` (delivery.ts). A new trail is not
+ * bucket — the folder of that name under `--trail-dir`, or else the bucket behind the
+ * gateway's S3 upstream, whose policy must let CloudTrail write (delivery.ts). A new trail is not
  * logging until StartLogging, as with CloudTrail's API; it then delivers every event recorded
  * from that moment on. KMS encryption, CloudWatch Logs, SNS notifications and organization
  * trails are not supported and are refused.
@@ -44,7 +46,10 @@ function refuseUnsupported(input: In<'CreateTrail'> | In<'UpdateTrail'>): void {
 async function checkDestination(ctx: OperationContext, bucket: string, prefix: string | undefined): Promise<void> {
   checkBucketName(bucket);
   if (prefix !== undefined && prefix !== '') checkKeyPrefix(prefix);
-  if (!(await ctx.trailDestinations?.bucketExists(bucket))) throw bucketDoesNotExist(bucket);
+  const destinations = ctx.trailDestinations;
+  if (!destinations || !(await destinations.bucketExists(bucket))) throw bucketDoesNotExist(bucket);
+  // As AWS does: the bucket policy must let cloudtrail.amazonaws.com put the trail's objects.
+  if (destinations.allowsDelivery && !(await destinations.allowsDelivery(bucket, accountPrefix(prefix, ctx.principal.accountId)))) throw insufficientBucketPolicy(bucket);
 }
 
 function creationOutput(trail: TrailRecord) {

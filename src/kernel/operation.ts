@@ -44,9 +44,11 @@ export interface OperationContext {
   trailDestinations?: TrailDestinations;
 }
 
-/** The destinations trails may name: a bucket exists when its folder exists under `--trail-dir`. */
+/** The destinations trails may name: a folder under `--trail-dir`, or an S3 bucket behind the gateway's S3 upstream. */
 export interface TrailDestinations {
   bucketExists(bucket: string): Promise<boolean>;
+  /** Whether the bucket's policy lets CloudTrail put objects under `objectsPrefix` (`[prefix/]AWSLogs/<account>/`); absent: nothing to check. */
+  allowsDelivery?(bucket: string, objectsPrefix: string): Promise<boolean>;
 }
 
 /** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */

@@ -43,6 +43,8 @@ import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
 import { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
 import { AccessKeyCache } from '../credentials/access-key-cache.ts';
 import { createGatewayRuntime, NO_GATEWAY } from './gateway/runtime.ts';
+import { routedTrailObjects, s3TrailObjects } from './gateway/s3-trail-objects.ts';
+import { upstreamFor } from '../gateway/upstreams.ts';
 
 /**
  * Wires one Tessera server from its configuration: store, secrets, bootstrap account, the
@@ -140,13 +142,18 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       if (!(err instanceof SecretBoxError)) throw err;
       throw new Error(`the master key from ${keySource.description} does not open the secrets in this store (${err.message}); see README "Secrets"`, { cause: err });
     }
-    const trailObjects = config.trailDir !== undefined ? localTrailObjects(config.trailDir) : undefined;
     const policyCache = new PolicyCache(10_000);
     const policySets = new PolicySetCache();
     const epochs = new AuthorizationEpochs(store);
     const signingKeys = new SigningKeyCache();
     // Requests reach the gateway only once listening, after the default account is known.
     const gateway = createGatewayRuntime({ settings: config.gateway ?? NO_GATEWAY, store, clock, signingKeys, defaultAccount: () => defaultAccountId });
+    // Trails deliver to a folder under --trail-dir, or else to the bucket behind the S3 upstream.
+    const s3Upstream = upstreamFor(gateway.settings, 's3');
+    const trailObjects = routedTrailObjects(
+      config.trailDir !== undefined ? localTrailObjects(config.trailDir) : undefined,
+      s3Upstream !== undefined ? s3TrailObjects({ client: gateway.client, upstream: s3Upstream, owners: gateway.owners, defaultAccount: () => defaultAccountId }) : undefined,
+    );
     const deps: ServerDeps = {
       store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys, policyCache, policySets, tokenRing, gateway,
       epochs, accessKeys: new AccessKeyCache(store, secrets, epochs),

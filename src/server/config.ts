@@ -32,7 +32,7 @@ export interface ServerConfig {
   encodedAuthorizationMessages?: boolean;
   /** How long audit events are kept, in seconds (default 90 days); pruned in the background. */
   auditRetentionSeconds?: number;
-  /** Root of trails' local delivery: one folder per S3 bucket name (trails cannot be created without it). */
+  /** Root of trails' local delivery: one folder per S3 bucket name (other buckets are the S3 upstream's; without either no trail can be created). */
   trailDir?: string;
   /** How often logging trails deliver log files and digests, in seconds (default 300). */
   trailDeliverySeconds?: number;
