@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { GatewayError, type GatewayFailure } from './errors.ts';
 import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
+import { MAX_REWRITTEN_ANSWER, type AnswerRewrite } from './answer-rewrite.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
 const NOT_FORWARDED = new Set([
@@ -35,6 +36,8 @@ export interface ForwardPlan {
   body: ForwardBody;
   /** The account header the upstream reads: a client's own is never passed on. */
   accountHeader: string;
+  /** URLs of the upstream's in a successful answer, rewritten to the client's address. */
+  rewrite?: AnswerRewrite;
 }
 
 export type ForwardOutcome =
@@ -99,40 +102,89 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       headers: forwardedHeaders(plan),
       ...(plan.body.kind === 'buffer' ? { body: plan.body.data } : {}),
       streamed: plan.body.kind === 'stream',
+      ...(plan.body.kind === 'stream' && plan.body.plan.reencode ? { streamedContentSha256: plan.body.plan.reencode.contentSha256 } : {}),
     });
     upstreamRequest.on('error', (err) => {
       if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
-    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan.request.method, settle));
+    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan.request.method, settle, plan.rewrite));
 
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;
       beforeBody();
-      pipeline(source, plan.body.plan.verify(), upstreamRequest, (err) => {
+      const verifier = plan.body.plan.verify();
+      const reencoder = plan.body.plan.reencode?.after(verifier);
+      const done = (err: NodeJS.ErrnoException | null | undefined) => {
         if (err === undefined || err === null) return;
         const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
         if (refused !== undefined) fail(refused, err.message);
         else if (!(source as IncomingMessage).complete) fail({ code: 'IncompleteBody', message: 'The request body terminated unexpectedly', status: 400 }, String(err));
-      });
+      };
+      if (reencoder === undefined) pipeline(source, verifier, upstreamRequest, done);
+      else pipeline(source, verifier, reencoder, upstreamRequest, done);
     } else {
       upstreamRequest.end(plan.body.kind === 'buffer' ? plan.body.data : undefined);
     }
   });
 }
 
-function relay(answer: IncomingMessage, res: ServerResponse, method: string, settle: (outcome: ForwardOutcome) => void): void {
+function relay(answer: IncomingMessage, res: ServerResponse, method: string, settle: (outcome: ForwardOutcome) => void, rewrite?: AnswerRewrite): void {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(answer.headers)) {
     if (value !== undefined && !NOT_RETURNED.has(name)) headers[name] = value;
   }
   const status = answer.statusCode ?? 502;
-  res.writeHead(status, headers);
+  const success = status >= 200 && status < 300;
+  if (rewrite?.location !== undefined && success && typeof headers['location'] === 'string') {
+    const location = rewrite.location(headers['location']);
+    if (location !== undefined) headers['location'] = location;
+  }
   if (method.toUpperCase() === 'HEAD') {
+    res.writeHead(status, headers);
     answer.resume();
     res.end();
     settle({ kind: 'answered', status, complete: true });
     return;
   }
+  const encoding = headers['content-encoding'];
+  const declared = Number(headers['content-length'] ?? 0);
+  if (rewrite?.body !== undefined && success && (encoding === undefined || encoding === 'identity') && declared <= MAX_REWRITTEN_ANSWER) {
+    relayRewritten(answer, res, status, headers, rewrite.body, settle);
+    return;
+  }
+  res.writeHead(status, headers);
   pipeline(answer, res, (err) => settle({ kind: 'answered', status, complete: err === undefined || err === null }));
+}
+
+/** A small document answer read whole and rewritten; one that grows past the bound passes on unchanged. */
+function relayRewritten(answer: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, rewrite: (body: Buffer) => Buffer, settle: (outcome: ForwardOutcome) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const collect = (chunk: Buffer) => {
+    size += chunk.length;
+    chunks.push(chunk);
+    if (size <= MAX_REWRITTEN_ANSWER) return;
+    answer.off('data', collect);
+    answer.off('end', finish);
+    answer.pause();
+    res.writeHead(status, headers);
+    res.write(Buffer.concat(chunks));
+    pipeline(answer, res, (err) => settle({ kind: 'answered', status, complete: err === undefined || err === null }));
+  };
+  const finish = () => {
+    const body = rewrite(Buffer.concat(chunks));
+    delete headers['content-length'];
+    res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+    res.end(body, () => settle({ kind: 'answered', status, complete: true }));
+  };
+  answer.on('data', collect);
+  answer.once('end', finish);
+  answer.once('error', () => {
+    res.destroy();
+    settle({ kind: 'answered', status, complete: false });
+  });
+  res.once('close', () => {
+    if (!res.writableFinished) settle({ kind: 'answered', status, complete: false });
+  });
 }

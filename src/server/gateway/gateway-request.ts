@@ -9,6 +9,7 @@ import { ServiceError } from '../../protocol/errors.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
 import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
+import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
 import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
@@ -186,7 +187,10 @@ async function run(flow: Flow): Promise<void> {
     path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
     query: forwardedQuery(ctx.http.query),
   };
-  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader }, flow.res, () => {
+  // URLs in the answer name the upstream: rewritten to where the client reached Tessera.
+  const origin = clientOrigin(headerOf(ctx.http.headers, 'host'), ctx.http.secure);
+  const rewrite = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
+  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, ...(rewrite ? { rewrite } : {}) }, flow.res, () => {
     if (flow.expectsContinue) flow.res.writeContinue();
   });
   if (body.kind === 'stream') flow.bodyDone = true;
