@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
@@ -76,6 +76,10 @@ describe('the aws CLI through the gateway', () => {
     await mkdir(join(work, 'tree', 'nested'), { recursive: true });
     await writeFile(join(work, 'tree', 'one.txt'), 'one');
     await writeFile(join(work, 'tree', 'nested', 'two.txt'), 'two');
+    // S3's LastModified has whole seconds: a file written in the same second as its upload would
+    // look newer than the object to the next sync. Date the files a minute back.
+    const past = new Date(Date.now() - 60_000);
+    for (const file of [join(work, 'tree', 'one.txt'), join(work, 'tree', 'nested', 'two.txt')]) await utimes(file, past, past);
     const sync = await env.cli(['s3', 'sync', join(work, 'tree'), 's3://transfers/tree/', '--only-show-errors'], root);
     assert.equal(sync.code, 0, sync.stderr);
     const listed = await env.cli(['s3', 'ls', 's3://transfers/tree/', '--recursive'], root);
