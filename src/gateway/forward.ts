@@ -102,6 +102,7 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       headers: forwardedHeaders(plan),
       ...(plan.body.kind === 'buffer' ? { body: plan.body.data } : {}),
       streamed: plan.body.kind === 'stream',
+      ...(plan.body.kind === 'stream' && plan.body.plan.reencode ? { streamedContentSha256: plan.body.plan.reencode.contentSha256 } : {}),
     });
     upstreamRequest.on('error', (err) => {
       if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
@@ -112,12 +113,16 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;
       beforeBody();
-      pipeline(source, plan.body.plan.verify(), upstreamRequest, (err) => {
+      const verifier = plan.body.plan.verify();
+      const reencoder = plan.body.plan.reencode?.after(verifier);
+      const done = (err: NodeJS.ErrnoException | null | undefined) => {
         if (err === undefined || err === null) return;
         const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
         if (refused !== undefined) fail(refused, err.message);
         else if (!(source as IncomingMessage).complete) fail({ code: 'IncompleteBody', message: 'The request body terminated unexpectedly', status: 400 }, String(err));
-      });
+      };
+      if (reencoder === undefined) pipeline(source, verifier, upstreamRequest, done);
+      else pipeline(source, verifier, reencoder, upstreamRequest, done);
     } else {
       upstreamRequest.end(plan.body.kind === 'buffer' ? plan.body.data : undefined);
     }

@@ -9,8 +9,9 @@
 
 import type { KeyObject } from 'node:crypto';
 import { PassThrough, type Transform } from 'node:stream';
-import { createPayloadVerifier, isPayloadRefusedError, type ParsedAuth, type SigV4Failure } from '../sigv4/index.ts';
+import { createPayloadVerifier, flexibleChecksum, isPayloadRefusedError, type ParsedAuth, type SigV4Failure, type VerifiedChecksum } from '../sigv4/index.ts';
 import type { GatewayFailure } from './errors.ts';
+import { reencodedLength, TrailerReencoder, UNSIGNED_TRAILER } from './trailer-reencoder.ts';
 
 /** What the chooser knows of the request's payload, once the request is authenticated. */
 export interface PayloadForm {
@@ -30,6 +31,12 @@ export interface PayloadPlan {
   dropHeaders: readonly string[];
   /** Headers to set (the decoded Content-Length). */
   setHeaders: Readonly<Record<string, string>>;
+  /**
+   * The body goes upstream re-encoded after `verify()`'s stream (a verified trailer checksum
+   * passed on as the trailer of an unsigned aws-chunked body): the stream that follows a given
+   * verifier, and the payload form the upstream request is signed with.
+   */
+  reencode?: { contentSha256: string; after(verifier: Transform): Transform };
 }
 
 export type PayloadChoice = { ok: true; plan: PayloadPlan } | { ok: false; failure: GatewayFailure };
@@ -58,6 +65,9 @@ export const sigv4Payload: PayloadVerifier = (form) => {
   const input = { auth: form.signed.auth, headers: form.headers, signingKey: form.signed.signingKey, ...(presigned !== undefined ? { presignedContentSha256: presigned } : {}) };
   const first = createPayloadVerifier(input);
   if (!first.ok) return { ok: false, failure: fromSigV4Failure(first.error) };
+  // Each verifier's verified trailer checksum, for the stream that passes it on.
+  const checksums = new WeakMap<Transform, () => VerifiedChecksum | undefined>();
+  checksums.set(first.stream, first.checksum);
   let unused: Transform | undefined = first.stream;
   const verify = (): Transform => {
     const stream = unused;
@@ -65,16 +75,31 @@ export const sigv4Payload: PayloadVerifier = (form) => {
     if (stream !== undefined) return stream;
     const again = createPayloadVerifier(input);
     if (!again.ok) throw new Error('the payload verifier refused a request it accepted before');
+    checksums.set(again.stream, again.checksum);
     return again.stream;
   };
   if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {} } };
   // The upstream receives the decoded data: without aws-chunked's coding and framing headers,
-  // its length the decoded length. (The trailer's checksum is verified here and not passed on.)
+  // its length the decoded length — or, when a trailer checksum was announced and the length is
+  // known, re-framed as an unsigned-trailer upload carrying the verified checksum.
   const codings = headerValue(form.headers, 'content-encoding')?.split(',').map((coding) => coding.trim()).filter((coding) => coding !== '' && coding.toLowerCase() !== 'aws-chunked') ?? [];
+  const dropHeaders = ['content-encoding', 'content-length', 'x-amz-decoded-content-length', 'x-amz-trailer'];
+  const trailer = first.trailerChecksumHeader === undefined ? undefined : flexibleChecksum(first.trailerChecksumHeader);
+  const length = first.decodedLength;
+  if (trailer !== undefined && length !== undefined) {
+    const setHeaders: Record<string, string> = {
+      'content-encoding': ['aws-chunked', ...codings].join(', '),
+      'content-length': String(reencodedLength(length, trailer.header, trailer.base64Length)),
+      'x-amz-decoded-content-length': String(length),
+      'x-amz-trailer': trailer.header,
+    };
+    const after = (verifier: Transform): Transform => new TrailerReencoder(length, checksums.get(verifier) ?? (() => undefined));
+    return { ok: true, plan: { verify, dropHeaders, setHeaders, reencode: { contentSha256: UNSIGNED_TRAILER, after } } };
+  }
   const setHeaders: Record<string, string> = {};
-  if (first.decodedLength !== undefined) setHeaders['content-length'] = String(first.decodedLength);
+  if (length !== undefined) setHeaders['content-length'] = String(length);
   if (codings.length > 0) setHeaders['content-encoding'] = codings.join(', ');
-  return { ok: true, plan: { verify, dropHeaders: ['content-encoding', 'content-length', 'x-amz-decoded-content-length', 'x-amz-trailer'], setHeaders } };
+  return { ok: true, plan: { verify, dropHeaders, setHeaders } };
 };
 
 /** The built-in verifiers, in order. */

@@ -22,6 +22,8 @@ export interface UpstreamRequest {
   body?: Buffer;
   /** The body streams: sign it as UNSIGNED-PAYLOAD (S3 accepts it; its integrity was verified by Tessera). */
   streamed?: boolean;
+  /** The payload form a streamed body is signed as (default UNSIGNED-PAYLOAD; an unsigned-trailer re-encoding). */
+  streamedContentSha256?: string;
 }
 
 export interface UpstreamResponse {
@@ -60,7 +62,7 @@ export class UpstreamClient {
   open(upstream: URL, request: UpstreamRequest): ClientRequest {
     const headers: Record<string, string | string[]> = { ...request.headers, host: upstream.host };
     if (this.#settings.accountHeader !== '') headers[this.#settings.accountHeader] = request.accountId;
-    if (request.streamed) headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    if (request.streamed) headers['x-amz-content-sha256'] = request.streamedContentSha256 ?? UNSIGNED_PAYLOAD;
     else if (request.service === 's3') delete headers['x-amz-content-sha256'];
     const s3 = request.service === 's3';
     // S3 signs the path encoded once (and never normalizes it); the others sign it encoded twice.
