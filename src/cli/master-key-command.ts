@@ -2,6 +2,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, parseStoreUrl } from '../store/open-store.ts';
 import {
   generateMasterKeyBase64,
@@ -23,7 +24,7 @@ import { SEALED_FIELDS } from './sealed-fields.ts';
 import { UsageError } from './flags.ts';
 import type { CliIo } from './io.ts';
 
-const USAGE = `Usage: tessera master-key <command> [--data-dir DIR] [--store URL] [--master-key KEYS] [--batch-size N]
+const USAGE = `Usage: tessera master-key <command> [--data-dir DIR] [--store URL] [--master-key KEYS] [--batch-size N] [--pause-ms N]
 
   status     how many sealed secrets each master key seals
   rotate     re-seal every secret under a new master key (with the key file: adds the new
@@ -32,7 +33,9 @@ const USAGE = `Usage: tessera master-key <command> [--data-dir DIR] [--store URL
   generate   print a new random master key (base64 of 32 bytes)
 
 The same --data-dir / --store / --master-key as \`tessera serve\` (or TESSERA_DATA_DIR,
-TESSERA_STORE, TESSERA_MASTER_KEY). See README "Secrets" for the whole procedure.`;
+TESSERA_STORE, TESSERA_MASTER_KEY). --batch-size: records per transaction (default 100);
+--pause-ms: wait this long after each committed batch of a rotation (default 0), to spare a
+store that is serving traffic. See README "Secrets" for the whole procedure.`;
 
 interface Options {
   dataDir: string;
@@ -40,6 +43,7 @@ interface Options {
   /** The `--master-key` value, when the keys come from configuration rather than the key file. */
   configuredKeys?: string;
   batchSize: number;
+  pauseMs: number;
 }
 
 function parseOptions(argv: string[], io: CliIo): Options {
@@ -47,7 +51,7 @@ function parseOptions(argv: string[], io: CliIo): Options {
   try {
     values = parseArgs({
       args: argv,
-      options: { 'data-dir': { type: 'string' }, store: { type: 'string' }, 'master-key': { type: 'string' }, 'batch-size': { type: 'string' } },
+      options: { 'data-dir': { type: 'string' }, store: { type: 'string' }, 'master-key': { type: 'string' }, 'batch-size': { type: 'string' }, 'pause-ms': { type: 'string' } },
       strict: true,
     }).values as Record<string, string | undefined>;
   } catch (err) {
@@ -58,7 +62,9 @@ function parseOptions(argv: string[], io: CliIo): Options {
   const configuredKeys = values['master-key'] ?? (io.env['TESSERA_MASTER_KEY'] || undefined);
   const batchSize = Number(values['batch-size'] ?? '100');
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new UsageError('--batch-size must be a whole number from 1 to 1000');
-  return { dataDir, storeUrl, batchSize, ...(configuredKeys !== undefined ? { configuredKeys } : {}) };
+  const pauseMs = Number(values['pause-ms'] ?? '0');
+  if (!Number.isInteger(pauseMs) || pauseMs < 0 || pauseMs > 60_000) throw new UsageError('--pause-ms must be a whole number from 0 to 60000');
+  return { dataDir, storeUrl, batchSize, pauseMs, ...(configuredKeys !== undefined ? { configuredKeys } : {}) };
 }
 
 /** Opens an existing store only: a rotation of a store that is not there is a mistaken path. */
@@ -137,7 +143,10 @@ async function rotate(options: Options, io: CliIo): Promise<number> {
   const store = await openExistingStore(options.storeUrl);
   try {
     const { keys, added, file } = await rotationKeys(options);
-    const report = await resealAll(store, SEALED_FIELDS, boxOf(keys), { batchSize: options.batchSize });
+    const report = await resealAll(store, SEALED_FIELDS, boxOf(keys), {
+      batchSize: options.batchSize,
+      ...(options.pauseMs > 0 ? { afterBatch: () => sleep(options.pauseMs) } : {}),
+    });
     const census = await censusOfSealed(store, SEALED_FIELDS, { batchSize: options.batchSize });
     const described = describeKeys(keys);
     const remaining = otherKeyCounts(census, described.currentKeyId);

@@ -148,7 +148,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           assert.equal(Object.values((await censusOfSealed(maintenance, SEALED_FIELDS)).byKeyId).reduce((x, y) => x + y, 0), raw.length);
 
           // Rotate, one record per transaction, while the server keeps answering and sealing.
-          const rotation = runCliAsync(['master-key', 'rotate', ...store, '--batch-size', '1']);
+          const rotation = runCliAsync(['master-key', 'rotate', ...store, '--batch-size', '1', '--pause-ms', '25']);
           let during = 0;
           let madeDuring = 0;
           while (rotation.running()) {
@@ -243,6 +243,12 @@ describe('master key rotation with --master-key', () => {
       const key = (await a.iam().send(new CreateAccessKeyCommand({ UserName: 'bob' }))).AccessKey!;
       const bob = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
       const options = ['--data-dir', dataDir, '--store', storeUrl];
+
+      for (const [flag, value] of [['--batch-size', '0'], ['--batch-size', '1.5'], ['--pause-ms', '-1'], ['--pause-ms', '60001']] as const) {
+        const refused = runCli(['master-key', 'rotate', ...options, '--master-key', `${newKey},${oldKey}`, `${flag}=${value}`]);
+        assert.equal(refused.status, 2, `${flag} ${value}`);
+        assert.match(refused.stderr, new RegExp(`${flag} must be a whole number`));
+      }
 
       const single = runCli(['master-key', 'rotate', ...options, '--master-key', oldKey]);
       assert.equal(single.status, 2);
