@@ -32,6 +32,17 @@ test('documented names per service, with CustomSuffix only where the service acc
   assert.equal(serviceLinkedRolePolicyArn('access-analyzer.amazonaws.com'), undefined);
 });
 
+test('names that do not follow the principal: Lex V2 takes a suffix, RAM and multi-Region KMS keys have their own names', () => {
+  // Lex V2 names every role with a suffix after '_' (AWSServiceRoleForLexV2Bots_<suffix>).
+  assert.deepEqual(serviceLinkedRoleName('lexv2.amazonaws.com', 'ABCDEFGHIJ'), { ok: true, name: 'AWSServiceRoleForLexV2Bots_ABCDEFGHIJ' });
+  assert.deepEqual(serviceLinkedRoleName('channels.lexv2.amazonaws.com', 'x1'), { ok: true, name: 'AWSServiceRoleForLexV2Channels_x1' });
+  assert.deepEqual(serviceLinkedRoleName('ram.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForResourceAccessManager' });
+  assert.deepEqual(serviceLinkedRoleName('ram.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  assert.deepEqual(serviceLinkedRoleName('mrk.kms.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForKeyManagementServiceMultiRegionKeys' });
+  assert.equal(serviceLinkedRolePolicyArn('ssm-quicksetup.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/SSMQuickSetupRolePolicy');
+  assert.equal(serviceLinkedRolePolicyArn('support.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy');
+});
+
 test('other services get a name from their first label and accept a suffix', () => {
   assert.deepEqual(serviceLinkedRoleName('access-analyzer.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAccessAnalyzer' });
   assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
@@ -47,7 +58,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 30);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 88);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
