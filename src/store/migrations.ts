@@ -35,7 +35,10 @@ export function migration(version: number, name: string, sql: string): Migration
 }
 
 /** The migrations shipped for `dialect`, ascending by version. */
-export async function loadMigrations(dialect: Dialect): Promise<Migration[]> {
+/** A folder of migrations: a dialect's store, or a SQLite store's audit file (`sqlite-audit`). */
+export type MigrationSet = Dialect | 'sqlite-audit';
+
+export async function loadMigrations(dialect: MigrationSet): Promise<Migration[]> {
   const folder = new URL(`./migrations/${dialect}/`, import.meta.url);
   const files = (await readdir(folder)).filter((file) => file.endsWith('.sql'));
   const migrations: Migration[] = [];

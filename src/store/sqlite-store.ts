@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AsyncMutex } from './async-mutex.ts';
-import { auditQuery } from './audit-queries.ts';
+import { auditFilePath, SqliteAuditFile, type AuditLog } from './sqlite-audit-file.ts';
+import { encodeAuditEvent, SqliteAuditOperations } from './sqlite-audit-operations.ts';
 import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
@@ -18,7 +19,6 @@ import {
   type NewEntity,
   type ScanOptions,
   type Store,
-  type StoredAuditEvent,
   type StoreTx,
 } from './types.ts';
 import { TransactionScope } from './transaction-scope.ts';
@@ -56,26 +56,6 @@ function isUniqueViolation(err: unknown): boolean {
 
 interface LinkRow {
   id: string;
-}
-
-interface AuditRow {
-  seq: number;
-  time: string;
-  request_id: string;
-  account_id: string;
-  event_id?: string;
-  data: string;
-}
-
-function auditFromRow(row: AuditRow): StoredAuditEvent {
-  return {
-    seq: row.seq,
-    time: row.time,
-    requestId: row.request_id,
-    accountId: row.account_id,
-    ...(row.event_id ? { eventId: row.event_id } : {}),
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
 }
 
 function entityFromRow<D>(row: EntityRow): EntityRecord<D> {
@@ -276,76 +256,9 @@ class SqliteOperations {
     return this.#get<{ n: number }>('SELECT count(*) AS n FROM links WHERE to_id = ? AND kind = ?', toId, kind)?.n ?? 0;
   }
 
-  appendAudit(event: AuditEvent): void {
-    // Not counted as a change: no reader of entities cares, and every request appends one.
-    const row = this.#get<{ seq: number }>(
-      'INSERT INTO audit_events (time, request_id, account_id, event_id, data) VALUES (?, ?, ?, ?, ?) RETURNING seq',
-      event.time,
-      event.requestId,
-      event.accountId,
-      event.eventId ?? '',
-      encodeData(event.data),
-    );
-    for (const key of event.lookup ?? []) {
-      this.#runUncounted(
-        'INSERT INTO audit_lookup (seq, attr, value, account_id, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        row!.seq,
-        key.attr,
-        key.value,
-        event.accountId,
-        event.time,
-      );
-    }
-  }
-
-  listAudit(options: { accountId?: string; limit: number }): StoredAuditEvent[] {
-    checkLimit(options.limit);
-    const rows =
-      options.accountId === undefined
-        ? this.#all<AuditRow>('SELECT seq, time, request_id, account_id, event_id, data FROM audit_events ORDER BY seq DESC LIMIT ?', options.limit)
-        : this.#all<AuditRow>(
-            'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = ? ORDER BY seq DESC LIMIT ?',
-            options.accountId,
-            options.limit,
-          );
-    return rows.map(auditFromRow);
-  }
-
-  queryAudit(query: AuditQuery): StoredAuditEvent[] {
-    const { text, values } = auditQuery('sqlite', query);
-    return this.#all<AuditRow>(text, ...values).map(auditFromRow);
-  }
-
-  auditAfter(options: { accountId: string; afterSeq: number; limit: number }): StoredAuditEvent[] {
-    checkLimit(options.limit);
-    return this.#all<AuditRow>(
-      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      options.accountId,
-      options.afterSeq,
-      options.limit,
-    ).map(auditFromRow);
-  }
-
-  auditByRequestId(requestId: string): StoredAuditEvent[] {
-    return this.#all<AuditRow>(
-      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE request_id = ? ORDER BY seq LIMIT 10',
-      requestId,
-    ).map(auditFromRow);
-  }
-
-  /** Two statements: run inside a transaction (both pick the same oldest events). */
-  pruneAudit(before: string, limit: number): number {
-    checkLimit(limit);
-    const doomed = 'SELECT seq FROM audit_events WHERE time < ? ORDER BY time, seq LIMIT ?';
-    this.#run(`DELETE FROM audit_lookup WHERE seq IN (${doomed})`, before, limit);
-    return this.#run(`DELETE FROM audit_events WHERE seq IN (${doomed})`, before, limit);
-  }
-
   clear(): void {
     this.#run('DELETE FROM links');
     this.#run('DELETE FROM entities');
-    this.#run('DELETE FROM audit_events');
-    this.#run('DELETE FROM audit_lookup');
   }
 }
 
@@ -433,11 +346,33 @@ export class SqliteStore implements Store {
   #mark = 0;
   #seenDataVersion = -1;
 
+  /** Where the event history lives: this connection (in memory), or a file of its own. */
+  readonly #audit: AuditLog;
+
   /** Use {@link openSqliteStore}, which also applies migrations. */
-  constructor(db: DatabaseSync, options: { lockWaitMs?: number } = {}) {
+  constructor(db: DatabaseSync, options: { lockWaitMs?: number; audit?: AuditLog } = {}) {
     this.#db = db;
     this.#ops = new SqliteOperations(db);
     this.#lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.#audit = options.audit ?? this.#auditBesideEntities();
+  }
+
+  /**
+   * An in-memory store keeps its events on its one connection: no other process can read it,
+   * and there is no fsync to take off the event loop.
+   */
+  #auditBesideEntities(): AuditLog {
+    const ops = new SqliteAuditOperations(this.#db);
+    return {
+      append: async (events) => {
+        if (events.length === 0) return;
+        const encoded = events.map(encodeAuditEvent);
+        await this.#direct(() => ops.append(encoded), true);
+      },
+      read: (work) => this.#direct(() => work(ops)),
+      write: (work) => this.#direct(() => work(ops), true),
+      close: async () => {},
+    };
   }
 
   #checkUsable(): void {
@@ -529,35 +464,34 @@ export class SqliteStore implements Store {
     return this.#direct((ops) => ops.countLinksTo(kind, toId));
   }
 
-  async appendAudit(events: AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.#direct((ops) => {
-      for (const event of events) ops.appendAudit(event);
-    }, true);
+  appendAudit(events: AuditEvent[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    return this.#audit.append(events);
   }
 
   listAudit(options: { accountId?: string; limit: number }) {
-    return this.#direct((ops) => ops.listAudit(options));
+    return this.#audit.read((ops) => ops.list(options));
   }
 
   queryAudit(query: AuditQuery) {
-    return this.#direct((ops) => ops.queryAudit(query));
+    return this.#audit.read((ops) => ops.query(query));
   }
 
   auditAfter(options: { accountId: string; afterSeq: number; limit: number }) {
-    return this.#direct((ops) => ops.auditAfter(options));
+    return this.#audit.read((ops) => ops.after(options));
   }
 
   auditByRequestId(requestId: string) {
-    return this.#direct((ops) => ops.auditByRequestId(requestId));
+    return this.#audit.read((ops) => ops.byRequestId(requestId));
   }
 
   pruneAudit(before: string, limit: number) {
-    return this.#direct((ops) => ops.pruneAudit(before, limit), true);
+    return this.#audit.write((ops) => ops.prune(before, limit));
   }
 
   async clear(): Promise<void> {
     await this.#direct((ops) => ops.clear(), true);
+    await this.#audit.write((ops) => ops.clear());
   }
 
   /**
@@ -593,6 +527,7 @@ export class SqliteStore implements Store {
   /** Waits for the unit of work in progress, then closes the connection. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.#audit.close();
     await this.#mutex.run(async () => {
       if (this.#closed) return;
       this.#closed = true;
@@ -621,5 +556,20 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     db.close();
     throw err;
   }
-  return new SqliteStore(db, { lockWaitMs });
+  if (path === ':memory:' || !keepsAuditTables(db)) return new SqliteStore(db, { lockWaitMs });
+  let audit: SqliteAuditFile | undefined;
+  try {
+    audit = await SqliteAuditFile.open(auditFilePath(path), lockWaitMs);
+    await audit.adoptEventsOf(db);
+  } catch (err) {
+    await audit?.close();
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, { lockWaitMs, audit });
+}
+
+/** Whether the store's schema has the event history (a test's own migrations may not). */
+function keepsAuditTables(db: DatabaseSync): boolean {
+  return db.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get() !== undefined;
 }

@@ -1,0 +1,131 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { auditQuery } from './audit-queries.ts';
+import { checkLimit, checkParams, encodeData } from './records.ts';
+import type { AuditEvent, AuditLookupKey, AuditQuery, StoredAuditEvent } from './types.ts';
+
+/**
+ * The event history's statements on one SQLite connection: the store's own (an in-memory
+ * store keeps its events beside its entities) or the audit file's (a file store,
+ * sqlite-audit-file.ts), including the writer thread's. Plain synchronous statements,
+ * prepared once; callers decide the transaction around them.
+ */
+
+/** An event made ready to cross to the writer thread: checked, its data already JSON. */
+export interface EncodedAuditEvent {
+  time: string;
+  requestId: string;
+  accountId: string;
+  eventId: string;
+  data: string;
+  lookup: readonly AuditLookupKey[];
+}
+
+/** Refuses what the store refuses (a NUL anywhere, data JSON cannot carry) before anything is written. */
+export function encodeAuditEvent(event: AuditEvent): EncodedAuditEvent {
+  const lookup = event.lookup ?? [];
+  checkParams([event.time, event.requestId, event.accountId, event.eventId ?? '']);
+  for (const key of lookup) checkParams([key.attr, key.value]);
+  return { time: event.time, requestId: event.requestId, accountId: event.accountId, eventId: event.eventId ?? '', data: encodeData(event.data), lookup };
+}
+
+interface AuditRow {
+  seq: number;
+  time: string;
+  request_id: string;
+  account_id: string;
+  event_id?: string;
+  data: string;
+}
+
+function auditFromRow(row: AuditRow): StoredAuditEvent {
+  return {
+    seq: row.seq,
+    time: row.time,
+    requestId: row.request_id,
+    accountId: row.account_id,
+    ...(row.event_id ? { eventId: row.event_id } : {}),
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+const COLUMNS = 'seq, time, request_id, account_id, event_id, data';
+
+export class SqliteAuditOperations {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #all<R>(sql: string, ...values: SQLInputValue[]): R[] {
+    checkParams(values);
+    return this.#statement(sql).all(...values) as unknown as R[];
+  }
+
+  #run(sql: string, ...values: SQLInputValue[]): number {
+    checkParams(values);
+    return Number(this.#statement(sql).run(...values).changes);
+  }
+
+  /** Several statements: run inside a transaction. */
+  append(events: readonly EncodedAuditEvent[]): void {
+    const insertEvent = this.#statement('INSERT INTO audit_events (time, request_id, account_id, event_id, data) VALUES (?, ?, ?, ?, ?) RETURNING seq');
+    const insertKey = this.#statement('INSERT INTO audit_lookup (seq, attr, value, account_id, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    for (const event of events) {
+      const { seq } = insertEvent.get(event.time, event.requestId, event.accountId, event.eventId, event.data) as { seq: number };
+      for (const key of event.lookup) insertKey.run(seq, key.attr, key.value, event.accountId, event.time);
+    }
+  }
+
+  list(options: { accountId?: string; limit: number }): StoredAuditEvent[] {
+    checkLimit(options.limit);
+    const rows =
+      options.accountId === undefined
+        ? this.#all<AuditRow>(`SELECT ${COLUMNS} FROM audit_events ORDER BY seq DESC LIMIT ?`, options.limit)
+        : this.#all<AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE account_id = ? ORDER BY seq DESC LIMIT ?`, options.accountId, options.limit);
+    return rows.map(auditFromRow);
+  }
+
+  query(query: AuditQuery): StoredAuditEvent[] {
+    const { text, values } = auditQuery('sqlite', query);
+    return this.#all<AuditRow>(text, ...values).map(auditFromRow);
+  }
+
+  after(options: { accountId: string; afterSeq: number; limit: number }): StoredAuditEvent[] {
+    checkLimit(options.limit);
+    return this.#all<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      options.accountId,
+      options.afterSeq,
+      options.limit,
+    ).map(auditFromRow);
+  }
+
+  byRequestId(requestId: string): StoredAuditEvent[] {
+    return this.#all<AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE request_id = ? ORDER BY seq LIMIT 10`, requestId).map(auditFromRow);
+  }
+
+  /** Two statements: run inside a transaction (both pick the same oldest events). */
+  prune(before: string, limit: number): number {
+    checkLimit(limit);
+    const doomed = 'SELECT seq FROM audit_events WHERE time < ? ORDER BY time, seq LIMIT ?';
+    this.#run(`DELETE FROM audit_lookup WHERE seq IN (${doomed})`, before, limit);
+    return this.#run(`DELETE FROM audit_events WHERE seq IN (${doomed})`, before, limit);
+  }
+
+  /** Two statements: run inside a transaction. */
+  clear(): void {
+    this.#run('DELETE FROM audit_events');
+    this.#run('DELETE FROM audit_lookup');
+  }
+}

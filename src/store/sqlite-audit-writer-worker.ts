@@ -1,0 +1,58 @@
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { SqliteAuditOperations } from './sqlite-audit-operations.ts';
+import type { AuditWriterRequest, AuditWriterReply, AuditWriterSetup } from './sqlite-audit-writer.ts';
+
+/**
+ * The audit file's writer thread (see sqlite-audit-writer.ts): every append that arrives while
+ * a commit is in progress goes into the next transaction, so one fsync carries them all. Its
+ * own connection may block on the file's lock (busy_timeout) and on the fsync: only this
+ * thread waits, never the server's event loop.
+ */
+const setup = workerData as AuditWriterSetup;
+const port = parentPort!;
+const db = new DatabaseSync(setup.path, { timeout: setup.lockWaitMs, enableForeignKeyConstraints: false });
+db.exec('PRAGMA synchronous = FULL');
+const operations = new SqliteAuditOperations(db);
+const begin = db.prepare('BEGIN IMMEDIATE');
+const commit = db.prepare('COMMIT');
+
+function write(requests: AuditWriterRequest[]): AuditWriterReply {
+  const ids = requests.map((request) => request.id);
+  try {
+    begin.run();
+    try {
+      for (const request of requests) operations.append(request.events);
+      commit.run();
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+    return { ids };
+  } catch (err) {
+    return { ids, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+port.on('message', (first: AuditWriterRequest | 'close') => {
+  if (first === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  const requests = [first];
+  let closeAfter = false;
+  for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
+    const message = next.message as AuditWriterRequest | 'close';
+    if (message === 'close') {
+      closeAfter = true;
+      break;
+    }
+    requests.push(message);
+  }
+  port.postMessage(write(requests));
+  if (closeAfter) {
+    db.close();
+    port.close();
+  }
+});
