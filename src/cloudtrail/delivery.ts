@@ -1,27 +1,36 @@
 import { gzipSync } from 'node:zlib';
 import type { SecretSealer } from '../kernel/operation.ts';
 import type { Clock } from '../kernel/clock.ts';
-import type { StoredAuditEvent, Store } from '../store/types.ts';
-import { eventTimeOf } from './dates.ts';
-import { sha256Hex, SIGNATURE_ALGORITHM, signingString, type DigestDocument, type DigestLogFile } from './digest.ts';
-import { digestKey, logFileKey } from './object-keys.ts';
-import type { AuditData, CloudTrailRecord } from './record.ts';
-import { signerFor } from './signing-keys.ts';
+import type { Store } from '../store/types.ts';
+import { closingEnd, DIGEST_PERIOD_MS, signedDigest, startingPeriod, type DigestTrail, type SignedDigest } from './digest-chain.ts';
+import { sha256Hex, SIGNATURE_ALGORITHM, type DigestLogFile } from './digest.ts';
+import { deliveryRange, recordOf } from './delivery-range.ts';
+import { logFileKey } from './object-keys.ts';
+import type { CloudTrailRecord } from './record.ts';
+import { signerFor, type DigestSigner } from './signing-keys.ts';
 import type { TrailObjectStore } from './trail-objects.ts';
-import { TRAIL_KIND, type TrailData, type TrailRecord } from './trail-records.ts';
+import { TRAIL_KIND, type DigestHead, type TrailData, type TrailRecord } from './trail-records.ts';
 
 /**
  * Trail delivery: every logging trail receives, as gzip'd {"Records":[…]} files in CloudTrail's
  * layout, the events its account recorded since its last delivery — its home region's (every
  * region's for a multi-region trail), and IAM's and Organizations' global events unless
- * IncludeGlobalServiceEvents is false — one file per region per delivery. With log file
- * validation, each delivery that writes files also writes a signed digest chained to the
- * previous one.
+ * IncludeGlobalServiceEvents is false — one file per region per delivery.
  *
- * The range is claimed before the files are written: the trail's cursor and digest head move
+ * With log file validation, as CloudTrail does, a digest is delivered every hour (counted from
+ * when logging with validation started), listing the log files delivered during that hour —
+ * none, for an hour without any (`logFiles: []`) — and chained to the previous digest. The
+ * chain's first (starting) digest has null previous* fields. StopLogging ends the chain: the
+ * trail's last delivery takes its events up to and including its StopLogging event and is
+ * followed by a final digest; a later StartLogging begins a new chain. Turning validation off
+ * ends the chain with the hour it was in; log files delivered while it is off are in no digest.
+ * Hours missed while the server was down are delivered when it runs again, one digest each
+ * (the empty ones included), up to MAX_DIGESTS_PER_STEP per step.
+ *
+ * The range is claimed before the files are written: the trail's cursor and digest chain move
  * in one transaction, guarded by the trail's version, so two nodes never deliver the same
- * events. A crash between the claim and the writes leaves those files missing — which
- * `tessera audit verify` reports (the events stay in the event history).
+ * events or digests. A crash between the claim and the writes leaves those files missing —
+ * which `tessera audit verify` reports (the events stay in the event history).
  */
 export interface DeliveryDeps {
   store: Store;
@@ -36,10 +45,19 @@ export interface DeliveryReport {
   digests: number;
 }
 
+interface StepResult {
+  logFiles: number;
+  digests: number;
+  /** The trail has more to deliver right away (a backlog, or a final delivery that led to more). */
+  more: boolean;
+}
+
 const GLOBAL_SOURCES: ReadonlySet<string> = new Set(['iam.amazonaws.com', 'organizations.amazonaws.com']);
-const READ_BATCH = 1_000;
-/** Events per delivery of one trail; the rest go in the next. */
-const MAX_EVENTS_PER_DELIVERY = 20_000;
+const MAX_DIGESTS_PER_STEP = 200;
+const MAX_STEPS_PER_RUN = 20;
+/** The heads of earlier chains kept for `tessera audit verify`; older chains' digests then read as added. */
+const MAX_CLOSED_CHAINS = 500;
+const NOTHING: StepResult = { logFiles: 0, digests: 0, more: false };
 
 export async function deliverTrails(deps: DeliveryDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { trails: 0, logFiles: 0, digests: 0 };
@@ -47,15 +65,24 @@ export async function deliverTrails(deps: DeliveryDeps): Promise<DeliveryReport>
   for (;;) {
     const page = await deps.store.scan<TrailData>(TRAIL_KIND, { limit: 500, ...(after ? { after } : {}) });
     for (const trail of page) {
-      if (!trail.data.isLogging) continue;
-      const delivered = await deliverTrail(deps, trail);
+      if (!hasWork(trail.data)) continue;
       report.trails += 1;
-      report.logFiles += delivered.logFiles;
-      report.digests += delivered.digests;
+      let current: TrailRecord | undefined = trail;
+      for (let step = 0; current && step < MAX_STEPS_PER_RUN; step++) {
+        const delivered = await deliverTrail(deps, current);
+        report.logFiles += delivered.logFiles;
+        report.digests += delivered.digests;
+        if (!delivered.more) break;
+        current = await deps.store.get<TrailData>(TRAIL_KIND, trail.id);
+      }
     }
     if (page.length < 500) return report;
     after = page.at(-1)!.id;
   }
+}
+
+function hasWork(d: TrailData): boolean {
+  return d.isLogging || d.finalDelivery !== undefined || d.digestPeriod !== undefined || d.lastDigest !== undefined;
 }
 
 function wanted(trail: TrailData, record: CloudTrailRecord): boolean {
@@ -64,96 +91,153 @@ function wanted(trail: TrailData, record: CloudTrailRecord): boolean {
   return trail.isMultiRegionTrail || region === trail.homeRegion;
 }
 
-export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Promise<{ logFiles: number; digests: number }> {
-  const d = trail.data;
-  const accountId = trail.accountId;
-  const events: StoredAuditEvent[] = [];
-  let cursor = d.cursor;
-  for (;;) {
-    const batch = await deps.store.auditAfter({ accountId, afterSeq: cursor, limit: READ_BATCH });
-    events.push(...batch);
-    if (batch.length > 0) cursor = batch.at(-1)!.seq;
-    if (batch.length < READ_BATCH || events.length >= MAX_EVENTS_PER_DELIVERY) break;
-  }
-  if (cursor === d.cursor) return { logFiles: 0, digests: 0 };
-  const records = events.map((e) => (e.data as unknown as Partial<AuditData>).record).filter((r): r is CloudTrailRecord => r !== undefined && wanted(d, r));
-  const now = deps.clock.now();
+interface LogFile {
+  key: string;
+  body: Buffer;
+  entry: DigestLogFile;
+}
 
+function logFilesOf(trail: TrailRecord, records: readonly CloudTrailRecord[], fromCursor: number, toCursor: number, now: Date): LogFile[] {
+  const d = trail.data;
   const byRegion = new Map<string, CloudTrailRecord[]>();
   for (const record of records) {
     const region = String(record['awsRegion'] ?? d.homeRegion);
     byRegion.set(region, [...(byRegion.get(region) ?? []), record]);
   }
-  const files: Array<{ key: string; body: Buffer; entry: DigestLogFile }> = [];
+  const files: LogFile[] = [];
   for (const [region, regionRecords] of byRegion) {
     const json = JSON.stringify({ Records: regionRecords });
     const times = regionRecords.map((r) => r.eventTime).sort();
-    const id = sha256Hex(`${trail.id}\n${d.cursor}\n${cursor}\n${region}`).slice(0, 16).toUpperCase();
-    const key = logFileKey(d.s3KeyPrefix, accountId, region, now, id);
+    const id = sha256Hex(`${trail.id}\n${fromCursor}\n${toCursor}\n${region}`).slice(0, 16).toUpperCase();
+    const key = logFileKey(d.s3KeyPrefix, trail.accountId, region, now, id);
     files.push({
       key,
       body: gzipSync(json),
       entry: { s3Bucket: d.s3BucketName, s3Object: key, hashValue: sha256Hex(json), hashAlgorithm: 'SHA-256', newestEventTime: times.at(-1)!, oldestEventTime: times[0]! },
     });
   }
+  return files;
+}
 
-  let digest: { key: string; body: Buffer; signature: string; head: NonNullable<TrailData['lastDigest']> } | undefined;
-  if (d.logFileValidationEnabled && files.length > 0) {
-    const signer = await signerFor(deps.store, deps.secrets, accountId, now);
-    const previous = d.lastDigest;
-    // Digest names carry the second: never two digests of a trail in one second.
-    const endDate = new Date(Math.max(Math.floor(now.getTime() / 1000) * 1000, previous ? new Date(previous.endTime).getTime() + 1000 : 0));
-    const end = eventTimeOf(endDate);
-    const key = digestKey(d.s3KeyPrefix, accountId, d.homeRegion, trail.name, endDate);
-    const times = files.flatMap((f) => [f.entry.oldestEventTime, f.entry.newestEventTime]).sort();
-    const document: DigestDocument = {
-      awsAccountId: accountId,
-      digestStartTime: previous?.endTime ?? eventTimeOf(new Date(d.startLoggingTime ?? now.toISOString())),
-      digestEndTime: end,
-      digestS3Bucket: d.s3BucketName,
-      digestS3Object: key,
-      digestPublicKeyFingerprint: signer.fingerprint,
-      digestSignatureAlgorithm: SIGNATURE_ALGORITHM,
-      newestEventTime: times.at(-1) ?? null,
-      oldestEventTime: times[0] ?? null,
-      previousDigestS3Bucket: previous ? d.s3BucketName : null,
-      previousDigestS3Object: previous?.object ?? null,
-      previousDigestHashValue: previous?.hash ?? null,
-      previousDigestHashAlgorithm: previous ? 'SHA-256' : null,
-      previousDigestSignature: previous?.signature ?? null,
-      logFiles: files.map((f) => f.entry),
-    };
-    const json = JSON.stringify(document);
-    const hash = sha256Hex(json);
-    const signature = signer.sign(signingString(document, hash));
-    digest = { key, body: gzipSync(json), signature, head: { object: key, hash, signature, endTime: end } };
+/** The trail's digest chain as one step moves it. */
+interface Chain {
+  period: { start: Date; logFiles: DigestLogFile[] } | undefined;
+  head: DigestHead | undefined;
+  closed: DigestHead[];
+  digests: SignedDigest[];
+}
+
+function closeChain(chain: Chain): void {
+  if (chain.head) chain.closed.push(chain.head);
+  chain.head = undefined;
+  chain.period = undefined;
+}
+
+export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Promise<StepResult> {
+  const d = trail.data;
+  const now = deps.clock.now();
+  const owed = d.finalDelivery;
+  if (!hasWork(d)) return NOTHING;
+  const chain: Chain = {
+    period: d.digestPeriod ? { start: new Date(d.digestPeriod.start), logFiles: [...d.digestPeriod.logFiles] } : undefined,
+    head: d.lastDigest,
+    closed: [...(d.closedChains ?? [])],
+    digests: [],
+  };
+  const chainTrail: DigestTrail = { accountId: trail.accountId, name: trail.name, homeRegion: d.homeRegion, bucket: d.s3BucketName, prefix: d.s3KeyPrefix };
+  let signer: DigestSigner | undefined;
+  const sign = async () => (signer ??= await signerFor(deps.store, deps.secrets, trail.accountId, now));
+  let more = false;
+
+  if (!d.isLogging && owed === undefined) {
+    // A stopped trail with nothing owed whose chain was left open (written before chains were
+    // closed at StopLogging): its chain ends where it is.
+    closeChain(chain);
+  } else {
+    // A chain left open without its period (written before hourly digests) goes on from its head;
+    // a logging trail with validation on and no chain starts one.
+    if (!chain.period && chain.head) chain.period = { start: new Date(chain.head.endTime), logFiles: [] };
+    if (!chain.period && d.isLogging && owed === undefined && d.logFileValidationEnabled) chain.period = { start: new Date(startingPeriod(now).start), logFiles: [] };
   }
 
-  // Claim: only the node whose update lands delivers this range.
+  // The digest of every hour that has ended.
+  while (chain.period && chain.period.start.getTime() + DIGEST_PERIOD_MS <= now.getTime()) {
+    if (chain.digests.length >= MAX_DIGESTS_PER_STEP) {
+      more = true;
+      break;
+    }
+    const end = new Date(chain.period.start.getTime() + DIGEST_PERIOD_MS);
+    const digest = signedDigest(chainTrail, await sign(), { start: chain.period.start, end }, chain.head, chain.period.logFiles);
+    chain.digests.push(digest);
+    chain.head = digest.head;
+    chain.period = { start: end, logFiles: [] };
+    // Validation turned off: the chain ends with the hour it was in.
+    if (!d.logFileValidationEnabled) closeChain(chain);
+  }
+
+  // This step's log files — none while a backlog of hours is still being digested, so that a
+  // file is never listed in a digest whose hour ended before it was delivered.
+  const range = (d.isLogging || owed !== undefined) && !more ? await deliveryRange(deps.store, trail, now) : { events: [], cursor: d.cursor, finished: false, more: false };
+  more ||= range.more;
+  const records = range.events.map(recordOf).filter((r): r is CloudTrailRecord => r !== undefined && wanted(d, r));
+  const files = logFilesOf(trail, records, d.cursor, range.cursor, now);
+  if (chain.period && d.logFileValidationEnabled) chain.period.logFiles.push(...files.map((f) => f.entry));
+
+  let cursor = range.cursor;
+  let finalDelivery = owed;
+  if (owed !== undefined && range.finished) {
+    // The stop's final digest, then the chain is closed.
+    if (chain.period) {
+      const end = closingEnd(now, chain.period.start, chain.head);
+      const digest = signedDigest(chainTrail, await sign(), { start: chain.period.start, end }, chain.head, chain.period.logFiles);
+      chain.digests.push(digest);
+      chain.head = digest.head;
+    }
+    closeChain(chain);
+    finalDelivery = undefined;
+    if (owed.resumeAfter !== undefined) {
+      // Logging was started again before this delivery: what was recorded while stopped is skipped.
+      cursor = Math.max(cursor, owed.resumeAfter);
+      if (d.logFileValidationEnabled) chain.period = { start: new Date(startingPeriod(new Date(d.startLoggingTime ?? now.toISOString())).start), logFiles: [] };
+      // …and stopped again: that stop is owed too.
+      if (!d.isLogging) finalDelivery = {};
+      more = true;
+    }
+  }
+
+  const unchanged = cursor === d.cursor && chain.digests.length === 0 && finalDelivery === owed && chain.closed.length === (d.closedChains?.length ?? 0)
+    && chain.period?.start.getTime() === (d.digestPeriod ? Date.parse(d.digestPeriod.start) : undefined) && chain.head === d.lastDigest;
+  if (unchanged) return { logFiles: 0, digests: 0, more };
+
+  // Claim: only the node whose update lands delivers this range and these digests.
   const claimed = await deps.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
-    if (!current || current.version !== trail.version || !current.data.isLogging) return false;
-    const { latestDeliveryError: _cleared, ...rest } = current.data;
+    if (!current || current.version !== trail.version) return false;
+    const { latestDeliveryError: _cleared, lastDigest: _head, digestPeriod: _period, closedChains: _closed, finalDelivery: _owed, ...rest } = current.data;
     await tx.update<TrailData>({
       ...current,
       data: {
         ...rest,
         cursor,
+        ...(chain.head ? { lastDigest: chain.head } : {}),
+        ...(chain.period ? { digestPeriod: { start: chain.period.start.toISOString(), logFiles: chain.period.logFiles } } : {}),
+        ...(chain.closed.length > 0 ? { closedChains: chain.closed.slice(-MAX_CLOSED_CHAINS) } : {}),
+        ...(finalDelivery ? { finalDelivery } : {}),
         ...(files.length > 0 ? { latestDeliveryTime: now.toISOString() } : {}),
-        ...(digest ? { lastDigest: digest.head, latestDigestDeliveryTime: now.toISOString() } : {}),
+        ...(chain.digests.length > 0 ? { latestDigestDeliveryTime: now.toISOString() } : {}),
       },
     });
     return true;
   });
-  if (!claimed) return { logFiles: 0, digests: 0 };
+  if (!claimed) return NOTHING;
   try {
     for (const file of files) await deps.objects.put(d.s3BucketName, file.key, file.body);
-    if (digest) await deps.objects.put(d.s3BucketName, digest.key, digest.body, { signature: digest.signature, 'signature-algorithm': SIGNATURE_ALGORITHM });
+    for (const digest of chain.digests) await deps.objects.put(d.s3BucketName, digest.key, digest.body, { signature: digest.signature, 'signature-algorithm': SIGNATURE_ALGORITHM });
   } catch (err) {
     await recordDeliveryError(deps.store, trail.id, err instanceof Error ? err.message : String(err));
     throw err;
   }
-  return { logFiles: files.length, digests: digest ? 1 : 0 };
+  return { logFiles: files.length, digests: chain.digests.length, more };
 }
 
 async function recordDeliveryError(store: Store, id: string, message: string): Promise<void> {

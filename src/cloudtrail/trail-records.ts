@@ -1,11 +1,15 @@
 import type { EntityRecord, StoreTx } from '../store/types.ts';
 import type { Trail } from '../protocol/generated/cloudtrail.ts';
+import type { DigestLogFile } from './digest.ts';
 
 /**
  * A trail as stored: one entity per trail (kind `cloudtrail-trail`, id its ARN), named by its
  * name, unique in its account (stricter than CloudTrail, whose single-region trails in two
  * regions may share a name). `cursor` is the sequence number of the last audit event it
- * delivered; `lastDigest` is the head of its digest chain.
+ * delivered; `lastDigest` is the head of its open digest chain (absent until the chain's first
+ * digest), `digestPeriod` the hour that chain is collecting, and `closedChains` the heads of
+ * the chains that StopLogging (or turning validation off) ended — `tessera audit verify`
+ * walks each. `finalDelivery` is what a StopLogging leaves owing (delivery.ts).
  */
 export const TRAIL_KIND = 'cloudtrail-trail';
 
@@ -25,6 +29,9 @@ export interface TrailData {
   latestDeliveryError?: string;
   cursor: number;
   lastDigest?: DigestHead;
+  digestPeriod?: DigestPeriod;
+  closedChains?: DigestHead[];
+  finalDelivery?: FinalDelivery;
   tags?: Array<{ Key: string; Value?: string }>;
 }
 
@@ -34,6 +41,25 @@ export interface DigestHead {
   hash: string;
   signature: string;
   endTime: string;
+}
+
+/**
+ * The digest period being collected: it started at `start` (when logging with validation
+ * started, or the previous digest's end) and lists the log files delivered since.
+ */
+export interface DigestPeriod {
+  start: string;
+  logFiles: DigestLogFile[];
+}
+
+/**
+ * Owed by a stopped trail until delivered: its events up to and including its StopLogging
+ * event, and the final digest of its chain. `resumeAfter` is set by a StartLogging that came
+ * first: the cursor jumps there afterwards (the events recorded while stopped are not the
+ * trail's).
+ */
+export interface FinalDelivery {
+  resumeAfter?: number;
 }
 
 export type TrailRecord = EntityRecord<TrailData>;

@@ -1,8 +1,10 @@
-import type { OperationContext } from '../kernel/operation.ts';
+import type { OperationContext, TrailDeliveryProbe } from '../kernel/operation.ts';
 import type { Operations } from '../protocol/generated/cloudtrail.ts';
 import { serviceError } from '../protocol/errors.ts';
 import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
-import { accountPrefix } from './object-keys.ts';
+import { startingPeriod } from './digest-chain.ts';
+import { startedLogging, stoppedLogging } from './logging-state.ts';
+import { digestKey, logFileKey } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
 import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
 
@@ -43,13 +45,25 @@ function refuseUnsupported(input: In<'CreateTrail'> | In<'UpdateTrail'>): void {
   if ((input.SnsTopicName ?? '') !== '') throw unsupportedFeature('SNS notifications (SnsTopicName)');
 }
 
-async function checkDestination(ctx: OperationContext, bucket: string, prefix: string | undefined): Promise<void> {
+async function checkDestination(ctx: OperationContext, bucket: string, prefix: string | undefined, trail: { arn: string; name: string; homeRegion: string }): Promise<void> {
   checkBucketName(bucket);
   if (prefix !== undefined && prefix !== '') checkKeyPrefix(prefix);
   const destinations = ctx.trailDestinations;
   if (!destinations || !(await destinations.bucketExists(bucket))) throw bucketDoesNotExist(bucket);
-  // As AWS does: the bucket policy must let cloudtrail.amazonaws.com put the trail's objects.
-  if (destinations.allowsDelivery && !(await destinations.allowsDelivery(bucket, accountPrefix(prefix, ctx.principal.accountId)))) throw insufficientBucketPolicy(bucket);
+  // As AWS does: the bucket policy must let cloudtrail.amazonaws.com deliver this trail.
+  if (destinations.allowsDelivery && !(await destinations.allowsDelivery(bucket, deliveryProbe(ctx, prefix, trail)))) throw insufficientBucketPolicy(bucket);
+}
+
+/** CloudTrail's delivery requests for the trail: a log file and a digest, named as delivery names them. */
+function deliveryProbe(ctx: OperationContext, prefix: string | undefined, trail: { arn: string; name: string; homeRegion: string }): TrailDeliveryProbe {
+  const accountId = ctx.principal.accountId;
+  const now = ctx.clock.now();
+  return {
+    trailArn: trail.arn,
+    accountId,
+    objectKeys: [logFileKey(prefix, accountId, trail.homeRegion, now, '0000000000000000'), digestKey(prefix, accountId, trail.homeRegion, trail.name, now)],
+    now,
+  };
 }
 
 function creationOutput(trail: TrailRecord) {
@@ -60,10 +74,10 @@ function creationOutput(trail: TrailRecord) {
 async function createTrail(input: In<'CreateTrail'>, ctx: OperationContext) {
   checkTrailName(input.Name);
   refuseUnsupported(input);
-  await checkDestination(ctx, input.S3BucketName, input.S3KeyPrefix);
   const accountId = ctx.principal.accountId;
   const region = regionOf(ctx);
   const arn = trailArn(region, accountId, input.Name);
+  await checkDestination(ctx, input.S3BucketName, input.S3KeyPrefix, { arn, name: input.Name, homeRegion: region });
   const trail = await ctx.store.transaction(async (tx) => {
     if (await tx.getByName(accountId, TRAIL_KIND, input.Name)) throw trailAlreadyExists(arn, accountId);
     const inRegion = (await tx.list<TrailData>(accountId, TRAIL_KIND, { limit: 1000 })).filter((t) => t.data.homeRegion === region);
@@ -92,11 +106,12 @@ async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
   requireHome(ctx, found);
   const bucket = input.S3BucketName ?? found.data.s3BucketName;
   const prefix = input.S3KeyPrefix !== undefined ? input.S3KeyPrefix : found.data.s3KeyPrefix;
-  await checkDestination(ctx, bucket, prefix);
+  await checkDestination(ctx, bucket, prefix, { arn: found.id, name: found.name, homeRegion: found.data.homeRegion });
   const updated = await ctx.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(TRAIL_KIND, found.id);
     if (!current) throw trailNotFound(found.id, ctx.principal.accountId);
     const { s3KeyPrefix: _old, ...rest } = current.data;
+    const validation = input.EnableLogFileValidation ?? current.data.logFileValidationEnabled;
     return tx.update<TrailData>({
       ...current,
       data: {
@@ -105,7 +120,10 @@ async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
         ...(prefix ? { s3KeyPrefix: prefix } : {}),
         includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? current.data.includeGlobalServiceEvents,
         isMultiRegionTrail: input.IsMultiRegionTrail ?? current.data.isMultiRegionTrail,
-        logFileValidationEnabled: input.EnableLogFileValidation ?? current.data.logFileValidationEnabled,
+        logFileValidationEnabled: validation,
+        // Validation turned on while logging starts a digest chain now.
+        ...(validation && current.data.isLogging && !current.data.finalDelivery && !current.data.digestPeriod && !current.data.lastDigest
+          ? { digestPeriod: startingPeriod(ctx.clock.now()) } : {}),
       },
     });
   });
@@ -160,19 +178,14 @@ async function getTrailStatus(input: In<'GetTrailStatus'>, ctx: OperationContext
 async function setLogging(ctx: OperationContext, nameOrArn: string, logging: boolean): Promise<Record<string, never>> {
   const trail = await requireTrail(ctx, nameOrArn);
   requireHome(ctx, trail);
-  const now = ctx.clock.now().toISOString();
+  const now = ctx.clock.now();
   // Logging starts after the newest event already recorded: the trail delivers what follows.
-  const newest = logging && !trail.data.isLogging ? (await ctx.store.listAudit({ accountId: ctx.principal.accountId, limit: 1 }))[0]?.seq ?? 0 : undefined;
+  const newest = logging && !trail.data.isLogging ? (await ctx.store.listAudit({ accountId: ctx.principal.accountId, limit: 1 }))[0]?.seq ?? 0 : 0;
   await ctx.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
     if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
     if (current.data.isLogging === logging) return;
-    await tx.update<TrailData>({
-      ...current,
-      data: logging
-        ? { ...current.data, isLogging: true, startLoggingTime: now, cursor: Math.max(current.data.cursor, newest ?? 0) }
-        : { ...current.data, isLogging: false, stopLoggingTime: now },
-    });
+    await tx.update<TrailData>({ ...current, data: logging ? startedLogging(current.data, now, newest) : stoppedLogging(current.data, now) });
   });
   return {};
 }

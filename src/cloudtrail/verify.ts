@@ -3,11 +3,12 @@ import { sha256Hex, signingString, type DigestDocument } from './digest.ts';
 import { digestsPrefix, logFilesPrefix } from './object-keys.ts';
 import { verifySignature, type PublicSigningKey } from './signing-keys.ts';
 import type { TrailObjectStore } from './trail-objects.ts';
-import type { TrailData } from './trail-records.ts';
+import type { DigestHead, TrailData } from './trail-records.ts';
 
 /**
- * Log file integrity validation of one trail (`tessera audit verify`): walks the digest chain
- * back from the head the store recorded (so deleting the newest digest is caught too),
+ * Log file integrity validation of one trail (`tessera audit verify`): walks each digest chain
+ * — the open one and those StopLogging closed — back from the head the store recorded (so
+ * deleting the newest digest is caught too) to its starting digest,
  * checking each digest's hash against the one the next digest (or the store) recorded, its
  * signature with the account's public key, and every log file it lists against its SHA-256;
  * then names every object in the trail's folders that no digest accounts for. Every finding
@@ -32,7 +33,7 @@ export interface VerifyReport {
 export interface VerifiableTrail {
   name: string;
   accountId: string;
-  data: Pick<TrailData, 's3BucketName' | 's3KeyPrefix' | 'lastDigest'>;
+  data: Pick<TrailData, 's3BucketName' | 's3KeyPrefix' | 'lastDigest' | 'closedChains' | 'digestPeriod'>;
 }
 
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
@@ -61,8 +62,39 @@ export async function verifyTrail(objects: TrailObjectStore, trail: VerifiableTr
   let logFiles = 0;
   const keyByFingerprint = new Map(keys.map((k) => [k.fingerprint, k]));
 
-  let next = trail.data.lastDigest ? { key: trail.data.lastDigest.object, hash: trail.data.lastDigest.hash, signature: trail.data.lastDigest.signature } : undefined;
-  while (next && digests < MAX_DIGESTS) {
+  const heads = [...(trail.data.closedChains ?? []), ...(trail.data.lastDigest ? [trail.data.lastDigest] : [])];
+  for (const head of heads) {
+    if (digests >= MAX_DIGESTS) break;
+    const walked = await walkChain(objects, bucket, head, keyByFingerprint, accounted, findings, MAX_DIGESTS - digests);
+    digests += walked.digests;
+    logFiles += walked.logFiles;
+  }
+  // Log files delivered in the hour not yet digested: checked against the hashes the store keeps for that digest.
+  for (const file of trail.data.digestPeriod?.logFiles ?? []) {
+    logFiles += 1;
+    await checkLogFile(objects, bucket, file.s3Object, file.hashValue, accounted, findings, 'pending');
+  }
+
+  const digestMarker = `_CloudTrail-Digest_`;
+  const ownDigest = (key: string) => key.includes(digestMarker) && key.includes(`_${trail.name}_`);
+  for (const key of await objects.list(bucket, digestsPrefix(trail.data.s3KeyPrefix, trail.accountId))) {
+    if (ownDigest(key) && !accounted.has(key)) findings.push({ kind: 'added', object: key, detail: 'digest file not in the trail\'s digest chain' });
+  }
+  for (const key of await objects.list(bucket, logFilesPrefix(trail.data.s3KeyPrefix, trail.accountId))) {
+    if (!accounted.has(key)) findings.push({ kind: 'added', object: key, detail: 'log file not listed in any digest' });
+  }
+  return { valid: findings.length === 0, digests, logFiles, findings };
+}
+
+/** One chain, from its head back to its starting digest (previous* null) or a missing digest. */
+async function walkChain(
+  objects: TrailObjectStore, bucket: string, head: DigestHead, keyByFingerprint: ReadonlyMap<string, PublicSigningKey>,
+  accounted: Set<string>, findings: VerifyFinding[], budget: number,
+): Promise<{ digests: number; logFiles: number }> {
+  let digests = 0;
+  let logFiles = 0;
+  let next: { key: string; hash: string; signature: string } | undefined = { key: head.object, hash: head.hash, signature: head.signature };
+  while (next && digests < budget) {
     const { key, hash: expectedHash, signature: expectedSignature } = next;
     next = undefined;
     accounted.add(key);
@@ -90,33 +122,28 @@ export async function verifyTrail(objects: TrailObjectStore, trail: VerifiableTr
     for (const file of digest.logFiles) {
       const object = typeof file?.s3Object === 'string' ? file.s3Object : '';
       if (object === '' || typeof file.hashValue !== 'string') continue;
-      accounted.add(object);
       logFiles += 1;
-      const logBody = await objects.get(bucket, object, MAX_OBJECT_BYTES);
-      if (!logBody) {
-        findings.push({ kind: 'deleted', object, detail: 'log file listed in a digest is missing' });
-        continue;
-      }
-      let json: Buffer | undefined;
-      try {
-        json = gunzipSync(logBody, { maxOutputLength: MAX_OBJECT_BYTES });
-      } catch {
-        json = undefined;
-      }
-      if (!json || sha256Hex(json) !== file.hashValue) findings.push({ kind: 'changed', object, detail: 'log file does not match the hash in its digest' });
+      await checkLogFile(objects, bucket, object, file.hashValue, accounted, findings, 'digest');
     }
     if (digest.previousDigestSignature !== null && typeof digest.previousDigestS3Object === 'string' && typeof digest.previousDigestHashValue === 'string') {
       next = { key: digest.previousDigestS3Object, hash: digest.previousDigestHashValue, signature: digest.previousDigestSignature };
     }
   }
+  return { digests, logFiles };
+}
 
-  const digestMarker = `_CloudTrail-Digest_`;
-  const ownDigest = (key: string) => key.includes(digestMarker) && key.includes(`_${trail.name}_`);
-  for (const key of await objects.list(bucket, digestsPrefix(trail.data.s3KeyPrefix, trail.accountId))) {
-    if (ownDigest(key) && !accounted.has(key)) findings.push({ kind: 'added', object: key, detail: 'digest file not in the trail\'s digest chain' });
+async function checkLogFile(objects: TrailObjectStore, bucket: string, object: string, hashValue: string, accounted: Set<string>, findings: VerifyFinding[], listedBy: 'digest' | 'pending'): Promise<void> {
+  accounted.add(object);
+  const logBody = await objects.get(bucket, object, MAX_OBJECT_BYTES);
+  if (!logBody) {
+    findings.push({ kind: 'deleted', object, detail: listedBy === 'digest' ? 'log file listed in a digest is missing' : 'log file delivered for the next digest is missing' });
+    return;
   }
-  for (const key of await objects.list(bucket, logFilesPrefix(trail.data.s3KeyPrefix, trail.accountId))) {
-    if (!accounted.has(key)) findings.push({ kind: 'added', object: key, detail: 'log file not listed in any digest' });
+  let json: Buffer | undefined;
+  try {
+    json = gunzipSync(logBody, { maxOutputLength: MAX_OBJECT_BYTES });
+  } catch {
+    json = undefined;
   }
-  return { valid: findings.length === 0, digests, logFiles, findings };
+  if (!json || sha256Hex(json) !== hashValue) findings.push({ kind: 'changed', object, detail: listedBy === 'digest' ? 'log file does not match the hash in its digest' : 'log file does not match the hash kept for the next digest' });
 }

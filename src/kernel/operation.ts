@@ -47,8 +47,18 @@ export interface OperationContext {
 /** The destinations trails may name: a folder under `--trail-dir`, or an S3 bucket behind the gateway's S3 upstream. */
 export interface TrailDestinations {
   bucketExists(bucket: string): Promise<boolean>;
-  /** Whether the bucket's policy lets CloudTrail put objects under `objectsPrefix` (`[prefix/]AWSLogs/<account>/`); absent: nothing to check. */
-  allowsDelivery?(bucket: string, objectsPrefix: string): Promise<boolean>;
+  /** Whether the bucket's policy lets CloudTrail deliver the probe's trail (cloudtrail/bucket-policy-check.ts); absent: nothing to check. */
+  allowsDelivery?(bucket: string, probe: TrailDeliveryProbe): Promise<boolean>;
+}
+
+/** The requests CloudTrail's delivery of one trail would make to its bucket. */
+export interface TrailDeliveryProbe {
+  trailArn: string;
+  /** The trail's account (`aws:SourceAccount`). */
+  accountId: string;
+  /** Object keys the trail writes: a log file's and a digest's, as delivery names them. */
+  objectKeys: readonly string[];
+  now: Date;
 }
 
 /** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */

@@ -232,30 +232,47 @@ describe('CloudTrail with the aws CLI', { skip }, () => {
     assert.equal((await ok(cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail'))).IsLogging, false);
     (await ok(cli(root, 'cloudtrail', 'start-logging', '--name', 'audit-trail')));
     (await ok(cli(root, 'iam', 'create-group', '--group-name', 'delivered-1')));
-    assert.equal((await server.tessera.deliverTrails()).logFiles, 1);
+    // Log files as events come; digests only hourly (delivery.test.ts moves the clock) — and
+    // one final digest after StopLogging, which ends the chain.
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 0 });
     (await ok(cli(root, 'iam', 'create-group', '--group-name', 'delivered-2')));
     (await ok(cli(aliceKey, 'iam', 'get-user')));
-    assert.equal((await server.tessera.deliverTrails()).digests, 1);
-    const status = (await ok(cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail')));
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 0 });
+    let status = (await ok(cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail')));
     assert.equal(status.IsLogging, true);
+    assert.equal(status.LatestDigestDeliveryTime, undefined);
+    (await ok(cli(root, 'cloudtrail', 'stop-logging', '--name', 'audit-trail')));
+    (await ok(cli(root, 'iam', 'create-group', '--group-name', 'after-the-stop')));
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 1 });
+    status = (await ok(cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail')));
+    assert.equal(status.IsLogging, false);
     assert.ok(status.LatestDigestDeliveryTime);
+    // Logging again: a new chain, closed by the next stop.
+    (await ok(cli(root, 'cloudtrail', 'start-logging', '--name', 'audit-trail')));
+    (await ok(cli(root, 'iam', 'create-group', '--group-name', 'delivered-3')));
+    (await ok(cli(root, 'cloudtrail', 'stop-logging', '--name', 'audit-trail')));
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 1 });
     assert.deepEqual((await ok(cli(root, 'cloudtrail', 'describe-trails'))).trailList.map((t: { Name: string }) => t.Name), ['audit-trail']);
     assert.equal((await ok(cli(root, 'cloudtrail', 'get-trail', '--name', created.TrailARN))).Trail.S3BucketName, 'audit-bucket');
     assert.equal((await ok(cli(root, 'cloudtrail', 'list-public-keys'))).PublicKeyList.length, 1);
 
     const files = await filesUnder(join(trailDir, 'audit-bucket'));
-    const logs = files.filter((f) => f.includes('/CloudTrail/') && f.endsWith('.json.gz'));
+    const logs = files.filter((f) => f.includes('/CloudTrail/') && f.endsWith('.json.gz')).sort();
     const digests = files.filter((f) => f.includes('/CloudTrail-Digest/') && f.endsWith('.json.gz'));
-    assert.equal(logs.length, 2);
+    assert.equal(logs.length, 4);
     assert.equal(digests.length, 2);
     assert.match(logs[0]!, new RegExp(`AWSLogs/${server.accountId}/CloudTrail/us-east-1/\\d{4}/\\d{2}/\\d{2}/${server.accountId}_CloudTrail_us-east-1_\\d{8}T\\d{4}Z_[0-9A-F]{16}\\.json\\.gz$`));
     const delivered = logs.map((f) => JSON.parse(gunzipSync(readFileSync(f)).toString()).Records).flat();
-    assert.ok(delivered.some((r: { eventName: string; requestParameters: { groupName?: string } }) => r.eventName === 'CreateGroup' && r.requestParameters.groupName === 'delivered-2'));
-    assert.ok(delivered.some((r: { eventName: string }) => r.eventName === 'StartLogging'));
+    const groups = delivered.filter((r: { eventName: string }) => r.eventName === 'CreateGroup').map((r: { requestParameters: { groupName: string } }) => r.requestParameters.groupName);
+    assert.deepEqual(groups.sort(), ['delivered-1', 'delivered-2', 'delivered-3'], 'nothing recorded while stopped');
+    assert.equal(delivered.filter((r: { eventName: string }) => r.eventName === 'StartLogging').length, 2);
+    assert.equal(delivered.filter((r: { eventName: string }) => r.eventName === 'StopLogging').length, 2, 'each last delivery ends with its StopLogging event');
+    const chainStarts = digests.map((f) => JSON.parse(gunzipSync(readFileSync(f)).toString()).previousDigestSignature);
+    assert.deepEqual(chainStarts, [null, null], 'each logging period is a chain of its own');
 
     let result = verify();
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /2 digest file\(s\), 2 log file\(s\): valid/);
+    assert.match(result.stdout, /2 digest file\(s\), 4 log file\(s\): valid/);
 
     // Changed: a log file rewritten with one event altered.
     const target = logs[0]!;
@@ -296,9 +313,6 @@ describe('CloudTrail with the aws CLI', { skip }, () => {
     assert.ok(result.stdout.includes(`changed: ${relativeKey(newestDigest)}`), result.stdout);
     await writeFile(meta, metaBytes);
     assert.equal(verify().status, 0);
-
-    (await ok(cli(root, 'cloudtrail', 'stop-logging', '--name', 'audit-trail')));
-    assert.equal((await ok(cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail'))).IsLogging, false);
   });
 
   test('no secret the test made is anywhere: not in the raw store files, not in a delivered file', async () => {

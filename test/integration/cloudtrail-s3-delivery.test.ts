@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { sha256Hex, signingString, type DigestDocument } from '../../src/cloudtrail/digest.ts';
@@ -14,9 +14,12 @@ import { join } from 'node:path';
 
 /**
  * Trails delivering to S3 through the gateway's upstream (moto_server): the bucket is made
- * through Tessera, CreateTrail is refused until the bucket policy lets CloudTrail write, and
- * the delivered objects — read from moto directly, as the bucket's account — hold the
- * gzip'd Records and a signed digest chain in CloudTrail's layout.
+ * through Tessera, CreateTrail is refused until the bucket policy lets CloudTrail write (as the
+ * policy engine decides CloudTrail's own PutObject and GetBucketAcl), and the delivered
+ * objects — read from moto directly, as the bucket's account — hold the gzip'd Records and a
+ * signed hourly digest chain in CloudTrail's layout. The server's clock is real time plus an
+ * offset the test moves forward once its last request is made (a request signed at real time
+ * would otherwise be too far from the server's).
  */
 const BUCKET = 'trail-s3-delivery';
 
@@ -24,6 +27,8 @@ describe('trail delivery to S3 through the upstream', () => {
   let env: GatewayEnv;
   let account: string;
   let moto: S3Client;
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
 
   const cli = async (...args: string[]) => env.cli(args, env.server.root);
   const ok = async (...args: string[]) => {
@@ -38,12 +43,14 @@ describe('trail delivery to S3 through the upstream', () => {
     return result.stderr;
   };
   const policy = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+  const policyOf = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const aclCheck = { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${BUCKET}` };
   const cloudTrailWrites = (resource: string) => ({ Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: resource, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } });
   const objects = async (prefix: string) => ((await moto.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
   const read = async (key: string) => Buffer.from(await (await moto.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
 
   before(async () => {
-    env = await startGatewayEnv();
+    env = await startGatewayEnv({}, { clock });
     account = env.server.accountId;
     // moto directly, as the bucket's account: not through Tessera.
     moto = new S3Client({ endpoint: env.moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
@@ -64,17 +71,26 @@ describe('trail delivery to S3 through the upstream', () => {
     assert.match(noPolicy, new RegExp(`Incorrect S3 bucket policy is detected for bucket: ${BUCKET}`));
     const s3 = env.s3(env.server.root);
     // Another service, another account's folder, and everyone denied: each still refused.
-    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policy({ ...cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/${account}/*`), Principal: { Service: 'config.amazonaws.com' } }) }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policyOf(aclCheck, { ...cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/${account}/*`), Principal: { Service: 'config.amazonaws.com' } }) }));
     await refusedWith('InsufficientS3BucketPolicyException', ...create);
-    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policy(cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/111111111111/*`)) }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policyOf(aclCheck, cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/111111111111/*`)) }));
     await refusedWith('InsufficientS3BucketPolicyException', ...create);
     await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [
-      cloudTrailWrites(`arn:aws:s3:::${BUCKET}/*`), { Sid: 'NoWrites', Effect: 'Deny', Principal: '*', Action: 's3:Put*', Resource: `arn:aws:s3:::${BUCKET}/*` },
+      aclCheck, cloudTrailWrites(`arn:aws:s3:::${BUCKET}/*`), { Sid: 'NoWrites', Effect: 'Deny', Principal: '*', Action: 's3:Put*', Resource: `arn:aws:s3:::${BUCKET}/*` },
     ] }) }));
     await refusedWith('InsufficientS3BucketPolicyException', ...create);
     await refusedWith('S3BucketDoesNotExistException', 'cloudtrail', 'create-trail', '--name', 'nowhere', '--s3-bucket-name', 'no-such-bucket-here');
 
-    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policy(cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/${account}/*`)) }));
+    const writes = cloudTrailWrites(`arn:aws:s3:::${BUCKET}/logs/AWSLogs/${account}/*`);
+    // Without the GetBucketAcl grant AWS's required policy has: refused.
+    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policy(writes) }));
+    await refusedWith('InsufficientS3BucketPolicyException', ...create);
+    // A condition CloudTrail's request for this trail does not meet: another trail's ARN.
+    const sourceArn = (name: string) => ({ ...writes, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${account}:trail/${name}` } } });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policyOf(aclCheck, sourceArn('another')) }));
+    await refusedWith('InsufficientS3BucketPolicyException', ...create);
+
+    await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: policyOf(aclCheck, sourceArn('audit')) }));
     const trail = await ok(...create);
     assert.equal(trail.S3BucketName, BUCKET);
     // UpdateTrail checks the new prefix against the policy too.
@@ -86,16 +102,23 @@ describe('trail delivery to S3 through the upstream', () => {
     await ok('iam', 'create-user', '--user-name', 'delivered-one');
     await env.s3(env.server.root).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'data/a.txt', Body: 'a' }));
     const first = await env.server.tessera.deliverTrails();
-    assert.ok(first.logFiles >= 1 && first.digests === 1, JSON.stringify(first));
-    // Digest names carry the second: the next one lands at least a second later.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.ok(first.logFiles >= 1 && first.digests === 0, JSON.stringify(first));
     await ok('iam', 'create-user', '--user-name', 'delivered-two');
+    // The last request made: the clock moves on an hour — the first hour's digest, and the
+    // second hour's log file — then another — the second hour's digest, chained to the first.
+    offsetMs = 61 * 60_000;
     const second = await env.server.tessera.deliverTrails();
     assert.ok(second.logFiles >= 1 && second.digests === 1, JSON.stringify(second));
+    offsetMs = 122 * 60_000;
+    const third = await env.server.tessera.deliverTrails();
+    assert.deepEqual(third, { trails: 1, logFiles: 0, digests: 1 });
+    // An hour without log files has its digest too, listing none.
+    offsetMs = 183 * 60_000;
+    assert.deepEqual(await env.server.tessera.deliverTrails(), { trails: 1, logFiles: 0, digests: 1 });
 
     const logKeys = await objects(`logs/AWSLogs/${account}/CloudTrail/`);
     const digestKeys = await objects(`logs/AWSLogs/${account}/CloudTrail-Digest/`);
-    assert.equal(digestKeys.length, 2);
+    assert.equal(digestKeys.length, 3);
     assert.equal(logKeys.length, first.logFiles + second.logFiles);
     for (const key of logKeys) assert.match(key, new RegExp(`^logs/AWSLogs/${account}/CloudTrail/[a-z0-9-]+/\\d{4}/\\d{2}/\\d{2}/${account}_CloudTrail_[a-z0-9-]+_\\d{8}T\\d{4}Z_[0-9A-F]{16}\\.json\\.gz$`));
     for (const key of digestKeys) assert.match(key, new RegExp(`^logs/AWSLogs/${account}/CloudTrail-Digest/us-east-1/\\d{4}/\\d{2}/\\d{2}/${account}_CloudTrail-Digest_us-east-1_audit_us-east-1_\\d{8}T\\d{6}Z\\.json\\.gz$`));
@@ -113,7 +136,11 @@ describe('trail delivery to S3 through the upstream', () => {
     assert.ok(names.includes('iam.amazonaws.com CreateUser'), names.join(', '));
     assert.ok(names.includes('s3.amazonaws.com PutObject'), names.join(', '));
 
-    const [olderKey, newerKey] = digestKeys as [string, string];
+    const [olderKey, newerKey, emptyKey] = digestKeys as [string, string, string];
+    const emptyDigest = JSON.parse(gunzipSync(await read(emptyKey)).toString('utf8')) as DigestDocument;
+    assert.deepEqual(emptyDigest.logFiles, []);
+    assert.equal(emptyDigest.newestEventTime, null);
+    assert.equal(emptyDigest.previousDigestS3Object, newerKey);
     const older = gunzipSync(await read(olderKey)).toString('utf8');
     const newer = gunzipSync(await read(newerKey)).toString('utf8');
     const olderDigest = JSON.parse(older) as DigestDocument;
@@ -143,14 +170,14 @@ describe('trail delivery to S3 through the upstream', () => {
     const keys = await publicKeysOf(deps.store, account);
     const clean = await verifyTrail(store, { name: trail.name, accountId: account, data: trail.data }, keys);
     assert.equal(clean.valid, true, JSON.stringify(clean.findings));
-    assert.equal(clean.digests, 2);
+    assert.equal(clean.digests, 3);
     // `tessera audit verify` with serve's --upstream: no --trail-dir needed (the SQLite store only: it reads the store's file).
     const onSqlite = process.env['TESSERA_TEST_STORE'] !== 'postgres';
     const verify = () => runCli(['audit', 'verify', '--trail', 'audit', '--account-id', account, '--upstream', env.moto.url, '--store', `sqlite:${join(env.server.dataDir, 'tessera.db')}`]);
     if (onSqlite) {
       const cli = verify();
       assert.equal(cli.status, 0, cli.stdout + cli.stderr);
-      assert.match(cli.stdout, /2 digest file\(s\), \d+ log file\(s\): valid/);
+      assert.match(cli.stdout, /3 digest file\(s\), \d+ log file\(s\): valid/);
     }
     const forged = `logs/AWSLogs/${account}/CloudTrail/us-east-1/2026/01/01/${account}_CloudTrail_us-east-1_20260101T0000Z_FORGED0000000000.json.gz`;
     await moto.send(new PutObjectCommand({ Bucket: BUCKET, Key: forged, Body: 'not gzip' }));
@@ -161,6 +188,19 @@ describe('trail delivery to S3 through the upstream', () => {
       const cli = verify();
       assert.equal(cli.status, 1, cli.stdout + cli.stderr);
       assert.ok(cli.stdout.includes(`added: ${forged}`), cli.stdout);
+    }
+    // The empty hour's digest rewritten to list a file: changed.
+    const emptyKey = (await objects(`logs/AWSLogs/${account}/CloudTrail-Digest/`))[2]!;
+    const emptyDigest = JSON.parse(gunzipSync(await read(emptyKey)).toString('utf8')) as DigestDocument;
+    const metadata = (await moto.send(new HeadObjectCommand({ Bucket: BUCKET, Key: emptyKey }))).Metadata;
+    const forgedListing = { ...emptyDigest, logFiles: [{ s3Bucket: BUCKET, s3Object: forged, hashValue: sha256Hex('x'), hashAlgorithm: 'SHA-256' }] };
+    await moto.send(new PutObjectCommand({ Bucket: BUCKET, Key: emptyKey, Body: gzipSync(JSON.stringify(forgedListing)), Metadata: metadata }));
+    const changed = await verifyTrail(store, { name: trail.name, accountId: account, data: trail.data }, keys);
+    assert.ok(changed.findings.some((f) => f.kind === 'changed' && f.object === emptyKey), JSON.stringify(changed.findings));
+    if (onSqlite) {
+      const cli = verify();
+      assert.equal(cli.status, 1, cli.stdout + cli.stderr);
+      assert.ok(cli.stdout.includes(`changed: ${emptyKey}`), cli.stdout);
     }
     const usage = runCli(['audit', 'verify', '--trail', 'audit', '--account-id', account, '--upstream', 'ftp://example.com']);
     assert.equal(usage.status, 2);

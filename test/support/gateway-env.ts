@@ -10,6 +10,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { createAccount } from '../../src/iam/accounts.ts';
 import { parseUpstreams } from '../../src/gateway/upstreams.ts';
 import type { GatewaySettings } from '../../src/gateway/upstreams.ts';
+import type { StartOptions } from '../../src/server/app.ts';
 import { startMoto, type MotoServer } from './moto-server.ts';
 import { startTestServer, type Credentials, type TestServer } from './tessera-server.ts';
 
@@ -33,11 +34,12 @@ export interface GatewayEnv {
   stop(): Promise<void>;
 }
 
-export async function startGatewayEnv(settings: Partial<GatewaySettings> = {}): Promise<GatewayEnv> {
+/** `options` go to the server (a clock the test moves, for one). */
+export async function startGatewayEnv(settings: Partial<GatewaySettings> = {}, options: StartOptions = {}): Promise<GatewayEnv> {
   const moto = await startMoto();
   const server = await startTestServer({
     gateway: { ...parseUpstreams([moto.url], '--upstream'), credentials: new Map(), accountHeader: 'x-moto-account-id', mode: 'enforce', ...settings },
-  });
+  }, options);
   const home = await mkdtemp(join(tmpdir(), 'tessera-gateway-cli-'));
   // The CLI's S3 presigner signs with SigV4 only when told to.
   await writeFile(join(home, 'config'), '[default]\nregion = us-east-1\ns3 =\n  signature_version = s3v4\n');

@@ -40,13 +40,13 @@ export function s3TrailObjects(options: { client: UpstreamClient; upstream: URL;
     async bucketExists(bucket) {
       return (await ownerOf(bucket)) !== undefined;
     },
-    async allowsDelivery(bucket, objectsPrefix) {
+    async allowsDelivery(bucket, probe) {
       const owner = await ownerOf(bucket);
       if (owner === undefined) return false;
       const answer = await call(owner, { method: 'GET', path: `/${encodeURIComponent(bucket)}`, query: 'policy=', headers: {} }, MAX_POLICY_BYTES);
       if (answer.status === 404) return false; // NoSuchBucketPolicy
       if (answer.status !== 200) throw new Error(`the S3 upstream answered GetBucketPolicy on ${bucket} with ${answer.status}`);
-      return policyAllowsCloudTrail(answer.body.toString('utf8'), bucket, objectsPrefix);
+      return policyAllowsCloudTrail(answer.body.toString('utf8'), bucket, probe, owner);
     },
     async put(bucket, key, body, metadata = {}) {
       const owner = await requireOwner(bucket);
@@ -107,7 +107,7 @@ export function routedTrailObjects(local: TrailObjectStore | undefined, s3: Trai
   return {
     bucketExists: async (bucket) => (await local.bucketExists(bucket)) || s3.bucketExists(bucket),
     // A local folder has no bucket policy to read.
-    allowsDelivery: async (bucket, objectsPrefix) => (await local.bucketExists(bucket)) || s3.allowsDelivery!(bucket, objectsPrefix),
+    allowsDelivery: async (bucket, probe) => (await local.bucketExists(bucket)) || s3.allowsDelivery!(bucket, probe),
     put: async (bucket, key, body, metadata) => (await pick(bucket)).put(bucket, key, body, metadata),
     get: async (bucket, key, maxBytes) => (await pick(bucket)).get(bucket, key, maxBytes),
     metadata: async (bucket, key) => (await pick(bucket)).metadata(bucket, key),
