@@ -29,7 +29,8 @@ test('documented names per service, with CustomSuffix only where the service acc
   assert.deepEqual(serviceLinkedRoleName('es.amazonaws.com', 'two'), { ok: false, reason: 'custom-suffix-not-allowed' });
   assert.deepEqual(serviceLinkedRoleName('autoscaling.amazonaws.com', 'fleet-1'), { ok: true, name: 'AWSServiceRoleForAutoScaling_fleet-1' });
   assert.equal(serviceLinkedRolePolicyArn('batch.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy');
-  assert.equal(serviceLinkedRolePolicyArn('access-analyzer.amazonaws.com'), undefined);
+  assert.equal(serviceLinkedRolePolicyArn('access-analyzer.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AccessAnalyzerServiceRolePolicy');
+  assert.equal(serviceLinkedRolePolicyArn('example-service.amazonaws.com'), undefined);
 });
 
 test('names that do not follow the principal: Lex V2 takes a suffix, RAM and multi-Region KMS keys have their own names', () => {
@@ -41,10 +42,16 @@ test('names that do not follow the principal: Lex V2 takes a suffix, RAM and mul
   assert.deepEqual(serviceLinkedRoleName('mrk.kms.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForKeyManagementServiceMultiRegionKeys' });
   assert.equal(serviceLinkedRolePolicyArn('ssm-quicksetup.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/SSMQuickSetupRolePolicy');
   assert.equal(serviceLinkedRolePolicyArn('support.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy');
+  // Customer Profiles names every role AWSServiceRoleForProfile_<unique-id>; its Triage sibling in Security Incident Response has '_Triage' built in.
+  assert.deepEqual(serviceLinkedRoleName('profile.amazonaws.com', 'abc'), { ok: true, name: 'AWSServiceRoleForProfile_abc' });
+  assert.deepEqual(serviceLinkedRoleName('triage.security-ir.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForSecurityIncidentResponse_Triage' });
+  assert.deepEqual(serviceLinkedRoleName('triage.security-ir.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  // OpenSearch Ingestion's page prints 'osis.amazon.com'; the role lives under the principal AWS's managed policies name.
+  assert.deepEqual(serviceLinkedRoleName('osis.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAmazonOpenSearchIngestionService' });
 });
 
 test('other services get a name from their first label and accept a suffix', () => {
-  assert.deepEqual(serviceLinkedRoleName('access-analyzer.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAccessAnalyzer' });
+  assert.deepEqual(serviceLinkedRoleName('my-new-service.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForMyNewService' });
   assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
   assert.equal(serviceLinkedRolePath('kafka.amazonaws.com'), '/aws-service-role/kafka.amazonaws.com/');
 });
@@ -58,7 +65,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 88);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 117, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
  * `aws-service-role/`, and accepts a caller's CustomSuffix (appended after `_`) only for some
  * services. The services AWS documents are data (service-linked-roles.json, each entry citing
  * its page); any other service principal gets a name made from its first DNS label
- * (`access-analyzer` → `AccessAnalyzer`), no policy, and accepts a CustomSuffix — a choice
+ * (`devops-guru` → `DevopsGuru`), no policy, and accepts a CustomSuffix — a choice
  * written down in docs/service-linked-roles.md.
  */
 
