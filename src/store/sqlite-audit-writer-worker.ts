@@ -17,6 +17,13 @@ const operations = new SqliteAuditOperations(db);
 const begin = db.prepare('BEGIN IMMEDIATE');
 const commit = db.prepare('COMMIT');
 
+/** One transaction for every request given; if it fails, each request in its own, so one bad event fails only its own request. */
+function writeAll(requests: AuditWriterRequest[]): AuditWriterReply[] {
+  const together = write(requests);
+  if (together.error === undefined || requests.length === 1) return [together];
+  return requests.map((request) => write([request]));
+}
+
 function write(requests: AuditWriterRequest[]): AuditWriterReply {
   const ids = requests.map((request) => request.id);
   try {
@@ -50,7 +57,7 @@ port.on('message', (first: AuditWriterRequest | 'close') => {
     }
     requests.push(message);
   }
-  port.postMessage(write(requests));
+  for (const reply of writeAll(requests)) port.postMessage(reply);
   if (closeAfter) {
     db.close();
     port.close();
