@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteAuditOperations } from './sqlite-audit-operations.ts';
+import { fromWire } from './sqlite-audit-wire.ts';
 import type { AuditWriterRequest, AuditWriterReply, AuditWriterSetup } from './sqlite-audit-writer.ts';
 
 /**
@@ -29,7 +30,7 @@ function write(requests: AuditWriterRequest[]): AuditWriterReply {
   try {
     begin.run();
     try {
-      for (const request of requests) operations.append(request.events);
+      for (const request of requests) operations.append(fromWire(request.events));
       commit.run();
     } catch (err) {
       if (db.isTransaction) db.exec('ROLLBACK');

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { EncodedAuditEvent } from './sqlite-audit-operations.ts';
+import { toWire } from './sqlite-audit-wire.ts';
 
 /**
  * Appends audit events to a file store's audit file on a thread of its own
@@ -19,7 +20,8 @@ export interface AuditWriterSetup {
 
 export interface AuditWriterRequest {
   id: number;
-  events: readonly EncodedAuditEvent[];
+  /** The events, as sqlite-audit-wire.ts writes them. */
+  events: string;
 }
 
 export interface AuditWriterReply {
@@ -53,7 +55,7 @@ export class SqliteAuditWriter {
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ id, events } satisfies AuditWriterRequest);
+      worker.postMessage({ id, events: toWire(events) } satisfies AuditWriterRequest);
     });
   }
 
