@@ -3,9 +3,11 @@ import type { Logger } from './logger.ts';
 
 /**
  * Writes every request's audit events to the store before the request is answered, with group
- * commit: the events of every request that finishes while a write is in flight go together in
- * the next write, so under load one transaction (one fsync) carries many requests' events and
- * a lone request pays one small write.
+ * commit: the events of the requests that finish in one turn of the event loop go together, and
+ * while the most writes allowed in flight (two) are under way, everything that finishes waits
+ * for the next one, so under load one transaction (one fsync) carries many requests' events and
+ * a lone request pays one small write. Two rather than one, so the store's side (the SQLite
+ * writer thread, a PostgreSQL pool) is already at the next write while this loop is busy.
  *
  * The guarantee (README "CloudTrail", "What is never lost"): a response is sent only once its
  * events are committed — with SQLite's synchronous=FULL, in the WAL on disk; with PostgreSQL,
@@ -23,15 +25,18 @@ export class AuditSink {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #maxBatch: number;
+  readonly #maxInFlight: number;
   #pending: Waiter[] = [];
-  #writing: Promise<void> | undefined;
+  /** Writes in flight: a few at once, so the store (a writer thread, a pool) is never idle while this loop is busy. */
+  readonly #writing = new Set<Promise<void>>();
   #scheduled = false;
   #discarding = false;
 
-  constructor(store: Store, logger: Logger, options: { maxBatch?: number } = {}) {
+  constructor(store: Store, logger: Logger, options: { maxBatch?: number; maxInFlight?: number } = {}) {
     this.#store = store;
     this.#logger = logger;
     this.#maxBatch = options.maxBatch ?? 500;
+    this.#maxInFlight = options.maxInFlight ?? 2;
   }
 
   /** Resolves once the events are committed to the store; rejects if they could not be written. */
@@ -45,9 +50,9 @@ export class AuditSink {
 
   /** Resolves when everything written so far is in the store. */
   async flush(): Promise<void> {
-    while (this.#writing || this.#pending.length > 0) {
-      if (!this.#writing) this.#start();
-      await this.#writing;
+    while (this.#writing.size > 0 || this.#pending.length > 0) {
+      if (this.#pending.length > 0 && this.#writing.size < this.#maxInFlight) this.#start();
+      await Promise.race(this.#writing);
     }
   }
 
@@ -60,12 +65,12 @@ export class AuditSink {
   }
 
   #schedule(): void {
-    if (this.#writing || this.#scheduled) return;
+    if (this.#writing.size >= this.#maxInFlight || this.#scheduled) return;
     // The requests finishing in this turn of the event loop share the write.
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#writing) this.#start();
+      if (this.#pending.length > 0 && this.#writing.size < this.#maxInFlight) this.#start();
     });
   }
 
@@ -78,10 +83,11 @@ export class AuditSink {
       count += next.events.length;
     }
     this.#discarding = false;
-    this.#writing = this.#write(batch).finally(() => {
-      this.#writing = undefined;
-      if (this.#pending.length > 0) this.#start();
+    const writing: Promise<void> = this.#write(batch).finally(() => {
+      this.#writing.delete(writing);
+      if (this.#pending.length > 0 && this.#writing.size < this.#maxInFlight) this.#start();
     });
+    this.#writing.add(writing);
   }
 
   async #write(batch: Waiter[]): Promise<void> {
