@@ -6,7 +6,9 @@
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function eventTimeOf(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends ".sssZ" (years 0–9999, the only ones a Date here holds): cut, not matched.
+  const iso = date.toISOString();
+  return `${iso.slice(0, -5)}Z`;
 }
 
 export function parameterTimeOf(date: Date): string {
