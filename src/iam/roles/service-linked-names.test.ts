@@ -48,6 +48,10 @@ test('names that do not follow the principal: Lex V2 takes a suffix, RAM and mul
   assert.deepEqual(serviceLinkedRoleName('triage.security-ir.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
   // OpenSearch Ingestion's page prints 'osis.amazon.com'; the role lives under the principal AWS's managed policies name.
   assert.deepEqual(serviceLinkedRoleName('osis.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAmazonOpenSearchIngestionService' });
+  // Outposts names each role AWSServiceRoleForOutposts_<OutpostID>; Systems Manager's JIT role lives under the principal its grants name, not ssm.amazonaws.com.
+  assert.deepEqual(serviceLinkedRoleName('outposts.amazonaws.com', 'op-0123456789abcdef0'), { ok: true, name: 'AWSServiceRoleForOutposts_op-0123456789abcdef0' });
+  assert.deepEqual(serviceLinkedRoleName('justintimeaccess.ssm.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForSystemsManagerJustInTimeAccess' });
+  assert.deepEqual(serviceLinkedRoleName('ssm.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAmazonSSM' });
 });
 
 test('other services get a name from their first label and accept a suffix', () => {
