@@ -52,6 +52,14 @@ test('names that do not follow the principal: Lex V2 takes a suffix, RAM and mul
   assert.deepEqual(serviceLinkedRoleName('outposts.amazonaws.com', 'op-0123456789abcdef0'), { ok: true, name: 'AWSServiceRoleForOutposts_op-0123456789abcdef0' });
   assert.deepEqual(serviceLinkedRoleName('justintimeaccess.ssm.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForSystemsManagerJustInTimeAccess' });
   assert.deepEqual(serviceLinkedRoleName('ssm.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAmazonSSM' });
+  // Scaling plans' role lives under the principal its grant names (the page says autoscaling.amazonaws.com, which keeps its own role);
+  // Systems Manager for SAP's page calls the role by its policy's name in one section; the file keeps the role's own name.
+  assert.deepEqual(serviceLinkedRoleName('autoscaling-plans.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAutoScalingPlans_EC2AutoScaling' });
+  assert.deepEqual(serviceLinkedRoleName('autoscaling.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAutoScaling' });
+  assert.deepEqual(serviceLinkedRoleName('ssm-sap.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  assert.equal(serviceLinkedRolePolicyArn('ssm-sap.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSSSMForSAPServiceLinkedRolePolicy');
+  // Refactor Spaces' page drops the 'AWS' prefix of its policy's name; the catalog's name is attached.
+  assert.equal(serviceLinkedRolePolicyArn('refactor-spaces.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubRefactorSpacesServiceRolePolicy');
 });
 
 test('other services get a name from their first label and accept a suffix', () => {
@@ -69,7 +77,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 168, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 203, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
