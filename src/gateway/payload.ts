@@ -37,6 +37,13 @@ export interface PayloadPlan {
    * verifier, and the payload form the upstream request is signed with.
    */
   reencode?: { contentSha256: string; after(verifier: Transform): Transform };
+  /**
+   * `verify()`'s stream emits the very buffers it is given and keeps none once emitted (a
+   * plain or UNSIGNED-PAYLOAD body): the forwarder may then free each one as soon as the
+   * upstream took it (upstream-body.ts). Leave it unset for a stream that emits views or
+   * keeps pieces (the aws-chunked decoder).
+   */
+  passesInputThrough?: boolean;
 }
 
 export type PayloadChoice = { ok: true; plan: PayloadPlan } | { ok: false; failure: GatewayFailure };
@@ -56,7 +63,7 @@ export function payloadRefusal(error: unknown): GatewayFailure | undefined {
 
 /** An anonymous caller's body is not signed: passed on as sent. */
 export const anonymousPayload: PayloadVerifier = (form) =>
-  form.signed === undefined ? { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {} } } : undefined;
+  form.signed === undefined ? { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {}, passesInputThrough: true } } : undefined;
 
 /** Every SigV4 payload form, by sigv4's verifiers. */
 export const sigv4Payload: PayloadVerifier = (form) => {
@@ -78,7 +85,8 @@ export const sigv4Payload: PayloadVerifier = (form) => {
     checksums.set(again.stream, again.checksum);
     return again.stream;
   };
-  if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {} } };
+  // A signed payload's hash and UNSIGNED-PAYLOAD pass the client's buffers on unchanged.
+  if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {}, passesInputThrough: true } };
   // The upstream receives the decoded data: without aws-chunked's coding and framing headers,
   // its length the decoded length — or, when a trailer checksum was announced and the length is
   // known, re-framed as an unsigned-trailer upload carrying the verified checksum.
