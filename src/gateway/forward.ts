@@ -11,7 +11,7 @@ import { GatewayError, type GatewayFailure } from './errors.ts';
 import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
 import { MAX_REWRITTEN_ANSWER, type AnswerRewrite } from './answer-rewrite.ts';
-import { claimBodyBuffers, UpstreamBodyWriter } from './upstream-body.ts';
+import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
 const NOT_FORWARDED = new Set([
@@ -113,12 +113,12 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
 
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;
-      // Buffers that pass through the verifier unchanged are freed as soon as they are written upstream.
-      const releasable = plan.body.plan.passesInputThrough === true ? claimBodyBuffers(source) : undefined;
+      // The client's body buffers are freed as soon as what came from them was written upstream.
+      const claimed = plan.body.plan.inputReleasable === true ? claimBodyMemory(source) : undefined;
       beforeBody();
       const verifier = plan.body.plan.verify();
       const reencoder = plan.body.plan.reencode?.after(verifier);
-      const sink = new UpstreamBodyWriter(upstreamRequest, releasable);
+      const sink = new UpstreamBodyWriter(upstreamRequest, claimed);
       const done = (err: NodeJS.ErrnoException | null | undefined) => {
         if (err === undefined || err === null) return;
         const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);

@@ -2,37 +2,43 @@
 // upstream request, with backpressure (a write the upstream cannot take yet holds the stage
 // until it drains), and the request ends when the verified body ended.
 //
-// It also returns each body buffer's memory as soon as the upstream has taken it. node:http
-// hands every piece of a request body over in a buffer of its own (a copy out of its read
-// buffer); left to the garbage collector, a streamed upload leaves tens of megabytes of them
-// behind, and V8 answers that "external memory pressure" with a full mark-compact of the
-// whole heap every ~64 MB — most of the gateway's CPU during an upload, and the growth of its
-// RSS. A buffer is released (its ArrayBuffer detached, which frees the memory at once) only
-// when all of this holds:
-//   - it is the very object the client's request emitted (`claimBodyBuffers`), spanning its
-//     whole ArrayBuffer, so no other view of that memory exists;
-//   - the verifier passes its input through unchanged and keeps nothing once it emitted it
-//     (`PayloadPlan.passesInputThrough`, set for the plain and UNSIGNED-PAYLOAD forms);
-//   - the upstream socket reported the write done (a failed write keeps it: the collector
-//     frees it later).
+// It also returns the memory of the client's body buffers as soon as the upstream has taken
+// what came from them. node:http hands every piece of a request body over in a buffer of its
+// own (a copy out of its read buffer); left to the garbage collector, a streamed upload leaves
+// tens of megabytes of them behind, and V8 answers that "external memory pressure" with a full
+// mark-compact of the whole heap every ~64 MB — most of the gateway's CPU during an upload,
+// and the growth of its RSS. A buffer's memory is released (its ArrayBuffer detached, which
+// frees it at once) only when all of this holds:
+//   - the client's request emitted a buffer spanning that whole ArrayBuffer, so it is memory
+//     node:http made for this body alone (`claimBodyMemory`);
+//   - the stages between emit pieces of their input in order and keep no view of an input
+//     once they emitted a piece of a later one (`PayloadPlan.inputReleasable`): so when a piece
+//     of another claimed ArrayBuffer arrives, or the body ends, nothing more will come from the
+//     previous one;
+//   - every write of a piece of it was reported done by the upstream socket (after a failed
+//     write nothing is released: the collector frees it later).
 
 import type { ClientRequest } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
 
-/** The buffers `source` emits, recorded as they are emitted: the ones the forwarder may release once written. */
-export function claimBodyBuffers(source: Readable): WeakSet<object> {
-  const claimed = new WeakSet<object>();
+/** The ArrayBuffers of the buffers `source` emits, each one whole: memory that belongs to the body alone. */
+export function claimBodyMemory(source: Readable): WeakSet<ArrayBuffer> {
+  const claimed = new WeakSet<ArrayBuffer>();
   source.on('data', (chunk: unknown) => {
-    if (Buffer.isBuffer(chunk)) claimed.add(chunk);
+    if (Buffer.isBuffer(chunk) && wholeArrayBuffer(chunk) !== undefined) claimed.add(chunk.buffer as ArrayBuffer);
   });
   return claimed;
 }
 
-/** Frees a buffer's memory now rather than at the next full collection; the buffer reads empty afterwards. */
-export function releaseBuffer(chunk: Buffer): boolean {
-  const memory = chunk.buffer;
-  if (!(memory instanceof ArrayBuffer) || memory.detached) return false;
-  if (chunk.byteOffset !== 0 || chunk.byteLength !== memory.byteLength) return false;
+/** The ArrayBuffer `view` spans entirely, when it does. */
+function wholeArrayBuffer(view: Uint8Array): ArrayBuffer | undefined {
+  const memory = view.buffer;
+  return memory instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === memory.byteLength ? memory : undefined;
+}
+
+/** Frees `memory` now rather than at the next full collection; every view of it reads empty afterwards. */
+export function releaseMemory(memory: ArrayBuffer): boolean {
+  if (memory.detached) return false;
   try {
     memory.transfer(0);
     return true;
@@ -44,31 +50,55 @@ export function releaseBuffer(chunk: Buffer): boolean {
 
 export class UpstreamBodyWriter extends Writable {
   readonly #request: ClientRequest;
-  readonly #releasable: WeakSet<object> | undefined;
+  readonly #claimed: WeakSet<ArrayBuffer> | undefined;
+  /** The claimed ArrayBuffer the latest pieces came from. */
+  #current: ArrayBuffer | undefined;
+  /** Writes not yet done, per claimed ArrayBuffer. */
+  readonly #inFlight = new Map<ArrayBuffer, number>();
+  /** Claimed ArrayBuffers nothing more will come from, waiting for their writes. */
+  readonly #passed = new Set<ArrayBuffer>();
+  /** A write failed: nothing more is released. */
+  #failed = false;
   /** The write waiting for the upstream request to drain. */
   #waiting: ((error?: Error | null) => void) | undefined;
 
-  /** `releasable`: buffers this stage frees once the upstream took them (see the file's comment). */
-  constructor(request: ClientRequest, releasable?: WeakSet<object>) {
+  /** `claimed`: memory this stage frees once the upstream took everything from it (see the file's comment). */
+  constructor(request: ClientRequest, claimed?: WeakSet<ArrayBuffer>) {
     super();
     this.#request = request;
-    this.#releasable = releasable;
-    request.on('drain', () => this.#resume());
+    this.#claimed = claimed;
+    request.on('drain', () => {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting?.();
+    });
     request.on('error', (err) => this.destroy(err));
     request.on('close', () => {
       if (!this.writableFinished && !this.destroyed) this.destroy(new Error('the upstream request closed before the body was sent'));
     });
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    const release = this.#releasable?.has(chunk) === true ? (err?: Error | null) => {
-      if (err === undefined || err === null) releaseBuffer(chunk);
-    } : undefined;
-    if (this.#request.write(chunk, release)) done();
+  override _write(piece: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const memory = piece.buffer as ArrayBuffer;
+    let written: ((err?: Error | null) => void) | undefined;
+    if (this.#claimed?.has(memory) === true && !this.#failed) {
+      // A stage that broke its promise (a piece of memory it had moved past) fails the upload
+      // rather than send the upstream bytes that may have been freed.
+      if (memory.detached || this.#passed.has(memory)) return done(new Error('a payload stage emitted a piece of a buffer it had moved past'));
+      if (memory !== this.#current) {
+        this.#pass(this.#current);
+        this.#current = memory;
+      }
+      this.#inFlight.set(memory, (this.#inFlight.get(memory) ?? 0) + 1);
+      written = (err) => this.#written(memory, err);
+    }
+    if (this.#request.write(piece, written)) done();
     else this.#waiting = done;
   }
 
   override _final(done: (error?: Error | null) => void): void {
+    this.#pass(this.#current);
+    this.#current = undefined;
     this.#request.end(() => done());
   }
 
@@ -76,12 +106,36 @@ export class UpstreamBodyWriter extends Writable {
     // A refused or failed body never completes upstream: the request is aborted, cut short.
     if (error !== null) this.#request.destroy(error);
     this.#waiting = undefined;
+    this.#forget();
     done(error);
   }
 
-  #resume(): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.();
+  /** Nothing more will come from `memory`: free it once its writes are done. */
+  #pass(memory: ArrayBuffer | undefined): void {
+    if (memory === undefined || this.#failed) return;
+    if (this.#inFlight.has(memory)) this.#passed.add(memory);
+    else releaseMemory(memory);
+  }
+
+  #written(memory: ArrayBuffer, err: Error | null | undefined): void {
+    if (this.#failed) return;
+    if (err !== undefined && err !== null) {
+      this.#forget();
+      return;
+    }
+    const left = (this.#inFlight.get(memory) ?? 1) - 1;
+    if (left > 0) {
+      this.#inFlight.set(memory, left);
+      return;
+    }
+    this.#inFlight.delete(memory);
+    if (this.#passed.delete(memory)) releaseMemory(memory);
+  }
+
+  /** Stops releasing: what is held is left to the collector. */
+  #forget(): void {
+    this.#failed = true;
+    this.#inFlight.clear();
+    this.#passed.clear();
   }
 }

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, request, type ClientRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { credentialScope, deriveSigningKey, parseSignedRequest, signRequest } from '../sigv4/index.ts';
+import { encodeAwsChunked } from '../sigv4/testing/aws-chunked-body.ts';
+import { BUILT_IN_VERIFIERS, choosePayload, payloadRefusal, type PayloadForm } from './payload.ts';
+import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
+
+const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+
+function signedForm(headers: Record<string, string>): PayloadForm {
+  const signed = signRequest({ method: 'PUT', path: '/b/k', query: '', headers: { host: 'localhost', ...headers }, body: '' }, CREDENTIALS, { region: 'us-east-1', service: 's3', date: new Date('2024-01-01T00:00:00Z'), normalizePath: false });
+  const parsed = parseSignedRequest(signed);
+  assert.ok(parsed.ok);
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signed.headers)) lower[name.toLowerCase()] = value as string;
+  return { headers: lower, query: '', signed: { auth: parsed.auth, signingKey: deriveSigningKey('secret', '20240101', 'us-east-1', 's3') } };
+}
+
+/** A request to an upstream that keeps what it receives and says whether the request arrived whole. */
+async function upstream(length: number): Promise<{ request: ClientRequest; received: Promise<{ complete: boolean; body: Buffer }>; close(): void }> {
+  let settle!: (value: { complete: boolean; body: Buffer }) => void;
+  const received = new Promise<{ complete: boolean; body: Buffer }>((resolve) => (settle = resolve));
+  let arrived!: () => void;
+  const started = new Promise<void>((resolve) => (arrived = resolve));
+  const server = createServer((req, res) => {
+    arrived();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      settle({ complete: true, body: Buffer.concat(chunks) });
+      res.end();
+    });
+    req.on('aborted', () => settle({ complete: false, body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ complete: false, body: Buffer.concat(chunks) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const out = request({ host: '127.0.0.1', port, method: 'PUT', path: '/', headers: { 'content-length': String(length) } });
+  out.on('error', () => {});
+  out.on('response', (res) => res.resume());
+  // Connected, its head received: an abort from here on is seen by the upstream.
+  out.flushHeaders();
+  await started;
+  return { request: out, received, close: () => server.close() };
+}
+
+/** The body as node:http hands it over: each piece in memory of its own. */
+function clientBody(body: Buffer, pieceSize: number): { source: Readable; pieces: Buffer[] } {
+  const pieces: Buffer[] = [];
+  for (let offset = 0; offset < body.length; offset += pieceSize) {
+    const piece = Buffer.alloc(Math.min(pieceSize, body.length - offset));
+    body.copy(piece, 0, offset);
+    pieces.push(piece);
+  }
+  return { source: Readable.from(pieces, { objectMode: false }), pieces };
+}
+
+test('a signed payload reaches the upstream intact, and every body buffer is freed once written', async () => {
+  const data = randomBytes(1024 * 1024 + 17);
+  const choice = choosePayload(BUILT_IN_VERIFIERS, signedForm({ 'x-amz-content-sha256': createHash('sha256').update(data).digest('hex'), 'content-length': String(data.length) }));
+  assert.ok(choice.ok && choice.plan.inputReleasable);
+  const { source, pieces } = clientBody(data, 64 * 1024);
+  const up = await upstream(data.length);
+  await pipeline(source, choice.plan.verify(), new UpstreamBodyWriter(up.request, claimBodyMemory(source)));
+  const got = await up.received;
+  up.close();
+  assert.equal(got.complete, true);
+  assert.ok(got.body.equals(data));
+  assert.deepEqual(pieces.map((piece) => piece.buffer.detached), pieces.map(() => true));
+});
+
+test('aws-chunked, its chunk headers split across the client\'s buffers: decoded intact upstream, the buffers freed', async () => {
+  const data = randomBytes(300_000);
+  const form = signedForm({ 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length) });
+  const choice = choosePayload(BUILT_IN_VERIFIERS, form);
+  assert.ok(choice.ok && choice.plan.inputReleasable);
+  const auth = form.signed!.auth;
+  const signing = { signingKey: form.signed!.signingKey, amzDate: auth.amzDate, scope: credentialScope(auth.credentialDate, auth.region, auth.service), seedSignature: auth.signature };
+  const encoded = encodeAwsChunked(data, { chunkSize: 10_000, signing }).body;
+  // 997-byte pieces: most chunk headers (~85 bytes) straddle two pieces.
+  const { source, pieces } = clientBody(encoded, 997);
+  const up = await upstream(data.length);
+  await pipeline(source, choice.plan.verify(), new UpstreamBodyWriter(up.request, claimBodyMemory(source)));
+  const got = await up.received;
+  up.close();
+  assert.equal(got.complete, true);
+  assert.ok(got.body.equals(data));
+  // Pieces holding chunk data were freed; one holding only framing never reached the writer.
+  const freed = pieces.filter((piece) => piece.buffer.detached).length;
+  assert.ok(freed > pieces.length * 0.9, `${freed} of ${pieces.length} freed`);
+});
+
+test('a tampered signed payload is refused and the upstream request is cut short', async () => {
+  const data = randomBytes(512 * 1024);
+  const choice = choosePayload(BUILT_IN_VERIFIERS, signedForm({ 'x-amz-content-sha256': createHash('sha256').update(data).digest('hex'), 'content-length': String(data.length) }));
+  assert.ok(choice.ok);
+  const tampered = Buffer.from(data);
+  tampered[300_000] = tampered[300_000]! ^ 1;
+  const { source } = clientBody(tampered, 64 * 1024);
+  const up = await upstream(data.length);
+  const failed = await pipeline(source, choice.plan.verify(), new UpstreamBodyWriter(up.request, claimBodyMemory(source))).then(() => undefined, (err: unknown) => err);
+  const got = await up.received;
+  up.close();
+  assert.equal(payloadRefusal(failed)?.code, 'XAmzContentSHA256Mismatch');
+  assert.equal(got.complete, false);
+  assert.ok(got.body.length < data.length);
+});
+
+test('a stage that emits from a buffer it had moved past fails the upload instead of sending freed bytes', async () => {
+  // Small pieces: each write is taken at once, so the view of the first comes while its write is in flight.
+  const data = randomBytes(4 * 1000);
+  const { source } = clientBody(data, 1000);
+  let earlier: Buffer | undefined;
+  // Emits each input, and with the second one a view of the first again: a promise it does not keep.
+  const replaying = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      this.push(chunk);
+      if (earlier === undefined) earlier = chunk.subarray(0, 10);
+      else if (earlier.length > 0) this.push(earlier);
+      done();
+    },
+  });
+  const up = await upstream(data.length + 10);
+  const failed = await pipeline(source, replaying, new UpstreamBodyWriter(up.request, claimBodyMemory(source))).then(() => undefined, (err: unknown) => err);
+  const got = await up.received;
+  up.close();
+  assert.match(String(failed), /moved past/);
+  assert.equal(got.complete, false);
+});
+
+test('memory the body does not own whole (a pooled small buffer) is never freed; without a claim nothing is', async () => {
+  const small = Buffer.from('a small piece from the shared pool');
+  assert.notEqual(small.byteLength, small.buffer.byteLength);
+  const whole = Buffer.alloc(70_000, 1);
+  const source = Readable.from([small, whole], { objectMode: false });
+  const up = await upstream(small.length + whole.length);
+  await pipeline(source, new PassThrough(), new UpstreamBodyWriter(up.request, claimBodyMemory(source)));
+  await up.received;
+  assert.equal(small.buffer.detached, false);
+  assert.equal(small.toString(), 'a small piece from the shared pool');
+  assert.equal(whole.buffer.detached, true);
+
+  const kept = Buffer.alloc(70_000, 2);
+  const again = await upstream(kept.length);
+  await pipeline(Readable.from([kept], { objectMode: false }), new UpstreamBodyWriter(again.request));
+  assert.equal((await again.received).complete, true);
+  assert.equal(kept.buffer.detached, false);
+  up.close();
+  again.close();
+});
