@@ -10,6 +10,9 @@ import { encodeAwsChunked } from '../sigv4/testing/aws-chunked-body.ts';
 import { BUILT_IN_VERIFIERS, choosePayload, payloadRefusal, type PayloadForm } from './payload.ts';
 import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
 
+/** Whether a buffer's memory was released (its ArrayBuffer detached). */
+const freed = (buffer: Buffer): boolean => (buffer.buffer as ArrayBuffer).detached;
+
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
 function signedForm(headers: Record<string, string>): PayloadForm {
@@ -71,7 +74,7 @@ test('a signed payload reaches the upstream intact, and every body buffer is fre
   up.close();
   assert.equal(got.complete, true);
   assert.ok(got.body.equals(data));
-  assert.deepEqual(pieces.map((piece) => piece.buffer.detached), pieces.map(() => true));
+  assert.deepEqual(pieces.map((piece) => freed(piece)), pieces.map(() => true));
 });
 
 test('aws-chunked, its chunk headers split across the client\'s buffers: decoded intact upstream, the buffers freed', async () => {
@@ -91,8 +94,8 @@ test('aws-chunked, its chunk headers split across the client\'s buffers: decoded
   assert.equal(got.complete, true);
   assert.ok(got.body.equals(data));
   // Pieces holding chunk data were freed; one holding only framing never reached the writer.
-  const freed = pieces.filter((piece) => piece.buffer.detached).length;
-  assert.ok(freed > pieces.length * 0.9, `${freed} of ${pieces.length} freed`);
+  const released = pieces.filter((piece) => freed(piece)).length;
+  assert.ok(released > pieces.length * 0.9, `${released} of ${pieces.length} freed`);
 });
 
 test('a tampered signed payload is refused and the upstream request is cut short', async () => {
@@ -141,15 +144,47 @@ test('memory the body does not own whole (a pooled small buffer) is never freed;
   const up = await upstream(small.length + whole.length);
   await pipeline(source, new PassThrough(), new UpstreamBodyWriter(up.request, claimBodyMemory(source)));
   await up.received;
-  assert.equal(small.buffer.detached, false);
+  assert.equal(freed(small), false);
   assert.equal(small.toString(), 'a small piece from the shared pool');
-  assert.equal(whole.buffer.detached, true);
+  assert.equal(freed(whole), true);
 
   const kept = Buffer.alloc(70_000, 2);
   const again = await upstream(kept.length);
   await pipeline(Readable.from([kept], { objectMode: false }), new UpstreamBodyWriter(again.request));
   assert.equal((await again.received).complete, true);
-  assert.equal(kept.buffer.detached, false);
+  assert.equal(freed(kept), false);
   up.close();
   again.close();
+});
+
+test('pieces that arrive in one turn of the event loop leave for the upstream in one write', async () => {
+  const pieces = Array.from({ length: 8 }, (_, i) => Buffer.alloc(64 * 1024, i));
+  const up = await upstream(pieces.length * 64 * 1024);
+  const socket = up.request.socket! as unknown as { _write: (...args: unknown[]) => void; _writev: (chunks: unknown[], ...rest: unknown[]) => void };
+  const calls: number[] = [];
+  const write = socket._write.bind(socket);
+  const writev = socket._writev.bind(socket);
+  socket._write = (...args) => {
+    calls.push(1);
+    write(...args);
+  };
+  socket._writev = (chunks, ...rest) => {
+    calls.push(chunks.length);
+    writev(chunks, ...rest);
+  };
+  // Each piece from a callback of its own in the same turn, as node:http emits the reads of
+  // one turn (each followed by its own process.nextTick queue).
+  const source = new Readable({ read() {} });
+  const done = pipeline(source, new UpstreamBodyWriter(up.request, claimBodyMemory(source)));
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const piece of pieces) setImmediate(() => source.push(piece));
+  setImmediate(() => source.push(null));
+  await done;
+  const got = await up.received;
+  up.close();
+  assert.equal(got.complete, true);
+  assert.equal(got.body.length, pieces.length * 64 * 1024);
+  // One writev: the eight pieces (and the request's end).
+  assert.equal(calls.length, 1, `writes of ${calls.join(', ')} pieces`);
+  assert.ok(calls[0]! >= pieces.length);
 });

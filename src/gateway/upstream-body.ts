@@ -1,6 +1,13 @@
 // The last stage of a streamed body: what the payload's verifier emits is written to the
-// upstream request, with backpressure (a write the upstream cannot take yet holds the stage
-// until it drains), and the request ends when the verified body ended.
+// upstream request, and the request ends when the verified body ended.
+//
+// Writes are batched: node:http reads the client's socket 64 KiB at a time, often many reads
+// in one turn of the event loop, and would write each piece upstream with a system call of its
+// own (each one waking the upstream). The upstream request is corked from the first write of
+// a turn until the turn's reads are done (setImmediate), so they leave together in one writev.
+// Backpressure: up to IN_FLIGHT bytes may wait in the upstream socket; past that the stage
+// waits for it to drain, and the client's body stops being read. (A single 64 KiB piece fills
+// the socket's own 64 KiB high-water mark, so waiting on every "full" would stall each piece.)
 //
 // It also returns the memory of the client's body buffers as soon as the upstream has taken
 // what came from them. node:http hands every piece of a request body over in a buffer of its
@@ -48,6 +55,9 @@ export function releaseMemory(memory: ArrayBuffer): boolean {
   }
 }
 
+/** Bytes that may wait in the upstream socket before the body stops being read. */
+const IN_FLIGHT = 1024 * 1024;
+
 export class UpstreamBodyWriter extends Writable {
   readonly #request: ClientRequest;
   readonly #claimed: WeakSet<ArrayBuffer> | undefined;
@@ -59,6 +69,8 @@ export class UpstreamBodyWriter extends Writable {
   readonly #passed = new Set<ArrayBuffer>();
   /** A write failed: nothing more is released. */
   #failed = false;
+  /** Corked until the end of this turn of the event loop. */
+  #corked = false;
   /** The write waiting for the upstream request to drain. */
   #waiting: ((error?: Error | null) => void) | undefined;
 
@@ -80,19 +92,13 @@ export class UpstreamBodyWriter extends Writable {
 
   override _write(piece: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     const memory = piece.buffer as ArrayBuffer;
-    let written: ((err?: Error | null) => void) | undefined;
-    if (this.#claimed?.has(memory) === true && !this.#failed) {
-      // A stage that broke its promise (a piece of memory it had moved past) fails the upload
-      // rather than send the upstream bytes that may have been freed.
-      if (memory.detached || this.#passed.has(memory)) return done(new Error('a payload stage emitted a piece of a buffer it had moved past'));
-      if (memory !== this.#current) {
-        this.#pass(this.#current);
-        this.#current = memory;
-      }
-      this.#inFlight.set(memory, (this.#inFlight.get(memory) ?? 0) + 1);
-      written = (err) => this.#written(memory, err);
-    }
-    if (this.#request.write(piece, written)) done();
+    const claimed = this.#claimed?.has(memory) === true && !this.#failed;
+    // A stage that broke its promise (a piece of memory it had moved past) fails the upload
+    // rather than send the upstream bytes that may have been freed.
+    if (claimed && (memory.detached || this.#passed.has(memory))) return done(new Error('a payload stage emitted a piece of a buffer it had moved past'));
+    this.#corkForThisTurn();
+    const open = this.#request.write(piece, claimed ? this.#tracked(memory) : undefined);
+    if (open || this.#request.writableLength <= IN_FLIGHT) done();
     else this.#waiting = done;
   }
 
@@ -108,6 +114,26 @@ export class UpstreamBodyWriter extends Writable {
     this.#waiting = undefined;
     this.#forget();
     done(error);
+  }
+
+  #corkForThisTurn(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#request.cork();
+    setImmediate(() => {
+      this.#corked = false;
+      this.#request.uncork();
+    });
+  }
+
+  /** A write of a piece of claimed `memory`: its completion callback. */
+  #tracked(memory: ArrayBuffer): (err?: Error | null) => void {
+    if (memory !== this.#current) {
+      this.#pass(this.#current);
+      this.#current = memory;
+    }
+    this.#inFlight.set(memory, (this.#inFlight.get(memory) ?? 0) + 1);
+    return (err) => this.#written(memory, err);
   }
 
   /** Nothing more will come from `memory`: free it once its writes are done. */
