@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request, type ClientRequest } from 'node:http';
+import { createServer as createTlsServer, request as tlsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { PassThrough, Readable, Transform } from 'node:stream';
@@ -9,6 +10,7 @@ import { credentialScope, deriveSigningKey, parseSignedRequest, signRequest } fr
 import { encodeAwsChunked } from '../sigv4/testing/aws-chunked-body.ts';
 import { BUILT_IN_VERIFIERS, choosePayload, payloadRefusal, type PayloadForm } from './payload.ts';
 import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
+import { issueCertificate } from '../../test/support/certificates.ts';
 
 /** Whether a buffer's memory was released (its ArrayBuffer detached). */
 const freed = (buffer: Buffer): boolean => (buffer.buffer as ArrayBuffer).detached;
@@ -187,4 +189,34 @@ test('pieces that arrive in one turn of the event loop leave for the upstream in
   // One writev: the eight pieces (and the request's end).
   assert.equal(calls.length, 1, `writes of ${calls.join(', ')} pieces`);
   assert.ok(calls[0]! >= pieces.length);
+});
+
+test('over TLS to the upstream: the body arrives intact, its buffers freed once the TLS writes are done', async () => {
+  const certificate = issueCertificate({ keyType: 'ec', commonName: '127.0.0.1' });
+  const received: Buffer[] = [];
+  const server = createTlsServer({ key: certificate.privateKeyPem, cert: certificate.certificatePem }, (req, res) => {
+    req.on('data', (chunk: Buffer) => received.push(chunk));
+    req.on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const data = randomBytes(2 * 1024 * 1024);
+  const choice = choosePayload(BUILT_IN_VERIFIERS, signedForm({ 'x-amz-content-sha256': createHash('sha256').update(data).digest('hex'), 'content-length': String(data.length) }));
+  assert.ok(choice.ok);
+  const { source, pieces } = clientBody(data, 64 * 1024);
+  const out = tlsRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'PUT', path: '/', ca: certificate.certificatePem, checkServerIdentity: () => undefined, headers: { 'content-length': String(data.length) } });
+  const answered = new Promise<number>((resolve, reject) => {
+    out.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    out.on('error', reject);
+  });
+  try {
+    await pipeline(source, choice.plan.verify(), new UpstreamBodyWriter(out, claimBodyMemory(source)));
+    assert.equal(await answered, 200);
+  } finally {
+    server.close();
+  }
+  assert.ok(Buffer.concat(received).equals(data));
+  assert.deepEqual(pieces.map((piece) => freed(piece)), pieces.map(() => true));
 });
