@@ -28,11 +28,15 @@
 import type { ClientRequest } from 'node:http';
 import { Writable, type Readable } from 'node:stream';
 
-/** The ArrayBuffers of the buffers `source` emits, each one whole: memory that belongs to the body alone. */
+/**
+ * The ArrayBuffers of the buffers `source` emits, each one whole: memory that belongs to the
+ * body alone. Called before the body flows (in the same turn as the pipeline is built).
+ */
 export function claimBodyMemory(source: Readable): WeakSet<ArrayBuffer> {
   const claimed = new WeakSet<ArrayBuffer>();
   source.on('data', (chunk: unknown) => {
-    if (Buffer.isBuffer(chunk) && wholeArrayBuffer(chunk) !== undefined) claimed.add(chunk.buffer as ArrayBuffer);
+    const memory = Buffer.isBuffer(chunk) ? wholeArrayBuffer(chunk) : undefined;
+    if (memory !== undefined) claimed.add(memory);
   });
   return claimed;
 }
