@@ -11,6 +11,7 @@ import { GatewayError, type GatewayFailure } from './errors.ts';
 import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
 import { MAX_REWRITTEN_ANSWER, type AnswerRewrite } from './answer-rewrite.ts';
+import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
 const NOT_FORWARDED = new Set([
@@ -112,17 +113,20 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
 
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;
+      // The client's body buffers are freed as soon as what came from them was written upstream.
+      const claimed = plan.body.plan.inputReleasable === true ? claimBodyMemory(source) : undefined;
       beforeBody();
       const verifier = plan.body.plan.verify();
       const reencoder = plan.body.plan.reencode?.after(verifier);
+      const sink = new UpstreamBodyWriter(upstreamRequest, claimed);
       const done = (err: NodeJS.ErrnoException | null | undefined) => {
         if (err === undefined || err === null) return;
         const refused = err instanceof GatewayError ? err.failure : payloadRefusal(err);
         if (refused !== undefined) fail(refused, err.message);
         else if (!(source as IncomingMessage).complete) fail({ code: 'IncompleteBody', message: 'The request body terminated unexpectedly', status: 400 }, String(err));
       };
-      if (reencoder === undefined) pipeline(source, verifier, upstreamRequest, done);
-      else pipeline(source, verifier, reencoder, upstreamRequest, done);
+      if (reencoder === undefined) pipeline(source, verifier, sink, done);
+      else pipeline(source, verifier, reencoder, sink, done);
     } else {
       upstreamRequest.end(plan.body.kind === 'buffer' ? plan.body.data : undefined);
     }

@@ -37,6 +37,13 @@ export interface PayloadPlan {
    * verifier, and the payload form the upstream request is signed with.
    */
   reencode?: { contentSha256: string; after(verifier: Transform): Transform };
+  /**
+   * `verify()`'s stream (and the re-encoder after it) emit pieces of their input buffers in
+   * order and keep no view of an input once they emitted a piece of a later one: the forwarder
+   * then frees each of the client's body buffers as soon as everything from it was written
+   * upstream (upstream-body.ts). Leave it unset for a stream that cannot promise it.
+   */
+  inputReleasable?: boolean;
 }
 
 export type PayloadChoice = { ok: true; plan: PayloadPlan } | { ok: false; failure: GatewayFailure };
@@ -56,7 +63,7 @@ export function payloadRefusal(error: unknown): GatewayFailure | undefined {
 
 /** An anonymous caller's body is not signed: passed on as sent. */
 export const anonymousPayload: PayloadVerifier = (form) =>
-  form.signed === undefined ? { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {} } } : undefined;
+  form.signed === undefined ? { ok: true, plan: { verify: () => new PassThrough(), dropHeaders: [], setHeaders: {}, inputReleasable: true } } : undefined;
 
 /** Every SigV4 payload form, by sigv4's verifiers. */
 export const sigv4Payload: PayloadVerifier = (form) => {
@@ -78,7 +85,9 @@ export const sigv4Payload: PayloadVerifier = (form) => {
     checksums.set(again.stream, again.checksum);
     return again.stream;
   };
-  if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {} } };
+  // sigv4's verifiers emit views of their input in order and keep at most the latest (see
+  // createPayloadVerifier), as does the trailer re-encoder: the input buffers can be freed.
+  if (first.form.kind !== 'aws-chunked') return { ok: true, plan: { verify, dropHeaders: [], setHeaders: {}, inputReleasable: true } };
   // The upstream receives the decoded data: without aws-chunked's coding and framing headers,
   // its length the decoded length — or, when a trailer checksum was announced and the length is
   // known, re-framed as an unsigned-trailer upload carrying the verified checksum.
@@ -94,12 +103,12 @@ export const sigv4Payload: PayloadVerifier = (form) => {
       'x-amz-trailer': trailer.header,
     };
     const after = (verifier: Transform): Transform => new TrailerReencoder(length, checksums.get(verifier) ?? (() => undefined));
-    return { ok: true, plan: { verify, dropHeaders, setHeaders, reencode: { contentSha256: UNSIGNED_TRAILER, after } } };
+    return { ok: true, plan: { verify, dropHeaders, setHeaders, reencode: { contentSha256: UNSIGNED_TRAILER, after }, inputReleasable: true } };
   }
   const setHeaders: Record<string, string> = {};
   if (length !== undefined) setHeaders['content-length'] = String(length);
   if (codings.length > 0) setHeaders['content-encoding'] = codings.join(', ');
-  return { ok: true, plan: { verify, dropHeaders, setHeaders } };
+  return { ok: true, plan: { verify, dropHeaders, setHeaders, inputReleasable: true } };
 };
 
 /** The built-in verifiers, in order. */

@@ -24,7 +24,10 @@
  * received when the stream fails, as a forwarder does by aborting its upstream request.
  *
  * Memory is bounded whatever the body's size: one header line (≤ 128 bytes), one held piece
- * (a view of one input buffer) and the running hashes.
+ * (a view of one input buffer) and the running hashes. Pieces are emitted in input order, and
+ * once a piece of a later input was emitted no view of an earlier input is kept (a line that
+ * spans inputs is complete before any data after it is emitted), so a consumer may free an
+ * input buffer from then on (the gateway does).
  *
  * Tessera's limits, stricter than anything S3 documents: a chunk's size has at most 16 hex
  * digits and at most `maxChunkSize` (default 16 MiB) bytes; the only chunk extension is

@@ -17,6 +17,8 @@
  *
  * Every verifying stream withholds its last piece until the payload passed, so an upstream
  * request sent with `Content-Length: decodedLength` never completes with a refused body.
+ * Every one emits its input (or views of it) in order and keeps no view of an input once it
+ * emitted a piece of a later one: a consumer may free an input buffer from then on.
  * For the aws-chunked forms the forwarder sends the decoded data: without the
  * `aws-chunked` content coding, x-amz-decoded-content-length and x-amz-trailer, with
  * Content-Length = decodedLength (or chunked), and the verified checksum (`checksum()`,
