@@ -62,6 +62,20 @@ test('names that do not follow the principal: Lex V2 takes a suffix, RAM and mul
   assert.equal(serviceLinkedRolePolicyArn('refactor-spaces.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubRefactorSpacesServiceRolePolicy');
 });
 
+test('roles whose pages settle a detail another source words differently', () => {
+  // Outbound campaigns' page calls its name a prefix: the role carries a suffix, as Connect's own does.
+  assert.deepEqual(serviceLinkedRoleName('connect-campaigns.amazonaws.com', 'abc'), { ok: true, name: 'AWSServiceRoleForConnectCampaigns_abc' });
+  assert.deepEqual(serviceLinkedRoleName('connect-campaigns.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForConnectCampaigns' });
+  // EKS local clusters: the role page links the cluster role's policy; the managed-policies page names the one IAM attaches.
+  assert.equal(serviceLinkedRolePolicyArn('outposts.eks-local.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AmazonEKSLocalOutpostServiceRolePolicy');
+  assert.equal(serviceLinkedRolePolicyArn('eks.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AmazonEKSServiceRolePolicy');
+  // HealthOmics' role page writes 'AwsServiceRoleFor…'; the name keeps the prefix every service-linked role carries.
+  assert.deepEqual(serviceLinkedRoleName('omics.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForHealthOmics' });
+  // Network Flow Monitor's topology role has '_Topology' built in and takes no suffix.
+  assert.deepEqual(serviceLinkedRoleName('topology.networkflowmonitor.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForNetworkFlowMonitor_Topology' });
+  assert.deepEqual(serviceLinkedRoleName('topology.networkflowmonitor.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+});
+
 test('other services get a name from their first label and accept a suffix', () => {
   assert.deepEqual(serviceLinkedRoleName('my-new-service.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForMyNewService' });
   assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
@@ -77,7 +91,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 203, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 243, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
