@@ -66,6 +66,7 @@ export class SqliteAuditWriter {
     const worker = this.#worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // held open until the thread has written what it holds and stopped
     worker.postMessage('close');
     await exited;
   }
