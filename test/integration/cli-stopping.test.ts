@@ -10,7 +10,7 @@ import { signRequest } from '../../src/sigv4/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { descendants, isAlive, portAnswers, serverHasRead, waitUntil } from '../support/process-tree.ts';
 import { EVENTUALLY_MS } from '../support/wait.ts';
-import { startServeProcess } from '../support/cli-process.ts';
+import { SERVER_START_MS, startServeProcess } from '../support/cli-process.ts';
 
 /**
  * Stopping Tessera the way a user does: a signal to the `npm start` they ran (not to the
@@ -35,7 +35,7 @@ async function npmStart(args: string[]): Promise<NpmStart> {
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const started = await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out) || child.exitCode !== null, 30_000);
+  const started = await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out) || child.exitCode !== null, SERVER_START_MS);
   const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   assert.ok(started && match, `npm start did not start the server:\n${out}`);
   return { child, port: Number(match[1]), output: () => out, exited, closed };

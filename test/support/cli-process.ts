@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** Runs the real `tessera` CLI as a child process (on this Node), for end-to-end tests. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/** How long a started server may take to say it is listening before the test gives up. */
+export const SERVER_START_MS = 60_000;
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -17,7 +20,9 @@ export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv =
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    // A deadline for a server that never starts, not a speed test: a loaded machine may take
+    // many seconds to start a Node process that loads the whole server.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), SERVER_START_MS);
     const check = () => {
       const match = /listening on (https?:\/\/\S+)/.exec(out);
       if (match) {
