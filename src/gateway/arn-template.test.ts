@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fillTemplate, matchTemplate, templateVariables } from './arn-template.ts';
+import { bestTime } from '../../test/support/timing.ts';
 
 describe('ARN formats of the Service Authorization Reference', () => {
   it('lists, fills and matches variables', () => {
@@ -25,8 +26,10 @@ describe('ARN formats of the Service Authorization Reference', () => {
 
   it('is linear on long hostile input', () => {
     const template = 'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}';
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) matchTemplate(template, `arn:aws:logs:${':'.repeat(50_000)}log-group:`);
-    assert.ok(performance.now() - started < 500);
+    const hostile = `arn:aws:logs:${':'.repeat(50_000)}log-group:`;
+    const ms = bestTime(() => {
+      for (let i = 0; i < 100; i++) matchTemplate(template, hostile);
+    }, 500);
+    assert.ok(ms < 500, `${ms.toFixed(0)} ms`);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeRequest, virtualHostedBucket } from './route.ts';
+import { bestTime } from '../../test/support/timing.ts';
 
 const SERVED = new Set(['iam', 'sts', 'organizations', 'cloudtrail']);
 const scope = (service: string) => `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00`;
@@ -38,9 +39,10 @@ test('virtual-hosted buckets come from *.localhost, *.s3.localhost and S3\'s own
 
 test('hostile: long hosts, queries and scopes are routed in linear time', () => {
   for (const size of [1024, 64 * 1024]) {
-    const started = performance.now();
-    route({ headers: { host: `${'a.'.repeat(size)}localhost`, authorization: `AWS4-HMAC-SHA256 Credential=${'/'.repeat(size)}` }, query: '&'.repeat(size) });
-    route({ query: `Action${'='.repeat(size)}` });
-    assert.ok(performance.now() - started < 50, `${size}`);
+    const ms = bestTime(() => {
+      route({ headers: { host: `${'a.'.repeat(size)}localhost`, authorization: `AWS4-HMAC-SHA256 Credential=${'/'.repeat(size)}` }, query: '&'.repeat(size) });
+      route({ query: `Action${'='.repeat(size)}` });
+    }, 50);
+    assert.ok(ms < 50, `${size}: ${ms.toFixed(1)} ms`);
   }
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ServiceError } from './errors.ts';
 import { buildServiceModel } from './model.ts';
 import { describeViolation, findViolations, memberPathName, validateInput, validationMessage } from './validate.ts';
+import { bestTime } from '../../test/support/timing.ts';
 
 const model = buildServiceModel('iam', {
   metadata: { apiVersion: '1', protocol: 'query', endpointPrefix: 'test', serviceId: 'Test' },
@@ -208,9 +209,10 @@ describe('validateInput against the real models', () => {
   });
 
   it('judges a 1 MiB email-like value at once, pattern first', () => {
-    const started = performance.now();
-    const error = thrown(() => validateInput('organizations', 'CreateAccount', { Email: `a@${'a.'.repeat(512 * 1024)} `, AccountName: 'x' }));
-    assert.ok(performance.now() - started < 500);
+    const email = `a@${'a.'.repeat(512 * 1024)} `;
+    let error!: ServiceError;
+    const ms = bestTime(() => (error = thrown(() => validateInput('organizations', 'CreateAccount', { Email: email, AccountName: 'x' }))), 500);
+    assert.ok(ms < 500, `${ms.toFixed(0)} ms`);
     assert.deepEqual(error.fields, { Reason: 'INVALID_PATTERN' });
     const tooLong = thrown(() => validateInput('organizations', 'CreateAccount', { Email: `a@b.${'c'.repeat(64)}`, AccountName: 'x' }));
     assert.deepEqual(tooLong.fields, { Reason: 'MAX_LENGTH_EXCEEDED' });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { claimedCredential } from './claimed-credential.ts';
 import type { SigningRequest } from './types.ts';
+import { bestTime } from '../../test/support/timing.ts';
 
 const SCOPE = 'AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request';
 const CLAIM = { accessKeyId: 'AKIDEXAMPLE', credentialDate: '20150830', region: 'us-east-1', service: 'sts', terminator: 'aws4_request' };
@@ -41,9 +42,7 @@ test('hostile input: a 64 KB header or query of one character is read in linear 
       { headers: {}, query: `X-Amz-Credential=${long}` },
     ];
     for (const req of requests) {
-      const started = performance.now();
-      claimedCredential(req);
-      const ms = performance.now() - started;
+      const ms = bestTime(() => claimedCredential(req), 50);
       assert.ok(ms < 50, `${JSON.stringify(char)}: ${ms.toFixed(1)} ms`);
     }
   }

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { createSecretKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { loadOrCreateMasterKey, loadOrCreateMasterKeys, masterKeyFromConfig, masterKeysFromConfig, MASTER_KEY_FILE, readMasterKeyFileSync, writeMasterKeyFile } from './master-key.ts';
+import { bestTime } from '../../test/support/timing.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tessera-master-key-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -105,9 +106,8 @@ test('a key file that is a directory, too large, or garbled is refused with its 
   assert.throws(() => readMasterKeyFileSync(join(dir, MASTER_KEY_FILE)), (err: Error) => err.message.includes(join(dir, MASTER_KEY_FILE)) && /not a regular file/.test(err.message));
   const big = join(root, 'big.key');
   writeFileSync(big, 'A'.repeat(1_000_000));
-  const started = performance.now();
-  assert.throws(() => readMasterKeyFileSync(big), /too large/);
-  assert.ok(performance.now() - started < 100);
+  const ms = bestTime(() => assert.throws(() => readMasterKeyFileSync(big), /too large/), 100);
+  assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
   const garbled = join(root, 'garbled.key');
   writeFileSync(garbled, `${randomBytes(32).toString('base64')}\nnot-a-key\n`);
   assert.throws(() => readMasterKeyFileSync(garbled), (err: Error) => err.message.includes(`${garbled}, line 2`) && !err.message.includes('not-a-key'));

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from '../../src/sigv4/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { descendants, isAlive, portAnswers, waitUntil } from '../support/process-tree.ts';
-import { startServeProcess } from '../support/cli-process.ts';
+import { descendants, isAlive, portAnswers, serverHasRead, waitUntil } from '../support/process-tree.ts';
+import { EVENTUALLY_MS } from '../support/wait.ts';
+import { SERVER_START_MS, startServeProcess } from '../support/cli-process.ts';
 
 /**
  * Stopping Tessera the way a user does: a signal to the `npm start` they ran (not to the
@@ -34,15 +35,17 @@ async function npmStart(args: string[]): Promise<NpmStart> {
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const started = await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out) || child.exitCode !== null, 30_000);
+  const started = await waitUntil(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out) || child.exitCode !== null, SERVER_START_MS);
   const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   assert.ok(started && match, `npm start did not start the server:\n${out}`);
   return { child, port: Number(match[1]), output: () => out, exited, closed };
 }
 
 /**
- * A signed STS GetCallerIdentity whose body arrives in two parts: the server has the request
- * (headers and half the body) when `first` resolves, and cannot answer before `finish()`.
+ * A signed STS GetCallerIdentity whose body arrives in two parts: the server cannot answer
+ * before `finish()`. `received` resolves once the server has read the head and the first part
+ * of the body (so the request is in flight in the server), false if it has not within the
+ * deadline.
  */
 function slowGetCallerIdentity(port: number, credentials: { accessKeyId: string; secretAccessKey: string }) {
   const body = 'Action=GetCallerIdentity&Version=2011-06-15';
@@ -53,6 +56,8 @@ function slowGetCallerIdentity(port: number, credentials: { accessKeyId: string;
   );
   let finish: () => void = () => {};
   let abort: () => void = () => {};
+  let written: (clientPort: number) => void = () => {};
+  const clientPort = new Promise<number>((resolve) => (written = resolve));
   const response = new Promise<{ status: number; body: string; requestId: string }>((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { ...signed.headers, 'content-length': String(Buffer.byteLength(body)) } },
@@ -64,11 +69,12 @@ function slowGetCallerIdentity(port: number, credentials: { accessKeyId: string;
     );
     req.on('error', reject);
     req.flushHeaders();
-    req.write(body.slice(0, 10));
+    req.write(body.slice(0, 10), () => written(req.socket!.localPort!));
     finish = () => req.end(body.slice(10));
     abort = () => req.destroy();
   });
-  return { response, finish: () => finish(), abort: () => abort() };
+  const received = clientPort.then((local) => waitUntil(() => serverHasRead(port, local), EVENTUALLY_MS));
+  return { response, received, finish: () => finish(), abort: () => abort() };
 }
 
 describe('stopping the server with signals', () => {
@@ -86,7 +92,7 @@ describe('stopping the server with signals', () => {
         const root = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(out)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(out)![1]! };
 
         inFlight = slowGetCallerIdentity(server.port, root);
-        await new Promise((r) => setTimeout(r, 300)); // the server has read the headers
+        assert.ok(await inFlight.received, 'the server has read the request head');
         const signalledAt = performance.now();
         server.child.kill(signal);
         assert.ok(await waitUntil(async () => !(await portAnswers(server.port)), 3_000), 'stops accepting connections at once');
@@ -130,16 +136,18 @@ describe('stopping the server with signals', () => {
     const stuck = slowGetCallerIdentity(port, { accessKeyId: 'test', secretAccessKey: 'test' });
     const outcome = stuck.response.then(() => 'answered', (err: Error) => err.message);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(await stuck.received, 'the server has read the request head');
       serve.child.kill('SIGTERM');
+      assert.ok(await waitUntil(() => /"msg":"stopping: finishing requests in flight"/.test(serve.output()), EVENTUALLY_MS), 'the first signal is handled');
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(serve.child.exitCode, null, 'the first signal waits for the request in flight');
       const started = performance.now();
       serve.child.kill('SIGINT');
       const code = await new Promise((resolve) => (serve.child.exitCode !== null ? resolve(serve.child.exitCode) : serve.child.once('exit', resolve)));
       assert.equal(code, 1);
-      assert.ok(performance.now() - started < 2_000);
-      await waitUntil(() => serve.child.stdout!.closed && serve.child.stderr!.closed, 2_000); // all output read
+      // Well before the 5 s grace the first signal would wait for the request (at most 4.7 s from here).
+      assert.ok(performance.now() - started < 4_000);
+      assert.ok(await waitUntil(() => serve.child.stdout!.closed && serve.child.stderr!.closed, EVENTUALLY_MS), 'all output read');
       assert.match(serve.output(), /"msg":"stopping at once: requests in flight are cut","signal":"SIGINT"/);
       assert.match(await outcome, /socket hang up|ECONNRESET/);
     } finally {

@@ -9,6 +9,7 @@ import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsError, startTestServer, type TestServer } from '../support/tessera-server.ts';
 import { nodeAt, runInvalidationScenario } from '../support/cache-invalidation.ts';
+import { SERVER_START_MS } from '../support/cli-process.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const MASTER_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -54,7 +55,7 @@ describe('cached credentials and policies are never stale (SQLite)', () => {
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the second server did not start: ${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`the second server did not start: ${out}`)), SERVER_START_MS);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);

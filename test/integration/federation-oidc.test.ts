@@ -245,7 +245,11 @@ describe('sts:AssumeRoleWithWebIdentity', () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => { stop = resolve; });
     const running = runIdpCommand([], { stdout: (t) => { out += t; }, stderr: () => {}, readFile: async () => '', env: {} }, () => stopped);
-    while (!out.includes('issuer')) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Until it prints its issuer, or ends without printing it (reported below, not waited on forever).
+    let ended = false;
+    void running.then(() => (ended = true), () => (ended = true));
+    while (!out.includes('issuer') && !ended) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(out, /issuer: https:\/\/127\.0\.0\.1:\d+/);
     const issuer = /issuer: (https:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
     const configuration = await (await fetch(`${issuer.replace('https:', 'http:')}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string };
     assert.equal(configuration.issuer, issuer);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsError, deniedText, startTestServer, type TestServer } from '../support/tessera-server.ts';
+import { EVENTUALLY_MS, waitUntil } from '../support/wait.ts';
 
 describe('IAM access keys through the AWS SDK', () => {
   let server: TestServer;
@@ -79,11 +80,9 @@ describe('IAM access keys through the AWS SDK', () => {
     assert.equal(before.UserName, 'erin');
     assert.deepEqual(before.AccessKeyLastUsed, { ServiceName: 'N/A', Region: 'N/A' });
     await server.sts({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, 'eu-west-1').send(new GetCallerIdentityCommand({}));
+    // The use is recorded off the request path: wait until it is in.
     let used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
-    for (let i = 0; i < 20 && used.AccessKeyLastUsed?.ServiceName === 'N/A'; i++) {
-      await new Promise((r) => setTimeout(r, 25)); // the use is recorded off the request path
-      used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
-    }
+    await waitUntil(async () => (used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }))).AccessKeyLastUsed?.ServiceName !== 'N/A', EVENTUALLY_MS);
     assert.equal(used.AccessKeyLastUsed?.ServiceName, 'sts');
     assert.equal(used.AccessKeyLastUsed?.Region, 'eu-west-1');
     assert.ok(used.AccessKeyLastUsed?.LastUsedDate instanceof Date);

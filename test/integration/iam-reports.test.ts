@@ -15,6 +15,7 @@ import { codeAt, timeStepAt } from '../../src/iam/credentials/totp.ts';
 import type { InlinePolicyData, PolicyData, PolicyVersionData } from '../../src/iam/policies/records.ts';
 import { issueCertificate } from '../support/certificates.ts';
 import { awsError, startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
+import { EVENTUALLY_MS, waitUntil } from '../support/wait.ts';
 
 const FOUR_HOURS = 4 * 3600;
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
@@ -76,9 +77,8 @@ describe('IAM credential reports through the AWS SDK', () => {
     alice = { accessKeyId: first.AccessKeyId!, secretAccessKey: first.SecretAccessKey! };
     await server.sts(alice, 'eu-west-1').send(new GetCallerIdentityCommand({}));
     // Last use is recorded off the request path: wait until it is in.
-    for (let i = 0; i < 50 && !(await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: alice.accessKeyId }))).AccessKeyLastUsed?.LastUsedDate; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const recorded = await waitUntil(async () => (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: alice.accessKeyId }))).AccessKeyLastUsed?.LastUsedDate !== undefined, EVENTUALLY_MS);
+    assert.ok(recorded, "alice's key use is recorded");
 
     const started = await iam.send(new GenerateCredentialReportCommand({}));
     assert.equal(started.State, 'STARTED');

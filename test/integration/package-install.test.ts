@@ -197,12 +197,20 @@ describe('installed as a package, with runtime dependencies only', { concurrency
       assert.equal(image.declaredEnv['TESSERA_HOST'], '0.0.0.0');
       assert.ok(image.exposed.includes(image.declaredEnv['TESSERA_PORT']!), 'EXPOSE matches TESSERA_PORT');
 
-      // `docker run -p …` with the image's ENV: a free port stands in for the fixed one.
-      const port = await freePort();
-      const env = { ...cleanEnv(), ...image.env, TESSERA_PORT: String(port) };
+      // `docker run -p …` with the image's ENV: a free port stands in for the fixed one. Another
+      // process may take it between the probe and the server's bind: then another is tried.
       const [command, ...args] = image.command;
       assert.equal(command, 'node');
-      const running = launch(join(NODE24_BIN, 'node'), args, app, env);
+      let port: number;
+      let env: NodeJS.ProcessEnv;
+      let running: Running;
+      for (let attempt = 1; ; attempt++) {
+        port = await freePort();
+        env = { ...cleanEnv(), ...image.env, TESSERA_PORT: String(port) };
+        running = launch(join(NODE24_BIN, 'node'), args, app, env);
+        await waitUntil(() => /listening on http:\/\/\S+:\d+/.test(running.output()) || running.child.exitCode !== null, 60_000);
+        if (running.child.exitCode === null || attempt >= 3 || !/already in use|EADDRINUSE/.test(running.output())) break;
+      }
       assert.equal(await listeningPort(running), port);
       const out = running.output();
       const root_ = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(out)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(out)![1]! };

@@ -6,6 +6,7 @@ import { callerEnv, OffsetClock, run, sdkChild, tesseraRun, trust, userWithPolic
 import { workloadEnvironment } from '../../src/workloads/child-environment.ts';
 import { getWorkloadCredentials, TesseraApiError } from '../../src/workloads/tessera-client.ts';
 import type { RunningWorkload } from '../../src/workloads/start-workload.ts';
+import { EVENTUALLY_MS, waitUntil } from '../support/wait.ts';
 
 /**
  * Workload credentials end to end: `tessera run` with the aws CLI and boto3, the AWS SDK v3
@@ -125,11 +126,12 @@ describe('the SDK v3 default chain in a child process', () => {
         // The SDK renews credentials near expiry in the background while it signs with the
         // ones it holds: every call succeeds, and within a few the new key is in use.
         let second = await child.call();
-        for (let i = 0; i < 20 && second.key === first.key; i++) {
+        await waitUntil(async () => {
           assert.equal(second.error, undefined);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (second.key !== first.key) return true;
           second = await child.call();
-        }
+          return false;
+        }, EVENTUALLY_MS);
         assert.equal(second.error, undefined);
         assert.notEqual(second.key, first.key, 'new credentials after the refresh');
         assert.equal(second.arn, first.arn);

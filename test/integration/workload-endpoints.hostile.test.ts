@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../support/tessera-server.ts';
 import { OffsetClock, trust, workload } from '../support/workloads.ts';
 import { getWorkloadCredentials, TesseraApiError } from '../../src/workloads/tessera-client.ts';
 import type { RunningWorkload } from '../../src/workloads/start-workload.ts';
+import { EVENTUALLY_MS } from '../support/wait.ts';
 
 /**
  * Hostile input to the workload paths, each refused quickly with its answer: forged,
@@ -198,7 +199,11 @@ describe('container credentials endpoint', () => {
   });
 });
 
-/** Writes a raw request and returns what came back before the connection closed (or 2 s). */
+/**
+ * Writes a raw request and returns what came back: up to the end of the response head, or
+ * whatever arrived before the connection closed, or nothing if no answer came in
+ * EVENTUALLY_MS (an answer that is only slow on a loaded machine is still read).
+ */
 function rawRequest(base: string, request: string): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -207,8 +212,11 @@ function rawRequest(base: string, request: string): Promise<string> {
     const timer = setTimeout(() => {
       socket.destroy();
       resolve(out);
-    }, 2000);
-    socket.on('data', (c: Buffer) => (out += c.toString()));
+    }, EVENTUALLY_MS);
+    socket.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\r\n\r\n')) socket.destroy();
+    });
     socket.on('close', () => {
       clearTimeout(timer);
       resolve(out);

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** Runs the real `tessera` CLI as a child process (on this Node), for end-to-end tests. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/** How long a started server may take to say it is listening before the test gives up. */
+export const SERVER_START_MS = 60_000;
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -11,13 +14,34 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
+/** How long output may still arrive after a child's exit (a grandchild holding the pipes). */
+const OUTPUT_AFTER_EXIT_MS = 5_000;
+
+/**
+ * The child's exit code once its output has been read to the end. 'exit' may come before the
+ * last of the output has been read (Node's documentation says so): a test that reads the
+ * output then can miss the last line. 'close' comes after it.
+ */
+function exitedWithOutput(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('close', (code: number | null) => resolve(code));
+    child.once('exit', (code) => setTimeout(() => resolve(code), OUTPUT_AFTER_EXIT_MS).unref());
+  });
+}
+
 export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = exitedWithOutput(child);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    // A deadline for a server that never starts, not a speed test: a loaded machine may take
+    // many seconds to start a Node process that loads the whole server.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, SERVER_START_MS);
     const check = () => {
       const match = /listening on (https?:\/\/\S+)/.exec(out);
       if (match) {
@@ -26,7 +50,7 @@ export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv =
       }
     };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${out}`));
     });
@@ -35,11 +59,10 @@ export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv =
     child,
     url,
     output: () => out,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    }),
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
 

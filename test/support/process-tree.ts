@@ -57,12 +57,38 @@ export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> 
   });
 }
 
-/** Polls `check` every 50 ms until it holds or `ms` pass; resolves with the last result. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = performance.now() + ms;
-  while (true) {
-    if (await check()) return true;
-    if (performance.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+// Waiting for a condition is shared with tests that stop no process.
+export { waitUntil } from './wait.ts';
+
+/** IPv4 TCP sockets as /proc/net/tcp lists them: ports, state and the bytes queued each way. */
+function tcpSockets(): Array<{ localPort: number; remotePort: number; state: number; txQueue: number; rxQueue: number }> {
+  // "sl local_address rem_address st tx_queue:rx_queue …", addresses as hex IP:port.
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '').map((line) => {
+    const [, local, remote, state, queues] = line.trim().split(/\s+/);
+    const [tx, rx] = queues!.split(':');
+    return {
+      localPort: parseInt(local!.split(':')[1]!, 16),
+      remotePort: parseInt(remote!.split(':')[1]!, 16),
+      state: parseInt(state!, 16),
+      txQueue: parseInt(tx!, 16),
+      rxQueue: parseInt(rx!, 16),
+    };
+  });
+}
+
+const ESTABLISHED = 1;
+
+/**
+ * Whether the server on `serverPort` (on this machine) has read every byte the client socket
+ * at `clientPort` wrote: the server acknowledged all of it (the client's send queue is empty)
+ * and nothing waits in the server socket's receive queue, so the server process has accepted
+ * the connection and read the bytes. node:http parses what it reads at once: a request whose
+ * head was among those bytes has been seen by the server's 'request' listeners. Call it once
+ * the client's write has completed.
+ */
+export function serverHasRead(serverPort: number, clientPort: number): boolean {
+  const sockets = tcpSockets();
+  const client = sockets.find((s) => s.localPort === clientPort && s.remotePort === serverPort && s.state === ESTABLISHED);
+  const server = sockets.find((s) => s.localPort === serverPort && s.remotePort === clientPort && s.state === ESTABLISHED);
+  return client !== undefined && server !== undefined && client.txQueue === 0 && server.rxQueue === 0;
 }
