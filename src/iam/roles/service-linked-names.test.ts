@@ -76,6 +76,21 @@ test('roles whose pages settle a detail another source words differently', () =>
   assert.deepEqual(serviceLinkedRoleName('topology.networkflowmonitor.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
 });
 
+test('roles whose principal comes from a second AWS page or a page that lists more than one trusted service', () => {
+  // Managed Synchronization's page calls its name a prefix followed by '_' and a unique ID, as Connect's own role.
+  assert.deepEqual(serviceLinkedRoleName('synchronization.connect.amazonaws.com', 'abc'), { ok: true, name: 'AWSServiceRoleForAmazonConnectSynchronization_abc' });
+  // Oracle Database@AWS lists vpc-lattice.amazonaws.com as a second trusted service; that principal keeps its own role.
+  assert.deepEqual(serviceLinkedRoleName('odb.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForODB' });
+  assert.deepEqual(serviceLinkedRoleName('vpc-lattice.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForVpcLattice' });
+  // The Organizations pages name the principals of EC2's declarative-policies report role and CloudWatch's Observability Admin role.
+  assert.deepEqual(serviceLinkedRoleName('ec2.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  assert.equal(serviceLinkedRolePolicyArn('ec2.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/DeclarativePoliciesEC2Report');
+  assert.deepEqual(serviceLinkedRoleName('observabilityadmin.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForObservabilityAdmin' });
+  // AWS Health's page names both of its roles; the Organizations role keeps '_Organizations' in its name.
+  assert.deepEqual(serviceLinkedRoleName('health.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForHealth_Organizations' });
+  assert.equal(serviceLinkedRolePolicyArn('event-processor.health.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSHealth_EventProcessorServiceRolePolicy');
+});
+
 test('other services get a name from their first label and accept a suffix', () => {
   assert.deepEqual(serviceLinkedRoleName('my-new-service.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForMyNewService' });
   assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
@@ -91,7 +106,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 243, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 267, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
