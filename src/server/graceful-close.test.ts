@@ -95,3 +95,34 @@ test('no grace: every connection is cut at once', async () => {
   assert.ok(performance.now() - started < 2_000);
   await assert.rejects(stuck, /socket hang up|ECONNRESET/);
 });
+
+test('a request sent with Expect: 100-continue and in flight at the stop is answered with Connection: close', async () => {
+  let seen = 0;
+  let finish: (() => void) | undefined;
+  const server = createServer();
+  server.on('checkContinue', (req, res) => {
+    seen++;
+    res.writeContinue();
+    req.resume();
+    req.on('end', () => (finish = () => res.end('stored')));
+  });
+  const close = gracefulCloser(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const answer = new Promise<{ connection: string | undefined; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', method: 'PUT', agent: new Agent({ keepAlive: true }), headers: { Expect: '100-continue', 'Content-Length': '4' } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ connection: res.headers.connection, body }));
+    });
+    req.on('continue', () => req.end('data'));
+    req.on('error', reject);
+  });
+  while (seen < 1 || finish === undefined) await new Promise((r) => setTimeout(r, 5));
+  const closed = close(5_000);
+  finish();
+  const got = await answer;
+  assert.equal(got.body, 'stored');
+  assert.equal(got.connection, 'close');
+  await closed;
+});

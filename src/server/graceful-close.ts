@@ -18,7 +18,7 @@ export function gracefulCloser(server: Server | HttpsServer): (graceMs: number) 
   const endConnection = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
-  server.on('request', (_req, res: ServerResponse) => {
+  const track = (_req: unknown, res: ServerResponse) => {
     if (res.writableFinished) return; // answered before this listener ran
     open.add(res);
     if (closing) endConnection(res);
@@ -28,7 +28,10 @@ export function gracefulCloser(server: Server | HttpsServer): (graceMs: number) 
     };
     res.once('finish', done);
     res.once('close', done);
-  });
+  };
+  server.on('request', track);
+  // A request with `Expect: 100-continue` arrives as 'checkContinue' instead (the server answers it there).
+  server.on('checkContinue', track);
   return (graceMs) =>
     new Promise((resolve) => {
       closing = true;
