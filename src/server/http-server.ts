@@ -66,6 +66,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
   const body = declaredLength(req) > MAX_BODY_BYTES ? undefined : await readBody(req, res, expectsContinue, MAX_BODY_BYTES);
   if (body === undefined) {
+    lingerAfterAnswer(req);
     await refuseTooLarge(http, res, deps);
     return;
   }
@@ -99,6 +100,37 @@ async function refuseTooLarge(http: HttpRequestData, res: ServerResponse, deps: 
     response = ctx.response!;
   }
   send(res, { ...response, headers: { ...response.headers, Connection: 'close' } });
+}
+
+/** How long, and how much, a refused upload is still read (and dropped) after its answer. */
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A connection closed while the client is still sending (an oversized upload) is reset by the
+ * kernel (TCP RST, since data arrived that was never read), and a client stack that receives
+ * the reset may drop the answer it had not read yet: the 413 would never be seen. So once the
+ * answer is written, the connection is half-closed and what still arrives is read and dropped
+ * for a moment — at most LINGER_MS and LINGER_BYTES, then it is cut — as web servers do
+ * ("lingering close"). The attacker's upload is still not drained: a few MiB at most.
+ */
+function lingerAfterAnswer(req: IncomingMessage): void {
+  const socket = req.socket;
+  let read = 0;
+  const cut = () => socket.destroy();
+  // The body's bytes as the request reads (and drops) them: node:http may read the socket
+  // directly, without 'data' events on it.
+  req.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_BYTES) cut();
+  });
+  // node:http ends a `Connection: close` exchange with destroySoon: end, then destroy once the
+  // answer is written, which is the reset above. Here: end, then wait for the client or the bound.
+  socket.destroySoon = function lingeringClose(this: typeof socket) {
+    this.end();
+    setTimeout(cut, LINGER_MS).unref();
+    req.resume();
+  };
 }
 
 /**

@@ -98,11 +98,12 @@ describe('front door: hostile requests', () => {
      * The deadline leaves a loaded machine room; a server that kept the connection would hold
      * it for Node's request timeout (minutes), far past it.
      */
-    function exchange(head: string, body?: { chunk: Buffer; upTo: number }): Promise<{ text: string; sent: number; ms: number }> {
+    function exchange(head: string, body?: { chunk: Buffer; upTo: number }, options: { ignoreHangUp?: boolean } = {}): Promise<{ text: string; sent: number; ms: number }> {
       const url = new URL(server.url);
       return new Promise((resolve) => {
         const started = performance.now();
-        const socket = connect(Number(url.port), url.hostname);
+        // ignoreHangUp: a client that keeps sending after the server's FIN (half-open).
+        const socket = connect({ port: Number(url.port), host: url.hostname, allowHalfOpen: options.ignoreHangUp === true });
         const deadline = setTimeout(() => socket.destroy(), HANG_UP_DEADLINE_MS);
         let text = '';
         let sent = 0;
@@ -152,6 +153,16 @@ describe('front door: hostile requests', () => {
       // Hung up long before the 64 MiB the client was ready to send (socket buffers let a few MiB through).
       assert.ok(sent < 32 * 1024 * 1024, `the client could send ${sent} bytes`);
       assert.ok(ms < HANG_UP_WITHIN_MS, `${ms.toFixed(0)} ms`);
+    });
+
+    test('a client that keeps sending after the answer still reads the 413, and is cut off after a few MiB', async () => {
+      const head = 'POST /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: tessera\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n';
+      for (let i = 0; i < 3; i++) {
+        const { text, sent, ms } = await exchange(head, endless, { ignoreHangUp: true });
+        assert.equal(statusOf(text), 413, text);
+        assert.ok(sent < 32 * 1024 * 1024, `the client could send ${sent} bytes`);
+        assert.ok(ms < HANG_UP_WITHIN_MS, `${ms.toFixed(0)} ms`);
+      }
     });
 
     test('a chunked JSON 1.1 upload: 413 RequestEntityTooLargeException as a JSON error', async () => {
