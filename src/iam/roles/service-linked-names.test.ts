@@ -91,6 +91,17 @@ test('roles whose principal comes from a second AWS page or a page that lists mo
   assert.equal(serviceLinkedRolePolicyArn('event-processor.health.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSHealth_EventProcessorServiceRolePolicy');
 });
 
+test('roles whose principal is not the service prefix, or whose name keeps the service\'s own casing', () => {
+  // HealthImaging's page lists no trusted service; its CLI step creates the role for medical-imaging.amazonaws.com (the generic rule would say AWSServiceRoleForMedicalImaging).
+  assert.deepEqual(serviceLinkedRoleName('medical-imaging.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForHealthImaging' });
+  assert.equal(serviceLinkedRolePolicyArn('medical-imaging.amazonaws.com'), 'arn:aws:iam::aws:policy/aws-service-role/AWSHealthImagingServiceRolePolicy');
+  // re:Post Private writes 'AWSServiceRoleForrePostPrivate', lower-case 're' and all.
+  assert.deepEqual(serviceLinkedRoleName('repostspace.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForrePostPrivate' });
+  // Zonal autoshift's practice-run role lives under its own principal and takes no suffix.
+  assert.deepEqual(serviceLinkedRoleName('practice-run.arc-zonal-shift.amazonaws.com', 'x'), { ok: false, reason: 'custom-suffix-not-allowed' });
+  assert.deepEqual(serviceLinkedRoleName('account-access.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForAccountAccessManager' });
+});
+
 test('other services get a name from their first label and accept a suffix', () => {
   assert.deepEqual(serviceLinkedRoleName('my-new-service.amazonaws.com', undefined), { ok: true, name: 'AWSServiceRoleForMyNewService' });
   assert.deepEqual(serviceLinkedRoleName('example-service.amazonaws.com', 'x'), { ok: true, name: 'AWSServiceRoleForExampleService_x' });
@@ -106,7 +117,7 @@ test('the trust policy is a valid trust policy naming only the service', () => {
 test('the data: one entry per principal, AWS role names, a cited source, and policies the catalog holds under aws-service-role/', async () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.equal(new Set(principals).size, principals.length, 'principals are unique');
-  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 267, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
+  assert.ok(DOCUMENTED_SERVICE_LINKED_ROLES.length >= 275, `${DOCUMENTED_SERVICE_LINKED_ROLES.length} entries`);
   const catalog = await CATALOG;
   for (const spec of DOCUMENTED_SERVICE_LINKED_ROLES) {
     assert.equal(isServicePrincipal(spec.servicePrincipal), true, spec.servicePrincipal);
