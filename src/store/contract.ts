@@ -430,8 +430,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           await tx.insert(entity({ id: 'U1', name: 'pending' }));
           inserted.resolve();
           // SQLite runs one unit of work at a time, so there the read waits for this
-          // transaction instead: hence the timeout.
-          await within(otherRead.promise, 200);
+          // transaction instead: hence the short timeout there (elsewhere the read always comes).
+          await within(otherRead.promise, store.dialect === 'postgres' ? 30_000 : 200);
           throw new Error('abandon');
         });
         await inserted.promise;
@@ -482,8 +482,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       it('retries are invisible: each caller gets its own result once, and nothing twice', async (store) => {
         await store.insert(entity({ kind: 'counter', id: 'C', name: 'c', data: { n: 0 } }));
         // Both transactions read before either writes, so at most one of them can commit as
-        // run; the other must be run again (PostgreSQL) or wait its turn (SQLite).
-        const bothRead = barrier(2, 200);
+        // run; the other must be run again (PostgreSQL) or wait its turn (SQLite). On SQLite the
+        // second never reaches the barrier while the first holds the lock: the first goes on
+        // after a short wait. On PostgreSQL both arrive, however loaded the machine: a short
+        // wait there could let one commit before the other read, and no retry would be seen.
+        const bothRead = barrier(2, store.dialect === 'postgres' ? 30_000 : 200);
         let runs = 0;
         const increment = (label: string) =>
           store.transaction(async (tx) => {
