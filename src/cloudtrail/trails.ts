@@ -3,10 +3,12 @@ import type { Operations } from '../protocol/generated/cloudtrail.ts';
 import { serviceError } from '../protocol/errors.ts';
 import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
 import { startingPeriod } from './digest-chain.ts';
-import { deletedTrail, everLogged, startedLogging, stoppedLogging } from './logging-state.ts';
+import { startedLogging, stoppedLogging } from './logging-state.ts';
+import { retireTrail } from './trail-deletion.ts';
+import { movedFrom } from './trail-moves.ts';
 import { digestKey, logFileKey } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
-import { DELETED_TRAIL_KIND, findTrail, sameLocation, TRAIL_KIND, trailArn, trailOutput, type DigestHead, type TrailData, type TrailLocation, type TrailRecord } from './trail-records.ts';
+import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -25,8 +27,6 @@ type In<K extends keyof Operations> = Operations[K]['input'];
  * names the previous one's bucket, and the old location is remembered for verify.
  */
 const MAX_TRAILS_PER_REGION = 5;
-/** The locations a trail moved away from that are kept; older ones are no longer verified. */
-const MAX_PAST_LOCATIONS = 100;
 
 function regionOf(ctx: OperationContext): string {
   return ctx.region;
@@ -138,23 +138,6 @@ async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
   return creationOutput(updated);
 }
 
-/**
- * A move to another bucket or prefix: the old location joins `pastLocations`, and the heads of
- * the trail's chains name the bucket their digest is in (heads recorded before moves were
- * followed name none: theirs is the bucket the trail is leaving).
- */
-function movedFrom(data: TrailData, to: TrailLocation): Partial<TrailData> {
-  const from: TrailLocation = { bucket: data.s3BucketName, ...(data.s3KeyPrefix ? { prefix: data.s3KeyPrefix } : {}) };
-  if (sameLocation(from, to)) return {};
-  const located = (head: DigestHead): DigestHead => (head.bucket ? head : { bucket: from.bucket, ...head });
-  const past = [...(data.pastLocations ?? []).filter((l) => !sameLocation(l, from) && !sameLocation(l, to)), from];
-  return {
-    pastLocations: past.slice(-MAX_PAST_LOCATIONS),
-    ...(data.lastDigest ? { lastDigest: located(data.lastDigest) } : {}),
-    ...(data.closedChains ? { closedChains: data.closedChains.map(located) } : {}),
-  };
-}
-
 async function deleteTrail(input: In<'DeleteTrail'>, ctx: OperationContext) {
   const trail = await requireTrail(ctx, input.Name);
   requireHome(ctx, trail);
@@ -162,14 +145,7 @@ async function deleteTrail(input: In<'DeleteTrail'>, ctx: OperationContext) {
   await ctx.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
     if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
-    await tx.delete(TRAIL_KIND, current.id);
-    if (!everLogged(current.data)) return;
-    // Kept aside: its last delivery and closing digest are still owed, its chains still verifiable.
-    const id = `${current.id}#${now.toISOString()}`;
-    await tx.insert<TrailData>({
-      accountId: current.accountId, kind: DELETED_TRAIL_KIND, id, name: id, parentId: '', path: '/', createdAt: current.createdAt,
-      data: deletedTrail(current.data, current.id, current.name, now),
-    });
+    await retireTrail(tx, current, now);
   });
   return {};
 }
