@@ -1,4 +1,4 @@
-import { findTrail, TRAIL_KIND, type TrailData, type TrailRecord } from '../cloudtrail/trail-records.ts';
+import { DELETED_TRAIL_KIND, findTrail, TRAIL_KIND, trailIdentity, type TrailData, type TrailRecord } from '../cloudtrail/trail-records.ts';
 import { publicKeysOf } from '../cloudtrail/signing-keys.ts';
 import { verifyTrail } from '../cloudtrail/verify.ts';
 import type { Store } from '../store/types.ts';
@@ -20,7 +20,9 @@ const HELP = `Usage: tessera audit verify --trail ARN|NAME [--account-id ID] (--
 Log file integrity validation of a trail: follows its digest chain back from the newest digest
 the store recorded, checks every digest's signature (with the account's public key from the
 store) and hash, and every log file's SHA-256, and names every file that was changed, deleted
-or added. A bucket that is not a folder under --trail-dir is read from the S3 upstream. Exit 0 when everything checks, 1 when anything does not, 2 on a usage error.
+or added — across the buckets and prefixes the trail moved between. Log files delivered while
+validation was off are named as not covered by a digest (not a fault). A deleted trail is
+verified from the record its deletion kept (the newest, for a name deleted more than once). A bucket that is not a folder under --trail-dir is read from the S3 upstream. Exit 0 when everything checks, 1 when anything does not, 2 on a usage error.
 
 ${flagHelpLines(VERIFY_FLAGS)}
   --help                         this help
@@ -54,24 +56,33 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     const reader = await openTrailReader(destinations, store);
     let report;
     try {
-      report = await verifyTrail(reader.objects, { name: trail.name, accountId, data: trail.data }, await publicKeysOf(store, accountId));
+      report = await verifyTrail(reader.objects, { name: trailIdentity(trail).name, accountId, data: trail.data }, await publicKeysOf(store, accountId));
     } finally {
       reader.close();
     }
+    const arn = trailIdentity(trail).arn;
     if (values['json'] !== undefined) {
-      io.stdout(`${JSON.stringify({ trail: trail.id, ...report }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ trail: arn, ...(trail.data.deleted ? { deleted: trail.data.deleted.at } : {}), ...report }, null, 2)}\n`);
     } else {
-      for (const finding of report.findings) io.stdout(`${finding.kind}: ${finding.object} (${finding.detail})\n`);
-      io.stdout(`${trail.id}: ${report.digests} digest file(s), ${report.logFiles} log file(s): ${report.valid ? 'valid' : `${report.findings.length} problem(s)`}\n`);
+      // A finding in another bucket than the trail's own (it moved) is named with its bucket.
+      const named = (bucket: string, object: string) => (bucket === trail.data.s3BucketName ? object : `s3://${bucket}/${object}`);
+      for (const finding of report.findings) io.stdout(`${finding.kind}: ${named(finding.bucket, finding.object)} (${finding.detail})\n`);
+      const problems = report.findings.filter((f) => f.kind !== 'not-covered').length;
+      const uncovered = report.findings.length - problems;
+      const summary = `${report.digests} digest file(s), ${report.logFiles} log file(s)${uncovered > 0 ? `, ${uncovered} not covered by a digest` : ''}`;
+      io.stdout(`${arn}${trail.data.deleted ? ` (deleted ${trail.data.deleted.at})` : ''}: ${summary}: ${report.valid ? 'valid' : `${problems} problem(s)`}\n`);
     }
     return report.valid ? 0 : 1;
   });
 }
 
+/** The trail, or else the newest record a deletion of it kept. */
 async function trailOf(store: Store, accountId: string, nameOrArn: string): Promise<TrailRecord | undefined> {
-  if (nameOrArn.startsWith('arn:')) {
-    const region = nameOrArn.split(':')[3] ?? '';
-    return findTrail(store, accountId, region, nameOrArn);
-  }
-  return store.getByName<TrailData>(accountId, TRAIL_KIND, nameOrArn);
+  const live = nameOrArn.startsWith('arn:')
+    ? await findTrail(store, accountId, nameOrArn.split(':')[3] ?? '', nameOrArn)
+    : await store.getByName<TrailData>(accountId, TRAIL_KIND, nameOrArn);
+  if (live) return live;
+  const deleted = await store.list<TrailData>(accountId, DELETED_TRAIL_KIND, { limit: 1000 });
+  const matching = deleted.filter((t) => t.data.deleted && (t.data.deleted.arn === nameOrArn || t.data.deleted.name === nameOrArn));
+  return matching.sort((a, b) => a.data.deleted!.at.localeCompare(b.data.deleted!.at)).at(-1);
 }

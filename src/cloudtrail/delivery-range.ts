@@ -1,14 +1,17 @@
 import type { StoredAuditEvent, Store } from '../store/types.ts';
 import type { AuditData, CloudTrailRecord } from './record.ts';
-import type { TrailRecord } from './trail-records.ts';
+import { trailIdentity, type TrailRecord } from './trail-records.ts';
 
 /**
  * Which of an account's events one delivery of a trail takes: those after its cursor — for a
  * stopped trail that still owes its final delivery, up to and including its own StopLogging
  * event, as CloudTrail's last delivery after StopLogging covers "events up to and including
- * the StopLogging event".
+ * the StopLogging event". A deleted trail's last delivery ends the same way at its own
+ * DeleteTrail event (or at the StopLogging event of a stop still owed when it was deleted):
+ * AWS does not say whether a deleted trail delivers the record of its own deletion; Tessera
+ * does, so that the trail's bucket keeps who deleted it.
  *
- * That event is committed before StopLogging is answered, but a delivery may run between the
+ * That event is committed before the call is answered, but a delivery may run between the
  * trail's change and the event's commit: a stopped trail whose StopLogging event is not found
  * waits STOP_EVENT_WAIT_MS for it, then takes the events recorded up to its stop time.
  */
@@ -21,7 +24,7 @@ export interface DeliveryRange {
   events: StoredAuditEvent[];
   /** The sequence number the trail's cursor moves to. */
   cursor: number;
-  /** A stopped trail's final range is complete: its StopLogging event (or its stop time) was reached. */
+  /** A stopped trail's final range is complete: its StopLogging or DeleteTrail event (or its stop time) was reached. */
   finished: boolean;
   /** More events are waiting than one delivery takes. */
   more: boolean;
@@ -31,10 +34,15 @@ export function recordOf(event: StoredAuditEvent): CloudTrailRecord | undefined 
   return (event.data as unknown as Partial<AuditData>).record;
 }
 
-function isOwnStopLogging(record: CloudTrailRecord | undefined, trail: TrailRecord): boolean {
-  if (!record || record.eventSource !== 'cloudtrail.amazonaws.com' || record.eventName !== 'StopLogging' || record['errorCode'] !== undefined) return false;
+const CLOSING_EVENTS: ReadonlySet<string> = new Set(['StopLogging', 'DeleteTrail']);
+
+/** The trail's own successful StopLogging — or DeleteTrail, once it is deleted. */
+function isOwnClosingEvent(record: CloudTrailRecord | undefined, trail: TrailRecord): boolean {
+  if (!record || record.eventSource !== 'cloudtrail.amazonaws.com' || !CLOSING_EVENTS.has(record.eventName) || record['errorCode'] !== undefined) return false;
+  if (record.eventName === 'DeleteTrail' && !trail.data.deleted) return false;
   const name = (record['requestParameters'] as { name?: unknown } | null | undefined)?.name;
-  return name === trail.name || name === trail.id;
+  const own = trailIdentity(trail);
+  return name === own.name || name === own.arn;
 }
 
 export async function deliveryRange(store: Store, trail: TrailRecord, now: Date): Promise<DeliveryRange> {
@@ -47,7 +55,7 @@ export async function deliveryRange(store: Store, trail: TrailRecord, now: Date)
     for (const event of batch) {
       events.push(event);
       cursor = event.seq;
-      if (stopping && isOwnStopLogging(recordOf(event), trail)) return { events, cursor, finished: true, more: false };
+      if (stopping && isOwnClosingEvent(recordOf(event), trail)) return { events, cursor, finished: true, more: false };
       if (events.length >= MAX_EVENTS_PER_DELIVERY) return { events, cursor, finished: false, more: true };
     }
     if (batch.length < READ_BATCH) break;

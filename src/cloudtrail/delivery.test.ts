@@ -1,112 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { FixedClock } from '../kernel/clock.ts';
-import { openStore } from '../store/open-store.ts';
-import { createSecretBox } from '../store/secret-box.ts';
-import { generateMasterKeyBase64, masterKeyFromConfig } from '../store/master-key.ts';
-import type { Store } from '../store/types.ts';
-import { deliverTrails, type DeliveryDeps } from './delivery.ts';
-import type { DigestDocument } from './digest.ts';
-import { startedLogging, stoppedLogging } from './logging-state.ts';
-import { publicKeysOf } from './signing-keys.ts';
-import { localTrailObjects } from './trail-objects.ts';
-import { TRAIL_KIND, type TrailData, type TrailRecord } from './trail-records.ts';
-import { verifyTrail } from './verify.ts';
+import { gzipSync } from 'node:zlib';
+import { harness, minutes, namesIn } from '../../test/support/trail-delivery.ts';
 
 /**
  * Hourly digests, with time moved by a FixedClock: a digest per hour of logging (an empty one
  * for an hour without log files), one chain per logging period, a final digest after
  * StopLogging covering the events up to it — and `verifyTrail` following every chain.
  */
-const ACCOUNT = '111122223333';
-const NAME = 'audit';
-const ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/${NAME}`;
-const T0 = '2025-01-01T10:00:00.000Z';
-const minutes = (n: number) => n * 60;
-
-interface Harness {
-  root: string;
-  store: Store;
-  clock: FixedClock;
-  deps: DeliveryDeps;
-  event(name: string, extra?: Record<string, unknown>): Promise<void>;
-  start(): Promise<void>;
-  stop(options?: { recordEvent?: boolean }): Promise<void>;
-  trail(): Promise<TrailRecord>;
-  update(change: (data: TrailData) => TrailData): Promise<void>;
-  deliver(): ReturnType<typeof deliverTrails>;
-  verify(): ReturnType<typeof verifyTrail>;
-  digests(): Promise<string[]>;
-  logFiles(): Promise<string[]>;
-  read(key: string): Promise<DigestDocument>;
-  close(): Promise<void>;
-}
-
-async function harness(): Promise<Harness> {
-  const root = await mkdtemp(join(tmpdir(), 'tessera-delivery-'));
-  await mkdir(join(root, 'bucket'));
-  const store = await openStore('sqlite::memory:');
-  const clock = new FixedClock(T0);
-  const objects = localTrailObjects(root);
-  const deps: DeliveryDeps = { store, clock, objects, secrets: createSecretBox(masterKeyFromConfig(generateMasterKeyBase64())) };
-  await store.transaction((tx) => tx.insert<TrailData>({
-    accountId: ACCOUNT, kind: TRAIL_KIND, id: ARN, name: NAME, parentId: '', path: '/', createdAt: T0,
-    data: { homeRegion: 'us-east-1', s3BucketName: 'bucket', includeGlobalServiceEvents: true, isMultiRegionTrail: false, logFileValidationEnabled: true, isLogging: false, cursor: 0 },
-  }));
-  let n = 0;
-  const event = async (name: string, extra: Record<string, unknown> = {}) => {
-    const now = clock.now();
-    const eventID = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    const record = {
-      eventVersion: '1.08', eventTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), eventSource: 'iam.amazonaws.com', eventName: name, awsRegion: 'us-east-1',
-      requestParameters: null, responseElements: null, requestID: `r${n}`, eventID, readOnly: false, recipientAccountId: ACCOUNT, ...extra,
-    };
-    await store.appendAudit([{ time: now.toISOString(), requestId: `r${n}`, accountId: ACCOUNT, eventId: eventID, data: { record } }]);
-  };
-  const update = async (change: (data: TrailData) => TrailData) => {
-    await store.transaction(async (tx) => {
-      const current = (await tx.get<TrailData>(TRAIL_KIND, ARN))!;
-      await tx.update<TrailData>({ ...current, data: change(current.data) });
-    });
-  };
-  const list = async (folder: string) => (await objects.list('bucket', `AWSLogs/${ACCOUNT}/${folder}/`));
-  return {
-    root, store, clock, deps, event, update,
-    async start() {
-      const newest = (await store.listAudit({ accountId: ACCOUNT, limit: 1 }))[0]?.seq ?? 0;
-      await update((data) => startedLogging(data, clock.now(), newest));
-      await event('StartLogging', { eventSource: 'cloudtrail.amazonaws.com', requestParameters: { name: NAME } });
-    },
-    async stop(options = {}) {
-      await update((data) => stoppedLogging(data, clock.now()));
-      if (options.recordEvent ?? true) await event('StopLogging', { eventSource: 'cloudtrail.amazonaws.com', requestParameters: { name: NAME } });
-    },
-    trail: async () => (await store.get<TrailData>(TRAIL_KIND, ARN))!,
-    deliver: () => deliverTrails(deps),
-    async verify() {
-      const trail = (await store.get<TrailData>(TRAIL_KIND, ARN))!;
-      return verifyTrail(objects, { name: NAME, accountId: ACCOUNT, data: trail.data }, await publicKeysOf(store, ACCOUNT));
-    },
-    digests: () => list('CloudTrail-Digest'),
-    logFiles: () => list('CloudTrail'),
-    read: async (key) => JSON.parse(gunzipSync(await readFile(join(root, 'bucket', key))).toString('utf8')) as DigestDocument,
-    async close() {
-      await store.close();
-      await rm(root, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The events a log file holds, by name. */
-async function namesIn(h: Harness, key: string): Promise<string[]> {
-  const json = JSON.parse(gunzipSync(await readFile(join(h.root, 'bucket', key))).toString('utf8')) as { Records: Array<{ eventName: string }> };
-  return json.Records.map((r) => r.eventName);
-}
-
 test('a digest every hour from the start of logging — with the hour\'s log files, or none — chained, and verified', async () => {
   const h = await harness();
   try {

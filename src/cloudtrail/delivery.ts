@@ -9,7 +9,7 @@ import { logFileKey } from './object-keys.ts';
 import type { CloudTrailRecord } from './record.ts';
 import { signerFor, type DigestSigner } from './signing-keys.ts';
 import type { TrailObjectStore } from './trail-objects.ts';
-import { TRAIL_KIND, type DigestHead, type TrailData, type TrailRecord } from './trail-records.ts';
+import { DELETED_TRAIL_KIND, sameLocation, trailIdentity, TRAIL_KIND, type DigestHead, type TrailData, type TrailRecord, type UnvalidatedDeliveries } from './trail-records.ts';
 
 /**
  * Trail delivery: every logging trail receives, as gzip'd {"Records":[…]} files in CloudTrail's
@@ -23,7 +23,11 @@ import { TRAIL_KIND, type DigestHead, type TrailData, type TrailRecord } from '.
  * chain's first (starting) digest has null previous* fields. StopLogging ends the chain: the
  * trail's last delivery takes its events up to and including its StopLogging event and is
  * followed by a final digest; a later StartLogging begins a new chain. Turning validation off
- * ends the chain with the hour it was in; log files delivered while it is off are in no digest.
+ * ends the chain with the hour it was in; log files delivered while it is off are in no digest,
+ * and the trail records when and where it delivered them (`unvalidatedDeliveries`), so that
+ * `tessera audit verify` reports them apart from files slipped in. DeleteTrail stops the trail
+ * as StopLogging does — its last delivery takes its events up to and including its DeleteTrail
+ * event, and a final digest closes its chain — from the record DeleteTrail moved it to.
  * Hours missed while the server was down are delivered when it runs again, one digest each
  * (the empty ones included), up to MAX_DIGESTS_PER_STEP per step.
  *
@@ -57,13 +61,20 @@ const MAX_DIGESTS_PER_STEP = 200;
 const MAX_STEPS_PER_RUN = 20;
 /** The heads of earlier chains kept for `tessera audit verify`; older chains' digests then read as added. */
 const MAX_CLOSED_CHAINS = 500;
+/** The stretches of unvalidated delivery kept; older ones' log files then read as added. */
+const MAX_UNVALIDATED = 500;
 const NOTHING: StepResult = { logFiles: 0, digests: 0, more: false };
 
 export async function deliverTrails(deps: DeliveryDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { trails: 0, logFiles: 0, digests: 0 };
+  for (const kind of [TRAIL_KIND, DELETED_TRAIL_KIND]) await deliverKind(deps, kind, report);
+  return report;
+}
+
+async function deliverKind(deps: DeliveryDeps, kind: string, report: DeliveryReport): Promise<void> {
   let after: string | undefined;
   for (;;) {
-    const page = await deps.store.scan<TrailData>(TRAIL_KIND, { limit: 500, ...(after ? { after } : {}) });
+    const page = await deps.store.scan<TrailData>(kind, { limit: 500, ...(after ? { after } : {}) });
     for (const trail of page) {
       if (!hasWork(trail.data)) continue;
       report.trails += 1;
@@ -73,10 +84,10 @@ export async function deliverTrails(deps: DeliveryDeps): Promise<DeliveryReport>
         report.logFiles += delivered.logFiles;
         report.digests += delivered.digests;
         if (!delivered.more) break;
-        current = await deps.store.get<TrailData>(TRAIL_KIND, trail.id);
+        current = await deps.store.get<TrailData>(kind, trail.id);
       }
     }
-    if (page.length < 500) return report;
+    if (page.length < 500) return;
     after = page.at(-1)!.id;
   }
 }
@@ -144,7 +155,7 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
     closed: [...(d.closedChains ?? [])],
     digests: [],
   };
-  const chainTrail: DigestTrail = { accountId: trail.accountId, name: trail.name, homeRegion: d.homeRegion, bucket: d.s3BucketName, prefix: d.s3KeyPrefix };
+  const chainTrail: DigestTrail = { accountId: trail.accountId, name: trailIdentity(trail).name, homeRegion: d.homeRegion, bucket: d.s3BucketName, prefix: d.s3KeyPrefix };
   let signer: DigestSigner | undefined;
   const sign = async () => (signer ??= await signerFor(deps.store, deps.secrets, trail.accountId, now));
   let more = false;
@@ -181,7 +192,9 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
   more ||= range.more;
   const records = range.events.map(recordOf).filter((r): r is CloudTrailRecord => r !== undefined && wanted(d, r));
   const files = logFilesOf(trail, records, d.cursor, range.cursor, now);
-  if (chain.period && d.logFileValidationEnabled) chain.period.logFiles.push(...files.map((f) => f.entry));
+  const validated = chain.period !== undefined && d.logFileValidationEnabled;
+  if (validated) chain.period!.logFiles.push(...files.map((f) => f.entry));
+  const unvalidated = files.length > 0 ? unvalidatedAfter(d, validated, now) : d.unvalidatedDeliveries;
 
   let cursor = range.cursor;
   let finalDelivery = owed;
@@ -205,15 +218,15 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
     }
   }
 
-  const unchanged = cursor === d.cursor && chain.digests.length === 0 && finalDelivery === owed && chain.closed.length === (d.closedChains?.length ?? 0)
+  const unchanged = cursor === d.cursor && chain.digests.length === 0 && unvalidated === d.unvalidatedDeliveries && finalDelivery === owed && chain.closed.length === (d.closedChains?.length ?? 0)
     && chain.period?.start.getTime() === (d.digestPeriod ? Date.parse(d.digestPeriod.start) : undefined) && chain.head === d.lastDigest;
   if (unchanged) return { logFiles: 0, digests: 0, more };
 
   // Claim: only the node whose update lands delivers this range and these digests.
   const claimed = await deps.store.transaction(async (tx) => {
-    const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
+    const current = await tx.get<TrailData>(trail.kind, trail.id);
     if (!current || current.version !== trail.version) return false;
-    const { latestDeliveryError: _cleared, lastDigest: _head, digestPeriod: _period, closedChains: _closed, finalDelivery: _owed, ...rest } = current.data;
+    const { latestDeliveryError: _cleared, lastDigest: _head, digestPeriod: _period, closedChains: _closed, finalDelivery: _owed, unvalidatedDeliveries: _unvalidated, ...rest } = current.data;
     await tx.update<TrailData>({
       ...current,
       data: {
@@ -223,6 +236,7 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
         ...(chain.period ? { digestPeriod: { start: chain.period.start.toISOString(), logFiles: chain.period.logFiles } } : {}),
         ...(chain.closed.length > 0 ? { closedChains: chain.closed.slice(-MAX_CLOSED_CHAINS) } : {}),
         ...(finalDelivery ? { finalDelivery } : {}),
+        ...(unvalidated && unvalidated.length > 0 ? { unvalidatedDeliveries: unvalidated } : {}),
         ...(files.length > 0 ? { latestDeliveryTime: now.toISOString() } : {}),
         ...(chain.digests.length > 0 ? { latestDigestDeliveryTime: now.toISOString() } : {}),
       },
@@ -234,15 +248,35 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
     for (const file of files) await deps.objects.put(d.s3BucketName, file.key, file.body);
     for (const digest of chain.digests) await deps.objects.put(d.s3BucketName, digest.key, digest.body, { signature: digest.signature, 'signature-algorithm': SIGNATURE_ALGORITHM });
   } catch (err) {
-    await recordDeliveryError(deps.store, trail.id, err instanceof Error ? err.message : String(err));
+    await recordDeliveryError(deps.store, trail.kind, trail.id, err instanceof Error ? err.message : String(err));
     throw err;
   }
   return { logFiles: files.length, digests: chain.digests.length, more };
 }
 
-async function recordDeliveryError(store: Store, id: string, message: string): Promise<void> {
+/**
+ * The trail's stretches of unvalidated delivery after a delivery of log files: one that no
+ * digest lists extends the open stretch at the same location (or opens one); one that a digest
+ * lists closes it, so that a later stretch never spans a validated delivery.
+ */
+function unvalidatedAfter(d: TrailData, validated: boolean, now: Date): UnvalidatedDeliveries[] | undefined {
+  const stretches = d.unvalidatedDeliveries ?? [];
+  const last = stretches.at(-1);
+  const here = { bucket: d.s3BucketName, ...(d.s3KeyPrefix ? { prefix: d.s3KeyPrefix } : {}) };
+  if (!validated && last?.open && sameLocation(last, here)) return [...stretches.slice(0, -1), { ...last, to: now.toISOString() }];
+  const closed = last?.open ? [...stretches.slice(0, -1), closedStretch(last)] : stretches;
+  if (validated) return last?.open ? closed : d.unvalidatedDeliveries;
+  return [...closed, { ...here, from: now.toISOString(), to: now.toISOString(), open: true }].slice(-MAX_UNVALIDATED);
+}
+
+function closedStretch(stretch: UnvalidatedDeliveries): UnvalidatedDeliveries {
+  const { open: _open, ...closed } = stretch;
+  return closed;
+}
+
+async function recordDeliveryError(store: Store, kind: string, id: string, message: string): Promise<void> {
   await store.transaction(async (tx) => {
-    const current = await tx.get<TrailData>(TRAIL_KIND, id);
+    const current = await tx.get<TrailData>(kind, id);
     if (current) await tx.update<TrailData>({ ...current, data: { ...current.data, latestDeliveryError: message.slice(0, 500) } });
   });
 }

@@ -8,7 +8,9 @@ import type { DigestHead, DigestPeriod } from './trail-records.ts';
 /**
  * One digest of a trail's chain, as CloudTrail writes it: the log files delivered in
  * [start, end], chained to `previous` (the head of the chain; none for a chain's starting
- * digest, whose previous* fields are null), signed with the account's key.
+ * digest, whose previous* fields are null), signed with the account's key. As on AWS, the
+ * previous digest's bucket is the one it was written to: after an UpdateTrail that moved the
+ * trail, the chain goes on in the new bucket and points back into the old one.
  */
 export interface DigestTrail {
   accountId: string;
@@ -42,7 +44,7 @@ export function signedDigest(trail: DigestTrail, signer: DigestSigner, period: {
     digestSignatureAlgorithm: SIGNATURE_ALGORITHM,
     newestEventTime: times.at(-1) ?? null,
     oldestEventTime: times[0] ?? null,
-    previousDigestS3Bucket: previous ? trail.bucket : null,
+    previousDigestS3Bucket: previous ? previous.bucket ?? trail.bucket : null,
     previousDigestS3Object: previous?.object ?? null,
     previousDigestHashValue: previous?.hash ?? null,
     previousDigestHashAlgorithm: previous ? 'SHA-256' : null,
@@ -52,7 +54,7 @@ export function signedDigest(trail: DigestTrail, signer: DigestSigner, period: {
   const json = JSON.stringify(document);
   const hash = sha256Hex(json);
   const signature = signer.sign(signingString(document, hash));
-  return { key, body: gzipSync(json), signature, head: { object: key, hash, signature, endTime: end } };
+  return { key, body: gzipSync(json), signature, head: { bucket: trail.bucket, object: key, hash, signature, endTime: end } };
 }
 
 /**

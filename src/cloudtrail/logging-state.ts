@@ -19,3 +19,18 @@ export function startedLogging(data: TrailData, now: Date, newest: number): Trai
 export function stoppedLogging(data: TrailData, now: Date): TrailData {
   return { ...data, isLogging: false, stopLoggingTime: now.toISOString(), finalDelivery: data.finalDelivery ?? {} };
 }
+
+/**
+ * DeleteTrail: a logging trail is stopped by its deletion and owes, as after StopLogging, its
+ * last delivery — up to and including its DeleteTrail event — and its chain's closing digest.
+ * A trail already stopped keeps what its stop owes (its range ends at that StopLogging event).
+ */
+export function deletedTrail(data: TrailData, arn: string, name: string, now: Date): TrailData {
+  const stopped = data.isLogging ? stoppedLogging(data, now) : data;
+  return { ...stopped, deleted: { arn, name, at: now.toISOString() } };
+}
+
+/** A trail that never logged has nothing to deliver or verify: its deletion leaves no record. */
+export function everLogged(data: TrailData): boolean {
+  return data.startLoggingTime !== undefined || data.isLogging;
+}

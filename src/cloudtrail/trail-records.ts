@@ -9,9 +9,19 @@ import type { DigestLogFile } from './digest.ts';
  * delivered; `lastDigest` is the head of its open digest chain (absent until the chain's first
  * digest), `digestPeriod` the hour that chain is collecting, and `closedChains` the heads of
  * the chains that StopLogging (or turning validation off) ended — `tessera audit verify`
- * walks each. `finalDelivery` is what a StopLogging leaves owing (delivery.ts).
+ * walks each. `finalDelivery` is what a StopLogging (or DeleteTrail) leaves owing (delivery.ts).
+ * `pastLocations` are the buckets and prefixes an UpdateTrail moved the trail away from, and
+ * `unvalidatedDeliveries` when and where it delivered log files that no digest lists — both
+ * read by `tessera audit verify`.
  */
 export const TRAIL_KIND = 'cloudtrail-trail';
+
+/**
+ * A deleted trail: DeleteTrail moves the trail's record here (id `<arn>#<deletion time>`), out
+ * of the way of a new trail of the same name, so that its last delivery and closing digest are
+ * still made and `tessera audit verify` can still follow its chains. `deleted` names it.
+ */
+export const DELETED_TRAIL_KIND = 'cloudtrail-deleted-trail';
 
 export interface TrailData {
   homeRegion: string;
@@ -32,11 +42,43 @@ export interface TrailData {
   digestPeriod?: DigestPeriod;
   closedChains?: DigestHead[];
   finalDelivery?: FinalDelivery;
+  pastLocations?: TrailLocation[];
+  unvalidatedDeliveries?: UnvalidatedDeliveries[];
+  deleted?: DeletedTrail;
   tags?: Array<{ Key: string; Value?: string }>;
 }
 
-/** What the next digest chains to: the previous digest's object, hash and signature. */
+/** Where a trail delivers: its bucket and key prefix. */
+export interface TrailLocation {
+  bucket: string;
+  prefix?: string;
+}
+
+/**
+ * Log files delivered while log file validation was off (or no chain was open) to one
+ * location, from `from` to `to` (delivery times; a log file's name carries the minute).
+ * `open` while no log file that a digest lists was delivered since: the next unvalidated
+ * delivery extends it rather than starting another.
+ */
+export interface UnvalidatedDeliveries extends TrailLocation {
+  from: string;
+  to: string;
+  open?: boolean;
+}
+
+/** A deleted trail's name, ARN and deletion time. */
+export interface DeletedTrail {
+  arn: string;
+  name: string;
+  at: string;
+}
+
+/**
+ * What the next digest chains to: the previous digest's bucket, object, hash and signature.
+ * `bucket` is absent in heads recorded before a trail's moves were followed: the trail's bucket.
+ */
 export interface DigestHead {
+  bucket?: string;
   object: string;
   hash: string;
   signature: string;
@@ -63,6 +105,21 @@ export interface FinalDelivery {
 }
 
 export type TrailRecord = EntityRecord<TrailData>;
+
+/** A trail's ARN and name — a deleted trail's as they were. */
+export function trailIdentity(trail: TrailRecord): { arn: string; name: string } {
+  return trail.data.deleted ? { arn: trail.data.deleted.arn, name: trail.data.deleted.name } : { arn: trail.id, name: trail.name };
+}
+
+/** Every location a trail delivered to: where it delivers now, then those it moved away from. */
+export function trailLocations(data: Pick<TrailData, 's3BucketName' | 's3KeyPrefix' | 'pastLocations'>): TrailLocation[] {
+  const current: TrailLocation = { bucket: data.s3BucketName, ...(data.s3KeyPrefix ? { prefix: data.s3KeyPrefix } : {}) };
+  return [current, ...(data.pastLocations ?? []).filter((l) => !sameLocation(l, current))];
+}
+
+export function sameLocation(a: TrailLocation, b: TrailLocation): boolean {
+  return a.bucket === b.bucket && (a.prefix ?? '') === (b.prefix ?? '');
+}
 
 export function trailArn(region: string, accountId: string, name: string): string {
   return `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;

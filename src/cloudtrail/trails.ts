@@ -4,6 +4,8 @@ import { serviceError } from '../protocol/errors.ts';
 import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
 import { startingPeriod } from './digest-chain.ts';
 import { startedLogging, stoppedLogging } from './logging-state.ts';
+import { retireTrail } from './trail-deletion.ts';
+import { movedFrom } from './trail-moves.ts';
 import { digestKey, logFileKey } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
 import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
@@ -18,6 +20,11 @@ type In<K extends keyof Operations> = Operations[K]['input'];
  * logging until StartLogging, as with CloudTrail's API; it then delivers every event recorded
  * from that moment on. KMS encryption, CloudWatch Logs, SNS notifications and organization
  * trails are not supported and are refused.
+ *
+ * DeleteTrail stops the trail and moves its record aside (DELETED_TRAIL_KIND) until its last
+ * delivery and closing digest are made; the name is free again at once. UpdateTrail moving the
+ * trail to another bucket or prefix keeps its digest chain going, as AWS does: the next digest
+ * names the previous one's bucket, and the old location is remembered for verify.
  */
 const MAX_TRAILS_PER_REGION = 5;
 
@@ -116,6 +123,7 @@ async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
       ...current,
       data: {
         ...rest,
+        ...movedFrom(current.data, { bucket, ...(prefix ? { prefix } : {}) }),
         s3BucketName: bucket,
         ...(prefix ? { s3KeyPrefix: prefix } : {}),
         includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? current.data.includeGlobalServiceEvents,
@@ -133,7 +141,12 @@ async function updateTrail(input: In<'UpdateTrail'>, ctx: OperationContext) {
 async function deleteTrail(input: In<'DeleteTrail'>, ctx: OperationContext) {
   const trail = await requireTrail(ctx, input.Name);
   requireHome(ctx, trail);
-  await ctx.store.delete(TRAIL_KIND, trail.id);
+  const now = ctx.clock.now();
+  await ctx.store.transaction(async (tx) => {
+    const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
+    if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
+    await retireTrail(tx, current, now);
+  });
   return {};
 }
 

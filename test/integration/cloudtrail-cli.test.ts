@@ -315,6 +315,54 @@ describe('CloudTrail with the aws CLI', { skip }, () => {
     assert.equal(verify().status, 0);
   });
 
+  test('a trail moved to another bucket, then deleted: its last delivery ends with DeleteTrail, its closing digest lists both buckets, verify follows the deleted trail', async () => {
+    const root = server.root;
+    const verify = () => runCli(['audit', 'verify', '--trail', 'audit-trail', '--account-id', server.accountId, '--trail-dir', trailDir,
+      '--store', `sqlite:${join(trailDir, '..', 'data', 'tessera.db')}`]);
+    await mkdir(join(trailDir, 'moved-bucket'), { recursive: true });
+    (await ok(cli(root, 'cloudtrail', 'start-logging', '--name', 'audit-trail')));
+    (await ok(cli(root, 'iam', 'create-group', '--group-name', 'before-the-move')));
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 0 });
+    const moved = (await ok(cli(root, 'cloudtrail', 'update-trail', '--name', 'audit-trail', '--s3-bucket-name', 'moved-bucket', '--s3-key-prefix', 'archive')));
+    assert.equal(moved.S3BucketName, 'moved-bucket');
+    (await ok(cli(root, 'iam', 'create-group', '--group-name', 'after-the-move')));
+    (await ok(cli(root, 'cloudtrail', 'delete-trail', '--name', 'audit-trail')));
+    (await ok(cli(root, 'iam', 'create-group', '--group-name', 'after-the-deletion')));
+    assert.match((await cli(root, 'cloudtrail', 'get-trail-status', '--name', 'audit-trail')).stderr, /TrailNotFoundException/);
+    // The name is free at once; a trail that never logged leaves nothing behind when deleted.
+    (await ok(cli(root, 'cloudtrail', 'create-trail', '--name', 'audit-trail', '--s3-bucket-name', 'audit-bucket')));
+    (await ok(cli(root, 'cloudtrail', 'delete-trail', '--name', 'audit-trail')));
+
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 1, logFiles: 1, digests: 1 });
+    assert.deepEqual(await server.tessera.deliverTrails(), { trails: 0, logFiles: 0, digests: 0 }, 'a deleted trail delivers nothing more');
+    const movedFiles = await filesUnder(join(trailDir, 'moved-bucket'));
+    const [movedLog] = movedFiles.filter((f) => f.includes('/archive/AWSLogs/') && f.includes('/CloudTrail/') && f.endsWith('.json.gz'));
+    const records = JSON.parse(gunzipSync(readFileSync(movedLog!)).toString()).Records as Array<{ eventName: string; requestParameters: { groupName?: string; name?: string } }>;
+    assert.deepEqual(records.map((r) => r.eventName), ['UpdateTrail', 'CreateGroup', 'DeleteTrail'], 'the events up to and including the DeleteTrail event');
+    assert.equal(records[1]!.requestParameters.groupName, 'after-the-move');
+    assert.equal(records[2]!.requestParameters.name, 'audit-trail');
+    const [closingFile] = movedFiles.filter((f) => f.includes('/CloudTrail-Digest/') && f.endsWith('.json.gz'));
+    const closing = JSON.parse(gunzipSync(readFileSync(closingFile!)).toString());
+    assert.equal(closing.digestS3Bucket, 'moved-bucket');
+    assert.deepEqual(closing.logFiles.map((f: { s3Bucket: string }) => f.s3Bucket), ['audit-bucket', 'moved-bucket']);
+
+    let result = verify();
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\(deleted [^)]+\): 3 digest file\(s\), 6 log file\(s\): valid/);
+    // A file slipped into the new location, and one into the old (named with its bucket).
+    const forgedHere = movedLog!.replace(/_[0-9A-F]{16}\.json\.gz$/, '_FFFFFFFFFFFFFFFF.json.gz');
+    const oldLog = (await filesUnder(join(trailDir, 'audit-bucket'))).filter((f) => f.includes('/CloudTrail/') && f.endsWith('.json.gz')).sort()[0]!;
+    const forgedThere = oldLog.replace(/_[0-9A-F]{16}\.json\.gz$/, '_EEEEEEEEEEEEEEEE.json.gz');
+    for (const forged of [forgedHere, forgedThere]) await writeFile(forged, gzipSync(JSON.stringify({ Records: [] })));
+    result = verify();
+    assert.equal(result.status, 1);
+    assert.ok(result.stdout.includes(`added: archive/${relativeKey(forgedHere)}`), result.stdout);
+    assert.ok(result.stdout.includes(`added: s3://audit-bucket/${relativeKey(forgedThere)}`), result.stdout);
+    assert.match(result.stdout, /: 2 problem\(s\)/);
+    for (const forged of [forgedHere, forgedThere]) await unlink(forged);
+    assert.equal(verify().status, 0);
+  });
+
   test('no secret the test made is anywhere: not in the raw store files, not in a delivered file', async () => {
     await server.tessera.deps.audit.flush();
     assert.ok(secrets.length >= 9);
