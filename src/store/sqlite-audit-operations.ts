@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { auditQuery } from './audit-queries.ts';
 import { checkLimit, checkParams, encodeData } from './records.ts';
+import { PreparedStatements } from './sqlite-statements.ts';
 import type { AuditEvent, AuditLookupKey, AuditQuery, StoredAuditEvent } from './types.ts';
 
 /**
@@ -51,20 +52,14 @@ function auditFromRow(row: AuditRow): StoredAuditEvent {
 const COLUMNS = 'seq, time, request_id, account_id, event_id, data';
 
 export class SqliteAuditOperations {
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: PreparedStatements;
 
   constructor(db: DatabaseSync) {
-    this.#db = db;
+    this.#statements = new PreparedStatements(db);
   }
 
   #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 
   #all<R>(sql: string, ...values: SQLInputValue[]): R[] {

@@ -7,6 +7,7 @@ import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.
 import { loadMigrations, type Migration } from './migrations.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
 import { beginImmediate, READ_BUSY_TIMEOUT_MS } from './sqlite-lock.ts';
+import { PreparedStatements } from './sqlite-statements.ts';
 import { migrateSqlite } from './sqlite-migrate.ts';
 import {
   StoreConflictError,
@@ -68,21 +69,17 @@ function entityFromRow<D>(row: EntityRow): EntityRecord<D> {
  */
 class SqliteOperations {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: PreparedStatements;
   /** Rows of entities and links changed through this connection (audit events not counted). */
   changedRows = 0;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#statements = new PreparedStatements(db);
   }
 
   #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 
   #get<R>(sql: string, ...values: SQLInputValue[]): R | undefined {
