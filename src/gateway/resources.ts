@@ -42,7 +42,19 @@ export interface ResolvedResources {
 }
 
 export function isArnMember(resources: ServiceResources, member: string): boolean {
-  return /(Arn|ARN|arn)$/.test(member) || resources.arnMembers.includes(member);
+  return member.endsWith('Arn') || member.endsWith('ARN') || member.endsWith('arn') || resources.arnMembers.includes(member);
+}
+
+/** A format's own variables (all but Partition, Region and Account), by format: read once. */
+const ownVariablesOf = new Map<string, readonly string[]>();
+
+function ownVariables(template: string): readonly string[] {
+  let own = ownVariablesOf.get(template);
+  if (own === undefined) {
+    own = templateVariables(template).filter((name) => !STANDARD.has(name));
+    ownVariablesOf.set(template, own);
+  }
+  return own;
 }
 
 /**
@@ -72,8 +84,7 @@ export function resolveResources(
 }
 
 function fillType(template: string, input: ReadonlyMap<string, unknown>, resources: ServiceResources, context: ResourceContext): { arns: string[]; score: number } | undefined {
-  const variables = templateVariables(template);
-  const own = variables.filter((name) => !STANDARD.has(name));
+  const own = ownVariables(template);
   // A member holding a whole ARN of this form names the resource outright.
   for (const [member, value] of input) {
     if (!isArnMember(resources, member)) continue;

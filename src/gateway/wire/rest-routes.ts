@@ -24,8 +24,9 @@ export interface RestRoute {
   readonly specificity: number;
 }
 
+/** The model's bindings, most specific first (equally specific ones in the model's order): the first that matches is the one. */
 export function compileRoutes(model: GatewayModel): RestRoute[] {
-  return [...model.operations.values()].map((operation) => compileRoute(model, operation));
+  return [...model.operations.values()].map((operation) => compileRoute(model, operation)).sort((a, b) => b.specificity - a.specificity);
 }
 
 function compileRoute(model: GatewayModel, operation: OperationBinding): RestRoute {
@@ -71,8 +72,9 @@ export interface RouteMatch {
 }
 
 /**
- * The most specific route the request matches. `segments` are the request path's raw
- * (percent-encoded) segments after the leading `/`.
+ * The most specific route the request matches, of `routes` as compileRoutes orders them (the
+ * first match). `segments` are the request path's raw (percent-encoded) segments after the
+ * leading `/`. The query and header conditions are tried before the path, which allocates.
  */
 export function matchRoute(
   routes: readonly RestRoute[],
@@ -88,19 +90,24 @@ export function matchRoute(
     if (value === undefined) return undefined;
     decoded.push(value);
   }
-  let best: RouteMatch | undefined;
   for (const route of routes) {
     if (route.method !== method) continue;
-    if (best !== undefined && best.route.specificity >= route.specificity) continue;
-    const labels = matchPath(route.segments, decoded);
-    if (labels === undefined) continue;
     if (!route.literalQuery.every(([key, value]) => query.has(key) && (value === undefined || query.get(key)?.[0] === value))) continue;
     if (!route.requiredQuery.every((name) => query.has(name))) continue;
     if (!route.requiredHeaders.every((name) => headers.has(name))) continue;
-    if (![...query.keys()].every((name) => route.declaredQuery.has(name) || isAuthParameter(name))) continue;
-    best = { route, labels };
+    if (!declaresAll(route, query, isAuthParameter)) continue;
+    const labels = matchPath(route.segments, decoded);
+    if (labels === undefined) continue;
+    return { route, labels };
   }
-  return best;
+  return undefined;
+}
+
+function declaresAll(route: RestRoute, query: QueryMap, isAuthParameter: (name: string) => boolean): boolean {
+  for (const name of query.keys()) {
+    if (!route.declaredQuery.has(name) && !isAuthParameter(name)) return false;
+  }
+  return true;
 }
 
 function matchPath(template: readonly Segment[], decoded: readonly string[]): Map<string, string> | undefined {
