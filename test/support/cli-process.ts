@@ -75,23 +75,24 @@ export function awsCliAvailable(): boolean {
   return spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
+/** The aws CLI's environment: only these credentials — any AWS_* setting of the environment running the tests is dropped. */
+function awsEnv(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_MAX_ATTEMPTS: '1',
+  };
+}
+
 /** Runs the aws CLI against a Tessera endpoint with the given credentials; JSON output parsed. */
 export function awsCli(url: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, args: string[]): { status: number | null; json: any; stderr: string } {
-  // Only these credentials: drop any AWS_* settings of the environment running the tests.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  const r = spawnSync('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...env,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_MAX_ATTEMPTS: '1',
-    },
-  });
+  const r = spawnSync('aws', ['--endpoint-url', url, '--output', 'json', ...args], { encoding: 'utf8', env: awsEnv(credentials) });
   let json: any;
   try {
     json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
@@ -106,22 +107,8 @@ export function awsCli(url: string, credentials: { accessKeyId: string; secretAc
  * synchronous child would stop it from answering).
  */
 export function awsCliAsync(url: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, args: string[]): Promise<{ status: number | null; json: any; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   return new Promise((resolve) => {
-    execFile('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: {
-        ...env,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_MAX_ATTEMPTS: '1',
-      },
-    }, (error, stdout, stderr) => {
+    execFile('aws', ['--endpoint-url', url, '--output', 'json', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: awsEnv(credentials) }, (error, stdout, stderr) => {
       let json: any;
       try {
         json = stdout.trim() ? JSON.parse(stdout) : undefined;
