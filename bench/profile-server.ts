@@ -14,7 +14,8 @@ import { runWrk, wrkAvailable } from './support/wrk.ts';
  * by default), sends SigV4-signed GetCallerIdentity at 32 connections for `seconds` (from wrk
  * when installed, else from this process), and stops it; the profile is written to DIR when
  * the server exits (open it in Chrome DevTools, or `node bench/profile-summary.ts FILE`).
- * TESSERA_BENCH_PIN=1 pins the server to CPU 0 and wrk to CPU 1, as the server bench does.
+ * TESSERA_BENCH_PIN=1 pins the server to CPU 0 and wrk to CPU 1, as the server bench does;
+ * TESSERA_BENCH_DEV=1 profiles the in-memory `--dev` server instead of a file store.
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const ROOT = { accessKeyId: 'AKIABENCHROOTKEY0001', secretAccessKey: 'bench-secret-0000000000000000000000000000' };
@@ -24,7 +25,7 @@ if (!out) throw new Error('usage: node bench/profile-server.ts PROFILE_DIR [seco
 const seconds = Number(process.argv[3] ?? '5');
 const logLevel = process.argv[4] ?? 'error';
 const dir = await mkdtemp(join(tmpdir(), 'tessera-profile-'));
-const server = await startChild(['--cpu-prof', '--cpu-prof-dir', out, CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', logLevel,
+const server = await startChild(['--cpu-prof', '--cpu-prof-dir', out, CLI, 'serve', '--workers', '1', '--port', '0', ...(process.env['TESSERA_BENCH_DEV'] === '1' ? ['--dev'] : ['--data-dir', dir]), '--log-level', logLevel,
   '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey], PIN ? { pinCpu: 0 } : {});
 // The server's log lines go nowhere: kept by the child's output buffer they would grow without bound.
 server.child.stderr!.removeAllListeners('data');

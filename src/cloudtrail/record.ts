@@ -73,9 +73,9 @@ export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditE
   const owner = facts.resources[0] !== undefined ? accountOfArn(facts.resources[0]) : undefined;
   // A caller of no known account (a refused federated call) is recorded in the resource's account.
   const accounts = owner === undefined || owner === callerAccount ? [callerAccount] : callerAccount === '' ? [owner] : [callerAccount, owner];
-  const shared = accounts.length > 1 ? random.uuid() : undefined;
+  const shared = accounts.length > 1 ? random.timeOrderedUuid() : undefined;
   return accounts.map((accountId) => {
-    const eventId = random.uuid();
+    const eventId = random.timeOrderedUuid();
     const record = cloudTrailRecord(facts, { eventId, recipientAccountId: accountId, ...(shared ? { sharedEventId: shared } : {}) });
     const data: AuditData = { record, ...(facts.decision ? { decision: facts.decision } : {}) };
     return { time: facts.time.toISOString(), requestId: facts.requestId, accountId, eventId, lookup: lookupKeysOf(facts, record), data: data as unknown as Record<string, unknown> };

@@ -81,7 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
 }
 
 function newContext(http: HttpRequestData, deps: ServerDeps): RequestContext {
-  return { requestId: deps.random.uuid(), receivedAt: deps.clock.now(), startedMs: performance.now(), http };
+  return { requestId: deps.random.timeOrderedUuid(), receivedAt: deps.clock.now(), startedMs: performance.now(), http };
 }
 
 /**

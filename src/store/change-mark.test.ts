@@ -16,8 +16,8 @@ const entity = (id: string, n: number): NewEntity<{ n: number }> =>
   ({ accountId: '111122223333', kind: 'thing', id, name: id, parentId: '', path: '/', data: { n }, createdAt: '2025-01-01T00:00:00Z' });
 
 describe('SQLite change mark', () => {
-  test('moves on this connection\'s commits that change rows, not on reads, read-only transactions or audit appends', async () => {
-    const store = await openSqliteStore(freshFile());
+  for (const [where, path] of [['a file', freshFile], ['memory (no other connection: data_version is never read)', () => ':memory:']] as const) test(`moves on this connection's commits that change rows, not on reads, read-only transactions or audit appends (${where})`, async () => {
+    const store = await openSqliteStore(path());
     try {
       const m0 = store.changeMark();
       assert.equal(store.changeMark(), m0, 'nothing happened');

@@ -40,13 +40,22 @@ export function checkParams(values: readonly unknown[]): void {
   }
 }
 
-/** Serializes `data`; refuses values JSON cannot carry instead of storing a lossy stand-in. */
+/**
+ * A NUL as JSON.stringify writes it: `\u0000` after an even number of backslashes (an odd
+ * number means the text held a backslash followed by "u0000", not a NUL).
+ */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/**
+ * Serializes `data`; refuses values JSON cannot carry instead of storing a lossy stand-in.
+ * The NUL check reads the finished JSON rather than each value on the way (a replacer
+ * function): JSON.stringify's fast path is several times quicker, and this runs for every
+ * audit event.
+ */
 export function encodeData(data: unknown): string {
-  const json = JSON.stringify(data, (key, value: unknown) => {
-    if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) throw new TypeError(NUL_MESSAGE);
-    return value;
-  });
+  const json = JSON.stringify(data);
   if (json === undefined) throw new TypeError('entity data must be JSON-serializable');
+  if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) throw new TypeError(NUL_MESSAGE);
   return json;
 }
 

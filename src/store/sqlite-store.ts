@@ -342,6 +342,8 @@ export class SqliteStore implements Store {
   /** See {@link changeMark}: moved by this connection's commits and by other connections'. */
   #mark = 0;
   #seenDataVersion = -1;
+  /** No other connection can write this database: only this connection's commits move the mark. */
+  readonly #alone: boolean;
 
   /** Where the event history lives: this connection (in memory), or a file of its own. */
   readonly #audit: AuditLog;
@@ -349,6 +351,8 @@ export class SqliteStore implements Store {
   /** Use {@link openSqliteStore}, which also applies migrations. */
   constructor(db: DatabaseSync, options: { lockWaitMs?: number; audit?: AuditLog } = {}) {
     this.#db = db;
+    // `:memory:` (and a temporary database) has no file another connection could open.
+    this.#alone = db.location() === null;
     this.#ops = new SqliteOperations(db);
     this.#lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     this.#audit = options.audit ?? this.#auditBesideEntities();
@@ -500,6 +504,7 @@ export class SqliteStore implements Store {
    */
   changeMark(): number | undefined {
     if (this.#closed) return undefined;
+    if (this.#alone) return this.#mark;
     const version = this.#ops.dataVersion();
     if (version !== this.#seenDataVersion) {
       this.#seenDataVersion = version;

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signRequest } from '../src/sigv4/index.ts';
+import { startChild } from './support/child-server.ts';
+import { runWrk } from './support/wrk.ts';
+
+/**
+ * CPU time per request, per thread, of a server under load — a figure that, unlike requests/s,
+ * holds on a shared, busy machine: `node bench/cpu-per-request.ts [seconds] [concurrency]`
+ * starts `tessera serve` (one worker, file store), sends SigV4-signed GetCallerIdentity from
+ * wrk, and prints user+system CPU µs per request for each of the server's threads (Linux
+ * /proc). Extra arguments after `--` are passed to `tessera serve`; BENCH_NODE_FLAGS (space
+ * separated) to node itself.
+ */
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const ROOT = { accessKeyId: 'AKIABENCHROOTKEY0001', secretAccessKey: 'bench-secret-0000000000000000000000000000' };
+const seconds = Number(process.argv[2] ?? '8');
+const concurrency = Number(process.argv[3] ?? '32');
+const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+const TICK_US = 1e6 / 100; // USER_HZ
+
+function threadTicks(pid: number): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(`${name}#${tid}`, [Number(fields[11]), Number(fields[12])]);
+    } catch { /* thread gone */ }
+  }
+  return out;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'tessera-cpu-'));
+const server = await startChild([...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error',
+  '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey, ...extra], { pinCpu: 0 });
+server.child.stderr!.removeAllListeners('data');
+server.child.stderr!.resume();
+try {
+  const host = new URL(server.url).host;
+  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+  const signed = signRequest({ method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
+    ROOT, { region: 'us-east-1', service: 'sts', date: new Date() });
+  const request = { method: 'POST', path: '/', headers: signed.headers, body };
+  await runWrk(server.url, request, { concurrency, seconds: 2, pinCpu: 1 });
+  const pid = server.child.pid!;
+  const before = threadTicks(pid);
+  const result = await runWrk(server.url, request, { concurrency, seconds, pinCpu: 1 });
+  const after = threadTicks(pid);
+  process.stdout.write(`${result.rps.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms, errors ${result.errors}\n`);
+  let total = 0;
+  for (const [thread, [user, system]] of after) {
+    const [user0, system0] = before.get(thread) ?? [0, 0];
+    const perRequest = (ticks: number) => (ticks * TICK_US) / result.requests;
+    const us = perRequest(user - user0 + system - system0);
+    if (us === 0) continue;
+    total += us;
+    process.stdout.write(`  ${thread.padEnd(24)} ${us.toFixed(1)} µs/request (user ${perRequest(user - user0).toFixed(1)}, system ${perRequest(system - system0).toFixed(1)})\n`);
+  }
+  process.stdout.write(`  total                    ${total.toFixed(1)} µs/request\n`);
+} finally {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+}
