@@ -1,7 +1,7 @@
 import { validatePolicy, type Diagnostic } from '../policy/index.ts';
 import type { Store, StoredAuditEvent } from '../store/types.ts';
 import { accountOfArn } from './event-kinds.ts';
-import { PRINCIPAL_KEY, type AuditData } from './record.ts';
+import { dataEventsOf, PRINCIPAL_KEY, type AuditData } from './record.ts';
 
 /**
  * IAM Access Analyzer's "generate policy", from Tessera's own audit log: the least-privilege
@@ -29,22 +29,25 @@ export async function generatePolicy(store: Store, principalArn: string, options
   const accountId = accountOfArn(principalArn) ?? '';
   const allowed = new Map<string, Set<string>>();
   const denied = new Map<string, GeneratedPolicy['denied'][number]>();
-  let before: { time: string; seq: number } | undefined;
   let read = 0;
-  while (read < MAX_EVENTS) {
-    const page = await store.queryAudit({
-      accountId,
-      attribute: { attr: PRINCIPAL_KEY, value: principalArn },
-      ...(options.since ? { startTime: options.since.toISOString() } : {}),
-      ...(options.until ? { endTime: options.until.toISOString() } : {}),
-      ...(before ? { before } : {}),
-      limit: PAGE,
-    });
-    for (const event of page) collect(event, allowed, denied);
-    read += page.length;
-    if (page.length < PAGE) break;
-    const last = page.at(-1)!;
-    before = { time: last.time, seq: last.seq };
+  // Management events, then data events (S3 object operations), kept apart (record.ts).
+  for (const stream of [accountId, dataEventsOf(accountId)]) {
+    let before: { time: string; seq: number } | undefined;
+    while (read < MAX_EVENTS) {
+      const page = await store.queryAudit({
+        accountId: stream,
+        attribute: { attr: PRINCIPAL_KEY, value: principalArn },
+        ...(options.since ? { startTime: options.since.toISOString() } : {}),
+        ...(options.until ? { endTime: options.until.toISOString() } : {}),
+        ...(before ? { before } : {}),
+        limit: Math.min(PAGE, MAX_EVENTS - read),
+      });
+      for (const event of page) collect(event, allowed, denied);
+      read += page.length;
+      if (page.length < PAGE) break;
+      const last = page.at(-1)!;
+      before = { time: last.time, seq: last.seq };
+    }
   }
   const policy = policyOf(allowed);
   return {

@@ -78,9 +78,26 @@ export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditE
     const eventId = random.timeOrderedUuid();
     const record = cloudTrailRecord(facts, { eventId, recipientAccountId: accountId, ...(shared ? { sharedEventId: shared } : {}) });
     const data: AuditData = { record, ...(facts.decision ? { decision: facts.decision } : {}) };
-    return { time: facts.time.toISOString(), requestId: facts.requestId, accountId, eventId, lookup: lookupKeysOf(facts, record), data: data as unknown as Record<string, unknown> };
+    const event = { time: facts.time.toISOString(), requestId: facts.requestId, eventId, data: data as unknown as Record<string, unknown> };
+    return facts.category === 'Data'
+      ? { ...event, accountId: dataEventsOf(accountId), lookup: principalKeysOf(facts.principal) }
+      : { ...event, accountId, lookup: lookupKeysOf(facts, record) };
   });
 }
+
+/**
+ * Where an account's data events (S3 object operations) are kept: beside its management events
+ * under an account key of their own. CloudTrail's event history (LookupEvents) holds management
+ * events only, and a trail delivers data events only when event selectors ask for them, which
+ * Tessera's trails do not have; so the history and the trails, which read by account, never see
+ * them. `tessera explain` (by request ID) and `tessera policy generate` (by principal, in both
+ * streams) still do. Data events carry only the principal keys: nothing looks them up by
+ * LookupEvents' attributes, and each key is two index entries written on every request.
+ */
+export function dataEventsOf(accountId: string): string {
+  return `${DATA_EVENTS_PREFIX}${accountId}`;
+}
+const DATA_EVENTS_PREFIX = 'data:';
 
 export function cloudTrailRecord(facts: ApiCallFacts, ids: { eventId: string; recipientAccountId: string; sharedEventId?: string }): CloudTrailRecord {
   const resources = facts.resources.filter((arn) => arn !== '*' && arn.startsWith('arn:')).map((arn) => ({
@@ -134,8 +151,15 @@ function lookupKeysOf(facts: ApiCallFacts, record: CloudTrailRecord): AuditLooku
     if (type) keys.push({ attr: 'ResourceType', value: type });
     keys.push({ attr: 'ResourceName', value: arn }, { attr: 'ResourceName', value: resourceNameOf(arn) });
   }
-  if (facts.principal && facts.principal.kind !== 'anonymous') keys.push({ attr: PRINCIPAL_KEY, value: facts.principal.arn });
-  const issuer = issuerArnOf(facts.principal);
+  keys.push(...principalKeysOf(facts.principal));
+  return keys;
+}
+
+/** For `tessera policy generate`: the caller's ARN and the IAM role or user behind its session. */
+function principalKeysOf(principal: Principal | undefined): AuditLookupKey[] {
+  const keys: AuditLookupKey[] = [];
+  if (principal && principal.kind !== 'anonymous') keys.push({ attr: PRINCIPAL_KEY, value: principal.arn });
+  const issuer = issuerArnOf(principal);
   if (issuer) keys.push({ attr: PRINCIPAL_KEY, value: issuer });
   return keys;
 }

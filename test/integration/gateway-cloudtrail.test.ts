@@ -1,8 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { awsError } from '../support/tessera-server.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { signedJson } from '../support/raw-request.ts';
+import { dataEventsOf } from '../../src/cloudtrail/record.ts';
+import { generatePolicy } from '../../src/cloudtrail/policy-generator.ts';
 
 /**
  * Requests Tessera forwards to a protected service are CloudTrail events like its own: the
@@ -27,7 +30,11 @@ describe('forwarded requests in the CloudTrail event history', () => {
     assert.equal(refused.name, 'AccessDenied');
 
     await env.server.tessera.deps.audit.flush();
-    const events = await env.server.tessera.deps.store.listAudit({ accountId: env.server.accountId, limit: 1000 });
+    const store = env.server.tessera.deps.store;
+    const events = [
+      ...(await store.listAudit({ accountId: env.server.accountId, limit: 1000 })),
+      ...(await store.listAudit({ accountId: dataEventsOf(env.server.accountId), limit: 1000 })),
+    ];
     const records = events.map((e) => (e.data as { record: Record<string, unknown> }).record);
     const find = (name: string, user?: string) => records.find((r) => r['eventName'] === name && r['eventSource'] === 's3.amazonaws.com'
       && (user === undefined || JSON.stringify(r['userIdentity']).includes(user)));
@@ -53,5 +60,54 @@ describe('forwarded requests in the CloudTrail event history', () => {
     // No secret of the callers appears in any record.
     assert.ok(!JSON.stringify(records).includes(reader.secretAccessKey));
     assert.ok(!JSON.stringify(records).includes(root.secretAccessKey));
+  });
+  test('data events stay out of the event history (LookupEvents) and the trails, yet explain and policy generate see them', async () => {
+    const root = env.server.root;
+    await env.s3(root, { forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'history-test' }));
+    await env.s3(root, { forcePathStyle: true }).send(new PutObjectCommand({ Bucket: 'history-test', Key: 'k.txt', Body: 'x' }));
+    const reader = await env.user('history-reader', [allow('s3:GetObject', 'arn:aws:s3:::history-test/k.txt')]);
+    const s3 = env.s3(reader, { forcePathStyle: true });
+    await (await s3.send(new GetObjectCommand({ Bucket: 'history-test', Key: 'k.txt' }))).Body!.transformToString();
+    const refused = await awsError(() => s3.send(new GetObjectCommand({ Bucket: 'history-test', Key: 'other.txt' })));
+    assert.equal(refused.name, 'AccessDenied');
+    const requestId = refused.requestId;
+    assert.ok(requestId);
+    await env.server.tessera.deps.audit.flush();
+
+    const lookup = async (input: object) => {
+      const res = await signedJson(env.server.url, root, 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', input, { service: 'cloudtrail' });
+      assert.equal(res.status, 200, res.body);
+      return (JSON.parse(res.body) as { Events: Array<{ EventName: string; EventSource: string }> }).Events;
+    };
+    // CloudTrail's event history holds management events only.
+    for (const name of ['GetObject', 'PutObject']) {
+      assert.deepEqual(await lookup({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }), [], name);
+    }
+    assert.deepEqual(await lookup({ LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'history-reader' }] }), []);
+    const recent = await lookup({ MaxResults: 50 });
+    assert.ok(recent.some((e) => e.EventName === 'CreateBucket'), 'management events are there');
+    assert.ok(!recent.some((e) => /Object$/.test(e.EventName)), JSON.stringify(recent.map((e) => e.EventName)));
+
+    // What a trail delivers is read by account, as here: management events only (a trail has no data event selectors).
+    const delivered = await env.server.tessera.deps.store.auditAfter({ accountId: env.server.accountId, afterSeq: 0, limit: 10_000 });
+    const deliveredNames = delivered.map((e) => String((e.data as { record: Record<string, unknown> }).record['eventName']));
+    assert.ok(deliveredNames.includes('CreateBucket'));
+    assert.ok(!deliveredNames.some((name) => /Object$/.test(name)), deliveredNames.join(' '));
+
+    // The refused GetObject is still explained by its request ID.
+    const byRequest = await env.server.tessera.deps.store.auditByRequestId(requestId);
+    assert.equal(byRequest.length, 1);
+    const { record, decision } = byRequest[0]!.data as { record: Record<string, unknown>; decision: { decision: string; action: string } };
+    assert.equal(record['eventName'], 'GetObject');
+    assert.equal(record['errorCode'], 'AccessDenied');
+    assert.equal(decision.action, 's3:GetObject');
+    assert.equal(decision.decision, 'ImplicitDeny');
+
+    // And the reader's generated policy has the S3 read it was allowed, and the refusal apart.
+    const generated = await generatePolicy(env.server.tessera.deps.store, reader.arn);
+    const statements = JSON.stringify(generated.policy.Statement);
+    assert.match(statements, /s3:GetObject/);
+    assert.match(statements, /arn:aws:s3:::history-test\/k\.txt/);
+    assert.ok(generated.denied.some((d) => d.action === 's3:GetObject' && d.resource === 'arn:aws:s3:::history-test/other.txt'), JSON.stringify(generated.denied));
   });
 });
