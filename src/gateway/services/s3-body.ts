@@ -39,22 +39,37 @@ function text(element: Element, name: string): string | undefined {
   return child === undefined ? undefined : (child.textContent ?? '');
 }
 
-export function deleteObjectsChecks(body: Buffer, request: IdentifiedRequest): ExpandedCheck[] | string {
+/** The objects a Delete document lists, in its order, and whether it asks for a quiet answer. */
+export interface DeleteDocument {
+  objects: Array<{ key: string; versionId?: string }>;
+  quiet: boolean;
+}
+
+export function deleteDocument(body: Buffer): DeleteDocument | string {
   const root = parse(body, 'Delete');
   if (typeof root === 'string') return root;
-  const bucket = request.input.get('Bucket');
-  if (typeof bucket !== 'string') return 'DeleteObjects names no bucket';
-  const objects = children(root, 'Object');
-  if (objects.length === 0) return 'The Delete document lists no object';
-  if (objects.length > LIMITS.fanOut) return `The Delete document lists more than ${LIMITS.fanOut} objects`;
-  const checks: ExpandedCheck[] = [];
-  for (const object of objects) {
+  const elements = children(root, 'Object');
+  if (elements.length === 0) return 'The Delete document lists no object';
+  if (elements.length > LIMITS.fanOut) return `The Delete document lists more than ${LIMITS.fanOut} objects`;
+  const objects: DeleteDocument['objects'] = [];
+  for (const object of elements) {
     const key = text(object, 'Key');
     if (key === undefined || key === '') return 'An Object of the Delete document has no Key';
     const versionId = text(object, 'VersionId');
-    checks.push({ action: versionId ? 'DeleteObjectVersion' : 'DeleteObject', input: new Map([['Bucket', bucket], ['Key', key], ...(versionId ? [['VersionId', versionId] as [string, string]] : [])]) });
+    objects.push({ key, ...(versionId ? { versionId } : {}) });
   }
-  return checks;
+  return { objects, quiet: (text(root, 'Quiet') ?? '').trim().toLowerCase() === 'true' };
+}
+
+export function deleteObjectsChecks(body: Buffer, request: IdentifiedRequest): ExpandedCheck[] | string {
+  const bucket = request.input.get('Bucket');
+  const document = deleteDocument(body);
+  if (typeof document === 'string') return document;
+  if (typeof bucket !== 'string') return 'DeleteObjects names no bucket';
+  return document.objects.map(({ key, versionId }) => ({
+    action: versionId ? 'DeleteObjectVersion' : 'DeleteObject',
+    input: new Map([['Bucket', bucket], ['Key', key], ...(versionId ? [['VersionId', versionId] as [string, string]] : [])]),
+  }));
 }
 
 /** The Tagging document's tags as `[key, value]` pairs. */

@@ -8,7 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from '../../protocol/errors.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
-import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
+import { forward, forwardedHeaders, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
+import { allowedDeleteDocument, refusedOnlyResult, rewrittenBodyHeaders, withRefusedObjects } from '../../gateway/partial-delete.ts';
+import { deleteDocument, type DeleteDocument } from '../../gateway/services/s3-body.ts';
+import type { AuthorizationCheck, AuthorizationTarget } from '../../authz/target.ts';
 import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
@@ -160,15 +163,25 @@ async function run(flow: Flow): Promise<void> {
   const action = mapped.targets[0]!.action;
   // Decided with the resource policies first; tags and key schemas are read (and the request
   // decided again) only when a policy about the action refers to them.
-  let decided = await decideRequest(ctx, deps, action, await target(), { now, encodeExplanation: false });
+  let resolved = await target();
+  let decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
   const wanted = (lookup: LazyLookup) => lookupWanted(lookup, service, decided.missingContextKeys);
   if (mapped.lookups.some((lookup) => isLazy(lookup) && wanted(lookup))) {
     const keys = decided.missingContextKeys;
-    decided = await decideRequest(ctx, deps, action, await target((lookup) => lookupWanted(lookup, service, keys)), { now, encodeExplanation: false });
+    resolved = await target((lookup) => lookupWanted(lookup, service, keys));
+    decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
   }
   const refusal = decided.refusal;
   if (refusal !== undefined) {
     if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
+    // S3 decides each object of a DeleteObjects on its own: the allowed ones are deleted.
+    if (service === 's3' && mapped.operation === 'DeleteObjects' && buffered !== undefined && deps.gateway.settings.mode === 'enforce') {
+      const each = await decideEachObject(flow, buffered, resolved, action, now);
+      if (each !== undefined) {
+        await answerPartialDelete(flow, each, { upstream, mapped, bucket, callerAccount, accounts, payload });
+        return;
+      }
+    }
     // S3 tells an anonymous caller "Access Denied" and nothing more.
     const denial = accessDenied(service, principal.kind === 'anonymous' ? 'Access Denied' : refusal.message);
     if (deps.gateway.settings.mode === 'enforce') throw denial;
@@ -177,16 +190,10 @@ async function run(flow: Flow): Promise<void> {
     });
   }
 
-  // The upstream acts in the resource's account (an ARN's, a bucket owner's), else the caller's.
-  const actingAccount = accounts[0] === undefined || mapped.targets[0]!.resource === '*' ? callerAccount : accounts[0];
   const body: ForwardBody = buffered !== undefined
     ? { kind: 'buffer', data: buffered, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
     : flow.bodyDone || payload === undefined ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload };
-  const forwardRequest: Omit<UpstreamRequest, 'body' | 'streamed' | 'headers'> = {
-    service, region, accountId: actingAccount, method: ctx.http.method,
-    path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
-    query: forwardedQuery(ctx.http.query),
-  };
+  const forwardRequest = upstreamRequestOf(flow, mapped, accounts, callerAccount);
   // URLs in the answer name the upstream: rewritten to where the client reached Tessera.
   const origin = clientOrigin(headerOf(ctx.http.headers, 'host'), ctx.http.secure);
   const rewrite = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
@@ -200,6 +207,111 @@ async function run(flow: Flow): Promise<void> {
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
   if (outcome.status >= 200 && outcome.status < 300) await afterWrite(flow, mapped, bucket, callerAccount);
+}
+
+/** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */
+function upstreamRequestOf(flow: Flow, mapped: MappedRequest, accounts: readonly string[], callerAccount: string): Omit<UpstreamRequest, 'body' | 'streamed' | 'headers'> {
+  const { ctx, route } = flow;
+  const actingAccount = accounts[0] === undefined || mapped.targets[0]!.resource === '*' ? callerAccount : accounts[0];
+  const hostBucket = route.hostBucket;
+  return {
+    service: route.service, region: ctx.region ?? 'us-east-1', accountId: actingAccount, method: ctx.http.method,
+    path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
+    query: forwardedQuery(ctx.http.query),
+  };
+}
+
+/** The upstream's framing and request IDs: a composed answer has its own length and Tessera's ID. */
+const COMPOSED_ANSWER_DROPS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-md5', 'x-amz-request-id', 'x-amzn-requestid', 'x-amzn-request-id']);
+
+interface EachObject {
+  document: DeleteDocument;
+  allowed: DeleteDocument['objects'];
+  refused: DeleteDocument['objects'];
+}
+
+/**
+ * DeleteObjects refused as a whole: each listed object decided on its own, at the one decision
+ * point, against the same resolved policies. Undefined when the answer must stay the whole
+ * request's refusal: the objects and checks do not line up one to one, or none was refused on
+ * its own (the refusal was not about an object). The request's recorded decision is the first
+ * refused object's, for `tessera explain`.
+ */
+async function decideEachObject(flow: Flow, body: Buffer, resolved: AuthorizationTarget, action: string, now: Date): Promise<EachObject | undefined> {
+  const { ctx, deps } = flow;
+  const document = deleteDocument(body);
+  if (typeof document === 'string') return undefined;
+  const checks: AuthorizationCheck[] = [
+    {
+      action: resolved.action ?? action, resource: resolved.resource,
+      ...(resolved.context ? { context: resolved.context } : {}), ...(resolved.resourcePolicy ? { resourcePolicy: resolved.resourcePolicy } : {}),
+      ...(resolved.resourceTags ? { resourceTags: resolved.resourceTags } : {}), ...(resolved.resourceAccount ? { resourceAccount: resolved.resourceAccount } : {}),
+    },
+    ...(resolved.also ?? []),
+  ];
+  // Each check must be its object's (same order, same key): otherwise the whole request's refusal stands.
+  if (resolved.rule !== undefined || checks.length !== document.objects.length) return undefined;
+  if (!checks.every((check, i) => check.resource.endsWith(`/${document.objects[i]!.key}`))) return undefined;
+  const allowed: DeleteDocument['objects'] = [];
+  const refused: DeleteDocument['objects'] = [];
+  let firstRefusal: RequestContext['authorization'];
+  for (const [i, check] of checks.entries()) {
+    const decided = await decideRequest(ctx, deps, check.action, { ...check, also: [] }, { now, encodeExplanation: false });
+    if (decided.refusal?.code === 'InvalidClientTokenId') return undefined;
+    if (decided.refusal === undefined) allowed.push(document.objects[i]!);
+    else {
+      refused.push(document.objects[i]!);
+      firstRefusal ??= ctx.authorization;
+    }
+  }
+  if (refused.length === 0) return undefined;
+  ctx.authorization = firstRefusal;
+  return { document, allowed, refused };
+}
+
+/**
+ * DeleteObjects with some objects refused: the upstream is sent a Delete document of the allowed
+ * ones only (none: it is not called), and the refused ones are added to its DeleteResult as
+ * `AccessDenied` errors, as S3 answers them.
+ */
+async function answerPartialDelete(
+  flow: Flow,
+  each: EachObject,
+  forwarding: { upstream: URL; mapped: MappedRequest; bucket: string | undefined; callerAccount: string; accounts: readonly string[]; payload: PayloadPlan | undefined },
+): Promise<void> {
+  const { ctx, deps, res } = flow;
+  let status = 200;
+  let headers: Record<string, string | string[]> = { 'content-type': 'application/xml' };
+  let answer = refusedOnlyResult(each.refused);
+  if (each.allowed.length > 0) {
+    const { upstream, mapped, accounts, callerAccount, payload } = forwarding;
+    const document = allowedDeleteDocument(each.allowed, each.document.quiet);
+    const request = upstreamRequestOf(flow, mapped, accounts, callerAccount);
+    const sent = forwardedHeaders({
+      upstream, request, headers: rewrittenBodyHeaders(ctx.http.headers, document), accountHeader: deps.gateway.settings.accountHeader,
+      body: { kind: 'buffer', data: document, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) },
+    });
+    let upstreamAnswer;
+    try {
+      upstreamAnswer = await deps.gateway.client.call(upstream, { ...request, headers: sent, body: document }, 4 * 1024 * 1024);
+    } catch (err) {
+      deps.logger.warn('gateway forward failed', { requestId: ctx.requestId, service: 's3', operation: 'DeleteObjects', error: String(err) });
+      throw gatewayError('ServiceUnavailable', `Tessera could not reach the s3 upstream (${upstream.host}).`, 503);
+    }
+    status = upstreamAnswer.status;
+    headers = {};
+    for (const [name, value] of Object.entries(upstreamAnswer.headers)) {
+      if (value !== undefined && !COMPOSED_ANSWER_DROPS.has(name)) headers[name] = value;
+    }
+    const text = upstreamAnswer.body.toString('utf8');
+    answer = status === 200 ? (withRefusedObjects(text, each.refused) ?? text) : text;
+    if (status >= 200 && status < 300) await afterWrite(flow, mapped, forwarding.bucket, callerAccount);
+  }
+  const body = Buffer.from(answer, 'utf8');
+  // Tessera composed this answer: its request ID (the one `tessera explain` reads), not the upstream's.
+  res.writeHead(status, { ...headers, 'x-amz-request-id': ctx.requestId, 'content-length': String(body.length) });
+  res.end(body);
+  ctx.response = { status, headers: {}, body: '' };
 }
 
 /** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
