@@ -39,6 +39,8 @@ export interface ForwardPlan {
   accountHeader: string;
   /** URLs of the upstream's in a successful answer, rewritten to the client's address. */
   rewrite?: AnswerRewrite;
+  /** Tessera's ID of the request: the answer's request ID headers carry it in place of the upstream's. */
+  requestId?: string;
 }
 
 export type ForwardOutcome =
@@ -110,7 +112,7 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
-    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan.request.method, settle, plan.rewrite));
+    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan, settle));
 
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;
@@ -134,11 +136,14 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
   });
 }
 
-function relay(answer: IncomingMessage, res: ServerResponse, method: string, settle: (outcome: ForwardOutcome) => void, rewrite?: AnswerRewrite): void {
+function relay(answer: IncomingMessage, res: ServerResponse, plan: ForwardPlan, settle: (outcome: ForwardOutcome) => void): void {
+  const { rewrite } = plan;
+  const method = plan.request.method;
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(answer.headers)) {
     if (value !== undefined && !NOT_RETURNED.has(name)) headers[name] = value;
   }
+  if (plan.requestId !== undefined) withRequestId(headers, plan.requestId, plan.request.service);
   const status = answer.statusCode ?? 502;
   const success = status >= 200 && status < 300;
   if (rewrite?.location !== undefined && success && typeof headers['location'] === 'string') {
@@ -160,6 +165,24 @@ function relay(answer: IncomingMessage, res: ServerResponse, method: string, set
   }
   res.writeHead(status, headers);
   passBody(answer, res, (complete) => settle({ kind: 'answered', status, complete }));
+}
+
+/** The request ID headers the SDKs read ($metadata.requestId), S3's and the others'. */
+const REQUEST_ID_HEADERS = ['x-amz-request-id', 'x-amzn-requestid', 'x-amzn-request-id'];
+
+/**
+ * The client sees Tessera's request ID, the one its CloudTrail event and `tessera explain`
+ * know, wherever the upstream put its own (an upstream's ID means nothing to a client of
+ * Tessera's: its logs are not the client's to read).
+ */
+function withRequestId(headers: Record<string, string | string[]>, requestId: string, service: string): void {
+  let replaced = false;
+  for (const name of REQUEST_ID_HEADERS) {
+    if (headers[name] === undefined) continue;
+    headers[name] = requestId;
+    replaced = true;
+  }
+  if (!replaced) headers[service === 's3' ? 'x-amz-request-id' : 'x-amzn-requestid'] = requestId;
 }
 
 /**

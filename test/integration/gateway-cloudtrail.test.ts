@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsError } from '../support/tessera-server.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { signedJson } from '../support/raw-request.ts';
@@ -109,5 +111,31 @@ describe('forwarded requests in the CloudTrail event history', () => {
     assert.match(statements, /s3:GetObject/);
     assert.match(statements, /arn:aws:s3:::history-test\/k\.txt/);
     assert.ok(generated.denied.some((d) => d.action === 's3:GetObject' && d.resource === 'arn:aws:s3:::history-test/other.txt'), JSON.stringify(generated.denied));
+  });
+  test('a forwarded answer carries Tessera\'s request ID: the one its event has, and explain finds', async () => {
+    const root = env.server.root;
+    const s3 = env.s3(root, { forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'request-ids' }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'request-ids', Key: 'k', Body: 'v' }));
+    const listed = await s3.send(new ListBucketsCommand({}));
+    const missing = await awsError(() => s3.send(new GetObjectCommand({ Bucket: 'request-ids', Key: 'no-such-key' })));
+    assert.equal(missing.name, 'NoSuchKey', 'the upstream\'s own error, passed on');
+    const queue = await env.sqs(root).send(new CreateQueueCommand({ QueueName: 'request-ids' }));
+    const sent = await env.sqs(root).send(new SendMessageCommand({ QueueUrl: queue.QueueUrl!, MessageBody: 'hi' }));
+    await env.dynamodb(root).send(new CreateTableCommand({
+      TableName: 'request-ids', AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST',
+    }));
+    const item = await env.dynamodb(root).send(new GetItemCommand({ TableName: 'request-ids', Key: { k: { S: 'a' } } }));
+    await env.server.tessera.deps.audit.flush();
+    const cases: Array<[string, string | undefined]> = [
+      ['PutObject', put.$metadata.requestId], ['ListBuckets', listed.$metadata.requestId], ['GetObject', missing.requestId],
+      ['SendMessage', sent.$metadata.requestId], ['GetItem', item.$metadata.requestId],
+    ];
+    for (const [operation, requestId] of cases) {
+      assert.ok(requestId, `${operation}: a request ID`);
+      const events = await env.server.tessera.deps.store.auditByRequestId(requestId);
+      assert.equal(events.length, 1, `${operation}: ${requestId} is Tessera's`);
+      assert.equal((events[0]!.data as { record: Record<string, unknown> }).record['eventName'], operation);
+    }
   });
 });

@@ -197,7 +197,7 @@ async function run(flow: Flow): Promise<void> {
   // URLs in the answer name the upstream: rewritten to where the client reached Tessera.
   const origin = clientOrigin(headerOf(ctx.http.headers, 'host'), ctx.http.secure);
   const rewrite = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
-  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, ...(rewrite ? { rewrite } : {}) }, flow.res, () => {
+  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId, ...(rewrite ? { rewrite } : {}) }, flow.res, () => {
     if (flow.expectsContinue) flow.res.writeContinue();
   });
   if (body.kind === 'stream') flow.bodyDone = true;
