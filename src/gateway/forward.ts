@@ -12,6 +12,7 @@ import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
 import { MAX_REWRITTEN_ANSWER, type AnswerRewrite } from './answer-rewrite.ts';
 import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
+import { SIGV2_QUERY_PARAMETERS } from './sigv2-query.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
 const NOT_FORWARDED = new Set([
@@ -20,8 +21,8 @@ const NOT_FORWARDED = new Set([
 ]);
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'trailer']);
 
-/** The presigning parameters of the client's URL: the upstream request is signed afresh. */
-const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token']);
+/** The presigning parameters of the client's URL (SigV4's and SigV2's): the upstream request is signed afresh. */
+const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token', ...SIGV2_QUERY_PARAMETERS]);
 
 export type ForwardBody =
   | { kind: 'none' }

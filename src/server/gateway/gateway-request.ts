@@ -32,6 +32,8 @@ import { authenticate } from '../stages/authenticate.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import { hasBody, readBody } from '../read-body.ts';
 import { checkBucketPolicy, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
+import { authenticateSigV2Query } from './sigv2-authenticate.ts';
+import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 
 export type GatewayRoute = Extract<Route, { kind: 'gateway' }>;
 
@@ -106,8 +108,14 @@ async function run(flow: Flow): Promise<void> {
   if (!streamed) await readWholeBody(flow, LIMITS.body);
 
   if (route.unsigned) {
-    refuseSigV2(flow);
-    ctx.principal = ANONYMOUS;
+    const params = new URLSearchParams(ctx.http.query);
+    // A URL presigned with signature version 2 (the aws CLI v1's `s3 presign`); any other SigV2 is refused.
+    if (service === 's3' && hasSigV2Query(params) && headerOf(ctx.http.headers, 'authorization') === undefined) {
+      await authenticateSigV2Query(ctx, deps, params, route.hostBucket);
+    } else {
+      refuseSigV2(flow);
+      ctx.principal = ANONYMOUS;
+    }
     ctx.region = 'us-east-1';
   } else {
     await authenticate(ctx, deps);
@@ -380,7 +388,7 @@ function choosePayloadFor(flow: Flow): PayloadPlan | undefined {
   return choice.plan;
 }
 
-/** S3 accepts only SigV4 here: a SigV2 signature (header or query) is refused as S3's SigV4-only regions refuse it. */
+/** A SigV2 Authorization header (or a SigV2 query on another service) is refused as S3's SigV4-only regions refuse it. */
 function refuseSigV2(flow: Flow): void {
   const { headers, query } = flow.ctx.http;
   const authorization = headerOf(headers, 'authorization');

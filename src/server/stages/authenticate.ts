@@ -67,7 +67,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   });
 }
 
-function invalidToken(service: ServiceName): ServiceError {
+export function invalidToken(service: ServiceName): ServiceError {
   return serviceError(service, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
 }
 
@@ -76,7 +76,7 @@ function invalidToken(service: ServiceName): ServiceError {
  * with, sealed by an unknown key, or presented with another access key ID is invalid
  * (InvalidClientTokenId); one past its expiry is ExpiredToken (403, AWS's text, no period).
  */
-async function openToken(token: string, accessKeyId: string, service: ServiceName, deps: ServerDeps): Promise<SessionClaims> {
+export async function openToken(token: string, accessKeyId: string, service: ServiceName, deps: ServerDeps): Promise<SessionClaims> {
   const opened = await openSessionToken(deps.tokenRing, token, deps.clock.now());
   if (!opened.ok) {
     if (opened.reason === 'expired') {
