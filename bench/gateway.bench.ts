@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { signRequest, EMPTY_PAYLOAD_HASH } from '../src/sigv4/index.ts';
 import { runLoad, type LoadResult, type PreparedRequest } from './support/load.ts';
+import { runWrk, wrkAvailable } from './support/wrk.ts';
 import { startChild } from './support/child-server.ts';
 
 /**
@@ -109,12 +110,17 @@ export async function runGatewayBench(): Promise<void> {
       if (warm.status !== 200) throw new Error(`warm-up failed at ${url}: ${warm.status} ${await warm.text()}`);
       await warm.arrayBuffer();
     }
-    console.log('\ngateway: through Tessera ÷ directly to the same S3 stand-in (c=32, best of 2 interleaved runs)');
+    // The load generator: wrk in its own process when installed (far cheaper per request than
+    // a Node client, so it takes less of the cores the two servers share), else in-process.
+    const wrk = process.env['TESSERA_BENCH_GENERATOR'] !== 'node' && (await wrkAvailable());
+    const load = (url: string, request: PreparedRequest) =>
+      wrk ? runWrk(url, request, { concurrency: 32, seconds: SECONDS }) : runLoad(url, () => request, { concurrency: 32, seconds: SECONDS });
+    console.log(`\ngateway: through Tessera ÷ directly to the same S3 stand-in (c=32, best of 2 runs each; load: ${wrk ? 'wrk, separate process' : 'in-process'})`);
     for (const [name, path] of [['GetObject 1 KiB', '/bench/object'], ['ListBuckets', '/']] as const) {
       const direct = signed(standIn.url, 'GET', path);
       const through = signed(tessera.url, 'GET', path);
-      const d = await best(() => runLoad(standIn.url, () => direct, { concurrency: 32, seconds: SECONDS }));
-      const t = await best(() => runLoad(tessera.url, () => through, { concurrency: 32, seconds: SECONDS }));
+      const d = await best(() => load(standIn.url, direct));
+      const t = await best(() => load(tessera.url, through));
       console.log(`  ${name.padEnd(16)} direct ${d.rps.toFixed(0).padStart(6)} req/s   Tessera ${t.rps.toFixed(0).padStart(6)} req/s (p50 ${t.p50ms.toFixed(1)} ms, p99 ${t.p99ms.toFixed(1)} ms, errors ${t.errors})   ratio ${(t.rps / d.rps).toFixed(2)}`);
     }
     const size = 100 * 1000 * 1000;
