@@ -262,17 +262,22 @@ async function decideEachObject(flow: Flow, body: Buffer, resolved: Authorizatio
   if (!checks.every((check, i) => check.resource.endsWith(`/${document.objects[i]!.key}`))) return undefined;
   const allowed: DeleteDocument['objects'] = [];
   const refused: DeleteDocument['objects'] = [];
+  // The whole request's decision stays the recorded one unless the answer becomes per object.
+  const whole = ctx.authorization;
   let firstRefusal: RequestContext['authorization'];
   for (const [i, check] of checks.entries()) {
     const decided = await decideRequest(ctx, deps, check.action, { ...check, also: [] }, { now, encodeExplanation: false });
-    if (decided.refusal?.code === 'InvalidClientTokenId') return undefined;
+    if (decided.refusal?.code === 'InvalidClientTokenId') break;
     if (decided.refusal === undefined) allowed.push(document.objects[i]!);
     else {
       refused.push(document.objects[i]!);
       firstRefusal ??= ctx.authorization;
     }
   }
-  if (refused.length === 0) return undefined;
+  if (refused.length === 0 || allowed.length + refused.length !== checks.length) {
+    ctx.authorization = whole;
+    return undefined;
+  }
   ctx.authorization = firstRefusal;
   return { document, allowed, refused };
 }
