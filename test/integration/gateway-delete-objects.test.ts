@@ -36,9 +36,10 @@ describe('DeleteObjects through the gateway: decided object by object', () => {
     env.s3(user).send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: quiet, Objects: listed.map((Key) => ({ Key })) } }));
 
   test('the allowed objects are deleted, the refused ones answered AccessDenied and kept', async () => {
-    await put('mine/a.txt', 'mine/b.txt', 'mine/keep.txt', 'theirs/c.txt');
-    const out = await remove(['mine/a.txt', 'theirs/c.txt', 'mine/keep.txt', 'mine/b.txt']);
-    assert.deepEqual((out.Deleted ?? []).map((d) => d.Key).sort(), ['mine/a.txt', 'mine/b.txt']);
+    // A key with XML's special characters: the document sent upstream is written anew.
+    await put('mine/a.txt', 'mine/b&<c>.txt', 'mine/keep.txt', 'theirs/c.txt');
+    const out = await remove(['mine/a.txt', 'theirs/c.txt', 'mine/keep.txt', 'mine/b&<c>.txt']);
+    assert.deepEqual((out.Deleted ?? []).map((d) => d.Key).sort(), ['mine/a.txt', 'mine/b&<c>.txt']);
     assert.deepEqual((out.Errors ?? []).map((e) => [e.Key, e.Code, e.Message]).sort(), [
       ['mine/keep.txt', 'AccessDenied', 'Access Denied'],
       ['theirs/c.txt', 'AccessDenied', 'Access Denied'],
@@ -94,5 +95,21 @@ describe('DeleteObjects through the gateway: decided object by object', () => {
     assert.equal(record['errorCode'], undefined);
     assert.equal(decision.decision, 'ImplicitDeny');
     assert.equal(decision.resource, `arn:aws:s3:::${BUCKET}/theirs/explain.txt`);
+  });
+  test('across accounts both sides decide each object: the bucket policy grants shared/ only', async () => {
+    const other = await env.account();
+    const outsider = await env.user('batch-outsider', [allow('s3:DeleteObject', '*')], { iam: env.server.iam, root: other });
+    const SHARED = 'batch-shared';
+    await env.s3(root).send(new CreateBucketCommand({ Bucket: SHARED }));
+    await env.s3(root).send(new PutBucketPolicyCommand({
+      Bucket: SHARED,
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: outsider.arn }, Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${SHARED}/shared/*` }] }),
+    }));
+    for (const key of ['shared/x.txt', 'private/y.txt']) await env.s3(root).send(new PutObjectCommand({ Bucket: SHARED, Key: key, Body: key }));
+    const out = await env.s3(outsider).send(new DeleteObjectsCommand({ Bucket: SHARED, Delete: { Objects: [{ Key: 'shared/x.txt' }, { Key: 'private/y.txt' }] } }));
+    assert.deepEqual((out.Deleted ?? []).map((d) => d.Key), ['shared/x.txt']);
+    assert.deepEqual((out.Errors ?? []).map((e) => [e.Key, e.Code]), [['private/y.txt', 'AccessDenied']]);
+    const left = ((await env.s3(root).send(new ListObjectsV2Command({ Bucket: SHARED }))).Contents ?? []).map((o) => o.Key);
+    assert.deepEqual(left, ['private/y.txt']);
   });
 });

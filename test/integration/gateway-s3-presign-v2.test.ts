@@ -70,6 +70,14 @@ describe('S3 URLs presigned with signature version 2', { skip: !cli && 'the aws 
       assert.equal(res.status, 403, bad.toString());
       assert.match(res.body, /<Code>SignatureDoesNotMatch<\/Code>/);
     }
+    // Malformed: a parameter missing, repeated or not a number of seconds.
+    for (const edit of [(u: URL) => u.searchParams.delete('Expires'), (u: URL) => u.searchParams.append('Signature', 'again'), (u: URL) => u.searchParams.set('Expires', 'tomorrow')]) {
+      const malformed = new URL(url);
+      edit(malformed);
+      const refused = await get(malformed.toString());
+      assert.equal(refused.status, 403, malformed.toString());
+      assert.match(refused.body, /<Code>AccessDenied<\/Code><Message>(Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters|Invalid date)/);
+    }
     const unknown = new URL(url);
     unknown.searchParams.set('AWSAccessKeyId', 'AKIAUNKNOWNKEY000000');
     const res = await get(unknown.toString());

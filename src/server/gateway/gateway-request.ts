@@ -8,10 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from '../../protocol/errors.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
-import { forward, forwardedHeaders, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
-import { allowedDeleteDocument, refusedOnlyResult, rewrittenBodyHeaders, withRefusedObjects } from '../../gateway/partial-delete.ts';
-import { deleteDocument, type DeleteDocument } from '../../gateway/services/s3-body.ts';
-import type { AuthorizationCheck, AuthorizationTarget } from '../../authz/target.ts';
+import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
+import { answerPartialDelete, decideEachObject } from './delete-objects.ts';
 import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
@@ -184,9 +182,11 @@ async function run(flow: Flow): Promise<void> {
     if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
     // S3 decides each object of a DeleteObjects on its own: the allowed ones are deleted.
     if (service === 's3' && mapped.operation === 'DeleteObjects' && buffered !== undefined && deps.gateway.settings.mode === 'enforce') {
-      const each = await decideEachObject(flow, buffered, resolved, action, now);
+      const each = bucket === undefined ? undefined : await decideEachObject(ctx, deps, { body: buffered, resolved, action, now, bucket });
       if (each !== undefined) {
-        await answerPartialDelete(flow, each, { upstream, mapped, bucket, callerAccount, accounts, payload });
+        await answerPartialDelete(ctx, deps, flow.res, each, {
+          upstream, request: upstreamRequestOf(flow, mapped, accounts, callerAccount), payload, afterWrite: () => afterWrite(flow, mapped, bucket, callerAccount),
+        });
         return;
       }
     }
@@ -227,104 +227,6 @@ function upstreamRequestOf(flow: Flow, mapped: MappedRequest, accounts: readonly
     path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
     query: forwardedQuery(ctx.http.query),
   };
-}
-
-/** The upstream's framing and request IDs: a composed answer has its own length and Tessera's ID. */
-const COMPOSED_ANSWER_DROPS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-md5', 'x-amz-request-id', 'x-amzn-requestid', 'x-amzn-request-id']);
-
-interface EachObject {
-  document: DeleteDocument;
-  allowed: DeleteDocument['objects'];
-  refused: DeleteDocument['objects'];
-}
-
-/**
- * DeleteObjects refused as a whole: each listed object decided on its own, at the one decision
- * point, against the same resolved policies. Undefined when the answer must stay the whole
- * request's refusal: the objects and checks do not line up one to one, or none was refused on
- * its own (the refusal was not about an object). The request's recorded decision is the first
- * refused object's, for `tessera explain`.
- */
-async function decideEachObject(flow: Flow, body: Buffer, resolved: AuthorizationTarget, action: string, now: Date): Promise<EachObject | undefined> {
-  const { ctx, deps } = flow;
-  const document = deleteDocument(body);
-  if (typeof document === 'string') return undefined;
-  const checks: AuthorizationCheck[] = [
-    {
-      action: resolved.action ?? action, resource: resolved.resource,
-      ...(resolved.context ? { context: resolved.context } : {}), ...(resolved.resourcePolicy ? { resourcePolicy: resolved.resourcePolicy } : {}),
-      ...(resolved.resourceTags ? { resourceTags: resolved.resourceTags } : {}), ...(resolved.resourceAccount ? { resourceAccount: resolved.resourceAccount } : {}),
-    },
-    ...(resolved.also ?? []),
-  ];
-  // Each check must be its object's (same order, same key): otherwise the whole request's refusal stands.
-  if (resolved.rule !== undefined || checks.length !== document.objects.length) return undefined;
-  if (!checks.every((check, i) => check.resource.endsWith(`/${document.objects[i]!.key}`))) return undefined;
-  const allowed: DeleteDocument['objects'] = [];
-  const refused: DeleteDocument['objects'] = [];
-  // The whole request's decision stays the recorded one unless the answer becomes per object.
-  const whole = ctx.authorization;
-  let firstRefusal: RequestContext['authorization'];
-  for (const [i, check] of checks.entries()) {
-    const decided = await decideRequest(ctx, deps, check.action, { ...check, also: [] }, { now, encodeExplanation: false });
-    if (decided.refusal?.code === 'InvalidClientTokenId') break;
-    if (decided.refusal === undefined) allowed.push(document.objects[i]!);
-    else {
-      refused.push(document.objects[i]!);
-      firstRefusal ??= ctx.authorization;
-    }
-  }
-  if (refused.length === 0 || allowed.length + refused.length !== checks.length) {
-    ctx.authorization = whole;
-    return undefined;
-  }
-  ctx.authorization = firstRefusal;
-  return { document, allowed, refused };
-}
-
-/**
- * DeleteObjects with some objects refused: the upstream is sent a Delete document of the allowed
- * ones only (none: it is not called), and the refused ones are added to its DeleteResult as
- * `AccessDenied` errors, as S3 answers them.
- */
-async function answerPartialDelete(
-  flow: Flow,
-  each: EachObject,
-  forwarding: { upstream: URL; mapped: MappedRequest; bucket: string | undefined; callerAccount: string; accounts: readonly string[]; payload: PayloadPlan | undefined },
-): Promise<void> {
-  const { ctx, deps, res } = flow;
-  let status = 200;
-  let headers: Record<string, string | string[]> = { 'content-type': 'application/xml' };
-  let answer = refusedOnlyResult(each.refused);
-  if (each.allowed.length > 0) {
-    const { upstream, mapped, accounts, callerAccount, payload } = forwarding;
-    const document = allowedDeleteDocument(each.allowed, each.document.quiet);
-    const request = upstreamRequestOf(flow, mapped, accounts, callerAccount);
-    const sent = forwardedHeaders({
-      upstream, request, headers: rewrittenBodyHeaders(ctx.http.headers, document), accountHeader: deps.gateway.settings.accountHeader,
-      body: { kind: 'buffer', data: document, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) },
-    });
-    let upstreamAnswer;
-    try {
-      upstreamAnswer = await deps.gateway.client.call(upstream, { ...request, headers: sent, body: document }, 4 * 1024 * 1024);
-    } catch (err) {
-      deps.logger.warn('gateway forward failed', { requestId: ctx.requestId, service: 's3', operation: 'DeleteObjects', error: String(err) });
-      throw gatewayError('ServiceUnavailable', `Tessera could not reach the s3 upstream (${upstream.host}).`, 503);
-    }
-    status = upstreamAnswer.status;
-    headers = {};
-    for (const [name, value] of Object.entries(upstreamAnswer.headers)) {
-      if (value !== undefined && !COMPOSED_ANSWER_DROPS.has(name)) headers[name] = value;
-    }
-    const text = upstreamAnswer.body.toString('utf8');
-    answer = status === 200 ? (withRefusedObjects(text, each.refused) ?? text) : text;
-    if (status >= 200 && status < 300) await afterWrite(flow, mapped, forwarding.bucket, callerAccount);
-  }
-  const body = Buffer.from(answer, 'utf8');
-  // Tessera composed this answer: its request ID (the one `tessera explain` reads), not the upstream's.
-  res.writeHead(status, { ...headers, 'x-amz-request-id': ctx.requestId, 'content-length': String(body.length) });
-  res.end(body);
-  ctx.response = { status, headers: {}, body: '' };
 }
 
 /** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
