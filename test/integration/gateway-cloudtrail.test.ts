@@ -41,15 +41,19 @@ describe('forwarded requests in the CloudTrail event history', () => {
     const find = (name: string, user?: string) => records.find((r) => r['eventName'] === name && r['eventSource'] === 's3.amazonaws.com'
       && (user === undefined || JSON.stringify(r['userIdentity']).includes(user)));
 
+    const host = new URL(env.server.url).host;
     const create = find('CreateBucket');
     assert.ok(create, 'CreateBucket recorded');
     assert.equal(create['eventCategory'], 'Management');
     assert.equal(create['managementEvent'], true);
+    assert.deepEqual(create['requestParameters'], { bucketName: 'trail-test', Host: host });
 
     const put = find('PutObject');
     assert.ok(put, 'PutObject recorded');
     assert.equal(put['eventCategory'], 'Data');
     assert.equal(put['managementEvent'], false);
+    assert.deepEqual(put['requestParameters'], { bucketName: 'trail-test', Host: host, key: 'a.txt' });
+    assert.deepEqual(find('ListBuckets', root.accessKeyId)?.['requestParameters'], { Host: host });
 
     const list = find('ListBuckets', root.accessKeyId);
     assert.ok(list, 'ListBuckets recorded');

@@ -81,12 +81,29 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
       eventName: ctx.operation ?? ctx.action ?? 'Unknown',
       category: route.service === 's3' && S3_DATA_EVENT.test(ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
+      ...(route.service === 's3' ? { requestParameters: s3RequestParameters(ctx) } : {}),
       ...(ctx.error ? { error: { code: ctx.error.code, message: ctx.error.message } } : {}),
     });
   } catch (err) {
     deps.logger.error('audit event of a forwarded request not written', { requestId: ctx.requestId, error: String(err) });
   }
   await audit(ctx, deps);
+}
+
+/**
+ * The part of an S3 call's CloudTrail `requestParameters` Tessera knows without reading its
+ * body: the bucket and object key it was authorized on, and the Host the client addressed (as
+ * S3's records have them: `bucketName`, `key`, `Host`). Nothing from a body or a header value
+ * beyond these, so no secret can reach the audit this way.
+ */
+function s3RequestParameters(ctx: RequestContext): Record<string, unknown> | null {
+  const resource = ctx.authorization?.resource;
+  const parts = resource !== undefined && resource.startsWith('arn:aws:s3:::') ? s3Parts(resource) : undefined;
+  const host = headerOf(ctx.http.headers, 'host');
+  // DeleteObjects names many keys in its body: its record has the bucket alone.
+  const key = ctx.operation === 'DeleteObjects' ? undefined : parts?.key;
+  if (parts === undefined && host === undefined) return null;
+  return { ...(parts !== undefined ? { bucketName: parts.bucket } : {}), ...(host !== undefined ? { Host: host } : {}), ...(key !== undefined ? { key } : {}) };
 }
 
 /** S3 operations CloudTrail records as data events: those on objects (and their uploads). */
