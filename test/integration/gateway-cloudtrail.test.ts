@@ -135,11 +135,23 @@ describe('forwarded requests in the CloudTrail event history', () => {
       ['PutObject', put.$metadata.requestId], ['ListBuckets', listed.$metadata.requestId], ['GetObject', missing.requestId],
       ['SendMessage', sent.$metadata.requestId], ['GetItem', item.$metadata.requestId],
     ];
+    // SQS's message operations and DynamoDB's item operations are data events too, as S3's object operations.
+    const category: Record<string, string> = { PutObject: 'Data', ListBuckets: 'Management', GetObject: 'Data', SendMessage: 'Data', GetItem: 'Data' };
     for (const [operation, requestId] of cases) {
       assert.ok(requestId, `${operation}: a request ID`);
       const events = await env.server.tessera.deps.store.auditByRequestId(requestId);
       assert.equal(events.length, 1, `${operation}: ${requestId} is Tessera's`);
-      assert.equal((events[0]!.data as { record: Record<string, unknown> }).record['eventName'], operation);
+      const record = (events[0]!.data as { record: Record<string, unknown> }).record;
+      assert.equal(record['eventName'], operation);
+      assert.equal(record['eventCategory'], category[operation], operation);
     }
+    const lookup = async (name: string) => {
+      const res = await signedJson(env.server.url, root, 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }, { service: 'cloudtrail' });
+      return (JSON.parse(res.body) as { Events: unknown[] }).Events.length;
+    };
+    assert.equal(await lookup('SendMessage'), 0);
+    assert.equal(await lookup('GetItem'), 0);
+    assert.ok(await lookup('CreateQueue') >= 1);
+    assert.ok(await lookup('CreateTable') >= 1);
   });
 });

@@ -32,6 +32,7 @@ import { hasBody, readBody } from '../read-body.ts';
 import { checkBucketPolicy, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
 import { authenticateSigV2Query } from './sigv2-authenticate.ts';
 import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
+import { isDataEvent } from '../../gateway/data-events.ts';
 
 export type GatewayRoute = Extract<Route, { kind: 'gateway' }>;
 
@@ -73,13 +74,13 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   } catch (err) {
     refuse(flow, failureOf(flow, err));
   }
-  // Its CloudTrail event: a management event, or a data event for S3's object operations.
+  // Its CloudTrail event: a management event, or a data event (gateway/data-events.ts).
   // (The upstream's answer has already streamed to the client: the event is committed after it.)
   try {
     await auditForwardedCall(ctx, deps, {
       eventSource: `${route.service}.amazonaws.com`,
       eventName: ctx.operation ?? ctx.action ?? 'Unknown',
-      category: route.service === 's3' && S3_DATA_EVENT.test(ctx.operation ?? '') ? 'Data' : 'Management',
+      category: isDataEvent(route.service, ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
       ...(route.service === 's3' ? { requestParameters: s3RequestParameters(ctx) } : {}),
       ...(ctx.error ? { error: { code: ctx.error.code, message: ctx.error.message } } : {}),
@@ -106,8 +107,6 @@ function s3RequestParameters(ctx: RequestContext): Record<string, unknown> | nul
   return { ...(parts !== undefined ? { bucketName: parts.bucket } : {}), ...(host !== undefined ? { Host: host } : {}), ...(key !== undefined ? { key } : {}) };
 }
 
-/** S3 operations CloudTrail records as data events: those on objects (and their uploads). */
-const S3_DATA_EVENT = /Object|MultipartUpload|^UploadPart|^ListParts$/;
 
 async function run(flow: Flow): Promise<void> {
   const { ctx, deps, route } = flow;
