@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signRequest } from '../src/sigv4/index.ts';
+import { BENCH_ROOT, discardOutput, signedGetCallerIdentity } from './support/identity-request.ts';
 import { startChild } from './support/child-server.ts';
 import { runWrk } from './support/wrk.ts';
 
@@ -16,7 +16,6 @@ import { runWrk } from './support/wrk.ts';
  * separated) to node itself.
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const ROOT = { accessKeyId: 'AKIABENCHROOTKEY0001', secretAccessKey: 'bench-secret-0000000000000000000000000000' };
 const seconds = Number(process.argv[2] ?? '8');
 const concurrency = Number(process.argv[3] ?? '32');
 const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
@@ -38,15 +37,10 @@ function threadTicks(pid: number): Map<string, [number, number]> {
 
 const dir = await mkdtemp(join(tmpdir(), 'tessera-cpu-'));
 const server = await startChild([...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error',
-  '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey, ...extra], { pinCpu: 0 });
-server.child.stderr!.removeAllListeners('data');
-server.child.stderr!.resume();
+  '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey, ...extra], { pinCpu: 0 });
+discardOutput(server);
 try {
-  const host = new URL(server.url).host;
-  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-  const signed = signRequest({ method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
-    ROOT, { region: 'us-east-1', service: 'sts', date: new Date() });
-  const request = { method: 'POST', path: '/', headers: signed.headers, body };
+  const request = signedGetCallerIdentity(server.url);
   await runWrk(server.url, request, { concurrency, seconds: 2, pinCpu: 1 });
   const pid = server.child.pid!;
   const before = threadTicks(pid);

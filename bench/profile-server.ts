@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signRequest } from '../src/sigv4/index.ts';
-import { runLoad, type PreparedRequest } from './support/load.ts';
+import { BENCH_ROOT, discardOutput, signedGetCallerIdentity } from './support/identity-request.ts';
+import { runLoad } from './support/load.ts';
 import { startChild } from './support/child-server.ts';
 import { runWrk, wrkAvailable } from './support/wrk.ts';
 
@@ -18,7 +18,6 @@ import { runWrk, wrkAvailable } from './support/wrk.ts';
  * TESSERA_BENCH_DEV=1 profiles the in-memory `--dev` server instead of a file store.
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const ROOT = { accessKeyId: 'AKIABENCHROOTKEY0001', secretAccessKey: 'bench-secret-0000000000000000000000000000' };
 const PIN = process.env['TESSERA_BENCH_PIN'] === '1';
 const out = process.argv[2];
 if (!out) throw new Error('usage: node bench/profile-server.ts PROFILE_DIR [seconds] [log-level]');
@@ -26,16 +25,10 @@ const seconds = Number(process.argv[3] ?? '5');
 const logLevel = process.argv[4] ?? 'error';
 const dir = await mkdtemp(join(tmpdir(), 'tessera-profile-'));
 const server = await startChild(['--cpu-prof', '--cpu-prof-dir', out, CLI, 'serve', '--workers', '1', '--port', '0', ...(process.env['TESSERA_BENCH_DEV'] === '1' ? ['--dev'] : ['--data-dir', dir]), '--log-level', logLevel,
-  '--root-access-key-id', ROOT.accessKeyId, '--root-secret-access-key', ROOT.secretAccessKey], PIN ? { pinCpu: 0 } : {});
-// The server's log lines go nowhere: kept by the child's output buffer they would grow without bound.
-server.child.stderr!.removeAllListeners('data');
-server.child.stderr!.resume();
+  '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey], PIN ? { pinCpu: 0 } : {});
+discardOutput(server);
 try {
-  const host = new URL(server.url).host;
-  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-  const signed = signRequest({ method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
-    ROOT, { region: 'us-east-1', service: 'sts', date: new Date() });
-  const request: PreparedRequest = { method: 'POST', path: '/', headers: signed.headers, body };
+  const request = signedGetCallerIdentity(server.url);
   const wrk = await wrkAvailable();
   const result = wrk
     ? await runWrk(server.url, request, { concurrency: 32, seconds, ...(PIN ? { pinCpu: 1 } : {}) })
