@@ -118,6 +118,22 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.equal(wrongTarget.body.__type, 'UnknownOperationException');
   });
 
+  test('a tag written through Tessera on a secret named by its name counts at once (the cache keeps it under its ARN)', async () => {
+    const root = env.server.root;
+    const created = await env.cli(['secretsmanager', 'create-secret', '--name', 'db-password', '--secret-string', 'hunter2'], root);
+    assert.equal(created.code, 0, created.stderr);
+    const reader = await env.user('tag-reader', [allow('secretsmanager:GetSecretValue', '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } } })]);
+    const before = await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader);
+    assert.match(before.stderr, /AccessDeniedException.*not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:\d{12}:secret:db-password-\w{6}/);
+    assert.equal((await env.cli(['secretsmanager', 'tag-resource', '--secret-id', 'db-password', '--tags', 'Key=team,Value=red'], root)).code, 0);
+    // Well within the lookup cache's 5 seconds: the tag write dropped what was read under the ARN.
+    const after = await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(JSON.parse(after.stdout).SecretString, 'hunter2');
+    assert.equal((await env.cli(['secretsmanager', 'untag-resource', '--secret-id', 'db-password', '--tag-keys', 'team'], root)).code, 0);
+    assert.match((await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader)).stderr, /AccessDeniedException/);
+  });
+
   test('audit mode forwards what enforce mode refuses, and logs it', async () => {
     const logs: Array<{ message: string; fields: Record<string, unknown> }> = [];
     const logger = {

@@ -19,6 +19,7 @@ import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts
 import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import { SERVED_BY_TESSERA, upstreamFor } from '../../gateway/upstreams.ts';
 import type { WireProtocol } from '../../gateway/model.ts';
+import type { AuthorizationTarget } from '../../authz/target.ts';
 import { LIMITS } from '../../gateway/wire/limits.ts';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -201,7 +202,7 @@ async function run(flow: Flow): Promise<void> {
       const each = bucket === undefined ? undefined : await decideEachObject(ctx, deps, { body: buffered, resolved, action, now, bucket });
       if (each !== undefined) {
         await answerPartialDelete(ctx, deps, flow.res, each, {
-          upstream, request: upstreamRequestOf(flow, mapped, accounts, callerAccount), payload, afterWrite: () => afterWrite(flow, mapped, bucket, callerAccount),
+          upstream, request: upstreamRequestOf(flow, mapped, accounts, callerAccount), payload, afterWrite: () => afterWrite(flow, mapped, resolved, bucket, callerAccount),
         });
         return;
       }
@@ -230,7 +231,7 @@ async function run(flow: Flow): Promise<void> {
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
-  if (outcome.status >= 200 && outcome.status < 300) await afterWrite(flow, mapped, bucket, callerAccount);
+  if (outcome.status >= 200 && outcome.status < 300) await afterWrite(flow, mapped, resolved, bucket, callerAccount);
 }
 
 /** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */
@@ -246,12 +247,15 @@ function upstreamRequestOf(flow: Flow, mapped: MappedRequest, accounts: readonly
 }
 
 /** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
-async function afterWrite(flow: Flow, mapped: MappedRequest, bucket: string | undefined, callerAccount: string): Promise<void> {
+async function afterWrite(flow: Flow, mapped: MappedRequest, resolved: AuthorizationTarget, bucket: string | undefined, callerAccount: string): Promise<void> {
   const { deps } = flow;
   if (READ_OPERATION.test(mapped.operation)) return;
-  for (const check of mapped.targets) {
-    deps.gateway.cache.invalidate(check.resource);
-    if (mapped.service === 's3' && check.resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(check.resource).bucket}`);
+  // Both names of each resource: as the request gave it (an alias, a secret's name) and the
+  // ARN it resolved to, under which its policy and tags were read.
+  const resources = new Set([...mapped.targets.map((check) => check.resource), resolved.resource, ...(resolved.also ?? []).map((check) => check.resource)]);
+  for (const resource of resources) {
+    deps.gateway.cache.invalidate(resource);
+    if (mapped.service === 's3' && resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(resource).bucket}`);
   }
   try {
     if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'CreateBucket') await deps.gateway.owners.created(bucket, callerAccount);
