@@ -11,10 +11,18 @@ import { STAR_RESOURCE_NAMED } from './service-rules.ts';
  */
 export function accessDeniedMessage(principalArn: string, action: string, resource: string, decision: Pick<Decision, 'decision' | 'reason'>): string {
   const joiner = decision.decision === 'ExplicitDeny' ? 'with' : 'because';
-  // The protected services' texts name no resource for an action on none (`*`: "…perform:
-  // s3:ListAllMyBuckets because…"); IAM's and STS's name it ("…on resource: *").
-  const on = resource === '*' && !STAR_RESOURCE_NAMED.has(action.slice(0, action.indexOf(':')).toLowerCase()) ? '' : ` on resource: ${resource}`;
-  return `User: ${principalArn} is not authorized to perform: ${action}${on} ${joiner} ${decision.reason}`;
+  return `User: ${principalArn} is not authorized to perform: ${action}${onResource(action, resource)} ${joiner} ${decision.reason}`;
+}
+
+/**
+ * The "on resource" part of a refusal. The protected services' texts name no resource for an
+ * action on none (`*`: "…perform: s3:ListAllMyBuckets because…"); IAM's and STS's name it
+ * ("…on resource: *"). S3 quotes the ARN ("…on resource: \"arn:aws:s3:::bucket/key\" because…").
+ */
+export function onResource(action: string, resource: string): string {
+  const service = action.slice(0, action.indexOf(':')).toLowerCase();
+  if (resource === '*' && !STAR_RESOURCE_NAMED.has(service)) return '';
+  return service === 's3' ? ` on resource: "${resource}"` : ` on resource: ${resource}`;
 }
 
 /**

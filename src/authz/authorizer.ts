@@ -1,6 +1,6 @@
 import { evaluate, requiresResourcePolicy, type ContextValue, type Decision, type PolicyCache, type PolicySet } from '../policy/index.ts';
 import type { Principal } from '../kernel/principal.ts';
-import { accessDeniedMessage, trustDenialMessage } from './access-denied.ts';
+import { accessDeniedMessage, onResource, trustDenialMessage } from './access-denied.ts';
 import { applicablePolicies } from './applicable-policies.ts';
 import { evaluationPrincipal } from './evaluation-principal.ts';
 import { globalContext, resourceTagContext, type RequestFacts } from './global-context.ts';
@@ -187,7 +187,7 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
  * service answers with its own error.
  */
 function refused(principal: Principal, check: AuthorizationCheck, reason: string, refusal: Denied['refusal'], message?: string): Denied {
-  const on = check.resource === '*' ? '' : ` on resource: ${check.resource}`;
+  const on = check.resource === '*' ? '' : onResource(check.action, check.resource);
   return {
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
     message: message ?? `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,

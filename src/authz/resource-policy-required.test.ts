@@ -60,7 +60,7 @@ test('the root user is allowed its own account\'s resources, not another account
   assert.equal(own.decision, 'Allowed');
   const other = await authorizer.decide({ principal: root, action: 's3:GetObject', target: { resource: 'arn:aws:s3:::b/k', resourceAccount: '222222222222' }, facts });
   assert.equal(other.decision, 'ImplicitDeny');
-  assert.equal('message' in other && other.message, `User: ${root.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no resource-based policy allows the s3:GetObject action`);
+  assert.equal('message' in other && other.message, `User: ${root.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k" because no resource-based policy allows the s3:GetObject action`);
   const listing = await authorizer.decide({ principal: user, action: 's3:ListAllMyBuckets', target: { resource: '*' }, facts });
   assert.equal(listing.decision, 'Allowed');
   const none = new Authorizer({ source: source([]), policyCache, policySets: new PolicySetCache() });

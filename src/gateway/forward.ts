@@ -42,6 +42,11 @@ export interface ForwardPlan {
   rewrite?: AnswerRewrite;
   /** Tessera's ID of the request: the answer's request ID headers carry it in place of the upstream's. */
   requestId?: string;
+  /**
+   * Asked before a 404 answer is passed on: a failure returned replaces it (S3 hides which keys
+   * are missing from a caller who may not list the bucket), and the upstream's answer is dropped.
+   */
+  hideMissing?: () => Promise<GatewayFailure | undefined>;
 }
 
 export type ForwardOutcome =
@@ -113,7 +118,19 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
-    upstreamRequest.on('response', (answer: IncomingMessage) => relay(answer, res, plan, settle));
+    upstreamRequest.on('response', (answer: IncomingMessage) => {
+      const { hideMissing } = plan;
+      if (answer.statusCode !== 404 || hideMissing === undefined) return relay(answer, res, plan, settle);
+      // The answer waits, paused, while the caller's right to learn it is decided.
+      hideMissing().then((failure) => {
+        if (failure === undefined) return relay(answer, res, plan, settle);
+        answer.resume();
+        settle({ kind: 'failed', failure, cause: 'a missing object hidden from a caller who may not list its bucket' });
+      }, (err: unknown) => {
+        answer.resume();
+        settle({ kind: 'failed', failure: err instanceof GatewayError ? err.failure : { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 }, cause: String(err) });
+      });
+    });
 
     if (plan.body.kind === 'stream') {
       const { source } = plan.body;

@@ -53,7 +53,7 @@ describe('the aws CLI through the gateway', () => {
     await writeFile(join(work, 'small.txt'), 'small');
     const write = await env.cli(['s3', 'cp', join(work, 'small.txt'), 's3://exercise-bucket/small.txt'], session);
     assert.notEqual(write.code, 0);
-    assert.match(write.stderr, /AccessDenied\) when calling the PutObject operation: User: arn:aws:sts::\d{12}:assumed-role\/S3Reader\/reader is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::exercise-bucket\/small.txt because no identity-based policy allows the s3:PutObject action/);
+    assert.match(write.stderr, /AccessDenied\) when calling the PutObject operation: User: arn:aws:sts::\d{12}:assumed-role\/S3Reader\/reader is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::exercise-bucket\/small.txt" because no identity-based policy allows the s3:PutObject action/);
   });
 
   test('aws s3 cp of 50 MB with the default transfer settings (multipart) round-trips intact; aws s3 sync uploads a tree', async () => {

@@ -44,7 +44,7 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     const before = await awsError(() => get(onlyBucket));
     assert.equal(before.name, 'AccessDenied');
     assert.equal(before.status, 403);
-    assert.equal(before.message, `User: ${onlyBucket.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::union/doc.txt because no identity-based policy allows the s3:GetObject action`);
+    assert.equal(before.message, `User: ${onlyBucket.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" because no identity-based policy allows the s3:GetObject action`);
     assert.equal(await get(onlyIdentity), 'the document');
 
     await bucketPolicy([
@@ -57,11 +57,11 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.equal(await get(onlyBucket), 'the document');
     assert.equal(await get(onlyIdentity), 'the document');
     const bucketDeny = await awsError(() => get(deniedByBucket, 'union', 'secret/doc.txt'));
-    assert.equal(bucketDeny.message, `User: ${deniedByBucket.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::union/secret/doc.txt with an explicit deny in a resource-based policy`);
+    assert.equal(bucketDeny.message, `User: ${deniedByBucket.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/secret/doc.txt" with an explicit deny in a resource-based policy`);
     // The Deny names that user only: its identity policy still allows it the rest.
     assert.equal(await get(deniedByBucket), 'the document');
     const identityDeny = await awsError(() => get(deniedByIdentity));
-    assert.equal(identityDeny.message, `User: ${deniedByIdentity.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::union/doc.txt with an explicit deny in an identity-based policy`);
+    assert.equal(identityDeny.message, `User: ${deniedByIdentity.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" with an explicit deny in an identity-based policy`);
     assert.equal((await awsError(() => get(nobody))).name, 'AccessDenied');
 
     await env.s3(root).send(new DeleteBucketPolicyCommand({ Bucket: 'union' }));
@@ -75,11 +75,11 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     const withoutIdentity = await env.user('cross-nothing', [], owner);
 
     const noBucketPolicy = await awsError(() => get(withIdentity));
-    assert.equal(noBucketPolicy.message, `User: ${withIdentity.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::union/doc.txt because no resource-based policy allows the s3:GetObject action`);
+    assert.equal(noBucketPolicy.message, `User: ${withIdentity.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" because no resource-based policy allows the s3:GetObject action`);
     await bucketPolicy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other.accountId}:root` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::union/*' }]);
     assert.equal(await get(withIdentity), 'the document');
     const noIdentity = await awsError(() => get(withoutIdentity));
-    assert.equal(noIdentity.message, `User: ${withoutIdentity.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::union/doc.txt because no identity-based policy allows the s3:GetObject action`);
+    assert.equal(noIdentity.message, `User: ${withoutIdentity.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" because no identity-based policy allows the s3:GetObject action`);
     // The other account's root is the owner of nothing here: the bucket policy decides for it too.
     assert.equal(await get(other), 'the document');
     assert.equal((await awsError(() => env.s3(other).send(new PutObjectCommand({ Bucket: 'union', Key: 'x', Body: 'x' })))).name, 'AccessDenied');
@@ -108,7 +108,7 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.deepEqual(listed.Contents!.map((object) => object.Key), ['home/alice/notes.txt']);
 
     const otherHome = await awsError(() => env.s3(alice).send(new PutObjectCommand({ Bucket: 'homes', Key: 'home/bob/x.txt', Body: 'x' })));
-    assert.equal(otherHome.message, `User: ${alice.arn} is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::homes/home/bob/x.txt because no identity-based policy allows the s3:PutObject action`);
+    assert.equal(otherHome.message, `User: ${alice.arn} is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::homes/home/bob/x.txt" because no identity-based policy allows the s3:PutObject action`);
     assert.equal((await awsError(() => env.s3(alice).send(new ListObjectsV2Command({ Bucket: 'homes', Prefix: 'home/bob/' })))).name, 'AccessDenied');
     assert.equal((await awsError(() => env.s3(alice).send(new ListObjectsV2Command({ Bucket: 'homes' })))).name, 'AccessDenied');
   });

@@ -178,22 +178,8 @@ async function run(flow: Flow): Promise<void> {
       deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
   });
   const sources = { service, accounts, reads, cache: deps.gateway.cache };
-  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
-    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
-    deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
-    throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
-  });
   const action = mapped.targets[0]!.action;
-  // Decided with the resource policies first; tags and key schemas are read (and the request
-  // decided again) only when a policy about the action refers to them.
-  let resolved = await target();
-  let decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
-  const wanted = (lookup: LazyLookup) => lookupWanted(lookup, service, decided.missingContextKeys);
-  if (mapped.lookups.some((lookup) => isLazy(lookup) && wanted(lookup))) {
-    const keys = decided.missingContextKeys;
-    resolved = await target((lookup) => lookupWanted(lookup, service, keys));
-    decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
-  }
+  const { resolved, decided } = await authorizeMapped(flow, mapped, sources, now);
   const refusal = decided.refusal;
   if (refusal !== undefined) {
     if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
@@ -222,12 +208,19 @@ async function run(flow: Flow): Promise<void> {
   // URLs in the answer name the upstream: rewritten to where the client reached Tessera.
   const origin = clientOrigin(headerOf(ctx.http.headers, 'host'), ctx.http.secure);
   const rewrite = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
-  const outcome = await forward(deps.gateway.client, { upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId, ...(rewrite ? { rewrite } : {}) }, flow.res, () => {
+  // S3 tells a caller who may not list the bucket nothing of which keys exist.
+  const hideMissing = service === 's3' && bucket !== undefined && deps.gateway.settings.mode === 'enforce' && HIDES_MISSING_KEYS.has(mapped.operation)
+    ? () => missingKeyRefusal(flow, { mapper, request: request(), bucket, callerAccount, ownerAccount, sources, now })
+    : undefined;
+  const outcome = await forward(deps.gateway.client, {
+    upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
+    ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
+  }, flow.res, () => {
     if (flow.expectsContinue) flow.res.writeContinue();
   });
   if (body.kind === 'stream') flow.bodyDone = true;
   if (outcome.kind === 'failed') {
-    deps.logger.warn('gateway forward failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: outcome.cause });
+    if (outcome.failure.status >= 500) deps.logger.warn('gateway forward failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: outcome.cause });
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
@@ -244,6 +237,65 @@ function upstreamRequestOf(flow: Flow, mapped: MappedRequest, accounts: readonly
     path: hostBucket !== undefined ? `/${hostBucket}${ctx.http.path.startsWith('/') ? ctx.http.path : `/${ctx.http.path}`}` : ctx.http.path,
     query: forwardedQuery(ctx.http.query),
   };
+}
+
+type TargetSourcesOf = Parameters<typeof resolveTarget>[1];
+
+/**
+ * The mapped request decided by the one decision point: with the resource policies first; the
+ * tags and key schemas are read (and the request decided again) only when a policy about the
+ * action refers to them.
+ */
+async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, now: Date): Promise<{ resolved: AuthorizationTarget; decided: Awaited<ReturnType<typeof decideRequest>> }> {
+  const { ctx, deps } = flow;
+  const service = mapped.service;
+  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
+    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
+    deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
+    throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
+  });
+  const action = mapped.targets[0]!.action;
+  let resolved = await target();
+  let decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
+  const keys = decided.missingContextKeys;
+  if (mapped.lookups.some((lookup) => isLazy(lookup) && lookupWanted(lookup, service, keys))) {
+    resolved = await target((lookup) => lookupWanted(lookup, service, keys));
+    decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
+  }
+  return { resolved, decided };
+}
+
+/**
+ * S3's reads of an object that is not there answer 404 only to a caller who may list the
+ * bucket (s3:ListBucket); anyone else is refused (403) as if the key were there, so that a
+ * grant on some keys does not reveal which others exist. Object reads the rule covers:
+ */
+const HIDES_MISSING_KEYS = new Set(['GetObject', 'HeadObject', 'GetObjectAttributes', 'GetObjectTagging', 'GetObjectAcl', 'GetObjectRetention', 'GetObjectLegalHold']);
+
+/**
+ * The refusal that replaces the upstream's 404 for an object read, or undefined when the
+ * caller may list the bucket. Decided as the ListObjectsV2 the caller could have sent (its
+ * signature facts, the bucket's policy and tags); the event records that decision.
+ */
+async function missingKeyRefusal(
+  flow: Flow,
+  from: { mapper: Awaited<ReturnType<ServerDeps['gateway']['mapper']>>; request: Parameters<Awaited<ReturnType<ServerDeps['gateway']['mapper']>>['mapRequest']>[0]; bucket: string; callerAccount: string; ownerAccount: string; sources: TargetSourcesOf; now: Date },
+): Promise<GatewayFailure | undefined> {
+  const { ctx } = flow;
+  const signing = new URLSearchParams(ctx.http.query);
+  for (const name of [...signing.keys()]) if (!/^(X-Amz-|AWSAccessKeyId$|Signature$|Expires$)/.test(name)) signing.delete(name);
+  const query = ['list-type=2', signing.toString()].filter((part) => part !== '').join('&');
+  const listing = from.mapper.mapRequest({ ...from.request, method: 'GET', path: flow.route.hostBucket !== undefined ? '/' : `/${encodeURIComponent(from.bucket)}`, query });
+  const denied = (message: string) => accessDenied('s3', ctx.principal?.kind === 'anonymous' ? 'Access Denied' : message).failure;
+  if (listing.kind !== 'mapped') return denied('Access Denied');
+  const allowed = ctx.authorization;
+  const accounts = await checkAccounts(flow, listing, from.callerAccount, from.ownerAccount);
+  const { decided } = await authorizeMapped(flow, listing, { ...from.sources, accounts }, from.now);
+  if (decided.refusal === undefined) {
+    ctx.authorization = allowed;
+    return undefined;
+  }
+  return denied(decided.refusal.message);
 }
 
 /** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
