@@ -25,6 +25,8 @@ export type {
 export { POLICY_KINDS } from './types.ts';
 
 export { validatePolicy } from './validate.ts';
+export { parseOperator } from './condition-operators.ts';
+export { parseIpBlock } from './ip.ts';
 export type { CompileResult } from './compile.ts';
 export { compilePolicy, compilePolicyLenient, renamePolicy } from './compile.ts';
 export { PolicyCache } from './policy-cache.ts';

@@ -165,9 +165,35 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.equal((await put(statement({ Action: 'iam:CreateUser' }))).message, 'Policy has invalid action');
     assert.equal((await put('{"Version":')).message, 'This policy contains invalid Json');
     assert.equal((await put(statement({ Resource: 'x'.repeat(21 * 1024) }))).name, 'MalformedPolicy');
+    // S3 checks each statement in order: Effect, Principal, Action, Resource, whether the
+    // actions apply to the resources, then the Condition.
+    assert.equal((await put(statement({ Effect: 'Permit' }))).message, 'Invalid effect: Permit');
+    assert.equal((await put(statement({ Action: 's3:GetObjekt' }))).message, 'Policy has invalid action');
+    assert.equal((await put(statement({ Action: 's3:Nothing*' }))).message, 'Policy has invalid action');
+    assert.equal((await put(statement({ Resource: 'arn:aws:s3:::union' }))).message, 'Action does not apply to any resource(s) in statement');
+    assert.equal((await put(statement({ Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::union/*' }))).message, 'Action does not apply to any resource(s) in statement');
+    assert.equal((await put(statement({ Condition: { StringEqualz: { 'aws:SourceIp': '10.0.0.1' } } }))).message, 'Invalid Condition type : StringEqualz');
+    assert.equal((await put(statement({ Condition: { StringEquals: { 's3:no-such-key': 'x' } } }))).message, 'Policy has an invalid condition key');
+    assert.equal((await put(statement({ Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '300.1.1.1'] } } }))).message, 'Invalid IP address in Conditions');
+    // A user the policy names must exist (as for a role's trust policy).
+    const ghost = await put(statement({ Principal: { AWS: `arn:aws:iam::${env.server.accountId}:user/no-such-user` } }));
+    assert.deepEqual([ghost.name, ghost.message], ['MalformedPolicy', 'Invalid principal in policy']);
     // Nothing was stored.
     const none = await fetch(`${env.server.url}/union/doc.txt`);
     assert.equal(none.status, 403);
+    // What S3 accepts: wildcards naming S3 actions, bucket and object ARNs together, S3's tag
+    // keys with any tag name, any aws: key, and an existing user.
+    const reader = await env.user('policy-named-reader');
+    await env.s3(root).send(new PutBucketPolicyCommand({
+      Bucket: 'union',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: reader.arn }, Action: ['s3:Get*', 's3:List*'], Resource: ['arn:aws:s3:::union', 'arn:aws:s3:::union/*'], Condition: { StringEqualsIfExists: { 's3:ExistingObjectTag/classification': 'public', 'aws:SomeFutureKey': 'x' }, IpAddress: { 'aws:SourceIp': ['127.0.0.0/8', '::1'] } } },
+        ],
+      }),
+    }));
+    await env.s3(root).send(new DeleteBucketPolicyCommand({ Bucket: 'union' }));
   });
 
   test('hostile: a tampered signed payload or chunk is refused and nothing is stored; a client cannot pick the upstream account', async () => {

@@ -30,7 +30,8 @@ import { auditForwardedCall } from '../forwarded-audit.ts';
 import { authenticate } from '../stages/authenticate.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import { hasBody, readBody } from '../read-body.ts';
-import { checkBucketPolicy, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
+import { checkBucketPolicy, checkBucketPolicyPrincipals, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
+import { loadAuthorizationData } from '../../gateway/authorization-data.ts';
 import { authenticateSigV2Query } from './sigv2-authenticate.ts';
 import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
@@ -167,7 +168,9 @@ async function run(flow: Flow): Promise<void> {
   if (service === 's3' && mapped.operation === 'PutBucketPolicy') {
     // Read past S3's quota so that an oversized policy is answered as S3 answers it.
     buffered = await readVerifiedBody(flow, payload, 4 * MAX_BUCKET_POLICY_BYTES);
-    const invalid = checkBucketPolicy(buffered.toString('utf8'), bucket ?? '');
+    const text = buffered.toString('utf8');
+    const s3 = (await loadAuthorizationData()).get('s3')!;
+    const invalid = checkBucketPolicy(text, bucket ?? '', s3) ?? (await checkBucketPolicyPrincipals(deps.store, text));
     if (invalid !== undefined) throw new GatewayError(invalid);
   }
 
