@@ -23,6 +23,8 @@ interface PlannedCheck {
   request: IdentifiedRequest;
   extraContext?: ExpandedCheck['context'];
   resolve?: 'kms-alias';
+  /** The request gave the ARN whole. */
+  named?: 'arn';
 }
 
 export function mapRequest(data: AuthorizationData, request: GatewayRequest): MapResult {
@@ -58,7 +60,10 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
         ...conditionContext(check.action, check.request, rules, { ...context, resourceAccountId, action: check.action.name }),
         ...check.extraContext,
       };
-      targets.push({ action: `${service}:${check.action.name}`, resource: arn, context: conditions });
+      // The resource the service authorizes may be written otherwise than the one it reads (a
+      // CloudWatch Logs group is authorized as `…:log-group:<name>:log-stream:`); lookups read the resource itself.
+      const authorized = rules.authorizedAs?.({ action: check.action.name, arn, named: check.named, ...(check.resourceType ? { resourceType: check.resourceType } : {}) }, context) ?? arn;
+      targets.push({ action: `${service}:${check.action.name}`, resource: authorized, context: conditions });
       lookups.push(...lookupsFor(data, service, rules, check, index, arn));
       if (targets.length > LIMITS.fanOut) return unmapped('invalid-request', `${operation} names more than ${LIMITS.fanOut} resources`);
     }
@@ -104,7 +109,7 @@ function planChecks(
   const resolved = resolveResources(data, service, main, mainRequest.input, rules.resources, context);
   let mainCheck: PlannedCheck;
   if (resolved !== undefined) {
-    mainCheck = { action: main, arns: resolved.arns, request: mainRequest, ...(resolved.type ? { resourceType: resolved.type } : {}) };
+    mainCheck = { action: main, arns: resolved.arns, request: mainRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(resolved.named ? { named: resolved.named } : {}) };
   } else {
     const stand = rules.unresolved?.(request, context);
     if (stand === undefined) return `${operation} does not name the ${describeTypes(main)} that ${service}:${main.name} is authorized on`;
@@ -146,7 +151,7 @@ function checksFromExpanded(
     }
     const resolved = resolveResources(data, service, action, itemRequest.input, rules.resources, context);
     if (resolved === undefined) return `${request.operation.name} does not name the ${describeTypes(action)} that ${service}:${action.name} is authorized on`;
-    checks.push({ action, arns: resolved.arns, request: itemRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(item.context ? { extraContext: item.context } : {}) });
+    checks.push({ action, arns: resolved.arns, request: itemRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(resolved.named ? { named: resolved.named } : {}), ...(item.context ? { extraContext: item.context } : {}) });
   }
   return checks;
 }

@@ -108,9 +108,11 @@ table('Systems Manager (JSON 1.1)', [
 ]);
 
 table('CloudWatch Logs (JSON 1.1)', [
-  ['CreateLogGroup', () => json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: '/app/web' }), 'CreateLogGroup', ['logs:CreateLogGroup arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
+  ['CreateLogGroup', () => json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: '/app/web' }), 'CreateLogGroup', ['logs:CreateLogGroup arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:']],
   ['PutLogEvents is on the log stream', () => json('logs', 'Logs_20140328.PutLogEvents', { logGroupName: '/app/web', logStreamName: 's1', logEvents: [] }), 'PutLogEvents', ['logs:PutLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:s1']],
-  ['FilterLogEvents', () => json('logs', 'Logs_20140328.FilterLogEvents', { logGroupName: '/app/web' }), 'FilterLogEvents', ['logs:FilterLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
+  ['FilterLogEvents', () => json('logs', 'Logs_20140328.FilterLogEvents', { logGroupName: '/app/web' }), 'FilterLogEvents', ['logs:FilterLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:']],
+  ['DescribeLogGroups is on the nameless group (so log-group:* grants it)', () => json('logs', 'Logs_20140328.DescribeLogGroups', { logGroupNamePrefix: '/app' }), 'DescribeLogGroups', ['logs:DescribeLogGroups arn:aws:logs:us-east-1:111111111111:log-group::log-stream:']],
+  ['TagResource by a log group ARN keeps the ARN', () => json('logs', 'Logs_20140328.TagResource', { resourceArn: 'arn:aws:logs:us-east-1:111111111111:log-group:/app/web', tags: { team: 'web' } }), 'TagResource', ['logs:TagResource arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
   ['GetLogEvents by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetLogEvents', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared', logStreamName: 's' }), 'GetLogEvents', ['logs:GetLogEvents arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:s']],
 ]);
 

@@ -39,6 +39,8 @@ export interface ResolvedResources {
   readonly type?: string;
   /** One ARN, or one per element of a list member (SSM GetParameters' Names). */
   readonly arns: readonly string[];
+  /** Whether the request gave the ARN whole (an ARN member) rather than the names that fill its format. */
+  readonly named?: 'arn';
 }
 
 export function isArnMember(resources: ServiceResources, member: string): boolean {
@@ -72,7 +74,7 @@ export function resolveResources(
 ): ResolvedResources | undefined {
   if (action.resourceTypes.length === 0) return { arns: ['*'] };
   const types = data.get(service)!.resourceTypes;
-  let best: { type: string; arns: string[]; score: number } | undefined;
+  let best: { type: string; arns: string[]; score: number; named?: 'arn' } | undefined;
   for (const ref of action.resourceTypes) {
     const type = types.get(ref.type);
     if (type === undefined) continue;
@@ -80,16 +82,16 @@ export function resolveResources(
     if (found === undefined) continue;
     if (best === undefined || found.score > best.score) best = { type: type.key, ...found };
   }
-  return best === undefined ? undefined : { type: best.type, arns: best.arns };
+  return best === undefined ? undefined : { type: best.type, arns: best.arns, ...(best.named ? { named: best.named } : {}) };
 }
 
-function fillType(template: string, input: ReadonlyMap<string, unknown>, resources: ServiceResources, context: ResourceContext): { arns: string[]; score: number } | undefined {
+function fillType(template: string, input: ReadonlyMap<string, unknown>, resources: ServiceResources, context: ResourceContext): { arns: string[]; score: number; named?: 'arn' } | undefined {
   const own = ownVariables(template);
   // A member holding a whole ARN of this form names the resource outright.
   for (const [member, value] of input) {
     if (!isArnMember(resources, member)) continue;
     const arns = strings(value).filter((arn) => arn.startsWith('arn:') && matchTemplate(template, arn) !== undefined);
-    if (arns.length > 0) return { arns: arns.slice(0, LIMITS.fanOut), score: own.length };
+    if (arns.length > 0) return { arns: arns.slice(0, LIMITS.fanOut), score: own.length, named: 'arn' };
   }
   // Otherwise every variable from the request (each list element making one ARN).
   let rows: Map<string, string>[] = [new Map([['Partition', 'aws'], ['Region', context.region], ['Account', context.ownerAccountId]])];

@@ -76,6 +76,11 @@ export interface ServiceRules {
   readonly unresolved?: (request: IdentifiedRequest, context: RuleContext) => { arns: readonly string[]; resolve: 'kms-alias' } | undefined;
   /** Lookups a mapped check needs beyond resource tags (S3's existing object tags). */
   readonly lookups?: (request: IdentifiedRequest, check: { index: number; action: string; resource: string; conditionKeys: readonly string[] }) => Lookup[];
+  /**
+   * The resource a check is authorized on when the service writes it otherwise than its
+   * reference format (undefined: the ARN as built). `named` says the request gave the ARN whole.
+   */
+  readonly authorizedAs?: (check: { action: string; arn: string; resourceType?: string; named: 'arn' | undefined }, context: RuleContext) => string | undefined;
   /** Resource types whose resources carry their own policy (the forwarder reads it upstream). */
   readonly policyHolders?: (resourceType: string, arn: string) => string | undefined;
 }

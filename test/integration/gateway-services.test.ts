@@ -134,6 +134,28 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.match((await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader)).stderr, /AccessDeniedException/);
   });
 
+  test('CloudWatch Logs: a log group is authorized as log-group:<name>:log-stream:, as Logs authorizes it', async () => {
+    const root = env.server.root;
+    const account = env.server.accountId;
+    assert.equal((await env.cli(['logs', 'create-log-group', '--log-group-name', 'app'], root)).code, 0);
+    assert.equal((await env.cli(['logs', 'create-log-stream', '--log-group-name', 'app', '--log-stream-name', 'web-1'], root)).code, 0);
+    const group = `arn:aws:logs:us-east-1:${account}:log-group:app`;
+    // log-group:* — the usual grant — covers DescribeLogGroups, a group's streams and its events.
+    const wide = await env.user('logs-wide', [allow(['logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], `arn:aws:logs:us-east-1:${account}:log-group:*`)]);
+    const groups = await env.cli(['logs', 'describe-log-groups', '--output', 'json'], wide);
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.ok(JSON.parse(groups.stdout).logGroups.some((found: { logGroupName: string }) => found.logGroupName === 'app'));
+    assert.equal((await env.cli(['logs', 'describe-log-streams', '--log-group-name', 'app'], wide)).code, 0);
+    assert.equal((await env.cli(['logs', 'put-log-events', '--log-group-name', 'app', '--log-stream-name', 'web-1', '--log-events', 'timestamp=1,message=hi'], wide)).code, 0);
+    // The group's bare ARN does not match what Logs authorizes; <group>:* does.
+    const bare = await env.user('logs-bare', [allow(['logs:DescribeLogStreams', 'logs:DescribeLogGroups'], group)]);
+    const refused = await env.cli(['logs', 'describe-log-streams', '--log-group-name', 'app'], bare);
+    assert.match(refused.stderr, new RegExp(`AccessDeniedException.*not authorized to perform: logs:DescribeLogStreams on resource: ${group}:log-stream: because no identity-based policy allows`));
+    assert.match((await env.cli(['logs', 'describe-log-groups'], bare)).stderr, new RegExp(`logs:DescribeLogGroups on resource: arn:aws:logs:us-east-1:${account}:log-group::log-stream: because`));
+    const star = await env.user('logs-star', [allow('logs:DescribeLogStreams', `${group}:*`)]);
+    assert.equal((await env.cli(['logs', 'describe-log-streams', '--log-group-name', 'app'], star)).code, 0);
+  });
+
   test('audit mode forwards what enforce mode refuses, and logs it', async () => {
     const logs: Array<{ message: string; fields: Record<string, unknown> }> = [];
     const logger = {

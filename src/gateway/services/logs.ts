@@ -32,4 +32,14 @@ export const LOGS_RULES: ServiceRules = {
   },
   conditions: {},
   policyHolders: () => undefined,
+  // CloudWatch Logs authorizes an action on a log group named by its name as the group's
+  // empty log stream, `arn:…:log-group:<name>:log-stream:` — its refusals name that ARN, and a
+  // policy must write `log-group:<name>:*` (or `log-group:*`) to match it; `log-group:<name>`
+  // alone does not. DescribeLogGroups (no resource in the reference) is authorized on the
+  // nameless group, `arn:…:log-group::log-stream:`, so that `log-group:*` grants it.
+  authorizedAs: (check, context) => {
+    if (check.action === 'DescribeLogGroups' && check.arn === '*') return `arn:aws:logs:${context.region}:${context.ownerAccountId}:log-group::log-stream:`;
+    if (check.resourceType === 'log-group' && check.named === undefined) return `${check.arn}:log-stream:`;
+    return undefined;
+  },
 };

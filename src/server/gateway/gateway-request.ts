@@ -305,9 +305,13 @@ async function missingKeyRefusal(
 async function afterWrite(flow: Flow, mapped: MappedRequest, resolved: AuthorizationTarget, bucket: string | undefined, callerAccount: string): Promise<void> {
   const { deps } = flow;
   if (READ_OPERATION.test(mapped.operation)) return;
-  // Both names of each resource: as the request gave it (an alias, a secret's name) and the
-  // ARN it resolved to, under which its policy and tags were read.
-  const resources = new Set([...mapped.targets.map((check) => check.resource), resolved.resource, ...(resolved.also ?? []).map((check) => check.resource)]);
+  // Every name of each resource: as the request gave it (an alias, a secret's name), the ARN
+  // it resolved to, and the one its policy and tags were read under.
+  const resources = new Set([
+    ...mapped.targets.map((check) => check.resource), resolved.resource, ...(resolved.also ?? []).map((check) => check.resource),
+    // What the lookups read, when the resource is authorized under another name (a log group's `…:log-stream:`).
+    ...mapped.lookups.flatMap((lookup) => ('resource' in lookup ? [lookup.resource] : [])),
+  ]);
   for (const resource of resources) {
     deps.gateway.cache.invalidate(resource);
     if (mapped.service === 's3' && resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(resource).bucket}`);
