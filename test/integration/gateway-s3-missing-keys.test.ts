@@ -72,6 +72,19 @@ describe('S3 through the gateway: a missing key is hidden from a caller who may 
     assert.equal((await awsError(() => get(byBucket, 'missing.txt'))).name, 'NoSuchKey');
   });
 
+  test('a bucket that does not exist is NoSuchBucket to anyone, as S3 answers (its names are global); CreateBucket is still decided', async () => {
+    const nobody = await env.user('no-rights');
+    const listed = await awsError(() => env.s3(nobody).send(new GetObjectCommand({ Bucket: 'never-made-bucket', Key: 'k' })));
+    assert.deepEqual([listed.name, listed.status], ['NoSuchBucket', 404]);
+    const anonymous = await fetch(`${env.server.url}/never-made-bucket/k`);
+    assert.equal(anonymous.status, 404);
+    assert.match(await anonymous.text(), /<Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message><BucketName>never-made-bucket<\/BucketName>/);
+    const cli = await env.cli(['s3', 'ls', 's3://never-made-bucket'], nobody);
+    assert.match(cli.stderr, /NoSuchBucket/);
+    const create = await env.cli(['s3', 'mb', 's3://never-made-bucket'], nobody);
+    assert.match(create.stderr, /AccessDenied.*s3:CreateBucket/);
+  });
+
   test('the anonymous caller of a public-read bucket: Access Denied for a missing key unless the policy grants the listing', async () => {
     const publicRead = (actions: string[]) => env.s3(root).send(new PutBucketPolicyCommand({
       Bucket: 'hidden-keys',

@@ -57,6 +57,8 @@ interface Flow {
   expectsContinue: boolean;
   /** Whether the request's body has been read (or there is none): a refusal may keep the connection. */
   bodyDone: boolean;
+  /** S3 buckets the upstream says do not exist, found while their owners were looked up. */
+  absentBuckets?: Set<string>;
 }
 
 export async function handleGatewayRequest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GatewayRoute, deps: ServerDeps, expectsContinue: boolean): Promise<void> {
@@ -165,6 +167,10 @@ async function run(flow: Flow): Promise<void> {
     throw unmappedError(mapped);
   }
   ctx.operation = mapped.operation;
+  // S3 tells anyone that a bucket does not exist (its names are global), before any decision.
+  if (bucket !== undefined && flow.absentBuckets?.has(bucket) && mapped.operation !== 'CreateBucket') {
+    throw gatewayError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
+  }
   if (service === 's3' && mapped.operation === 'PutBucketPolicy') {
     // Read past S3's quota so that an oversized policy is answered as S3 answers it.
     buffered = await readVerifiedBody(flow, payload, 4 * MAX_BUCKET_POLICY_BYTES);
@@ -350,7 +356,10 @@ async function bucketAccount(flow: Flow, bucket: string, callerAccount: string):
     throw gatewayError('ServiceUnavailable', `Tessera could not learn which account owns the bucket ${bucket} from the S3 upstream; the request was not forwarded.`, 503);
   }
   if (owner.kind === 'owned') return owner.accountId;
-  if (owner.kind === 'absent') return callerAccount;
+  if (owner.kind === 'absent') {
+    (flow.absentBuckets ??= new Set()).add(bucket);
+    return callerAccount;
+  }
   throw accessDenied('s3', `Tessera does not know which account owns the bucket ${bucket}: it was not created through Tessera, and neither your account nor the default account lists it.`);
 }
 
