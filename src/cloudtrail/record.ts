@@ -1,3 +1,4 @@
+import { dataEventsOf, PRINCIPAL_KEY } from '../kernel/audit-streams.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { AuditEvent, AuditLookupKey } from '../store/types.ts';
@@ -79,25 +80,14 @@ export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditE
     const record = cloudTrailRecord(facts, { eventId, recipientAccountId: accountId, ...(shared ? { sharedEventId: shared } : {}) });
     const data: AuditData = { record, ...(facts.decision ? { decision: facts.decision } : {}) };
     const event = { time: facts.time.toISOString(), requestId: facts.requestId, eventId, data: data as unknown as Record<string, unknown> };
+    // Data events go to their own stream (kernel/audit-streams.ts) with only the principal keys:
+    // nothing looks them up by LookupEvents' attributes, and each key is two index entries
+    // written on every request.
     return facts.category === 'Data'
       ? { ...event, accountId: dataEventsOf(accountId), lookup: principalKeysOf(facts.principal) }
       : { ...event, accountId, lookup: lookupKeysOf(facts, record) };
   });
 }
-
-/**
- * Where an account's data events (S3 object operations) are kept: beside its management events
- * under an account key of their own. CloudTrail's event history (LookupEvents) holds management
- * events only, and a trail delivers data events only when event selectors ask for them, which
- * Tessera's trails do not have; so the history and the trails, which read by account, never see
- * them. `tessera explain` (by request ID) and `tessera policy generate` (by principal, in both
- * streams) still do. Data events carry only the principal keys: nothing looks them up by
- * LookupEvents' attributes, and each key is two index entries written on every request.
- */
-export function dataEventsOf(accountId: string): string {
-  return `${DATA_EVENTS_PREFIX}${accountId}`;
-}
-const DATA_EVENTS_PREFIX = 'data:';
 
 export function cloudTrailRecord(facts: ApiCallFacts, ids: { eventId: string; recipientAccountId: string; sharedEventId?: string }): CloudTrailRecord {
   const resources = facts.resources.filter((arn) => arn !== '*' && arn.startsWith('arn:')).map((arn) => ({
@@ -164,7 +154,6 @@ function principalKeysOf(principal: Principal | undefined): AuditLookupKey[] {
   return keys;
 }
 
-/** The lookup key of the caller's ARN and of the IAM role or user behind its session. */
-export const PRINCIPAL_KEY = 'tessera:Principal';
-
 export type { Principal };
+// The streams and the principal key live in kernel/ (iam/ reads them too); existing importers keep these names.
+export { dataEventsOf, PRINCIPAL_KEY };

@@ -35,6 +35,8 @@ export const Kind = {
   sshPublicKey: 'ssh-public-key',
   serviceSpecificCredential: 'service-specific-credential',
   credentialReport: 'credential-report',
+  /** A service last accessed report job; id = name = its JobId, parent ''. */
+  serviceLastAccessedJob: 'service-last-accessed-job',
 } as const;
 
 export const Link = {

@@ -38,3 +38,5 @@ export type { ReadScenario, ScenarioResult } from './scenario.ts';
 export { ScenarioError, evaluateScenario, readScenario } from './scenario.ts';
 export { CODE as DIAGNOSTIC_CODES } from './messages.ts';
 export { requiresResourcePolicy } from './service-rules.ts';
+export type { WildcardPattern } from './wildcard.ts';
+export { compileWildcard, matchWildcard } from './wildcard.ts';

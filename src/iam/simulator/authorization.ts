@@ -29,7 +29,6 @@ const anyResource = async (): Promise<AuthorizationTarget> => ({ resource: '*' }
  */
 const unsupportedTargets = {
   ...(Object.fromEntries((Object.keys(UNSUPPORTED_OPERATIONS) as UnsupportedOperationName[]).map((op) => [op, anyResource])) as Record<string, unknown> as { readonly [K in UnsupportedOperationName]: TargetResolver<K> }),
-  GenerateServiceLastAccessedDetails: async (input) => ({ resource: input.Arn }),
   GenerateOrganizationsAccessReport: async (input, ctx) => ({ resource: `arn:aws:iam::${ctx.accountId}:access-report/${input.EntityPath}` }),
 } satisfies TargetTable;
 

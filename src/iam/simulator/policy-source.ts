@@ -47,10 +47,13 @@ export async function findSourceEntity(tx: StoreTx, accountId: string, source: S
   return { type: source.type, record } as SourceEntity;
 }
 
-/** The entity, or InvalidInput for an ARN of another kind and NoSuchEntity for a missing one. */
-export async function requireSourceEntity(tx: StoreTx, accountId: string, arn: string): Promise<SourceEntity> {
+/**
+ * The entity, or InvalidInput for an ARN of another kind (`invalid`, PolicySourceArn's text by
+ * default) and NoSuchEntity for a missing one.
+ */
+export async function requireSourceEntity(tx: StoreTx, accountId: string, arn: string, invalid: (arn: string) => Error = invalidPolicySourceArn): Promise<SourceEntity> {
   const source = parseSourceArn(arn);
-  if (source === undefined) throw invalidPolicySourceArn(arn);
+  if (source === undefined) throw invalid(arn);
   const entity = await findSourceEntity(tx, accountId, source);
   if (entity !== undefined) return entity;
   if (source.type === 'user') throw noSuchUser(source.name);

@@ -21,8 +21,7 @@ const DELEGATION = 'delegation requests come from AWS partner products and are a
 const HUMAN_SUMMARY = 'the summaries are written by an AWS service that has no local equivalent';
 const ROOT_ACCESS = 'centralized root access needs trusted access between IAM and AWS Organizations, which Tessera does not provide';
 const OUTBOUND = 'outbound identity federation issues tokens signed by AWS for outside services, and Tessera is no such token issuer';
-const LAST_ACCESSED = "last-accessed data is collected by AWS from every service's requests, while Tessera sees only its own IAM and STS calls";
-const ORG_REPORT = 'Organizations access reports are built from the last-accessed data of every account in an AWS organization';
+const ORG_REPORT = "Organizations access reports are built by AWS from every member account's activity through trusted access between IAM and AWS Organizations, which Tessera does not provide";
 const STS_PREFERENCES = "Tessera's session tokens are valid in every Region, so there is no global endpoint token version to choose";
 
 export const UNSUPPORTED_OPERATIONS = {
@@ -43,9 +42,6 @@ export const UNSUPPORTED_OPERATIONS = {
   EnableOutboundWebIdentityFederation: { code: 'InvalidAction', why: OUTBOUND },
   DisableOutboundWebIdentityFederation: { code: 'FeatureDisabled', why: OUTBOUND },
   GetOutboundWebIdentityFederationInfo: { code: 'FeatureDisabled', why: OUTBOUND },
-  GenerateServiceLastAccessedDetails: { code: 'InvalidInput', why: LAST_ACCESSED },
-  GetServiceLastAccessedDetails: { code: 'InvalidInput', why: LAST_ACCESSED },
-  GetServiceLastAccessedDetailsWithEntities: { code: 'InvalidInput', why: LAST_ACCESSED },
   GenerateOrganizationsAccessReport: { code: 'InvalidAction', why: ORG_REPORT },
   GetOrganizationsAccessReport: { code: 'NoSuchEntity', why: ORG_REPORT },
   SetSecurityTokenServicePreferences: { code: 'InvalidAction', why: STS_PREFERENCES },
