@@ -170,6 +170,10 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     assert.equal((await put(statement({ Effect: 'Permit' }))).message, 'Invalid effect: Permit');
     assert.equal((await put(statement({ Action: 's3:GetObjekt' }))).message, 'Policy has invalid action');
     assert.equal((await put(statement({ Action: 's3:Nothing*' }))).message, 'Policy has invalid action');
+    // A hostile wildcard is matched in linear time (the engine's matcher, never a RegExp).
+    const started = performance.now();
+    assert.equal((await put(statement({ Action: `s3:${'*a'.repeat(4000)}b` }))).message, 'Policy has invalid action');
+    assert.ok(performance.now() - started < 2000, `a pattern of 4,000 stars took ${performance.now() - started} ms`);
     assert.equal((await put(statement({ Resource: 'arn:aws:s3:::union' }))).message, 'Action does not apply to any resource(s) in statement');
     assert.equal((await put(statement({ Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::union/*' }))).message, 'Action does not apply to any resource(s) in statement');
     assert.equal((await put(statement({ Condition: { StringEqualz: { 'aws:SourceIp': '10.0.0.1' } } }))).message, 'Invalid Condition type : StringEqualz');

@@ -6,7 +6,7 @@
 // last, every IAM user or role the policy names must exist (as for trust policies).
 // S3's actions and condition keys are AWS's Service Authorization Reference data.
 
-import { parseIpBlock, parseOperator, validatePolicy } from '../../policy/index.ts';
+import { compileWildcard, matchWildcard, parseIpBlock, parseOperator, validatePolicy } from '../../policy/index.ts';
 import type { GatewayFailure } from '../../gateway/errors.ts';
 import type { SarService } from '../../gateway/authorization-data.ts';
 import type { Store } from '../../store/types.ts';
@@ -106,8 +106,9 @@ const ARN_PREFIX = 'arn:aws:s3:::';
 function s3ActionsMatching(pattern: string, s3: SarService): SarActionRef['action'][] {
   const lower = pattern === '*' ? 's3:*' : pattern.toLowerCase();
   if (!lower.startsWith('s3:')) return [];
-  const name = wildcardPattern(lower.slice(3));
-  return [...s3.actions.values()].filter((action) => name.test(action.name.toLowerCase()));
+  // The engine's linear matcher: a pattern written by the caller never becomes a RegExp.
+  const name = compileWildcard(lower.slice(3), true);
+  return [...s3.actions.values()].filter((action) => matchWildcard(name, action.name.toLowerCase()));
 }
 
 /** S3's own condition keys: those any of its actions or resource types takes; `…/<key>` stands for any tag key. */
@@ -134,10 +135,6 @@ function s3ConditionKeys(s3: SarService): string[] {
     KEYS_OF.set(s3, keys);
   }
   return keys;
-}
-
-function wildcardPattern(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
 function statements(document: unknown): Record<string, unknown>[] {

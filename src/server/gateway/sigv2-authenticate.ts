@@ -34,8 +34,8 @@ export async function authenticateSigV2Query(ctx: RequestContext, deps: ServerDe
   });
 }
 
-/** The secret and principal behind the key: a session token's, or a long-term key's (with its last use to record). */
-async function presentedKey(ctx: RequestContext, deps: ServerDeps, accessKeyId: string, securityToken: string | undefined) {
+/** The secret and principal behind a key a request presents outside SigV4 (SigV2, a POST form): a session token's, or a long-term key's (with its last use to record). */
+export async function presentedKey(ctx: RequestContext, deps: ServerDeps, accessKeyId: string, securityToken: string | undefined) {
   if (securityToken !== undefined) {
     const claims = await openToken(securityToken, accessKeyId, 'iam', deps);
     return { secretAccessKey: claims.secretAccessKey, principal: principalFromSession(claims), use: undefined };

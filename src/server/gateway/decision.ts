@@ -1,0 +1,133 @@
+// What the gateway decides for a mapped request, with what the upstream says of its resources,
+// and what it forgets once a write passed: the one decision point (server/stages/authorize.ts)
+// asked with the resource policies first and the tags only when a policy reads them; the
+// owning account of each resource; S3's rule that a missing key is told only to a caller who
+// may list the bucket.
+
+import type { AuthorizationTarget } from '../../authz/target.ts';
+import { accessDenied, gatewayError, type GatewayFailure } from '../../gateway/errors.ts';
+import type { MappedRequest } from '../../gateway/index.ts';
+import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
+import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
+import type { ServerDeps } from '../deps.ts';
+import { decideRequest } from '../stages/authorize.ts';
+import type { Flow } from './flow.ts';
+
+/** Operations that only read: a success changes nothing the lookups cache. */
+const READ_OPERATION = /^(Get|List|Describe|Head|Select|Scan|Query|BatchGet|Receive|Decrypt|Encrypt|GenerateDataKey|Sign|Verify|Invoke$)/;
+
+export type TargetSourcesOf = Parameters<typeof resolveTarget>[1];
+
+/**
+ * The mapped request decided by the one decision point: with the resource policies first; the
+ * tags and key schemas are read (and the request decided again) only when a policy about the
+ * action refers to them.
+ */
+export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, now: Date): Promise<{ resolved: AuthorizationTarget; decided: Awaited<ReturnType<typeof decideRequest>> }> {
+  const { ctx, deps } = flow;
+  const service = mapped.service;
+  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
+    if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
+    deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
+    throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
+  });
+  const action = mapped.targets[0]!.action;
+  let resolved = await target();
+  let decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
+  const keys = decided.missingContextKeys;
+  if (mapped.lookups.some((lookup) => isLazy(lookup) && lookupWanted(lookup, service, keys))) {
+    resolved = await target((lookup) => lookupWanted(lookup, service, keys));
+    decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
+  }
+  return { resolved, decided };
+}
+
+/**
+ * S3's reads of an object that is not there answer 404 only to a caller who may list the
+ * bucket (s3:ListBucket); anyone else is refused (403) as if the key were there, so that a
+ * grant on some keys does not reveal which others exist. Object reads the rule covers:
+ */
+export const HIDES_MISSING_KEYS = new Set(['GetObject', 'HeadObject', 'GetObjectAttributes', 'GetObjectTagging', 'GetObjectAcl', 'GetObjectRetention', 'GetObjectLegalHold']);
+
+/**
+ * The refusal that replaces the upstream's 404 for an object read, or undefined when the
+ * caller may list the bucket. Decided as the ListObjectsV2 the caller could have sent (its
+ * signature facts, the bucket's policy and tags); the event records that decision.
+ */
+export async function missingKeyRefusal(
+  flow: Flow,
+  from: { mapper: Awaited<ReturnType<ServerDeps['gateway']['mapper']>>; request: Parameters<Awaited<ReturnType<ServerDeps['gateway']['mapper']>>['mapRequest']>[0]; bucket: string; callerAccount: string; ownerAccount: string; sources: TargetSourcesOf; now: Date },
+): Promise<GatewayFailure | undefined> {
+  const { ctx } = flow;
+  const signing = new URLSearchParams(ctx.http.query);
+  for (const name of [...signing.keys()]) if (!/^(X-Amz-|AWSAccessKeyId$|Signature$|Expires$)/.test(name)) signing.delete(name);
+  const query = ['list-type=2', signing.toString()].filter((part) => part !== '').join('&');
+  const listing = from.mapper.mapRequest({ ...from.request, method: 'GET', path: flow.route.hostBucket !== undefined ? '/' : `/${encodeURIComponent(from.bucket)}`, query });
+  const denied = (message: string) => accessDenied('s3', ctx.principal?.kind === 'anonymous' ? 'Access Denied' : message).failure;
+  if (listing.kind !== 'mapped') return denied('Access Denied');
+  const allowed = ctx.authorization;
+  const accounts = await checkAccounts(flow, listing, from.callerAccount, from.ownerAccount);
+  const { decided } = await authorizeMapped(flow, listing, { ...from.sources, accounts }, from.now);
+  if (decided.refusal === undefined) {
+    ctx.authorization = allowed;
+    return undefined;
+  }
+  return denied(decided.refusal.message);
+}
+
+/** A forwarded write changed what the lookups read: forget it; a bucket made or removed changes its owner. */
+export async function afterWrite(flow: Flow, mapped: MappedRequest, resolved: AuthorizationTarget, bucket: string | undefined, callerAccount: string): Promise<void> {
+  const { deps } = flow;
+  if (READ_OPERATION.test(mapped.operation)) return;
+  // Every name of each resource: as the request gave it (an alias, a secret's name), the ARN
+  // it resolved to, and the one its policy and tags were read under.
+  const resources = new Set([
+    ...mapped.targets.map((check) => check.resource), resolved.resource, ...(resolved.also ?? []).map((check) => check.resource),
+    // What the lookups read, when the resource is authorized under another name (a log group's `…:log-stream:`).
+    ...mapped.lookups.flatMap((lookup) => ('resource' in lookup ? [lookup.resource] : [])),
+  ]);
+  for (const resource of resources) {
+    deps.gateway.cache.invalidate(resource);
+    if (mapped.service === 's3' && resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(resource).bucket}`);
+  }
+  try {
+    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'CreateBucket') await deps.gateway.owners.created(bucket, callerAccount);
+    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'DeleteBucket') await deps.gateway.owners.deleted(bucket);
+  } catch (err) {
+    deps.logger.error('could not record a bucket owner', { requestId: flow.ctx.requestId, bucket, error: String(err) });
+  }
+}
+
+/** The owning account of each check's resource: a bucket's owner for S3, else the ARN's account. */
+export async function checkAccounts(flow: Flow, mapped: MappedRequest, callerAccount: string, ownerAccount: string): Promise<string[]> {
+  const accounts: string[] = [];
+  for (const check of mapped.targets) {
+    if (check.resource === '*') {
+      accounts.push(callerAccount);
+    } else if (mapped.service === 's3') {
+      const { bucket } = s3Parts(check.resource);
+      accounts.push(bucket === '' ? ownerAccount : await bucketAccount(flow, bucket, callerAccount));
+    } else {
+      const account = check.resource.split(':')[4];
+      accounts.push(account !== undefined && /^\d{12}$/.test(account) ? account : ownerAccount);
+    }
+  }
+  return accounts;
+}
+
+export async function bucketAccount(flow: Flow, bucket: string, callerAccount: string): Promise<string> {
+  let owner;
+  try {
+    owner = await flow.deps.gateway.owners.ownerOf(bucket, callerAccount);
+  } catch (err) {
+    flow.deps.logger.warn('gateway bucket owner lookup failed', { requestId: flow.ctx.requestId, bucket, error: String(err) });
+    throw gatewayError('ServiceUnavailable', `Tessera could not learn which account owns the bucket ${bucket} from the S3 upstream; the request was not forwarded.`, 503);
+  }
+  if (owner.kind === 'owned') return owner.accountId;
+  if (owner.kind === 'absent') {
+    (flow.absentBuckets ??= new Set()).add(bucket);
+    return callerAccount;
+  }
+  throw accessDenied('s3', `Tessera does not know which account owns the bucket ${bucket}: it was not created through Tessera, and neither your account nor the default account lists it.`);
+}
+

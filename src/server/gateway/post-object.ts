@@ -1,0 +1,300 @@
+// S3's browser-based upload (POST Object, what presigned POSTs are): a multipart form to
+// `POST /bucket` whose fields carry the key, a signed policy and the object's headers, and
+// whose last part is the file. Tessera reads the fields (busboy; 20 KB at most, as S3 allows),
+// checks the signature over the policy and the policy over the form (gateway/post-policy.ts),
+// decides the upload as the PutObject it is (s3:PutObject on the object, with s3:authType
+// POST), and streams the file upstream as a PutObject — counted against the policy's
+// content-length-range, its end held back until the count passed, so a refused size stores
+// nothing — then answers as S3 answers a POST: 204, or 200 / 201 (PostResponse) by
+// success_action_status, or a 303 to success_action_redirect.
+
+import busboy from 'busboy';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { recordKeyUse } from '../../credentials/resolve-access-key.ts';
+import { ANONYMOUS } from '../../kernel/principal.ts';
+import { clientOrigin } from '../../gateway/answer-rewrite.ts';
+import { accessDenied, GatewayError, gatewayError } from '../../gateway/errors.ts';
+import { checkPostPolicy, objectHeadersOf, postSignatureMatches, postSignatureOf, type LengthRange, type PostFields, type PostSignature } from '../../gateway/post-policy.ts';
+import { upstreamFor } from '../../gateway/upstreams.ts';
+import { escapeXml } from '../../protocol/xml.ts';
+import { authorizeMapped, bucketAccount, checkAccounts } from './decision.ts';
+import type { Flow } from './flow.ts';
+import { presentedKey } from './sigv2-authenticate.ts';
+
+/** S3's limit on the form's fields (everything but the file). */
+const MAX_FIELDS_BYTES = 20 * 1024;
+/** S3's largest POST upload. */
+const MAX_POST_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
+
+/** Whether an unsigned request is a browser-based upload: a multipart form POSTed to a bucket. */
+export function isPostObject(method: string, contentType: string | undefined, bucket: string | undefined, path: string): boolean {
+  if (method !== 'POST' || bucket === undefined || contentType === undefined) return false;
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) return false;
+  // POST /bucket (path-style) or POST / (virtual-hosted): never an object's path.
+  const rest = path.split('?')[0]!.replace(/^\/+/, '');
+  return rest === '' || rest === bucket || rest === `${bucket}/`;
+}
+
+interface Form {
+  fields: Map<string, string>;
+  file: Readable;
+  filename: string;
+  /** Settles when the whole body (the parts after the file too) has been read. */
+  finished: Promise<void>;
+}
+
+export async function handlePostObject(flow: Flow, bucket: string): Promise<void> {
+  const { ctx, deps, req } = flow;
+  ctx.operation = 'PostObject';
+  ctx.region = 'us-east-1';
+  const upstream = upstreamFor(deps.gateway.settings, 's3')!;
+  const form = await readForm(flow);
+  const fields: PostFields = form.fields;
+
+  // The key, with ${filename} replaced by the file's name (as S3 does).
+  const sentKey = fields.get('key');
+  if (sentKey === undefined) throw gatewayError('InvalidArgument', "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", 400, { ArgumentName: 'key', ArgumentValue: '' });
+  const key = sentKey.replaceAll('${filename}', form.filename);
+  if (key === '' || Buffer.byteLength(key) > 1024) throw gatewayError('KeyTooLongError', 'Your key is too long', 400);
+
+  // Who signed: SigV4, SigV2, or nobody (the anonymous caller).
+  const signature = postSignatureOf(fields);
+  if ('code' in signature) throw new GatewayError(signature);
+  const policy = fields.get('policy');
+  let range: LengthRange | undefined;
+  if (signature.version === 'none') {
+    ctx.principal = ANONYMOUS;
+  } else {
+    if (policy === undefined) throw gatewayError('InvalidArgument', "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", 400, { ArgumentName: 'policy', ArgumentValue: '' });
+    await authenticateForm(flow, signature, policy);
+  }
+  if (policy !== undefined) {
+    const checked = checkPostPolicy(policy, fields, bucket, deps.clock.now());
+    if (!checked.ok) throw new GatewayError(checked.failure);
+    range = checked.range;
+  }
+
+  // Decided as the PutObject it is, with what the form says (its ACL, encryption, metadata…).
+  const principal = ctx.principal!;
+  const callerAccount = principal.accountId !== '' ? principal.accountId : deps.gateway.defaultAccount();
+  const ownerAccount = await bucketAccount(flow, bucket, callerAccount);
+  if (flow.absentBuckets?.has(bucket)) throw gatewayError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
+  const headers = objectHeadersOf(fields);
+  const path = `/${encodePathPart(bucket)}/${key.split('/').map(encodePathPart).join('/')}`;
+  const now = deps.clock.now();
+  const mapper = await deps.gateway.mapper();
+  const mapped = mapper.mapRequest({ service: 's3', method: 'PUT', path, query: '', headers, region: 'us-east-1', ownerAccountId: ownerAccount, requestAccountId: principal.accountId, now });
+  if (mapped.kind !== 'mapped') throw gatewayError('InvalidRequest', mapped.kind === 'needs-body' ? mapped.reason : mapped.message, 400);
+  const postFacts = { 's3:authType': 'POST', ...(signature.version === 'none' ? {} : { 's3:signatureversion': signature.version === 4 ? 'AWS4-HMAC-SHA256' : 'AWS' }) };
+  for (const check of mapped.targets) {
+    const context: Record<string, unknown> = { ...check.context, ...postFacts };
+    if (signature.version !== 4 || signature.amzDate === undefined) delete context['s3:signatureAge'];
+    check.context = context as typeof check.context;
+  }
+  const accounts = await checkAccounts(flow, mapped, callerAccount, ownerAccount);
+  const sources = {
+    service: 's3' as const, accounts, cache: deps.gateway.cache,
+    reads: (accountId: string) => ({
+      upstream,
+      call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
+        deps.gateway.client.call(upstream, { service: 's3', region: 'us-east-1', accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
+    }),
+  };
+  const { decided } = await authorizeMapped(flow, mapped, sources, now);
+  if (decided.refusal !== undefined) {
+    const denial = accessDenied('s3', principal.kind === 'anonymous' ? 'Access Denied' : decided.refusal.message);
+    if (deps.gateway.settings.mode === 'enforce') throw denial;
+    deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
+      requestId: ctx.requestId, service: 's3', operation: 'PostObject', principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
+    });
+  }
+
+  // The file, streamed upstream as a PutObject in the bucket owner's account.
+  const answer = await putUpstream(flow, form.file, range, { upstream, accountId: accounts[0] ?? ownerAccount, path, headers });
+  // What follows the file (S3 ignores it) is read to its end, so the connection can be kept.
+  await Promise.race([form.finished, new Promise((wait) => setTimeout(wait, 1000).unref())]);
+  flow.bodyDone = req.complete;
+  deps.gateway.cache.invalidate(`arn:aws:s3:::${bucket}/${key}`);
+  respond(flow, fields, { bucket, key, status: answer.status, headers: answer.headers, body: answer.body });
+  ctx.response = { status: flow.res.statusCode, headers: {}, body: '' };
+}
+
+/** The fields up to the file (S3 ignores any after it), and the file as a stream. */
+function readForm(flow: Flow): Promise<Form> {
+  const { req } = flow;
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fieldNameSize: 256, fieldSize: MAX_FIELDS_BYTES, fields: 100, files: 1, parts: 102 } });
+    } catch (err) {
+      reject(gatewayError('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', 400));
+      return;
+    }
+    const fields = new Map<string, string>();
+    let size = 0;
+    let settled = false;
+    const finished = new Promise<void>((done) => {
+      parser.once('close', done);
+      parser.once('error', () => done());
+    });
+    const fail = (error: GatewayError) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      reject(error);
+    };
+    parser.on('field', (name, value, info) => {
+      size += name.length + value.length;
+      if (size > MAX_FIELDS_BYTES || info.valueTruncated || info.nameTruncated) {
+        fail(gatewayError('MaxPostPreDataLengthExceeded', 'Your POST request fields preceding the upload file were too large.', 400));
+        return;
+      }
+      const lower = name.toLowerCase();
+      if (!fields.has(lower)) fields.set(lower, value);
+    });
+    parser.on('file', (name, stream, info) => {
+      if (settled) {
+        stream.resume();
+        return;
+      }
+      if (name.toLowerCase() !== 'file') {
+        stream.resume();
+        fail(gatewayError('InvalidArgument', 'POST requires exactly one file upload per request.', 400, { ArgumentName: 'file', ArgumentValue: '0' }));
+        return;
+      }
+      settled = true;
+      resolve({ fields, file: stream, filename: info.filename ?? '', finished });
+    });
+    parser.on('error', () => fail(gatewayError('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', 400)));
+    parser.on('close', () => fail(gatewayError('InvalidArgument', 'POST requires exactly one file upload per request.', 400, { ArgumentName: 'file', ArgumentValue: '0' })));
+    req.pipe(parser);
+  });
+}
+
+/** The form's signature over its policy, with the key it names (a long-term key or a session's). */
+async function authenticateForm(flow: Flow, signature: Exclude<PostSignature, { version: 'none' }>, policy: string): Promise<void> {
+  const { ctx, deps } = flow;
+  const key = await presentedKey(ctx, deps, signature.accessKeyId, signature.securityToken);
+  const signingKey = signature.version === 4 ? deps.signingKeys.signingKey(key.secretAccessKey, signature.date, signature.region, signature.service) : key.secretAccessKey;
+  if (!postSignatureMatches(signature, policy, signingKey)) {
+    throw gatewayError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', 403, { AWSAccessKeyId: signature.accessKeyId, StringToSign: policy, SignatureProvided: signature.signature });
+  }
+  ctx.principal = key.principal;
+  if (key.use === undefined) return;
+  recordKeyUse(deps.store, signature.accessKeyId, key.use).catch((err) => {
+    deps.logger.warn('could not record access key use', { requestId: ctx.requestId, accessKeyId: signature.accessKeyId, error: String(err) });
+  });
+}
+
+/**
+ * Counts the file against the range and S3's ceiling; a file larger than allowed fails as soon
+ * as it passes the maximum, one smaller than the minimum at its end — before the upstream
+ * request is ended, so nothing is stored.
+ */
+class SizeLimit extends Transform {
+  #size = 0;
+  readonly #range: LengthRange | undefined;
+
+  constructor(range: LengthRange | undefined) {
+    super();
+    this.#range = range;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#size += chunk.length;
+    const max = Math.min(this.#range?.max ?? MAX_POST_OBJECT_BYTES, MAX_POST_OBJECT_BYTES);
+    if (this.#size > max) {
+      done(gatewayError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(this.#size), MaxSizeAllowed: String(max) }));
+      return;
+    }
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.#range !== undefined && this.#size < this.#range.min) {
+      done(gatewayError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', 400, { ProposedSize: String(this.#size), MinSizeAllowed: String(this.#range.min) }));
+      return;
+    }
+    done();
+  }
+}
+
+async function putUpstream(
+  flow: Flow,
+  file: Readable,
+  range: LengthRange | undefined,
+  target: { upstream: URL; accountId: string; path: string; headers: Record<string, string> },
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+  const { deps } = flow;
+  const request: ClientRequest = deps.gateway.client.open(target.upstream, {
+    service: 's3', region: 'us-east-1', accountId: target.accountId, method: 'PUT', path: target.path, query: '', headers: { ...target.headers }, streamed: true,
+  });
+  const answered = new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+  answered.catch(() => {});
+  try {
+    await pipeline(file, new SizeLimit(range), request);
+  } catch (err) {
+    request.destroy();
+    file.resume();
+    if (err instanceof GatewayError) throw err;
+    throw gatewayError('IncompleteBody', 'The request body terminated unexpectedly', 400);
+  }
+  try {
+    return await answered;
+  } catch (err) {
+    deps.logger.warn('gateway forward failed', { requestId: flow.ctx.requestId, service: 's3', operation: 'PostObject', error: String(err) });
+    throw gatewayError('ServiceUnavailable', `Tessera could not reach the s3 upstream (${target.upstream.host}).`, 503);
+  }
+}
+
+/** S3's answer to a POST upload: by success_action_redirect, success_action_status, or 204. */
+function respond(flow: Flow, fields: PostFields, upload: { bucket: string; key: string; status: number; headers: IncomingMessage['headers']; body: Buffer }): void {
+  const { ctx, res } = flow;
+  const requestId = { 'x-amz-request-id': ctx.requestId, 'x-amz-id-2': ctx.requestId };
+  if (upload.status < 200 || upload.status >= 300) {
+    // The upstream's own refusal, passed on as it answered.
+    const contentType = upload.headers['content-type'];
+    res.writeHead(upload.status, { ...(contentType ? { 'content-type': contentType } : {}), 'content-length': String(upload.body.length), ...requestId });
+    res.end(upload.body);
+    return;
+  }
+  const etag = typeof upload.headers['etag'] === 'string' ? upload.headers['etag'] : '';
+  const host = ctx.http.headers['host'];
+  const origin = clientOrigin(Array.isArray(host) ? host[0] : host, ctx.http.secure) ?? '';
+  const location = `${origin}/${encodePathPart(upload.bucket)}/${upload.key.split('/').map(encodePathPart).join('/')}`;
+  const common = { ...requestId, ...(etag ? { etag } : {}), location };
+  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
+  if (redirect !== undefined && /^https?:\/\//i.test(redirect)) {
+    const target = new URL(redirect);
+    target.searchParams.set('bucket', upload.bucket);
+    target.searchParams.set('key', upload.key);
+    target.searchParams.set('etag', etag);
+    res.writeHead(303, { ...common, location: target.toString(), 'content-length': '0' });
+    res.end();
+    return;
+  }
+  const status = fields.get('success_action_status');
+  if (status === '201') {
+    const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></PostResponse>`, 'utf8');
+    res.writeHead(201, { ...common, 'content-type': 'application/xml', 'content-length': String(body.length) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(status === '200' ? 200 : 204, { ...common, 'content-length': '0' });
+  res.end();
+}
+
+/** A path segment as S3 writes it: RFC 3986 unreserved characters kept, the rest percent-encoded. */
+function encodePathPart(part: string): string {
+  return encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
