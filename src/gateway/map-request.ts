@@ -68,6 +68,10 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
       if (targets.length > LIMITS.fanOut) return unmapped('invalid-request', `${operation} names more than ${LIMITS.fanOut} resources`);
     }
   }
+  // A role handed to the service for it to assume later needs iam:PassRole on that role.
+  for (const role of rules.passedRoles?.(identified) ?? []) {
+    targets.push({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
+  }
   const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups };
   return mapped;
 }

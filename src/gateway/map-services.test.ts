@@ -58,6 +58,8 @@ table('SNS (query protocol)', [
   ['CreateTopic names its topic', () => form('sns', { Action: 'CreateTopic', Name: 'alerts' }), 'CreateTopic', [`sns:CreateTopic ${TOPIC}`]],
   ['Unsubscribe is on the subscription\'s topic', () => form('sns', { Action: 'Unsubscribe', SubscriptionArn: `${TOPIC}:0c7f4b1e-1111-2222-3333-444455556666` }), 'Unsubscribe', [`sns:Unsubscribe ${TOPIC}`]],
   ['ListTopics is on *', () => wire('sns', 'GET', '/?Action=ListTopics&Version=2010-03-31'), 'ListTopics', ['sns:ListTopics *']],
+  ['SetTopicAttributes with a feedback role passes it', () => form('sns', { Action: 'SetTopicAttributes', TopicArn: TOPIC, AttributeName: 'LambdaSuccessFeedbackRoleArn', AttributeValue: 'arn:aws:iam::111111111111:role/sns-feedback' }), 'SetTopicAttributes', [`sns:SetTopicAttributes ${TOPIC}`, 'iam:PassRole arn:aws:iam::111111111111:role/sns-feedback']],
+  ['CreateTopic with a feedback role in its attributes passes it', () => form('sns', { Action: 'CreateTopic', Name: 'alerts', 'Attributes.entry.1.key': 'SQSFailureFeedbackRoleArn', 'Attributes.entry.1.value': 'arn:aws:iam::111111111111:role/sns-feedback' }), 'CreateTopic', [`sns:CreateTopic ${TOPIC}`, 'iam:PassRole arn:aws:iam::111111111111:role/sns-feedback']],
 ]);
 
 table('DynamoDB (JSON 1.0)', [
@@ -89,6 +91,8 @@ table('Lambda (REST-JSON)', [
   ['ListFunctions is on *', () => wire('lambda', 'GET', '/2015-03-31/functions/'), 'ListFunctions', ['lambda:ListFunctions *']],
   ['AddPermission', () => wire('lambda', 'POST', '/2015-03-31/functions/resize/policy', { body: Buffer.from('{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}') }), 'AddPermission', [`lambda:AddPermission ${FUNCTION}`]],
   ['TagResource names the resource ARN', () => wire('lambda', 'POST', `/2017-03-31/tags/${encodeURIComponent(FUNCTION)}`, { body: Buffer.from('{"Tags":{"team":"media"}}') }), 'TagResource', [`lambda:TagResource ${FUNCTION}`]],
+  ['CreateFunction passes its execution role (iam:PassRole)', () => wire('lambda', 'POST', '/2015-03-31/functions', { body: Buffer.from('{"FunctionName":"resize","Role":"arn:aws:iam::111111111111:role/service/resize-exec","Code":{}}') }), 'CreateFunction', [`lambda:CreateFunction ${FUNCTION}`, 'iam:PassRole arn:aws:iam::111111111111:role/service/resize-exec']],
+  ['UpdateFunctionConfiguration without a Role passes none', () => wire('lambda', 'PUT', '/2015-03-31/functions/resize/configuration', { body: Buffer.from('{"Timeout":30}') }), 'UpdateFunctionConfiguration', [`lambda:UpdateFunctionConfiguration ${FUNCTION}`]],
 ]);
 
 table('Secrets Manager (JSON 1.1)', [
@@ -105,6 +109,7 @@ table('Systems Manager (JSON 1.1)', [
   ['PutParameter', () => json('ssm', 'AmazonSSM.PutParameter', { Name: 'flag', Value: 'on', Overwrite: true }), 'PutParameter', ['ssm:PutParameter arn:aws:ssm:us-east-1:111111111111:parameter/flag']],
   ['AddTagsToResource on a parameter', () => json('ssm', 'AmazonSSM.AddTagsToResource', { ResourceType: 'Parameter', ResourceId: '/app/x', Tags: [{ Key: 'env', Value: 'prod' }] }), 'AddTagsToResource', ['ssm:AddTagsToResource arn:aws:ssm:us-east-1:111111111111:parameter/app/x']],
   ['DescribeParameters is on *', () => json('ssm', 'AmazonSSM.DescribeParameters', {}), 'DescribeParameters', ['ssm:DescribeParameters *']],
+  ['SendCommand with a notification role passes it', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'AWS-RunShellScript', InstanceIds: ['i-0123456789abcdef0'], ServiceRoleArn: 'arn:aws:iam::111111111111:role/ssm-notify' }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1:111111111111:document/AWS-RunShellScript', 'iam:PassRole arn:aws:iam::111111111111:role/ssm-notify']],
 ]);
 
 table('CloudWatch Logs (JSON 1.1)', [
@@ -112,6 +117,7 @@ table('CloudWatch Logs (JSON 1.1)', [
   ['PutLogEvents is on the log stream', () => json('logs', 'Logs_20140328.PutLogEvents', { logGroupName: '/app/web', logStreamName: 's1', logEvents: [] }), 'PutLogEvents', ['logs:PutLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:s1']],
   ['FilterLogEvents', () => json('logs', 'Logs_20140328.FilterLogEvents', { logGroupName: '/app/web' }), 'FilterLogEvents', ['logs:FilterLogEvents arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:']],
   ['DescribeLogGroups is on the nameless group (so log-group:* grants it)', () => json('logs', 'Logs_20140328.DescribeLogGroups', { logGroupNamePrefix: '/app' }), 'DescribeLogGroups', ['logs:DescribeLogGroups arn:aws:logs:us-east-1:111111111111:log-group::log-stream:']],
+  ['PutSubscriptionFilter passes its delivery role', () => json('logs', 'Logs_20140328.PutSubscriptionFilter', { logGroupName: '/app/web', filterName: 'f', filterPattern: '', destinationArn: 'arn:aws:kinesis:us-east-1:111111111111:stream/s', roleArn: 'arn:aws:iam::111111111111:role/cwl-to-kinesis' }), 'PutSubscriptionFilter', ['logs:PutSubscriptionFilter arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:', 'iam:PassRole arn:aws:iam::111111111111:role/cwl-to-kinesis']],
   ['TagResource by a log group ARN keeps the ARN', () => json('logs', 'Logs_20140328.TagResource', { resourceArn: 'arn:aws:logs:us-east-1:111111111111:log-group:/app/web', tags: { team: 'web' } }), 'TagResource', ['logs:TagResource arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
   ['GetLogEvents by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetLogEvents', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared', logStreamName: 's' }), 'GetLogEvents', ['logs:GetLogEvents arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:s']],
 ]);

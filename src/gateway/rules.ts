@@ -81,6 +81,8 @@ export interface ServiceRules {
    * reference format (undefined: the ARN as built). `named` says the request gave the ARN whole.
    */
   readonly authorizedAs?: (check: { action: string; arn: string; resourceType?: string; named: 'arn' | undefined }, context: RuleContext) => string | undefined;
+  /** The IAM roles the request passes to the service (each needs iam:PassRole; see passed-roles.ts). */
+  readonly passedRoles?: (request: IdentifiedRequest) => readonly string[];
   /** Resource types whose resources carry their own policy (the forwarder reads it upstream). */
   readonly policyHolders?: (resourceType: string, arn: string) => string | undefined;
 }

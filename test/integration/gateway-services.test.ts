@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
@@ -154,6 +157,25 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.match((await env.cli(['logs', 'describe-log-groups'], bare)).stderr, new RegExp(`logs:DescribeLogGroups on resource: arn:aws:logs:us-east-1:${account}:log-group::log-stream: because`));
     const star = await env.user('logs-star', [allow('logs:DescribeLogStreams', `${group}:*`)]);
     assert.equal((await env.cli(['logs', 'describe-log-streams', '--log-group-name', 'app'], star)).code, 0);
+  });
+
+  test('passing a role: Lambda CreateFunction needs iam:PassRole on its execution role, with iam:PassedToService', async () => {
+    const account = env.server.accountId;
+    const role = `arn:aws:iam::${account}:role/fn-exec`;
+    const zip = join(await mkdtemp(join(tmpdir(), 'lambda-zip-')), 'fn.zip');
+    // The smallest zip archive there is: an empty one (the upstream reads it, Tessera does not).
+    await writeFile(zip, Buffer.from('504b0506000000000000000000000000000000000000', 'hex'));
+    const create = (credentials: { accessKeyId: string; secretAccessKey: string }) => env.cli(['lambda', 'create-function', '--function-name', 'resize', '--runtime', 'python3.12', '--handler', 'index.handler', '--role', role, '--zip-file', `fileb://${zip}`], credentials);
+    const onlyLambda = await env.user('fn-deployer', [allow('lambda:CreateFunction')]);
+    const refused = await create(onlyLambda);
+    assert.match(refused.stderr, new RegExp(`AccessDeniedException.*User: ${onlyLambda.arn} is not authorized to perform: iam:PassRole on resource: ${role} because no identity-based policy allows the iam:PassRole action`));
+    const wrongService = await env.user('fn-deployer-ec2', [allow('lambda:CreateFunction'), allow('iam:PassRole', role, { Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } })]);
+    assert.match((await create(wrongService)).stderr, /not authorized to perform: iam:PassRole/);
+    const passes = await env.user('fn-deployer-ok', [allow('lambda:CreateFunction'), allow('iam:PassRole', role, { Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } })]);
+    const forwarded = await create(passes);
+    // Past Tessera: whatever the upstream answers (moto checks the role in its own IAM), not a refusal of Tessera's.
+    assert.doesNotMatch(forwarded.stderr, /not authorized to perform/);
+    assert.match(`${forwarded.stdout}${forwarded.stderr}`, /"FunctionArn"|InvalidParameterValueException\) when calling the CreateFunction operation: The role defined for the function cannot be assumed by Lambda/);
   });
 
   test('audit mode forwards what enforce mode refuses, and logs it', async () => {

@@ -6,6 +6,7 @@
 // resource names": a policy on `function:name` covers the unqualified ARN only).
 
 import type { ServiceRules } from '../rules.ts';
+import { rolesInMembers } from '../passed-roles.ts';
 
 /** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN. */
 export function readFunctionName(value: string, input: ReadonlyMap<string, unknown>): Record<string, string> | undefined {
@@ -41,6 +42,7 @@ function splitQualifier(value: string, input: ReadonlyMap<string, unknown>): Rec
 }
 
 export const LAMBDA_RULES: ServiceRules = {
+  passedRoles: (request) => rolesInMembers(request, ['Role']),
   resources: {
     variables: {
       FunctionName: [{ member: 'FunctionName', read: readFunctionName }],

@@ -2,6 +2,7 @@
 // ARN); a log group ARN may end in `:*`, which names the same group.
 
 import type { ServiceRules } from '../rules.ts';
+import { rolesInMembers } from '../passed-roles.ts';
 
 /** A log group name, or a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
 function groupName(value: string): Record<string, string> | undefined {
@@ -12,6 +13,7 @@ function groupName(value: string): Record<string, string> | undefined {
 }
 
 export const LOGS_RULES: ServiceRules = {
+  passedRoles: (request) => rolesInMembers(request, ['roleArn', 'importRoleArn', 'executionRoleArn']),
   resources: {
     variables: {
       LogGroupName: [{ member: 'logGroupName' }, { member: 'logGroupIdentifier', read: groupName }, { member: 'logGroupNames' }, { member: 'logGroupIdentifiers', read: groupName }],

@@ -3,8 +3,10 @@
 // `…:secret:<name>` matches no `<name>-??????` policy resource, so nothing is allowed by it.
 
 import type { ServiceRules } from '../rules.ts';
+import { rolesInMembers } from '../passed-roles.ts';
 
 export const SECRETSMANAGER_RULES: ServiceRules = {
+  passedRoles: (request) => rolesInMembers(request, ['ExternalSecretRotationRoleArn']),
   resources: {
     variables: { SecretId: [{ member: 'SecretId' }, { member: 'Name' }] },
     arnMembers: ['SecretId'],

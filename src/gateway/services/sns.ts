@@ -2,6 +2,8 @@
 // same permissions as Publish"). A subscription is authorized on its topic, the resource type
 // the Service Authorization Reference gives the subscription calls.
 
+import type { IdentifiedRequest } from '../identify.ts';
+import { isRoleArn } from '../passed-roles.ts';
 import type { ServiceRules } from '../rules.ts';
 
 /** `arn:aws:sns:<region>:<account>:<topic>:<subscription id>` → the topic's variables. */
@@ -11,7 +13,30 @@ function readSubscriptionArn(arn: string): Record<string, string> | undefined {
   return { TopicName: parts[5]!, Region: parts[3]!, Account: parts[4]! };
 }
 
+/**
+ * The delivery-status logging roles a topic, a platform application or the account's SMS
+ * settings are given (`<protocol>SuccessFeedbackRoleArn`, `…FailureFeedbackRoleArn`,
+ * `DeliveryStatusIAMRole`; Amazon SNS Developer Guide, "Amazon SNS message delivery status"):
+ * in an `Attributes` map, or as SetTopicAttributes' AttributeName / AttributeValue.
+ */
+function feedbackRoles(request: IdentifiedRequest): string[] {
+  const isRoleAttribute = (name: string) => /RoleArn$|^DeliveryStatusIAMRole$/i.test(name);
+  const roles: string[] = [];
+  const add = (value: unknown) => {
+    if (isRoleArn(value) && !roles.includes(value)) roles.push(value);
+  };
+  for (const member of ['Attributes', 'attributes']) {
+    const map = request.input.get(member);
+    if (typeof map !== 'object' || map === null) continue;
+    for (const [name, value] of Object.entries(map)) if (isRoleAttribute(name)) add(value);
+  }
+  const name = request.input.get('AttributeName');
+  if (typeof name === 'string' && isRoleAttribute(name)) add(request.input.get('AttributeValue'));
+  return roles;
+}
+
 export const SNS_RULES: ServiceRules = {
+  passedRoles: feedbackRoles,
   resources: {
     variables: { TopicName: [{ member: 'SubscriptionArn', read: readSubscriptionArn }, { member: 'Name' }] },
     arnMembers: [],

@@ -3,6 +3,7 @@
 // ResourceType and ResourceId.
 
 import type { ServiceRules } from '../rules.ts';
+import { rolesInMembers } from '../passed-roles.ts';
 
 const parameterName = (value: string): Record<string, string> => ({ ParameterNameWithoutLeadingSlash: value.startsWith('/') ? value.slice(1) : value });
 
@@ -11,6 +12,7 @@ const taggedAs = (type: string, variable: string, read?: (value: string) => Reco
   input.get('ResourceType') === type ? (read?.(value) ?? { [variable]: value }) : undefined;
 
 export const SSM_RULES: ServiceRules = {
+  passedRoles: (request) => rolesInMembers(request, ['ServiceRoleArn']),
   resources: {
     variables: {
       ParameterNameWithoutLeadingSlash: [
