@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { ListBucketsCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { parseUpstreams } from '../../src/gateway/upstreams.ts';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
@@ -176,6 +176,24 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     // Past Tessera: whatever the upstream answers (moto checks the role in its own IAM), not a refusal of Tessera's.
     assert.doesNotMatch(forwarded.stderr, /not authorized to perform/);
     assert.match(`${forwarded.stdout}${forwarded.stderr}`, /"FunctionArn"|InvalidParameterValueException\) when calling the CreateFunction operation: The role defined for the function cannot be assumed by Lambda/);
+  });
+
+  test('KMS: a key policy that would lock its writer out is refused, unless the safety check is bypassed', async () => {
+    const account = env.server.accountId;
+    const admin = await env.user('key-admin', [allow('kms:*')]);
+    const kms = env.kms(admin);
+    const policy = (principal: string, action = 'kms:*') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: '*' }] });
+    const locked = await awsError(() => kms.send(new CreateKeyCommand({ Policy: policy(`arn:aws:iam::${account}:user/someone-else`) })));
+    assert.deepEqual([locked.name, locked.message], ['MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.']);
+    // Delegating to the account lets the admin's identity policy keep kms:PutKeyPolicy.
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Policy: policy(`arn:aws:iam::${account}:root`) }));
+    const keyId = KeyMetadata!.KeyId!;
+    const narrowed = await awsError(() => kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: policy(`arn:aws:iam::${account}:root`, 'kms:Encrypt') })));
+    assert.equal(narrowed.name, 'MalformedPolicyDocumentException');
+    await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: policy(admin.arn) }));
+    await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: policy(`arn:aws:iam::${account}:root`, 'kms:Encrypt'), BypassPolicyLockoutSafetyCheck: true }));
+    // Now locked out, as the bypass allowed: the admin can no longer change it.
+    assert.equal((await awsError(() => kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: policy(admin.arn) })))).name, 'AccessDeniedException');
   });
 
   test('audit mode forwards what enforce mode refuses, and logs it', async () => {

@@ -32,6 +32,7 @@ import { authenticateSigV2Query } from './sigv2-authenticate.ts';
 import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
+import { keyPolicyLockout } from './kms-lockout.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
 
@@ -197,6 +198,9 @@ async function run(flow: Flow): Promise<void> {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
     });
   }
+  // A key policy that would lock its writer out is refused, as KMS refuses it.
+  const lockout = service === 'kms' && buffered !== undefined ? await keyPolicyLockout(flow, mapped, buffered, callerAccount, now) : undefined;
+  if (lockout !== undefined) throw new GatewayError(lockout);
 
   const body: ForwardBody = buffered !== undefined
     ? { kind: 'buffer', data: buffered, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
