@@ -196,6 +196,27 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.equal((await awsError(() => kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: policy(admin.arn) })))).name, 'AccessDeniedException');
   });
 
+  test('queue and topic policies written through Tessera are validated in the service\'s words before they are stored', async () => {
+    const root = env.server.root;
+    const account = env.server.accountId;
+    const sqs = env.sqs(root);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'validated' }));
+    const policyOf = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*', ...statement }] });
+    for (const bad of ['{not json', policyOf({ Principal: { AWS: `arn:aws:iam::${account}:user/ghost` }, Action: 'sqs:SendMessage' }), policyOf({ Principal: '*', Action: 'sqs:SendMessage', Effect: 'Perhaps' })]) {
+      const refused = await awsError(() => sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: bad } })));
+      assert.deepEqual([refused.name, refused.message], ['InvalidAttributeValue', 'Invalid value for the parameter Policy.']);
+    }
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: policyOf({ Principal: { AWS: account }, Action: 'sqs:SendMessage' }) } }));
+
+    const created = await env.cli(['sns', 'create-topic', '--name', 'validated', '--output', 'json'], root);
+    const topic = JSON.parse(created.stdout).TopicArn as string;
+    const setPolicy = (value: string) => env.cli(['sns', 'set-topic-attributes', '--topic-arn', topic, '--attribute-name', 'Policy', '--attribute-value', value], root);
+    assert.match((await setPolicy('{not json')).stderr, /InvalidParameter\) when calling the SetTopicAttributes operation: Invalid parameter: Policy Error: null/);
+    assert.match((await setPolicy(policyOf({ Principal: '*', Action: 'sqs:SendMessage' }))).stderr, /Invalid parameter: Policy statement action out of service scope!/);
+    assert.match((await setPolicy(policyOf({ Principal: { AWS: `arn:aws:iam::${account}:role/ghost` }, Action: 'sns:Publish' }))).stderr, /Invalid parameter: Policy Error: PrincipalNotFound/);
+    assert.equal((await setPolicy(policyOf({ Principal: { AWS: account }, Action: 'sns:Publish' }))).code, 0);
+  });
+
   test('audit mode forwards what enforce mode refuses, and logs it', async () => {
     const logs: Array<{ message: string; fields: Record<string, unknown> }> = [];
     const logger = {

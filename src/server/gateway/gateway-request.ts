@@ -33,6 +33,8 @@ import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
+import { checkWrittenPolicy } from './policy-writes.ts';
+import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
 
@@ -198,6 +200,10 @@ async function run(flow: Flow): Promise<void> {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
     });
   }
+  // A queue's or topic's policy is validated as the service validates it once the call is authorized.
+  const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
+  const invalidPolicy = written !== undefined ? await checkWrittenPolicy(deps.store, service, written) : undefined;
+  if (invalidPolicy !== undefined) throw new GatewayError(invalidPolicy);
   // A key policy that would lock its writer out is refused, as KMS refuses it.
   const lockout = service === 'kms' && buffered !== undefined ? await keyPolicyLockout(flow, mapped, buffered, callerAccount, now) : undefined;
   if (lockout !== undefined) throw new GatewayError(lockout);

@@ -1,0 +1,27 @@
+// The resource policy a request writes, for the services whose policies are attributes: an
+// SQS queue's `Policy` (CreateQueue, SetQueueAttributes) and an SNS topic's (CreateTopic's
+// Attributes, SetTopicAttributes with AttributeName Policy). The server validates it before it
+// is forwarded (server/gateway/policy-writes.ts), as the service does: an upstream never stores
+// a policy the engine would read differently.
+
+import { identify } from './identify.ts';
+import type { GatewayService } from './services.ts';
+import type { GatewayRequest } from './types.ts';
+
+export function writtenPolicy(service: GatewayService, operation: string, request: GatewayRequest): string | undefined {
+  const wanted = (service === 'sqs' && (operation === 'CreateQueue' || operation === 'SetQueueAttributes'))
+    || (service === 'sns' && (operation === 'CreateTopic' || operation === 'SetTopicAttributes'));
+  if (!wanted) return undefined;
+  const identified = identify(service, request);
+  if ('kind' in identified) return undefined;
+  const { input } = identified;
+  if (operation === 'SetTopicAttributes') {
+    const name = input.get('AttributeName');
+    const value = input.get('AttributeValue');
+    return name === 'Policy' && typeof value === 'string' ? value : undefined;
+  }
+  const attributes = input.get('Attributes');
+  if (typeof attributes !== 'object' || attributes === null) return undefined;
+  const policy = (attributes as Record<string, unknown>)['Policy'];
+  return typeof policy === 'string' ? policy : undefined;
+}
