@@ -149,6 +149,11 @@ describe('forwarded requests in the CloudTrail event history', () => {
       const res = await signedJson(env.server.url, root, 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }, { service: 'cloudtrail' });
       return (JSON.parse(res.body) as { Events: unknown[] }).Events.length;
     };
+    // requestParameters name what the call is about, never its content (the message, the key's value).
+    const parametersOf = async (requestId: string | undefined) => ((await env.server.tessera.deps.store.auditByRequestId(requestId!))[0]!.data as { record: Record<string, unknown> }).record['requestParameters'];
+    assert.deepEqual(await parametersOf(sent.$metadata.requestId), { queueUrl: queue.QueueUrl });
+    assert.deepEqual(await parametersOf(item.$metadata.requestId), { tableName: 'request-ids' });
+    assert.equal(JSON.stringify(await parametersOf(sent.$metadata.requestId)).includes('"hi"'), false);
     assert.equal(await lookup('SendMessage'), 0);
     assert.equal(await lookup('GetItem'), 0);
     assert.ok(await lookup('CreateQueue') >= 1);

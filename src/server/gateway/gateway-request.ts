@@ -33,6 +33,7 @@ import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
+import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal } from './decision.ts';
@@ -71,7 +72,7 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
       eventName: ctx.operation ?? ctx.action ?? 'Unknown',
       category: isDataEvent(route.service, ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
-      ...(route.service === 's3' ? { requestParameters: s3RequestParameters(ctx) } : {}),
+      requestParameters: route.service === 's3' ? s3RequestParameters(ctx) : otherRequestParameters(ctx, route.service),
       ...(ctx.error ? { error: { code: ctx.error.code, message: ctx.error.message } } : {}),
     });
   } catch (err) {
@@ -86,6 +87,16 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
  * S3's records have them: `bucketName`, `key`, `Host`). Nothing from a body or a header value
  * beyond these, so no secret can reach the audit this way.
  */
+/** The members of another protected service's call that name what it is about (gateway/request-parameters.ts). */
+function otherRequestParameters(ctx: RequestContext, service: string): Record<string, unknown> | null {
+  if (!isGatewayService(service) || ctx.http.body === undefined) return null;
+  const account = ctx.principal?.accountId ?? '';
+  return requestParametersOf(service, {
+    service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body,
+    region: ctx.region ?? 'us-east-1', ownerAccountId: account, requestAccountId: account,
+  });
+}
+
 function s3RequestParameters(ctx: RequestContext): Record<string, unknown> | null {
   const resource = ctx.authorization?.resource;
   const parts = resource !== undefined && resource.startsWith('arn:aws:s3:::') ? s3Parts(resource) : undefined;

@@ -1,0 +1,45 @@
+// The part of a forwarded call's CloudTrail `requestParameters` Tessera records for the JSON,
+// Query and REST-JSON services: the members that name what the call is about — its queue,
+// topic, table, key, function, secret, parameter or log group, and a few plain settings — in
+// CloudTrail's lowerCamelCase (`tableName`, `queueUrl`, `keyId`, …). Nothing else: never a
+// message body, an item, a secret's value, a plaintext, a policy or a tag value, so no secret
+// reaches the audit this way. S3's are the server's (bucket, key and Host).
+
+import { identify } from './identify.ts';
+import type { GatewayService } from './services.ts';
+import type { GatewayRequest } from './types.ts';
+
+/** Per service, the members recorded (each a name, ARN, URL or setting: never content). */
+const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
+  sqs: ['QueueUrl', 'QueueName', 'QueueNamePrefix', 'MaxNumberOfMessages', 'VisibilityTimeout', 'WaitTimeSeconds'],
+  sns: ['TopicArn', 'Name', 'SubscriptionArn', 'Protocol', 'TargetArn'],
+  dynamodb: ['TableName', 'IndexName', 'ConsistentRead', 'Select', 'Limit', 'ReturnValues', 'BackupArn', 'ResourceArn'],
+  kms: ['KeyId', 'AliasName', 'TargetKeyId', 'EncryptionAlgorithm', 'KeySpec', 'KeyUsage', 'NumberOfBytes', 'GrantId', 'SourceKeyId', 'DestinationKeyId', 'SigningAlgorithm', 'MessageType'],
+  lambda: ['FunctionName', 'Qualifier', 'InvocationType', 'LogType', 'Runtime', 'Handler', 'Role', 'StatementId'],
+  secretsmanager: ['SecretId', 'Name', 'VersionId', 'VersionStage', 'RecoveryWindowInDays', 'ForceDeleteWithoutRecovery'],
+  ssm: ['Name', 'Names', 'Path', 'Recursive', 'WithDecryption', 'Type', 'Overwrite', 'Tier', 'DocumentName', 'ResourceId', 'ResourceType'],
+  logs: ['logGroupName', 'logGroupIdentifier', 'logStreamName', 'logGroupNamePrefix', 'logStreamNamePrefix', 'filterName', 'destinationName', 'retentionInDays', 'startTime', 'endTime', 'limit'],
+};
+
+type Recorded = string | number | boolean | string[];
+
+export function requestParametersOf(service: GatewayService, request: GatewayRequest): Record<string, Recorded> | null {
+  const members = RECORDED[service];
+  if (members === undefined) return null;
+  const identified = identify(service, request);
+  if ('kind' in identified) return null;
+  const recorded: Record<string, Recorded> = {};
+  for (const member of members) {
+    const value = plain(identified.input.get(member));
+    if (value !== undefined) recorded[member.charAt(0).toLowerCase() + member.slice(1)] = value;
+  }
+  return Object.keys(recorded).length > 0 ? recorded : null;
+}
+
+/** A string, number, boolean or list of strings, bounded; anything else is not recorded. */
+function plain(value: unknown): Recorded | undefined {
+  if (typeof value === 'string') return value.length <= 2048 ? value : undefined;
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value) && value.length <= 50 && value.every((item) => typeof item === 'string' && item.length <= 2048)) return value as string[];
+  return undefined;
+}
