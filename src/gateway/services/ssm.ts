@@ -2,8 +2,41 @@
 // (`arn:aws:ssm:<region>:<account>:parameter/a/b`). Tagging calls name the resource by
 // ResourceType and ResourceId.
 
-import type { ServiceRules } from '../rules.ts';
+import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
+import type { IdentifiedRequest } from '../identify.ts';
 import { rolesInMembers } from '../passed-roles.ts';
+import { strings } from '../resources.ts';
+
+/**
+ * Documents and automation definitions AWS owns have no account in their ARN
+ * (`arn:aws:ssm:<region>::document/AWS-RunShellScript`): their names take the prefixes that
+ * customers' documents cannot (`AWS`, `Amazon`, `amzn`; SSM API Reference, CreateDocument).
+ */
+const AWS_OWNED_DOCUMENT = /^(aws|amazon|amzn)/i;
+
+function withoutAccount(arn: string): string {
+  const parts = arn.split(':');
+  parts[4] = '';
+  return parts.join(':');
+}
+
+/**
+ * SendCommand is authorized on its document and on every instance it names (a policy must
+ * grant both, as the SSM User Guide's examples do): `i-…` an EC2 instance, `mi-…` a managed
+ * instance. Instances chosen by Targets (tags, resource groups) are known only to the
+ * upstream: they are checked as every instance of the account (`instance/*`).
+ */
+function sendCommandChecks(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
+  const name = request.input.get('DocumentName');
+  if (typeof name !== 'string' || name === '' || name.startsWith('arn:')) return undefined;
+  const { region, ownerAccountId: account } = context;
+  const document = `arn:aws:ssm:${region}:${AWS_OWNED_DOCUMENT.test(name) ? '' : account}:document/${name}`;
+  const checks: ExpandedCheck[] = [{ action: 'SendCommand', resources: [document] }];
+  const instances = strings(request.input.get('InstanceIds')).map((id) => (id.startsWith('mi-') ? `arn:aws:ssm:${region}:${account}:managed-instance/${id}` : `arn:aws:ec2:${region}:${account}:instance/${id}`));
+  if (instances.length > 0) checks.push({ action: 'SendCommand', resources: instances });
+  else if (request.input.get('Targets') !== undefined) checks.push({ action: 'SendCommand', resources: [`arn:aws:ec2:${region}:${account}:instance/*`] });
+  return checks;
+}
 
 const parameterName = (value: string): Record<string, string> => ({ ParameterNameWithoutLeadingSlash: value.startsWith('/') ? value.slice(1) : value });
 
@@ -40,7 +73,15 @@ export const SSM_RULES: ServiceRules = {
     },
     arnMembers: ['Name', 'Names', 'CalendarNames', 'ResourceId', 'ResourceArn', 'OpsMetadataArn'],
   },
-  operations: {},
+  operations: {
+    SendCommand: { expand: sendCommandChecks, expandDoc: 'ssm:SendCommand on the document and on each instance of InstanceIds (instance/* for Targets)' },
+  },
+  // A document or automation definition AWS owns is named without an account.
+  authorizedAs: (check) => {
+    if (check.named !== undefined || (check.resourceType !== 'document' && check.resourceType !== 'automation-definition')) return undefined;
+    const name = check.arn.slice(check.arn.indexOf('/') + 1);
+    return AWS_OWNED_DOCUMENT.test(name) ? withoutAccount(check.arn) : undefined;
+  },
   refused: {
     CancelMaintenanceWindowExecution: 'a window execution id does not name the maintenance window it belongs to; only the upstream knows it',
     CreateAssociationBatch: 'each entry of the batch names its own document and targets; the gateway authorizes CreateAssociation one at a time',
