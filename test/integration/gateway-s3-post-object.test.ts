@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
@@ -100,6 +100,14 @@ describe('S3 POST Object (presigned POST) through the gateway', () => {
     const acl = await upload(await presign(writer, 'home/post-writer/public.txt', { fields: { acl: 'public-read' }, conditions: [{ acl: 'public-read' }] }), 'public');
     assert.equal(acl.status, 403);
     assert.match(await acl.text(), /s3:PutObjectAcl/);
+
+    // A tagging field (a Tagging document) tags the object, and needs s3:PutObjectTagging too.
+    const tagging = '<Tagging><TagSet><Tag><Key>team</Key><Value>web</Value></Tag></TagSet></Tagging>';
+    const untaggable = await upload(await presign(writer, 'home/post-writer/tagged.txt', { fields: { tagging }, conditions: [{ tagging }] }), 'tagged');
+    assert.match(await untaggable.text(), /s3:PutObjectTagging/);
+    assert.equal((await upload(await presign(root, 'tagged.txt', { fields: { tagging }, conditions: [{ tagging }] }), 'tagged')).status, 204);
+    const tags = await env.s3(root).send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tagged.txt' }));
+    assert.deepEqual(tags.TagSet, [{ Key: 'team', Value: 'web' }]);
 
     // 201 answers S3's PostResponse; a redirect answers 303 with the object's bucket, key and ETag.
     const created = await upload(await presign(root, 'answered.txt', { fields: { success_action_status: '201' }, conditions: [{ success_action_status: '201' }] }), 'x');

@@ -18,6 +18,7 @@ import { clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { accessDenied, GatewayError, gatewayError } from '../../gateway/errors.ts';
 import { checkPostPolicy, objectHeadersOf, postSignatureMatches, postSignatureOf, type LengthRange, type PostFields, type PostSignature } from '../../gateway/post-policy.ts';
 import { upstreamFor } from '../../gateway/upstreams.ts';
+import { objectTaggingContext } from '../../gateway/services/s3-body.ts';
 import { escapeXml } from '../../protocol/xml.ts';
 import { authorizeMapped, bucketAccount, checkAccounts } from './decision.ts';
 import type { Flow } from './flow.ts';
@@ -82,6 +83,14 @@ export async function handlePostObject(flow: Flow, bucket: string): Promise<void
   const ownerAccount = await bucketAccount(flow, bucket, callerAccount);
   if (flow.absentBuckets?.has(bucket)) throw gatewayError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
   const headers = objectHeadersOf(fields);
+  // The form's tags are a Tagging document; the PutObject carries them as x-amz-tagging (and
+  // needs s3:PutObjectTagging, with s3:RequestObjectTag/<key>, as S3 decides a POST with tags).
+  const tagging = fields.get('tagging');
+  if (tagging !== undefined) {
+    const tags = objectTaggingContext(Buffer.from(tagging, 'utf8'));
+    if (typeof tags === 'string') throw gatewayError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    headers['x-amz-tagging'] = new URLSearchParams(tags).toString();
+  }
   const path = `/${encodePathPart(bucket)}/${key.split('/').map(encodePathPart).join('/')}`;
   const now = deps.clock.now();
   const mapper = await deps.gateway.mapper();
