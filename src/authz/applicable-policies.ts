@@ -9,7 +9,8 @@ import type { PolicySetCache } from './policy-set-cache.ts';
  * request time, so that a change to a user's or role's policies applies to its next request —
  * live sessions included — on every node; each holder's set is cached per authorization epoch.
  *
- *   root            undefined: identity policies do not limit the root user in its account
+ *   root            undefined: identity policies do not limit the root user in its account —
+ *                   but a root session (sts:AssumeRoot) has its task policy as session policy
  *   anonymous,      no identity policies: only a resource (or trust) policy can allow
  *   federated IdP,
  *   AWS service
@@ -35,6 +36,7 @@ export async function applicablePolicies(principal: Principal, action: string, s
   const session = principal.session;
   switch (principal.kind) {
     case 'root':
+      if (session?.kind === 'root-session') return { set: { identity: [], session: await taskPolicies(session, source) }, principalTags: principal.tags };
       return { set: undefined, principalTags: principal.tags };
     case 'anonymous':
     case 'web-identity':
@@ -100,6 +102,35 @@ async function holderPolicies(
   const loaded = await load();
   sets.set(key, epoch, loaded ?? null);
   return loaded;
+}
+
+/** A session policy that refuses everything: a root session whose task policy no longer resolves. */
+const DENY_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+
+/**
+ * A root session's task policy (sts:AssumeRoot), read now. The engine applies a root session's
+ * session policies by their Deny statements (policy/evaluate.ts), as AWS's task policies are
+ * written; one that no longer resolves refuses everything rather than nothing.
+ */
+async function taskPolicies(session: SessionClaims, source: PolicySource): Promise<CompiledPolicy[]> {
+  const policies: CompiledPolicy[] = [];
+  let unresolved = false;
+  const inline = session.sessionPolicies?.inline;
+  if (inline !== undefined) {
+    const compiled = source.inlineSessionPolicy(inline);
+    if (compiled) policies.push(compiled);
+    else unresolved = true;
+  }
+  for (const arn of session.sessionPolicies?.arns ?? []) {
+    const compiled = await source.sessionPolicy(session.accountId, arn);
+    if (compiled) policies.push(compiled);
+    else unresolved = true;
+  }
+  if (unresolved || policies.length === 0) {
+    const deny = source.inlineSessionPolicy(DENY_ALL);
+    if (deny) policies.push(deny);
+  }
+  return policies;
 }
 
 /** A session policy set that allows nothing: what a federated user without policies has. */

@@ -25,3 +25,11 @@ test('role sessions, federated users and user sessions get AWS\'s ARNs and user 
   assert.equal(rootSession.kind, 'root');
   assert.equal(rootSession.userId, '111122223333');
 });
+
+test('a root session (AssumeRoot) is the account\'s root user, its UserId the account ID', () => {
+  const claims: SessionClaims = { ...common, kind: 'root-session', sessionPolicies: { arns: ['arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials'] } };
+  const root = principalFromSession(claims);
+  assert.deepEqual([root.kind, root.arn, root.userId, root.accountId], ['root', 'arn:aws:iam::111122223333:root', '111122223333', '111122223333']);
+  assert.equal(root.session, claims);
+  assert.equal(root.name, undefined);
+});

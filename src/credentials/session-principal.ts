@@ -7,6 +7,7 @@ import { rootArn } from '../kernel/arns.ts';
  *   role session    arn:aws:sts::<acct>:assumed-role/<role>/<session>, UserId <AROA…>:<session>
  *   federated user  arn:aws:sts::<acct>:federated-user/<name>,          UserId <acct>:<name>
  *   user session    the IAM user (or root) itself (sts:GetSessionToken)
+ *   root session    the account's root user (sts:AssumeRoot), UserId the account ID
  * Principal tags here are the session's tags; a role session's role tags are added at
  * authorization time (they are read from the role, which may change during the session).
  */
@@ -36,5 +37,7 @@ export function principalFromSession(claims: SessionClaims): Principal {
       if (user.root) return { ...base, kind: 'root', arn: rootArn(claims.accountId), userId: claims.accountId };
       return { ...base, kind: 'user', arn: user.arn, userId: user.id, ...(user.name !== undefined ? { name: user.name } : {}) };
     }
+    case 'root-session':
+      return { ...base, kind: 'root', arn: rootArn(claims.accountId), userId: claims.accountId };
   }
 }

@@ -21,6 +21,8 @@ import { handlers as reports } from './reports/handlers.ts';
 import { targets as reportTargets } from './reports/authorization.ts';
 import { handlers as simulator } from './simulator/handlers.ts';
 import { targets as simulatorTargets } from './simulator/authorization.ts';
+import { handlers as rootAccess } from './root-access/handlers.ts';
+import { targets as rootAccessTargets } from './root-access/authorization.ts';
 
 export { iamPolicySource } from './authorization/policy-source.ts';
 
@@ -40,4 +42,5 @@ export const iamOperations: readonly DeclarationTable[] = [
   declareIam(providers, providerTargets),
   declareIam(reports, reportTargets),
   declareIam(simulator, simulatorTargets),
+  declareIam(rootAccess, rootAccessTargets),
 ];

@@ -37,6 +37,11 @@ export const Kind = {
   credentialReport: 'credential-report',
   /** A service last accessed report job; id = name = its JobId, parent ''. */
   serviceLastAccessedJob: 'service-last-accessed-job',
+  /**
+   * Centralized root access of an organization (EnableOrganizationsRoot*): id = the
+   * organization's ID, in the management account; its features (iam/root-access/).
+   */
+  organizationRootAccess: 'iam-org-root-access',
 } as const;
 
 export const Link = {

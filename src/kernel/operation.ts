@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.ts';
+import type { Store, StoreTx } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { RandomSource } from './random.ts';
 import type { Principal } from './principal.ts';
@@ -40,6 +40,8 @@ export interface OperationContext {
   region: string;
   /** What an account's organization imposes on it (the policy simulator reports its SCPs); absent: no organizations. */
   organizationPolicies?: OrganizationPolicyLookup;
+  /** An account's organization as IAM and STS need it (centralized root access); absent: no organizations. */
+  organizations?: OrganizationMembershipLookup;
   /** Where CloudTrail trails deliver (S3 bucket names as local folders); absent: no destination exists. */
   trailDestinations?: TrailDestinations;
 }
@@ -63,5 +65,23 @@ export interface TrailDeliveryProbe {
 
 /** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */
 export type OrganizationPolicyLookup = (accountId: string) => Promise<{ management: boolean; scps?: readonly (readonly CompiledPolicy[])[] } | undefined>;
+
+/**
+ * An account's organization as IAM and STS see it — centralized root access (IAM's
+ * Enable/DisableOrganizationsRoot*, ListOrganizationsFeatures; sts:AssumeRoot) — read from
+ * Organizations' records in the caller's transaction; undefined when the account is in none.
+ * Injected (organizations/ implements it), as IAM and STS may not import Organizations.
+ */
+export interface OrganizationMembership {
+  orgId: string;
+  managementAccountId: string;
+  featureSet: 'ALL' | 'CONSOLIDATED_BILLING';
+  /** Service principals given trusted access (organizations:EnableAWSServiceAccess). */
+  trustedServices: readonly string[];
+  /** The account's own status in the organization: SUSPENDED once closed. */
+  status: 'ACTIVE' | 'SUSPENDED';
+}
+
+export type OrganizationMembershipLookup = (tx: StoreTx, accountId: string) => Promise<OrganizationMembership | undefined>;
 
 export type OperationHandler<I = any, O = any> = (input: I, ctx: OperationContext) => Promise<O>;

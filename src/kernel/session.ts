@@ -15,7 +15,10 @@ export type SessionKind =
    *  permissions and the session policies. */
   | 'federated-user'
   /** sts:GetSessionToken: the IAM user (or root user) itself, typically with MFA. */
-  | 'user-session';
+  | 'user-session'
+  /** sts:AssumeRoot: the root user of a member account, limited by a task policy (its
+   *  session policy, `sessionPolicies.arns`), made by a principal of the management account. */
+  | 'root-session';
 
 export interface SessionClaims {
   /** Format version of the claims. */
@@ -41,8 +44,9 @@ export interface SessionClaims {
   /** federated-user / user-session: the IAM user behind the session ('root' for the root user). */
   user?: { id: string; arn: string; name?: string; root?: boolean };
 
-  /** Session policies (AssumeRole / GetFederationToken `Policy` and `PolicyArns`): inline
-   *  documents as written, and managed policy ARNs (their default version is read at request time). */
+  /** Session policies (AssumeRole / GetFederationToken `Policy` and `PolicyArns`, AssumeRoot's
+   *  task policy): inline documents as written, and managed policy ARNs (their default version
+   *  is read at request time). */
   sessionPolicies?: { inline?: string; arns?: string[] };
   /** Session tags (principal tags of the session) and which of them are transitive. */
   tags?: Record<string, string>;

@@ -26,7 +26,8 @@ import {
  * organization is authorized on "*" and then told AWSOrganizationsNotInUseException by the
  * handler — never which IDs exist elsewhere. Tags of the named resource become
  * aws:ResourceTag/…; Tags in the request aws:RequestTag/… and aws:TagKeys;
- * organizations:PolicyType is set where the operation names a policy type.
+ * organizations:PolicyType is set where the operation names a policy type, and
+ * organizations:ServicePrincipal where it names a service (Enable/DisableAWSServiceAccess).
  */
 type Resolver<K extends keyof Operations> = TargetResolver<Operations[K]['input']>;
 
@@ -147,6 +148,10 @@ const resolvers = {
   ListTargetsForPolicy: onPolicy((i) => i.PolicyId),
   AttachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:AttachPolicy'),
   DetachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:DetachPolicy'),
+
+  EnableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  DisableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  ListAWSServiceAccessForOrganization: anywhere,
 
   TagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: requestTagContext(input.Tags) }),
   UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),

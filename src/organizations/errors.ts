@@ -103,6 +103,10 @@ export const handshakeConstraint = (reason: 'ALREADY_IN_AN_ORGANIZATION' | 'ACCO
 export const masterCannotLeave = () =>
   serviceError('organizations', 'MasterCannotLeaveOrganizationException', "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization.");
 
+/** AWS verbatim (recorded answers of EnableAWSServiceAccess for a principal it does not know). */
+export const unrecognizedServicePrincipal = () =>
+  invalidInput('UNRECOGNIZED_SERVICE_PRINCIPAL', 'You specified an unrecognized service principal.');
+
 export type ConstraintReason =
   | 'ACCOUNT_NUMBER_LIMIT_EXCEEDED'
   | 'OU_NUMBER_LIMIT_EXCEEDED'
@@ -118,7 +122,7 @@ export type ConstraintReason =
 export const constraint = (reason: ConstraintReason, message: string) =>
   serviceError('organizations', 'ConstraintViolationException', message, { Reason: reason });
 
-export type InputReason = 'INVALID_NEXT_TOKEN' | 'IMMUTABLE_POLICY' | 'INVALID_ENUM_POLICY_TYPE' | 'DUPLICATE_TAG_KEY' | 'INVALID_PATTERN_TARGET_ID' | 'TARGET_NOT_SUPPORTED' | 'INVALID_PARTY_TYPE_TARGET' | 'NON_DETACHABLE_POLICY' | 'INVALID_ENUM';
+export type InputReason = 'INVALID_NEXT_TOKEN' | 'UNRECOGNIZED_SERVICE_PRINCIPAL' | 'IMMUTABLE_POLICY' | 'INVALID_ENUM_POLICY_TYPE' | 'DUPLICATE_TAG_KEY' | 'INVALID_PATTERN_TARGET_ID' | 'TARGET_NOT_SUPPORTED' | 'INVALID_PARTY_TYPE_TARGET' | 'NON_DETACHABLE_POLICY' | 'INVALID_ENUM';
 
 /** InvalidInputException, with its `Reason`. */
 export const invalidInput = (reason: InputReason, message: string) =>

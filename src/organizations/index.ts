@@ -5,10 +5,12 @@ import { organizationsTargets } from './authorization.ts';
 import { handshakeHandlers } from './handshakes.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
+import { serviceAccessHandlers } from './service-access.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
 
 export { organizationPolicySource, accountGuardrails } from './guardrail-source.ts';
+export { organizationMembership } from './service-access.ts';
 
 const declareOrganizations = declarer<Operations>('organizations');
 
@@ -26,5 +28,6 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...unitHandlers,
     ...policyHandlers,
     ...tagHandlers,
+    ...serviceAccessHandlers,
   }, organizationsTargets),
 ];

@@ -21,6 +21,7 @@ import {
   type RootRecord,
 } from './records.ts';
 import { fullAccessPolicyFor } from './aws-managed.ts';
+import { clearRootAccessFeatures } from '../iam/root-access/records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -66,7 +67,7 @@ async function describeOrganization(_input: In<'DescribeOrganization'>, ctx: Ope
   return { Organization: organizationOutput(org, await requireRootRecord(ctx.store, org)) };
 }
 
-/** Only an organization whose sole account is the management account can be deleted; its OUs and policies go with it. */
+/** Only an organization whose sole account is the management account can be deleted; its OUs, policies and IAM root access features go with it. */
 async function deleteOrganization(_input: In<'DeleteOrganization'>, ctx: OperationContext) {
   const management = ctx.principal.accountId;
   await write(ctx, async (tx) => {
@@ -78,6 +79,8 @@ async function deleteOrganization(_input: In<'DeleteOrganization'>, ctx: Operati
     await tx.delete(OrgKind.account, management);
     await tx.delete(OrgKind.root, org.data.rootId);
     await tx.delete(OrgKind.organization, org.id);
+    // IAM's centralized root access of the organization goes with it.
+    await clearRootAccessFeatures(tx, org.id);
   });
   return {};
 }

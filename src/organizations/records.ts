@@ -7,7 +7,8 @@ import type { PolicyType, Tag } from '../protocol/generated/organizations.ts';
  * them unique (OU names under one parent, policy names), and one store serves many
  * organizations side by side.
  *
- *   org-organization  id o-…      the organization: feature set, management account, root
+ *   org-organization  id o-…      the organization: feature set, management account, root,
+ *                                the services given trusted access
  *   org-root          id r-…      parent = organization id; the policy types enabled on it
  *   org-ou            id ou-…     parent = root or OU id; name = the OU's name
  *   org-account       id <12 digits> parent = root or OU id; name = the account ID (account
@@ -52,6 +53,14 @@ export interface OrganizationData {
   managementAccountId: string;
   managementAccountEmail: string;
   rootId: string;
+  /** Services given trusted access (EnableAWSServiceAccess), in the order enabled; absent: none. */
+  enabledServices?: EnabledServiceAccess[];
+}
+
+export interface EnabledServiceAccess {
+  servicePrincipal: string;
+  /** ISO-8601, seconds. */
+  dateEnabled: string;
 }
 
 export interface RootData {

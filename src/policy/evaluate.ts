@@ -6,7 +6,11 @@
 //   3. SCPs (of the caller's account): every level must have an Allow.
 //   4. Then, by caller and by account relationship:
 //      - the account root user: allowed on its own account's resources; across accounts
-//        it needs the resource policy, like anyone else;
+//        it needs the resource policy, like anyone else. A root session (sts:AssumeRoot)
+//        carries a task policy as its session policy: its Deny statements limit the session
+//        (step 1), and root needs no Allow from it — AWS's task policies are Deny-only
+//        ("deny everything but these actions"), so an Allow-requiring reading would leave
+//        every root session with nothing;
 //      - anonymous, service and identity-provider callers: only a resource policy can allow;
 //      - IAM users, role sessions and federated-user sessions:
 //          cross-account → the identity side (identity policy ∧ boundary ∧ session policy)
@@ -127,7 +131,8 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
   // exempt services explicitly with aws:PrincipalIsAWSService for that reason).
   const rcpApplies = rcpLevels.length > 0;
   const isIamCaller = IAM_CALLERS.has(kind);
-  const sessionApplies = kind === 'role-session' || kind === 'federated-user';
+  // A root session's task policy (AssumeRoot) is its session policy; no other root request carries one.
+  const sessionApplies = kind === 'role-session' || kind === 'federated-user' || kind === 'root';
 
   const identity = evaluateKind(policies.identity ?? [], 'identity', prepared, missing, isIamCaller, null);
   const grantSink = { best: null as ResourceGrant | null };

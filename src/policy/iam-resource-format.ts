@@ -32,6 +32,14 @@ const IAM_RESOURCE_PREFIXES = [
   'access-report/',
 ] as const;
 
+/**
+ * An account's root user, `arn:aws:iam::<account>:root` (the Service Authorization Reference's
+ * `root-user` resource type, sts:AssumeRoot's resource): IAM accepts it — AWS's own managed
+ * root-task policies name `arn:aws:iam::*:root` — though its recorded message above predates it
+ * and lists prefixes only.
+ */
+const IAM_ROOT_USER_RESOURCE = 'root';
+
 /** Splits at the first ':' as Python's str.partition does: [before, separator, after]. */
 function partition(text: string): [string, string, string] {
   const colon = text.indexOf(':');
@@ -62,7 +70,7 @@ export function iamResourceFormatProblem(resource: string): string | undefined {
   if (vendor === 'iam') {
     const [, , afterRegion] = partition(afterVendor);
     const [, , resourcePart] = partition(afterRegion);
-    if (resourcePart !== '*' && !IAM_RESOURCE_PREFIXES.some((prefix) => resourcePart.startsWith(prefix))) {
+    if (resourcePart !== '*' && resourcePart !== IAM_ROOT_USER_RESOURCE && !IAM_RESOURCE_PREFIXES.some((prefix) => resourcePart.startsWith(prefix))) {
       return MSG.iamResourcePath(IAM_RESOURCE_PREFIXES.join(', '));
     }
   }

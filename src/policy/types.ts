@@ -132,7 +132,7 @@ export interface PolicySet {
   /** The resource's policy (a bucket policy, or a role's trust policy for sts:AssumeRole*). */
   resource?: CompiledPolicy;
   boundary?: CompiledPolicy;
-  /** Session policies (inline and managed) of a role or federated-user session. */
+  /** Session policies (inline and managed) of a role or federated-user session, or a root session's task policy (its Deny statements only limit it). */
   session?: readonly CompiledPolicy[];
   /** SCPs of the caller's account, one entry per level: root, each OU, the account. */
   scps?: readonly (readonly CompiledPolicy[])[];

@@ -12,7 +12,7 @@ import { iamOperations, iamPolicySource } from '../iam/index.ts';
 import { awsManagedCatalog } from '../iam/policies/aws-managed.ts';
 import { stsOperations, workloadOperations } from '../sts/index.ts';
 import { cloudTrailOperations } from '../cloudtrail/index.ts';
-import { accountGuardrails, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
+import { accountGuardrails, organizationMembership, organizationsOperations, organizationPolicySource } from '../organizations/index.ts';
 import { OrganizationGuardrails } from '../authz/organization-policies.ts';
 import { buildRegistry } from '../operations/registry.ts';
 import { loadServiceModel, type ServiceName } from '../protocol/model.ts';
@@ -161,6 +161,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
       operations: OPERATIONS,
       // OIDC key sets found by discovery are cached per server.
       organizationPolicies: (accountId) => accountGuardrails(store, policyCache, accountId),
+      organizations: organizationMembership,
       federation: federatedAuthenticators(store, discoveryKeySource(fetchJsonOverHttps), secrets),
       authorizer: new Authorizer({
         source: iamPolicySource(store, policyCache, epochs), policyCache, policySets,

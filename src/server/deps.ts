@@ -2,7 +2,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { Quotas } from '../kernel/quotas.ts';
-import type { OrganizationPolicyLookup, SecretSealer, SessionIssuer, TrailDestinations } from '../kernel/operation.ts';
+import type { OrganizationMembershipLookup, OrganizationPolicyLookup, SecretSealer, SessionIssuer, TrailDestinations } from '../kernel/operation.ts';
 import type { Logger } from './logger.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { SigningKeyCache } from '../sigv4/index.ts';
@@ -45,6 +45,8 @@ export interface ServerDeps {
   federation: FederatedAuthenticators;
   /** An account's organization and SCPs, for operations that report them (the simulator). */
   organizationPolicies: OrganizationPolicyLookup;
+  /** An account's organization, for IAM's centralized root access and sts:AssumeRoot. */
+  organizations: OrganizationMembershipLookup;
   /** The one decision point. */
   authorizer: Authorizer;
   /** Protected services: upstreams, lookups, bucket owners, payload verifiers (server/gateway/). */

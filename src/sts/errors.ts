@@ -126,3 +126,23 @@ export function webIdentityDenied(): ServiceError {
 export function samlDenied(): ServiceError {
   return serviceError('sts', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
 }
+
+/**
+ * Best effort: sts:AssumeRoot refused by one of AWS's rules rather than a policy (root user
+ * credentials, a caller outside a management account, root sessions not enabled, a target that
+ * is not a member account). AWS documents the rules, not its answers; the text follows its
+ * AccessDenied form and names the rule.
+ */
+export function assumeRootRefused(callerArn: string, resource: string, reason: string): ServiceError {
+  return serviceError('sts', 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRoot on resource: ${resource} because ${reason}`);
+}
+
+/** Best effort: a TargetPrincipal that is neither an account ID nor an account's root user ARN. */
+export function invalidTargetPrincipal(value: string): ServiceError {
+  return serviceError('sts', 'ValidationError', `TargetPrincipal ${value} is invalid: give the member account's ID or its root user's ARN (arn:aws:iam::<account-id>:root).`);
+}
+
+/** Best effort: a TaskPolicyArn that is not one of the AWS managed root-task policies. */
+export function invalidTaskPolicyArn(arn: string, names: readonly string[]): ServiceError {
+  return serviceError('sts', 'InvalidParameterValue', `TaskPolicyArn ${arn} is not a root task policy: use one of the AWS managed policies under arn:aws:iam::aws:policy/root-task/ (${names.join(', ')}).`);
+}

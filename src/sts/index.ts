@@ -3,6 +3,7 @@ import type { Operations } from '../protocol/generated/sts.ts';
 import { samlTargets, stsTargets, webIdentityTargets } from './authorization.ts';
 import { callerIdentityHandlers } from './caller-identity.ts';
 import { assumeRoleHandlers } from './assume-role.ts';
+import { assumeRootHandlers } from './assume-root.ts';
 import { sessionTokenHandlers } from './session-token.ts';
 import { federationTokenHandlers } from './federation-token.ts';
 import { accessKeyInfoHandlers } from './access-key-info.ts';
@@ -20,6 +21,7 @@ export const stsOperations: readonly DeclarationTable[] = [
   declareSts({
     ...callerIdentityHandlers,
     ...assumeRoleHandlers,
+    ...assumeRootHandlers,
     ...sessionTokenHandlers,
     ...federationTokenHandlers,
     ...accessKeyInfoHandlers,

@@ -77,3 +77,13 @@ test('anything but a valid compact form decodes to undefined, never throws', () 
   for (const variant of variants) assert.equal(fromWire(variant), undefined, JSON.stringify(variant));
   assert.ok(fromWire(good));
 });
+
+test('a root session (AssumeRoot) keeps its kind and task policy through the compact form', () => {
+  const claims: SessionClaims = {
+    v: 1, kind: 'root-session', accountId: '444455556666', accessKeyId: 'ASIAROOTSESSION00001', secretAccessKey: 's'.repeat(40),
+    issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-01T00:15:00Z',
+    sessionPolicies: { arns: ['arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials'] }, sourceIdentity: 'alice',
+  };
+  assert.equal(toWire(claims).k, 'a');
+  assert.deepStrictEqual(throughJson(claims), claims);
+});

@@ -6,7 +6,7 @@ import type { SessionClaims, SessionKind } from '../kernel/session.ts';
  * of whole seconds (the form STS writes) are epoch seconds. Decoding restores exactly the
  * object that was encoded.
  *
- *   v  claims version          k  kind (r | f | u)          a  accountId
+ *   v  claims version          k  kind (r | f | u | a)      a  accountId
  *   i  accessKeyId             s  secretAccessKey           t  issuedAt     e  expiresAt
  *   r  role [id, arn, name, path]                           n  sessionName
  *   f  federatedName           u  user { i, a, n?, r? }      p  sessionPolicies { i?, a? }
@@ -16,7 +16,7 @@ import type { SessionClaims, SessionKind } from '../kernel/session.ts';
  */
 export interface WireClaims {
   v: 1;
-  k: 'r' | 'f' | 'u';
+  k: 'r' | 'f' | 'u' | 'a';
   a: string;
   i: string;
   s: string;
@@ -39,8 +39,8 @@ export interface WireClaims {
 /** Epoch seconds when the instant is whole seconds in `YYYY-MM-DDTHH:MM:SSZ` form; else the text as given. */
 type WireInstant = number | string;
 
-const KIND_CODES: Record<SessionKind, WireClaims['k']> = { 'role-session': 'r', 'federated-user': 'f', 'user-session': 'u' };
-const KINDS_BY_CODE: Record<string, SessionKind> = { r: 'role-session', f: 'federated-user', u: 'user-session' };
+const KIND_CODES: Record<SessionKind, WireClaims['k']> = { 'role-session': 'r', 'federated-user': 'f', 'user-session': 'u', 'root-session': 'a' };
+const KINDS_BY_CODE: Record<string, SessionKind> = { r: 'role-session', f: 'federated-user', u: 'user-session', a: 'root-session' };
 
 const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w', 'y']);
 const USER_FIELDS: ReadonlySet<string> = new Set(['i', 'a', 'n', 'r']);

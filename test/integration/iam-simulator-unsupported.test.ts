@@ -2,13 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AcceptDelegationRequestCommand, AssociateDelegationRequestCommand, CreateDelegationRequestCommand,
-  DisableOrganizationsRootCredentialsManagementCommand, DisableOrganizationsRootSessionsCommand,
-  DisableOutboundWebIdentityFederationCommand, EnableOrganizationsRootCredentialsManagementCommand,
-  EnableOrganizationsRootSessionsCommand, EnableOutboundWebIdentityFederationCommand,
+  DisableOutboundWebIdentityFederationCommand, EnableOutboundWebIdentityFederationCommand,
   GenerateOrganizationsAccessReportCommand, GetDelegationRequestCommand,
   GetHumanReadableSummaryCommand, GetOrganizationsAccessReportCommand, GetOutboundWebIdentityFederationInfoCommand,
   ListDelegationRequestsCommand,
-  ListOrganizationsFeaturesCommand, RejectDelegationRequestCommand, SendDelegationTokenCommand,
+  RejectDelegationRequestCommand, SendDelegationTokenCommand,
   SetSecurityTokenServicePreferencesCommand, UpdateDelegationRequestCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
@@ -40,11 +38,6 @@ describe('IAM operations Tessera does not support', () => {
     ['SendDelegationToken', (c) => c.send(new SendDelegationTokenCommand({ DelegationRequestId: requestId })), 'InvalidInputException', 400],
     ['UpdateDelegationRequest', (c) => c.send(new UpdateDelegationRequestCommand({ DelegationRequestId: requestId })), 'InvalidInputException', 400],
     ['GetHumanReadableSummary', (c) => c.send(new GetHumanReadableSummaryCommand({ EntityArn: 'arn:aws:iam::123456789012:policy/p' })), 'InvalidInputException', 400],
-    ['EnableOrganizationsRootCredentialsManagement', (c) => c.send(new EnableOrganizationsRootCredentialsManagementCommand({})), 'ServiceAccessNotEnabledException', 400],
-    ['DisableOrganizationsRootCredentialsManagement', (c) => c.send(new DisableOrganizationsRootCredentialsManagementCommand({})), 'ServiceAccessNotEnabledException', 400],
-    ['EnableOrganizationsRootSessions', (c) => c.send(new EnableOrganizationsRootSessionsCommand({})), 'ServiceAccessNotEnabledException', 400],
-    ['DisableOrganizationsRootSessions', (c) => c.send(new DisableOrganizationsRootSessionsCommand({})), 'ServiceAccessNotEnabledException', 400],
-    ['ListOrganizationsFeatures', (c) => c.send(new ListOrganizationsFeaturesCommand({})), 'ServiceAccessNotEnabledException', 400],
     ['EnableOutboundWebIdentityFederation', (c) => c.send(new EnableOutboundWebIdentityFederationCommand({})), 'InvalidAction', 400],
     ['DisableOutboundWebIdentityFederation', (c) => c.send(new DisableOutboundWebIdentityFederationCommand({})), 'FeatureDisabledException', 404],
     ['GetOutboundWebIdentityFederationInfo', (c) => c.send(new GetOutboundWebIdentityFederationInfoCommand({})), 'FeatureDisabledException', 404],

@@ -19,9 +19,8 @@ export interface UnsupportedOperation {
 
 const DELEGATION = 'delegation requests come from AWS partner products and are approved in the AWS Management Console, neither of which exists here';
 const HUMAN_SUMMARY = 'the summaries are written by an AWS service that has no local equivalent';
-const ROOT_ACCESS = 'centralized root access needs trusted access between IAM and AWS Organizations, which Tessera does not provide';
 const OUTBOUND = 'outbound identity federation issues tokens signed by AWS for outside services, and Tessera is no such token issuer';
-const ORG_REPORT = "Organizations access reports are built by AWS from every member account's activity through trusted access between IAM and AWS Organizations, which Tessera does not provide";
+const ORG_REPORT = "Organizations access reports are built by an AWS reporting service from the activity of every account of an organization, filtered through its SCPs, which has no local equivalent";
 const STS_PREFERENCES = "Tessera's session tokens are valid in every Region, so there is no global endpoint token version to choose";
 
 export const UNSUPPORTED_OPERATIONS = {
@@ -34,11 +33,6 @@ export const UNSUPPORTED_OPERATIONS = {
   SendDelegationToken: { code: 'InvalidInput', why: DELEGATION },
   UpdateDelegationRequest: { code: 'InvalidInput', why: DELEGATION },
   GetHumanReadableSummary: { code: 'InvalidInput', why: HUMAN_SUMMARY },
-  EnableOrganizationsRootCredentialsManagement: { code: 'ServiceAccessNotEnabledException', why: ROOT_ACCESS },
-  DisableOrganizationsRootCredentialsManagement: { code: 'ServiceAccessNotEnabledException', why: ROOT_ACCESS },
-  EnableOrganizationsRootSessions: { code: 'ServiceAccessNotEnabledException', why: ROOT_ACCESS },
-  DisableOrganizationsRootSessions: { code: 'ServiceAccessNotEnabledException', why: ROOT_ACCESS },
-  ListOrganizationsFeatures: { code: 'ServiceAccessNotEnabledException', why: ROOT_ACCESS },
   EnableOutboundWebIdentityFederation: { code: 'InvalidAction', why: OUTBOUND },
   DisableOutboundWebIdentityFederation: { code: 'FeatureDisabled', why: OUTBOUND },
   GetOutboundWebIdentityFederationInfo: { code: 'FeatureDisabled', why: OUTBOUND },

@@ -23,6 +23,7 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     requestId: ctx.requestId,
     region: ctx.region ?? 'us-east-1',
     organizationPolicies: deps.organizationPolicies,
+    organizations: deps.organizations,
     ...(deps.trailDestinations ? { trailDestinations: deps.trailDestinations } : {}),
   });
 }
