@@ -19,7 +19,10 @@ const onTrail = (nameOf: (input: any) => string) => async (input: any, ctx: Targ
   return { resource: name.startsWith('arn:') ? name : trailArn(region, ctx.accountId, name) };
 };
 
-type Targets = { [K in 'LookupEvents' | 'ListPublicKeys' | 'DescribeTrails' | 'ListTrails' | 'CreateTrail' | 'UpdateTrail' | 'DeleteTrail' | 'GetTrail' | 'GetTrailStatus' | 'StartLogging' | 'StopLogging']: TargetResolver<Operations[K]['input']> };
+type Targets = {
+  [K in 'LookupEvents' | 'ListPublicKeys' | 'DescribeTrails' | 'ListTrails' | 'CreateTrail' | 'UpdateTrail' | 'DeleteTrail' | 'GetTrail' | 'GetTrailStatus' | 'StartLogging' | 'StopLogging'
+    | 'PutEventSelectors' | 'GetEventSelectors']: TargetResolver<Operations[K]['input']>
+};
 
 export const cloudTrailTargets: Targets = {
   LookupEvents: anywhere,
@@ -33,4 +36,6 @@ export const cloudTrailTargets: Targets = {
   GetTrailStatus: onTrail((input) => input.Name),
   StartLogging: onTrail((input) => input.Name),
   StopLogging: onTrail((input) => input.Name),
+  PutEventSelectors: onTrail((input) => input.TrailName),
+  GetEventSelectors: onTrail((input) => input.TrailName),
 };

@@ -1,9 +1,12 @@
 import type { StoredAuditEvent, Store } from '../store/types.ts';
-import type { AuditData, CloudTrailRecord } from './record.ts';
+import { readsDataEvents } from './event-selectors.ts';
+import { dataEventsOf, type AuditData, type CloudTrailRecord } from './record.ts';
 import { trailIdentity, type TrailRecord } from './trail-records.ts';
 
 /**
- * Which of an account's events one delivery of a trail takes: those after its cursor — for a
+ * Which of an account's events one delivery of a trail takes: those after its cursor — its
+ * management events, and its data events beside them (one sequence, one cursor) when the
+ * trail's event selectors can select any (event-selectors.ts decides which) — for a
  * stopped trail that still owes its final delivery, up to and including its own StopLogging
  * event, as CloudTrail's last delivery after StopLogging covers "events up to and including
  * the StopLogging event". A deleted trail's last delivery ends the same way at its own
@@ -50,8 +53,9 @@ export async function deliveryRange(store: Store, trail: TrailRecord, now: Date)
   const stopping = d.finalDelivery !== undefined;
   const events: StoredAuditEvent[] = [];
   let cursor = d.cursor;
+  const streams = readsDataEvents(d) ? { accountIds: [trail.accountId, dataEventsOf(trail.accountId)] } : { accountId: trail.accountId };
   for (;;) {
-    const batch = await store.auditAfter({ accountId: trail.accountId, afterSeq: cursor, limit: READ_BATCH });
+    const batch = await store.auditAfter({ ...streams, afterSeq: cursor, limit: READ_BATCH });
     for (const event of batch) {
       events.push(event);
       cursor = event.seq;

@@ -5,6 +5,7 @@ import type { Store } from '../store/types.ts';
 import { closingEnd, DIGEST_PERIOD_MS, signedDigest, startingPeriod, type DigestTrail, type SignedDigest } from './digest-chain.ts';
 import { sha256Hex, SIGNATURE_ALGORITHM, type DigestLogFile } from './digest.ts';
 import { deliveryRange, recordOf } from './delivery-range.ts';
+import { earlierAfter, hasCustomSelectors, selects, selectorsAt } from './event-selectors.ts';
 import { logFileKey } from './object-keys.ts';
 import type { CloudTrailRecord } from './record.ts';
 import { signerFor, type DigestSigner } from './signing-keys.ts';
@@ -15,7 +16,9 @@ import { DELETED_TRAIL_KIND, sameLocation, trailIdentity, TRAIL_KIND, type Diges
  * Trail delivery: every logging trail receives, as gzip'd {"Records":[…]} files in CloudTrail's
  * layout, the events its account recorded since its last delivery — its home region's (every
  * region's for a multi-region trail), and IAM's and Organizations' global events unless
- * IncludeGlobalServiceEvents is false — one file per region per delivery.
+ * IncludeGlobalServiceEvents is false — one file per region per delivery — of those its event
+ * selectors select (event-selectors.ts: by default every management event and no data event;
+ * each event against the selectors in force when it was recorded).
  *
  * With log file validation, as CloudTrail does, a digest is delivered every hour (counted from
  * when logging with validation started), listing the log files delivered during that hour —
@@ -190,7 +193,11 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
   // file is never listed in a digest whose hour ended before it was delivered.
   const range = (d.isLogging || owed !== undefined) && !more ? await deliveryRange(deps.store, trail, now) : { events: [], cursor: d.cursor, finished: false, more: false };
   more ||= range.more;
-  const records = range.events.map(recordOf).filter((r): r is CloudTrailRecord => r !== undefined && wanted(d, r));
+  const filtered = hasCustomSelectors(d);
+  const records = range.events.flatMap((event) => {
+    const record = recordOf(event);
+    return record !== undefined && wanted(d, record) && (!filtered || selects(selectorsAt(d, event.seq), record)) ? [record] : [];
+  });
   const files = logFilesOf(trail, records, d.cursor, range.cursor, now);
   const validated = chain.period !== undefined && d.logFileValidationEnabled;
   if (validated) chain.period!.logFiles.push(...files.map((f) => f.entry));
@@ -226,12 +233,14 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
   const claimed = await deps.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(trail.kind, trail.id);
     if (!current || current.version !== trail.version) return false;
-    const { latestDeliveryError: _cleared, lastDigest: _head, digestPeriod: _period, closedChains: _closed, finalDelivery: _owed, unvalidatedDeliveries: _unvalidated, ...rest } = current.data;
+    const { latestDeliveryError: _cleared, lastDigest: _head, digestPeriod: _period, closedChains: _closed, finalDelivery: _owed, unvalidatedDeliveries: _unvalidated, earlierSelectors, ...rest } = current.data;
+    const earlier = earlierAfter(earlierSelectors, cursor);
     await tx.update<TrailData>({
       ...current,
       data: {
         ...rest,
         cursor,
+        ...(earlier ? { earlierSelectors: earlier } : {}),
         ...(chain.head ? { lastDigest: chain.head } : {}),
         ...(chain.period ? { digestPeriod: { start: chain.period.start.toISOString(), logFiles: chain.period.logFiles } } : {}),
         ...(chain.closed.length > 0 ? { closedChains: chain.closed.slice(-MAX_CLOSED_CHAINS) } : {}),

@@ -21,3 +21,5 @@ export const invalidS3Prefix = () => serviceError('cloudtrail', 'InvalidS3Prefix
 export const tooManyTrails = () => serviceError('cloudtrail', 'MaximumNumberOfTrailsExceededException', 'User already has 5 trails in this region.');
 export const unsupportedFeature = (what: string) => serviceError('cloudtrail', 'UnsupportedOperationException', `Tessera does not support ${what} on trails.`);
 export const invalidParameter = (message: string) => serviceError('cloudtrail', 'InvalidParameterException', message);
+export const invalidEventSelectors = (message: string) => serviceError('cloudtrail', 'InvalidEventSelectorsException', message);
+export const invalidParameterCombination = (message: string) => serviceError('cloudtrail', 'InvalidParameterCombinationException', message);

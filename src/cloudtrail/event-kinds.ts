@@ -37,7 +37,11 @@ const TYPE_TITLES: Readonly<Record<string, string>> = {
   ou: 'OrganizationalUnit', 'log-group': 'LogGroup',
 };
 
-/** `arn:aws:iam::123456789012:role/x` → `AWS::IAM::Role`; an S3 ARN is a bucket, or an object when it has a key. */
+/**
+ * `arn:aws:iam::123456789012:role/x` → `AWS::IAM::Role`; an S3 ARN is a bucket, or an object
+ * when it has a key; an SQS ARN a queue, an SNS ARN a topic (a subscription with its ID), whose
+ * ARNs name no type.
+ */
 export function resourceTypeOf(arn: string): string | undefined {
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
@@ -45,6 +49,8 @@ export function resourceTypeOf(arn: string): string | undefined {
   const resource = parts.slice(5).join(':');
   const title = SERVICE_TITLES[service] ?? pascal(service);
   if (service === 's3') return resource.includes('/') ? 'AWS::S3::Object' : 'AWS::S3::Bucket';
+  if (service === 'sqs' && resource !== '') return 'AWS::SQS::Queue';
+  if (service === 'sns' && resource !== '') return parts.length > 6 ? 'AWS::SNS::Subscription' : 'AWS::SNS::Topic';
   const type = resource.split(/[/:]/, 1)[0] ?? '';
   if (type === '') return undefined;
   return `AWS::${title}::${TYPE_TITLES[type] ?? pascal(type)}`;

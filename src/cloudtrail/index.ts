@@ -8,8 +8,9 @@ import { trailHandlers } from './trails.ts';
 const declareCloudTrail = declarer<Operations>('cloudtrail');
 
 /**
- * The CloudTrail operations Tessera serves: the event history (LookupEvents), trails and the
- * public keys of their digests. The model's others answer NotImplemented.
+ * The CloudTrail operations Tessera serves: the event history (LookupEvents), trails with
+ * their event selectors, and the public keys of their digests. The model's others answer
+ * NotImplemented.
  */
 export const cloudTrailOperations: readonly DeclarationTable[] = [
   declareCloudTrail({ ...lookupHandlers, ...publicKeyHandlers, ...trailHandlers }, cloudTrailTargets),

@@ -49,6 +49,12 @@ test('readOnly, recorded responses and resource types', () => {
   assert.equal(resourceTypeOf('arn:aws:iam::123456789012:role/a/b'), 'AWS::IAM::Role');
   assert.equal(resourceTypeOf('arn:aws:iam::123456789012:instance-profile/p'), 'AWS::IAM::InstanceProfile');
   assert.equal(resourceTypeOf('arn:aws:s3:::bucket/key'), 'AWS::S3::Object');
+  assert.equal(resourceTypeOf('arn:aws:s3:::bucket'), 'AWS::S3::Bucket');
+  assert.equal(resourceTypeOf('arn:aws:sqs:us-east-1:123456789012:jobs'), 'AWS::SQS::Queue');
+  assert.equal(resourceTypeOf('arn:aws:sns:us-east-1:123456789012:alerts'), 'AWS::SNS::Topic');
+  assert.equal(resourceTypeOf('arn:aws:sns:us-east-1:123456789012:alerts:0b1c2d3e'), 'AWS::SNS::Subscription');
+  assert.equal(resourceTypeOf('arn:aws:lambda:us-east-1:123456789012:function:f'), 'AWS::Lambda::Function');
+  assert.equal(resourceTypeOf('arn:aws:dynamodb:us-east-1:123456789012:table/t'), 'AWS::DynamoDB::Table');
   assert.equal(resourceTypeOf('arn:aws:cloudtrail:us-east-1:123456789012:trail/t'), 'AWS::CloudTrail::Trail');
   assert.equal(resourceTypeOf('*'), undefined);
   assert.equal(resourceNameOf('arn:aws:iam::123456789012:user/team/alice'), 'alice');

@@ -1,5 +1,5 @@
 import type { EntityRecord, StoreTx } from '../store/types.ts';
-import type { Trail } from '../protocol/generated/cloudtrail.ts';
+import type { AdvancedEventSelector, EventSelector, Trail } from '../protocol/generated/cloudtrail.ts';
 import type { DigestLogFile } from './digest.ts';
 
 /**
@@ -12,7 +12,9 @@ import type { DigestLogFile } from './digest.ts';
  * walks each. `finalDelivery` is what a StopLogging (or DeleteTrail) leaves owing (delivery.ts).
  * `pastLocations` are the buckets and prefixes an UpdateTrail moved the trail away from, and
  * `unvalidatedDeliveries` when and where it delivered log files that no digest lists — both
- * read by `tessera audit verify`.
+ * read by `tessera audit verify`. `eventSelectors` are what PutEventSelectors set (absent: the
+ * default, every management event), and `earlierSelectors` those it replaced while events
+ * recorded under them were still to be delivered (event-selectors.ts).
  */
 export const TRAIL_KIND = 'cloudtrail-trail';
 
@@ -46,6 +48,21 @@ export interface TrailData {
   unvalidatedDeliveries?: UnvalidatedDeliveries[];
   deleted?: DeletedTrail;
   tags?: Array<{ Key: string; Value?: string }>;
+  eventSelectors?: TrailSelectors;
+  earlierSelectors?: EarlierSelectors[];
+}
+
+/** A trail's event selectors as PutEventSelectors set them: basic or advanced, never both (defaults filled in). */
+export type TrailSelectors = { basic: EventSelector[] } | { advanced: AdvancedEventSelector[] };
+
+/**
+ * Selectors that applied to the events recorded up to sequence number `untilSeq` (and after the
+ * previous entry's): CloudTrail matches an event against the selectors in force when it
+ * happened, and a trail delivers later. `selectors` absent: the default.
+ */
+export interface EarlierSelectors {
+  untilSeq: number;
+  selectors?: TrailSelectors;
 }
 
 /** Where a trail delivers: its bucket and key prefix. */
@@ -153,7 +170,7 @@ export function trailOutput(trail: TrailRecord): Trail {
     HomeRegion: d.homeRegion,
     TrailARN: trail.id,
     LogFileValidationEnabled: d.logFileValidationEnabled,
-    HasCustomEventSelectors: false,
+    HasCustomEventSelectors: d.eventSelectors !== undefined,
     HasInsightSelectors: false,
     IsOrganizationTrail: false,
   };

@@ -3,6 +3,7 @@ import type { Operations } from '../protocol/generated/cloudtrail.ts';
 import { serviceError } from '../protocol/errors.ts';
 import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
 import { startingPeriod } from './digest-chain.ts';
+import { checkedSelectors, selectorsOutput, withSelectors } from './event-selectors.ts';
 import { startedLogging, stoppedLogging } from './logging-state.ts';
 import { retireTrail } from './trail-deletion.ts';
 import { movedFrom } from './trail-moves.ts';
@@ -14,7 +15,8 @@ type In<K extends keyof Operations> = Operations[K]['input'];
 
 /**
  * Trails: CreateTrail, UpdateTrail, DeleteTrail, GetTrail, DescribeTrails, ListTrails,
- * GetTrailStatus, StartLogging, StopLogging. A trail delivers the account's events to its S3
+ * GetTrailStatus, StartLogging, StopLogging, PutEventSelectors, GetEventSelectors. A trail
+ * delivers the account's events that its event selectors select (event-selectors.ts) to its S3
  * bucket — the folder of that name under `--trail-dir`, or else the bucket behind the
  * gateway's S3 upstream, whose policy must let CloudTrail write (delivery.ts). A new trail is not
  * logging until StartLogging, as with CloudTrail's API; it then delivers every event recorded
@@ -192,8 +194,9 @@ async function setLogging(ctx: OperationContext, nameOrArn: string, logging: boo
   const trail = await requireTrail(ctx, nameOrArn);
   requireHome(ctx, trail);
   const now = ctx.clock.now();
-  // Logging starts after the newest event already recorded: the trail delivers what follows.
-  const newest = logging && !trail.data.isLogging ? (await ctx.store.listAudit({ accountId: ctx.principal.accountId, limit: 1 }))[0]?.seq ?? 0 : 0;
+  // Logging starts after the newest event already recorded — in any stream: sequence numbers
+  // are one sequence, and a trail may read the account's data events too. It delivers what follows.
+  const newest = logging && !trail.data.isLogging ? await newestSeq(ctx) : 0;
   await ctx.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
     if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
@@ -201,6 +204,34 @@ async function setLogging(ctx: OperationContext, nameOrArn: string, logging: boo
     await tx.update<TrailData>({ ...current, data: logging ? startedLogging(current.data, now, newest) : stoppedLogging(current.data, now) });
   });
   return {};
+}
+
+async function newestSeq(ctx: OperationContext): Promise<number> {
+  return (await ctx.store.listAudit({ limit: 1 }))[0]?.seq ?? 0;
+}
+
+/**
+ * PutEventSelectors: basic or advanced selectors (event-selectors.ts), replacing the trail's
+ * previous ones of either kind; from the trail's home region. Events recorded before are still
+ * matched against the selectors they were recorded under.
+ */
+async function putEventSelectors(input: In<'PutEventSelectors'>, ctx: OperationContext) {
+  const selectors = checkedSelectors(input);
+  const trail = await requireTrail(ctx, input.TrailName);
+  requireHome(ctx, trail);
+  const newest = await newestSeq(ctx);
+  const updated = await ctx.store.transaction(async (tx) => {
+    const current = await tx.get<TrailData>(TRAIL_KIND, trail.id);
+    if (!current) throw trailNotFound(trail.id, ctx.principal.accountId);
+    return tx.update<TrailData>({ ...current, data: withSelectors(current.data, selectors, newest) });
+  });
+  return { TrailARN: updated.id, ...selectorsOutput(selectors) };
+}
+
+/** GetEventSelectors: the trail's selectors; a trail never given any has the default basic selector (every management event). */
+async function getEventSelectors(input: In<'GetEventSelectors'>, ctx: OperationContext) {
+  const trail = await requireTrail(ctx, input.TrailName);
+  return { TrailARN: trail.id, ...selectorsOutput(trail.data.eventSelectors) };
 }
 
 export const trailHandlers = {
@@ -213,4 +244,6 @@ export const trailHandlers = {
   GetTrailStatus: getTrailStatus,
   StartLogging: (input: In<'StartLogging'>, ctx: OperationContext) => setLogging(ctx, input.Name, true),
   StopLogging: (input: In<'StopLogging'>, ctx: OperationContext) => setLogging(ctx, input.Name, false),
+  PutEventSelectors: putEventSelectors,
+  GetEventSelectors: getEventSelectors,
 };

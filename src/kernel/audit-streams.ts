@@ -6,10 +6,10 @@
  * An account's management events are stored under its account ID; its data events (S3 object
  * operations, SQS messages and the like) beside them under an account key of their own,
  * `data:<account>`. CloudTrail's event history (LookupEvents) holds management events only,
- * and a trail delivers data events only when event selectors ask for them, which Tessera's
- * trails do not have; so the history and the trails, which read by account, never see them.
- * Readers by principal (`tessera explain`, `tessera policy generate`, IAM's last accessed
- * reports) read both streams.
+ * so it never sees them; a trail delivers data events only when its event selectors ask for
+ * them, and only then reads this stream beside the account's (sequence numbers are one
+ * sequence across streams: one cursor serves both). Readers by principal (`tessera explain`,
+ * `tessera policy generate`, IAM's last accessed reports) read both streams.
  */
 export const DATA_EVENTS_PREFIX = 'data:';
 

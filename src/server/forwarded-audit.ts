@@ -44,9 +44,25 @@ export async function auditForwardedCall(ctx: RequestContext, deps: ServerDeps, 
     responseElements: response.value,
     readOnly: call.readOnly ?? isReadOnly(call.eventName),
     category: call.category,
-    resources: [...new Set([...common.resources, ...(call.resources ?? [])])],
+    resources: withBuckets(call, [...new Set([...common.resources, ...(call.resources ?? [])])]),
     ...(call.error ? { error: call.error } : {}),
   };
   ctx.audited = true;
   await deps.audit.write(auditEventsOf(facts, deps.random));
 }
+
+/**
+ * An S3 data event names the buckets of its objects too, as CloudTrail's records do (an
+ * `AWS::S3::Object` resource, then its `AWS::S3::Bucket`): trails' event selectors and readers
+ * of the records find the bucket without parsing the object's ARN.
+ */
+function withBuckets(call: ForwardedCall, resources: readonly string[]): string[] {
+  if (call.category !== 'Data' || call.eventSource !== 's3.amazonaws.com') return [...resources];
+  const buckets = resources.flatMap((arn) => {
+    const slash = arn.indexOf('/');
+    return arn.startsWith(S3_ARN) && slash > S3_ARN.length ? [arn.slice(0, slash)] : [];
+  });
+  return [...new Set([...resources, ...buckets])];
+}
+
+const S3_ARN = 'arn:aws:s3:::';

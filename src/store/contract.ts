@@ -323,6 +323,32 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(await store.pruneAudit('2024-05-06T10:00:00.000Z', 100), 2);
         assert.deepEqual(await store.listAudit({ limit: 10 }), []);
       });
+
+      it('reads several streams after one cursor, merged in sequence order, up to the limit', async (store) => {
+        const event = (n: number, accountId: string) => ({ time: `2024-05-06T07:00:0${n}.000Z`, requestId: `m${n}`, accountId, eventId: `m${n}`, data: { n } });
+        const data = `data:${ACCOUNT}`;
+        // Interleaved across an account's two streams and another account's, in several commits.
+        await store.appendAudit([event(1, ACCOUNT), event(2, data), event(3, OTHER_ACCOUNT)]);
+        await store.appendAudit([event(4, data), event(5, ACCOUNT), event(6, data)]);
+        await store.appendAudit([event(7, ACCOUNT), event(8, `data:${OTHER_ACCOUNT}`)]);
+        const ids = (events: { requestId: string }[]) => events.map((e) => e.requestId);
+        const all = await store.auditAfter({ accountIds: [ACCOUNT, data], afterSeq: 0, limit: 100 });
+        assert.deepEqual(ids(all), ['m1', 'm2', 'm4', 'm5', 'm6', 'm7']);
+        assert.ok(all.every((e, i) => i === 0 || e.seq > all[i - 1]!.seq), 'oldest first, by seq');
+        assert.deepEqual(all.map((e) => e.accountId), [ACCOUNT, data, data, ACCOUNT, data, ACCOUNT]);
+        assert.deepEqual(all[1]!.data, { n: 2 });
+        // One cursor pages through both: the limit counts the merged events.
+        const first = await store.auditAfter({ accountIds: [ACCOUNT, data], afterSeq: 0, limit: 3 });
+        assert.deepEqual(ids(first), ['m1', 'm2', 'm4']);
+        assert.deepEqual(ids(await store.auditAfter({ accountIds: [ACCOUNT, data], afterSeq: first.at(-1)!.seq, limit: 3 })), ['m5', 'm6', 'm7']);
+        assert.deepEqual(ids(await store.auditAfter({ accountIds: [data, ACCOUNT, data], afterSeq: all[3]!.seq, limit: 10 })), ['m6', 'm7']);
+        // One stream, either way it is named: the account's own events only.
+        assert.deepEqual(ids(await store.auditAfter({ accountIds: [ACCOUNT], afterSeq: 0, limit: 10 })), ['m1', 'm5', 'm7']);
+        assert.deepEqual(ids(await store.auditAfter({ accountId: ACCOUNT, afterSeq: 0, limit: 10 })), ['m1', 'm5', 'm7']);
+        assert.deepEqual(ids(await store.auditAfter({ accountId: data, afterSeq: 0, limit: 10 })), ['m2', 'm4', 'm6']);
+        assert.deepEqual(await store.auditAfter({ accountIds: [ACCOUNT, data], afterSeq: all.at(-1)!.seq, limit: 10 }), []);
+        assert.deepEqual(await store.auditAfter({ accountIds: [ACCOUNT, data], afterSeq: 0, limit: 0 }), []);
+      });
     });
 
     it('clear deletes every entity, link and audit event, and the store stays usable', async (store) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { auditQuery } from './audit-queries.ts';
+import { auditAfterQuery, auditQuery } from './audit-queries.ts';
 import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { migratePostgres } from './postgres-migrate.ts';
@@ -12,6 +12,7 @@ import { TransactionScope } from './transaction-scope.ts';
 import {
   StoreConflictError,
   StoreStaleError,
+  type AuditAfterQuery,
   type AuditEvent,
   type AuditQuery,
   type EntityRecord,
@@ -281,13 +282,9 @@ class PostgresOperations {
     return (await this.#query<AuditRow>(text, values)).rows.map(auditFromRow);
   }
 
-  async auditAfter(options: { accountId: string; afterSeq: number; limit: number }): Promise<StoredAuditEvent[]> {
-    checkLimit(options.limit);
-    const { rows } = await this.#query<AuditRow>(
-      'SELECT seq, time, request_id, account_id, event_id, data FROM audit_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [options.accountId, options.afterSeq, options.limit],
-    );
-    return rows.map(auditFromRow);
+  async auditAfter(options: AuditAfterQuery): Promise<StoredAuditEvent[]> {
+    const { text, values } = auditAfterQuery('postgres', options);
+    return (await this.#query<AuditRow>(text, values)).rows.map(auditFromRow);
   }
 
   async auditByRequestId(requestId: string): Promise<StoredAuditEvent[]> {
@@ -567,7 +564,7 @@ export class PostgresStore implements Store {
     return this.#direct((ops) => ops.queryAudit(query));
   }
 
-  auditAfter(options: { accountId: string; afterSeq: number; limit: number }) {
+  auditAfter(options: AuditAfterQuery) {
     return this.#direct((ops) => ops.auditAfter(options));
   }
 

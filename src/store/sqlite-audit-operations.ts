@@ -1,8 +1,8 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { auditQuery } from './audit-queries.ts';
+import { auditAfterQuery, auditQuery } from './audit-queries.ts';
 import { checkLimit, checkParams, encodeData } from './records.ts';
 import { PreparedStatements } from './sqlite-statements.ts';
-import type { AuditEvent, AuditLookupKey, AuditQuery, StoredAuditEvent } from './types.ts';
+import type { AuditAfterQuery, AuditEvent, AuditLookupKey, AuditQuery, StoredAuditEvent } from './types.ts';
 
 /**
  * The event history's statements on one SQLite connection: the store's own (an in-memory
@@ -96,14 +96,9 @@ export class SqliteAuditOperations {
     return this.#all<AuditRow>(text, ...values).map(auditFromRow);
   }
 
-  after(options: { accountId: string; afterSeq: number; limit: number }): StoredAuditEvent[] {
-    checkLimit(options.limit);
-    return this.#all<AuditRow>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      options.accountId,
-      options.afterSeq,
-      options.limit,
-    ).map(auditFromRow);
+  after(options: AuditAfterQuery): StoredAuditEvent[] {
+    const { text, values } = auditAfterQuery('sqlite', options);
+    return this.#all<AuditRow>(text, ...values).map(auditFromRow);
   }
 
   byRequestId(requestId: string): StoredAuditEvent[] {

@@ -12,6 +12,7 @@ import { migrateSqlite } from './sqlite-migrate.ts';
 import {
   StoreConflictError,
   StoreStaleError,
+  type AuditAfterQuery,
   type AuditEvent,
   type AuditQuery,
   type EntityRecord,
@@ -478,7 +479,7 @@ export class SqliteStore implements Store {
     return this.#audit.read((ops) => ops.query(query));
   }
 
-  auditAfter(options: { accountId: string; afterSeq: number; limit: number }) {
+  auditAfter(options: AuditAfterQuery) {
     return this.#audit.read((ops) => ops.after(options));
   }
 

@@ -100,6 +100,15 @@ export interface AuditQuery {
   limit: number;
 }
 
+/**
+ * Events written after a sequence number, oldest first, of one audit stream (`accountId`: an
+ * account's management events, or another stream's key such as `data:<account>`) or of several
+ * read together (`accountIds`), merged in sequence order: sequence numbers are one sequence
+ * across every stream, so a reader of several streams keeps one cursor (trail delivery reads an
+ * account's data events beside its management events when the trail's selectors ask for them).
+ */
+export type AuditAfterQuery = { afterSeq: number; limit: number } & ({ accountId: string } | { accountIds: readonly string[] });
+
 /** Raised when an insert or rename would break a uniqueness rule. */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
@@ -162,8 +171,8 @@ export interface Store extends StoreTx {
   listAudit(options: { accountId?: string; limit: number }): Promise<StoredAuditEvent[]>;
   /** An account's events, newest first by time, filtered by one lookup key and a time window. */
   queryAudit(query: AuditQuery): Promise<StoredAuditEvent[]>;
-  /** An account's events written after `afterSeq`, oldest first (trail delivery). */
-  auditAfter(options: { accountId: string; afterSeq: number; limit: number }): Promise<StoredAuditEvent[]>;
+  /** The events of one stream — or of several, merged — written after `afterSeq`, oldest first (trail delivery). */
+  auditAfter(options: AuditAfterQuery): Promise<StoredAuditEvent[]>;
   /** The events of one request (one, or two for a cross-account call recorded in both accounts). */
   auditByRequestId(requestId: string): Promise<StoredAuditEvent[]>;
   /** Deletes up to `limit` events older than `before` (ISO time), oldest first; returns how many. */

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { motoS3As } from '../support/moto-s3.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { sha256Hex, signingString, type DigestDocument } from '../../src/cloudtrail/digest.ts';
 import { publicKeysOf, verifySignature } from '../../src/cloudtrail/signing-keys.ts';
@@ -53,11 +54,7 @@ describe('trail delivery to S3 through the upstream', () => {
     env = await startGatewayEnv({}, { clock });
     account = env.server.accountId;
     // moto directly, as the bucket's account: not through Tessera.
-    moto = new S3Client({ endpoint: env.moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-    moto.middlewareStack.add((next) => async (args) => {
-      (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
-      return next(args);
-    }, { step: 'build', name: 'motoAccount' });
+    moto = motoS3As(env.moto.url, account);
     await env.s3(env.server.root).send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
   after(async () => {
@@ -134,7 +131,8 @@ describe('trail delivery to S3 through the upstream', () => {
       }
     }
     assert.ok(names.includes('iam.amazonaws.com CreateUser'), names.join(', '));
-    // A data event: delivered only to a trail whose event selectors ask for it, and Tessera's trails have none.
+    // A data event: delivered only to a trail whose event selectors ask for it, and this trail has none
+    // (cloudtrail-event-selectors.test.ts delivers them).
     assert.ok(!names.includes('s3.amazonaws.com PutObject'), names.join(', '));
 
     const [olderKey, newerKey, emptyKey] = digestKeys as [string, string, string];
