@@ -40,7 +40,7 @@ import { actionMatches, conditionsHold, principalGrant, resourceMatches } from '
 import type { ReasonKind } from './explain.ts';
 import { allowedReason, explicitDenyReason, implicitDenyReason } from './explain.ts';
 import { principalKeys } from './principal.ts';
-import { resourcePolicyRuleFor } from './service-rules.ts';
+import { OWNER_ROOT_OVERRIDES_RESOURCE_DENY, resourcePolicyRuleFor } from './service-rules.ts';
 import { RequestContext } from './request-context.ts';
 import type {
   CompiledPolicy,
@@ -137,7 +137,11 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
   const identity = evaluateKind(policies.identity ?? [], 'identity', prepared, missing, isIamCaller, null);
   const grantSink = { best: null as ResourceGrant | null };
   const resourcePolicies = policies.resource ? [policies.resource] : [];
-  const resourceResult = evaluateKind(resourcePolicies, 'resource', prepared, missing, true, grantSink);
+  const evaluatedResource = evaluateKind(resourcePolicies, 'resource', prepared, missing, true, grantSink);
+  // The bucket owner's root user keeps its bucket policy calls whatever the bucket policy denies
+  // (service-rules.ts); SCPs and RCPs still apply. The details keep the Deny that was overridden.
+  const ownerRootKeeps = kind === 'root' && !crossAccount && OWNER_ROOT_OVERRIDES_RESOURCE_DENY.has(actionLower);
+  const resourceResult = ownerRootKeeps && evaluatedResource.explicitDeny ? { ...evaluatedResource, explicitDeny: false, matchedDeny: [] } : evaluatedResource;
   const boundary = evaluateKind(policies.boundary ? [policies.boundary] : [], 'boundary', prepared, missing, isIamCaller, null);
   const session = evaluateKind(policies.session ?? [], 'session', prepared, missing, sessionApplies, null);
   // Levels of guardrails that do not apply to this caller are not evaluated at all.
@@ -155,7 +159,7 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
     grantedBy: null,
     resourceGrant: grantSink.best,
     identity,
-    resource: resourceResult,
+    resource: evaluatedResource,
     boundary,
     session,
     scp,

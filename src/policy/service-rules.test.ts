@@ -46,3 +46,20 @@ test('a KMS key is used only if its key policy allows it or delegates to the acc
   assert.equal(evaluateScenario({ request: { principal: alice, action: 'kms:ListKeys', resource: '*' }, identityPolicies: allowAll }).decision, 'Allowed');
   assert.equal(evaluateScenario({ request: { principal: alice, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/app` }, identityPolicies: allowAll }).decision, 'Allowed');
 });
+
+test('the bucket owner\'s root user keeps its bucket policy calls whatever the bucket policy denies; SCPs still apply', () => {
+  const bucket = 'arn:aws:s3:::locked-out';
+  const denyAll = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket, `${bucket}/*`] }] };
+  const root = `arn:aws:iam::${A}:root`;
+  for (const action of ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']) {
+    const kept = evaluateScenario({ request: { principal: root, action, resource: bucket, resourceAccount: A }, resourcePolicy: denyAll });
+    assert.equal(kept.decision, 'Allowed', action);
+  }
+  // Only those three: the root user's other calls obey the Deny; so does anyone else, and another account's root.
+  assert.equal(evaluateScenario({ request: { principal: root, action: 's3:ListBucket', resource: bucket, resourceAccount: A }, resourcePolicy: denyAll }).decision, 'ExplicitDeny');
+  assert.equal(evaluateScenario({ request: { principal: alice, action: 's3:DeleteBucketPolicy', resource: bucket, resourceAccount: A }, identityPolicies: allowAll, resourcePolicy: denyAll }).decision, 'ExplicitDeny');
+  assert.equal(evaluateScenario({ request: { principal: 'arn:aws:iam::444455556666:root', action: 's3:DeleteBucketPolicy', resource: bucket, resourceAccount: A }, resourcePolicy: denyAll }).decision, 'ExplicitDeny');
+  // An Organizations policy can still stop it.
+  const scpDeny = [[{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 's3:DeleteBucketPolicy', Resource: '*' }] }]];
+  assert.equal(evaluateScenario({ request: { principal: root, action: 's3:DeleteBucketPolicy', resource: bucket, resourceAccount: A }, resourcePolicy: denyAll, scps: scpDeny }).decision, 'ExplicitDeny');
+});

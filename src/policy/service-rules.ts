@@ -51,3 +51,14 @@ export function requiresResourcePolicy(action: string, resource: string): boolea
   const colon = lower.indexOf(':');
   return resourcePolicyRuleFor(lower, colon < 0 ? lower : lower.slice(0, colon), arnSubject(resource).segments ?? undefined) !== undefined;
 }
+
+/**
+ * Actions the root user of the resource's own account keeps whatever the resource's policy
+ * denies: "To ensure that bucket owners don't inadvertently lock themselves out of their own
+ * buckets, the root principal in a bucket owner's AWS account can perform the
+ * GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions, even if their bucket
+ * policy explicitly denies the root principal's access. Bucket owner root principals can only
+ * be blocked from performing these API actions by VPC endpoint policies and AWS Organizations
+ * policies" (Amazon S3 API Reference, PutBucketPolicy / DeleteBucketPolicy). Lower case.
+ */
+export const OWNER_ROOT_OVERRIDES_RESOURCE_DENY: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);

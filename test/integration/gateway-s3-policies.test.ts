@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import {
   CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand,
-  DeleteBucketPolicyCommand,
+  DeleteBucketPolicyCommand, GetBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
@@ -198,6 +198,29 @@ describe('S3 through the gateway: identity and bucket policies', () => {
       }),
     }));
     await env.s3(root).send(new DeleteBucketPolicyCommand({ Bucket: 'union' }));
+  });
+
+  test('the bucket owner\'s root user keeps its bucket policy calls under a policy that denies everyone; another account is 405', async () => {
+    await env.s3(root).send(new CreateBucketCommand({ Bucket: 'locked-out' }));
+    const admin = await env.user('bucket-admin', [allow('s3:*')]);
+    const other = await env.account();
+    const lockout = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::locked-out', 'arn:aws:s3:::locked-out/*'] }] };
+    await env.s3(root).send(new PutBucketPolicyCommand({ Bucket: 'locked-out', Policy: JSON.stringify(lockout) }));
+    // An administrator of the account is locked out, as the policy says…
+    const denied = await awsError(() => env.s3(admin).send(new DeleteBucketPolicyCommand({ Bucket: 'locked-out' })));
+    assert.match(denied.message, /s3:DeleteBucketPolicy on resource: "arn:aws:s3:::locked-out" with an explicit deny in a resource-based policy/);
+    assert.equal((await awsError(() => env.s3(root).send(new ListObjectsV2Command({ Bucket: 'locked-out' })))).name, 'AccessDenied');
+    // …but the root user of the owner's account may still read, replace and delete the policy.
+    assert.equal(JSON.parse((await env.s3(root).send(new GetBucketPolicyCommand({ Bucket: 'locked-out' }))).Policy!).Statement[0].Effect, 'Deny');
+    await env.s3(root).send(new DeleteBucketPolicyCommand({ Bucket: 'locked-out' }));
+    await env.s3(admin).send(new ListObjectsV2Command({ Bucket: 'locked-out' }));
+    // Another account's caller whom the policies allow is answered 405 for the bucket's policy.
+    const grant = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: other.accountId }, Action: ['s3:GetBucketPolicy', 's3:ListBucket'], Resource: 'arn:aws:s3:::locked-out' }] };
+    await env.s3(root).send(new PutBucketPolicyCommand({ Bucket: 'locked-out', Policy: JSON.stringify(grant) }));
+    await env.s3(other).send(new ListObjectsV2Command({ Bucket: 'locked-out' }));
+    const foreign = await awsError(() => env.s3(other).send(new GetBucketPolicyCommand({ Bucket: 'locked-out' })));
+    assert.deepEqual([foreign.name, foreign.status], ['MethodNotAllowed', 405]);
+    await env.s3(root).send(new DeleteBucketPolicyCommand({ Bucket: 'locked-out' }));
   });
 
   test('hostile: a tampered signed payload or chunk is refused and nothing is stored; a client cannot pick the upstream account', async () => {

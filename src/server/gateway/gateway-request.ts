@@ -41,6 +41,9 @@ import { isDataEvent } from '../../gateway/data-events.ts';
 
 export type { GatewayRoute } from './flow.ts';
 
+/** S3's bucket policy calls: the bucket owner's account only. */
+const BUCKET_POLICY_OPERATIONS = new Set(['GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy']);
+
 /** The gateway's route for a request, from its head; undefined when Tessera serves it. */
 export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRoute | undefined {
   const route = routeRequest(http, { served: SERVED_BY_TESSERA, s3Upstream: upstreamFor(deps.gateway.settings, 's3') !== undefined });
@@ -210,6 +213,11 @@ async function run(flow: Flow): Promise<void> {
     deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
     });
+  }
+  // S3 lets only the bucket owner's own identities manage its policy: another account's caller,
+  // even one its policies allow, is answered 405 (S3 API Reference, PutBucketPolicy).
+  if (service === 's3' && BUCKET_POLICY_OPERATIONS.has(mapped.operation) && accounts[0] !== undefined && principal.accountId !== accounts[0]) {
+    throw gatewayError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: ctx.http.method, ResourceType: 'BUCKETPOLICY' });
   }
   // A queue's or topic's policy is validated as the service validates it once the call is authorized.
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
