@@ -80,6 +80,8 @@ export interface OrganizationMembership {
   trustedServices: readonly string[];
   /** The account's own status in the organization: SUSPENDED once closed. */
   status: 'ACTIVE' | 'SUSPENDED';
+  /** The service principals the account is a delegated administrator for (organizations:RegisterDelegatedAdministrator). */
+  delegatedServices: readonly string[];
 }
 
 export type OrganizationMembershipLookup = (tx: StoreTx, accountId: string) => Promise<OrganizationMembership | undefined>;

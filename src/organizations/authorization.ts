@@ -152,6 +152,10 @@ const resolvers = {
   EnableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
   DisableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
   ListAWSServiceAccessForOrganization: anywhere,
+  RegisterDelegatedAdministrator: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  DeregisterDelegatedAdministrator: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  ListDelegatedAdministrators: async (input) => ({ resource: '*', ...(input.ServicePrincipal ? { context: { 'organizations:ServicePrincipal': input.ServicePrincipal } } : {}) }),
+  ListDelegatedServicesForAccount: anywhere,
 
   TagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: requestTagContext(input.Tags) }),
   UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),

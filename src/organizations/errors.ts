@@ -103,6 +103,12 @@ export const handshakeConstraint = (reason: 'ALREADY_IN_AN_ORGANIZATION' | 'ACCO
 export const masterCannotLeave = () =>
   serviceError('organizations', 'MasterCannotLeaveOrganizationException', "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization.");
 
+/** The model's descriptions of the delegated administrator errors (best effort). */
+export const accountAlreadyRegistered = () =>
+  serviceError('organizations', 'AccountAlreadyRegisteredException', 'The provided account is already a delegated administrator for your organization.');
+export const accountNotRegistered = () =>
+  serviceError('organizations', 'AccountNotRegisteredException', 'The specified account is not a delegated administrator for this Amazon Web Services service.');
+
 /** AWS verbatim (recorded answers of EnableAWSServiceAccess for a principal it does not know). */
 export const unrecognizedServicePrincipal = () =>
   invalidInput('UNRECOGNIZED_SERVICE_PRINCIPAL', 'You specified an unrecognized service principal.');
@@ -116,7 +122,8 @@ export type ConstraintReason =
   | 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED'
   | 'MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED'
   | 'MAX_TAG_LIMIT_EXCEEDED'
-  | 'CANNOT_CLOSE_MANAGEMENT_ACCOUNT';
+  | 'CANNOT_CLOSE_MANAGEMENT_ACCOUNT'
+  | 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR';
 
 /** ConstraintViolationException, with its `Reason` member as the model declares it. */
 export const constraint = (reason: ConstraintReason, message: string) =>

@@ -6,6 +6,7 @@ import { handshakeHandlers } from './handshakes.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
 import { serviceAccessHandlers } from './service-access.ts';
+import { delegatedAdministratorHandlers } from './delegated-administrators.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
 
@@ -29,5 +30,6 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...policyHandlers,
     ...tagHandlers,
     ...serviceAccessHandlers,
+    ...delegatedAdministratorHandlers,
   }, organizationsTargets),
 ];

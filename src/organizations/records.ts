@@ -55,6 +55,15 @@ export interface OrganizationData {
   rootId: string;
   /** Services given trusted access (EnableAWSServiceAccess), in the order enabled; absent: none. */
   enabledServices?: EnabledServiceAccess[];
+  /** Member accounts registered as a service's delegated administrator; absent: none. */
+  delegatedAdministrators?: DelegatedAdministrator[];
+}
+
+export interface DelegatedAdministrator {
+  accountId: string;
+  servicePrincipal: string;
+  /** ISO-8601, seconds. */
+  delegationEnabledDate: string;
 }
 
 export interface EnabledServiceAccess {

@@ -9,6 +9,7 @@ import { organizationOf, requireManagedOrganization } from './lookup.ts';
 import { pageArray, pageResponse } from './paging.ts';
 import type { EnabledServiceAccess, OrganizationData } from './records.ts';
 import { TRUSTED_ACCESS_SERVICE_PRINCIPALS } from './service-principals.ts';
+import { delegatedServicesOf } from './delegated-administrators.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -79,5 +80,6 @@ export async function organizationMembership(tx: StoreTx, accountId: string): Pr
     featureSet: org.data.featureSet,
     trustedServices: servicesOf(org.data).map((s) => s.servicePrincipal),
     status: member.data.status,
+    delegatedServices: await delegatedServicesOf(tx, accountId),
   };
 }

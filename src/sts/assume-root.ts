@@ -30,7 +30,7 @@ export const ROOT_SESSION_SECONDS = 900;
 
 const GAP_REASONS: Record<RootAccessGap, string> = {
   'no-organization': 'the caller\'s account is not in an organization',
-  'not-management-account': 'only principals of the organization\'s management account can call AssumeRoot',
+  'not-management-account': 'only principals of the organization\'s management account or of a delegated administrator for iam.amazonaws.com can call AssumeRoot',
   'not-all-features': 'the organization does not have all features enabled',
   'no-trusted-access': 'trusted access for IAM (iam.amazonaws.com) is not enabled in the organization',
 };

@@ -235,7 +235,7 @@ describe('sts:AssumeRoot and centralized root access', () => {
     assert.deepEqual([root.name, root.message], ['AccessDenied', refusedBecause(`arn:aws:iam::${management}:root`, member, 'root user credentials cannot call AssumeRoot')]);
     const fromMember = await awsError(() => assumeRoot(memberAdmin));
     assert.equal(fromMember.name, 'AccessDenied');
-    assert.equal(fromMember.message, refusedBecause(`arn:aws:sts::${member}:assumed-role/OrganizationAccountAccessRole/ops`, member, "only principals of the organization's management account can call AssumeRoot"));
+    assert.equal(fromMember.message, refusedBecause(`arn:aws:sts::${member}:assumed-role/OrganizationAccountAccessRole/ops`, member, "only principals of the organization's management account or of a delegated administrator for iam.amazonaws.com can call AssumeRoot"));
     const denied = await awsError(() => assumeRoot(nobody));
     assert.equal(deniedText(denied.message), `User: arn:aws:iam::${management}:user/nobody is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::${member}:root because no identity-based policy allows the sts:AssumeRoot action`);
   });
