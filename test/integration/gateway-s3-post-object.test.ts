@@ -144,4 +144,31 @@ describe('S3 POST Object (presigned POST) through the gateway', () => {
     assert.equal(missing.status, 400);
     assert.match(await missing.text(), /POST requires exactly one file upload per request\./);
   });
+
+  test('hostile forms are refused quickly in S3\'s words, and nothing is stored', async () => {
+    const post = await presign(root, 'hostile.txt');
+    const started = performance.now();
+    // Fields before the file beyond S3's 20 KB.
+    const flood = await upload(post, 'x', { 'x-ignore-padding': 'p'.repeat(30 * 1024) });
+    assert.equal(flood.status, 400);
+    assert.match(await flood.text(), /<Code>MaxPostPreDataLengthExceeded<\/Code>/);
+    // A multipart type without a boundary, and a body that is not multipart at all.
+    const noBoundary = await fetch(`${env.server.url}/${bucket}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; charset=utf-8' }, body: 'garbage' });
+    assert.equal(noBoundary.status, 400);
+    assert.match(await noBoundary.text(), /<Code>MalformedPOSTRequest<\/Code>/);
+    const truncated = await fetch(`${env.server.url}/${bucket}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: '--b\r\nContent-Disposition: form-data; name="key"\r\n\r\nhostile.txt' });
+    assert.equal(truncated.status, 400);
+    // A key beyond S3's 1,024 bytes once ${filename} is replaced.
+    const long = await upload(post, 'x', { key: 'k/${filename}' }, 'f'.repeat(1100));
+    assert.equal(long.status, 400);
+    // A signature over another policy (the policy field swapped).
+    const other = await presign(root, 'other.txt');
+    const policyField = Object.keys(post.fields).find((name) => name.toLowerCase() === 'policy')!;
+    const swapped = await upload(post, 'x', { [policyField]: other.fields[policyField]! });
+    assert.equal(swapped.status, 403);
+    assert.match(await swapped.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.ok(performance.now() - started < 5000);
+    assert.equal(await stored('hostile.txt'), undefined);
+    assert.equal(await stored('other.txt'), undefined);
+  });
 });
