@@ -6,7 +6,7 @@
 
 import type { AuthorizationTarget } from '../../authz/target.ts';
 import { accessDenied, gatewayError, type GatewayFailure } from '../../gateway/errors.ts';
-import type { MappedRequest } from '../../gateway/index.ts';
+import type { GatewayService, MappedRequest } from '../../gateway/index.ts';
 import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
 import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -17,6 +17,17 @@ import type { Flow } from './flow.ts';
 const READ_OPERATION = /^(Get|List|Describe|Head|Select|Scan|Query|BatchGet|Receive|Decrypt|Encrypt|GenerateDataKey|Sign|Verify|Invoke$)/;
 
 export type TargetSourcesOf = Parameters<typeof resolveTarget>[1];
+
+/** What the lookups of a request read upstream, in each resource's account, through the gateway's client and cache. */
+export function targetSources(flow: Flow, service: GatewayService, upstream: URL, region: string, accounts: readonly string[]): TargetSourcesOf {
+  const { deps } = flow;
+  const reads = (accountId: string) => ({
+    upstream,
+    call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
+      deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
+  });
+  return { service, accounts, reads, cache: deps.gateway.cache };
+}
 
 /**
  * The mapped request decided by the one decision point: with the resource policies first; the

@@ -36,7 +36,7 @@ import { keyPolicyLockout } from './kms-lockout.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
-import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal } from './decision.ts';
+import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
 
 export type { GatewayRoute } from './flow.ts';
@@ -186,12 +186,7 @@ async function run(flow: Flow): Promise<void> {
   }
 
   const accounts = await checkAccounts(flow, mapped, callerAccount, ownerAccount);
-  const reads = (accountId: string) => ({
-    upstream,
-    call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
-      deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
-  });
-  const sources = { service, accounts, reads, cache: deps.gateway.cache };
+  const sources = targetSources(flow, service, upstream, region, accounts);
   const action = mapped.targets[0]!.action;
   const { resolved, decided } = await authorizeMapped(flow, mapped, sources, now);
   const refusal = decided.refusal;

@@ -16,7 +16,7 @@ import { accessDenied, GatewayError, gatewayError } from '../../gateway/errors.t
 import { checkPostPolicy, objectHeadersOf, postSignatureMatches, postSignatureOf, type LengthRange, type PostFields, type PostSignature } from '../../gateway/post-policy.ts';
 import { upstreamFor } from '../../gateway/upstreams.ts';
 import { objectTaggingContext } from '../../gateway/services/s3-body.ts';
-import { authorizeMapped, bucketAccount, checkAccounts } from './decision.ts';
+import { authorizeMapped, bucketAccount, checkAccounts, targetSources } from './decision.ts';
 import { encodePathPart, putUpstream, respond } from './post-object-upstream.ts';
 import type { Flow } from './flow.ts';
 import { presentedKey } from './sigv2-authenticate.ts';
@@ -98,14 +98,7 @@ export async function handlePostObject(flow: Flow, bucket: string): Promise<void
     check.context = context as typeof check.context;
   }
   const accounts = await checkAccounts(flow, mapped, callerAccount, ownerAccount);
-  const sources = {
-    service: 's3' as const, accounts, cache: deps.gateway.cache,
-    reads: (accountId: string) => ({
-      upstream,
-      call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
-        deps.gateway.client.call(upstream, { service: 's3', region: 'us-east-1', accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
-    }),
-  };
+  const sources = targetSources(flow, 's3', upstream, 'us-east-1', accounts);
   const { decided } = await authorizeMapped(flow, mapped, sources, now);
   if (decided.refusal !== undefined) {
     const denial = accessDenied('s3', principal.kind === 'anonymous' ? 'Access Denied' : decided.refusal.message);
