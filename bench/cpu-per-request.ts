@@ -13,12 +13,18 @@ import { runWrk } from './support/wrk.ts';
  * starts `tessera serve` (one worker, file store), sends SigV4-signed GetCallerIdentity from
  * wrk, and prints user+system CPU µs per request for each of the server's threads (Linux
  * /proc). Extra arguments after `--` are passed to `tessera serve`; BENCH_NODE_FLAGS (space
- * separated) to node itself.
+ * separated) to node itself. `--bare` measures the baseline instead — the bare node:http
+ * server the server bench compares with, answering the same request — so that both figures
+ * come from the same machine state.
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const seconds = Number(process.argv[2] ?? '8');
-const concurrency = Number(process.argv[3] ?? '32');
+const ownArgs = process.argv.slice(2, process.argv.includes('--') ? process.argv.indexOf('--') : undefined);
+const positional = ownArgs.filter((arg) => !arg.startsWith('--'));
+const seconds = Number(positional[0] ?? '8');
+const concurrency = Number(positional[1] ?? '32');
 const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+const BARE_ONLY = ownArgs.includes('--bare');
+const BARE = fileURLToPath(new URL('./support/bare-server.ts', import.meta.url));
 const TICK_US = 1e6 / 100; // USER_HZ
 
 function threadTicks(pid: number): Map<string, [number, number]> {
@@ -36,7 +42,10 @@ function threadTicks(pid: number): Map<string, [number, number]> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'tessera-cpu-'));
-const server = await startChild([...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error',
+const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+const server = BARE_ONLY
+  ? await startChild([...nodeFlags, BARE, '400'], { pinCpu: 0 })
+  : await startChild([...nodeFlags, CLI, 'serve', '--workers', '1', '--port', '0', '--data-dir', dir, '--log-level', 'error',
   '--root-access-key-id', BENCH_ROOT.accessKeyId, '--root-secret-access-key', BENCH_ROOT.secretAccessKey, ...extra], { pinCpu: 0 });
 discardOutput(server);
 try {

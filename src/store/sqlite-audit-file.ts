@@ -25,13 +25,16 @@ export function auditFilePath(storePath: string): string {
   return extension === '' ? `${storePath}-audit` : `${storePath.slice(0, -extension.length)}-audit${extension}`;
 }
 
+/** What reads and prunes the event history: SQLite's statements or the in-memory log's. */
+export type AuditOperations = Pick<SqliteAuditOperations, 'list' | 'query' | 'after' | 'byRequestId' | 'prune' | 'clear'>;
+
 /** The operations the store runs on its event history, wherever that lives. */
 export interface AuditLog {
   append(events: AuditEvent[]): Promise<void>;
   /** Runs reads on the history's connection. */
-  read<T>(work: (ops: SqliteAuditOperations) => T): Promise<T>;
+  read<T>(work: (ops: AuditOperations) => T): Promise<T>;
   /** Runs writes (pruning, clearing) in a transaction of their own. */
-  write<T>(work: (ops: SqliteAuditOperations) => T): Promise<T>;
+  write<T>(work: (ops: AuditOperations) => T): Promise<T>;
   close(): Promise<void>;
 }
 

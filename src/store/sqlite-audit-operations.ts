@@ -39,13 +39,18 @@ interface AuditRow {
 }
 
 function auditFromRow(row: AuditRow): StoredAuditEvent {
+  return storedAuditEvent({ seq: row.seq, time: row.time, requestId: row.request_id, accountId: row.account_id, eventId: row.event_id ?? '', data: row.data });
+}
+
+/** An event as readers get it: its data parsed afresh, so that no reader can change what is kept. */
+export function storedAuditEvent(event: { seq: number; time: string; requestId: string; accountId: string; eventId: string; data: string }): StoredAuditEvent {
   return {
-    seq: row.seq,
-    time: row.time,
-    requestId: row.request_id,
-    accountId: row.account_id,
-    ...(row.event_id ? { eventId: row.event_id } : {}),
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    seq: event.seq,
+    time: event.time,
+    requestId: event.requestId,
+    accountId: event.accountId,
+    ...(event.eventId ? { eventId: event.eventId } : {}),
+    data: JSON.parse(event.data) as Record<string, unknown>,
   };
 }
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AsyncMutex } from './async-mutex.ts';
 import { auditFilePath, SqliteAuditFile, type AuditLog } from './sqlite-audit-file.ts';
-import { encodeAuditEvent, SqliteAuditOperations } from './sqlite-audit-operations.ts';
+import { MemoryAuditLog } from './memory-audit-log.ts';
 import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.ts';
 import { loadMigrations, type Migration } from './migrations.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
@@ -356,23 +356,23 @@ export class SqliteStore implements Store {
     this.#alone = db.location() === null;
     this.#ops = new SqliteOperations(db);
     this.#lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-    this.#audit = options.audit ?? this.#auditBesideEntities();
+    this.#audit = options.audit ?? this.#auditInMemory();
   }
 
   /**
-   * An in-memory store keeps its events on its one connection: no other process can read it,
-   * and there is no fsync to take off the event loop.
+   * An in-memory store keeps its events in this process's memory, in JavaScript structures
+   * (memory-audit-log.ts): no other process can read them and there is nothing to make durable.
    */
-  #auditBesideEntities(): AuditLog {
-    const ops = new SqliteAuditOperations(this.#db);
+  #auditInMemory(): AuditLog {
+    const log = new MemoryAuditLog();
+    const use = async <T>(work: () => T): Promise<T> => {
+      this.#checkUsable();
+      return work();
+    };
     return {
-      append: async (events) => {
-        if (events.length === 0) return;
-        const encoded = events.map(encodeAuditEvent);
-        await this.#direct(() => ops.append(encoded), true);
-      },
-      read: (work) => this.#direct(() => work(ops)),
-      write: (work) => this.#direct(() => work(ops), true),
+      append: (events) => use(() => log.append(events)),
+      read: (work) => use(() => work(log)),
+      write: (work) => use(() => work(log)),
       close: async () => {},
     };
   }
