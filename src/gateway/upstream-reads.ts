@@ -5,6 +5,7 @@
 // what the upstream would have said (a resource policy may deny).
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { keyPolicyWithGrants, MAX_GRANT_PAGES } from './kms-grants.ts';
 import type { UpstreamResponse } from './upstream-http.ts';
 
 /** One small request to the service's upstream, in the resource's account. */
@@ -160,7 +161,8 @@ export async function readResourcePolicy(service: string, arn: string, { call, u
     }
     case 'kms': {
       const out = await jsonRead(call, '1.1', 'TrentService.GetKeyPolicy', { KeyId: arn, PolicyName: 'default' });
-      return stringMember(out?.['Policy']);
+      const policy = stringMember(out?.['Policy']);
+      return policy === undefined ? undefined : keyPolicyWithGrants(policy, await readKeyGrants(call, arn));
     }
     case 'lambda': {
       const [name = '', qualifier] = arnResourcePart(arn).split(':').slice(1);
@@ -178,6 +180,20 @@ export async function readResourcePolicy(service: string, arn: string, { call, u
     default:
       return undefined;
   }
+}
+
+/** A key's grants, as ListGrants answers them, page by page (MAX_GRANT_PAGES at most). */
+async function readKeyGrants(call: UpstreamCall, arn: string): Promise<unknown[]> {
+  const grants: unknown[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < MAX_GRANT_PAGES; page++) {
+    const out = await jsonRead(call, '1.1', 'TrentService.ListGrants', { KeyId: arn, Limit: 100, ...(marker ? { Marker: marker } : {}) });
+    if (out === undefined) break;
+    if (Array.isArray(out['Grants'])) grants.push(...(out['Grants'] as unknown[]));
+    marker = out['Truncated'] === true ? stringMember(out['NextMarker']) : undefined;
+    if (marker === undefined) break;
+  }
+  return grants;
 }
 
 /** The resource's tags, or undefined when the resource does not exist (or has no tag set). */
