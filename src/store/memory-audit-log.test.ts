@@ -131,6 +131,22 @@ describe('in-memory event history', () => {
     });
   }
 
+  test('keeps at most its limit (plus a tenth): the oldest by time go first, in batches', () => {
+    const memory = new MemoryAuditLog({ maxEvents: 100 });
+    const event = (i: number, time: number): AuditEvent => ({ time: timeAt(time), requestId: `r${i}`, accountId: '111111111111', eventId: `e${i}`, lookup: [{ attr: 'EventName', value: 'GetUser' }], data: {} });
+    // Event 0 is the newest by time although written first.
+    memory.append([event(0, 10_000)]);
+    for (let i = 1; i <= 109; i++) memory.append([event(i, i)]);
+    assert.equal(memory.list({ limit: 1_000 }).length, 110);
+    memory.append([event(110, 110)]);
+    const left = memory.query({ accountId: '111111111111', limit: 1_000 });
+    assert.equal(left.length, 100);
+    assert.equal(left[0]!.requestId, 'r0');
+    assert.equal(left[left.length - 1]!.requestId, 'r12');
+    assert.equal(memory.query({ accountId: '111111111111', attribute: { attr: 'EventName', value: 'GetUser' }, limit: 1_000 }).length, 100);
+    assert.deepEqual(memory.byRequestId('r11'), []);
+  });
+
   test('sequence numbers are never reused, not even after a clear', () => {
     const memory = new MemoryAuditLog();
     const event = { time: timeAt(1), requestId: 'r', accountId: '111111111111', eventId: 'e', data: {} };
@@ -156,7 +172,7 @@ describe('in-memory event history', () => {
   });
 
   test('pruning a 200,000-event history takes its oldest without a pass over every index', () => {
-    const memory = new MemoryAuditLog();
+    const memory = new MemoryAuditLog({ maxEvents: 1_000_000 });
     const batch: AuditEvent[] = [];
     for (let i = 0; i < 200_000; i++) {
       batch.push({ time: timeAt(i), requestId: `r${i}`, accountId: '111111111111', eventId: `e${i}`, lookup: [{ attr: 'EventId', value: `e${i}` }, { attr: 'EventName', value: 'GetUser' }], data: {} });

@@ -117,7 +117,16 @@ function listOf<K>(map: Map<K, EntryList>, key: K): EntryList {
   return list;
 }
 
+/**
+ * The most events an in-memory history keeps (~2 KB each: ~200 MB). A dev-mode server under a
+ * load test would otherwise grow without bound; past this (plus a tenth, so that dropping is
+ * done in batches) the oldest by time go, as retention would drop them.
+ */
+export const MEMORY_AUDIT_MAX_EVENTS = 100_000;
+
 export class MemoryAuditLog {
+  readonly #maxEvents: number;
+  #live = 0;
   #lastSeq = 0;
   /** Every event in seq order (list without a stream); pruned entries are skipped. */
   #bySeq = new EntryList();
@@ -133,10 +142,16 @@ export class MemoryAuditLog {
   #byLookup = new Map<string, EntryList>();
   #byRequest = new Map<string, Entry[]>();
 
+  constructor(options: { maxEvents?: number } = {}) {
+    this.#maxEvents = options.maxEvents ?? MEMORY_AUDIT_MAX_EVENTS;
+  }
+
   /** Checks every event first (a NUL anywhere is refused), so a refused batch stores nothing. */
   append(events: readonly AuditEvent[]): void {
     const encoded = events.map(encodeAuditEvent);
     for (const event of encoded) this.#add(event);
+    this.#live += encoded.length;
+    if (this.#live > this.#maxEvents + Math.ceil(this.#maxEvents / 10)) this.prune('\uffff', this.#live - this.#maxEvents);
   }
 
   #add(event: EncodedAuditEvent): void {
@@ -240,6 +255,7 @@ export class MemoryAuditLog {
       if (list.size === n) map.delete(key);
       else list.dropFront(n);
     }
+    this.#live -= count;
     this.#goneInBySeq = this.#bySeq.skipGone(this.#goneInBySeq + count);
     for (const [stream, gone] of this.#goneInStream) {
       const list = this.#streamBySeq.get(stream)!;
@@ -253,6 +269,7 @@ export class MemoryAuditLog {
 
   /** Everything goes; sequence numbers continue where they were. */
   clear(): void {
+    this.#live = 0;
     this.#bySeq = new EntryList();
     this.#goneInBySeq = 0;
     this.#byTime = new EntryList();
