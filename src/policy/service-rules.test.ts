@@ -47,6 +47,18 @@ test('a KMS key is used only if its key policy allows it or delegates to the acc
   assert.equal(evaluateScenario({ request: { principal: alice, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/app` }, identityPolicies: allowAll }).decision, 'Allowed');
 });
 
+test('the queue owner\'s root user keeps Get/SetQueueAttributes under a queue policy that denies everyone; nothing else', () => {
+  const queue = `arn:aws:sqs:us-east-1:${A}:locked-out`;
+  const denyAll = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queue }] };
+  const root = `arn:aws:iam::${A}:root`;
+  for (const action of ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes']) {
+    assert.equal(evaluateScenario({ request: { principal: root, action, resource: queue, resourceAccount: A }, resourcePolicy: denyAll }).decision, 'Allowed', action);
+    assert.equal(evaluateScenario({ request: { principal: alice, action, resource: queue, resourceAccount: A }, identityPolicies: allowAll, resourcePolicy: denyAll }).decision, 'ExplicitDeny', action);
+  }
+  assert.equal(evaluateScenario({ request: { principal: root, action: 'sqs:SendMessage', resource: queue, resourceAccount: A }, resourcePolicy: denyAll }).decision, 'ExplicitDeny');
+  assert.equal(evaluateScenario({ request: { principal: 'arn:aws:iam::444455556666:root', action: 'sqs:SetQueueAttributes', resource: queue, resourceAccount: A }, resourcePolicy: denyAll }).decision, 'ExplicitDeny');
+});
+
 test('the bucket owner\'s root user keeps its bucket policy calls whatever the bucket policy denies; SCPs still apply', () => {
   const bucket = 'arn:aws:s3:::locked-out';
   const denyAll = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket, `${bucket}/*`] }] };

@@ -59,6 +59,16 @@ export function requiresResourcePolicy(action: string, resource: string): boolea
  * GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions, even if their bucket
  * policy explicitly denies the root principal's access. Bucket owner root principals can only
  * be blocked from performing these API actions by VPC endpoint policies and AWS Organizations
- * policies" (Amazon S3 API Reference, PutBucketPolicy / DeleteBucketPolicy). Lower case.
+ * policies" (Amazon S3 API Reference, PutBucketPolicy / DeleteBucketPolicy). SQS has the
+ * same root-only action — "Edit or delete an SQS resource-based policy that denies all
+ * principals … to unlock an SQS queue" (AWS Account Management, root-only actions) — through
+ * GetQueueAttributes and SetQueueAttributes, the queue actions AWS's SQSUnlockQueuePolicy root
+ * task policy leaves a root session. Lower case.
  */
-export const OWNER_ROOT_OVERRIDES_RESOURCE_DENY: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
+export const OWNER_ROOT_OVERRIDES_RESOURCE_DENY: ReadonlySet<string> = new Set([
+  's3:getbucketpolicy',
+  's3:putbucketpolicy',
+  's3:deletebucketpolicy',
+  'sqs:getqueueattributes',
+  'sqs:setqueueattributes',
+]);
