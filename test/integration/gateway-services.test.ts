@@ -182,6 +182,8 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     const account = env.server.accountId;
     const admin = await env.user('key-admin', [allow('kms:*')]);
     const kms = env.kms(admin);
+    // The principal the policy names exists: an unknown one is refused before the lockout check.
+    await env.user('someone-else');
     const policy = (principal: string, action = 'kms:*') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: action, Resource: '*' }] });
     const locked = await awsError(() => kms.send(new CreateKeyCommand({ Policy: policy(`arn:aws:iam::${account}:user/someone-else`) })));
     assert.deepEqual([locked.name, locked.message], ['MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.']);

@@ -1,11 +1,15 @@
-// An SQS queue policy or SNS topic policy written through Tessera is validated before it is
+// A queue, topic, key or secret policy written through Tessera is validated before it is
 // forwarded, as the service validates it, and refused in its words: SQS answers
 // InvalidAttributeValue "Invalid value for the parameter Policy." for any fault; SNS answers
 // InvalidParameter "Invalid parameter: Policy Error: null" (not a policy),
 // "…Policy statement action out of service scope!" (another service's action) or
-// "…Policy Error: PrincipalNotFound" (a user or role that does not exist). A policy is checked
-// as a resource policy by the engine, its actions must be the service's, and every IAM user and
-// role it names must exist (as for trust policies). An empty SQS Policy removes the policy.
+// "…Policy Error: PrincipalNotFound" (a user or role that does not exist); KMS answers
+// MalformedPolicyDocumentException, "Policy contains a statement with one or more invalid
+// principals." for a principal (its documented description of the error otherwise); Secrets
+// Manager MalformedPolicyDocumentException "This policy has invalid syntax." (recorded AWS
+// answers). A policy is checked as a resource policy by the engine, an SQS or SNS policy's
+// actions must be the service's, and every IAM user and role it names must exist (as for trust
+// policies). An empty SQS Policy removes the policy.
 
 import type { GatewayFailure } from '../../gateway/errors.ts';
 import type { GatewayService } from '../../gateway/index.ts';
@@ -20,6 +24,14 @@ export async function checkWrittenPolicy(store: Store, service: GatewayService, 
   const fault = await faultOf(store, service, text);
   if (fault === undefined) return undefined;
   if (service === 'sqs') return { code: 'InvalidAttributeValue', message: 'Invalid value for the parameter Policy.', status: 400 };
+  if (service === 'kms') {
+    const message = fault === 'principal' ? 'Policy contains a statement with one or more invalid principals.' : 'The request was rejected because the specified policy is not syntactically or semantically correct.';
+    return { code: 'MalformedPolicyDocumentException', message, status: 400 };
+  }
+  if (service === 'secretsmanager') {
+    const message = fault === 'principal' ? 'This resource policy contains an unsupported principal.' : 'This policy has invalid syntax.';
+    return { code: 'MalformedPolicyDocumentException', message, status: 400 };
+  }
   const message = fault === 'action' ? 'Invalid parameter: Policy statement action out of service scope!' : fault === 'principal' ? 'Invalid parameter: Policy Error: PrincipalNotFound' : 'Invalid parameter: Policy Error: null';
   return { code: 'InvalidParameter', message, status: 400 };
 }
@@ -34,7 +46,9 @@ async function faultOf(store: Store, service: GatewayService, text: string): Pro
   const errors = validatePolicy(text, 'resource').filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.some((error) => error.code === 'InvalidPrincipal')) return 'principal';
   if (errors.length > 0) return 'syntax';
-  for (const action of actionsOf(document)) {
+  // SQS and SNS refuse another service's actions; what KMS and Secrets Manager do with them is
+  // not recorded, so they are left to the decision (which never matches them).
+  for (const action of service === 'sqs' || service === 'sns' ? actionsOf(document) : []) {
     if (action !== '*' && !action.toLowerCase().startsWith(`${service}:`)) return 'action';
   }
   try {
