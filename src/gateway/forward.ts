@@ -47,6 +47,12 @@ export interface ForwardPlan {
    * are missing from a caller who may not list the bucket), and the upstream's answer is dropped.
    */
   hideMissing?: () => Promise<GatewayFailure | undefined>;
+  /**
+   * Run once the upstream answered with success, the answer paused until it settles, so the
+   * client hears of the success only after it (a new bucket's default settings, which AWS has
+   * in place when CreateBucket returns). It must not throw: its failures are its own to report.
+   */
+  afterSuccess?: () => Promise<void>;
 }
 
 export type ForwardOutcome =
@@ -119,7 +125,12 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
     upstreamRequest.on('response', (answer: IncomingMessage) => {
-      const { hideMissing } = plan;
+      const { hideMissing, afterSuccess } = plan;
+      const status = answer.statusCode ?? 0;
+      if (afterSuccess !== undefined && status >= 200 && status < 300) {
+        afterSuccess().then(() => relay(answer, res, plan, settle), () => relay(answer, res, plan, settle));
+        return;
+      }
       if (answer.statusCode !== 404 || hideMissing === undefined) return relay(answer, res, plan, settle);
       // The answer waits, paused, while the caller's right to learn it is decided.
       hideMissing().then((failure) => {

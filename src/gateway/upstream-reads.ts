@@ -6,6 +6,7 @@
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { keyPolicyWithGrants, MAX_GRANT_PAGES } from './kms-grants.ts';
+import { isPublicBucketPolicy, restrictToOwnerAccount } from './public-bucket-policy.ts';
 import type { UpstreamResponse } from './upstream-http.ts';
 
 /** One small request to the service's upstream, in the resource's account. */
@@ -138,14 +139,43 @@ function arnResourcePart(arn: string): string {
 export interface ReadContext {
   call: UpstreamCall;
   upstream: URL;
+  /** The account the reads act in: the resource's owner. */
+  accountId?: string;
+}
+
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+/**
+ * A bucket's Block Public Access settings (`GET /bucket?publicAccessBlock`); undefined when it
+ * has none — and also when the upstream does not know the API (an S3-compatible store without
+ * it): nothing is blocked then, rather than every request refused.
+ */
+export async function readPublicAccessBlock(bucket: string, { call }: ReadContext): Promise<PublicAccessBlock | undefined> {
+  const response = await call({ method: 'GET', path: s3Path(bucket), query: 'publicAccessBlock=' });
+  if (response.status < 200 || response.status >= 300) return undefined;
+  const root = xmlRoot(response.body);
+  const flag = (name: string) => (childText(root, name) ?? '').trim().toLowerCase() === 'true';
+  return { blockPublicAcls: flag('BlockPublicAcls'), ignorePublicAcls: flag('IgnorePublicAcls'), blockPublicPolicy: flag('BlockPublicPolicy'), restrictPublicBuckets: flag('RestrictPublicBuckets') };
 }
 
 /** The resource's own policy document, or undefined when it has none. */
-export async function readResourcePolicy(service: string, arn: string, { call, upstream }: ReadContext): Promise<string | undefined> {
+export async function readResourcePolicy(service: string, arn: string, context: ReadContext): Promise<string | undefined> {
+  const { call, upstream } = context;
   switch (service) {
     case 's3': {
-      const response = answered(await call({ method: 'GET', path: s3Path(s3Parts(arn).bucket), query: 'policy=' }), 'GetBucketPolicy');
-      return response === undefined || response.body.length === 0 ? undefined : response.body.toString('utf8');
+      const bucket = s3Parts(arn).bucket;
+      const response = answered(await call({ method: 'GET', path: s3Path(bucket), query: 'policy=' }), 'GetBucketPolicy');
+      if (response === undefined || response.body.length === 0) return undefined;
+      const text = response.body.toString('utf8');
+      // RestrictPublicBuckets: a public policy serves only the owner's account.
+      if (context.accountId === undefined || !isPublicBucketPolicy(text)) return text;
+      const block = await readPublicAccessBlock(bucket, context);
+      return block?.restrictPublicBuckets ? restrictToOwnerAccount(text, context.accountId) : text;
     }
     case 'sqs': {
       const out = await jsonRead(call, '1.0', 'AmazonSQS.GetQueueAttributes', { QueueUrl: queueUrl(upstream, arn), AttributeNames: ['Policy'] });

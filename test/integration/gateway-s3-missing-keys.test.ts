@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand, DeletePublicAccessBlockCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
 import { awsError, type Credentials } from '../support/tessera-server.ts';
 
@@ -90,6 +90,8 @@ describe('S3 through the gateway: a missing key is hidden from a caller who may 
       Bucket: 'hidden-keys',
       Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: actions, Resource: ['arn:aws:s3:::hidden-keys', 'arn:aws:s3:::hidden-keys/*'] }] }),
     }));
+    // A new bucket blocks public policies (AWS's default since 2023): turned off first, as on AWS.
+    await env.s3(root).send(new DeletePublicAccessBlockCommand({ Bucket: 'hidden-keys' }));
     await publicRead(['s3:GetObject']);
     const anonymous = (key: string) => fetch(`${env.server.url}/hidden-keys/${key}`);
     const present = await anonymous('home/reader/there.txt');

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import {
-  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand,
+  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketPolicyCommand, DeletePublicAccessBlockCommand, PutObjectCommand,
   DeleteBucketPolicyCommand, GetBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -119,7 +119,13 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     const before = await fetch(`${env.server.url}/public-site/index.html`);
     assert.equal(before.status, 403);
     assert.match(await before.text(), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>AccessDenied<\/Code><Message>Access Denied<\/Message><RequestId>[0-9a-f-]+<\/RequestId>/);
-    await env.s3(root).send(new PutBucketPolicyCommand({ Bucket: 'public-site', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-site/*' }] }) }));
+    const publicPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-site/*' }] });
+    // A new bucket blocks public policies, as on AWS since 2023, until its owner turns that off.
+    const blocked = await awsError(() => env.s3(root).send(new PutBucketPolicyCommand({ Bucket: 'public-site', Policy: publicPolicy })));
+    assert.equal(blocked.name, 'AccessDenied');
+    assert.match(blocked.message, /because public policies are blocked by the BlockPublicPolicy block public access setting\.$/);
+    await env.s3(root).send(new DeletePublicAccessBlockCommand({ Bucket: 'public-site' }));
+    await env.s3(root).send(new PutBucketPolicyCommand({ Bucket: 'public-site', Policy: publicPolicy }));
     const pathStyle = await fetch(`${env.server.url}/public-site/index.html`, { headers: { Range: 'bytes=4-5' } });
     assert.equal(pathStyle.status, 206);
     assert.equal(await pathStyle.text(), 'hi');

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutBucketPolicyCommand, DeletePublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
@@ -129,6 +129,7 @@ describe('S3 POST Object (presigned POST) through the gateway', () => {
     const refused = await anonymousForm('drop/a.txt');
     assert.equal(refused.status, 403);
     assert.match(await refused.text(), /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+    await env.s3(root).send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
     await env.s3(root).send(new PutBucketPolicyCommand({
       Bucket: bucket,
       Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/drop/*` }] }),

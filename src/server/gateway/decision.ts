@@ -23,6 +23,7 @@ export function targetSources(flow: Flow, service: GatewayService, upstream: URL
   const { deps } = flow;
   const reads = (accountId: string) => ({
     upstream,
+    accountId,
     call: (call: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) =>
       deps.gateway.client.call(upstream, { service, region, accountId, method: call.method, path: call.path, query: call.query ?? '', headers: call.headers ?? {}, ...(call.body ? { body: call.body } : {}) }),
   });

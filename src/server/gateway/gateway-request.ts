@@ -33,6 +33,7 @@ import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
+import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
@@ -214,6 +215,11 @@ async function run(flow: Flow): Promise<void> {
   if (service === 's3' && BUCKET_POLICY_OPERATIONS.has(mapped.operation) && accounts[0] !== undefined && principal.accountId !== accounts[0]) {
     throw gatewayError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: ctx.http.method, ResourceType: 'BUCKETPOLICY' });
   }
+  // Block Public Access: a public bucket policy is refused while BlockPublicPolicy is on.
+  if (service === 's3' && mapped.operation === 'PutBucketPolicy' && bucket !== undefined && buffered !== undefined) {
+    const blocked = await publicPolicyBlocked(sources.reads(accounts[0] ?? ownerAccount), bucket, buffered.toString('utf8'), principal.arn);
+    if (blocked !== undefined) throw new GatewayError(blocked);
+  }
   // A queue's or topic's policy is validated as the service validates it once the call is authorized.
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
   const invalidPolicy = written !== undefined ? await checkWrittenPolicy(deps.store, service, written) : undefined;
@@ -236,6 +242,8 @@ async function run(flow: Flow): Promise<void> {
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
+    // A new bucket has AWS's defaults before its creator hears of it.
+    ...(service === 's3' && mapped.operation === 'CreateBucket' && bucket !== undefined ? { afterSuccess: () => writeNewBucketDefaults(flow, sources.reads(callerAccount), bucket) } : {}),
   }, flow.res, () => {
     if (flow.expectsContinue) flow.res.writeContinue();
   });
