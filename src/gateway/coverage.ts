@@ -74,8 +74,10 @@ export function planService(data: AuthorizationData, service: GatewayService): O
     add(rule.action ?? name, rule.versioned ? 'without a version' : undefined);
     if (rule.versioned) add(rule.versioned, 'with a version');
     for (const also of rule.also ?? []) {
-      add(also.action, also.whenDoc, also.resourceDoc);
-      if (also.versioned) add(also.versioned, 'with a versioned source', also.resourceDoc);
+      // A further check on the request's own object is of a version when the request names one.
+      const ownVersion = also.versioned !== undefined && also.resource === undefined;
+      add(also.action, also.whenDoc ?? (ownVersion ? 'without a version' : undefined), also.resourceDoc);
+      if (also.versioned) add(also.versioned, ownVersion ? 'with a version' : 'with a versioned source', also.resourceDoc);
     }
     const note = rule.expandDoc ?? rule.needsBody;
     if (problem !== undefined && rule.expandDoc === undefined) plans.push({ operation: name, status: 'unmapped', problem });

@@ -9,7 +9,7 @@ import { conditionContext } from './conditions.ts';
 import { identify, type IdentifiedRequest } from './identify.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
-import { deleteObjectsChecks, objectTaggingContext } from './services/s3-body.ts';
+import { deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
 import { SERVICE_RULES } from './services/index.ts';
 import { isGatewayService, type GatewayService } from './services.ts';
 import type { GatewayRequest, Lookup, MapResult, MappedRequest, Unmapped } from './types.ts';
@@ -110,6 +110,11 @@ function planChecks(
     if (typeof tags === 'string') return tags;
     mainRequest = { ...request, input: new Map([...request.input, ['Tagging', new URLSearchParams(tags).toString()]]) };
   }
+  if (service === 's3' && (operation === 'PutObjectRetention' || operation === 'PutObjectLegalHold')) {
+    const members = objectLockMembers(body!, operation);
+    if (typeof members === 'string') return members;
+    mainRequest = { ...request, input: new Map([...request.input, ...members]) };
+  }
   const resolved = resolveResources(data, service, main, mainRequest.input, rules.resources, context);
   let mainCheck: PlannedCheck;
   if (resolved !== undefined) {
@@ -122,8 +127,10 @@ function planChecks(
   const checks: PlannedCheck[] = [mainCheck];
   for (const also of rule.also ?? []) {
     if (also.when !== undefined && !also.when(request)) continue;
-    const sourceVersioned = also.resource !== undefined && also.versioned !== undefined && copySourceVersioned(request);
-    const action = lookup(sourceVersioned ? also.versioned! : also.action);
+    // A check on another resource (a copy source) is of a version when that resource names one;
+    // a further check on the request's own resource, when the request does (GetObjectAttributes).
+    const useVersioned = also.versioned !== undefined && (also.resource !== undefined ? copySourceVersioned(request) : versioned);
+    const action = lookup(useVersioned ? also.versioned! : also.action);
     if (typeof action === 'string') return action;
     if (also.resource !== undefined) {
       const arns = also.resource(request, context);

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { loadAuthorizationData, type AuthorizationData } from './authorization-data.ts';
+import { describe, it } from 'node:test';
 import { mapRequest } from './map-request.ts';
+import { authorizationDataForTests, checks, mapped } from './testing/mapping.ts';
 import { NOW, OWNER, wire } from './testing/requests.ts';
-import type { MapResult, MappedRequest } from './types.ts';
 
-let data: AuthorizationData;
-before(async () => {
-  data = await loadAuthorizationData();
-});
-
-function mapped(result: MapResult): MappedRequest {
-  assert.equal(result.kind, 'mapped', JSON.stringify(result));
-  return result as MappedRequest;
-}
-
-const checks = (result: MapResult): string[] => mapped(result).targets.map((target) => `${target.action} ${target.resource}`);
+const authorizationData = authorizationDataForTests();
 
 // What the aws CLI's `s3` commands send (ls, cp, mv, rm, sync, mb, rb, presign), with the
 // permissions the S3 User Guide lists for each operation.
@@ -70,7 +59,7 @@ const CASES: [string, ReturnType<typeof wire>, string, string[]][] = [
 describe('S3 operations → actions and resources', () => {
   for (const [name, request, operation, expected] of CASES) {
     it(name, () => {
-      const result = mapped(mapRequest(data, request));
+      const result = mapped(mapRequest(authorizationData(), request));
       assert.equal(result.operation, operation);
       assert.equal(result.protocol, 'rest-xml');
       assert.deepEqual(checks(result), expected);
@@ -81,7 +70,7 @@ describe('S3 operations → actions and resources', () => {
 
 describe('S3 condition keys', () => {
   it('ListObjectsV2: s3:prefix, s3:delimiter, s3:max-keys and the signature keys', () => {
-    const [check] = mapped(mapRequest(data, wire('s3', 'GET', '/b?list-type=2&prefix=home%2Falice%2F&delimiter=%2F&max-keys=100'))).targets;
+    const [check] = mapped(mapRequest(authorizationData(), wire('s3', 'GET', '/b?list-type=2&prefix=home%2Falice%2F&delimiter=%2F&max-keys=100'))).targets;
     assert.deepEqual(check!.context, {
       's3:prefix': 'home/alice/',
       's3:delimiter': '/',
@@ -95,7 +84,7 @@ describe('S3 condition keys', () => {
   });
 
   it('PutObject: ACL, encryption, storage class and tagging headers; ACL and tags need their own permissions too', () => {
-    const result = mapped(mapRequest(data, wire('s3', 'PUT', '/b/k', {
+    const result = mapped(mapRequest(authorizationData(), wire('s3', 'PUT', '/b/k', {
       headers: { 'x-amz-acl': 'bucket-owner-full-control', 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-storage-class': 'STANDARD_IA', 'x-amz-tagging': 'project=blue&cost%20center=42' },
     })));
     assert.deepEqual(checks(result), ['s3:PutObject arn:aws:s3:::b/k', 's3:PutObjectTagging arn:aws:s3:::b/k', 's3:PutObjectAcl arn:aws:s3:::b/k']);
@@ -109,14 +98,14 @@ describe('S3 condition keys', () => {
   });
 
   it('CopyObject: s3:x-amz-copy-source and s3:x-amz-metadata-directive on the target; the source object is looked up for its tags', () => {
-    const result = mapped(mapRequest(data, wire('s3', 'PUT', '/dst/k', { headers: { 'x-amz-copy-source': 'src/a.txt', 'x-amz-metadata-directive': 'REPLACE' } })));
+    const result = mapped(mapRequest(authorizationData(), wire('s3', 'PUT', '/dst/k', { headers: { 'x-amz-copy-source': 'src/a.txt', 'x-amz-metadata-directive': 'REPLACE' } })));
     assert.equal(result.targets[0]!.context!['s3:x-amz-copy-source'], 'src/a.txt');
     assert.equal(result.targets[0]!.context!['s3:x-amz-metadata-directive'], 'REPLACE');
     assert.deepEqual(result.lookups.filter((lookup) => lookup.kind === 's3-object-tags'), [{ kind: 's3-object-tags', check: 1, bucket: 'src', key: 'a.txt' }]);
   });
 
   it('GetObject of a version: s3:VersionId, and the version\'s tags are looked up', () => {
-    const result = mapped(mapRequest(data, wire('s3', 'GET', '/b/k?versionId=v7')));
+    const result = mapped(mapRequest(authorizationData(), wire('s3', 'GET', '/b/k?versionId=v7')));
     assert.equal(result.targets[0]!.context!['s3:VersionId'], 'v7');
     assert.ok(result.lookups.some((lookup) => lookup.kind === 's3-object-tags' && lookup.versionId === 'v7' && lookup.key === 'k'));
     assert.ok(result.lookups.some((lookup) => lookup.kind === 'resource-policy' && lookup.resource === 'arn:aws:s3:::b'), 'the bucket policy decides object access');
@@ -125,7 +114,7 @@ describe('S3 condition keys', () => {
   it('a presigned URL: REST-QUERY-STRING, its algorithm and the age of its signature', () => {
     const presigned = wire('s3', 'GET', '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20240501%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240501T115000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=00');
     presigned.headers = { host: 'localhost:4600' };
-    const result = mapped(mapRequest(data, presigned));
+    const result = mapped(mapRequest(authorizationData(), presigned));
     assert.equal(result.operation, 'GetObject');
     const context = result.targets[0]!.context!;
     assert.equal(context['s3:authType'], 'REST-QUERY-STRING');
@@ -135,7 +124,7 @@ describe('S3 condition keys', () => {
 
   it('the resource account is the owner the caller names', () => {
     const request = wire('s3', 'GET', '/b/k', { ownerAccountId: '999999999999' });
-    const result = mapped(mapRequest(data, request));
+    const result = mapped(mapRequest(authorizationData(), request));
     assert.equal(result.resourceAccountId, '999999999999');
     assert.equal(result.targets[0]!.context!['s3:ResourceAccount'], '999999999999');
   });
@@ -146,18 +135,18 @@ describe('S3 operations decided by their body', () => {
 
   it('DeleteObjects asks for its body, then needs s3:DeleteObject on each key', () => {
     const request = wire('s3', 'POST', '/b?delete');
-    const first = mapRequest(data, request);
+    const first = mapRequest(authorizationData(), request);
     assert.equal(first.kind, 'needs-body');
     assert.equal(first.kind === 'needs-body' && first.operation, 'DeleteObjects');
-    const result = mapped(mapRequest(data, { ...request, body: Buffer.from(DELETE) }));
+    const result = mapped(mapRequest(authorizationData(), { ...request, body: Buffer.from(DELETE) }));
     assert.deepEqual(checks(result), ['s3:DeleteObject arn:aws:s3:::b/a.txt', 's3:DeleteObjectVersion arn:aws:s3:::b/dir/b.txt']);
   });
 
   it('PutObjectTagging: the Tagging document\'s tags are s3:RequestObjectTag/<key>', () => {
     const request = wire('s3', 'PUT', '/b/k?tagging');
-    assert.equal(mapRequest(data, request).kind, 'needs-body');
+    assert.equal(mapRequest(authorizationData(), request).kind, 'needs-body');
     const body = Buffer.from('<Tagging><TagSet><Tag><Key>env</Key><Value>prod</Value></Tag></TagSet></Tagging>');
-    const result = mapped(mapRequest(data, { ...request, body }));
+    const result = mapped(mapRequest(authorizationData(), { ...request, body }));
     assert.deepEqual(checks(result), ['s3:PutObjectTagging arn:aws:s3:::b/k']);
     assert.equal(result.targets[0]!.context!['s3:RequestObjectTag/env'], 'prod');
     assert.deepEqual(result.targets[0]!.context!['s3:RequestObjectTagKeys'], ['env']);
@@ -170,7 +159,7 @@ describe('S3 operations decided by their body', () => {
     ['no objects', '<Delete></Delete>'],
   ] as const) {
     it(`DeleteObjects with ${name} is invalid`, () => {
-      const result = mapRequest(data, { ...wire('s3', 'POST', '/b?delete'), body: Buffer.from(body) });
+      const result = mapRequest(authorizationData(), { ...wire('s3', 'POST', '/b?delete'), body: Buffer.from(body) });
       assert.equal(result.kind, 'unmapped');
       assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request');
     });
@@ -179,21 +168,21 @@ describe('S3 operations decided by their body', () => {
 
 describe('S3 requests that map to nothing', () => {
   it('an unknown sub-resource is not read as a listing', () => {
-    const result = mapRequest(data, wire('s3', 'GET', '/b?notaresource'));
+    const result = mapRequest(authorizationData(), wire('s3', 'GET', '/b?notaresource'));
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-operation');
     assert.match(result.kind === 'unmapped' ? result.message : '', /GET \/b\?notaresource matches no s3 operation/);
   });
 
   it('directory-bucket operations are refused, naming the operation', () => {
-    const result = mapRequest(data, wire('s3', 'GET', '/b?session'));
+    const result = mapRequest(authorizationData(), wire('s3', 'GET', '/b?session'));
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
     assert.equal(result.kind === 'unmapped' && result.operation, 'CreateSession');
   });
 
   it('a method no operation has on that path', () => {
-    const result = mapRequest(data, wire('s3', 'PATCH', '/b/k'));
+    const result = mapRequest(authorizationData(), wire('s3', 'PATCH', '/b/k'));
     assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-operation');
   });
 });

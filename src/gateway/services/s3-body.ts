@@ -1,12 +1,14 @@
-// The two S3 operations whose authorization depends on their XML body: DeleteObjects (one
-// s3:DeleteObject per key it lists, s3:DeleteObjectVersion with a VersionId) and
-// PutObjectTagging (the tags it sets are s3:RequestObjectTag/<key>). The body is small: S3
-// allows 1,000 keys per DeleteObjects and 10 tags per object.
+// The S3 operations whose authorization depends on their XML body: DeleteObjects (one
+// s3:DeleteObject per key it lists, s3:DeleteObjectVersion with a VersionId), PutObjectTagging
+// (the tags it sets are s3:RequestObjectTag/<key>), PutObjectRetention and PutObjectLegalHold
+// (the s3:object-lock-* keys). The body is small: S3 allows 1,000 keys per DeleteObjects and 10
+// tags per object.
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck } from '../rules.ts';
 import { LIMITS } from '../wire/limits.ts';
+import { bypassesGovernance } from './s3.ts';
 
 function parse(body: Buffer, root: string): Element | string {
   if (body.length > LIMITS.body) return `The ${root} document is larger than ${LIMITS.body} bytes`;
@@ -66,10 +68,26 @@ export function deleteObjectsChecks(body: Buffer, request: IdentifiedRequest): E
   const document = deleteDocument(body);
   if (typeof document === 'string') return document;
   if (typeof bucket !== 'string') return 'DeleteObjects names no bucket';
-  return document.objects.map(({ key, versionId }) => ({
-    action: versionId ? 'DeleteObjectVersion' : 'DeleteObject',
-    input: new Map([['Bucket', bucket], ['Key', key], ...(versionId ? [['VersionId', versionId] as [string, string]] : [])]),
-  }));
+  const input = (key: string, versionId: string | undefined) => new Map([['Bucket', bucket], ['Key', key], ...(versionId ? [['VersionId', versionId] as [string, string]] : [])]);
+  const deletes = document.objects.map(({ key, versionId }) => ({ action: versionId ? 'DeleteObjectVersion' : 'DeleteObject', input: input(key, versionId) }));
+  // Bypassing governance mode is authorized on each object it would delete.
+  if (!bypassesGovernance(request)) return deletes;
+  return [...deletes, ...document.objects.map(({ key, versionId }) => ({ action: 'BypassGovernanceRetention', input: input(key, versionId) }))];
+}
+
+/**
+ * The input members the body of PutObjectRetention (Retention: Mode, RetainUntilDate) or
+ * PutObjectLegalHold (LegalHold: Status) sets, named as PutObject's headers are
+ * (ObjectLockMode, ObjectLockRetainUntilDate, ObjectLockLegalHoldStatus), so that the
+ * s3:object-lock-* keys read them the same way.
+ */
+export function objectLockMembers(body: Buffer, operation: 'PutObjectRetention' | 'PutObjectLegalHold'): [string, string][] | string {
+  const root = parse(body, operation === 'PutObjectRetention' ? 'Retention' : 'LegalHold');
+  if (typeof root === 'string') return root;
+  const fields: [string, string | undefined][] = operation === 'PutObjectRetention'
+    ? [['ObjectLockMode', text(root, 'Mode')], ['ObjectLockRetainUntilDate', text(root, 'RetainUntilDate')]]
+    : [['ObjectLockLegalHoldStatus', text(root, 'Status')]];
+  return fields.filter((field): field is [string, string] => field[1] !== undefined && field[1].trim() !== '').map(([name, value]) => [name, value.trim()]);
 }
 
 /** The Tagging document's tags as `[key, value]` pairs. */

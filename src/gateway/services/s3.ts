@@ -45,6 +45,20 @@ const ACL_HEADERS = ['x-amz-acl', 'x-amz-grant-full-control', 'x-amz-grant-read'
 // CreateMultipartUpload: "Permissions" in the API Reference).
 const WITH_TAGS = { action: 'PutObjectTagging', when: hasHeader('x-amz-tagging'), whenDoc: 'with x-amz-tagging' } as const;
 const WITH_ACL = { action: 'PutObjectAcl', when: hasHeader(...ACL_HEADERS), whenDoc: 'with an ACL header' } as const;
+// Writing an object with an Object Lock retention or legal hold sets what PutObjectRetention and
+// PutObjectLegalHold set: S3 authorizes them with those actions too. Where the User Guide is not
+// explicit about uploads, the gateway is stricter and asks for both.
+const WITH_RETENTION = {
+  action: 'PutObjectRetention',
+  when: hasHeader('x-amz-object-lock-mode', 'x-amz-object-lock-retain-until-date'),
+  whenDoc: 'with x-amz-object-lock-mode or x-amz-object-lock-retain-until-date',
+} as const;
+const WITH_LEGAL_HOLD = { action: 'PutObjectLegalHold', when: hasHeader('x-amz-object-lock-legal-hold'), whenDoc: 'with x-amz-object-lock-legal-hold' } as const;
+// `x-amz-bypass-governance-retention: true` needs s3:BypassGovernanceRetention on the object
+// (DeleteObject, DeleteObjects, PutObjectRetention: "To use this header, you must have the
+// s3:BypassGovernanceRetention permission").
+export const bypassesGovernance = (request: IdentifiedRequest): boolean => request.headers.get('x-amz-bypass-governance-retention')?.trim().toLowerCase() === 'true';
+const WITH_BYPASS = { action: 'BypassGovernanceRetention', when: bypassesGovernance, whenDoc: 'with x-amz-bypass-governance-retention: true' } as const;
 
 const OPERATIONS: Record<string, OperationRule> = {
   // Objects
@@ -56,25 +70,33 @@ const OPERATIONS: Record<string, OperationRule> = {
   GetObjectTagging: { versioned: 'GetObjectVersionTagging' },
   PutObjectTagging: { versioned: 'PutObjectVersionTagging', needsBody: 's3:RequestObjectTag/<key> comes from the Tagging document' },
   DeleteObjectTagging: { versioned: 'DeleteObjectVersionTagging' },
-  GetObjectAttributes: { versioned: 'GetObjectVersionAttributes' },
+  // GetObjectAttributes needs READ of the object too: s3:GetObject (s3:GetObjectVersion for a
+  // version) besides s3:GetObjectAttributes (API Reference, GetObjectAttributes, Permissions).
+  GetObjectAttributes: { versioned: 'GetObjectVersionAttributes', also: [{ action: 'GetObject', versioned: 'GetObjectVersion' }] },
   GetObjectTorrent: { versioned: 'GetObjectVersionTorrent' },
-  DeleteObject: { versioned: 'DeleteObjectVersion' },
-  PutObject: { also: [WITH_TAGS, WITH_ACL] },
+  DeleteObject: { versioned: 'DeleteObjectVersion', also: [WITH_BYPASS] },
+  PutObject: { also: [WITH_TAGS, WITH_ACL, WITH_RETENTION, WITH_LEGAL_HOLD] },
+  // The Retention and LegalHold documents carry s3:object-lock-mode, s3:object-lock-retain-until-date
+  // and s3:object-lock-legal-hold: the body is read (s3-body.ts).
+  PutObjectRetention: { needsBody: 's3:object-lock-mode and s3:object-lock-retain-until-date come from the Retention document', also: [WITH_BYPASS] },
+  PutObjectLegalHold: { needsBody: 's3:object-lock-legal-hold comes from the LegalHold document' },
   CopyObject: {
     action: 'PutObject',
     also: [
       { action: 'GetObject', versioned: 'GetObjectVersion', resource: sourceObject, resourceDoc: 'the x-amz-copy-source object' },
       WITH_TAGS,
       WITH_ACL,
+      WITH_RETENTION,
+      WITH_LEGAL_HOLD,
     ],
   },
   DeleteObjects: {
     action: 'DeleteObject',
     needsBody: 'the keys to delete are listed in the Delete document',
-    expandDoc: 's3:DeleteObject (s3:DeleteObjectVersion with a VersionId) on each key of the Delete document',
+    expandDoc: 's3:DeleteObject (s3:DeleteObjectVersion with a VersionId) on each key of the Delete document, and s3:BypassGovernanceRetention on each with x-amz-bypass-governance-retention: true',
   },
   // Multipart uploads: every part is a write of the object.
-  CreateMultipartUpload: { action: 'PutObject', also: [WITH_TAGS, WITH_ACL] },
+  CreateMultipartUpload: { action: 'PutObject', also: [WITH_TAGS, WITH_ACL, WITH_RETENTION, WITH_LEGAL_HOLD] },
   UploadPart: { action: 'PutObject' },
   UploadPartCopy: {
     action: 'PutObject',
@@ -189,7 +211,9 @@ export const S3_RULES: ServiceRules = {
     's3:prefix': (request) => single('s3:prefix', member(request, 'Prefix') ?? (request.input.has('Prefix') ? '' : undefined)),
     's3:delimiter': (request) => single('s3:delimiter', member(request, 'Delimiter')),
     's3:max-keys': (request) => single('s3:max-keys', member(request, 'MaxKeys')),
-    's3:VersionId': (request) => single('s3:VersionId', member(request, 'VersionId')),
+    // The version a check is about: the request's, or for the copy source's s3:GetObjectVersion
+    // (CopyObject, UploadPartCopy) the source's `versionId`.
+    's3:VersionId': (request, context) => single('s3:VersionId', member(request, 'VersionId') ?? (context.action === 'GetObjectVersion' ? copySource(request)?.versionId : undefined)),
     's3:RequestObjectTag/<key>': (request) => {
       const tagging = member(request, 'Tagging');
       return tagging === undefined ? undefined : requestObjectTags([...new URLSearchParams(tagging)]);
@@ -206,10 +230,19 @@ export const S3_RULES: ServiceRules = {
       return signed === undefined || now === undefined ? undefined : { 's3:signatureAge': Math.max(0, now - signed) };
     },
     's3:ResourceAccount': (_request, context) => ({ 's3:ResourceAccount': context.resourceAccountId }),
-    // Object Lock's keys are its headers without the x-amz- prefix.
-    's3:object-lock-mode': (request) => single('s3:object-lock-mode', request.headers.get('x-amz-object-lock-mode')),
-    's3:object-lock-legal-hold': (request) => single('s3:object-lock-legal-hold', request.headers.get('x-amz-object-lock-legal-hold')),
-    's3:object-lock-retain-until-date': (request) => single('s3:object-lock-retain-until-date', request.headers.get('x-amz-object-lock-retain-until-date')),
+    // Object Lock's keys: the x-amz-object-lock-* headers of an upload (PutObject, CopyObject,
+    // CreateMultipartUpload), the Retention or LegalHold document of PutObjectRetention and
+    // PutObjectLegalHold (read into the same members by map-request.ts). Read from the members, never
+    // from a bare header: a header the operation does not take must not stand in for its document.
+    's3:object-lock-mode': (request) => single('s3:object-lock-mode', member(request, 'ObjectLockMode')),
+    's3:object-lock-legal-hold': (request) => single('s3:object-lock-legal-hold', member(request, 'ObjectLockLegalHoldStatus')),
+    's3:object-lock-retain-until-date': (request) => single('s3:object-lock-retain-until-date', member(request, 'ObjectLockRetainUntilDate')),
+    's3:object-lock-remaining-retention-days': (request, context) => {
+      const until = Date.parse(member(request, 'ObjectLockRetainUntilDate') ?? '');
+      const now = context.request.now?.getTime();
+      // Whole days, a part day counted as one: a retention of 10 days and an hour is more than 10 days.
+      return Number.isNaN(until) || now === undefined ? undefined : { 's3:object-lock-remaining-retention-days': Math.max(0, Math.ceil((until - now) / 86_400_000)) };
+    },
   },
   // Every other S3 key named after a request header (s3:x-amz-acl, s3:x-amz-server-side-encryption,
   // s3:x-amz-copy-source, s3:x-amz-metadata-directive, s3:x-amz-storage-class, s3:if-match, …) is that header's value.
@@ -218,7 +251,10 @@ export const S3_RULES: ServiceRules = {
     const lookups: Lookup[] = [];
     if (check.conditionKeys.some((key) => key.toLowerCase() === 's3:existingobjecttag/<key>') && check.resource.includes('/')) {
       const [bucket = '', key = ''] = splitObjectArn(check.resource);
-      const versionId = check.index === 0 ? member(request, 'VersionId') : undefined;
+      // A copy source's read (CopyObject, UploadPartCopy) is of the source's version; any other
+      // check's object is the request's version.
+      const source = check.index > 0 && check.action.startsWith('GetObject') ? copySource(request) : undefined;
+      const versionId = source !== undefined ? source.versionId : member(request, 'VersionId');
       lookups.push({ kind: 's3-object-tags', check: check.index, bucket, key, ...(versionId ? { versionId } : {}) });
     }
     return lookups;
