@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { loadAuthorizationData, type AuthorizationData } from './authorization-data.ts';
+import { describe, it } from 'node:test';
 import { mapRequest } from './map-request.ts';
+import { authorizationDataForTests, checks, mapped } from './testing/mapping.ts';
 import { CALLER, form, json, OWNER, wire } from './testing/requests.ts';
-import type { GatewayRequest, MapResult, MappedRequest } from './types.ts';
+import type { GatewayRequest, MapResult } from './types.ts';
 
-let data: AuthorizationData;
-before(async () => {
-  data = await loadAuthorizationData();
-});
-
-function mapped(result: MapResult): MappedRequest {
-  assert.equal(result.kind, 'mapped', JSON.stringify(result));
-  return result as MappedRequest;
-}
-
-const checks = (result: MapResult): string[] => mapped(result).targets.map((target) => `${target.action} ${target.resource}`);
+const authorizationData = authorizationDataForTests();
 
 type Case = [name: string, request: () => GatewayRequest, operation: string, expected: string[]];
 
@@ -23,7 +13,7 @@ function table(title: string, cases: Case[]): void {
   describe(title, () => {
     for (const [name, request, operation, expected] of cases) {
       it(name, () => {
-        const result = mapped(mapRequest(data, request()));
+        const result = mapped(mapRequest(authorizationData(), request()));
         assert.equal(result.operation, operation);
         assert.deepEqual(checks(result), expected);
       });
@@ -127,23 +117,23 @@ table('CloudWatch Logs (JSON 1.1)', [
 
 describe('service condition keys and lookups', () => {
   it('tagging calls set aws:RequestTag/… and aws:TagKeys (SQS JSON map and query Tag.N form)', () => {
-    const viaJson = mapped(mapRequest(data, json('sqs', 'AmazonSQS.TagQueue', { QueueUrl: QUEUE_URL, Tags: { team: 'blue', env: 'dev' } }, '1.0')));
+    const viaJson = mapped(mapRequest(authorizationData(), json('sqs', 'AmazonSQS.TagQueue', { QueueUrl: QUEUE_URL, Tags: { team: 'blue', env: 'dev' } }, '1.0')));
     assert.deepEqual(viaJson.targets[0]!.context, { 'aws:RequestTag/team': 'blue', 'aws:RequestTag/env': 'dev', 'aws:TagKeys': ['team', 'env'] });
-    const viaQuery = mapped(mapRequest(data, form('sqs', { Action: 'CreateQueue', QueueName: 'q', 'Tag.1.Key': 'team', 'Tag.1.Value': 'blue' })));
+    const viaQuery = mapped(mapRequest(authorizationData(), form('sqs', { Action: 'CreateQueue', QueueName: 'q', 'Tag.1.Key': 'team', 'Tag.1.Value': 'blue' })));
     assert.deepEqual(viaQuery.targets[0]!.context, { 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'] });
-    const untag = mapped(mapRequest(data, json('sqs', 'AmazonSQS.UntagQueue', { QueueUrl: QUEUE_URL, TagKeys: ['team'] }, '1.0')));
+    const untag = mapped(mapRequest(authorizationData(), json('sqs', 'AmazonSQS.UntagQueue', { QueueUrl: QUEUE_URL, TagKeys: ['team'] }, '1.0')));
     assert.deepEqual(untag.targets[0]!.context, { 'aws:TagKeys': ['team'] });
   });
 
   it('SNS: Tags.member.N lists, sns:Protocol and sns:Endpoint of Subscribe', () => {
-    const tag = mapped(mapRequest(data, form('sns', { Action: 'TagResource', ResourceArn: TOPIC, 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'ops' })));
+    const tag = mapped(mapRequest(authorizationData(), form('sns', { Action: 'TagResource', ResourceArn: TOPIC, 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'ops' })));
     assert.deepEqual(tag.targets[0]!.context, { 'aws:RequestTag/team': 'ops', 'aws:TagKeys': ['team'] });
-    const subscribe = mapped(mapRequest(data, form('sns', { Action: 'Subscribe', TopicArn: TOPIC, Protocol: 'https', Endpoint: 'https://example.com/hook' })));
+    const subscribe = mapped(mapRequest(authorizationData(), form('sns', { Action: 'Subscribe', TopicArn: TOPIC, Protocol: 'https', Endpoint: 'https://example.com/hook' })));
     assert.deepEqual(subscribe.targets[0]!.context, { 'sns:Endpoint': 'https://example.com/hook', 'sns:Protocol': 'https' });
   });
 
   it('KMS: encryption context, algorithm, caller account, request alias; the alias is resolved upstream', () => {
-    const result = mapped(mapRequest(data, json('kms', 'TrentService.Encrypt', { KeyId: 'alias/app', Plaintext: 'eA==', EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', EncryptionContext: { dept: 'finance', app: 'ledger' } })));
+    const result = mapped(mapRequest(authorizationData(), json('kms', 'TrentService.Encrypt', { KeyId: 'alias/app', Plaintext: 'eA==', EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', EncryptionContext: { dept: 'finance', app: 'ledger' } })));
     assert.deepEqual(result.targets[0]!.context, {
       'kms:CallerAccount': CALLER,
       'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT',
@@ -157,7 +147,7 @@ describe('service condition keys and lookups', () => {
   });
 
   it('KMS CreateKey: its tags and key spec', () => {
-    const result = mapped(mapRequest(data, json('kms', 'TrentService.CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Tags: [{ TagKey: 'team', TagValue: 'sec' }] })));
+    const result = mapped(mapRequest(authorizationData(), json('kms', 'TrentService.CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Tags: [{ TagKey: 'team', TagValue: 'sec' }] })));
     const context = result.targets[0]!.context!;
     assert.equal(context['kms:KeySpec'], 'RSA_2048');
     assert.equal(context['kms:KeyUsage'], 'SIGN_VERIFY');
@@ -166,7 +156,7 @@ describe('service condition keys and lookups', () => {
   });
 
   it('DynamoDB: dynamodb:Attributes (best effort) and the leading keys for the forwarder to settle', () => {
-    const result = mapped(mapRequest(data, json('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: 'Music', Key: { Artist: { S: 'Acme' }, Song: { S: 'Hit' } }, ProjectionExpression: '#y, Genre.Sub', ExpressionAttributeNames: { '#y': 'Year' }, ReturnConsumedCapacity: 'TOTAL' }, '1.0')));
+    const result = mapped(mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: 'Music', Key: { Artist: { S: 'Acme' }, Song: { S: 'Hit' } }, ProjectionExpression: '#y, Genre.Sub', ExpressionAttributeNames: { '#y': 'Year' }, ReturnConsumedCapacity: 'TOTAL' }, '1.0')));
     const context = result.targets[0]!.context!;
     assert.deepEqual(context['dynamodb:Attributes'], ['Artist', 'Song', 'Year', 'Genre']);
     assert.equal(context['dynamodb:ReturnConsumedCapacity'], 'TOTAL');
@@ -174,42 +164,42 @@ describe('service condition keys and lookups', () => {
   });
 
   it('Lambda: lambda:Principal of AddPermission; resource tags are looked up', () => {
-    const result = mapped(mapRequest(data, wire('lambda', 'POST', '/2015-03-31/functions/resize/policy', { body: Buffer.from('{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}') })));
+    const result = mapped(mapRequest(authorizationData(), wire('lambda', 'POST', '/2015-03-31/functions/resize/policy', { body: Buffer.from('{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}') })));
     assert.equal(result.targets[0]!.context!['lambda:Principal'], 's3.amazonaws.com');
     assert.ok(result.lookups.some((lookup) => lookup.kind === 'resource-tags' && lookup.resource === FUNCTION));
   });
 
   it('Lambda UntagResource: tagKeys from the query string', () => {
-    const result = mapped(mapRequest(data, wire('lambda', 'DELETE', `/2017-03-31/tags/${encodeURIComponent(FUNCTION)}?tagKeys=team&tagKeys=env`)));
+    const result = mapped(mapRequest(authorizationData(), wire('lambda', 'DELETE', `/2017-03-31/tags/${encodeURIComponent(FUNCTION)}?tagKeys=team&tagKeys=env`)));
     assert.deepEqual(result.targets[0]!.context!['aws:TagKeys'], ['team', 'env']);
   });
 
   it('Secrets Manager: a name is resolved to its ARN upstream; request keys from members', () => {
-    const result = mapped(mapRequest(data, json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'db-pass', VersionStage: 'AWSCURRENT' })));
+    const result = mapped(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'db-pass', VersionStage: 'AWSCURRENT' })));
     assert.ok(result.lookups.some((lookup) => lookup.kind === 'resolve-resource' && lookup.how === 'secret-name'));
     assert.equal(result.targets[0]!.context!['secretsmanager:VersionStage'], 'AWSCURRENT');
-    const create = mapped(mapRequest(data, json('secretsmanager', 'secretsmanager.CreateSecret', { Name: 'n', Tags: [{ Key: 'a', Value: 'b' }] })));
+    const create = mapped(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.CreateSecret', { Name: 'n', Tags: [{ Key: 'a', Value: 'b' }] })));
     assert.equal(create.targets[0]!.context!['secretsmanager:Name'], 'n');
     assert.equal(create.targets[0]!.context!['aws:RequestTag/a'], 'b');
   });
 
   it('SSM: ssm:Overwrite of PutParameter; Logs: tags of CreateLogGroup', () => {
-    const put = mapped(mapRequest(data, json('ssm', 'AmazonSSM.PutParameter', { Name: 'flag', Value: 'on', Overwrite: true })));
+    const put = mapped(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.PutParameter', { Name: 'flag', Value: 'on', Overwrite: true })));
     assert.equal(put.targets[0]!.context!['ssm:Overwrite'], 'true');
-    const group = mapped(mapRequest(data, json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: 'g', tags: { team: 'web' } })));
+    const group = mapped(mapRequest(authorizationData(), json('logs', 'Logs_20140328.CreateLogGroup', { logGroupName: 'g', tags: { team: 'web' } })));
     assert.deepEqual(group.targets[0]!.context, { 'aws:RequestTag/team': 'web', 'aws:TagKeys': ['team'] });
   });
 
   it('the resource account follows an ARN of another account', () => {
-    const result = mapped(mapRequest(data, json('kms', 'TrentService.Decrypt', { KeyId: 'arn:aws:kms:us-east-1:333333333333:key/k2', CiphertextBlob: 'eA==' })));
+    const result = mapped(mapRequest(authorizationData(), json('kms', 'TrentService.Decrypt', { KeyId: 'arn:aws:kms:us-east-1:333333333333:key/k2', CiphertextBlob: 'eA==' })));
     assert.equal(result.resourceAccountId, '333333333333');
-    assert.equal(mapped(mapRequest(data, json('kms', 'TrentService.ListKeys', {}))).resourceAccountId, OWNER);
+    assert.equal(mapped(mapRequest(authorizationData(), json('kms', 'TrentService.ListKeys', {}))).resourceAccountId, OWNER);
   });
 });
 
 describe('refused and unmapped operations name the operation', () => {
   it('PartiQL is refused', () => {
-    const result = mapRequest(data, json('dynamodb', 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM Music' }, '1.0'));
+    const result = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM Music' }, '1.0'));
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
     assert.equal(result.kind === 'unmapped' && result.operation, 'ExecuteStatement');
@@ -217,20 +207,95 @@ describe('refused and unmapped operations name the operation', () => {
   });
 
   it('a request that does not name the resource its action needs is invalid, not authorized on *', () => {
-    const result = mapRequest(data, json('sqs', 'AmazonSQS.SendMessage', { MessageBody: 'x' }, '1.0'));
+    const result = mapRequest(authorizationData(), json('sqs', 'AmazonSQS.SendMessage', { MessageBody: 'x' }, '1.0'));
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request');
     assert.match(result.kind === 'unmapped' ? result.message : '', /SendMessage does not name the queue that sqs:SendMessage is authorized on/);
   });
 
   it('an unknown X-Amz-Target names what was asked', () => {
-    const result = mapRequest(data, json('kms', 'TrentService.StealKeys', {}));
+    const result = mapRequest(authorizationData(), json('kms', 'TrentService.StealKeys', {}));
     assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-operation');
     assert.equal(result.kind === 'unmapped' && result.operation, 'StealKeys');
   });
 
   it('a service the gateway does not protect', () => {
-    const result = mapRequest(data, json('ec2', 'X.Y', {}));
+    const result = mapRequest(authorizationData(), json('ec2', 'X.Y', {}));
     assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-service');
+  });
+});
+
+describe('sweep: SSM, Secrets Manager, DynamoDB, SQS, SNS, Lambda', () => {
+  const context = (result: MapResult, index = 0) => mapped(result).targets[index]!.context!;
+  const leadingKeys = (result: MapResult) => mapped(result).lookups.filter((lookup) => lookup.kind === 'dynamodb-leading-keys').map((lookup) => lookup.kind === 'dynamodb-leading-keys' && lookup.candidates);
+  const PARAM = 'arn:aws:ssm:us-east-1:111111111111:parameter';
+
+  it('SSM GetParameters / DeleteParameters: names and ARNs mixed, each checked, selectors removed', () => {
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.GetParameters', { Names: ['/a/b:3', 'c:prod', 'arn:aws:ssm:us-east-1:333333333333:parameter/d/e:1'] }))), [
+      `ssm:GetParameters ${PARAM}/a/b`, `ssm:GetParameters ${PARAM}/c`, 'ssm:GetParameters arn:aws:ssm:us-east-1:333333333333:parameter/d/e',
+    ]);
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.DeleteParameters', { Names: ['x', `${PARAM}/y`] }))), [`ssm:DeleteParameters ${PARAM}/x`, `ssm:DeleteParameters ${PARAM}/y`]);
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.GetParameter', { Name: `${PARAM}/a/b:lab` }))), [`ssm:GetParameter ${PARAM}/a/b`]);
+    // A document's ARN is no parameter.
+    assert.equal(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.GetParameter', { Name: 'arn:aws:ssm:us-east-1:111111111111:document/x' })).kind, 'unmapped');
+  });
+
+  it('SSM GetParametersByPath of / is on parameter/; GetCalendarState: each calendar, names and ARNs mixed', () => {
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.GetParametersByPath', { Path: '/' }))), [`ssm:GetParametersByPath ${PARAM}/`]);
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('ssm', 'AmazonSSM.GetCalendarState', { CalendarNames: ['c1', 'arn:aws:ssm:us-east-1:333333333333:document/c2'] }))), [
+      'ssm:GetCalendarState arn:aws:ssm:us-east-1:111111111111:document/c1', 'ssm:GetCalendarState arn:aws:ssm:us-east-1:333333333333:document/c2',
+    ]);
+  });
+
+  it('Secrets Manager: BatchGetSecretValue checks GetSecretValue per secret; partial ARNs are resolved; AddReplicaRegions', () => {
+    const batch = mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.BatchGetSecretValue', { SecretIdList: ['a', SECRET] }));
+    assert.deepEqual(checks(batch), ['secretsmanager:BatchGetSecretValue *', 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:a', `secretsmanager:GetSecretValue ${SECRET}`]);
+    assert.deepEqual(mapped(batch).lookups.filter((lookup) => lookup.kind === 'resolve-resource').map((lookup) => lookup.check), [1]);
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.BatchGetSecretValue', { Filters: [{ Key: 'name', Values: ['a'] }] }))), ['secretsmanager:BatchGetSecretValue *', 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:*']);
+    const partial = mapped(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass' })));
+    assert.ok(partial.lookups.some((lookup) => lookup.kind === 'resolve-resource' && lookup.resource === 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass'));
+    const replicate = mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.ReplicateSecretToRegions', { SecretId: SECRET, AddReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-south-1', KmsKeyId: 'k' }] }));
+    assert.deepEqual(context(replicate)['secretsmanager:AddReplicaRegions'], ['eu-west-1', 'ap-south-1']);
+  });
+
+  it('DynamoDB: leading keys and attributes of Query, BatchGetItem, BatchWriteItem and expressions', () => {
+    const query = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'Music', IndexName: 'ByYear', KeyConditionExpression: '#y = :y AND Artist BETWEEN :a AND :b', FilterExpression: 'size(Tags) > :n', ExpressionAttributeNames: { '#y': 'Year' }, ExpressionAttributeValues: { ':y': { N: '1999' }, ':a': { S: 'A' }, ':b': { S: 'B' } } }, '1.0'));
+    assert.deepEqual(leadingKeys(query), [{ Year: ['1999'] }]);
+    assert.deepEqual(context(query)['dynamodb:Attributes'], ['Tags', 'Year', 'Artist']);
+    const legacy = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'Music', KeyConditions: { Artist: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'Acme' }] } } }, '1.0'));
+    assert.deepEqual(leadingKeys(legacy), [{ Artist: ['Acme'] }]);
+    const batchGet = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.BatchGetItem', { RequestItems: { Music: { Keys: [{ Artist: { S: 'A' } }, { Artist: { S: 'B' } }], ProjectionExpression: 'Song' } } }, '1.0'));
+    assert.deepEqual(leadingKeys(batchGet), [{ Artist: ['A', 'B'] }]);
+    assert.deepEqual(context(batchGet)['dynamodb:Attributes'], ['Artist', 'Song']);
+    const batchWrite = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.BatchWriteItem', { RequestItems: { Music: [{ PutRequest: { Item: { Artist: { S: 'A' }, Song: { S: 's' } } } }, { DeleteRequest: { Key: { Artist: { S: 'C' } } } }] } }, '1.0'));
+    assert.deepEqual(leadingKeys(batchWrite), [{ Artist: ['A', 'C'], Song: ['s'] }]);
+    const update = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.UpdateItem', { TableName: 'Music', Key: { Artist: { S: 'A' } }, UpdateExpression: 'SET #p = list_append(#p, :x), Plays = Plays + :one REMOVE Old.Nested[0]', ConditionExpression: 'attribute_exists(Artist) AND NOT contains(Flags, :f)', ExpressionAttributeNames: { '#p': 'Playlist' } }, '1.0'));
+    assert.deepEqual(context(update)['dynamodb:Attributes'], ['Artist', 'Playlist', 'Plays', 'Old', 'Flags']);
+  });
+
+  it('DynamoDB RestoreTableToPointInTime by SourceTableName is on the source table', () => {
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.RestoreTableToPointInTime', { SourceTableName: 'Music', TargetTableName: 'Music2' }, '1.0'))), [`dynamodb:RestoreTableToPointInTime ${TABLE}`]);
+  });
+
+  it('SQS: QueueOwnerAWSAccountId, StartMessageMoveTask\'s source, a queue URL with a query string', () => {
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('sqs', 'AmazonSQS.GetQueueUrl', { QueueName: 'orders', QueueOwnerAWSAccountId: '333333333333' }, '1.0'))), ['sqs:GetQueueUrl arn:aws:sqs:us-east-1:333333333333:orders']);
+    assert.deepEqual(checks(mapRequest(authorizationData(), json('sqs', 'AmazonSQS.StartMessageMoveTask', { SourceArn: `${QUEUE}-dlq`, DestinationArn: QUEUE }, '1.0'))), [`sqs:StartMessageMoveTask ${QUEUE}-dlq`, `sqs:SendMessage ${QUEUE}`]);
+    assert.equal(mapRequest(authorizationData(), json('sqs', 'AmazonSQS.SendMessage', { QueueUrl: `${QUEUE_URL}?Action=DeleteQueue`, MessageBody: 'x' }, '1.0')).kind, 'unmapped');
+  });
+
+  it('SNS Publish: a phone number on *; more than one target is invalid', () => {
+    assert.deepEqual(checks(mapRequest(authorizationData(), form('sns', { Action: 'Publish', PhoneNumber: '+15555550100', Message: 'm' }))), ['sns:Publish *']);
+    assert.equal(mapRequest(authorizationData(), form('sns', { Action: 'Publish', PhoneNumber: '+15555550100', TopicArn: TOPIC, Message: 'm' })).kind, 'unmapped');
+  });
+
+  it('Lambda: lambda:FunctionArn of event source mappings and function URLs; lambda:Layer, SubnetIds, SecurityGroupIds', () => {
+    const esm = mapRequest(authorizationData(), wire('lambda', 'POST', '/2015-03-31/event-source-mappings/', { body: Buffer.from(JSON.stringify({ FunctionName: 'resize:live', EventSourceArn: QUEUE })) }));
+    assert.equal(context(esm)['lambda:FunctionArn'], `${FUNCTION}:live`);
+    const url = mapRequest(authorizationData(), wire('lambda', 'GET', '/2021-10-31/functions/resize/url'));
+    assert.equal(context(url)['lambda:FunctionArn'], FUNCTION);
+    const create = mapRequest(authorizationData(), wire('lambda', 'POST', '/2015-03-31/functions', { body: Buffer.from(JSON.stringify({ FunctionName: 'resize', Role: 'arn:aws:iam::111111111111:role/r', Code: {}, Layers: ['arn:aws:lambda:us-east-1:111111111111:layer:l:1'], VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } })) }));
+    assert.deepEqual(context(create)['lambda:Layer'], ['arn:aws:lambda:us-east-1:111111111111:layer:l:1']);
+    assert.deepEqual(context(create)['lambda:SubnetIds'], ['subnet-1']);
+    assert.deepEqual(context(create)['lambda:SecurityGroupIds'], ['sg-1']);
   });
 });

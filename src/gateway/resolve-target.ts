@@ -149,8 +149,11 @@ async function apply(
     case 'dynamodb-leading-keys': {
       const table = lookup.table;
       const partitionKey = await cache.get('partition-key', account, check.resource.split('/index/')[0]!, () => readPartitionKey(table, reads()));
-      const values = partitionKey === undefined || !Object.hasOwn(lookup.candidates, partitionKey) ? undefined : lookup.candidates[partitionKey];
-      if (values !== undefined) check.context['dynamodb:LeadingKeys'] = [...values];
+      // The table's partition key not among the request's keys (a Query on an index keyed by
+      // another attribute): every key value the request gives, rather than no value at all —
+      // a `ForAllValues:` condition on an absent key would allow anything.
+      const values = partitionKey !== undefined && Object.hasOwn(lookup.candidates, partitionKey) ? lookup.candidates[partitionKey]! : [...new Set(Object.values(lookup.candidates).flat())];
+      if (values.length > 0) check.context['dynamodb:LeadingKeys'] = [...values];
       return;
     }
   }

@@ -12,14 +12,30 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** BatchGetItem / BatchWriteItem: the action on every table of RequestItems. */
+/**
+ * BatchGetItem / BatchWriteItem: the action on every table of RequestItems, each with that
+ * table's keys and items (`Keys`: BatchGetItem's keys, BatchWriteItem's put items and delete
+ * keys) for dynamodb:Attributes and dynamodb:LeadingKeys, and its projection.
+ */
 function perTable(action: string) {
   return (request: IdentifiedRequest): ExpandedCheck[] | undefined => {
     const items = record(request.input.get('RequestItems'));
     if (items === undefined) return undefined;
     const tables = Object.keys(items).slice(0, LIMITS.fanOut);
     if (tables.length === 0) return undefined;
-    return tables.map((table) => ({ action, input: new Map<string, unknown>([['TableName', table], ['ReturnConsumedCapacity', request.input.get('ReturnConsumedCapacity')]]) }));
+    return tables.map((table) => {
+      const entry = items[table];
+      const input = new Map<string, unknown>([['TableName', table], ['ReturnConsumedCapacity', request.input.get('ReturnConsumedCapacity')]]);
+      const perTableEntry = record(entry);
+      if (perTableEntry !== undefined) {
+        // BatchGetItem: { Keys, ProjectionExpression, ExpressionAttributeNames, AttributesToGet, … }
+        for (const member of ['Keys', 'ProjectionExpression', 'ExpressionAttributeNames', 'AttributesToGet']) input.set(member, perTableEntry[member]);
+      } else if (Array.isArray(entry)) {
+        // BatchWriteItem: [{ PutRequest: { Item } } | { DeleteRequest: { Key } }]
+        input.set('Keys', entry.slice(0, LIMITS.fanOut).map((write) => record(record(record(write)?.PutRequest)?.Item) ?? record(record(record(write)?.DeleteRequest)?.Key)));
+      }
+      return { action, input };
+    });
   };
 }
 
@@ -52,8 +68,9 @@ function readTableName(value: string): Record<string, string> | undefined {
 
 export const DYNAMODB_RULES: ServiceRules = {
   resources: {
-    variables: { TableName: [{ member: 'TableName', read: readTableName }] },
-    // TableName may be a table ARN (DynamoDB accepts either since 2024).
+    variables: { TableName: [{ member: 'TableName', read: readTableName }, { member: 'SourceTableName' }] },
+    // TableName may be a table ARN (DynamoDB accepts either since 2024). RestoreTableToPointInTime
+    // names its source table by SourceTableName (or SourceTableArn).
     arnMembers: ['TableName'],
   },
   operations: {
@@ -86,25 +103,70 @@ export const DYNAMODB_RULES: ServiceRules = {
   },
   lookups: (request, check) => {
     if (!check.conditionKeys.includes('dynamodb:LeadingKeys') || !check.resource.startsWith('arn:')) return [];
-    const key = record(request.input.get('Key')) ?? record(request.input.get('Item'));
-    if (key === undefined) return [];
-    const candidates: Record<string, string[]> = {};
-    for (const [name, value] of Object.entries(key)) {
-      const scalar = record(value);
-      const text = scalar === undefined ? undefined : (scalar.S ?? scalar.N ?? scalar.B);
-      if (typeof text === 'string') Object.defineProperty(candidates, name, { value: [text], enumerable: true });
-    }
+    const candidates = leadingKeyCandidates(request.input);
     const table = check.resource.split('/')[1] ?? '';
     return Object.keys(candidates).length === 0 ? [] : [{ kind: 'dynamodb-leading-keys', check: check.index, table, candidates }];
   },
   policyHolders: (type, arn) => (type === 'table' || type === 'stream' ? arn : type === 'index' ? arn.slice(0, arn.indexOf('/index/')) : undefined),
 };
 
+/** The items and keys a request names: Key, Item, and a batch's Keys (one table's). */
+function keyRecords(input: ReadonlyMap<string, unknown>): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  for (const member of ['Key', 'Item']) {
+    const one = record(input.get(member));
+    if (one !== undefined) found.push(one);
+  }
+  const keys = input.get('Keys');
+  if (Array.isArray(keys)) for (const key of keys.slice(0, LIMITS.fanOut)) if (record(key) !== undefined) found.push(record(key)!);
+  return found;
+}
+
+function scalar(value: unknown): string | undefined {
+  const typed = record(value);
+  const text = typed === undefined ? undefined : (typed.S ?? typed.N ?? typed.B);
+  return typeof text === 'string' ? text : undefined;
+}
+
 /**
- * dynamodb:Attributes, best effort: the attribute names a request reads or writes where they
- * are plain members — AttributesToGet, the top-level names of ProjectionExpression (with
- * ExpressionAttributeNames substituted), the names of Item, Key and AttributeUpdates. Names
- * used only inside UpdateExpression or ConditionExpression are not parsed.
+ * Attribute name → the scalar values the request gives it as a key: every key and item
+ * (a batch's too), and a Query's partition key equality (KeyConditions' EQ, or
+ * `name = :value` of KeyConditionExpression). The forwarder keeps the partition key's.
+ */
+function leadingKeyCandidates(input: ReadonlyMap<string, unknown>): Record<string, string[]> {
+  const found = new Map<string, string[]>();
+  const add = (name: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    let values = found.get(name);
+    if (values === undefined) {
+      // Past the cap a name is left out: the forwarder then takes every value given (resolve-target).
+      if (found.size >= LIMITS.fanOut) return;
+      found.set(name, (values = []));
+    }
+    if (values.length < LIMITS.fanOut && !values.includes(value)) values.push(value);
+  };
+  for (const item of keyRecords(input)) for (const [name, value] of Object.entries(item)) add(name, scalar(value));
+  for (const [name, condition] of Object.entries(record(input.get('KeyConditions')) ?? {})) {
+    const list = record(condition)?.AttributeValueList;
+    if (record(condition)?.ComparisonOperator === 'EQ' && Array.isArray(list)) add(name, scalar(list[0]));
+  }
+  const expression = input.get('KeyConditionExpression');
+  if (typeof expression === 'string') {
+    const values = record(input.get('ExpressionAttributeValues')) ?? {};
+    for (const [name, placeholder] of equalities(expression, record(input.get('ExpressionAttributeNames')) ?? {})) add(name, scalar(values[placeholder]));
+  }
+  const candidates: Record<string, string[]> = {};
+  for (const [name, values] of found) Object.defineProperty(candidates, name, { value: values, enumerable: true });
+  return candidates;
+}
+
+/**
+ * dynamodb:Attributes: the top-level attribute names a request reads or writes —
+ * AttributesToGet, the names of Item, Key, a batch's Keys, AttributeUpdates and the legacy
+ * KeyConditions / QueryFilter / ScanFilter / Expected, and those of its
+ * expressions (ProjectionExpression, UpdateExpression, ConditionExpression, FilterExpression,
+ * KeyConditionExpression; with ExpressionAttributeNames substituted). Names that only appear in
+ * a condition are counted too: stricter where AWS does not say.
  */
 function attributeNames(input: ReadonlyMap<string, unknown>): string[] {
   const names = new Set<string>();
@@ -113,15 +175,107 @@ function attributeNames(input: ReadonlyMap<string, unknown>): string[] {
   };
   const toGet = input.get('AttributesToGet');
   if (Array.isArray(toGet)) for (const name of toGet) if (typeof name === 'string') add(name);
-  for (const member of ['Item', 'Key', 'AttributeUpdates']) for (const name of Object.keys(record(input.get(member)) ?? {})) add(name);
-  const projection = input.get('ProjectionExpression');
-  if (typeof projection === 'string') {
-    const substitutes = record(input.get('ExpressionAttributeNames')) ?? {};
-    for (const path of projection.split(',')) {
-      const head = path.trim().split(/[.[]/, 1)[0] ?? '';
-      const name = head.startsWith('#') ? substitutes[head] : head;
-      if (typeof name === 'string' && name !== '') add(name);
-    }
+  for (const item of keyRecords(input)) for (const name of Object.keys(item)) add(name);
+  // The legacy conditional members name their attributes as keys.
+  for (const member of ['AttributeUpdates', 'KeyConditions', 'QueryFilter', 'ScanFilter', 'Expected']) for (const name of Object.keys(record(input.get(member)) ?? {})) add(name);
+  const substitutes = record(input.get('ExpressionAttributeNames')) ?? {};
+  for (const member of ['ProjectionExpression', 'UpdateExpression', 'ConditionExpression', 'FilterExpression', 'KeyConditionExpression']) {
+    const expression = input.get(member);
+    if (typeof expression === 'string') for (const name of expressionNames(expression, substitutes)) add(name);
   }
   return [...names];
+}
+
+// DynamoDB expressions, read only as far as authorization needs: the top-level attribute names
+// they use (dynamodb:Attributes) and the `name = :value` equalities of a key condition
+// (dynamodb:LeadingKeys of a Query). A linear scan, no regular expression over the input.
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'between', 'in', 'set', 'remove', 'add', 'delete']);
+
+function isWordChar(code: number): boolean {
+  // letters, digits, _ # : . [ ] (a path `a.b[1]` and placeholders `#a`, `:v` are one word)
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 35 || code === 58 || code === 46 || code === 91 || code === 93;
+}
+
+/**
+ * The tokens of an expression in order — words (names, paths, `#a`, `:v`) and operators
+ * (`<=`, `>=`, `<>` or one character) — until `visit` returns false. One pass, no backtracking.
+ */
+function scan(expression: string, visit: (word: boolean, text: string) => boolean): void {
+  let at = 0;
+  while (at < expression.length) {
+    const code = expression.charCodeAt(at);
+    if (isWordChar(code)) {
+      const start = at;
+      while (at < expression.length && isWordChar(expression.charCodeAt(at))) at++;
+      if (!visit(true, expression.slice(start, at))) return;
+      continue;
+    }
+    const two = expression.slice(at, at + 2);
+    const op = two === '<=' || two === '>=' || two === '<>' ? two : code > 32 ? expression[at]! : undefined;
+    at += op?.length ?? 1;
+    if (op !== undefined && !visit(false, op)) return;
+  }
+}
+
+/** `#a` → its substitute; undefined when it has none. */
+function substitute(name: string, names: Readonly<Record<string, unknown>>): string | undefined {
+  if (!name.startsWith('#')) return name;
+  const value = Object.hasOwn(names, name) ? names[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A path's top-level name: `a.b[1]` → `a`. */
+function head(path: string): string {
+  for (let index = 0; index < path.length; index++) {
+    const code = path.charCodeAt(index);
+    if (code === 46 || code === 91) return path.slice(0, index);
+  }
+  return path;
+}
+
+/**
+ * The top-level attribute names an expression uses (functions, keywords, numbers and `:values`
+ * aside), at most LIMITS.fanOut + 1 of them (dynamodb:Attributes keeps no more).
+ */
+export function expressionNames(expression: string, names: Readonly<Record<string, unknown>>): string[] {
+  const found = new Set<string>();
+  let pending: string | undefined;
+  const settle = (next: string | undefined): boolean => {
+    // A word is a name unless a `(` follows it (a function).
+    if (pending !== undefined && next !== '(') {
+      const name = substitute(head(pending), names);
+      if (name !== undefined && name !== '') found.add(name);
+    }
+    pending = undefined;
+    return found.size <= LIMITS.fanOut;
+  };
+  scan(expression, (word, text) => {
+    if (!settle(text)) return false;
+    const first = text.charCodeAt(0);
+    const skip = !word || first === 58 || (first >= 48 && first <= 57) || (text.length <= 7 && KEYWORDS.has(text.toLowerCase()));
+    if (!skip) pending = text;
+    return true;
+  });
+  settle(undefined);
+  return [...found];
+}
+
+/** The `name = :value` (or `:value = name`) pairs of a key condition, at most LIMITS.fanOut. */
+export function equalities(expression: string, names: Readonly<Record<string, unknown>>): [string, string][] {
+  const pairs: [string, string][] = [];
+  // The last two tokens seen, as [word?, text].
+  let before: [boolean, string] | undefined;
+  let last: [boolean, string] | undefined;
+  scan(expression, (word, text) => {
+    if (word && before?.[0] === true && last?.[0] === false && last[1] === '=') {
+      const [attribute, value] = before[1].startsWith(':') ? [text, before[1]] : [before[1], text];
+      const name = attribute.startsWith(':') || !value.startsWith(':') ? undefined : substitute(attribute, names);
+      if (name !== undefined) pairs.push([name, value]);
+    }
+    before = last;
+    last = [word, text];
+    return pairs.length < LIMITS.fanOut;
+  });
+  return pairs;
 }

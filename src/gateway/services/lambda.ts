@@ -5,7 +5,8 @@
 // ARN `…:function:name:qualifier` (Lambda Developer Guide, "Understanding Lambda function
 // resource names": a policy on `function:name` covers the unqualified ARN only).
 
-import type { ServiceRules } from '../rules.ts';
+import type { ConditionReader, ServiceRules } from '../rules.ts';
+import { strings } from '../resources.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 
 /** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN. */
@@ -41,6 +42,25 @@ function splitQualifier(value: string, input: ReadonlyMap<string, unknown>): Rec
   return { ...read, FunctionName: name!, Version: qualifier, Alias: qualifier };
 }
 
+/**
+ * lambda:FunctionArn: the function the request names, as its ARN with its qualifier (event
+ * source mappings, function URLs). DeleteEventSourceMapping and GetEventSourceMapping name only
+ * the mapping: the key is absent there (a condition on it does not match; stricter).
+ */
+const functionArn: ConditionReader = (request, context) => {
+  const name = request.input.get('FunctionName');
+  const read = typeof name === 'string' && name !== '' ? readFunctionName(name, request.input) : undefined;
+  if (read === undefined) return undefined;
+  return { 'lambda:FunctionArn': `arn:aws:lambda:${read.Region ?? context.region}:${read.Account ?? context.ownerAccountId}:function:${read.FunctionName}` };
+};
+
+/** VpcConfig's SubnetIds / SecurityGroupIds (CreateFunction, UpdateFunctionConfiguration). */
+const vpcList = (member: 'SubnetIds' | 'SecurityGroupIds'): ConditionReader => (request) => {
+  const config = request.input.get('VpcConfig');
+  const ids = typeof config === 'object' && config !== null ? strings((config as Record<string, unknown>)[member]) : [];
+  return ids.length === 0 ? undefined : { [`lambda:${member}`]: ids };
+};
+
 export const LAMBDA_RULES: ServiceRules = {
   passedRoles: (request) => rolesInMembers(request, ['Role']),
   resources: {
@@ -63,6 +83,15 @@ export const LAMBDA_RULES: ServiceRules = {
     SendDurableExecutionCallbackHeartbeat: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',
     SendDurableExecutionCallbackSuccess: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',
   },
-  conditions: {},
+  conditions: {
+    'lambda:FunctionArn': functionArn,
+    // The layer versions of Layers (lambda:Layer is the ARN of a layer version).
+    'lambda:Layer': (request) => {
+      const layers = strings(request.input.get('Layers'));
+      return layers.length === 0 ? undefined : { 'lambda:Layer': layers };
+    },
+    'lambda:SubnetIds': vpcList('SubnetIds'),
+    'lambda:SecurityGroupIds': vpcList('SecurityGroupIds'),
+  },
   policyHolders: (type, arn) => (type === 'function' || type === 'function version' || type === 'function alias' ? arn : undefined),
 };

@@ -1,9 +1,42 @@
 // Secrets Manager. A secret named by its name rather than its ARN is authorized on the ARN the
 // upstream knows (it ends in a random six-character suffix): until resolved, the stand-in ARN
-// `…:secret:<name>` matches no `<name>-??????` policy resource, so nothing is allowed by it.
+// `…:secret:<name>` matches no `<name>-??????` policy resource, so nothing is allowed by it. A
+// partial ARN (the ARN without its suffix, which Secrets Manager accepts) is resolved the same
+// way: authorized as written, a Deny on `<name>-??????` would not apply to it.
 
-import type { ServiceRules } from '../rules.ts';
+import type { IdentifiedRequest } from '../identify.ts';
+import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import { rolesInMembers } from '../passed-roles.ts';
+import { strings } from '../resources.ts';
+import { LIMITS } from '../wire/limits.ts';
+
+/** A full secret ARN ends in `-` and six characters; anything else names the secret by name. */
+const FULL_ARN = /^arn:[^:]+:secretsmanager:[^:]*:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
+
+function needsResolving(id: string): boolean {
+  return !id.startsWith('arn:') || !FULL_ARN.test(id);
+}
+
+/**
+ * BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret it returns besides its
+ * own action on `*` (Secrets Manager API Reference, BatchGetSecretValue: "you must have
+ * secretsmanager:GetSecretValue permissions for each secret"). By SecretIdList: each secret;
+ * by Filters the secrets are known only to the upstream: checked as every secret of the
+ * account (`…:secret:*`, so only a grant on all of them allows it).
+ */
+function batchGet(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
+  const ids = strings(request.input.get('SecretIdList'));
+  if (ids.length > LIMITS.fanOut) return undefined;
+  const checks: ExpandedCheck[] = [{ action: 'BatchGetSecretValue', resources: ['*'] }];
+  if (ids.length > 0) {
+    for (const id of ids) checks.push({ action: 'GetSecretValue', input: new Map<string, unknown>([['SecretId', id]]) });
+  } else if (request.input.get('Filters') !== undefined) {
+    checks.push({ action: 'GetSecretValue', resources: [`arn:aws:secretsmanager:${context.region}:${context.ownerAccountId}:secret:*`] });
+  } else {
+    return undefined;
+  }
+  return checks;
+}
 
 export const SECRETSMANAGER_RULES: ServiceRules = {
   passedRoles: (request) => rolesInMembers(request, ['ExternalSecretRotationRoleArn']),
@@ -11,12 +44,22 @@ export const SECRETSMANAGER_RULES: ServiceRules = {
     variables: { SecretId: [{ member: 'SecretId' }, { member: 'Name' }] },
     arnMembers: ['SecretId'],
   },
-  operations: {},
+  operations: {
+    BatchGetSecretValue: { expand: batchGet, expandDoc: 'secretsmanager:BatchGetSecretValue on `*`, and secretsmanager:GetSecretValue on each secret of SecretIdList (by Filters: on `secret:*`)' },
+  },
   refused: {},
-  conditions: {},
+  conditions: {
+    // The regions of AddReplicaRegions (a list of {Region, KmsKeyId}).
+    'secretsmanager:AddReplicaRegions': (request) => {
+      const replicas = request.input.get('AddReplicaRegions');
+      if (!Array.isArray(replicas)) return undefined;
+      const regions = replicas.slice(0, LIMITS.fanOut).flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as Record<string, unknown>)['Region'] === 'string' ? [(item as Record<string, string>)['Region']!] : []));
+      return { 'secretsmanager:AddReplicaRegions': regions };
+    },
+  },
   lookups: (request, check) => {
     const id = request.input.get('SecretId');
-    return typeof id === 'string' && !id.startsWith('arn:') && check.resource.includes(':secret:')
+    return typeof id === 'string' && needsResolving(id) && check.resource.includes(':secret:')
       ? [{ kind: 'resolve-resource', check: check.index, resource: check.resource, how: 'secret-name' }]
       : [];
   },

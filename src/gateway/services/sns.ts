@@ -4,7 +4,7 @@
 
 import type { IdentifiedRequest } from '../identify.ts';
 import { isRoleArn } from '../passed-roles.ts';
-import type { ServiceRules } from '../rules.ts';
+import type { ExpandedCheck, ServiceRules } from '../rules.ts';
 
 /** `arn:aws:sns:<region>:<account>:<topic>:<subscription id>` → the topic's variables. */
 function readSubscriptionArn(arn: string): Record<string, string> | undefined {
@@ -35,13 +35,30 @@ function feedbackRoles(request: IdentifiedRequest): string[] {
   return roles;
 }
 
+/**
+ * Publish to a topic or a platform endpoint (TopicArn, TargetArn) is authorized on it; an SMS to
+ * a PhoneNumber names no resource and is authorized on `*` (Amazon SNS Developer Guide,
+ * "Publishing SMS messages": the policy grants sns:Publish on "*"). Exactly one of the three.
+ */
+function publish(request: IdentifiedRequest): ExpandedCheck[] | undefined {
+  const named = ['TopicArn', 'TargetArn', 'PhoneNumber'].filter((member) => {
+    const value = request.input.get(member);
+    return typeof value === 'string' && value !== '';
+  });
+  if (named.length !== 1) return undefined;
+  return named[0] === 'PhoneNumber' ? [{ action: 'Publish', resources: ['*'] }] : [{ action: 'Publish' }];
+}
+
 export const SNS_RULES: ServiceRules = {
   passedRoles: feedbackRoles,
   resources: {
     variables: { TopicName: [{ member: 'SubscriptionArn', read: readSubscriptionArn }, { member: 'Name' }] },
     arnMembers: [],
   },
-  operations: { PublishBatch: { action: 'Publish' } },
+  operations: {
+    PublishBatch: { action: 'Publish' },
+    Publish: { expand: publish, expandDoc: 'sns:Publish on TopicArn or TargetArn; a text message to a PhoneNumber on `*`' },
+  },
   refused: {},
   conditions: {},
   policyHolders: (type, arn) => (type === 'topic' ? arn : undefined),

@@ -6,6 +6,7 @@ import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import type { IdentifiedRequest } from '../identify.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
+import { LIMITS } from '../wire/limits.ts';
 
 /**
  * Documents and automation definitions AWS owns have no account in their ARN
@@ -38,10 +39,55 @@ function sendCommandChecks(request: IdentifiedRequest, context: RuleContext): Ex
   return checks;
 }
 
-const parameterName = (value: string): Record<string, string> => ({ ParameterNameWithoutLeadingSlash: value.startsWith('/') ? value.slice(1) : value });
+// A whole ARN is matched as an ARN (arnMembers), never read as a name.
+const parameterName = (value: string): Record<string, string> | undefined =>
+  value.startsWith('arn:') ? undefined : { ParameterNameWithoutLeadingSlash: value.startsWith('/') ? value.slice(1) : value };
+
+/**
+ * A parameter named with a version or label selector (`/a/b:3`, `/a/b:prod`, or its ARN with
+ * one): authorized on the parameter itself. Parameter names cannot hold `:` (SSM API
+ * Reference, PutParameter), so the first `:` after the name starts the selector.
+ */
+export function withoutSelector(value: string): string {
+  if (!value.startsWith('arn:')) return value.split(':', 1)[0]!;
+  const at = value.indexOf(':parameter/');
+  if (at < 0) return value;
+  const colon = value.indexOf(':', at + ':parameter/'.length);
+  return colon < 0 ? value : value.slice(0, colon);
+}
+
+/**
+ * GetParameter, GetParameters, DeleteParameters: one check per name, each as its own request
+ * (a name or a whole ARN, without its selector). Read as a list member, one ARN among the
+ * names would be taken for the whole list — the others never checked.
+ */
+function perParameter(action: string, member: 'Name' | 'Names') {
+  return perElement(action, member, 'Name', withoutSelector);
+}
+
+/** One check per element of a list member, each with that element alone as `as`. */
+function perElement(action: string, member: string, as: string, read: (value: string) => string = (value) => value) {
+  return (request: IdentifiedRequest): ExpandedCheck[] | undefined => {
+    const values = strings(request.input.get(member));
+    if (values.length === 0 || values.length > LIMITS.fanOut) return undefined;
+    const rest = [...request.input].filter(([name]) => name !== member && name !== as);
+    return values.map((value) => ({ action, input: new Map<string, unknown>([...rest, [as, read(value)]]) }));
+  };
+}
+
+/**
+ * GetParametersByPath on the path's ARN; the root path `/` is `…:parameter/` (stricter where
+ * AWS does not say: only a policy on `parameter/*` or `*` grants it).
+ */
+function byPath(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
+  const path = request.input.get('Path');
+  if (typeof path !== 'string' || path === '') return undefined;
+  if (path !== '/') return [{ action: 'GetParametersByPath' }];
+  return [{ action: 'GetParametersByPath', resources: [`arn:aws:ssm:${context.region}:${context.ownerAccountId}:parameter/`] }];
+}
 
 /** AddTagsToResource and friends: ResourceId names a resource of ResourceType. */
-const taggedAs = (type: string, variable: string, read?: (value: string) => Record<string, string>) => (value: string, input: ReadonlyMap<string, unknown>): Record<string, string> | undefined =>
+const taggedAs = (type: string, variable: string, read?: (value: string) => Record<string, string> | undefined) => (value: string, input: ReadonlyMap<string, unknown>): Record<string, string> | undefined =>
   input.get('ResourceType') === type ? (read?.(value) ?? { [variable]: value }) : undefined;
 
 export const SSM_RULES: ServiceRules = {
@@ -74,6 +120,12 @@ export const SSM_RULES: ServiceRules = {
     arnMembers: ['Name', 'Names', 'CalendarNames', 'ResourceId', 'ResourceArn', 'OpsMetadataArn'],
   },
   operations: {
+    GetParameter: { expand: perParameter('GetParameter', 'Name'), expandDoc: 'ssm:GetParameter on the parameter (a `:version` or `:label` selector removed)' },
+    GetParameters: { expand: perParameter('GetParameters', 'Names'), expandDoc: 'ssm:GetParameters on each parameter of Names (names or ARNs; selectors removed)' },
+    DeleteParameters: { expand: perParameter('DeleteParameters', 'Names'), expandDoc: 'ssm:DeleteParameters on each parameter of Names (names or ARNs)' },
+    GetParametersByPath: { expand: byPath, expandDoc: 'ssm:GetParametersByPath on the path (`/` → `…:parameter/`)' },
+    // Calendars named by name or ARN, mixed: each is checked (see perParameter).
+    GetCalendarState: { expand: perElement('GetCalendarState', 'CalendarNames', 'CalendarNames'), expandDoc: 'ssm:GetCalendarState on each document of CalendarNames (names or ARNs)' },
     SendCommand: { expand: sendCommandChecks, expandDoc: 'ssm:SendCommand on the document and on each instance of InstanceIds (instance/* for Targets)' },
   },
   // A document or automation definition AWS owns is named without an account.
