@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { LogLevel, ServerConfig } from '../server/config.ts';
 import { defaultQuotas, type Quotas } from '../kernel/quotas.ts';
 import { closestName } from './suggest.ts';
+import { normalizedPublicUrl } from '../iam/outbound-federation/issuer-url.ts';
 import { DEFAULT_ACCOUNT_HEADER, parseUpstreamCredentials, parseUpstreams, SettingError, type GatewaySettings } from '../gateway/upstreams.ts';
 
 export class UsageError extends Error {
@@ -108,6 +109,7 @@ export const SERVE_FLAGS = {
   'encoded-authorization-messages': { type: 'boolean', env: 'TESSERA_ENCODED_AUTHORIZATION_MESSAGES', help: "end AccessDenied texts with an encoded authorization message (sts:DecodeAuthorizationMessage); default AWS's text alone" },
   'audit-retention': { type: 'string', env: 'TESSERA_AUDIT_RETENTION', value: 'DURATION', help: 'how long audit events (CloudTrail event history) are kept: 90d (default), 12h, 30m' },
   'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver locally: DIR/<trail's S3 bucket name>/AWSLogs/… (other buckets: the S3 --upstream's; no trails without either)" },
+  'public-url': { type: 'string', env: 'TESSERA_PUBLIC_URL', value: 'URL', help: "this server's URL as relying parties reach it (https://host[:port]): the base of outbound federation issuers (default: the enabling request's scheme and Host)" },
   'trail-delivery-interval': { type: 'string', env: 'TESSERA_TRAIL_DELIVERY_INTERVAL', value: 'DURATION', help: 'how often logging trails deliver log files and digests: 5m (default), 30s' },
 } as const satisfies Record<string, FlagSpec & { env: string; help: string; value?: string }>;
 
@@ -175,6 +177,9 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
   const trailDir = get('trail-dir');
   const delivery = get('trail-delivery-interval');
   const encoded = flag('encoded-authorization-messages');
+  const publicUrlSetting = get('public-url');
+  const publicUrl = publicUrlSetting === undefined ? undefined : normalizedPublicUrl(publicUrlSetting.value);
+  if (publicUrlSetting !== undefined && publicUrl === undefined) throw new UsageError(`${publicUrlSetting.from} must be an http(s) URL with no path, query or credentials (https://host[:port]), got '${publicUrlSetting.value}'`);
   return {
     host: host?.value ?? '127.0.0.1',
     port,
@@ -194,6 +199,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
     ...(retention !== undefined ? { auditRetentionSeconds: parseDuration(retention.value, retention.from) } : {}),
     ...(trailDir !== undefined ? { trailDir: trailDir.value } : {}),
     ...(delivery !== undefined ? { trailDeliverySeconds: parseDuration(delivery.value, delivery.from) } : {}),
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ServerCertificateData, ServiceSpecificCredentialData } from '../ia
 import type { MfaDeviceData } from '../iam/credentials/records.ts';
 import { samlPrivateKeyContext, type SamlProviderData } from '../iam/providers/records.ts';
 import { TOKEN_KEY_KIND, type TokenKeyData } from '../tokens/key-ring.ts';
+import { outboundKeyContext, SIGNING_ALGORITHMS, type OutboundFederationData } from '../iam/outbound-federation/records.ts';
 
 /**
  * Every place the store keeps a value sealed with the master key, and the context it was
@@ -53,6 +54,19 @@ export const SEALED_FIELDS: readonly SealedField[] = [
         ...data,
         privateKeys: data.privateKeys.map((key) => ({ ...key, sealedKey: each({ sealed: key.sealedKey, context: samlPrivateKeyContext(record.id, key.keyId) }) })),
       };
+    },
+  },
+  {
+    // An account's outbound federation signing keys (RS256, ES384), one sealed private key each.
+    kind: Kind.outboundFederation,
+    map(record, each: (value: SealedValue) => string) {
+      const data = record.data as OutboundFederationData;
+      if (typeof data.keys !== 'object' || data.keys === null) throw new Error(`${Kind.outboundFederation} ${record.id}: keys is not an object`);
+      const keys = { ...data.keys };
+      for (const alg of SIGNING_ALGORITHMS) {
+        keys[alg] = { ...keys[alg], sealedPrivateKey: each({ sealed: keys[alg].sealedPrivateKey, context: outboundKeyContext(record.id) }) };
+      }
+      return { ...data, keys };
     },
   },
 ];

@@ -23,6 +23,8 @@ import { handlers as simulator } from './simulator/handlers.ts';
 import { targets as simulatorTargets } from './simulator/authorization.ts';
 import { handlers as rootAccess } from './root-access/handlers.ts';
 import { targets as rootAccessTargets } from './root-access/authorization.ts';
+import { handlers as outboundFederation } from './outbound-federation/handlers.ts';
+import { targets as outboundFederationTargets } from './outbound-federation/authorization.ts';
 
 export { iamPolicySource } from './authorization/policy-source.ts';
 
@@ -43,4 +45,5 @@ export const iamOperations: readonly DeclarationTable[] = [
   declareIam(reports, reportTargets),
   declareIam(simulator, simulatorTargets),
   declareIam(rootAccess, rootAccessTargets),
+  declareIam(outboundFederation, outboundFederationTargets),
 ];

@@ -42,6 +42,11 @@ export const Kind = {
    * organization's ID, in the management account; its features (iam/root-access/).
    */
   organizationRootAccess: 'iam-org-root-access',
+  /**
+   * Outbound identity federation of an account (EnableOutboundWebIdentityFederation): id = name =
+   * its random issuer ID; enabled flag, issuer URL, sealed signing keys (iam/outbound-federation/).
+   */
+  outboundFederation: 'iam-outbound-federation',
 } as const;
 
 export const Link = {

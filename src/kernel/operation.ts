@@ -44,6 +44,15 @@ export interface OperationContext {
   organizations?: OrganizationMembershipLookup;
   /** Where CloudTrail trails deliver (S3 bucket names as local folders); absent: no destination exists. */
   trailDestinations?: TrailDestinations;
+  /** How the caller reached this server, and the configured public URL (outbound federation's issuer URL). */
+  endpoint?: RequestEndpoint;
+}
+
+/** The request's scheme and Host header as sent, and `--public-url` when set (iam/outbound-federation/issuer-url.ts). */
+export interface RequestEndpoint {
+  secure: boolean;
+  host?: string;
+  publicUrl?: string;
 }
 
 /** The destinations trails may name: a folder under `--trail-dir`, or an S3 bucket behind the gateway's S3 upstream. */

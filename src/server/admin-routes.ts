@@ -4,6 +4,7 @@ import type { AdminHandler } from './http-server.ts';
 import type { HttpRequestData, HttpResponseData } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
 import { headerValue } from './http-util.ts';
+import { isOutboundDiscoveryPath, outboundDiscovery } from './outbound-discovery-routes.ts';
 
 /**
  * Tessera's own endpoints under /_tessera/ (not AWS APIs):
@@ -11,6 +12,8 @@ import { headerValue } from './http-util.ts';
  *   POST /_tessera/reset      — dev mode only: back to the just-started state.
  *   POST /_tessera/accounts   — create an account; body `{"accountId": "…"}` optional.
  *   GET  /_tessera/accounts   — list account IDs.
+ *   GET  /_tessera/outbound/<id>/.well-known/… — an outbound federation issuer's discovery
+ *        documents, open to all (outbound-discovery-routes.ts).
  * The account endpoints need `Authorization: Bearer <admin token>` (the token is in
  * `<dataDir>/admin-token`), except in dev mode, which only listens on loopback.
  */
@@ -26,6 +29,7 @@ export interface AdminOptions {
 
 export function adminRoutes(options: AdminOptions): AdminHandler {
   return async (req) => {
+    if (isOutboundDiscoveryPath(req.path)) return outboundDiscovery(req, options.deps.store);
     const route = `${req.method} ${req.path}`;
     switch (route) {
       case 'GET /_tessera/health':

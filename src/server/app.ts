@@ -168,6 +168,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
         organizations: new OrganizationGuardrails(organizationPolicySource(store, policyCache)),
       }),
       encodedAuthorizationMessages: config.encodedAuthorizationMessages ?? false,
+      ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
       ...(trailObjects ? { trailDestinations: trailObjects } : {}),
     };
     const first = options.bootstrapped ? await bootstrappedAccount(deps.store) : await bootstrap(deps, config);

@@ -36,6 +36,8 @@ export interface ServerConfig {
   trailDir?: string;
   /** How often logging trails deliver log files and digests, in seconds (default 300). */
   trailDeliverySeconds?: number;
+  /** The URL relying parties reach this server at: the base of outbound federation issuers (README "Outbound identity federation"). */
+  publicUrl?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

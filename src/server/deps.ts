@@ -55,4 +55,6 @@ export interface ServerDeps {
   trailDestinations?: TrailDestinations;
   /** AccessDenied texts end with an encoded authorization message (off: AWS's text alone). */
   encodedAuthorizationMessages: boolean;
+  /** `--public-url`: the base URL of outbound federation issuers (else the enabling request's scheme and Host). */
+  publicUrl?: string;
 }

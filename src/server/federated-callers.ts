@@ -5,6 +5,7 @@ import { verifyWebIdentity } from '../federation/oidc/verify-web-identity.ts';
 import type { DiscoveryKeySource } from '../federation/oidc/discovery-keys.ts';
 import { verifySamlCaller } from '../federation/saml/verify-saml.ts';
 import { findOidcProvider, findSamlProvider } from '../iam/providers/lookup.ts';
+import { isOutboundIssuer } from '../iam/outbound-federation/records.ts';
 import { parseRoleArn } from '../iam/roles/records.ts';
 import { assertArnShape } from '../sts/role-arn.ts';
 import { workloadPrincipal } from '../sts/index.ts';
@@ -30,6 +31,7 @@ export function federatedAuthenticators(store: Store, discovery: DiscoveryKeySou
       const federation = await verifyWebIdentity(input['WebIdentityToken'] as string, parseRoleArn(roleArn)?.accountId, {
         findProvider: (accountId, issuer) => findOidcProvider(store, accountId, issuer),
         discovery,
+        isOutboundIssuer: (issuer) => isOutboundIssuer(store, issuer),
       }, now);
       return federatedPrincipal('web-identity', federation);
     },

@@ -6,6 +6,7 @@ import { assumeRootTarget } from './assume-root.ts';
 import { federatedRoleTarget, verifiedFederation } from './federated-role-target.ts';
 import { federatedUserArn } from './session-arns.ts';
 import { sessionCredentialsRefused } from './errors.ts';
+import { webIdentityTokenTarget } from './web-identity-token.ts';
 
 /**
  * What each STS operation is authorized against (see authz/target.ts), per AWS's Service
@@ -47,6 +48,8 @@ export const stsTargets = {
   },
   GetAccessKeyInfo: async () => ({ resource: '*' }),
   DecodeAuthorizationMessage: async () => ({ resource: '*' }),
+  // sts:GetWebIdentityToken: no resource type; its own condition keys (web-identity-token.ts).
+  GetWebIdentityToken: webIdentityTokenTarget,
 } satisfies { readonly [K in keyof Operations]?: StsTargetResolver<K> };
 
 /** The operations whose caller an identity provider vouches for (see federated-role-target.ts). */

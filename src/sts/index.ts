@@ -10,6 +10,7 @@ import { accessKeyInfoHandlers } from './access-key-info.ts';
 import { authorizationMessageHandlers } from './authorization-message.ts';
 import { webIdentityHandlers } from './assume-role-with-web-identity.ts';
 import { samlHandlers } from './assume-role-with-saml.ts';
+import { webIdentityTokenHandlers } from './web-identity-token.ts';
 
 export { encodeAuthorizationMessage, type AuthorizationFailure } from './authorization-message.ts';
 export { workloadOperations, workloadPrincipal } from './workloads/index.ts';
@@ -26,6 +27,7 @@ export const stsOperations: readonly DeclarationTable[] = [
     ...federationTokenHandlers,
     ...accessKeyInfoHandlers,
     ...authorizationMessageHandlers,
+    ...webIdentityTokenHandlers,
   }, stsTargets),
   declareSts(webIdentityHandlers, webIdentityTargets, { authentication: 'web-identity' }),
   declareSts(samlHandlers, samlTargets, { authentication: 'saml' }),

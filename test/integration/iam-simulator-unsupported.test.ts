@@ -2,9 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AcceptDelegationRequestCommand, AssociateDelegationRequestCommand, CreateDelegationRequestCommand,
-  DisableOutboundWebIdentityFederationCommand, EnableOutboundWebIdentityFederationCommand,
   GenerateOrganizationsAccessReportCommand, GetDelegationRequestCommand,
-  GetHumanReadableSummaryCommand, GetOrganizationsAccessReportCommand, GetOutboundWebIdentityFederationInfoCommand,
+  GetHumanReadableSummaryCommand, GetOrganizationsAccessReportCommand,
   ListDelegationRequestsCommand,
   RejectDelegationRequestCommand, SendDelegationTokenCommand,
   SetSecurityTokenServicePreferencesCommand, UpdateDelegationRequestCommand,
@@ -38,9 +37,6 @@ describe('IAM operations Tessera does not support', () => {
     ['SendDelegationToken', (c) => c.send(new SendDelegationTokenCommand({ DelegationRequestId: requestId })), 'InvalidInputException', 400],
     ['UpdateDelegationRequest', (c) => c.send(new UpdateDelegationRequestCommand({ DelegationRequestId: requestId })), 'InvalidInputException', 400],
     ['GetHumanReadableSummary', (c) => c.send(new GetHumanReadableSummaryCommand({ EntityArn: 'arn:aws:iam::123456789012:policy/p' })), 'InvalidInputException', 400],
-    ['EnableOutboundWebIdentityFederation', (c) => c.send(new EnableOutboundWebIdentityFederationCommand({})), 'InvalidAction', 400],
-    ['DisableOutboundWebIdentityFederation', (c) => c.send(new DisableOutboundWebIdentityFederationCommand({})), 'FeatureDisabledException', 404],
-    ['GetOutboundWebIdentityFederationInfo', (c) => c.send(new GetOutboundWebIdentityFederationInfoCommand({})), 'FeatureDisabledException', 404],
     ['GenerateOrganizationsAccessReport', (c) => c.send(new GenerateOrganizationsAccessReportCommand({ EntityPath: 'o-0123456789/r-0123' })), 'InvalidAction', 400],
     ['GetOrganizationsAccessReport', (c) => c.send(new GetOrganizationsAccessReportCommand({ JobId: jobId })), 'NoSuchEntityException', 404],
     ['SetSecurityTokenServicePreferences', (c) => c.send(new SetSecurityTokenServicePreferencesCommand({ GlobalEndpointTokenVersion: 'v2Token' })), 'InvalidAction', 400],

@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import {
-  CreateAccessKeyCommand, CreateSAMLProviderCommand, CreateServiceSpecificCredentialCommand, CreateUserCommand, CreateVirtualMFADeviceCommand,
+  CreateAccessKeyCommand, CreateSAMLProviderCommand, EnableOutboundWebIdentityFederationCommand, CreateServiceSpecificCredentialCommand, CreateUserCommand, CreateVirtualMFADeviceCommand,
   UploadServerCertificateCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
@@ -131,6 +131,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: 'www', CertificateBody: cert.certificatePem, PrivateKey: cert.privateKeyPem }));
         const samlKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
         await iam.send(new CreateSAMLProviderCommand({ Name: 'idp', SAMLMetadataDocument: samlMetadata('https://idp.example.com/saml', [cert.certificatePem]), AddPrivateKey: samlKey }));
+        await iam.send(new EnableOutboundWebIdentityFederationCommand({}));
 
         const works = async (server: TestServer) => {
           assert.equal(await callerArn(server, longTerm), alice.Arn);

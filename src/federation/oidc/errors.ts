@@ -43,3 +43,13 @@ export function tokenExpired(nowSeconds: number, expSeconds: number): ServiceErr
 export function keysUnreachable(): ServiceError {
   return serviceError('sts', 'IDPCommunicationError', "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
 }
+
+/**
+ * Tessera's own (AWS documents the rule, not its answer): the token's issuer is one of this
+ * server's outbound federation issuers. It tells nothing about the role's account: which issuers
+ * are Tessera's is public (their discovery documents are served to anyone).
+ */
+export function outboundTokenRefused(): ServiceError {
+  return serviceError('sts', 'InvalidIdentityToken',
+    'Tokens from GetWebIdentityToken cannot be used with AssumeRoleWithWebIdentity: they are for services outside AWS.');
+}

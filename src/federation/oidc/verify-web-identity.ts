@@ -1,6 +1,6 @@
 import type { VerifiedFederation } from '../../kernel/principal.ts';
 import type { DiscoveryKeySource } from './discovery-keys.ts';
-import { missingClaim, tokenNotValidated } from './errors.ts';
+import { missingClaim, outboundTokenRefused, tokenNotValidated } from './errors.ts';
 import { issuerKey } from './issuer.ts';
 import { readUnverifiedJwt } from './jwt-parts.ts';
 import type { OidcProviderLookup } from './provider.ts';
@@ -25,6 +25,12 @@ import { verifiedTokenPayload } from './verified-token.ts';
 export interface WebIdentityVerifier {
   findProvider: OidcProviderLookup;
   discovery: DiscoveryKeySource;
+  /**
+   * Whether an issuer is one of this server's own outbound federation issuers (sts:GetWebIdentityToken):
+   * AWS documents that those tokens cannot be used to federate into AWS, so they are refused before
+   * any provider is looked up — whatever OIDC provider an account may have registered for the issuer.
+   */
+  isOutboundIssuer?: (issuer: string) => Promise<boolean>;
 }
 
 /** AWS's optional claim carrying the source identity of the session. */
@@ -35,6 +41,7 @@ export async function verifyWebIdentity(token: string, roleAccountId: string | u
   if (!unverified) throw tokenNotValidated();
   const issuer = unverified.payload['iss'];
   if (typeof issuer !== 'string' || issuer === '') throw missingClaim('iss');
+  if (await deps.isOutboundIssuer?.(issuer)) throw outboundTokenRefused();
 
   const provider = roleAccountId === undefined ? undefined : await deps.findProvider(roleAccountId, issuer);
   if (!provider) throw tokenNotValidated();

@@ -19,7 +19,6 @@ export interface UnsupportedOperation {
 
 const DELEGATION = 'delegation requests come from AWS partner products and are approved in the AWS Management Console, neither of which exists here';
 const HUMAN_SUMMARY = 'the summaries are written by an AWS service that has no local equivalent';
-const OUTBOUND = 'outbound identity federation issues tokens signed by AWS for outside services, and Tessera is no such token issuer';
 const ORG_REPORT = "Organizations access reports are built by an AWS reporting service from the activity of every account of an organization, filtered through its SCPs, which has no local equivalent";
 const STS_PREFERENCES = "Tessera's session tokens are valid in every Region, so there is no global endpoint token version to choose";
 
@@ -33,9 +32,6 @@ export const UNSUPPORTED_OPERATIONS = {
   SendDelegationToken: { code: 'InvalidInput', why: DELEGATION },
   UpdateDelegationRequest: { code: 'InvalidInput', why: DELEGATION },
   GetHumanReadableSummary: { code: 'InvalidInput', why: HUMAN_SUMMARY },
-  EnableOutboundWebIdentityFederation: { code: 'InvalidAction', why: OUTBOUND },
-  DisableOutboundWebIdentityFederation: { code: 'FeatureDisabled', why: OUTBOUND },
-  GetOutboundWebIdentityFederationInfo: { code: 'FeatureDisabled', why: OUTBOUND },
   GenerateOrganizationsAccessReport: { code: 'InvalidAction', why: ORG_REPORT },
   GetOrganizationsAccessReport: { code: 'NoSuchEntity', why: ORG_REPORT },
   SetSecurityTokenServicePreferences: { code: 'InvalidAction', why: STS_PREFERENCES },

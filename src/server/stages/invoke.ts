@@ -2,6 +2,7 @@ import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { epochBumpingStore } from '../../iam/authorization-epoch.ts';
 import { isoSeconds } from '../../kernel/clock.ts';
+import { headerValue } from '../http-util.ts';
 
 /** Runs the declared operation's handler — reached only once the authorize stage allowed it. */
 export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<void> {
@@ -25,5 +26,11 @@ export async function invoke(ctx: RequestContext, deps: ServerDeps): Promise<voi
     organizationPolicies: deps.organizationPolicies,
     organizations: deps.organizations,
     ...(deps.trailDestinations ? { trailDestinations: deps.trailDestinations } : {}),
+    endpoint: requestEndpoint(ctx, deps),
   });
+}
+
+function requestEndpoint(ctx: RequestContext, deps: ServerDeps) {
+  const host = headerValue(ctx.http.headers, 'host');
+  return { secure: ctx.http.secure, ...(host !== undefined ? { host } : {}), ...(deps.publicUrl !== undefined ? { publicUrl: deps.publicUrl } : {}) };
 }
