@@ -109,24 +109,27 @@ test('the root user cannot assume roles; a RoleArn that is no ARN is a validatio
   assert.equal(invalid.message, 'this-is-not-an-arn-at-all is invalid');
 });
 
-test('a valid MFA code sets the MFA keys without using the code up; a wrong one sets none', async () => {
+test('a valid MFA code sets the MFA keys without using the code up; a wrong one is refused before any policy', async () => {
   const code = codeAt(seed, timeStepAt(now));
   const target = await resolve({ SerialNumber: serial, TokenCode: code });
   assert.equal(target.context?.['aws:MultiFactorAuthPresent'], 'true');
   assert.equal(target.context?.['aws:MultiFactorAuthAge'], '0');
+  // AWS answers a bad code or device with its MFA errors, whatever the trust policy says.
+  const invalidCode = 'MultiFactorAuthentication failed with invalid MFA one time pass code.';
+  const unknownDevice = 'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.';
   const wrong = code === '000000' ? '111111' : '000000';
-  assert.equal((await resolve({ SerialNumber: serial, TokenCode: wrong })).context?.['aws:MultiFactorAuthPresent'], undefined);
-  assert.equal((await resolve({ SerialNumber: `arn:aws:iam::${account}:mfa/nobody`, TokenCode: code })).context?.['aws:MultiFactorAuthPresent'], undefined);
+  assert.equal((await rejection(resolve({ SerialNumber: serial, TokenCode: wrong }))).message, invalidCode);
+  assert.equal((await rejection(resolve({ SerialNumber: `arn:aws:iam::${account}:mfa/nobody`, TokenCode: code }))).message, unknownDevice);
   // Someone else's device is not the caller's.
   const bob: Principal = { ...alice, arn: `arn:aws:iam::${account}:user/bob`, userId: 'AIDABOB', name: 'bob' };
-  assert.equal((await resolve({ SerialNumber: serial, TokenCode: code }, bob)).context?.['aws:MultiFactorAuthPresent'], undefined);
+  assert.equal((await rejection(resolve({ SerialNumber: serial, TokenCode: code }, bob))).message, unknownDevice);
   // Without the sealer and time the code cannot be checked: no MFA is reported.
   const blind = await stsTargets.AssumeRole!({ RoleArn: roleArn, RoleSessionName: 's', SerialNumber: serial, TokenCode: code }, { tx: store, principal: alice, accountId: account });
   assert.equal(blind.context?.['aws:MultiFactorAuthPresent'], undefined);
   // The code is still unused: the handler's verification consumes it, once.
   assert.equal(await verifyMfaCode(store, secrets, account, serial, 'AIDAALICE', code, now), true);
   assert.equal(await verifyMfaCode(store, secrets, account, serial, 'AIDAALICE', code, now), false);
-  assert.equal((await resolve({ SerialNumber: serial, TokenCode: code })).context?.['aws:MultiFactorAuthPresent'], undefined, 'a used code no longer counts');
+  assert.equal((await rejection(resolve({ SerialNumber: serial, TokenCode: code }))).message, invalidCode, 'a used code no longer counts');
 });
 
 test('GetSessionToken and GetFederationToken refuse temporary credentials before any policy', async () => {

@@ -5,7 +5,7 @@ import { findRoleByArn, roleArn } from '../iam/roles/records.ts';
 import { tagMap } from '../iam/tags.ts';
 import type { AssumeRoleRequest } from '../protocol/generated/sts.ts';
 import { rootCannotAssumeRoles } from './errors.ts';
-import { mfaCodeMatches } from './mfa.ts';
+import { checkMfaCode } from './mfa.ts';
 import { assertArnShape } from './role-arn.ts';
 import { effectiveSourceIdentity } from './source-identity.ts';
 
@@ -17,7 +17,8 @@ import { effectiveSourceIdentity } from './source-identity.ts';
  * identity (asked for, or carried along a role chain). The request's condition keys:
  * sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity, aws:RequestTag/…, aws:TagKeys,
  * sts:TransitiveTagKeys, aws:ResourceTag/… (the role's tags), and aws:MultiFactorAuthPresent /
- * aws:MultiFactorAuthAge when a valid MFA code comes with it (checked, not consumed).
+ * aws:MultiFactorAuthAge when a valid MFA code comes with it (checked, not consumed). A wrong or
+ * used code, or a device that is not the caller's, gets AWS's MFA error before the trust policy decides.
  *
  * A role that does not exist is named as asked, with no trust policy: the denial then reads
  * exactly as for a role the caller may not assume (the handler denies the same way should the
@@ -76,11 +77,11 @@ async function assumeRoleContext(input: AssumeRoleRequest, sourceIdentity: strin
   if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
   if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
   if (input.TransitiveTagKeys !== undefined && input.TransitiveTagKeys.length > 0) context['sts:TransitiveTagKeys'] = [...input.TransitiveTagKeys];
-  if (input.SerialNumber !== undefined && input.TokenCode !== undefined && ctx.secrets && ctx.now) {
-    if (await mfaCodeMatches(ctx.tx, ctx.secrets, ctx.principal, input.SerialNumber, input.TokenCode, ctx.now)) {
-      context['aws:MultiFactorAuthPresent'] = 'true';
-      context['aws:MultiFactorAuthAge'] = '0';
-    }
+  // MFA is checked (not consumed) before the trust policy decides: AWS answers a bad code with
+  // its MFA error, never with a trust-policy denial.
+  if (ctx.secrets && ctx.now && (await checkMfaCode(ctx.tx, ctx.secrets, ctx.principal, input.SerialNumber, input.TokenCode, ctx.now))) {
+    context['aws:MultiFactorAuthPresent'] = 'true';
+    context['aws:MultiFactorAuthAge'] = '0';
   }
   return context;
 }

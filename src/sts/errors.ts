@@ -49,6 +49,14 @@ export function duplicateTagKeys(): ServiceError {
   return serviceError('sts', 'InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
 }
 
+/**
+ * Best effort (AWS documents the rule, not its text for STS): a session tag key with the reserved
+ * `aws:` prefix; worded as IAM's and GetWebIdentityToken's answers are here.
+ */
+export function reservedSessionTagKey(key: string): ServiceError {
+  return serviceError('sts', 'InvalidParameterValue', `The tag key ${key} uses the reserved prefix 'aws:'. Tag keys cannot start with 'aws:'.`);
+}
+
 /** AWS verbatim. */
 export function transitiveTagKeyNotInTags(): ServiceError {
   return serviceError('sts', 'InvalidParameterValue', 'The specified transitive tag key must be included in the requested tags.');

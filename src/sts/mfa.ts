@@ -12,25 +12,35 @@ import { invalidMfaCode, unknownMfaDevice } from './errors.ts';
  * MFA in STS requests (SerialNumber + TokenCode of the caller's own device). Authorization
  * comes first and must know whether the code is right (for aws:MultiFactorAuthPresent), but
  * must not use it up: a request that is then denied would have burnt the code. So the
- * authorization target only checks ({@link mfaCodeMatches}); the handler consumes it
+ * authorization target only checks ({@link checkMfaCode}); the handler consumes it
  * ({@link authenticateMfa}), which is also what refuses a code presented twice.
  */
 
-/** Whether `code` is the current code of the caller's device — without consuming it. */
-export async function mfaCodeMatches(
+/**
+ * Checks the request's MFA before its authorization is decided, as AWS does — without
+ * consuming the code. AWS answers a wrong, reused or missing code, and a serial number that
+ * names no device of the caller, with its MFA errors whatever the trust policy says (a user
+ * retyping a used code into a role that requires MFA reads "invalid MFA one time pass code",
+ * not a trust-policy denial). Returns whether the request carries valid MFA (so the trust
+ * policy sees aws:MultiFactorAuthPresent); false when it carries none.
+ */
+export async function checkMfaCode(
   tx: StoreTx,
   secrets: SecretSealer,
   caller: Principal,
-  serialNumber: string,
-  code: string,
+  serialNumber: string | undefined,
+  code: string | undefined,
   now: Date,
 ): Promise<boolean> {
-  if (!/^\d{6}$/.test(code)) return false;
+  if (serialNumber === undefined && code === undefined) return false;
+  if (serialNumber === undefined) throw unknownMfaDevice();
   const device = await findMfaDevice(tx, caller.accountId, serialNumber);
-  if (!device || device.parentId !== holderId(caller)) return false;
+  if (!device || device.parentId !== holderId(caller)) throw unknownMfaDevice();
+  if (code === undefined || !/^\d{6}$/.test(code)) throw invalidMfaCode();
   const seed = secrets.open(device.data.sealedSeed, device.data.serialNumber);
   const center = timeStepAt(now) + (device.data.driftSteps ?? 0);
-  return findCode(seed, code, center, SIGN_IN_WINDOW_STEPS, device.data.lastUsedStep) !== undefined;
+  if (findCode(seed, code, center, SIGN_IN_WINDOW_STEPS, device.data.lastUsedStep) === undefined) throw invalidMfaCode();
+  return true;
 }
 
 /**

@@ -59,3 +59,13 @@ test('only role sessions chain: a user session passes nothing on', () => {
   const userSession: SessionClaims = { ...roleSession({ team: 'a' }, ['team']), kind: 'user-session' };
   assert.deepEqual(sessionTags(undefined, undefined, userSession), { tags: {}, transitiveTagKeys: [] });
 });
+
+test('a key with the reserved aws: prefix, in any case, is refused', () => {
+  for (const key of ['aws:PrincipalArn', 'AWS:team', 'Aws:x']) {
+    const err = refusal(() => sessionTags([{ Key: 'ok', Value: '1' }, { Key: key, Value: 'v' }], undefined, undefined));
+    assert.equal(err.code, 'InvalidParameterValue');
+    assert.equal(err.message, `The tag key ${key} uses the reserved prefix 'aws:'. Tag keys cannot start with 'aws:'.`);
+  }
+  // Only the prefix is reserved: a key that merely contains it is a tag like any other.
+  assert.deepEqual(sessionTags([{ Key: 'team:aws:x', Value: 'v' }, { Key: 'awsx', Value: 'w' }], undefined, undefined).tags, { 'team:aws:x': 'v', awsx: 'w' });
+});

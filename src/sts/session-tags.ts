@@ -1,11 +1,13 @@
 import type { SessionClaims } from '../kernel/session.ts';
-import { duplicateTagKeys, inheritedTransitiveTagConflict, transitiveTagKeyNotInTags } from './errors.ts';
+import { duplicateTagKeys, inheritedTransitiveTagConflict, reservedSessionTagKey, transitiveTagKeyNotInTags } from './errors.ts';
 
 /**
  * Session tags of a new session, by AWS's rules ("Pass session tags in AWS STS"): keys are
  * unique regardless of case; every transitive key must be one of the requested tags; a role
  * session passes its transitive tags on to the sessions it makes (role chaining), and those
  * inherited tags can be neither set again nor overridden. Inherited tags stay transitive.
+ * A key may not start with `aws:` in any case ("Rules for tagging in IAM and AWS STS": the
+ * prefix is AWS's; it would also let a caller forge what aws:PrincipalTag/aws:… conditions read).
  * Length, pattern and count (50) are the model's, checked by the protocol layer.
  */
 export interface SessionTagSet {
@@ -25,6 +27,9 @@ export function sessionTags(
     const key = tag.Key.toLowerCase();
     if (requestedByKey.has(key)) throw duplicateTagKeys();
     requestedByKey.set(key, tag);
+  }
+  for (const tag of requestedByKey.values()) {
+    if (tag.Key.toLowerCase().startsWith('aws:')) throw reservedSessionTagKey(tag.Key);
   }
 
   const inherited = inheritedTransitiveTags(caller);
