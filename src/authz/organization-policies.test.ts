@@ -94,3 +94,16 @@ test('without an organizations source, nothing is added', async () => {
   const result = await requestGuardrails(undefined, principal('222222222222'), [{ action: 'iam:ListUsers', resource: '*' }]);
   assert.deepEqual(result, { closed: false, checks: [{ context: {} }], apply: false });
 });
+
+test("RCPs reach a resource whose ARN names no account (an S3 bucket) through the owner the gateway looked up", async () => {
+  const guardrails = new OrganizationGuardrails(new MemorySource());
+  const result = await requestGuardrails(guardrails, principal('999999999999'), [
+    { action: 's3:ListBucket', resource: 'arn:aws:s3:::member-bucket', resourceAccount: '222222222222' },
+    { action: 's3:GetObject', resource: 'arn:aws:s3:::mgmt-bucket/k', resourceAccount: '111111111111' },
+    { action: 's3:ListAllMyBuckets', resource: '*', resourceAccount: '222222222222' },
+  ]);
+  assert.equal(result.checks[0]!.rcps?.length, 3);
+  assert.equal(result.checks[0]!.context['aws:ResourceOrgID'], 'o-abcdefghij');
+  assert.equal(result.checks[1]!.rcps, undefined, "the management account's resources are exempt");
+  assert.equal(result.checks[2]!.rcps, undefined, 'a call on no resource meets no RCP');
+});

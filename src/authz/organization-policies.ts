@@ -133,8 +133,10 @@ export async function requestGuardrails(
       context['aws:ResourceOrgID'] = owner.orgId;
       context['aws:ResourceOrgPaths'] = [owner.orgPath];
     }
-    // RCPs govern requests for a resource (an ARN of the owner's), not resource-less calls.
-    const onResource = accountOfArn(check.resource) !== undefined;
+    // RCPs govern requests for a resource, not resource-less calls ("*"). The resource's account
+    // is its ARN's or, for ARNs that name none (an S3 bucket or object), the owner the caller
+    // of the decision looked up (the gateway's resourceAccount).
+    const onResource = check.resource !== '*' && (accountOfArn(check.resource) !== undefined || check.resourceAccount !== undefined);
     const rcps = onResource && owner && !owner.management && !serviceLinked && RCP_SERVICES.has(serviceOf(check.action)) ? owner.rcps : undefined;
     if (scps || rcps) apply = true;
     out.push({ ...(scps ? { scps } : {}), ...(rcps ? { rcps } : {}), context });

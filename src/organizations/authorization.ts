@@ -146,6 +146,7 @@ const resolvers = {
   ListPolicies: async (input) => ({ resource: '*', context: { 'organizations:PolicyType': input.Filter } }),
   ListPoliciesForTarget: async (input, ctx) => ({ ...(await onNode((i) => i.TargetId)(input, ctx)), context: { 'organizations:PolicyType': input.Filter } }),
   ListTargetsForPolicy: onPolicy((i) => i.PolicyId),
+  DescribeEffectivePolicy: async (input, ctx) => ({ ...(await onNode((i) => i.TargetId ?? ctx.accountId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
   AttachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:AttachPolicy'),
   DetachPolicy: (input, ctx) => onPolicyAndTarget(input, ctx, 'organizations:DetachPolicy'),
 

@@ -82,8 +82,10 @@ export const policyTypeAlreadyEnabled = () =>
 export const policyTypeNotAvailable = () =>
   serviceError('organizations', 'PolicyTypeNotAvailableForOrganizationException', "You can't use the specified policy type with the feature set currently enabled for this organization. Tessera serves SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY.");
 
+// AWS's answer reads "does not" (as recorded from CreatePolicy/UpdatePolicy), though its
+// API reference now writes "doesn't"; clients that match the text see AWS's.
 export const malformedPolicy = (detail: string) =>
-  serviceError('organizations', 'MalformedPolicyDocumentException', `The provided policy document doesn't meet the requirements of the specified policy type. ${detail}`.trimEnd());
+  serviceError('organizations', 'MalformedPolicyDocumentException', `The provided policy document does not meet the requirements of the specified policy type. ${detail}`.trimEnd());
 
 export const handshakeNotFound = () =>
   serviceError('organizations', 'HandshakeNotFoundException', "We can't find a handshake with the HandshakeId that you specified.");
@@ -134,3 +136,7 @@ export type InputReason = 'INVALID_NEXT_TOKEN' | 'UNRECOGNIZED_SERVICE_PRINCIPAL
 /** InvalidInputException, with its `Reason`. */
 export const invalidInput = (reason: InputReason, message: string) =>
   serviceError('organizations', 'InvalidInputException', message, { Reason: reason });
+
+/** DescribeEffectivePolicy when the account has no effective policy of the type (or the type is not enabled). */
+export const effectivePolicyNotFound = () =>
+  serviceError('organizations', 'EffectivePolicyNotFoundException', "We can't find an effective policy of the specified type for the target.");

@@ -7,6 +7,7 @@ import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
 import { serviceAccessHandlers } from './service-access.ts';
 import { delegatedAdministratorHandlers } from './delegated-administrators.ts';
+import { effectivePolicyHandlers } from './effective-policy.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
 
@@ -31,5 +32,6 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...tagHandlers,
     ...serviceAccessHandlers,
     ...delegatedAdministratorHandlers,
+    ...effectivePolicyHandlers,
   }, organizationsTargets),
 ];

@@ -1,0 +1,31 @@
+import type { OperationContext } from '../kernel/operation.ts';
+import type { Operations } from '../protocol/generated/organizations.ts';
+import { effectivePolicyNotFound, invalidInput, notManagementAccount } from './errors.ts';
+import { requireOrganization, requireTarget } from './lookup.ts';
+
+type In<K extends keyof Operations> = Operations[K]['input'];
+
+/**
+ * DescribeEffectivePolicy: AWS computes it for management policies only (tag, backup, AI
+ * opt-out, … policies — the model's enum, which leaves SCPs and RCPs out, so they are refused
+ * as INVALID_ENUM before this runs). Tessera serves none of those types, so none can be
+ * enabled and no account has an effective one: after the target is checked the answer is
+ * AWS's for a type that is not enabled, EffectivePolicyNotFoundException — never
+ * NotImplemented, so tools that probe for effective policies carry on.
+ *
+ * The target is an account (AWS supports no root or OU here: TARGET_NOT_SUPPORTED); a member
+ * account may ask only about itself (the management account about any), and without a
+ * TargetId the caller's own account is meant.
+ */
+async function describeEffectivePolicy(input: In<'DescribeEffectivePolicy'>, ctx: OperationContext): Promise<never> {
+  const { org } = await requireOrganization(ctx.store, ctx.principal.accountId);
+  const targetId = input.TargetId ?? ctx.principal.accountId;
+  const node = await requireTarget(ctx.store, org, targetId);
+  if (node.kind !== 'ACCOUNT') throw invalidInput('TARGET_NOT_SUPPORTED', 'You specified a target that is not supported: the effective policy is computed for accounts only.');
+  if (targetId !== ctx.principal.accountId && ctx.principal.accountId !== org.data.managementAccountId) throw notManagementAccount();
+  throw effectivePolicyNotFound();
+}
+
+export const effectivePolicyHandlers = {
+  DescribeEffectivePolicy: describeEffectivePolicy,
+};
