@@ -86,6 +86,27 @@ export function serviceNotSupported(serviceName: string) {
   return serviceError('iam', 'NoSuchEntity', `No such service ${serviceName} is supported for Service Specific Credentials`);
 }
 
+/**
+ * Best effort (AWS's code and text are not recorded): AWS documents CredentialAgeDays as valid
+ * only for services with long-term API keys (Bedrock); a CodeCommit or Keyspaces password
+ * never expires, so asking for one that does is refused rather than silently honoured.
+ */
+export function credentialAgeNotSupported(serviceName: string) {
+  return serviceError(
+    'iam',
+    'InvalidParameterCombination',
+    `CredentialAgeDays is only valid for services that support long-term API keys, not ${serviceName}.`,
+  );
+}
+
+/**
+ * Best effort (AWS's code and text are not recorded): AWS documents that AllUsers "cannot be
+ * specified together with UserName"; the two would otherwise ask for different lists.
+ */
+export function allUsersWithUserName() {
+  return serviceError('iam', 'InvalidParameterCombination', 'AllUsers cannot be specified together with UserName.');
+}
+
 /** Best effort: only Active and Inactive can be set; Expired is a state the credential reaches. */
 export function statusNotSettable(status: string) {
   return serviceError('iam', 'InvalidInput', `Status ${status} cannot be set; use Active or Inactive.`);

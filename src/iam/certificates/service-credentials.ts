@@ -10,7 +10,7 @@ import { Kind } from '../kinds.ts';
 import { pageArray } from '../paging.ts';
 import { listAll } from '../store-scan.ts';
 import { requireUser } from '../user-lookup.ts';
-import { noSuchServiceCredential, serviceNotSupported } from './messages.ts';
+import { allUsersWithUserName, credentialAgeNotSupported, noSuchServiceCredential, serviceNotSupported } from './messages.ts';
 import { settableStatus } from './owners.ts';
 import type { ServiceSpecificCredentialData, ServiceSpecificCredentialRecord } from './records.ts';
 import { apiKeySecret, credentialStyle, servicePassword, serviceUserName } from './service-credential-values.ts';
@@ -75,6 +75,7 @@ async function createServiceSpecificCredential(input: IamOperations['CreateServi
   const accountId = ctx.principal.accountId;
   const style = credentialStyle(input.ServiceName);
   if (!style) throw serviceNotSupported(input.ServiceName);
+  if (input.CredentialAgeDays !== undefined && style !== 'api-key') throw credentialAgeNotSupported(input.ServiceName);
   const now = ctx.clock.now();
   const id = uniqueId(ctx.random, 'ACCA');
   const { secret, sealed } = freshSecret(ctx, id, input.ServiceName);
@@ -101,6 +102,7 @@ async function createServiceSpecificCredential(input: IamOperations['CreateServi
 
 async function listServiceSpecificCredentials(input: IamOperations['ListServiceSpecificCredentials']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
+  if (input.AllUsers === true && input.UserName !== undefined) throw allUsersWithUserName();
   if (input.ServiceName !== undefined && !credentialStyle(input.ServiceName)) throw serviceNotSupported(input.ServiceName);
   const now = ctx.clock.now();
   // A user holds a handful of these (two per service), so the whole set is read and paged in

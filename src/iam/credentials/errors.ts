@@ -48,6 +48,19 @@ export function mfaDeviceExists() {
   return serviceError('iam', 'EntityAlreadyExists', 'MFADevice entity at the same path and name already exists.');
 }
 
+/**
+ * Best effort (AWS's answer is not recorded): a device whose serial number every other MFA
+ * operation would refuse as its SerialNumber (longer than 256 characters, or a path character
+ * outside the model's serialNumberType pattern) could never be enabled, tagged or deleted.
+ */
+export function unusableMfaSerialNumber(serialNumber: string) {
+  return serviceError(
+    'iam',
+    'InvalidInput',
+    `The serial number ${serialNumber} must be at most 256 characters of letters, digits and _+=/:,.@- (shorten the name or path).`,
+  );
+}
+
 /** In AWS's style ("VirtualMFADevice with serial number … doesn't exist."), as emulators report it. */
 export function noSuchMfaDevice(serialNumber: string) {
   return serviceError('iam', 'NoSuchEntity', `VirtualMFADevice with serial number ${serialNumber} doesn't exist.`);

@@ -12,7 +12,7 @@ import type { AccountData } from '../records.ts';
 import { userOutput } from '../user-output.ts';
 import { accountAliasOf } from '../account/alias-lookup.ts';
 import { base32Encode } from './base32.ts';
-import { mfaDeviceExists, mfaDeviceStillAssigned } from './errors.ts';
+import { mfaDeviceExists, mfaDeviceStillAssigned, unusableMfaSerialNumber } from './errors.ts';
 import { mfaDeviceTags } from './mfa-device-tags.ts';
 import { holderOf, mfaDeviceId, mfaSerialNumber, requireMfaDevice } from './mfa-records.ts';
 import { otpauthUri, qrCodePng } from './mfa-qr.ts';
@@ -36,12 +36,22 @@ const SEED_BYTES = 40;
  */
 const DEVICES_PER_ACCOUNT_QUOTA_NAME = 'VirtualMFADevicesPerAccount';
 
+/**
+ * The model's serialNumberType (length 9-256, `[\w+=/:,.@-]+`), which every other operation
+ * checks its SerialNumber against. A path may hold characters (and a name and path may reach
+ * lengths) that this type does not allow, so a device is created only when its serial number
+ * can be named again. A fixed character class, linear in the input.
+ */
+const SERIAL_NUMBER_MAX_LENGTH = 256;
+const SERIAL_NUMBER_CHARACTERS = /^[\w+=/:,.@-]+$/;
+
 async function createVirtualMFADevice(input: IamOperations['CreateVirtualMFADevice']['input'], ctx: OperationContext) {
   assertEntityPath(input.Path);
   const accountId = ctx.principal.accountId;
   const tags = mfaDeviceTags.tagsForCreate(input.Tags, ctx);
   const path = input.Path ?? '/';
   const serialNumber = mfaSerialNumber(accountId, path, input.VirtualMFADeviceName);
+  if (serialNumber.length > SERIAL_NUMBER_MAX_LENGTH || !SERIAL_NUMBER_CHARACTERS.test(serialNumber)) throw unusableMfaSerialNumber(serialNumber);
   const seed = base32Encode(ctx.random.bytes(SEED_BYTES));
   const data: MfaDeviceData = { serialNumber, sealedSeed: ctx.secrets.seal(seed, serialNumber), tags };
   const alias = await ctx.store.transaction(async (tx) => {
