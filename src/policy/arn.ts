@@ -5,11 +5,20 @@
 // stays inside that segment (it cannot swallow a ':'), while a wildcard in the resource
 // part can span the rest of the string — that is how AWS compares `arn:aws:s3:::bucket/*`
 // with `arn:aws:s3:::bucket/a:b/c`.
+//
+// One exception, for the Resource / NotResource element only: "If the * wildcard is the last
+// character of a resource ARN segment, it can expand to match beyond the colon boundaries"
+// (IAM User Guide, "IAM JSON policy elements: Resource", wildcards). So `arn:aws:sqs:*:q` and
+// `arn:aws:sqs:*` cover `arn:aws:sqs:us-east-1:111122223333:q`. Arn condition operators keep
+// strict segments: "Each of the six colon-delimited components of the ARN is checked
+// separately", and the operator page's example has a segment-final `*` fail to cross.
 
 import type { TemplatePattern } from './patterns.ts';
-import { matchTemplatePattern, templatePatternFrom } from './patterns.ts';
+import { matchTemplatePattern, resolveTemplatePattern, templatePatternFrom } from './patterns.ts';
 import type { Template, TemplatePart, VariableLookup } from './variables.ts';
 import { parseTemplate } from './variables.ts';
+import type { WildcardPattern } from './wildcard.ts';
+import { matchWildcard } from './wildcard.ts';
 
 export const ARN_SEGMENTS = 6;
 
@@ -51,7 +60,26 @@ export type ResourcePattern =
   | { readonly kind: 'any'; readonly source: string }
   | { readonly kind: 'arn'; readonly source: string; readonly segments: readonly TemplatePattern[] }
   /** Non-ARN text (or an ARN pattern with fewer than six segments): matched as one string. */
-  | { readonly kind: 'whole'; readonly source: string; readonly pattern: TemplatePattern; readonly arnLike: boolean };
+  | { readonly kind: 'whole'; readonly source: string; readonly pattern: TemplatePattern; readonly arnLike: boolean }
+  /**
+   * A Resource-element ARN pattern in which some segment before the resource part ends with
+   * '*': that '*' may also take whole colon-separated pieces of the subject. `segments` has up
+   * to six entries; `spans[i]` says whether segment i (< 5) ends with such a '*'.
+   */
+  | {
+      readonly kind: 'spanning';
+      readonly source: string;
+      readonly segments: readonly TemplatePattern[];
+      readonly spans: readonly boolean[];
+    };
+
+export interface ResourcePatternOptions {
+  /**
+   * True for the Resource / NotResource element: a '*' ending a segment before the resource
+   * part may cross colons. False (the default) for the Arn condition operators.
+   */
+  readonly segmentFinalStarSpansColons?: boolean;
+}
 
 /** A request resource (or an ARN-typed context value) split once per request. */
 export interface ArnSubject {
@@ -67,11 +95,21 @@ export function arnSubject(raw: string): ArnSubject {
  * Compiles a Resource / NotResource entry or an Arn-operator condition value.
  * Colons inside `${...}` (as in `${aws:username}`) do not split segments.
  */
-export function compileResourcePattern(source: string, variablesEnabled: boolean): ResourcePattern {
+export function compileResourcePattern(
+  source: string,
+  variablesEnabled: boolean,
+  options: ResourcePatternOptions = {},
+): ResourcePattern {
   if (source === '*') return { kind: 'any', source };
   const template = parseTemplate(source, variablesEnabled);
   if (source.startsWith('arn:')) {
     const segments = splitTemplateAtColons(template);
+    if (options.segmentFinalStarSpansColons === true) {
+      const spans = segments.map((t, i) => i < ARN_SEGMENTS - 1 && endsWithWildcardStar(t));
+      if (spans.some(Boolean)) {
+        return { kind: 'spanning', source, segments: segments.map((t) => templatePatternFrom(t)), spans };
+      }
+    }
     if (segments.length === ARN_SEGMENTS) {
       return { kind: 'arn', source, segments: segments.map((t) => templatePatternFrom(t)) };
     }
@@ -108,7 +146,69 @@ export function matchResourcePattern(
       // to cross segment boundaries to do so.
       if (pattern.arnLike && subject.segments !== null) return false;
       return matchTemplatePattern(pattern.pattern, subject.raw, lookup);
+    case 'spanning':
+      return matchSpanning(pattern.segments, pattern.spans, subject, lookup);
   }
+}
+
+/** True when the template's last character is a '*' written in policy text (a wildcard). */
+function endsWithWildcardStar(template: Template): boolean {
+  const last = template.parts[template.parts.length - 1];
+  return last !== undefined && last.type === 'text' && last.text.endsWith('*');
+}
+
+/**
+ * Matches a spanning pattern. The subject is cut at every ':' into pieces; each pattern
+ * segment before the resource part takes one piece (its wildcards never see a ':'), a
+ * spanning one may take further whole pieces after it (its final '*' runs on across the
+ * colons), and the resource part takes all the rest as one string. Decided by a table over
+ * (segment, piece) filled from the right, so the cost stays linear in the number of pieces
+ * for each segment whatever the pattern — no backtracking.
+ */
+function matchSpanning(
+  segmentPatterns: readonly TemplatePattern[],
+  spans: readonly boolean[],
+  subject: ArnSubject,
+  lookup: VariableLookup,
+): boolean | undefined {
+  if (subject.segments === null) return false;
+  const concrete: WildcardPattern[] = [];
+  for (const p of segmentPatterns) {
+    const c = resolveTemplatePattern(p, lookup);
+    if (c === undefined) return undefined;
+    concrete.push(c);
+  }
+  const raw = subject.raw;
+  const pieces = raw.split(':');
+  const starts: number[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    starts.push(offset);
+    offset += piece.length + 1;
+  }
+  const n = pieces.length;
+  const last = concrete.length - 1;
+  // ok[j]: segments i.. match pieces j..; anyFrom[j]: ok[k] for some k >= j (next row).
+  let nextOk: boolean[] = [];
+  let nextAnyFrom: boolean[] = [];
+  for (let i = last; i >= 0; i--) {
+    const ok = new Array<boolean>(n + 1).fill(false);
+    const anyFrom = new Array<boolean>(n + 2).fill(false);
+    for (let j = n - 1; j >= i; j--) {
+      const pattern = concrete[i]!;
+      if (i === last) {
+        if (i === ARN_SEGMENTS - 1) ok[j] = matchWildcard(pattern, raw.slice(starts[j]));
+        else if (spans[i]) ok[j] = matchWildcard(pattern, pieces[j]!);
+        else ok[j] = j === n - 1 && matchWildcard(pattern, pieces[j]!);
+      } else if (matchWildcard(pattern, pieces[j]!)) {
+        ok[j] = spans[i] ? nextAnyFrom[j + 1] === true : nextOk[j + 1] === true;
+      }
+      anyFrom[j] = ok[j] || anyFrom[j + 1] === true;
+    }
+    nextOk = ok;
+    nextAnyFrom = anyFrom;
+  }
+  return nextOk[0] === true;
 }
 
 /** Splits a template at the first five ':' that lie in plain text parts. */

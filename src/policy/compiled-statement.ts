@@ -77,7 +77,8 @@ export function compileStatement(s: StatementDocument, version: PolicyVersion): 
   if (resourceList) {
     resources = {
       negated: s.resource === undefined,
-      patterns: resourceList.values.map((r) => compileResourcePattern(r, variables)),
+      // The Resource element lets a segment-final '*' cross colons (see arn.ts).
+      patterns: resourceList.values.map((r) => compileResourcePattern(r, variables, { segmentFinalStarSpansColons: true })),
     };
     for (const r of resourceList.values) for (const key of templateVariableKeys(parseTemplate(r, variables))) reference(key);
   }

@@ -7,7 +7,8 @@
 //    operator (StringNotEquals, NotIpAddress, ArnNotLike, ...) true;
 //  * ...IfExists makes an absent key true (with or without a set qualifier);
 //  * ForAllValues: true when every request value matches (vacuously true when the key is
-//    absent or empty); ForAnyValue: true when at least one does (false when absent);
+//    absent or empty, an empty string included); ForAnyValue: true when at least one does
+//    (false when absent or empty);
 //    with a negated operator "matches" means "matches none of the policy values";
 //  * Null: {"key": "true"} holds when the key is absent, "false" when present.
 //
@@ -207,7 +208,13 @@ export function evaluateCondition(condition: CompiledCondition, context: Request
   if (condition.brokenReason !== null || info === null || values === null) return false;
 
   const entry = context.get(condition.keyLower);
-  const absent = entry === undefined || entry.isEmpty;
+  // For the set qualifiers an empty string is an empty data set, as no values are: "If the
+  // key values in the request resolve to an empty data set (for example, an empty string), a
+  // condition operator modified by ForAllValues returns true, and a condition operator
+  // modified by ForAnyValue returns false" (IAM User Guide, multivalued conditions). An
+  // unqualified operator still compares "" as a value (AWS's s3:prefix example lists "").
+  const absent =
+    entry === undefined || entry.isEmpty || (condition.qualifier !== 'none' && entry.strings.every((s) => s === ''));
 
   if (values.family === 'null') {
     return values.wantAbsent.some((wantAbsent) => wantAbsent === absent);

@@ -13,11 +13,15 @@ export function parseNumber(text: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-// ISO 8601 as AWS documents it for Date operators: a calendar date, optionally a time
-// (minutes, seconds, fractions) and an offset; no offset means UTC. Basic format
-// (20200101T000000Z) is accepted as well because AWS's own aws:CurrentTime examples use it.
+// ISO 8601 as AWS documents it for Date operators ("one of the W3C implementations of the
+// ISO 8601 date formats", i.e. the W3C profile: YYYY-MM, YYYY-MM-DD, then hh:mm, ss and
+// fractions with a zone): a year and month (the first of the month), or a calendar date,
+// optionally a time and an offset; no offset means UTC. A bare four-digit year is read as
+// epoch seconds (below), since AWS accepts epoch time too and does not say which wins.
+// Basic format (20200101T000000Z) is accepted as well because AWS's own aws:CurrentTime
+// examples use it.
 const ISO_EXTENDED =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?:\d{2})?)?$/;
 const EPOCH = /^-?\d{1,15}(?:\.\d+)?$/;
 
@@ -26,7 +30,7 @@ export function parseDate(text: string): number | null {
   if (EPOCH.test(text)) return Math.round(Number(text) * 1000);
   const m = ISO_EXTENDED.exec(text) ?? ISO_BASIC.exec(text);
   if (m === null) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
+  const [, y, mo, d = '1', h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
