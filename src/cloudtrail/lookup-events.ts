@@ -14,10 +14,19 @@ import type { AuditData, CloudTrailRecord } from './record.ts';
  */
 const DEFAULT_PAGE = 50;
 
+/** The lookup attributes CloudTrail supports for Insights events. */
+const INSIGHT_ATTRIBUTES: ReadonlySet<string> = new Set(['EventId', 'EventName', 'EventSource']);
+
 async function lookupEvents(input: LookupEventsRequest, ctx: OperationContext): Promise<LookupEventsResponse> {
   const accountId = ctx.principal.accountId;
   const attributes = input.LookupAttributes ?? [];
   if (attributes.length > 1) throw invalidLookupAttributes('You can specify only one lookup attribute.');
+  // Insights events are looked up by EventId, EventName and EventSource only (LookupEvents'
+  // reference); another key with `insight` is refused rather than answered with nothing.
+  const insightKey = attributes[0]?.AttributeKey;
+  if (input.EventCategory === 'insight' && insightKey !== undefined && !INSIGHT_ATTRIBUTES.has(insightKey)) {
+    throw invalidLookupAttributes(`${insightKey} is not a valid lookup attribute for Insights events: use EventId, EventName or EventSource.`);
+  }
   const attribute = attributes[0] ? keyOf(attributes[0].AttributeKey, attributes[0].AttributeValue) : undefined;
   const now = ctx.clock.now();
   const start = input.StartTime ?? new Date(now.getTime() - DEFAULT_RETENTION_SECONDS * 1000);

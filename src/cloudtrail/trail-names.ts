@@ -7,7 +7,8 @@ import { invalidBucketName, invalidS3Prefix, invalidTrailName } from './errors.t
  * rules (3–63 lower-case letters, digits, dots and dashes; a letter or digit at each end).
  */
 export function checkTrailName(name: string): void {
-  if (name.length < 3 || name.length > 128) throw invalidTrailName('Trail name too short. Minimum allowed length: 3 characters. Specified name length: ' + name.length + ' characters.');
+  if (name.length < 3) throw invalidTrailName(`Trail name too short. Minimum allowed length: 3 characters. Specified name length: ${name.length} characters.`);
+  if (name.length > 128) throw invalidTrailName(`Trail name too long. Maximum allowed length: 128 characters. Specified name length: ${name.length} characters.`);
   const isAlnum = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   const isMark = (c: string) => c === '.' || c === '_' || c === '-';
   for (let i = 0; i < name.length; i++) {

@@ -182,12 +182,23 @@ async function getTrailStatus(input: In<'GetTrailStatus'>, ctx: OperationContext
   const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
   return {
     IsLogging: d.isLogging,
-    ...(d.latestDeliveryTime ? { LatestDeliveryTime: date(d.latestDeliveryTime), LatestDeliveryAttemptTime: d.latestDeliveryTime, LatestDeliveryAttemptSucceeded: d.latestDeliveryTime } : {}),
+    ...(d.latestDeliveryTime
+      ? { LatestDeliveryTime: date(d.latestDeliveryTime), LatestDeliveryAttemptTime: statusTimeOf(d.latestDeliveryTime), LatestDeliveryAttemptSucceeded: statusTimeOf(d.latestDeliveryTime) }
+      : {}),
     ...(d.latestDigestDeliveryTime ? { LatestDigestDeliveryTime: date(d.latestDigestDeliveryTime) } : {}),
     ...(d.latestDeliveryError ? { LatestDeliveryError: d.latestDeliveryError } : {}),
-    ...(d.startLoggingTime ? { StartLoggingTime: date(d.startLoggingTime), TimeLoggingStarted: d.startLoggingTime } : {}),
-    ...(d.stopLoggingTime ? { StopLoggingTime: date(d.stopLoggingTime), TimeLoggingStopped: d.stopLoggingTime } : {}),
+    ...(d.startLoggingTime ? { StartLoggingTime: date(d.startLoggingTime), TimeLoggingStarted: statusTimeOf(d.startLoggingTime) } : {}),
+    ...(d.stopLoggingTime ? { StopLoggingTime: date(d.stopLoggingTime), TimeLoggingStopped: statusTimeOf(d.stopLoggingTime) } : {}),
   };
+}
+
+/**
+ * GetTrailStatus' string times (`TimeLoggingStarted`, `LatestDeliveryAttemptTime`, …) are
+ * written as CloudTrail writes them, to the second: `2016-01-28T23:02:24Z`, not the stored
+ * ISO time with milliseconds.
+ */
+function statusTimeOf(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z');
 }
 
 async function setLogging(ctx: OperationContext, nameOrArn: string, logging: boolean): Promise<Record<string, never>> {

@@ -25,11 +25,15 @@ export function userIdentityOf(principal: Principal | undefined): UserIdentity {
       return { type: 'FederatedUser', principalId: principal.userId, arn: principal.arn, accountId: principal.accountId, ...keyed, ...sessionOf(principal) };
     case 'web-identity': {
       const federation = principal.federation;
+      const provider = federation ? providerNameOf(federation.providerArn) : '';
+      const audience = federation?.response['Audience'];
       return {
         type: 'WebIdentityUser',
-        principalId: principal.userId,
+        // CloudTrail's form: provider, token audience and subject
+        // (`accounts.google.com:<client id>:<user id>`), not the provider's ARN.
+        principalId: federation && audience !== undefined ? `${provider}:${audience}:${federation.subject}` : principal.userId,
         userName: federation?.subject ?? principal.name ?? '',
-        identityProvider: federation ? providerNameOf(federation.providerArn) : '',
+        identityProvider: provider,
       };
     }
     case 'saml':
