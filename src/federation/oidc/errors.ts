@@ -26,6 +26,11 @@ export function missingClaim(claim: string): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', `The web identity token is missing the required claim ${claim}.`);
 }
 
+/** Best effort: the session tags in the token's `https://aws.amazon.com/tags` claim break AWS's tag rules. */
+export function invalidTokenTags(problem: string): ServiceError {
+  return serviceError('sts', 'InvalidIdentityToken', `The session tags in the web identity token are not valid: ${problem}.`);
+}
+
 /** Best effort: the token is not valid yet (`nbf` or `iat` in the future beyond the tolerance). */
 export function tokenNotYetValid(): ServiceError {
   return serviceError('sts', 'InvalidIdentityToken', 'The web identity token is not yet valid.');

@@ -4,8 +4,9 @@ import { incorrectAudience, missingClaim, tokenExpired, tokenNotYetValid } from 
 /**
  * The registered claims of a verified OIDC token, checked as AWS checks them: `sub` present,
  * `aud` (a string or a list) holding one of the provider's client IDs — or, as AWS accepts for
- * providers such as Google, `azp` being one — and the token inside its validity window, with a
- * small tolerance for clock skew between the provider and us.
+ * providers such as Google, `azp` being one — and the token inside its validity window: `nbf`
+ * and `iat` may be a little ahead of our clock (skew between the provider and us), `exp` is
+ * never stretched.
  */
 export { CLOCK_TOLERANCE_SECONDS };
 
@@ -29,7 +30,10 @@ export function checkClaims(payload: Record<string, unknown>, clientIds: readonl
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const exp = payload['exp'];
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw missingClaim('exp');
-  if (nowSeconds - CLOCK_TOLERANCE_SECONDS >= exp) throw tokenExpired(nowSeconds, exp);
+  // No tolerance at the end, as for SAML's NotOnOrAfter: skew never lengthens a token's life,
+  // and AWS's own answer ("current date/time … must be before the expiration date/time …") is
+  // a plain comparison.
+  if (nowSeconds >= exp) throw tokenExpired(nowSeconds, exp);
   for (const claim of ['nbf', 'iat'] as const) {
     const value = payload[claim];
     if (value === undefined) continue;

@@ -1,3 +1,4 @@
+import { sessionTagProblem } from '../session-tag-limits.ts';
 import { assertionRefused, badRoleSessionName, samlAssumeDenied } from './errors.ts';
 import type { VerifiedAssertion } from './verified-assertion.ts';
 
@@ -65,6 +66,9 @@ export function awsSessionAttributes(assertion: VerifiedAssertion): AwsSessionAt
     tags.push({ Key: key, Value: values[0]! });
   }
   if (tags.length > 50) throw assertionRefused('The SAML assertion passes more than 50 session tags');
+  // The characters IAM allows in tags (the lengths and count were checked just above).
+  const problem = sessionTagProblem(tags);
+  if (problem !== undefined) throw assertionRefused(`Invalid session tags in the SAML assertion: ${problem}`);
 
   return {
     sessionName,
