@@ -6,6 +6,7 @@
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { keyPolicyWithGrants, MAX_GRANT_PAGES } from './kms-grants.ts';
+import { lambdaPolicyAsAws } from './lambda-policy.ts';
 import { isPublicBucketPolicy, restrictToOwnerAccount } from './public-bucket-policy.ts';
 import type { UpstreamResponse } from './upstream-http.ts';
 
@@ -197,7 +198,8 @@ export async function readResourcePolicy(service: string, arn: string, context: 
     case 'lambda': {
       const [name = '', qualifier] = arnResourcePart(arn).split(':').slice(1);
       const response = answered(await call({ method: 'GET', path: `/2015-03-31/functions/${encodeURIComponent(name)}/policy`, query: qualifier ? `Qualifier=${encodeURIComponent(qualifier)}` : '' }), 'GetPolicy');
-      return response === undefined ? undefined : stringMember((JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['Policy']);
+      const policy = response === undefined ? undefined : stringMember((JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['Policy']);
+      return policy === undefined ? undefined : lambdaPolicyAsAws(policy, arn.split(':')[1] ?? 'aws');
     }
     case 'secretsmanager': {
       const out = await jsonRead(call, '1.1', 'secretsmanager.GetResourcePolicy', { SecretId: arn });
