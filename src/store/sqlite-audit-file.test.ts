@@ -123,6 +123,17 @@ describe('the SQLite event history file', () => {
     }
   });
 
+  test('appends made in the turn the store is closed in are written before the writer stops', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    // Appends of one turn travel to the writer thread together, after the turn: close must send them first.
+    const appends = [store.appendAudit([event(1)]), store.appendAudit([event(2), event(3)])];
+    const closed = store.close();
+    await Promise.all(appends);
+    await closed;
+    assert.equal(count(auditFilePath(file), 'SELECT count(*) AS n FROM audit_events'), 3);
+  });
+
   test('an event the audit file refuses rejects its append, and the next append is written', async () => {
     const file = freshFile();
     const store = await openSqliteStore(file);
