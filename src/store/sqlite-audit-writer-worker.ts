@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteAuditOperations } from './sqlite-audit-operations.ts';
 import { fromWire } from './sqlite-audit-wire.ts';
-import type { AuditWriterBatch, AuditWriterRequest, AuditWriterReply, AuditWriterSetup } from './sqlite-audit-writer.ts';
+import type { AuditWriterRequest, AuditWriterReply, AuditWriterSetup } from './sqlite-audit-writer.ts';
 
 /**
  * The audit file's writer thread (see sqlite-audit-writer.ts): every append that arrives while
@@ -42,25 +42,21 @@ function write(requests: AuditWriterRequest[]): AuditWriterReply {
   }
 }
 
-function requestsOf(batch: AuditWriterBatch): AuditWriterRequest[] {
-  return batch.ids.map((id, i) => ({ id, events: batch.events[i]! }));
-}
-
-port.on('message', (first: AuditWriterBatch | 'close') => {
+port.on('message', (first: AuditWriterRequest | 'close') => {
   if (first === 'close') {
     db.close();
     port.close();
     return;
   }
-  const requests = requestsOf(first);
+  const requests = [first];
   let closeAfter = false;
   for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
-    const message = next.message as AuditWriterBatch | 'close';
+    const message = next.message as AuditWriterRequest | 'close';
     if (message === 'close') {
       closeAfter = true;
       break;
     }
-    requests.push(...requestsOf(message));
+    requests.push(message);
   }
   for (const reply of writeAll(requests)) port.postMessage(reply);
   if (closeAfter) {

@@ -24,16 +24,6 @@ export interface AuditWriterRequest {
   events: string;
 }
 
-/**
- * The appends of one turn of the event loop, sent as one message: under load many requests
- * finish in the same turn, and a message per append cost the event loop more than the append
- * itself (postMessage was 8% of a request's time). `ids[i]` names the append of `events[i]`.
- */
-export interface AuditWriterBatch {
-  ids: number[];
-  events: string[];
-}
-
 export interface AuditWriterReply {
   ids: number[];
   error?: string;
@@ -52,9 +42,6 @@ export class SqliteAuditWriter {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
-  /** Appends of this turn not yet sent, and whether their sending is scheduled. */
-  #unsent: AuditWriterBatch = { ids: [], events: [] };
-  #sendScheduled = false;
 
   constructor(setup: AuditWriterSetup) {
     this.#setup = setup;
@@ -65,28 +52,11 @@ export class SqliteAuditWriter {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
     const worker = this.#started();
     const id = this.#nextId++;
-    const wire = toWire(events);
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
-      this.#unsent.ids.push(id);
-      this.#unsent.events.push(wire);
-      if (!this.#sendScheduled) {
-        this.#sendScheduled = true;
-        setImmediate(() => this.#send());
-      }
+      worker.postMessage({ id, events: toWire(events) } satisfies AuditWriterRequest);
     });
-  }
-
-  /** Hands the turn's appends to the thread (the one alive now: if it died meanwhile, its pending appends were refused). */
-  #send(): void {
-    this.#sendScheduled = false;
-    const batch = this.#unsent;
-    this.#unsent = { ids: [], events: [] };
-    const live = batch.ids.filter((id) => this.#pending.has(id));
-    if (live.length === 0 || !this.#worker) return;
-    const events = live.length === batch.ids.length ? batch.events : batch.events.filter((_, i) => this.#pending.has(batch.ids[i]!));
-    this.#worker.postMessage({ ids: live, events } satisfies AuditWriterBatch);
   }
 
   /** Waits for the appends in flight, then stops the thread. Idempotent. */
@@ -97,7 +67,6 @@ export class SqliteAuditWriter {
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.ref(); // held open until the thread has written what it holds and stopped
-    this.#send();
     worker.postMessage('close');
     await exited;
   }
