@@ -12,6 +12,8 @@ export interface GatewayFailure {
   readonly message: string;
   readonly status: number;
   readonly fields?: Readonly<Record<string, string>>;
+  /** SQS's JSON protocol: the Query code its `x-amzn-query-error` header names, when it differs from `code`. */
+  readonly queryCode?: string;
 }
 
 export class GatewayError extends Error {
@@ -54,6 +56,37 @@ const ACCESS_DENIED: Readonly<Record<GatewayService, { code: string; status: num
 export function accessDenied(service: string, message: string): GatewayError {
   const denied = isGatewayService(service) ? ACCESS_DENIED[service] : { code: 'AccessDenied', status: 403 };
   return gatewayError(denied.code, message, denied.status);
+}
+
+/**
+ * Each service's answer to a request that carries no authentication at all (no Authorization
+ * header, no presigned query), as AWS's front doors answer it:
+ *  - the Query services (SNS; SQS's Query form) `MissingAuthenticationToken`, 403 (AWS "Common
+ *    Errors" of the Query APIs), "Request is missing Authentication Token" (the Query front
+ *    door's text, as STS answers it);
+ *  - DynamoDB `MissingAuthenticationTokenException`, 400, "Request is missing Authentication Token";
+ *  - KMS, Secrets Manager, SSM and CloudWatch Logs (JSON 1.1) `MissingAuthenticationTokenException`,
+ *    400, "Missing Authentication Token" (as Secrets Manager answers it);
+ *  - Lambda (REST-JSON) `x-amzn-ErrorType: MissingAuthenticationTokenException`, 403,
+ *    `{"message":"Missing Authentication Token"}`;
+ *  - SQS's JSON protocol `MissingAuthenticationTokenException` with SQS's Query status (403) and
+ *    Query code in `x-amzn-query-error` (`MissingAuthenticationToken;Sender`), as SQS pairs them.
+ */
+export function missingAuthentication(service: GatewayService, protocol: WireProtocol): GatewayFailure {
+  switch (service) {
+    case 'sqs':
+      return protocol === 'json'
+        ? { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token', status: 403, queryCode: 'MissingAuthenticationToken' }
+        : { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', status: 403 };
+    case 'sns':
+      return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', status: 403 };
+    case 'dynamodb':
+      return { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token', status: 400 };
+    case 'lambda':
+      return { code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token', status: 403 };
+    default:
+      return { code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token', status: 400 };
+  }
 }
 
 /**
@@ -115,15 +148,19 @@ export function renderError(service: string, protocol: WireProtocol, failure: Ga
       const version = isGatewayService(service) ? (loadGatewayModel(service).jsonVersion ?? '1.0') : '1.1';
       const headers: Record<string, string> = { 'Content-Type': `application/x-amz-json-${version}`, 'x-amzn-RequestId': requestId };
       // SQS's JSON protocol is Query-compatible: SDKs read the Query code from this header.
-      if (service === 'sqs') headers['x-amzn-query-error'] = `${failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
+      if (service === 'sqs') headers['x-amzn-query-error'] = `${failure.queryCode ?? failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
       return { status, headers, body: JSON.stringify({ __type: failure.code, message: failure.message, ...failure.fields }) };
     }
-    case 'rest-json':
+    case 'rest-json': {
+      const body = failure.code === 'MissingAuthenticationTokenException'
+        ? { message: failure.message } // Lambda's front door answers the message alone
+        : { Type: status >= 500 ? 'Service' : 'User', message: failure.message, ...failure.fields };
       return {
         status,
         headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': failure.code },
-        body: headless ? '' : JSON.stringify({ Type: status >= 500 ? 'Service' : 'User', message: failure.message, ...failure.fields }),
+        body: headless ? '' : JSON.stringify(body),
       };
+    }
     case 'query': {
       const namespace = QUERY_NAMESPACES[service] ?? `https://${escapeXml(service)}.amazonaws.com/doc/`;
       const body = `<?xml version="1.0"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(failure.code)}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;

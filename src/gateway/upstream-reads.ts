@@ -308,3 +308,43 @@ export async function readPartitionKey(table: string, { call }: ReadContext): Pr
 function stringMember(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/**
+ * The function an event source mapping invokes (GetEventSourceMapping's FunctionArn), or
+ * undefined when the upstream knows no such mapping.
+ */
+export async function readMappingFunction(uuid: string, { call }: ReadContext): Promise<string | undefined> {
+  const response = answered(await call({ method: 'GET', path: `/2015-03-31/event-source-mappings/${encodeURIComponent(uuid)}` }), 'GetEventSourceMapping');
+  if (response === undefined) return undefined;
+  const value: unknown = JSON.parse(response.body.toString('utf8'));
+  return typeof value === 'object' && value !== null ? stringMember((value as Record<string, unknown>)['FunctionArn']) : undefined;
+}
+
+/** What DescribeSecret says of a secret's encryption: its KMS key (absent: the AWS managed key) and its versions' stages. */
+export interface SecretEncryption {
+  kmsKeyId?: string;
+  /** Version id → its staging labels (AWSCURRENT, AWSPREVIOUS, …). */
+  versions: Readonly<Record<string, readonly string[]>>;
+}
+
+export async function readSecretEncryption(arn: string, { call }: ReadContext): Promise<SecretEncryption | undefined> {
+  const out = await jsonRead(call, '1.1', 'secretsmanager.DescribeSecret', { SecretId: arn });
+  if (out === undefined) return undefined;
+  const versions: Record<string, readonly string[]> = {};
+  const stages = out['VersionIdsToStages'];
+  if (typeof stages === 'object' && stages !== null) {
+    for (const [id, labels] of Object.entries(stages)) {
+      Object.defineProperty(versions, id, { value: Array.isArray(labels) ? labels.filter((label): label is string => typeof label === 'string') : [], enumerable: true });
+    }
+  }
+  const kmsKeyId = stringMember(out['KmsKeyId']);
+  return { ...(kmsKeyId !== undefined ? { kmsKeyId } : {}), versions };
+}
+
+/** A KMS key's ARN and who manages it (DescribeKey's KeyManager: `AWS` or `CUSTOMER`). */
+export async function readKeyManager(keyId: string, { call }: ReadContext): Promise<{ arn: string; manager: string } | undefined> {
+  const out = await jsonRead(call, '1.1', 'TrentService.DescribeKey', { KeyId: keyId });
+  const metadata = out?.['KeyMetadata'] as Record<string, unknown> | undefined;
+  const arn = stringMember(metadata?.['Arn']);
+  return arn === undefined ? undefined : { arn, manager: stringMember(metadata?.['KeyManager']) ?? 'CUSTOMER' };
+}

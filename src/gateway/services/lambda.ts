@@ -44,8 +44,9 @@ function splitQualifier(value: string, input: ReadonlyMap<string, unknown>): Rec
 
 /**
  * lambda:FunctionArn: the function the request names, as its ARN with its qualifier (event
- * source mappings, function URLs). DeleteEventSourceMapping and GetEventSourceMapping name only
- * the mapping: the key is absent there (a condition on it does not match; stricter).
+ * source mappings, function URLs). Get/Delete/UpdateEventSourceMapping name only the mapping:
+ * the key is then the mapping's function, read upstream when a policy refers to it
+ * (server/gateway/service-facts.ts).
  */
 const functionArn: ConditionReader = (request, context) => {
   const name = request.input.get('FunctionName');

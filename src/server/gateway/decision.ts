@@ -12,6 +12,7 @@ import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import type { ServerDeps } from '../deps.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import type { Flow } from './flow.ts';
+import { wantsMappingFunction, withMappingFunction, withSecretKeys } from './service-facts.ts';
 
 /** Operations that only read: a success changes nothing the lookups cache. */
 const READ_OPERATION = /^(Get|List|Describe|Head|Select|Scan|Query|BatchGet|Receive|Decrypt|Encrypt|GenerateDataKey|Sign|Verify|Invoke$)/;
@@ -38,17 +39,22 @@ export function targetSources(flow: Flow, service: GatewayService, upstream: URL
 export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, now: Date): Promise<{ resolved: AuthorizationTarget; decided: Awaited<ReturnType<typeof decideRequest>> }> {
   const { ctx, deps } = flow;
   const service = mapped.service;
-  const target = (wanted?: (lookup: LazyLookup) => boolean) => resolveTarget(mapped, sources, wanted).catch((err: unknown) => {
+  const unavailable = (err: unknown): never => {
     if (!(err instanceof UpstreamReadError) && !(err instanceof Error && /ECONN|socket|did not answer|larger than|JSON/.test(err.message))) throw err;
     deps.logger.warn('gateway lookup failed', { requestId: ctx.requestId, service, operation: mapped.operation, error: err.message });
     throw gatewayError('ServiceUnavailable', `Tessera could not read what ${mapped.operation} is authorized against from the ${service} upstream; the request was not forwarded.`, 503);
-  });
+  };
+  // The mapping's lookups, then the facts only the upstream knows (service-facts.ts).
+  const target = (wanted?: (lookup: LazyLookup) => boolean, missingKeys: readonly string[] = []) => resolveTarget(mapped, sources, wanted)
+    .then((resolved) => withSecretKeys(flow, mapped, sources, resolved))
+    .then((resolved) => (wantsMappingFunction(mapped, missingKeys) ? withMappingFunction(mapped, sources, resolved) : resolved))
+    .catch(unavailable);
   const action = mapped.targets[0]!.action;
   let resolved = await target();
   let decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
   const keys = decided.missingContextKeys;
-  if (mapped.lookups.some((lookup) => isLazy(lookup) && lookupWanted(lookup, service, keys))) {
-    resolved = await target((lookup) => lookupWanted(lookup, service, keys));
+  if (mapped.lookups.some((lookup) => isLazy(lookup) && lookupWanted(lookup, service, keys)) || wantsMappingFunction(mapped, keys)) {
+    resolved = await target((lookup) => lookupWanted(lookup, service, keys), keys);
     decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
   }
   return { resolved, decided };

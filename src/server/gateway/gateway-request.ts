@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from '../../protocol/errors.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
-import { accessDenied, GatewayError, gatewayError, inServiceDialect, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
+import { accessDenied, GatewayError, gatewayError, inServiceDialect, missingAuthentication, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
 import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
 import { answerPartialDelete, decideEachObject } from './delete-objects.ts';
 import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
@@ -39,6 +39,7 @@ import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
+import { SECRET_KMS_REFUSAL } from './service-facts.ts';
 
 export type { GatewayRoute } from './flow.ts';
 
@@ -47,7 +48,11 @@ const BUCKET_POLICY_OPERATIONS = new Set(['GetBucketPolicy', 'PutBucketPolicy', 
 
 /** The gateway's route for a request, from its head; undefined when Tessera serves it. */
 export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRoute | undefined {
-  const route = routeRequest(http, { served: SERVED_BY_TESSERA, s3Upstream: upstreamFor(deps.gateway.settings, 's3') !== undefined });
+  const route = routeRequest(http, {
+    served: SERVED_BY_TESSERA,
+    s3Upstream: upstreamFor(deps.gateway.settings, 's3') !== undefined,
+    upstream: (service) => upstreamFor(deps.gateway.settings, service) !== undefined,
+  });
   return route.kind === 'gateway' ? route : undefined;
 }
 
@@ -125,6 +130,9 @@ async function run(flow: Flow): Promise<void> {
   const streamed = service === 's3';
   if (!streamed) await readWholeBody(flow, LIMITS.body);
 
+  // Only S3 serves an unsigned request (as the anonymous caller): every other protected
+  // service refuses it in its own format (gateway/errors.ts missingAuthentication).
+  if (route.unsigned && service !== 's3') throw new GatewayError(missingAuthentication(service, flow.protocol));
   if (route.unsigned) {
     // A browser-based upload (POST Object): its form carries its own signature and policy.
     const formBucket = service === 's3' ? (route.hostBucket ?? firstSegment(ctx.http.path)) : undefined;
@@ -203,8 +211,10 @@ async function run(flow: Flow): Promise<void> {
         return;
       }
     }
-    // S3 tells an anonymous caller "Access Denied" and nothing more.
-    const denial = accessDenied(service, principal.kind === 'anonymous' ? 'Access Denied' : refusal.message);
+    // S3 tells an anonymous caller "Access Denied" and nothing more; Secrets Manager tells a
+    // caller who may not use the secret's KMS key that alone (service-facts.ts).
+    const denial = accessDenied(service, principal.kind === 'anonymous' ? 'Access Denied'
+      : service === 'secretsmanager' && ctx.authorization?.action === 'kms:Decrypt' ? SECRET_KMS_REFUSAL : refusal.message);
     if (deps.gateway.settings.mode === 'enforce') throw denial;
     deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
