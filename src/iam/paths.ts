@@ -52,3 +52,34 @@ export function assertEntityPath(path: string | undefined): void {
 export function assertPolicyPath(path: string | undefined): void {
   if (path !== undefined && !isValidPath(path, isPolicyPathChar)) throw invalidPath();
 }
+
+/**
+ * PathPrefix, checked where IAM checks it, against the pattern of its model shape, with IAM's
+ * own text (AWS's answer quoted in aws/aws-cli#5860; models/patches.json drops the pattern
+ * and the minimum so an empty prefix is answered here too, and keeps the 512 maximum):
+ *   - `entity`: ListUsers, ListGroups, ListRoles, ListInstanceProfiles, ListServerCertificates
+ *     (pathPrefixType: `/` then characters from `!` to DEL);
+ *   - `policy`: ListPolicies and ListAttached{User,Group,Role}Policies (policyPathType: a
+ *     whole policy path, trailing `/` included);
+ *   - `holder`: ListEntitiesForPolicy (pathType: `/`, or `/`, printable ASCII, `/`).
+ */
+const PATH_PREFIX_MESSAGE = 'The specified value for pathPrefix is invalid. It must begin with the / character and contain only alphanumeric characters and/or / characters.';
+
+export type PathPrefixShape = 'entity' | 'policy' | 'holder';
+
+function isValidPathPrefix(prefix: string, shape: PathPrefixShape): boolean {
+  if (shape === 'policy') return isValidPath(prefix, isPolicyPathChar);
+  if (!prefix.startsWith('/')) return false;
+  if (shape === 'holder' && prefix !== '/' && (prefix.length < 3 || !prefix.endsWith('/'))) return false;
+  const last = shape === 'holder' ? prefix.length - 1 : prefix.length;
+  for (let i = 1; i < last; i++) {
+    const ch = prefix[i]!;
+    if (ch < '!' || ch > (shape === 'entity' ? '\u007f' : '~')) return false;
+  }
+  return true;
+}
+
+/** Throws IAM's answer for a PathPrefix that its operation's model shape refuses. */
+export function assertPathPrefix(prefix: string | undefined, shape: PathPrefixShape): void {
+  if (prefix !== undefined && !isValidPathPrefix(prefix, shape)) throw serviceError('iam', 'ValidationError', PATH_PREFIX_MESSAGE);
+}

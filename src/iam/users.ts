@@ -14,7 +14,7 @@ import { Kind, type AccountData, type UserData } from './records.ts';
 import { requireUser, resolveTargetUser } from './user-lookup.ts';
 import { userOutput } from './user-output.ts';
 import { userTags } from './user-tags.ts';
-import { assertEntityPath } from './paths.ts';
+import { assertEntityPath, assertPathPrefix } from './paths.ts';
 
 /** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
 
@@ -73,6 +73,7 @@ async function getUser(input: IamOperations['GetUser']['input'], ctx: OperationC
 }
 
 async function listUsers(input: IamOperations['ListUsers']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'entity');
   const accountId = ctx.principal.accountId;
   const page = await pageOf(
     (after, limit) => ctx.store.list<UserData>(accountId, Kind.user, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),

@@ -13,7 +13,7 @@ import { noSuchServerCertificate, serverCertificateExists } from './messages.ts'
 import type { ServerCertificateData, ServerCertificateRecord } from './records.ts';
 import { serverCertificateTags } from './server-certificate-tags.ts';
 import { assertChainIssues, assertKeyMatches, assertNotExpired, parseCertificateBody, parsePrivateKey } from './x509.ts';
-import { assertEntityPath } from '../paths.ts';
+import { assertEntityPath, assertPathPrefix } from '../paths.ts';
 
 /**
  * IAM server certificates (TLS certificates for load balancers and CloudFront): the
@@ -89,6 +89,7 @@ async function getServerCertificate(input: IamOperations['GetServerCertificate']
 }
 
 async function listServerCertificates(input: IamOperations['ListServerCertificates']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'entity');
   const page = await pageOf(
     (after, limit) => ctx.store.list<ServerCertificateData>(ctx.principal.accountId, Kind.serverCertificate, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),
     (record) => record.name.toLowerCase(),

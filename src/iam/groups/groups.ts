@@ -12,7 +12,7 @@ import type { UserData } from '../records.ts';
 import { userOutput } from '../user-output.ts';
 import { groupAlreadyExists } from './errors.ts';
 import { groupOutput, requireGroup, type GroupData } from './records.ts';
-import { assertEntityPath } from '../paths.ts';
+import { assertEntityPath, assertPathPrefix } from '../paths.ts';
 
 /** IAM groups: CreateGroup, GetGroup (with its members), ListGroups, UpdateGroup, DeleteGroup. */
 
@@ -70,6 +70,7 @@ async function getGroup(input: IamOperations['GetGroup']['input'], ctx: Operatio
 }
 
 async function listGroups(input: IamOperations['ListGroups']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'entity');
   const accountId = ctx.principal.accountId;
   const page = await pageOf(
     (after, limit) => ctx.store.list<GroupData>(accountId, Kind.group, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),

@@ -3,6 +3,7 @@ import type { IamHandlerTable, IamOperations } from '../handler.ts';
 import type { PolicyGroup, PolicyRole, PolicyUser } from '../../protocol/generated/iam.ts';
 import { noSuchPolicy, quotaExceeded } from '../errors.ts';
 import { pageArray } from '../paging.ts';
+import { assertPathPrefix } from '../paths.ts';
 import { isAttachableAwsPolicy } from './aws-managed.ts';
 import { policyNotAttached, serviceRolePolicyNotAttachable } from './errors.ts';
 import { HOLDERS, type HolderType } from './holders.ts';
@@ -50,6 +51,7 @@ async function detach(type: HolderType, holderName: string, policyArn: string, c
 
 /** The holder's attached policies under the path prefix, ordered by ARN. */
 async function listAttached(type: HolderType, holderName: string, input: { PathPrefix?: string; Marker?: string; MaxItems?: number }, ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'policy');
   const spec = HOLDERS[type];
   const attached = await ctx.store.transaction(async (tx) => {
     const holder = await spec.require(tx, ctx.principal.accountId, holderName);
@@ -86,6 +88,7 @@ function holderTypesFor(filter: IamOperations['ListEntitiesForPolicy']['input'][
  * prefix, ordered groups, roles, users and by name within each.
  */
 async function listEntitiesForPolicy(input: IamOperations['ListEntitiesForPolicy']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'holder');
   const accountId = ctx.principal.accountId;
   const types = holderTypesFor(input.EntityFilter);
   await preloadManagedPolicy(input.PolicyArn);

@@ -3,6 +3,7 @@ import type { StoreTx } from '../../store/types.ts';
 import type { IamHandlerTable, IamOperations } from '../handler.ts';
 import { Kind } from '../kinds.ts';
 import { DEFAULT_MAX_ITEMS, decodeMarker, encodeMarker } from '../paging.ts';
+import { assertPathPrefix } from '../paths.ts';
 import { awsManagedCatalog, type AwsManagedCatalog } from './aws-managed.ts';
 import type { ManagedPolicyRef } from './lookup.ts';
 import { policyOutput } from './policy-output.ts';
@@ -101,6 +102,7 @@ const UNUSED: PolicyUsage = { attachments: 0, boundaries: 0 };
 
 async function listPolicies(input: IamOperations['ListPolicies']['input'], ctx: OperationContext) {
   const accountId = ctx.principal.accountId;
+  assertPathPrefix(input.PathPrefix, 'policy');
   const scope = input.Scope ?? 'All';
   const pathPrefix = input.PathPrefix ?? '/';
   const limit = input.MaxItems ?? DEFAULT_MAX_ITEMS;

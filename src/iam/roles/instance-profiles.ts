@@ -14,7 +14,7 @@ import {
 } from './instance-profile-records.ts';
 import { isServiceLinked, requireRole } from './records.ts';
 import { instanceProfileTags } from './instance-profile-tags.ts';
-import { assertEntityPath } from '../paths.ts';
+import { assertEntityPath, assertPathPrefix } from '../paths.ts';
 
 /**
  * Instance profiles: CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles,
@@ -57,6 +57,7 @@ async function getInstanceProfile(input: IamOperations['GetInstanceProfile']['in
 }
 
 async function listInstanceProfiles(input: IamOperations['ListInstanceProfiles']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'entity');
   const accountId = ctx.principal.accountId;
   return ctx.store.transaction(async (tx) => {
     const page = await pageOf(

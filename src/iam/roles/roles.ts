@@ -15,7 +15,7 @@ import { roleOutput } from './role-output.ts';
 import { assertValidTrustPolicy } from './trust-policy.ts';
 import { bindTrustPolicyPrincipals, PrincipalNames } from './trust-policy-principals.ts';
 import { roleTags } from './role-tags.ts';
-import { assertEntityPath } from '../paths.ts';
+import { assertEntityPath, assertPathPrefix } from '../paths.ts';
 
 /**
  * IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription,
@@ -75,6 +75,7 @@ async function getRole(input: IamOperations['GetRole']['input'], ctx: OperationC
 }
 
 async function listRoles(input: IamOperations['ListRoles']['input'], ctx: OperationContext) {
+  assertPathPrefix(input.PathPrefix, 'entity');
   const accountId = ctx.principal.accountId;
   const page = await pageOf(
     (after, limit) => ctx.store.list<RoleData>(accountId, Kind.role, { parentId: '', pathPrefix: input.PathPrefix, after, limit }),
