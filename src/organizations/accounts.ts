@@ -21,6 +21,7 @@ import {
 import { newCreateRequestId } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { requireManagedOrganization, requireOrganization, requireParent, requireRootRecord } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { accountOutput, createStatusOutput } from './output.ts';
 import { pageArray, pageOf, pageResponse } from './paging.ts';
 import { assertTags } from './tag-rules.ts';
@@ -91,14 +92,14 @@ async function newAccount(tx: StoreTx, ctx: OperationContext, now: string): Prom
 }
 
 async function describeCreateAccountStatus(input: In<'DescribeCreateAccountStatus'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'DescribeCreateAccountStatus');
   const status = await ctx.store.get<CreateStatusData>(OrgKind.createStatus, input.CreateAccountRequestId);
   if (!status || status.data.orgId !== org.id) throw createStatusNotFound();
   return { CreateAccountStatus: createStatusOutput(status) };
 }
 
 async function listCreateAccountStatus(input: In<'ListCreateAccountStatus'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListCreateAccountStatus');
   const states = input.States;
   const all = (await allOf<CreateStatusData>(ctx.store, org.data.managementAccountId, OrgKind.createStatus))
     .filter((s) => states === undefined || states.length === 0 || states.includes(s.data.state));
@@ -107,7 +108,7 @@ async function listCreateAccountStatus(input: In<'ListCreateAccountStatus'>, ctx
 }
 
 async function listAccounts(input: In<'ListAccounts'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListAccounts');
   const page = await pageOf(
     (after, limit) => ctx.store.list<MemberAccountData>(org.data.managementAccountId, OrgKind.account, { after, limit }),
     (a) => a.name.toLowerCase(), input.NextToken, input.MaxResults,
@@ -116,7 +117,7 @@ async function listAccounts(input: In<'ListAccounts'>, ctx: OperationContext) {
 }
 
 async function listAccountsForParent(input: In<'ListAccountsForParent'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListAccountsForParent');
   await requireParent(ctx.store, org, input.ParentId);
   const page = await pageOf(
     (after, limit) => ctx.store.list<MemberAccountData>(org.data.managementAccountId, OrgKind.account, { parentId: input.ParentId, after, limit }),
@@ -126,7 +127,7 @@ async function listAccountsForParent(input: In<'ListAccountsForParent'>, ctx: Op
 }
 
 async function describeAccount(input: In<'DescribeAccount'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'DescribeAccount');
   return { Account: accountOutput(org, await requireMember(ctx.store, org, input.AccountId)) };
 }
 

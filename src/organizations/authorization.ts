@@ -4,6 +4,7 @@ import type { StoreTx } from '../store/types.ts';
 import { requestTagContext, tagKeysContext } from '../iam/authorization/request-tags.ts';
 import { awsManagedGuardrail } from './aws-managed.ts';
 import { organizationOf } from './lookup.ts';
+import { delegatedBy, resourcePolicyOf } from './delegation.ts';
 import { resourceTags } from './tags.ts';
 import {
   accountArn,
@@ -11,6 +12,7 @@ import {
   OrgKind,
   ouArn,
   policyArn,
+  resourcePolicyArn,
   rootArn,
   targetKindOf,
   type HandshakeData,
@@ -90,9 +92,17 @@ const onPolicyAndTarget = async (input: { PolicyId: string; TargetId: string }, 
   return { ...main, also: [{ action, resource: nodeArn(org, input.TargetId), ...(org ? { resourceTags: await resourceTags(ctx.tx, org, input.TargetId) } : {}) }] };
 };
 
-/** Tag operations name any taggable ID: a root, OU, account or policy. */
+/** The organization's delegation policy: its ARN when it has one. */
+const onResourcePolicy = async (_input: unknown, ctx: TargetContext): Promise<AuthorizationTarget> => {
+  const org = await callerOrg(ctx);
+  const policy = org ? await resourcePolicyOf(ctx.tx, org) : undefined;
+  if (!org || !policy) return { resource: '*' };
+  return { resource: resourcePolicyArn(org.data.managementAccountId, org.id, policy.id), resourceTags: Object.fromEntries(policy.data.tags.map((t) => [t.Key, t.Value])) };
+};
+
+/** Tag operations name any taggable ID: a root, OU, account, policy or the delegation policy. */
 const onTaggable = async (id: string, ctx: TargetContext): Promise<AuthorizationTarget> =>
-  id.startsWith('p-') ? onPolicy(() => id)({}, ctx) : onNode(() => id)({}, ctx);
+  id.startsWith('rp-') ? onResourcePolicy({}, ctx) : id.startsWith('p-') ? onPolicy(() => id)({}, ctx) : onNode(() => id)({}, ctx);
 
 const resolvers = {
   CreateOrganization: anywhere,
@@ -161,19 +171,45 @@ const resolvers = {
   TagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: requestTagContext(input.Tags) }),
   UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),
   ListTagsForResource: (input, ctx) => onTaggable(input.ResourceId, ctx),
+
+  EnableAllFeatures: anywhere,
+  PutResourcePolicy: async (input, ctx) => ({ ...(await onResourcePolicy(input, ctx)), context: requestTagContext(input.Tags) }),
+  DescribeResourcePolicy: onResourcePolicy,
+  DeleteResourcePolicy: onResourcePolicy,
+  ListAccountsWithInvalidEffectivePolicy: async (input) => ({ resource: '*', context: { 'organizations:PolicyType': input.PolicyType } }),
+  ListEffectivePolicyValidationErrors: async (input, ctx) => ({ ...(await onNode((i) => i.AccountId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
+
+  CreateGovCloudAccount: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  InviteOrganizationToTransferResponsibility: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  DescribeResponsibilityTransfer: anywhere,
+  UpdateResponsibilityTransfer: anywhere,
+  TerminateResponsibilityTransfer: anywhere,
+  ListInboundResponsibilityTransfers: anywhere,
+  ListOutboundResponsibilityTransfers: anywhere,
 } satisfies { readonly [K in keyof Operations]?: Resolver<K> };
 
 /**
  * Every Organizations check is decided as a request in the caller's own account: the
  * entities' ARNs carry the management account, yet AWS decides a member's AcceptHandshake
  * (or the management account's own calls) by the caller's policies, with no resource policy.
+ *
+ * The exception is a member's call that the organization's delegation policy decides
+ * (delegation.ts): that is a cross-account request to the management account, with the
+ * delegation policy as the resource policy of every check, so the member's own policies and
+ * the delegation policy must both allow it.
  */
 function inCallersAccount<T extends Record<string, TargetResolver<any>>>(table: T): T {
   const out: Record<string, TargetResolver<any>> = {};
   for (const [name, resolve] of Object.entries(table)) {
     out[name] = async (input, ctx) => {
       const target = await resolve(input, ctx);
-      return { ...target, resourceAccount: ctx.accountId, ...(target.also ? { also: target.also.map((check) => ({ ...check, resourceAccount: ctx.accountId })) } : {}) };
+      const delegation = await delegatedBy(ctx.tx, ctx.accountId, name);
+      const owner = delegation ? { resourceAccount: delegation.org.data.managementAccountId, resourcePolicy: {
+        text: delegation.policy.data.content,
+        kind: 'resource' as const,
+        name: resourcePolicyArn(delegation.org.data.managementAccountId, delegation.org.id, delegation.policy.id),
+      } } : { resourceAccount: ctx.accountId };
+      return { ...target, ...owner, ...(target.also ? { also: target.also.map((check) => ({ ...check, ...owner })) } : {}) };
     };
   }
   return out as T;

@@ -27,7 +27,7 @@ function delegationsOf(org: OrganizationRecord): DelegatedAdministrator[] {
 }
 
 /** The delegations whose account is still an active member of the organization. */
-async function activeDelegations(tx: StoreTx, org: OrganizationRecord): Promise<Array<DelegatedAdministrator & { member: MemberAccountRecord }>> {
+export async function activeDelegations(tx: StoreTx, org: OrganizationRecord): Promise<Array<DelegatedAdministrator & { member: MemberAccountRecord }>> {
   const active: Array<DelegatedAdministrator & { member: MemberAccountRecord }> = [];
   for (const delegation of delegationsOf(org)) {
     const member = await tx.get<MemberAccountData>(OrgKind.account, delegation.accountId);

@@ -1,7 +1,8 @@
 import type { OperationContext } from '../kernel/operation.ts';
 import type { Operations } from '../protocol/generated/organizations.ts';
-import { effectivePolicyNotFound, invalidInput, notManagementAccount } from './errors.ts';
-import { requireOrganization, requireTarget } from './lookup.ts';
+import { accountNotFound, effectivePolicyNotFound, invalidInput, notManagementAccount } from './errors.ts';
+import { findNode, requireManagedOrganization, requireOrganization, requireTarget } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -26,6 +27,27 @@ async function describeEffectivePolicy(input: In<'DescribeEffectivePolicy'>, ctx
   throw effectivePolicyNotFound();
 }
 
+/**
+ * The validation of effective policies (ListAccountsWithInvalidEffectivePolicy,
+ * ListEffectivePolicyValidationErrors) concerns the management policy types, none of which
+ * Tessera serves: no account has an effective policy of those types, so none has an invalid
+ * one, and asking for one account's errors is EffectivePolicyNotFoundException, as
+ * DescribeEffectivePolicy answers.
+ */
+async function listAccountsWithInvalidEffectivePolicy(input: In<'ListAccountsWithInvalidEffectivePolicy'>, ctx: OperationContext) {
+  await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListAccountsWithInvalidEffectivePolicy');
+  return { Accounts: [], PolicyType: input.PolicyType };
+}
+
+async function listEffectivePolicyValidationErrors(input: In<'ListEffectivePolicyValidationErrors'>, ctx: OperationContext): Promise<never> {
+  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const node = await findNode(ctx.store, org, input.AccountId);
+  if (!node || node.kind !== 'ACCOUNT') throw accountNotFound();
+  throw effectivePolicyNotFound();
+}
+
 export const effectivePolicyHandlers = {
+  ListAccountsWithInvalidEffectivePolicy: listAccountsWithInvalidEffectivePolicy,
+  ListEffectivePolicyValidationErrors: listEffectivePolicyValidationErrors,
   DescribeEffectivePolicy: describeEffectivePolicy,
 };

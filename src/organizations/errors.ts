@@ -99,7 +99,7 @@ export const invalidHandshakeTransition = () =>
 export const duplicateHandshake = () =>
   serviceError('organizations', 'DuplicateHandshakeException', 'A handshake with the same action and target already exists.');
 
-export const handshakeConstraint = (reason: 'ALREADY_IN_AN_ORGANIZATION' | 'ACCOUNT_NUMBER_LIMIT_EXCEEDED', message: string) =>
+export const handshakeConstraint = (reason: 'ALREADY_IN_AN_ORGANIZATION' | 'ACCOUNT_NUMBER_LIMIT_EXCEEDED' | 'ORGANIZATION_ALREADY_HAS_ALL_FEATURES', message: string) =>
   serviceError('organizations', 'HandshakeConstraintViolationException', message, { Reason: reason });
 
 export const masterCannotLeave = () =>
@@ -131,7 +131,8 @@ export type ConstraintReason =
 export const constraint = (reason: ConstraintReason, message: string) =>
   serviceError('organizations', 'ConstraintViolationException', message, { Reason: reason });
 
-export type InputReason = 'INVALID_NEXT_TOKEN' | 'UNRECOGNIZED_SERVICE_PRINCIPAL' | 'IMMUTABLE_POLICY' | 'INVALID_ENUM_POLICY_TYPE' | 'DUPLICATE_TAG_KEY' | 'INVALID_PATTERN_TARGET_ID' | 'TARGET_NOT_SUPPORTED' | 'INVALID_PARTY_TYPE_TARGET' | 'NON_DETACHABLE_POLICY' | 'INVALID_ENUM';
+export type InputReason = 'INVALID_NEXT_TOKEN' | 'UNRECOGNIZED_SERVICE_PRINCIPAL' | 'IMMUTABLE_POLICY' | 'INVALID_ENUM_POLICY_TYPE' | 'DUPLICATE_TAG_KEY' | 'INVALID_PATTERN_TARGET_ID' | 'TARGET_NOT_SUPPORTED' | 'INVALID_PARTY_TYPE_TARGET' | 'NON_DETACHABLE_POLICY' | 'INVALID_ENUM'
+  | 'INVALID_RESOURCE_POLICY_JSON' | 'INVALID_PRINCIPAL' | 'UNSUPPORTED_ACTION_IN_RESOURCE_POLICY';
 
 /** InvalidInputException, with its `Reason`. */
 export const invalidInput = (reason: InputReason, message: string) =>
@@ -140,3 +141,14 @@ export const invalidInput = (reason: InputReason, message: string) =>
 /** DescribeEffectivePolicy when the account has no effective policy of the type (or the type is not enabled). */
 export const effectivePolicyNotFound = () =>
   serviceError('organizations', 'EffectivePolicyNotFoundException', "We can't find an effective policy of the specified type for the target.");
+
+/** The model's description (AWS's API reference): DescribeResourcePolicy/DeleteResourcePolicy with no policy. */
+export const resourcePolicyNotFound = () =>
+  serviceError('organizations', 'ResourcePolicyNotFoundException', "We can't find a resource policy request with the parameter that you specified.");
+
+/**
+ * EnableAllFeatures on an organization that has them: Tessera's organizations always do.
+ * The reason's description in AWS's API reference.
+ */
+export const alreadyHasAllFeatures = () =>
+  handshakeConstraint('ORGANIZATION_ALREADY_HAS_ALL_FEATURES', 'The handshake request is invalid because the organization has already enabled all features.');

@@ -19,6 +19,7 @@ import {
 import { newHandshakeId } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { organizationOf, requireManagedOrganization, requireRootRecord } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { handshakeOutput } from './output.ts';
 import { pageArray, pageResponse } from './paging.ts';
 import { assertTags } from './tag-rules.ts';
@@ -177,7 +178,7 @@ async function listHandshakesForAccount(input: In<'ListHandshakesForAccount'>, c
 }
 
 async function listHandshakesForOrganization(input: In<'ListHandshakesForOrganization'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListHandshakesForOrganization');
   const now = ctx.clock.now();
   const all = (await allOf<HandshakeData>(ctx.store, org.data.managementAccountId, OrgKind.handshake)).filter(() => matchesFilter(input.Filter));
   const page = pageArray(all, (h) => h.id, input.NextToken, input.MaxResults);

@@ -10,6 +10,8 @@ import { delegatedAdministratorHandlers } from './delegated-administrators.ts';
 import { effectivePolicyHandlers } from './effective-policy.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
+import { resourcePolicyHandlers } from './resource-policy.ts';
+import { unsupportedHandlers } from './unsupported.ts';
 
 export { organizationPolicySource, accountGuardrails } from './guardrail-source.ts';
 export { organizationMembership } from './service-access.ts';
@@ -17,8 +19,8 @@ export { organizationMembership } from './service-access.ts';
 const declareOrganizations = declarer<Operations>('organizations');
 
 /**
- * Every Organizations operation Tessera implements, one declaration each; the model's others
- * answer NotImplemented. Their writes move the organizations epoch themselves (epoch.ts), in
+ * Every Organizations operation of the model, one declaration each; those that only make sense
+ * inside AWS refuse with a documented error (unsupported.ts). Their writes move the organizations epoch themselves (epoch.ts), in
  * their own transactions — the account-level IAM epoch the pipeline moves for IAM writes is
  * not the one organizations' state is cached by.
  */
@@ -33,5 +35,7 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...serviceAccessHandlers,
     ...delegatedAdministratorHandlers,
     ...effectivePolicyHandlers,
+    ...resourcePolicyHandlers,
+    ...unsupportedHandlers,
   }, organizationsTargets),
 ];

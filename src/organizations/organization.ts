@@ -3,9 +3,10 @@ import type { Operations } from '../protocol/generated/organizations.ts';
 import type { StoreTx } from '../store/types.ts';
 import { attachedOfType } from './attachments.ts';
 import { allOf, nowOf, write } from './context.ts';
-import { alreadyInOrganization, invalidInput, organizationNotEmpty, policyTypeAlreadyEnabled, policyTypeNotAvailable, policyTypeNotEnabled } from './errors.ts';
+import { alreadyHasAllFeatures, alreadyInOrganization, invalidInput, organizationNotEmpty, policyTypeAlreadyEnabled, policyTypeNotAvailable, policyTypeNotEnabled } from './errors.ts';
 import { newOrganizationId, newRootId } from './ids.ts';
 import { organizationOf, requireManagedOrganization, requireOrganization, requireRoot, requireRootRecord } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { syntheticEmail, claimEmail } from './emails.ts';
 import { organizationOutput, rootOutput } from './output.ts';
 import { pageArray, pageResponse } from './paging.ts';
@@ -73,7 +74,7 @@ async function deleteOrganization(_input: In<'DeleteOrganization'>, ctx: Operati
   await write(ctx, async (tx) => {
     const org = await requireManagedOrganization(tx, management);
     if ((await tx.count(management, OrgKind.account)) > 1) throw organizationNotEmpty();
-    for (const kind of [OrgKind.ou, OrgKind.policy, OrgKind.handshake, OrgKind.createStatus]) {
+    for (const kind of [OrgKind.ou, OrgKind.policy, OrgKind.handshake, OrgKind.createStatus, OrgKind.resourcePolicy]) {
       for (const record of await allOf(tx, management, kind)) await tx.delete(kind, record.id);
     }
     await tx.delete(OrgKind.account, management);
@@ -86,7 +87,7 @@ async function deleteOrganization(_input: In<'DeleteOrganization'>, ctx: Operati
 }
 
 async function listRoots(input: In<'ListRoots'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListRoots');
   const root = await requireRootRecord(ctx.store, org);
   return pageResponse('Roots', pageArray([rootOutput(org, root)], (r) => r.Id!, input.NextToken, input.MaxResults));
 }
@@ -108,7 +109,7 @@ async function enablePolicyType(input: In<'EnablePolicyType'>, ctx: OperationCon
   const type = input.PolicyType;
   if (!isGuardrailType(type)) throw policyTypeNotAvailable();
   const result = await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'EnablePolicyType');
     const root = await requireRoot(tx, org, input.RootId);
     if (root.data.policyTypes.includes(type)) throw policyTypeAlreadyEnabled();
     const updated = await tx.update<RootData>({ ...root, data: { ...root.data, policyTypes: [...root.data.policyTypes, type] } });
@@ -124,7 +125,7 @@ async function disablePolicyType(input: In<'DisablePolicyType'>, ctx: OperationC
   const type = input.PolicyType;
   if (!isGuardrailType(type)) throw policyTypeNotAvailable();
   const result = await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'DisablePolicyType');
     const root = await requireRoot(tx, org, input.RootId);
     if (!root.data.policyTypes.includes(type)) throw policyTypeNotEnabled();
     for (const target of await everyTarget(tx, org, root)) {
@@ -136,7 +137,20 @@ async function disablePolicyType(input: In<'DisablePolicyType'>, ctx: OperationC
   return { Root: result };
 }
 
+/**
+ * EnableAllFeatures starts the handshake that moves a consolidated-billing organization to all
+ * features. Tessera's organizations have all features from the start (CreateOrganization
+ * offers no other feature set), so AWS's answer for such an organization is the only one:
+ * HandshakeConstraintViolationException, ORGANIZATION_ALREADY_HAS_ALL_FEATURES. Management
+ * account only.
+ */
+async function enableAllFeatures(_input: In<'EnableAllFeatures'>, ctx: OperationContext): Promise<never> {
+  await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  throw alreadyHasAllFeatures();
+}
+
 export const organizationHandlers = {
+  EnableAllFeatures: enableAllFeatures,
   CreateOrganization: createOrganization,
   DescribeOrganization: describeOrganization,
   DeleteOrganization: deleteOrganization,

@@ -18,6 +18,7 @@ import {
 import { newPolicyId } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { requireManagedOrganization, requireRootRecord, requireTarget, type Node } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { managedSummary, policySummary } from './output.ts';
 import { pageArray, pageResponse } from './paging.ts';
 import { assertValidPolicyContent } from './policy-content.ts';
@@ -76,7 +77,7 @@ async function createPolicy(input: In<'CreatePolicy'>, ctx: OperationContext) {
   assertTags(input.Tags ?? []);
   const now = nowOf(ctx);
   const result = await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'CreatePolicy');
     const management = org.data.managementAccountId;
     const existing = await allOf<PolicyData>(tx, management, OrgKind.policy);
     if (existing.filter((p) => p.data.type === type).length >= LIMITS.policiesPerType) {
@@ -98,7 +99,7 @@ async function createPolicy(input: In<'CreatePolicy'>, ctx: OperationContext) {
 
 async function updatePolicy(input: In<'UpdatePolicy'>, ctx: OperationContext) {
   const result = await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'UpdatePolicy');
     const record = requireOwn(await requirePolicy(tx, org, input.PolicyId));
     if (input.Content !== undefined) assertValidPolicyContent(record.data.type, input.Content);
     const data: PolicyData = {
@@ -119,7 +120,7 @@ async function updatePolicy(input: In<'UpdatePolicy'>, ctx: OperationContext) {
 
 async function deletePolicy(input: In<'DeletePolicy'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'DeletePolicy');
     const record = requireOwn(await requirePolicy(tx, org, input.PolicyId));
     if ((await tx.countLinksTo(OrgLink.attachment, record.id)) > 0) throw policyInUse();
     await tx.delete(OrgKind.policy, record.id);
@@ -128,14 +129,14 @@ async function deletePolicy(input: In<'DeletePolicy'>, ctx: OperationContext) {
 }
 
 async function describePolicy(input: In<'DescribePolicy'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'DescribePolicy');
   const policy = await requirePolicy(ctx.store, org, input.PolicyId);
   return { Policy: { PolicySummary: summaryOf(org, policy), Content: contentOf(policy) } };
 }
 
 async function listPolicies(input: In<'ListPolicies'>, ctx: OperationContext) {
   const type = guardrailType(input.Filter);
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListPolicies');
   const own = (await allOf<PolicyData>(ctx.store, org.data.managementAccountId, OrgKind.policy)).filter((p) => p.data.type === type);
   const all = [managedSummary(fullAccessPolicyFor(type)), ...own.map((p) => policySummary(org, p))];
   return pageResponse('Policies', pageArray(all, (p) => `${p.Name!.toLowerCase()}\u0000${p.Id}`, input.NextToken, input.MaxResults));
@@ -143,7 +144,7 @@ async function listPolicies(input: In<'ListPolicies'>, ctx: OperationContext) {
 
 async function listPoliciesForTarget(input: In<'ListPoliciesForTarget'>, ctx: OperationContext) {
   const type = guardrailType(input.Filter);
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListPoliciesForTarget');
   await requireTarget(ctx.store, org, input.TargetId);
   const summaries: PolicySummary[] = [];
   for (const id of await attachedOfType(ctx.store, input.TargetId, type)) summaries.push(summaryOf(org, await requirePolicy(ctx.store, org, id)));
@@ -164,7 +165,7 @@ function targetSummary(org: OrganizationRecord, node: Node): PolicyTargetSummary
 
 /** The organization's targets the policy is attached to (AWS's managed policies are attached in many organizations: only this one's count). */
 async function listTargetsForPolicy(input: In<'ListTargetsForPolicy'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListTargetsForPolicy');
   const policy = await requirePolicy(ctx.store, org, input.PolicyId);
   const targets: PolicyTargetSummary[] = [];
   for (const targetId of await ctx.store.linksTo(OrgLink.attachment, idOf(policy), { limit: 100_000 })) {
@@ -177,7 +178,7 @@ async function listTargetsForPolicy(input: In<'ListTargetsForPolicy'>, ctx: Oper
 /** The type must be enabled on the root; at most five policies of a type on one target. */
 async function attachPolicy(input: In<'AttachPolicy'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'AttachPolicy');
     const policy = await requirePolicy(tx, org, input.PolicyId);
     const target = await requireTarget(tx, org, input.TargetId);
     const type = typeOf(policy);
@@ -198,7 +199,7 @@ async function attachPolicy(input: In<'AttachPolicy'>, ctx: OperationContext) {
  */
 async function detachPolicy(input: In<'DetachPolicy'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'DetachPolicy');
     const policy = await requirePolicy(tx, org, input.PolicyId);
     const target = await requireTarget(tx, org, input.TargetId);
     const type = typeOf(policy);

@@ -19,6 +19,7 @@ import type { PolicyType, Tag } from '../protocol/generated/organizations.ts';
  *   org-handshake     id h-…      an invitation; linked from the invited account
  *   org-create-status id car-…    a CreateAccount request's status
  *   org-email         id <lower-cased email> the account an email belongs to (unique, as on AWS)
+ *   org-resource-policy id rp-…  the organization's resource-based delegation policy (at most one)
  *
  * Links:
  *   org-attachment       target id (root, OU, account) → policy id (AWS managed ones included)
@@ -33,6 +34,7 @@ export const OrgKind = {
   handshake: 'org-handshake',
   createStatus: 'org-create-status',
   email: 'org-email',
+  resourcePolicy: 'org-resource-policy',
 } as const;
 
 export const OrgLink = {
@@ -102,6 +104,13 @@ export interface PolicyData {
   tags: Tag[];
 }
 
+/** The resource-based delegation policy (PutResourcePolicy): one per organization. */
+export interface ResourcePolicyData {
+  orgId: string;
+  content: string;
+  tags: Tag[];
+}
+
 export interface HandshakeData {
   orgId: string;
   /** The invited account. */
@@ -130,6 +139,7 @@ export type MemberAccountRecord = EntityRecord<MemberAccountData>;
 export type PolicyRecord = EntityRecord<PolicyData>;
 export type HandshakeRecord = EntityRecord<HandshakeData>;
 export type CreateStatusRecord = EntityRecord<CreateStatusData>;
+export type ResourcePolicyRecord = EntityRecord<ResourcePolicyData>;
 
 // ARNs, per the Service Authorization Reference's resource types for Organizations.
 const PREFIX = 'arn:aws:organizations::';
@@ -151,6 +161,9 @@ export function handshakeArn(management: string, orgId: string, handshakeId: str
 }
 export function policyArn(management: string, orgId: string, type: GuardrailPolicyType, policyId: string): string {
   return `${PREFIX}${management}:policy/${orgId}/${type.toLowerCase()}/${policyId}`;
+}
+export function resourcePolicyArn(management: string, orgId: string, resourcePolicyId: string): string {
+  return `${PREFIX}${management}:resourcepolicy/${orgId}/${resourcePolicyId}`;
 }
 export function awsManagedPolicyArn(type: GuardrailPolicyType, policyId: string): string {
   return `${PREFIX}aws:policy/${type.toLowerCase()}/${policyId}`;

@@ -6,6 +6,7 @@ import { clearRootAccessFeatures } from '../iam/root-access/records.ts';
 import { nowOf, write } from './context.ts';
 import { unrecognizedServicePrincipal } from './errors.ts';
 import { organizationOf, requireManagedOrganization } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { pageArray, pageResponse } from './paging.ts';
 import type { EnabledServiceAccess, OrganizationData } from './records.ts';
 import { TRUSTED_ACCESS_SERVICE_PRINCIPALS } from './service-principals.ts';
@@ -55,7 +56,7 @@ async function disableAwsServiceAccess(input: In<'DisableAWSServiceAccess'>, ctx
 }
 
 async function listAwsServiceAccessForOrganization(input: In<'ListAWSServiceAccessForOrganization'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListAWSServiceAccessForOrganization');
   const services = servicesOf(org.data).map((s) => ({ ServicePrincipal: s.servicePrincipal, DateEnabled: new Date(s.dateEnabled) }));
   return pageResponse('EnabledServicePrincipals', pageArray(services, (s) => s.ServicePrincipal, input.NextToken, input.MaxResults));
 }

@@ -4,20 +4,26 @@ import type { EntityRecord, StoreTx } from '../store/types.ts';
 import { awsManagedGuardrail } from './aws-managed.ts';
 import { write } from './context.ts';
 import { targetNotFound } from './errors.ts';
-import { findNode, requireManagedOrganization } from './lookup.ts';
+import { findNode } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { pageArray, pageResponse } from './paging.ts';
 import { mergeTags } from './tag-rules.ts';
-import { OrgKind, type OrganizationRecord, type PolicyData } from './records.ts';
+import { OrgKind, type OrganizationRecord, type PolicyData, type ResourcePolicyData } from './records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
 /**
- * Tags on roots, OUs, accounts and the organization's own policies (AWS's managed policies
- * take none): TagResource, UntagResource, ListTagsForResource.
+ * Tags on roots, OUs, accounts, the organization's own policies (AWS's managed policies
+ * take none) and its delegation policy: TagResource, UntagResource, ListTagsForResource.
  */
 type Taggable = EntityRecord<{ orgId: string; tags: Tag[] }>;
 
 async function requireTaggable(tx: StoreTx, org: OrganizationRecord, id: string): Promise<Taggable> {
+  if (id.startsWith('rp-')) {
+    const policy = await tx.get<ResourcePolicyData>(OrgKind.resourcePolicy, id);
+    if (!policy || policy.data.orgId !== org.id) throw targetNotFound();
+    return policy;
+  }
   if (id.startsWith('p-')) {
     const policy = awsManagedGuardrail(id) ? undefined : await tx.get<PolicyData>(OrgKind.policy, id);
     if (!policy || policy.data.orgId !== org.id) throw targetNotFound();
@@ -30,7 +36,7 @@ async function requireTaggable(tx: StoreTx, org: OrganizationRecord, id: string)
 
 async function tagResource(input: In<'TagResource'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'TagResource');
     const record = await requireTaggable(tx, org, input.ResourceId);
     await tx.update({ ...record, data: { ...record.data, tags: mergeTags(record.data.tags ?? [], input.Tags) } });
   });
@@ -39,7 +45,7 @@ async function tagResource(input: In<'TagResource'>, ctx: OperationContext) {
 
 async function untagResource(input: In<'UntagResource'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
-    const org = await requireManagedOrganization(tx, ctx.principal.accountId);
+    const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'UntagResource');
     const record = await requireTaggable(tx, org, input.ResourceId);
     const removed = new Set(input.TagKeys);
     await tx.update({ ...record, data: { ...record.data, tags: (record.data.tags ?? []).filter((t) => !removed.has(t.Key)) } });
@@ -48,7 +54,7 @@ async function untagResource(input: In<'UntagResource'>, ctx: OperationContext) 
 }
 
 async function listTagsForResource(input: In<'ListTagsForResource'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListTagsForResource');
   const record = await requireTaggable(ctx.store, org, input.ResourceId);
   return pageResponse('Tags', pageArray(record.data.tags ?? [], (t) => t.Key, input.NextToken, undefined));
 }

@@ -7,6 +7,7 @@ import { childNotFound, constraint, duplicateOu, ouNotEmpty } from './errors.ts'
 import { newOuId } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { ancestry, findNode, requireManagedOrganization, requireOu, requireParent, requireRootRecord } from './lookup.ts';
+import { requireManagedOrDelegated } from './delegation.ts';
 import { ouOutput } from './output.ts';
 import { pageOf, pageResponse } from './paging.ts';
 import { assertTags } from './tag-rules.ts';
@@ -79,12 +80,12 @@ async function deleteOu(input: In<'DeleteOrganizationalUnit'>, ctx: OperationCon
 }
 
 async function describeOu(input: In<'DescribeOrganizationalUnit'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'DescribeOrganizationalUnit');
   return { OrganizationalUnit: ouOutput(org, await requireOu(ctx.store, org, input.OrganizationalUnitId)) };
 }
 
 async function listOusForParent(input: In<'ListOrganizationalUnitsForParent'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListOrganizationalUnitsForParent');
   await requireParent(ctx.store, org, input.ParentId);
   const page = await pageOf(
     (after, limit) => ctx.store.list<OuData>(org.data.managementAccountId, OrgKind.ou, { parentId: input.ParentId, after, limit }),
@@ -94,7 +95,7 @@ async function listOusForParent(input: In<'ListOrganizationalUnitsForParent'>, c
 }
 
 async function listChildren(input: In<'ListChildren'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListChildren');
   await requireParent(ctx.store, org, input.ParentId);
   const kind = input.ChildType === 'ACCOUNT' ? OrgKind.account : OrgKind.ou;
   const page = await pageOf(
@@ -105,7 +106,7 @@ async function listChildren(input: In<'ListChildren'>, ctx: OperationContext) {
 }
 
 async function listParents(input: In<'ListParents'>, ctx: OperationContext) {
-  const org = await requireManagedOrganization(ctx.store, ctx.principal.accountId);
+  const org = await requireManagedOrDelegated(ctx.store, ctx.principal.accountId, 'ListParents');
   const child = await findNode(ctx.store, org, input.ChildId);
   if (!child || child.kind === 'ROOT') throw childNotFound();
   const parentId = child.record.parentId;

@@ -50,6 +50,8 @@ export const stsTargets = {
   DecodeAuthorizationMessage: async () => ({ resource: '*' }),
   // sts:GetWebIdentityToken: no resource type; its own condition keys (web-identity-token.ts).
   GetWebIdentityToken: webIdentityTokenTarget,
+  // sts:GetDelegatedAccessToken: no resource type; refused after authorization (unsupported.ts).
+  GetDelegatedAccessToken: async () => ({ resource: '*' }),
 } satisfies { readonly [K in keyof Operations]?: StsTargetResolver<K> };
 
 /** The operations whose caller an identity provider vouches for (see federated-role-target.ts). */

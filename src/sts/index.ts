@@ -11,13 +11,14 @@ import { authorizationMessageHandlers } from './authorization-message.ts';
 import { webIdentityHandlers } from './assume-role-with-web-identity.ts';
 import { samlHandlers } from './assume-role-with-saml.ts';
 import { webIdentityTokenHandlers } from './web-identity-token.ts';
+import { unsupportedStsHandlers } from './unsupported.ts';
 
 export { encodeAuthorizationMessage, type AuthorizationFailure } from './authorization-message.ts';
 export { workloadOperations, workloadPrincipal } from './workloads/index.ts';
 
 const declareSts = declarer<Operations>('sts');
 
-/** Every STS operation Tessera implements, one declaration each; the model's others answer NotImplemented. */
+/** Every STS operation of the model, one declaration each; GetDelegatedAccessToken refuses with a reason (unsupported.ts). */
 export const stsOperations: readonly DeclarationTable[] = [
   declareSts({
     ...callerIdentityHandlers,
@@ -28,6 +29,7 @@ export const stsOperations: readonly DeclarationTable[] = [
     ...accessKeyInfoHandlers,
     ...authorizationMessageHandlers,
     ...webIdentityTokenHandlers,
+    ...unsupportedStsHandlers,
   }, stsTargets),
   declareSts(webIdentityHandlers, webIdentityTargets, { authentication: 'web-identity' }),
   declareSts(samlHandlers, samlTargets, { authentication: 'saml' }),

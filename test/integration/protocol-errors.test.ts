@@ -17,12 +17,12 @@ describe('Query protocol edges', () => {
   });
 
   test('an operation of the model not implemented yet → NotImplemented naming it', async () => {
-    // Tessera serves the slice of Organizations that SCPs and RCPs need; the rest of the model
-    // answers NotImplemented, in its JSON 1.1 protocol.
-    const res = await signedJson(server.url, server.root, 'AWSOrganizationsV20161128.DescribeResourcePolicy', {});
+    // Tessera serves the slice of CloudTrail that event history and trails need; the rest of the
+    // model answers NotImplemented, in its JSON 1.1 protocol.
+    const res = await signedJson(server.url, server.root, 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.CreateEventDataStore', { Name: 'store' }, { service: 'cloudtrail' });
     assert.equal(res.status, 501, res.body);
     assert.equal(JSON.parse(res.body).__type, 'NotImplemented');
-    assert.match(JSON.parse(res.body).message ?? JSON.parse(res.body).Message ?? '', /DescribeResourcePolicy/);
+    assert.match(JSON.parse(res.body).message ?? JSON.parse(res.body).Message ?? '', /CreateEventDataStore/);
   });
 
   test('several validation errors are counted and joined as AWS does', async () => {
