@@ -7,6 +7,7 @@ import { inputMembers, loadGatewayModel } from './model.ts';
 import { fillableFrom, sameName } from './resources.ts';
 import { SERVICE_RULES } from './services/index.ts';
 import { GATEWAY_SERVICES, type GatewayService } from './services.ts';
+import { TAG_ON_CREATE } from './tag-on-create.ts';
 
 export interface PlannedAction {
   /** `s3:GetObject`, with when it applies if not always. */
@@ -79,6 +80,8 @@ export function planService(data: AuthorizationData, service: GatewayService): O
       add(also.action, also.whenDoc ?? (ownVersion ? 'without a version' : undefined), also.resourceDoc);
       if (also.versioned) add(also.versioned, ownVersion ? 'with a version' : 'with a versioned source', also.resourceDoc);
     }
+    const tagging = TAG_ON_CREATE[service]?.[name];
+    if (tagging !== undefined) add(tagging.action, 'when the request carries tags');
     const note = rule.expandDoc ?? rule.needsBody;
     if (problem !== undefined && rule.expandDoc === undefined) plans.push({ operation: name, status: 'unmapped', problem });
     else plans.push({ operation: name, status: 'mapped', actions, ...(note ? { note: rule.expandDoc ? `one check per item: ${rule.expandDoc}` : `the body is read: ${note}` } : {}) });

@@ -9,8 +9,9 @@ import { conditionContext } from './conditions.ts';
 import { identify, type IdentifiedRequest } from './identify.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
-import { deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
+import { bucketConfigurationMembers, deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
 import { SERVICE_RULES } from './services/index.ts';
+import { tagOnCreate } from './tag-on-create.ts';
 import { isGatewayService, type GatewayService } from './services.ts';
 import type { GatewayRequest, Lookup, MapResult, MappedRequest, Unmapped } from './types.ts';
 import { LIMITS } from './wire/limits.ts';
@@ -32,7 +33,7 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
   if (!isGatewayService(service)) {
     return { kind: 'unmapped', reason: 'unknown-service', service: String(request.service).slice(0, 64), message: `The gateway does not protect the service ${String(request.service).slice(0, 64)}` };
   }
-  const identified = identify(service, request);
+  let identified = identify(service, request);
   if ('kind' in identified) return identified;
   const rules = SERVICE_RULES[service];
   const operation = identified.operation.name;
@@ -43,6 +44,13 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
   const rule: OperationRule = Object.hasOwn(rules.operations, operation) ? rules.operations[operation]! : {};
   if (rule.needsBody !== undefined && request.body === undefined) {
     return { kind: 'needs-body', service, protocol, operation, reason: rule.needsBody, maxBytes: LIMITS.body };
+  }
+  // A bucket configuration whose document says what is authorized (the replication role passed
+  // to S3, the inventory's optional fields): its members join the request's, for every check.
+  if (service === 's3' && (operation === 'PutBucketReplication' || operation === 'PutBucketInventoryConfiguration')) {
+    const members = bucketConfigurationMembers(request.body!, operation);
+    if (typeof members === 'string') return unmapped('invalid-request', members);
+    identified = { ...identified, input: new Map([...identified.input, ...members]) };
   }
   const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
 
@@ -139,6 +147,14 @@ function planChecks(
     } else {
       checks.push({ ...mainCheck, action });
     }
+  }
+  // A resource tagged as it is created: the tagging action too (tag-on-create.ts).
+  const tagging = tagOnCreate(service, operation, request);
+  if (tagging !== undefined) {
+    const action = lookup(tagging.action);
+    if (typeof action === 'string') return action;
+    if (tagging.resourceContext !== undefined) checks[0] = { ...mainCheck, extraContext: { ...mainCheck.extraContext, ...tagging.resourceContext } };
+    checks.push({ ...checks[0]!, action });
   }
   return checks;
 }

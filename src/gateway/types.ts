@@ -33,6 +33,8 @@ export interface GatewayRequest {
   requestAccountId: string;
   /** The time the request is decided at (s3:signatureAge of a presigned URL). */
   now?: Date;
+  /** The TLS version of the client's connection (`1.2`, `1.3`), absent over plain HTTP (s3:TlsVersion). */
+  tlsVersion?: string;
 }
 
 /** Something the forwarder must read from the upstream (or the request body) before deciding. */

@@ -57,6 +57,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     // aws:SecureTransport: the request came over TLS.
     secure: (req.socket as Partial<TLSSocket>).encrypted === true,
   };
+  // s3:TlsVersion: `TLSv1.3` → `1.3`.
+  const tls = (req.socket as Partial<TLSSocket>).getProtocol?.()?.match(/^TLSv(\d+(?:\.\d+)?)$/)?.[1];
+  if (tls !== undefined) http.tlsVersion = tls;
   // A protected service's request is routed from its head alone: its body streams upstream.
   const route = http.path.startsWith(ADMIN_PREFIX) ? undefined : gatewayRoute(http, deps);
   if (route !== undefined) {

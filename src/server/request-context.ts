@@ -16,6 +16,8 @@ export interface HttpRequestData {
   body: Buffer;
   remoteAddress: string;
   secure: boolean;
+  /** The connection's TLS version (`1.2`, `1.3`) when over TLS: S3's s3:TlsVersion. */
+  tlsVersion?: string;
 }
 
 export interface HttpResponseData {

@@ -145,6 +145,6 @@ describe('the aws CLI\'s requests map as documented', { skip: !awsCliAvailable()
     assert.deepEqual(summary(await sent(['lambda', 'invoke', '--function-name', 'resize', join(dir, 'out.json')])), [`Invoke lambda:InvokeFunction arn:aws:lambda:us-east-1:${OWNER}:function:resize`]);
     assert.deepEqual(summary(await sent(['secretsmanager', 'get-secret-value', '--secret-id', 'db-pass'])), [`GetSecretValue secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:${OWNER}:secret:db-pass`]);
     assert.deepEqual(summary(await sent(['ssm', 'get-parameter', '--name', '/app/url'])), [`GetParameter ssm:GetParameter arn:aws:ssm:us-east-1:${OWNER}:parameter/app/url`]);
-    assert.deepEqual(summary(await sent(['logs', 'create-log-group', '--log-group-name', '/app/web', '--tags', 'team=web'])), [`CreateLogGroup logs:CreateLogGroup arn:aws:logs:us-east-1:${OWNER}:log-group:/app/web:log-stream:`]);
+    assert.deepEqual(summary(await sent(['logs', 'create-log-group', '--log-group-name', '/app/web', '--tags', 'team=web'])), [`CreateLogGroup logs:CreateLogGroup arn:aws:logs:us-east-1:${OWNER}:log-group:/app/web:log-stream:`, `CreateLogGroup logs:TagResource arn:aws:logs:us-east-1:${OWNER}:log-group:/app/web:log-stream:`]);
   });
 });

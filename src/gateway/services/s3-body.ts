@@ -1,8 +1,9 @@
 // The S3 operations whose authorization depends on their XML body: DeleteObjects (one
 // s3:DeleteObject per key it lists, s3:DeleteObjectVersion with a VersionId), PutObjectTagging
 // (the tags it sets are s3:RequestObjectTag/<key>), PutObjectRetention and PutObjectLegalHold
-// (the s3:object-lock-* keys). The body is small: S3 allows 1,000 keys per DeleteObjects and 10
-// tags per object.
+// (the s3:object-lock-* keys), PutBucketReplication (its Role needs iam:PassRole) and
+// PutBucketInventoryConfiguration (s3:InventoryAccessibleOptionalFields). The body is small: S3
+// allows 1,000 keys per DeleteObjects and 10 tags per object.
 
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { IdentifiedRequest } from '../identify.ts';
@@ -103,4 +104,26 @@ export function objectTaggingContext(body: Buffer): [string, string][] | string 
     tags.push([key, text(tag, 'Value') ?? '']);
   }
   return tags;
+}
+
+/**
+ * The input members a bucket configuration document sets where authorization reads it:
+ * PutBucketReplication's `Role` (the role S3 assumes to replicate: the caller needs iam:PassRole
+ * on it, API Reference, PutBucketReplication, "Permissions") as `ReplicationRole`, and the
+ * `OptionalFields` of PutBucketInventoryConfiguration (s3:InventoryAccessibleOptionalFields) as
+ * `InventoryOptionalFields` — absent when the document has no OptionalFields element.
+ */
+export function bucketConfigurationMembers(body: Buffer, operation: 'PutBucketReplication' | 'PutBucketInventoryConfiguration'): [string, unknown][] | string {
+  if (operation === 'PutBucketReplication') {
+    const root = parse(body, 'ReplicationConfiguration');
+    if (typeof root === 'string') return root;
+    const role = text(root, 'Role')?.trim();
+    return role ? [['ReplicationRole', role]] : [];
+  }
+  const root = parse(body, 'InventoryConfiguration');
+  if (typeof root === 'string') return root;
+  const optional = children(root, 'OptionalFields')[0];
+  if (optional === undefined) return [];
+  const fields = children(optional, 'Field').slice(0, LIMITS.fanOut).map((field) => (field.textContent ?? '').trim());
+  return [['InventoryOptionalFields', fields]];
 }

@@ -7,6 +7,7 @@
 import type { IdentifiedRequest } from '../identify.ts';
 import type { OperationRule, ServiceRules } from '../rules.ts';
 import type { ConditionValue, Lookup } from '../types.ts';
+import { rolesInMembers } from '../passed-roles.ts';
 import { first } from '../wire/query-string.ts';
 
 const BUCKET_ARN = (bucket: string): string => `arn:aws:s3:::${bucket}`;
@@ -137,7 +138,9 @@ const OPERATIONS: Record<string, OperationRule> = {
   DeleteBucketIntelligentTieringConfiguration: { action: 'PutIntelligentTieringConfiguration' },
   GetBucketInventoryConfiguration: { action: 'GetInventoryConfiguration' },
   ListBucketInventoryConfigurations: { action: 'GetInventoryConfiguration' },
-  PutBucketInventoryConfiguration: { action: 'PutInventoryConfiguration' },
+  // The optional fields a report is configured with are s3:InventoryAccessibleOptionalFields
+  // (Service Authorization Reference): the InventoryConfiguration document is read (s3-body.ts).
+  PutBucketInventoryConfiguration: { action: 'PutInventoryConfiguration', needsBody: 's3:InventoryAccessibleOptionalFields comes from the OptionalFields of the InventoryConfiguration document' },
   DeleteBucketInventoryConfiguration: { action: 'PutInventoryConfiguration' },
   GetBucketLifecycle: { action: 'GetLifecycleConfiguration' },
   GetBucketLifecycleConfiguration: { action: 'GetLifecycleConfiguration' },
@@ -152,7 +155,10 @@ const OPERATIONS: Record<string, OperationRule> = {
   PutBucketNotificationConfiguration: { action: 'PutBucketNotification' },
   DeleteBucketOwnershipControls: { action: 'PutBucketOwnershipControls' },
   GetBucketReplication: { action: 'GetReplicationConfiguration' },
-  PutBucketReplication: { action: 'PutReplicationConfiguration' },
+  // The replication configuration names the role S3 assumes to replicate: the caller needs
+  // iam:PassRole on it (API Reference, PutBucketReplication, "Permissions"). Its Role is in the
+  // ReplicationConfiguration document, which is read (s3-body.ts).
+  PutBucketReplication: { action: 'PutReplicationConfiguration', needsBody: 'the Role of the ReplicationConfiguration document is passed to S3: iam:PassRole on it' },
   DeleteBucketReplication: { action: 'PutReplicationConfiguration' },
   DeleteBucketTagging: { action: 'PutBucketTagging' },
   GetObjectLockConfiguration: { action: 'GetBucketObjectLockConfiguration' },
@@ -230,6 +236,8 @@ export const S3_RULES: ServiceRules = {
       return signed === undefined || now === undefined ? undefined : { 's3:signatureAge': Math.max(0, now - signed) };
     },
     's3:ResourceAccount': (_request, context) => ({ 's3:ResourceAccount': context.resourceAccountId }),
+    // The TLS version of the client's connection (`1.2`, `1.3`); absent over plain HTTP, as in S3.
+    's3:TlsVersion': (_request, context) => single('s3:TlsVersion', context.request.tlsVersion),
     // Object Lock's keys: the x-amz-object-lock-* headers of an upload (PutObject, CopyObject,
     // CreateMultipartUpload), the Retention or LegalHold document of PutObjectRetention and
     // PutObjectLegalHold (read into the same members by map-request.ts). Read from the members, never
@@ -237,6 +245,11 @@ export const S3_RULES: ServiceRules = {
     's3:object-lock-mode': (request) => single('s3:object-lock-mode', member(request, 'ObjectLockMode')),
     's3:object-lock-legal-hold': (request) => single('s3:object-lock-legal-hold', member(request, 'ObjectLockLegalHoldStatus')),
     's3:object-lock-retain-until-date': (request) => single('s3:object-lock-retain-until-date', member(request, 'ObjectLockRetainUntilDate')),
+    // The OptionalFields of PutBucketInventoryConfiguration's document (read into this member by map-request.ts).
+    's3:InventoryAccessibleOptionalFields': (request) => {
+      const fields = request.input.get('InventoryOptionalFields');
+      return Array.isArray(fields) ? { 's3:InventoryAccessibleOptionalFields': fields.map(String) } : undefined;
+    },
     's3:object-lock-remaining-retention-days': (request, context) => {
       const until = Date.parse(member(request, 'ObjectLockRetainUntilDate') ?? '');
       const now = context.request.now?.getTime();
@@ -259,6 +272,8 @@ export const S3_RULES: ServiceRules = {
     }
     return lookups;
   },
+  // PutBucketReplication's role (from its document, read into this member by map-request.ts).
+  passedRoles: (request) => rolesInMembers(request, ['ReplicationRole']),
   policyHolders: (type, arn) => (type === 'bucket' ? arn : type === 'object' ? BUCKET_ARN(splitObjectArn(arn)[0] ?? '') : undefined),
 };
 

@@ -169,6 +169,7 @@ async function run(flow: Flow): Promise<void> {
     service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers,
     ...(body !== undefined ? { body } : {}), ...(hostBucket !== undefined ? { bucket: hostBucket } : {}),
     region, ownerAccountId: ownerAccount, requestAccountId: principal.accountId, now,
+    ...(ctx.http.tlsVersion !== undefined ? { tlsVersion: ctx.http.tlsVersion } : {}),
   });
   let buffered: Buffer | undefined = streamed ? undefined : ctx.http.body;
   let mapped: MapResult = mapper.mapRequest(request(buffered));
