@@ -51,9 +51,23 @@ export function invalidActionName(action: string) {
   return serviceError('iam', 'InvalidInput', `Invalid action name ${action}: use service:Action, without wildcards.`);
 }
 
-/** Best effort. */
+/**
+ * AWS's text, as recorded for an assumed-role session ARN given as PolicySourceArn
+ * (aws-containers/amazon-ecs-exec-checker PR #10): "Invalid Entity Arn:
+ * arn:aws:sts::<account>:assumed-role/<role>/<session> does not clearly define entity type and name."
+ */
 export function invalidPolicySourceArn(arn: string) {
-  return serviceError('iam', 'InvalidInput', `Invalid PolicySourceArn ${arn}: expected the ARN of an IAM user, group or role.`);
+  return serviceError('iam', 'InvalidInput', `Invalid Entity Arn: ${arn} does not clearly define entity type and name.`);
+}
+
+/**
+ * AWS's text, as recorded for a KMS key ID given in ResourceArns
+ * (aws-containers/amazon-ecs-exec-checker issue #35): "ResourceNames are not in a valid ARN
+ * format: 14a050d4-021e-4efe-84bb-0871bf6d0fda." Several invalid names are listed comma-separated
+ * (best effort: only the one-name form is recorded).
+ */
+export function invalidResourceNames(names: readonly string[]) {
+  return serviceError('iam', 'InvalidInput', `ResourceNames are not in a valid ARN format: ${names.join(', ')}.`);
 }
 
 /** Best effort; AWS documents which resources each EC2 scenario requires. */

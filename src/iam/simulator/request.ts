@@ -10,7 +10,7 @@ import type { RoleRecord } from '../roles/records.ts';
 import { roleArn } from '../roles/records.ts';
 import { tagMap } from '../tags.ts';
 import { contextFromEntries } from './context-entries.ts';
-import { callerNotUser, invalidActionName, invalidResourceOwner } from './errors.ts';
+import { callerNotUser, invalidActionName, invalidResourceNames, invalidResourceOwner } from './errors.ts';
 
 /** The parts of a simulation request both Simulate* operations read alike. */
 
@@ -24,9 +24,21 @@ export function checkActionNames(actions: readonly string[]): void {
   }
 }
 
-/** ResourceArns, with an empty list meaning none were given (every resource, "*"). */
+/**
+ * ResourceArns, with an empty list meaning none were given (every resource, "*"). Each must
+ * be "*" or an ARN (`arn:partition:service:region:account:resource`, region and account may
+ * be empty); AWS refuses anything else, a bare key ID or bucket name, with InvalidInput.
+ */
 export function resourceList(resources: readonly string[] | undefined): readonly string[] | undefined {
-  return resources === undefined || resources.length === 0 ? undefined : resources;
+  if (resources === undefined || resources.length === 0) return undefined;
+  const invalid = resources.filter((resource) => resource !== '*' && !isArn(resource));
+  if (invalid.length > 0) throw invalidResourceNames(invalid);
+  return resources;
+}
+
+function isArn(text: string): boolean {
+  const parts = text.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' && parts[1] !== '' && parts[2] !== '' && parts.slice(5).join(':') !== '';
 }
 
 /** ResourceOwner (`arn:aws:iam::<account>:root`, or the bare account ID) as an account ID. */

@@ -97,7 +97,8 @@ test('a resource policy naming the caller allows on its own within the account',
   const [result] = simulate(sim({ resourcePolicy: bucketPolicy, actions: ['s3:PutObject'], resources: ['arn:aws:s3:::b/k'], resourceOwner: ACCOUNT }));
   assert.equal(result?.EvalDecision, 'allowed');
   assert.deepEqual(result?.MatchedStatements?.map((s) => [s.SourcePolicyId, s.SourcePolicyType]), [['ResourcePolicy', 'resource']]);
-  assert.equal(result?.EvalDecisionDetails, undefined);
+  // Same account with a resource ARN: AWS documents the map as present but empty.
+  assert.deepEqual(result?.EvalDecisionDetails, {});
 });
 
 test('cross-account: both sides must allow, and EvalDecisionDetails says how each decided', () => {
@@ -113,9 +114,9 @@ test('cross-account: both sides must allow, and EvalDecisionDetails says how eac
   const both = simulate(sim({ identity: [allowS3Read], resourcePolicy: bucketPolicy, resources: ['arn:aws:s3:::b/k'], resourceOwner: '444455556666' }))[0];
   assert.equal(both?.EvalDecision, 'allowed');
   assert.deepEqual(both?.EvalDecisionDetails, { [DECISION_DETAIL_KEYS.identity]: 'allowed', [DECISION_DETAIL_KEYS.resource]: 'allowed' });
-  // An ARN that names its account overrides ResourceOwner: same account, no details.
+  // An ARN that names its account overrides ResourceOwner: same account, an empty map.
   const sameAccount = simulate(sim({ identity: [allowS3Read], resources: [`arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/ap`], resourceOwner: '444455556666' }))[0];
-  assert.equal(sameAccount?.EvalDecisionDetails, undefined);
+  assert.deepEqual(sameAccount?.EvalDecisionDetails, {});
 });
 
 test('SCP levels, when known, give OrganizationsDecisionDetail', () => {

@@ -66,6 +66,11 @@ export function simulate(sim: Simulation): EvaluationResult[] {
       continue;
     }
     for (const resource of sim.resources ?? ['*']) {
+      const organizations = prepared.organizations(action, resource);
+      if (organizations?.AllowedByOrganizations === false) {
+        results.push(organizationsDeniedResult(prepared, action, resource, organizations));
+        continue;
+      }
       const single = resourceResult(prepared, sim, action, resource);
       const result: EvaluationResult = {
         EvalActionName: action,
@@ -75,8 +80,11 @@ export function simulate(sim: Simulation): EvaluationResult[] {
         MissingContextValues: single.MissingContextValues ?? [],
         ...detailFields(single),
       };
+      // AWS: "If the simulation evaluates policies within the same account and includes a
+      // resource ARN, then the parameter is present but the response is empty. If [it]
+      // specifies all resources (*), then the parameter is not returned."
+      if (result.EvalDecisionDetails === undefined && resource !== '*') result.EvalDecisionDetails = {};
       if (sim.resources !== undefined) result.ResourceSpecificResults = [single];
-      const organizations = prepared.organizations(action, resource);
       if (organizations !== undefined) result.OrganizationsDecisionDetail = organizations;
       results.push(result);
     }
@@ -93,6 +101,9 @@ interface Prepared {
   organizations(action: string, resource: string): { AllowedByOrganizations: boolean } | undefined;
 }
 
+/** The prefix of the engine names given to SCPs, so that their citations can be told apart. */
+const SCP_PREFIX = 'scps[';
+
 function prepare(sim: Simulation): Prepared {
   const byName = new Map<string, SourcedPolicy>();
   // Engine names must be unique so that each cited statement maps back to its source.
@@ -104,7 +115,7 @@ function prepare(sim: Simulation): Prepared {
     identity: sim.identity.map((source, i) => named(source, `identity[${i}]`)),
     ...(sim.boundary ? { boundary: named(sim.boundary, 'boundary') } : {}),
     ...(sim.resourcePolicy ? { resource: named(sim.resourcePolicy, 'resource') } : {}),
-    ...(sim.scps ? { scps: sim.scps.map((level, l) => level.map((source, i) => named(source, `scps[${l}][${i}]`))) } : {}),
+    ...(sim.scps ? { scps: sim.scps.map((level, l) => level.map((source, i) => named(source, `${SCP_PREFIX}${l}][${i}]`))) } : {}),
   };
   const cache = new Map<string, Decision>();
   const decide = (action: string, resource: string): Decision => {
@@ -130,6 +141,28 @@ function prepare(sim: Simulation): Prepared {
       // An explicit deny at any level is not allowed by Organizations, whatever else allows.
       return { AllowedByOrganizations: levels.every((level) => level.allowed && !level.explicitDeny) };
     },
+  };
+}
+
+/**
+ * A result the organization's SCPs refuse. AWS: "If an Organizations SCP included in the
+ * evaluation denies access, the simulation ends. In this case, policy evaluation does not
+ * proceed any further" — so no EvalDecisionDetails, and AWS's recorded answer for a role with
+ * AdministratorAccess under an SCP that does not allow the action
+ * (aws-containers/amazon-ecs-exec-checker issue #70) cites no statement and has no
+ * ResourceSpecificResults. Only an SCP's own denying statements are cited; the identity,
+ * boundary and resource policies, never reached, are not.
+ */
+function organizationsDeniedResult(prepared: Prepared, action: string, resource: string, organizations: { AllowedByOrganizations: boolean }): EvaluationResult {
+  const decision = prepared.decide(action, resource);
+  const scpOnly: Decision = { ...decision, deciding: decision.deciding.filter((cited) => cited.policy.startsWith(SCP_PREFIX)) };
+  return {
+    EvalActionName: action,
+    EvalResourceName: resource,
+    EvalDecision: DECISIONS[decision.decision],
+    MatchedStatements: matchedStatements(prepared, [scpOnly]),
+    MissingContextValues: decision.missingContextKeys,
+    OrganizationsDecisionDetail: organizations,
   };
 }
 
