@@ -62,6 +62,26 @@ export const SESSION_LIMITS: readonly SessionLimit[] = [
 ];
 
 /**
+ * Services with a single global endpoint, physically in one region: every request to them is
+ * made to that region, whatever region the client signed for — with a custom endpoint the aws
+ * CLI and the SDKs sign IAM requests with their configured region. AWS's condition-key
+ * reference: "Because this endpoint is physically located in the US East (N. Virginia)
+ * Region, IAM calls are always made to the us-east-1 Region"; its example "Denies access to
+ * AWS based on the requested Region" exempts `iam:*` and `organizations:*` for that reason.
+ * The region is the request's `aws:RequestedRegion`, its CloudTrail `awsRegion` and the
+ * access key's last-used Region.
+ */
+export const GLOBAL_ENDPOINT_REGIONS: ReadonlyMap<string, string> = new Map([
+  ['iam', 'us-east-1'],
+  ['organizations', 'us-east-1'],
+]);
+
+/** The region a request to `service` is made to: a global service's own, else the region the request was signed for. */
+export function requestedRegion(service: string | undefined, signedRegion: string | undefined): string | undefined {
+  return (service === undefined ? undefined : GLOBAL_ENDPOINT_REGIONS.get(service)) ?? signedRegion;
+}
+
+/**
  * Resources no principal may change, whatever its policies allow — the root user included:
  * a service-linked role belongs to its service (IAM answers UnmodifiableEntity), an AWS
  * managed policy to AWS. Decided after the policies allowed the request, so a caller without

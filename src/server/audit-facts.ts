@@ -3,12 +3,10 @@ import { isReadOnly, recordsResponse } from '../cloudtrail/event-kinds.ts';
 import { requestParametersOf, responseElementsOf, withinSize } from '../cloudtrail/parameters.ts';
 import { ENCODED_MESSAGE_MARKER } from '../sts/authorization-message.ts';
 import type { AuditEvent } from '../store/types.ts';
+import { requestedRegion } from '../authz/service-rules.ts';
 import type { ServerDeps } from './deps.ts';
 import { headerValue } from './http-util.ts';
 import type { RequestContext } from './request-context.ts';
-
-/** Services whose calls CloudTrail records in us-east-1 whatever region they were signed for (global services). */
-const GLOBAL_SERVICES: ReadonlySet<string> = new Set(['iam', 'organizations']);
 
 /**
  * The CloudTrail facts of a request Tessera answered itself: who, what, where from, with which
@@ -29,7 +27,8 @@ export function factsOfRequest(ctx: RequestContext): ApiCallFacts {
     resources,
     eventSource: `${service}.amazonaws.com`,
     eventName,
-    awsRegion: GLOBAL_SERVICES.has(service) ? 'us-east-1' : ctx.region ?? 'us-east-1',
+    // Global services' calls are recorded in their endpoint's region (us-east-1), whatever region they were signed for.
+    awsRegion: requestedRegion(service, ctx.region) ?? 'us-east-1',
     requestParameters: request.value,
     responseElements: response.value,
     readOnly: isReadOnly(eventName),

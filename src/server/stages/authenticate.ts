@@ -7,6 +7,7 @@ import type { ServiceName } from '../../protocol/model.ts';
 import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
+import { requestedRegion } from '../../authz/service-rules.ts';
 
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
@@ -60,7 +61,9 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
 
   ctx.principal = resolved.principal;
   if (gateway) gateway.signed = { auth, secretAccessKey: resolved.secretAccessKey };
-  const use = keyUseToRecord(resolved, gateway?.service ?? service, auth.region, ctx.receivedAt);
+  // A global service's use is in its endpoint's region (IAM: us-east-1), whatever the scope says.
+  const usedService = gateway?.service ?? service;
+  const use = keyUseToRecord(resolved, usedService, requestedRegion(usedService, auth.region) ?? auth.region, ctx.receivedAt);
   if (use === undefined) return;
   recordKeyUse(deps.store, auth.accessKeyId, use).catch((err) => {
     deps.logger.warn('could not record access key use', { requestId: ctx.requestId, accessKeyId: auth.accessKeyId, error: String(err) });

@@ -1,6 +1,7 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { Denied } from '../../authz/authorizer.ts';
 import type { AuthorizationTarget } from '../../authz/target.ts';
+import { requestedRegion } from '../../authz/service-rules.ts';
 import { ENCODED_MESSAGE_MARKER, encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -62,7 +63,8 @@ export async function decideRequest(
       sourceIp: ctx.http.remoteAddress,
       secureTransport: ctx.http.secure,
       ...optional('userAgent', headerValue(ctx.http.headers, 'user-agent')),
-      ...optional('region', ctx.region),
+      // aws:RequestedRegion: IAM's and Organizations' one endpoint is in us-east-1, whatever the signature's scope says.
+      ...optional('region', requestedRegion(ctx.gateway ? ctx.gateway.service : ctx.service, ctx.region)),
     },
   });
   const checks = [{ action: target.action ?? action, resource: target.resource }, ...(target.also ?? []).map((check) => ({ action: check.action, resource: check.resource }))];
