@@ -48,9 +48,12 @@ function unknown(model: GatewayModel, protocol: WireProtocol, message: string, o
 function identifyJson(model: GatewayModel, request: GatewayRequest, method: string, query: QueryMap, headers: HeaderMap): IdentifiedRequest | Unmapped {
   const target = headers.get('x-amz-target');
   if (target === undefined) return unknown(model, 'json', 'The request has no X-Amz-Target header naming the operation');
-  const prefix = `${model.targetPrefix}.`;
-  const name = target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
-  const operation = name === undefined ? undefined : model.operations.get(name);
+  // `<prefix>.<Operation>`: the service's prefix or a companion model's (DynamoDB Streams'),
+  // and an operation of that very model (`DynamoDB_20120810.GetRecords` names none).
+  const prefix = model.targetPrefixes.find((candidate) => target.startsWith(`${candidate}.`));
+  const name = prefix === undefined ? undefined : target.slice(prefix.length + 1);
+  const found = name === undefined ? undefined : model.operations.get(name);
+  const operation = found !== undefined && found.targetPrefix === prefix ? found : undefined;
   if (operation === undefined) return unknown(model, 'json', `X-Amz-Target ${clip(target)} names no ${model.service} operation`, name === undefined ? undefined : clip(name));
   if (method !== 'POST') return unknown(model, 'json', `${operation.name} is called with POST, not ${clip(method)}`, operation.name);
   const body = parseJsonBody(request.body);

@@ -3,6 +3,12 @@
 // and its input members with their wire locations (uri label, query string, header, body).
 // Tessera does not validate these requests: the upstream does; this only finds the operation
 // and the parameters that name resources and set condition keys.
+//
+// A service may have companion models signed under its name: DynamoDB Streams is its own API
+// (`DynamoDBStreams_20120810.*`, models/protected/dynamodbstreams-2012-08-10.json) signed as
+// `dynamodb`, whose actions are `dynamodb:` actions. Its operations join the service's model,
+// each keeping its own X-Amz-Target prefix and its own shapes (the two models share shape names
+// that differ: KeySchema).
 
 import { readFileSync } from 'node:fs';
 import { MODEL_FILES, type GatewayService } from './services.ts';
@@ -31,14 +37,21 @@ export interface OperationBinding {
   readonly method: string;
   readonly requestUri: string;
   readonly inputShape?: string;
+  /** JSON protocol: the X-Amz-Target prefix the operation is called with (its own model's). */
+  readonly targetPrefix?: string;
+  /** The shapes of the operation's own model (a companion's differ from the service's). */
+  readonly shapes: ReadonlyMap<string, ShapeModel>;
 }
 
 export interface GatewayModel {
   readonly service: GatewayService;
   readonly protocol: WireProtocol;
   readonly targetPrefix?: string;
+  /** Every X-Amz-Target prefix of the service's operations: its own, then its companions'. */
+  readonly targetPrefixes: readonly string[];
   readonly jsonVersion?: string;
   readonly apiVersion: string;
+  /** The service's operations and its companion models', by name (names never collide). */
   readonly operations: ReadonlyMap<string, OperationBinding>;
   readonly shapes: ReadonlyMap<string, ShapeModel>;
 }
@@ -46,40 +59,77 @@ export interface GatewayModel {
 const MODELS_DIR = new URL('../../models/protected/', import.meta.url);
 const loaded = new Map<GatewayService, GatewayModel>();
 
+/**
+ * Models of other APIs signed under a service's name, whose operations are authorized as that
+ * service's (their IAM actions carry its prefix). They must speak the service's protocol and
+ * JSON version, with their own X-Amz-Target prefix.
+ */
+export const COMPANION_MODELS: Readonly<Partial<Record<GatewayService, readonly string[]>>> = {
+  dynamodb: ['dynamodbstreams-2012-08-10.json'],
+};
+
 interface RawModel {
   metadata: { protocol: WireProtocol; targetPrefix?: string; jsonVersion?: string; apiVersion: string };
   operations: Record<string, { http: { method: string; requestUri: string }; input?: { shape: string } }>;
   shapes: Record<string, ShapeModel>;
 }
 
+function readModel(file: string): RawModel {
+  return JSON.parse(readFileSync(new URL(file, MODELS_DIR), 'utf8')) as RawModel;
+}
+
+function addOperations(operations: Map<string, OperationBinding>, raw: RawModel, shapes: ReadonlyMap<string, ShapeModel>, file: string): void {
+  for (const [name, body] of Object.entries(raw.operations)) {
+    if (operations.has(name)) throw new Error(`${file}: operation ${name} is already another model's`);
+    operations.set(name, {
+      name,
+      method: body.http.method,
+      requestUri: body.http.requestUri,
+      ...(body.input ? { inputShape: body.input.shape } : {}),
+      ...(raw.metadata.targetPrefix ? { targetPrefix: raw.metadata.targetPrefix } : {}),
+      shapes,
+    });
+  }
+}
+
 export function loadGatewayModel(service: GatewayService): GatewayModel {
   let model = loaded.get(service);
   if (model === undefined) {
-    const raw = JSON.parse(readFileSync(new URL(MODEL_FILES[service], MODELS_DIR), 'utf8')) as RawModel;
+    const raw = readModel(MODEL_FILES[service]);
+    const shapes = new Map(Object.entries(raw.shapes));
     const operations = new Map<string, OperationBinding>();
-    for (const [name, body] of Object.entries(raw.operations)) {
-      operations.set(name, { name, method: body.http.method, requestUri: body.http.requestUri, ...(body.input ? { inputShape: body.input.shape } : {}) });
+    addOperations(operations, raw, shapes, MODEL_FILES[service]);
+    const targetPrefixes = raw.metadata.targetPrefix ? [raw.metadata.targetPrefix] : [];
+    for (const file of COMPANION_MODELS[service] ?? []) {
+      const companion = readModel(file);
+      const { protocol, jsonVersion, targetPrefix } = companion.metadata;
+      if (protocol !== raw.metadata.protocol || jsonVersion !== raw.metadata.jsonVersion || targetPrefix === undefined || targetPrefixes.includes(targetPrefix)) {
+        throw new Error(`${file}: a companion model of ${service} must speak its protocol with its own X-Amz-Target prefix`);
+      }
+      targetPrefixes.push(targetPrefix);
+      addOperations(operations, companion, new Map(Object.entries(companion.shapes)), file);
     }
     model = {
       service,
       protocol: raw.metadata.protocol,
       apiVersion: raw.metadata.apiVersion,
       ...(raw.metadata.targetPrefix ? { targetPrefix: raw.metadata.targetPrefix } : {}),
+      targetPrefixes,
       ...(raw.metadata.jsonVersion ? { jsonVersion: raw.metadata.jsonVersion } : {}),
       operations,
-      shapes: new Map(Object.entries(raw.shapes)),
+      shapes,
     };
     loaded.set(service, model);
   }
   return model;
 }
 
-/** The input structure's members of an operation (empty when it takes none). */
-export function inputMembers(model: GatewayModel, operation: OperationBinding): Readonly<Record<string, MemberModel>> {
+/** The input structure's members of an operation (empty when it takes none), from its own model. */
+export function inputMembers(_model: GatewayModel, operation: OperationBinding): Readonly<Record<string, MemberModel>> {
   if (operation.inputShape === undefined) return {};
-  return model.shapes.get(operation.inputShape)?.members ?? {};
+  return operation.shapes.get(operation.inputShape)?.members ?? {};
 }
 
-export function inputShape(model: GatewayModel, operation: OperationBinding): ShapeModel | undefined {
-  return operation.inputShape === undefined ? undefined : model.shapes.get(operation.inputShape);
+export function inputShape(_model: GatewayModel, operation: OperationBinding): ShapeModel | undefined {
+  return operation.inputShape === undefined ? undefined : operation.shapes.get(operation.inputShape);
 }

@@ -66,11 +66,46 @@ function readTableName(value: string): Record<string, string> | undefined {
   return { TableName: resource.slice(6), Region: parts[3]!, Account: parts[4]! };
 }
 
+/**
+ * DynamoDB Streams' GetRecords names its stream only through its ShardIterator, which AWS
+ * documents as opaque. The iterators moto hands out (and AWS's own API Reference examples show)
+ * are `<stream ARN>|<digit(s)>|<token>`: the stream is read from that form, and an iterator of
+ * any other form names no stream, so the request is refused rather than authorized on `*`. Safe
+ * only with an upstream that binds the ARN to the token (moto keys its iterators by the whole
+ * string): docs/gateway-mapping.md "Known limits".
+ */
+export function readShardIterator(value: string): Record<string, string> | undefined {
+  const bar = value.indexOf('|');
+  if (bar < 0) return undefined;
+  const second = value.indexOf('|', bar + 1);
+  const version = second < 0 ? '' : value.slice(bar + 1, second);
+  if (version === '' || version.length > 4 || !/^[0-9]+$/.test(version) || second === value.length - 1) return undefined;
+  return readStreamArn(value.slice(0, bar));
+}
+
+/** `arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>` → its variables. */
+function readStreamArn(arn: string): Record<string, string> | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts[1] === '' || parts[2] !== 'dynamodb' || parts[3] === '' || !/^\d{12}$/.test(parts[4]!)) return undefined;
+  const resource = parts.slice(5).join(':');
+  const marker = resource.indexOf('/stream/');
+  if (!resource.startsWith('table/') || marker <= 6) return undefined;
+  const table = resource.slice(6, marker);
+  const label = resource.slice(marker + '/stream/'.length);
+  if (table.includes('/') || label === '' || label.includes('/')) return undefined;
+  return { Partition: parts[1]!, Region: parts[3]!, Account: parts[4]!, TableName: table, StreamLabel: label };
+}
+
 export const DYNAMODB_RULES: ServiceRules = {
   resources: {
-    variables: { TableName: [{ member: 'TableName', read: readTableName }, { member: 'SourceTableName' }] },
+    variables: {
+      TableName: [{ member: 'TableName', read: readTableName }, { member: 'SourceTableName' }, { member: 'ShardIterator', read: readShardIterator }],
+      StreamLabel: [{ member: 'ShardIterator', read: readShardIterator }],
+    },
     // TableName may be a table ARN (DynamoDB accepts either since 2024). RestoreTableToPointInTime
-    // names its source table by SourceTableName (or SourceTableArn).
+    // names its source table by SourceTableName (or SourceTableArn). DynamoDB Streams' GetRecords
+    // names its stream by the ARN its ShardIterator starts with (readShardIterator); its
+    // DescribeStream and GetShardIterator give the stream's StreamArn.
     arnMembers: ['TableName'],
   },
   operations: {
