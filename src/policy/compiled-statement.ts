@@ -9,7 +9,7 @@ import type { StatementDocument } from './document.ts';
 import type { CompiledPrincipals, PrincipalKeys } from './principal.ts';
 import { compilePrincipals, matchPrincipals, notPrincipalApplies } from './principal.ts';
 import type { RequestContext } from './request-context.ts';
-import type { EvaluationPrincipal, PolicyVersion, ResourceGrant } from './types.ts';
+import type { EvaluationPrincipal, PolicyVersion, ResourceGrant } from './request-types.ts';
 import type { VariableLookup } from './variables.ts';
 import { parseTemplate, templateVariableKeys } from './variables.ts';
 import type { WildcardPattern } from './wildcard.ts';

@@ -7,7 +7,7 @@
 // about what a document says.
 
 import { CODE, MSG } from './messages.ts';
-import type { PolicyVersion } from './types.ts';
+import type { PolicyVersion } from './request-types.ts';
 import type { RawConditionValue } from './conditions.ts';
 
 export interface Issue {

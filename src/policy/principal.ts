@@ -21,7 +21,7 @@
 // federated user whose IAM user it is — with the same strength as the user's or role's ARN.
 
 import { parseArn } from './arn.ts';
-import type { EvaluationPrincipal, ResourceGrant } from './types.ts';
+import type { EvaluationPrincipal, ResourceGrant } from './request-types.ts';
 
 export interface CompiledPrincipals {
   readonly any: boolean;

@@ -8,7 +8,7 @@ import type { ArnSubject } from './arn.ts';
 import { arnSubject } from './arn.ts';
 import type { IpAddress } from './ip.ts';
 import { parseIp } from './ip.ts';
-import type { ContextScalar, ContextValue, EvaluationPrincipal } from './types.ts';
+import type { ContextScalar, ContextValue, EvaluationPrincipal } from './request-types.ts';
 import { decodeBase64, parseBool, parseDate, parseNumber } from './typed-values.ts';
 
 /** One context key's values, with typed views parsed at most once per request. */
