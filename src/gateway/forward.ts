@@ -53,6 +53,12 @@ export interface ForwardPlan {
    * in place when CreateBucket returns). It must not throw: its failures are its own to report.
    */
   afterSuccess?: () => Promise<void>;
+  /**
+   * Asked with the head of any answer but a 404 that hideMissing takes, before a byte of it is
+   * passed on: a failure returned replaces it, and the upstream's answer is dropped unread (S3's
+   * GetObject of an SSE-KMS object, for a caller who may not decrypt with its key).
+   */
+  checkAnswer?: (headers: IncomingMessage['headers'], status: number) => Promise<GatewayFailure | undefined>;
 }
 
 export type ForwardOutcome =
@@ -131,7 +137,20 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
         afterSuccess().then(() => relay(answer, res, plan, settle), () => relay(answer, res, plan, settle));
         return;
       }
-      if (answer.statusCode !== 404 || hideMissing === undefined) return relay(answer, res, plan, settle);
+      if (answer.statusCode !== 404 || hideMissing === undefined) {
+        const { checkAnswer } = plan;
+        if (checkAnswer === undefined) return relay(answer, res, plan, settle);
+        // The answer waits, paused, while the caller's right to its content is decided.
+        checkAnswer(answer.headers, status).then((failure) => {
+          if (failure === undefined) return relay(answer, res, plan, settle);
+          answer.destroy();
+          settle({ kind: 'failed', failure, cause: 'an answer the caller may not read (checkAnswer)' });
+        }, (err: unknown) => {
+          answer.destroy();
+          settle({ kind: 'failed', failure: err instanceof GatewayError ? err.failure : { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 }, cause: String(err) });
+        });
+        return;
+      }
       // The answer waits, paused, while the caller's right to learn it is decided.
       hideMissing().then((failure) => {
         if (failure === undefined) return relay(answer, res, plan, settle);

@@ -348,3 +348,83 @@ export async function readKeyManager(keyId: string, { call }: ReadContext): Prom
   const arn = stringMember(metadata?.['Arn']);
   return arn === undefined ? undefined : { arn, manager: stringMember(metadata?.['KeyManager']) ?? 'CUSTOMER' };
 }
+
+/** How S3 encrypts (or encrypted) an object: `aws:kms` / `aws:kms:dsse` with its key (absent: the AWS managed key aws/s3), `AES256`, or none said. */
+export interface S3Encryption {
+  algorithm?: string;
+  keyId?: string;
+  bucketKey: boolean;
+}
+
+/** A bucket's default encryption (`GET /bucket?encryption`); undefined when it has none (or the bucket is not there). */
+export async function readBucketEncryption(bucket: string, { call }: ReadContext): Promise<S3Encryption | undefined> {
+  const response = answered(await call({ method: 'GET', path: s3Path(bucket), query: 'encryption=' }), 'GetBucketEncryption');
+  if (response === undefined) return undefined;
+  const rule = descendants(xmlRoot(response.body), 'Rule')[0];
+  if (rule === undefined) return undefined;
+  const defaults = descendants(rule, 'ApplyServerSideEncryptionByDefault')[0];
+  const algorithm = defaults === undefined ? undefined : childText(defaults, 'SSEAlgorithm')?.trim();
+  const keyId = defaults === undefined ? undefined : stringMember(childText(defaults, 'KMSMasterKeyID')?.trim());
+  return { ...(algorithm ? { algorithm } : {}), ...(keyId ? { keyId } : {}), bucketKey: (childText(rule, 'BucketKeyEnabled') ?? '').trim().toLowerCase() === 'true' };
+}
+
+/** An object's encryption, from a HeadObject's headers; undefined when the object (version) is not there. */
+export async function readObjectEncryption(bucket: string, key: string, versionId: string | undefined, { call }: ReadContext): Promise<S3Encryption | undefined> {
+  const response = answered(await call({ method: 'HEAD', path: s3Path(bucket, key), query: versionId ? `versionId=${encodeURIComponent(versionId)}` : '' }), 'HeadObject');
+  return response === undefined ? undefined : s3EncryptionOf(response.headers);
+}
+
+/** The encryption an S3 answer's headers name (GetObject, HeadObject). */
+export function s3EncryptionOf(headers: Readonly<Record<string, string | readonly string[] | undefined>>): S3Encryption {
+  const header = (name: string) => {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : (value as string | undefined))?.trim();
+  };
+  const algorithm = header('x-amz-server-side-encryption');
+  const keyId = header('x-amz-server-side-encryption-aws-kms-key-id');
+  return { ...(algorithm ? { algorithm } : {}), ...(keyId ? { keyId } : {}), bucketKey: header('x-amz-server-side-encryption-bucket-key-enabled')?.toLowerCase() === 'true' };
+}
+
+/** The KMS key of an SQS queue with SSE-KMS (its KmsMasterKeyId attribute); undefined for SSE-SQS, none, or no such queue. */
+export async function readQueueKey(arn: string, { call, upstream }: ReadContext): Promise<string | undefined> {
+  const out = await jsonRead(call, '1.0', 'AmazonSQS.GetQueueAttributes', { QueueUrl: queueUrl(upstream, arn), AttributeNames: ['KmsMasterKeyId'] });
+  return stringMember((out?.['Attributes'] as Record<string, unknown> | undefined)?.['KmsMasterKeyId']);
+}
+
+/** The KMS key of an SNS topic with server-side encryption (its KmsMasterKeyId attribute). */
+export async function readTopicKey(arn: string, { call }: ReadContext): Promise<string | undefined> {
+  const response = answered(await queryCall(call, { Action: 'GetTopicAttributes', Version: '2010-03-31', TopicArn: arn }), 'GetTopicAttributes');
+  if (response === undefined) return undefined;
+  for (const entry of descendants(xmlRoot(response.body), 'entry')) {
+    if (childText(entry, 'key') === 'KmsMasterKeyId') return stringMember(childText(entry, 'value')?.trim());
+  }
+  return undefined;
+}
+
+/** The most pages of DescribeParameters read for one request (50 parameters a page). */
+export const MAX_PARAMETER_PAGES = 20;
+
+/**
+ * The SecureString parameters among `names`, or under `path`, with their KMS keys
+ * (DescribeParameters, filtered by Name or Path and Type). More than MAX_PARAMETER_PAGES pages
+ * fail the read (the request is then refused rather than decided on part of them).
+ */
+export async function readSecureParameters(select: { names: readonly string[] } | { path: string; recursive: boolean }, { call }: ReadContext): Promise<{ name: string; keyId: string }[]> {
+  const filters = 'names' in select
+    ? [{ Key: 'Name', Option: 'Equals', Values: [...select.names] }, { Key: 'Type', Option: 'Equals', Values: ['SecureString'] }]
+    : [{ Key: 'Path', Option: select.recursive ? 'Recursive' : 'OneLevel', Values: [select.path] }, { Key: 'Type', Option: 'Equals', Values: ['SecureString'] }];
+  if ('names' in select && select.names.length === 0) return [];
+  const found: { name: string; keyId: string }[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PARAMETER_PAGES; page++) {
+    const out = await jsonRead(call, '1.1', 'AmazonSSM.DescribeParameters', { ParameterFilters: filters, MaxResults: 50, ...(token ? { NextToken: token } : {}) });
+    if (out === undefined) return found;
+    for (const item of Array.isArray(out['Parameters']) ? (out['Parameters'] as Record<string, unknown>[]) : []) {
+      const name = stringMember(item['Name']);
+      if (name !== undefined && item['Type'] === 'SecureString') found.push({ name, keyId: stringMember(item['KeyId']) ?? 'alias/aws/ssm' });
+    }
+    token = stringMember(out['NextToken']);
+    if (token === undefined) return found;
+  }
+  throw new UpstreamReadError(`more than ${MAX_PARAMETER_PAGES * 50} parameters to read the keys of`);
+}

@@ -13,6 +13,7 @@ import type { ServerDeps } from '../deps.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import type { Flow } from './flow.ts';
 import { wantsMappingFunction, withMappingFunction, withSecretKeys } from './service-facts.ts';
+import { withServiceKeys } from './service-keys.ts';
 
 /** Operations that only read: a success changes nothing the lookups cache. */
 const READ_OPERATION = /^(Get|List|Describe|Head|Select|Scan|Query|BatchGet|Receive|Decrypt|Encrypt|GenerateDataKey|Sign|Verify|Invoke$)/;
@@ -47,6 +48,8 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
   // The mapping's lookups, then the facts only the upstream knows (service-facts.ts).
   const target = (wanted?: (lookup: LazyLookup) => boolean, missingKeys: readonly string[] = []) => resolveTarget(mapped, sources, wanted)
     .then((resolved) => withSecretKeys(flow, mapped, sources, resolved))
+    // The KMS keys S3, SQS, SNS, SSM and Secrets Manager writes use for the caller (service-keys.ts).
+    .then((resolved) => withServiceKeys(flow, mapped, sources, resolved))
     .then((resolved) => (wantsMappingFunction(mapped, missingKeys) ? withMappingFunction(mapped, sources, resolved) : resolved))
     .catch(unavailable);
   const action = mapped.targets[0]!.action;

@@ -4,7 +4,7 @@
 // forward, re-signed, with the body streamed through its verifier → audit. Every refusal is
 // written in the service's own format. See README "Protecting other services".
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from '../../protocol/errors.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, missingAuthentication, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
@@ -39,7 +39,7 @@ import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
-import { SECRET_KMS_REFUSAL } from './service-facts.ts';
+import { keyRefusal, objectKeyRefusal } from './service-keys.ts';
 
 export type { GatewayRoute } from './flow.ts';
 
@@ -212,10 +212,9 @@ async function run(flow: Flow): Promise<void> {
         return;
       }
     }
-    // S3 tells an anonymous caller "Access Denied" and nothing more; Secrets Manager tells a
-    // caller who may not use the secret's KMS key that alone (service-facts.ts).
-    const denial = accessDenied(service, principal.kind === 'anonymous' ? 'Access Denied'
-      : service === 'secretsmanager' && ctx.authorization?.action === 'kms:Decrypt' ? SECRET_KMS_REFUSAL : refusal.message);
+    // S3 tells an anonymous caller "Access Denied" and nothing more; a caller who may not use
+    // the KMS key a service uses on its behalf gets that service's answer (service-keys.ts).
+    const denial = principal.kind === 'anonymous' ? accessDenied(service, 'Access Denied') : (keyRefusal(flow, refusal.message) ?? accessDenied(service, refusal.message));
     if (deps.gateway.settings.mode === 'enforce') throw denial;
     deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
@@ -253,6 +252,8 @@ async function run(flow: Flow): Promise<void> {
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
+    // An SSE-KMS object is passed on only to a caller who may decrypt with its key (service-keys.ts).
+    ...(service === 's3' && mapped.operation === 'GetObject' ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
     // A new bucket has AWS's defaults before its creator hears of it.
     ...(service === 's3' && mapped.operation === 'CreateBucket' && bucket !== undefined ? { afterSuccess: () => writeNewBucketDefaults(flow, sources.reads(callerAccount), bucket) } : {}),
   }, flow.res, () => {

@@ -23,8 +23,8 @@ import { upstreamFor } from '../../gateway/upstreams.ts';
 import type { Flow } from './flow.ts';
 import type { TargetSourcesOf } from './decision.ts';
 
-/** Secrets Manager's answer when the caller may not use the secret's key. */
-export const SECRET_KMS_REFUSAL = 'Access to KMS is not allowed';
+/** Secrets Manager's answer when the caller may not use the secret's key (service-keys.ts writes the refusals). */
+export { SECRET_KMS_REFUSAL } from './service-keys.ts';
 
 const MAPPING_OPERATIONS = new Set(['GetEventSourceMapping', 'DeleteEventSourceMapping', 'UpdateEventSourceMapping']);
 
