@@ -21,7 +21,7 @@ import type { MappedRequest } from '../../gateway/index.ts';
 import { readKeyManager, readMappingFunction, readResourcePolicy, readSecretEncryption, UpstreamReadError, type ReadContext } from '../../gateway/upstream-reads.ts';
 import { upstreamFor } from '../../gateway/upstreams.ts';
 import type { Flow } from './flow.ts';
-import type { TargetSourcesOf } from './decision.ts';
+import type { TargetSources as TargetSourcesOf } from '../../gateway/resolve-target.ts';
 
 /** Secrets Manager's answer when the caller may not use the secret's key (service-keys.ts writes the refusals). */
 export { SECRET_KMS_REFUSAL } from './service-keys.ts';
