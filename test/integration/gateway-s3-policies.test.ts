@@ -74,12 +74,14 @@ describe('S3 through the gateway: identity and bucket policies', () => {
     const withIdentity = await env.user('cross-reader', [allow('s3:GetObject', 'arn:aws:s3:::union/*')], owner);
     const withoutIdentity = await env.user('cross-nothing', [], owner);
 
+    // S3 explains a refusal only within the bucket owner's account or organization: across
+    // accounts the caller reads "Access Denied" (the reason is in the audit event).
     const noBucketPolicy = await awsError(() => get(withIdentity));
-    assert.equal(noBucketPolicy.message, `User: ${withIdentity.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" because no resource-based policy allows the s3:GetObject action`);
+    assert.equal(noBucketPolicy.message, 'Access Denied');
     await bucketPolicy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other.accountId}:root` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::union/*' }]);
     assert.equal(await get(withIdentity), 'the document');
     const noIdentity = await awsError(() => get(withoutIdentity));
-    assert.equal(noIdentity.message, `User: ${withoutIdentity.arn} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::union/doc.txt" because no identity-based policy allows the s3:GetObject action`);
+    assert.equal(noIdentity.message, 'Access Denied');
     // The other account's root is the owner of nothing here: the bucket policy decides for it too.
     assert.equal(await get(other), 'the document');
     assert.equal((await awsError(() => env.s3(other).send(new PutObjectCommand({ Bucket: 'union', Key: 'x', Body: 'x' })))).name, 'AccessDenied');

@@ -40,6 +40,7 @@ import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
 import { isDataEvent } from '../../gateway/data-events.ts';
 import { keyRefusal, objectKeyRefusal } from './service-keys.ts';
+import { s3ExplainsRefusal } from './s3-denial-detail.ts';
 
 export type { GatewayRoute } from './flow.ts';
 
@@ -212,9 +213,12 @@ async function run(flow: Flow): Promise<void> {
         return;
       }
     }
-    // S3 tells an anonymous caller "Access Denied" and nothing more; a caller who may not use
-    // the KMS key a service uses on its behalf gets that service's answer (service-keys.ts).
-    const denial = principal.kind === 'anonymous' ? accessDenied(service, 'Access Denied') : (keyRefusal(flow, refusal.message) ?? accessDenied(service, refusal.message));
+    // S3 tells an anonymous caller "Access Denied" and nothing more, and a caller from outside
+    // the bucket owner's account and organization the same (s3-denial-detail.ts); a caller who
+    // may not use the KMS key a service uses on its behalf gets that service's answer (service-keys.ts).
+    const denial = principal.kind === 'anonymous' ? accessDenied(service, 'Access Denied')
+      : (keyRefusal(flow, refusal.message)
+        ?? (service === 's3' && !(await s3ExplainsRefusal(deps, principal.accountId, accounts[0])) ? accessDenied(service, 'Access Denied') : accessDenied(service, refusal.message)));
     if (deps.gateway.settings.mode === 'enforce') throw denial;
     deps.logger.warn('gateway audit mode: forwarding a request its policies refuse', {
       requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, action: ctx.authorization?.action, resource: ctx.authorization?.resource, reason: ctx.authorization?.reason,
