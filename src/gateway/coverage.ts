@@ -4,7 +4,8 @@
 
 import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
 import { inputMembers, loadGatewayModel } from './model.ts';
-import { fillableFrom, sameName } from './resources.ts';
+import { refusalOf } from './map-request.ts';
+import { fillableFrom, isArnMember, sameName } from './resources.ts';
 import { SERVICE_RULES } from './services/index.ts';
 import { GATEWAY_SERVICES, type GatewayService } from './services.ts';
 import { TAG_ON_CREATE } from './tag-on-create.ts';
@@ -33,12 +34,14 @@ export function planService(data: AuthorizationData, service: GatewayService): O
   const plans: OperationPlan[] = [];
   for (const operation of [...model.operations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const name = operation.name;
-    if (Object.hasOwn(rules.refused, name)) {
-      plans.push({ operation: name, status: 'refused', reason: rules.refused[name]! });
+    const refused = refusalOf(data, service, name);
+    if (refused !== undefined) {
+      plans.push({ operation: name, status: 'refused', reason: refused });
       continue;
     }
     const rule = Object.hasOwn(rules.operations, name) ? rules.operations[name]! : {};
     const members = Object.keys(inputMembers(model, operation));
+    const each = rule.eachResourceType;
     const describe = (action: SarAction, when?: string, resourceDoc?: string): PlannedAction | string => {
       const resources: string[] = [];
       if (resourceDoc !== undefined) resources.push(resourceDoc);
@@ -47,8 +50,13 @@ export function planService(data: AuthorizationData, service: GatewayService): O
         for (const ref of action.resourceTypes) {
           const type = data.get(service)!.resourceTypes.get(ref.type);
           if (type === undefined) continue;
-          const from = fillableFrom(type.arn, members, rules.resources);
+          const found = fillableFrom(type.arn, members, rules.resources);
+          // A member holding some other ARN (EC2's OutpostArn) does not name a resource being created.
+          const from = found !== undefined && each?.created?.includes(type.key) && found.every((member) => isArnMember(rules.resources, member)) ? undefined : found;
           if (from !== undefined) resources.push(`${type.arn}${from.length > 0 ? ` (${from.join(', ')})` : ''}`);
+          // One check per resource type (EC2): a created one on `<type>/*`; a required one the request cannot name is a gap.
+          else if (each?.created?.includes(type.key)) resources.push(`${type.arn.replace(/\$\{[A-Za-z]+\}$/, '*')} (created)`);
+          else if (each !== undefined && ref.required && each.input === undefined) return `the request names no ${ref.type}`;
         }
         if (resources.length === 0) {
           if (rules.unresolved === undefined) return `the request names no ${action.resourceTypes.map((ref) => ref.type).join(' or ')}`;
@@ -57,7 +65,8 @@ export function planService(data: AuthorizationData, service: GatewayService): O
       }
       const typeKeys = action.resourceTypes.flatMap((ref) => data.get(service)!.resourceTypes.get(ref.type)?.conditionKeys ?? []);
       const keys = settableKeys({ ...action, conditionKeys: [...new Set([...action.conditionKeys, ...typeKeys.filter(isUpstreamKey)])] }, members, service);
-      return { action: `${service}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: keys.set, upstreamKeys: keys.upstream };
+      const extra = rules.checkContextKeys?.(name, action.name, members) ?? [];
+      return { action: `${service}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: [...new Set([...keys.set, ...extra])], upstreamKeys: keys.upstream };
     };
 
     const actions: PlannedAction[] = [];
@@ -82,6 +91,7 @@ export function planService(data: AuthorizationData, service: GatewayService): O
     }
     const tagging = TAG_ON_CREATE[service]?.[name];
     if (tagging !== undefined) add(tagging.action, 'when the request carries tags');
+    if (each !== undefined && members.includes('TagSpecifications')) add('CreateTags', 'on each new resource TagSpecification.N tags', 'each tagged new resource (<type>/*)');
     const note = rule.expandDoc ?? rule.needsBody;
     if (problem !== undefined && rule.expandDoc === undefined) plans.push({ operation: name, status: 'unmapped', problem });
     else plans.push({ operation: name, status: 'mapped', actions, ...(note ? { note: rule.expandDoc ? `one check per item: ${rule.expandDoc}` : `the body is read: ${note}` } : {}) });

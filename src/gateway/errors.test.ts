@@ -25,7 +25,8 @@ test('a refusal in each protocol, as the service writes it', () => {
 
   const lambda = renderError('lambda', 'rest-json', accessDenied('lambda', 'no').failure, 'r', 'GET');
   assert.deepEqual([lambda.status, lambda.headers['x-amzn-ErrorType'], JSON.parse(lambda.body).message], [403, 'AccessDeniedException', 'no']);
-  assert.equal(protocolOf('ec2', none), 'query');
+  assert.equal(protocolOf('ec2', none), 'ec2');
+  assert.equal(protocolOf('rds', none), 'query');
 });
 
 test('authentication failures in the protected service\'s dialect', () => {

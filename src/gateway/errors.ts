@@ -51,10 +51,24 @@ const ACCESS_DENIED: Readonly<Record<GatewayService, { code: string; status: num
   secretsmanager: { code: 'AccessDeniedException', status: 400 },
   ssm: { code: 'AccessDeniedException', status: 400 },
   logs: { code: 'AccessDeniedException', status: 400 },
+  ec2: { code: 'UnauthorizedOperation', status: 403 },
 };
+
+/**
+ * EC2 opens its refusals with a sentence of its own, then AWS's text, then (always) the encoded
+ * authorization failure message: "You are not authorized to perform this operation. User: … is
+ * not authorized to perform: ec2:StopInstances on resource: … because no identity-based policy
+ * allows the ec2:StopInstances action. Encoded authorization failure message: …".
+ */
+export const EC2_UNAUTHORIZED = 'You are not authorized to perform this operation.';
+
+/** Services whose every refusal carries the encoded authorization failure message (sts:DecodeAuthorizationMessage), as EC2's do. */
+export const ENCODES_EVERY_DENIAL: ReadonlySet<string> = new Set(['ec2']);
 
 export function accessDenied(service: string, message: string): GatewayError {
   const denied = isGatewayService(service) ? ACCESS_DENIED[service] : { code: 'AccessDenied', status: 403 };
+  // EC2 ends AWS's sentence with a full stop before the encoded message.
+  if (service === 'ec2') return gatewayError(denied.code, message === 'Access Denied' ? EC2_UNAUTHORIZED : `${EC2_UNAUTHORIZED} ${message.replace(' Encoded authorization failure message: ', '. Encoded authorization failure message: ')}`, denied.status);
   return gatewayError(denied.code, message, denied.status);
 }
 
@@ -70,10 +84,14 @@ export function accessDenied(service: string, message: string): GatewayError {
  *  - Lambda (REST-JSON) `x-amzn-ErrorType: MissingAuthenticationTokenException`, 403,
  *    `{"message":"Missing Authentication Token"}`;
  *  - SQS's JSON protocol `MissingAuthenticationTokenException` with SQS's Query status (403) and
- *    Query code in `x-amzn-query-error` (`MissingAuthenticationToken;Sender`), as SQS pairs them.
+ *    Query code in `x-amzn-query-error` (`MissingAuthenticationToken;Sender`), as SQS pairs them;
+ *  - EC2 `AuthFailure`, 401, "AWS was not able to validate the provided access credentials" (EC2
+ *    answers an unsigned call as one whose credentials it cannot validate).
  */
 export function missingAuthentication(service: GatewayService, protocol: WireProtocol): GatewayFailure {
   switch (service) {
+    case 'ec2':
+      return EC2_AUTH_FAILURE;
     case 'sqs':
       return protocol === 'json'
         ? { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token', status: 403, queryCode: 'MissingAuthenticationToken' }
@@ -96,6 +114,16 @@ export function missingAuthentication(service: GatewayService, protocol: WirePro
  * InvalidSignatureException (400).
  */
 export function inServiceDialect(service: string, protocol: WireProtocol, failure: GatewayFailure): GatewayFailure {
+  if (protocol === 'ec2') {
+    // EC2 names an unknown or unusable key AuthFailure (401); a wrong signature keeps SigV4's code.
+    switch (failure.code) {
+      case 'InvalidClientTokenId':
+      case 'MissingAuthenticationToken':
+        return EC2_AUTH_FAILURE;
+      default:
+        return failure;
+    }
+  }
   if (service === 's3') {
     switch (failure.code) {
       case 'InvalidClientTokenId':
@@ -122,6 +150,8 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
   }
   return failure;
 }
+
+const EC2_AUTH_FAILURE: GatewayFailure = { code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials', status: 401 };
 
 export interface RenderedError {
   status: number;
@@ -160,6 +190,11 @@ export function renderError(service: string, protocol: WireProtocol, failure: Ga
         headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': failure.code },
         body: headless ? '' : JSON.stringify(body),
       };
+    }
+    case 'ec2': {
+      // EC2's own error document: `<Response><Errors><Error>…</Error></Errors><RequestID>`.
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(failure.code)}</Code><Message>${escapeXml(failure.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+      return { status, headers: { 'Content-Type': 'text/xml;charset=UTF-8' }, body: headless ? '' : body };
     }
     case 'query': {
       const namespace = QUERY_NAMESPACES[service] ?? `https://${escapeXml(service)}.amazonaws.com/doc/`;

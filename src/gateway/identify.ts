@@ -81,7 +81,7 @@ function identifyQuery(model: GatewayModel, protocol: WireProtocol, request: Gat
   if (version !== undefined && version !== model.apiVersion) return unknown(model, protocol, `Could not find operation ${operation.name} for version ${clip(version)}`, operation.name);
   const tree = buildTree(params);
   if (tree === undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, operation: operation.name, message: 'A parameter name is nested too deeply' };
-  const input = operation.inputShape === undefined ? new Map<string, unknown>() : readStructure(model, operation.inputShape, tree, model.service === 'sqs' ? SQS_QUERY_NAMES : {});
+  const input = operation.inputShape === undefined ? new Map<string, unknown>() : readStructure(model, operation.inputShape, tree, model.service === 'sqs' ? SQS_QUERY_NAMES : {}, protocol === 'ec2' ? 'ec2' : 'query');
   // SQS's query form may also address the queue by its URL's path (POST /<account>/<queue>).
   if (model.service === 'sqs' && !input.has('QueueUrl') && Object.hasOwn(inputMembers(model, operation), 'QueueUrl') && /^\/\d{12}\/[^/]+$/.test(request.path)) {
     input.set('QueueUrl', request.path);

@@ -7,6 +7,7 @@ import type { AuthorizationCheck } from '../authz/target.ts';
 import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
 import { conditionContext } from './conditions.ts';
 import { identify, type IdentifiedRequest } from './identify.ts';
+import { fillTemplate, templateVariables } from './arn-template.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
 import { bucketConfigurationMembers, deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
@@ -26,9 +27,26 @@ interface PlannedCheck {
   resolve?: 'kms-alias';
   /** The request gave the ARN whole. */
   named?: 'arn';
+  /** A resource the operation creates (`instance/*`): no tags to read. */
+  created?: boolean;
 }
 
-export function mapRequest(data: AuthorizationData, request: GatewayRequest): MapResult {
+/** What the mapper may ask of Tessera itself (the server wires it; tests may leave it out). */
+export interface MapperHooks {
+  /** The role an instance profile holds (`arn:aws:iam::<account>:instance-profile/<path><name>`), from Tessera's IAM store. */
+  readonly instanceProfileRole?: (profileArn: string) => Promise<string | undefined>;
+}
+
+/** Why an operation is refused outright, if it is: the service's list, or (EC2) not listed and taking a resource. */
+export function refusalOf(data: AuthorizationData, service: GatewayService, operation: string): string | undefined {
+  const rules = SERVICE_RULES[service];
+  if (Object.hasOwn(rules.refused, operation)) return rules.refused[operation];
+  if (rules.refuseUnlisted === undefined || Object.hasOwn(rules.operations, operation)) return undefined;
+  const action = sarAction(data, service, operation);
+  return action !== undefined && action.resourceTypes.length === 0 ? undefined : rules.refuseUnlisted(operation);
+}
+
+export function mapRequest(data: AuthorizationData, request: GatewayRequest, hooks: MapperHooks = {}): MapResult {
   const service = typeof request.service === 'string' ? request.service.toLowerCase() : '';
   if (!isGatewayService(service)) {
     return { kind: 'unmapped', reason: 'unknown-service', service: String(request.service).slice(0, 64), message: `The gateway does not protect the service ${String(request.service).slice(0, 64)}` };
@@ -40,8 +58,11 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
   const protocol = identified.protocol;
   const unmapped = (reason: Unmapped['reason'], message: string): Unmapped => ({ kind: 'unmapped', reason, service, protocol, operation, message });
 
-  if (Object.hasOwn(rules.refused, operation)) return unmapped('refused-operation', `${operation} is not forwarded: ${rules.refused[operation]}`);
+  const refused = refusalOf(data, service, operation);
+  if (refused !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refused}`);
   const rule: OperationRule = Object.hasOwn(rules.operations, operation) ? rules.operations[operation]! : {};
+  const refusal = rule.refuse?.(identified);
+  if (refusal !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refusal}`);
   if (rule.needsBody !== undefined && request.body === undefined) {
     return { kind: 'needs-body', service, protocol, operation, reason: rule.needsBody, maxBytes: LIMITS.body };
   }
@@ -66,6 +87,7 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
       const resourceAccountId = arnAccount(arn) ?? request.ownerAccountId;
       const conditions = {
         ...conditionContext(check.action, check.request, rules, { ...context, resourceAccountId, action: check.action.name }),
+        ...rules.checkContext?.(check.request, { action: check.action.name, arn, created: check.created === true, ...(check.resourceType ? { resourceType: check.resourceType } : {}) }, context),
         ...check.extraContext,
       };
       // The resource the service authorizes may be written otherwise than the one it reads (a
@@ -79,6 +101,12 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest): Ma
   // A role handed to the service for it to assume later needs iam:PassRole on that role.
   for (const role of rules.passedRoles?.(identified) ?? []) {
     targets.push({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
+  }
+  // An instance profile: iam:PassRole on the role it holds (resolved in Tessera's IAM store).
+  for (const profile of rules.passedInstanceProfiles?.(identified, context) ?? []) {
+    const read = hooks.instanceProfileRole;
+    lookups.push({ kind: 'instance-profile-role', check: targets.length, profile, ...(read ? { read: () => read(profile) } : {}) });
+    targets.push({ action: 'iam:PassRole', resource: profile, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
   }
   const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups };
   return mapped;
@@ -102,6 +130,7 @@ function planChecks(
     if (typeof checks === 'string') return checks;
     return checksFromExpanded(data, service, rules, request, context, checks);
   }
+  if (rule.eachResourceType !== undefined) return eachTypeChecks(data, service, rules, rule, request, context);
   if (rule.expand !== undefined) {
     const expanded = rule.expand(request, context);
     if (expanded === undefined || expanded.length === 0) return `${operation} names no resource the gateway can authorize`;
@@ -173,7 +202,7 @@ function checksFromExpanded(
     if (action === undefined) return `no action ${service}:${item.action} in the Service Authorization Reference for ${request.operation.name}`;
     const itemRequest: IdentifiedRequest = item.input === undefined ? request : { ...request, input: item.input };
     if (item.resources !== undefined) {
-      checks.push({ action, arns: item.resources, request: itemRequest, ...(item.context ? { extraContext: item.context } : {}) });
+      checks.push({ action, arns: item.resources, request: itemRequest, ...(item.resourceType ? { resourceType: item.resourceType } : {}), ...(item.context ? { extraContext: item.context } : {}) });
       continue;
     }
     const resolved = resolveResources(data, service, action, itemRequest.input, rules.resources, context);
@@ -181,6 +210,74 @@ function checksFromExpanded(
     checks.push({ action, arns: resolved.arns, request: itemRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(resolved.named ? { named: resolved.named } : {}), ...(item.context ? { extraContext: item.context } : {}) });
   }
   return checks;
+}
+
+/**
+ * One check per resource type of the action (EC2): each type the request names gets its ARNs (one
+ * per ID); a type the operation creates, or picks itself, is checked on `<type>/*`; a required type
+ * the request does not name makes the request unauthorizable. A request tagging what it creates
+ * (EC2's TagSpecifications) also needs the tagging action on each tagged new resource, with
+ * `<service>:CreateAction` naming the operation (the service's `checkContext` adds the tags).
+ */
+function eachTypeChecks(data: AuthorizationData, service: GatewayService, rules: ServiceRules, rule: OperationRule, request: IdentifiedRequest, context: RuleContext): PlannedCheck[] | string {
+  const operation = request.operation.name;
+  const each = rule.eachResourceType!;
+  const action = sarAction(data, service, rule.action ?? operation);
+  if (action === undefined) return `no action ${service}:${rule.action ?? operation} in the Service Authorization Reference for ${operation}`;
+  const types = data.get(service)!.resourceTypes;
+  const input = each.input?.(request) ?? request.input;
+  const checks: PlannedCheck[] = [];
+  for (const ref of action.resourceTypes) {
+    const type = types.get(ref.type);
+    if (type === undefined) continue;
+    const resolved = resolveResources(data, service, { ...action, resourceTypes: [ref] }, input, rules.resources, context);
+    if (resolved !== undefined) {
+      checks.push({ action, arns: resolved.arns, request, resourceType: type.key, ...(resolved.named ? { named: resolved.named } : {}) });
+    } else if (each.created?.includes(type.key)) {
+      const arn = wildcardArn(type.arn, context);
+      if (arn === undefined) return `${operation}: the ${type.key} resource type has no ARN format the gateway can fill`;
+      checks.push({ action, arns: [arn], request, resourceType: type.key, created: true });
+    } else if (ref.required) {
+      return `${operation} does not name the ${type.key} that ${service}:${action.name} is authorized on`;
+    }
+  }
+  if (checks.length === 0) return `${operation} does not name the ${describeTypes(action)} that ${service}:${action.name} is authorized on`;
+  const main = checks.findIndex((check) => check.resourceType === each.main);
+  if (main > 0) checks.unshift(...checks.splice(main, 1));
+  // Tagging on create: the tagging action on each new resource the request tags.
+  const tagged = taggedTypes(request.input);
+  if (tagged.length > 0) {
+    const createTags = sarAction(data, service, 'CreateTags');
+    if (createTags === undefined) return `no action ${service}:CreateTags in the Service Authorization Reference for ${operation}`;
+    for (const typeName of tagged) {
+      const created = checks.find((check) => check.created && check.resourceType === typeName);
+      const type = types.get(typeName);
+      const arn = created?.arns[0] ?? (type === undefined ? undefined : wildcardArn(type.arn, context));
+      if (arn === undefined) return `${operation} tags a ${typeName}, a resource type the gateway cannot name`;
+      checks.push({ action: createTags, arns: [arn], request, resourceType: typeName, created: true, extraContext: { [`${service}:CreateAction`]: operation } });
+    }
+  }
+  return checks;
+}
+
+/** The ARN of every resource of a type in the request's region and account (`…:instance/*`). */
+function wildcardArn(template: string, context: RuleContext): string | undefined {
+  const own = templateVariables(template).filter((name) => name !== 'Partition' && name !== 'Region' && name !== 'Account');
+  if (own.length !== 1) return undefined;
+  return fillTemplate(template, new Map([['Partition', 'aws'], ['Region', context.region], ['Account', context.ownerAccountId], [own[0]!, '*']]));
+}
+
+/** The resource types a request's TagSpecifications tag (EC2), in order, once each. */
+function taggedTypes(input: ReadonlyMap<string, unknown>): string[] {
+  const specs = input.get('TagSpecifications');
+  if (!Array.isArray(specs)) return [];
+  const types: string[] = [];
+  for (const spec of specs) {
+    const type = (spec as Record<string, unknown> | null)?.['ResourceType'];
+    const tags = (spec as Record<string, unknown> | null)?.['Tags'];
+    if (typeof type === 'string' && Array.isArray(tags) && tags.length > 0 && !types.includes(type)) types.push(type);
+  }
+  return types;
 }
 
 function copySourceVersioned(request: IdentifiedRequest): boolean {
@@ -199,7 +296,7 @@ function lookupsFor(data: AuthorizationData, service: GatewayService, rules: Ser
   if (check.resolve !== undefined) lookups.push({ kind: 'resolve-resource', check: index, resource: arn, how: check.resolve });
   const type = check.resourceType === undefined ? undefined : data.get(service)?.resourceTypes.get(check.resourceType);
   const keys = [...check.action.conditionKeys, ...(type?.conditionKeys ?? [])];
-  if (keys.some((key) => /^[a-z0-9-]+:ResourceTag\//i.test(key) || /^s3:BucketTag\//i.test(key)) || check.resolve !== undefined) {
+  if (!check.created && (keys.some((key) => /^[a-z0-9-]+:ResourceTag\//i.test(key) || /^s3:BucketTag\//i.test(key)) || check.resolve !== undefined)) {
     lookups.push({ kind: 'resource-tags', check: index, resource: arn });
   }
   const holder = check.resourceType === undefined ? (check.resolve === 'kms-alias' ? arn : undefined) : rules.policyHolders?.(check.resourceType, arn);

@@ -220,7 +220,7 @@ describe('refused and unmapped operations name the operation', () => {
   });
 
   it('a service the gateway does not protect', () => {
-    const result = mapRequest(authorizationData(), json('ec2', 'X.Y', {}));
+    const result = mapRequest(authorizationData(), json('ecs', 'X.Y', {}));
     assert.equal(result.kind === 'unmapped' && result.reason, 'unknown-service');
   });
 });

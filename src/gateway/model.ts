@@ -13,13 +13,16 @@
 import { readFileSync } from 'node:fs';
 import { MODEL_FILES, type GatewayService } from './services.ts';
 
-export type WireProtocol = 'rest-xml' | 'rest-json' | 'json' | 'query';
+/** `ec2` is EC2's Query dialect: flattened lists (`InstanceId.1`), members by `queryName` or capitalized `locationName`. */
+export type WireProtocol = 'rest-xml' | 'rest-json' | 'json' | 'query' | 'ec2';
 
 export interface MemberModel {
   readonly shape: string;
   /** `uri`, `querystring`, `header`, `headers` (a prefix map), or absent for the body. */
   readonly location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
   readonly locationName?: string;
+  /** EC2: the member's name on the wire (before its capitalized locationName). */
+  readonly queryName?: string;
 }
 
 export interface ShapeModel {

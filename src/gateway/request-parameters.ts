@@ -1,6 +1,6 @@
 // The part of a forwarded call's CloudTrail `requestParameters` Tessera records for the JSON,
 // Query and REST-JSON services: the members that name what the call is about — its queue,
-// topic, table, key, function, secret, parameter or log group, and a few plain settings — in
+// topic, table, key, function, secret, parameter, log group or EC2 resources, and a few plain settings — in
 // CloudTrail's lowerCamelCase (`tableName`, `queueUrl`, `keyId`, …). Nothing else: never a
 // message body, an item, a secret's value, a plaintext, a policy or a tag value, so no secret
 // reaches the audit this way. S3's are the server's (bucket, key and Host).
@@ -18,6 +18,7 @@ const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
   lambda: ['FunctionName', 'Qualifier', 'InvocationType', 'LogType', 'Runtime', 'Handler', 'Role', 'StatementId'],
   secretsmanager: ['SecretId', 'Name', 'VersionId', 'VersionStage', 'RecoveryWindowInDays', 'ForceDeleteWithoutRecovery'],
   ssm: ['Name', 'Names', 'Path', 'Recursive', 'WithDecryption', 'Type', 'Overwrite', 'Tier', 'DocumentName', 'ResourceId', 'ResourceType'],
+  ec2: ['InstanceIds', 'InstanceId', 'ImageId', 'InstanceType', 'VolumeId', 'SnapshotId', 'GroupId', 'SubnetId', 'VpcId', 'KeyName', 'Resources'],
   logs: ['logGroupName', 'logGroupIdentifier', 'logStreamName', 'logGroupNamePrefix', 'logStreamNamePrefix', 'filterName', 'destinationName', 'retentionInDays', 'startTime', 'endTime', 'limit'],
 };
 

@@ -10,6 +10,7 @@ import type { LookupCache } from './lookup-cache.ts';
 import type { GatewayService } from './services.ts';
 import type { Lookup, MappedRequest } from './types.ts';
 import { readObjectTags, readPartitionKey, readResolvedArn, readResourcePolicy, readResourceTags, type ReadContext } from './upstream-reads.ts';
+import { readEc2ResourceTags } from './ec2-reads.ts';
 
 type ContextValue = NonNullable<AuthorizationCheck['context']>[string];
 
@@ -128,6 +129,13 @@ async function apply(
   switch (lookup.kind) {
     case 'resolve-resource':
       return;
+    case 'instance-profile-role': {
+      // Tessera's own store, not the upstream: read every time (no cache), so a role just
+      // removed from the profile is never passed on an old answer.
+      const role = await lookup.read?.();
+      if (role !== undefined) check.resource = role;
+      return;
+    }
     case 'resource-policy': {
       const holder = resourceOf(lookup.resource);
       const text = await cache.get('policy', account, holder, () => readResourcePolicy(service, holder, reads()));
@@ -136,7 +144,7 @@ async function apply(
     }
     case 'resource-tags': {
       const resource = resourceOf(lookup.resource);
-      const tags = await cache.get('tags', account, resource, () => readResourceTags(service, resource, reads()));
+      const tags = await cache.get('tags', account, resource, () => (service === 'ec2' ? readEc2ResourceTags(resource, reads()) : readResourceTags(service, resource, reads())));
       if (tags !== undefined) check.resourceTags = tags;
       return;
     }

@@ -126,7 +126,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
  * endpoint (`sqs.us-east-1.localhost`, `kms.eu-west-1.amazonaws.com`,
  * `streams.dynamodb.us-east-1.amazonaws.com`), Lambda's REST paths (`/2015-03-31/functions…`),
  * or — in the query string, as the head is all that is read here — an SQS `Action` with
- * `Version=2012-11-05` or addressed to a queue's path, an SNS `Action` with `Version=2010-03-31`.
+ * `Version=2012-11-05` or addressed to a queue's path, an SNS `Action` with `Version=2010-03-31`,
+ * an EC2 `Action` with `Version=2016-11-15`.
  * A form body's `Action` is not read (the body is not read to route).
  */
 export function unsignedService(head: RequestHead): GatewayService | undefined {
@@ -147,6 +148,8 @@ export function unsignedService(head: RequestHead): GatewayService | undefined {
   if (sqs.operations.has(action) && (version === sqs.apiVersion || /^\/\d{12}\/[^/]+$/.test(head.path))) return 'sqs';
   const sns = loadGatewayModel('sns');
   if (sns.operations.has(action) && version === sns.apiVersion) return 'sns';
+  const ec2 = loadGatewayModel('ec2');
+  if (ec2.operations.has(action) && version === ec2.apiVersion) return 'ec2';
   return undefined;
 }
 

@@ -35,12 +35,34 @@ export interface OperationRule {
   readonly expandDoc?: string;
   /** The request's body must be read to decide (S3: DeleteObjects, PutBucketTagging). */
   readonly needsBody?: string;
+  /**
+   * EC2: one check per resource type of the action that the request names (AWS authorizes an
+   * EC2 action on every resource it touches), rather than on the most specific one alone.
+   */
+  readonly eachResourceType?: EachResourceType;
+  /** Why this request cannot be authorized faithfully (it names a resource only the upstream knows): refused, never forwarded. */
+  readonly refuse?: (request: IdentifiedRequest) => string | undefined;
+}
+
+export interface EachResourceType {
+  /**
+   * Resource types checked on `<type>/*` when the request names none: the resources the
+   * operation creates (their IDs are not known yet), or those the service picks itself (a default
+   * subnet or security group) — only a grant on every resource of the type allows them.
+   */
+  readonly created?: readonly string[];
+  /** The input the resources are read from, when the request nests them (RunInstances' network interfaces). */
+  readonly input?: (request: IdentifiedRequest) => ReadonlyMap<string, unknown>;
+  /** The resource type checked first, whose refusal names the request's main resource (RunInstances: the instance). */
+  readonly main?: string;
 }
 
 export interface ExpandedCheck {
   readonly action: string;
   /** ARNs; undefined to resolve them from `input` like a main check. */
   readonly resources?: readonly string[];
+  /** The resource type of `resources` (its tags are then read like a main check's). */
+  readonly resourceType?: string;
   readonly input?: ReadonlyMap<string, unknown>;
   readonly context?: Readonly<Record<string, ConditionValue>>;
 }
@@ -85,4 +107,21 @@ export interface ServiceRules {
   readonly passedRoles?: (request: IdentifiedRequest) => readonly string[];
   /** Resource types whose resources carry their own policy (the forwarder reads it upstream). */
   readonly policyHolders?: (resourceType: string, arn: string) => string | undefined;
+  /**
+   * Condition keys of one check beyond the action's own list (EC2 lists aws:RequestTag/… and
+   * ec2:InstanceType under each resource type of an action, not under the action).
+   */
+  readonly checkContext?: (request: IdentifiedRequest, check: { action: string; arn: string; resourceType?: string; created: boolean }, context: RuleContext) => Readonly<Record<string, ConditionValue>> | undefined;
+  /** For the docs: the keys `checkContext` may set for an operation's action, given its input members. */
+  readonly checkContextKeys?: (operation: string, action: string, members: readonly string[]) => readonly string[];
+  /**
+   * Operations not listed in `operations` are refused with this reason when their action takes a
+   * resource (EC2 maps some of its hundreds; an action on `*` needs no rule).
+   */
+  readonly refuseUnlisted?: (operation: string) => string;
+  /**
+   * IAM instance profiles the request hands the service (EC2's IamInstanceProfile): iam:PassRole
+   * on each profile's role, which Tessera's own IAM store knows (see map-request.ts).
+   */
+  readonly passedInstanceProfiles?: (request: IdentifiedRequest, context: RuleContext) => readonly string[];
 }

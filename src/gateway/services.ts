@@ -3,7 +3,7 @@
  * forwarded upstream. Each is named by its SigV4 signing name (the credential scope's service),
  * which is also its prefix in the Service Authorization Reference (`s3:GetObject`).
  */
-export const GATEWAY_SERVICES = ['s3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs'] as const;
+export const GATEWAY_SERVICES = ['s3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs', 'ec2'] as const;
 
 export type GatewayService = (typeof GATEWAY_SERVICES)[number];
 
@@ -18,6 +18,7 @@ export const MODEL_FILES: Readonly<Record<GatewayService, string>> = {
   secretsmanager: 'secretsmanager-2017-10-17.json',
   ssm: 'ssm-2014-11-06.json',
   logs: 'logs-2014-03-28.json',
+  ec2: 'ec2-2016-11-15.json',
 };
 
 export function isGatewayService(name: string): name is GatewayService {

@@ -55,7 +55,14 @@ export type Lookup =
    * for its key; a secret's name for its ARN with the random suffix): `resource` is a stand-in
    * that the forwarder must replace in `check` before deciding.
    */
-  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' };
+  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' }
+  /**
+   * An iam:PassRole check on an instance profile (EC2's IamInstanceProfile): `check`'s resource
+   * is the profile's ARN until `read` — Tessera's own IAM store, handed to the mapper — answers
+   * the role it holds. Without `read`, or a profile without a role, the check stays on the
+   * profile's ARN, which no grant on roles matches.
+   */
+  | { kind: 'instance-profile-role'; check: number; profile: string; read?: () => Promise<string | undefined> };
 
 export interface MappedRequest {
   kind: 'mapped';

@@ -107,9 +107,9 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
       const answer = await fetch(env.server.url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
       return { status: answer.status, body: await answer.json() as { __type: string; message: string } };
     };
-    const ec2 = await send('ec2', 'Ec2.DescribeInstances', '{}');
-    assert.equal(ec2.status, 501);
-    assert.match(ec2.body.message, /^Tessera does not protect the service ec2: it cannot authorize its requests, so it forwards none/);
+    const ecs = await send('ecs', 'AmazonEC2ContainerServiceV20141113.ListClusters', '{}');
+    assert.equal(ecs.status, 501);
+    assert.match(ecs.body.message, /^Tessera does not protect the service ecs: it cannot authorize its requests, so it forwards none/);
     const malformed = await send('dynamodb', 'DynamoDB_20120810.GetItem', '{"TableName": ');
     assert.deepEqual([malformed.status, malformed.body.__type], [400, 'ValidationException']);
     const started = performance.now();

@@ -1,6 +1,7 @@
 import type { ServiceRules } from '../rules.ts';
 import type { GatewayService } from '../services.ts';
 import { DYNAMODB_RULES } from './dynamodb.ts';
+import { EC2_RULES } from './ec2.ts';
 import { KMS_RULES } from './kms.ts';
 import { LAMBDA_RULES } from './lambda.ts';
 import { LOGS_RULES } from './logs.ts';
@@ -20,4 +21,5 @@ export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = {
   secretsmanager: SECRETSMANAGER_RULES,
   ssm: SSM_RULES,
   logs: LOGS_RULES,
+  ec2: EC2_RULES,
 };

@@ -1,6 +1,8 @@
 // Query-protocol parameters (SNS; SQS's query form) read into the operation's input as the model
 // shapes it: `Tags.member.1.Key=k` (lists), `Tag.1.Key=k` (flattened), `Attributes.entry.1.key=k`
-// (maps). Only as far as authorization needs: scalars stay strings.
+// (maps). Only as far as authorization needs: scalars stay strings. EC2's dialect (`naming`
+// `ec2`) names a member by its `queryName`, else its `locationName` capitalized, else its own
+// name (botocore's EC2 serializer), and flattens every list (`InstanceId.1`, `Filter.1.Name`).
 
 import type { GatewayModel } from '../model.ts';
 import { LIMITS } from './limits.ts';
@@ -35,29 +37,34 @@ export function buildTree(params: QueryMap): Node | undefined {
  * Read a structure's members from the tree. `aliases` gives other wire names of a member (SQS's
  * query form names `tags` `Tag` and `TagKeys` `TagKey`).
  */
-export function readStructure(model: GatewayModel, shapeName: string, node: Node, aliases: Readonly<Record<string, string>> = {}): Map<string, unknown> {
+export type QueryNaming = 'query' | 'ec2';
+
+export function readStructure(model: GatewayModel, shapeName: string, node: Node, aliases: Readonly<Record<string, string>> = {}, naming: QueryNaming = 'query', depth = 0): Map<string, unknown> {
   const result = new Map<string, unknown>();
+  if (depth > LIMITS.depth) return result;
   const members = model.shapes.get(shapeName)?.members ?? {};
   for (const [name, member] of Object.entries(members)) {
-    const wireNames = [member.locationName ?? name, name, ...(Object.hasOwn(aliases, name) ? [aliases[name]!] : [])];
+    const wireNames = naming === 'ec2'
+      ? [member.queryName ?? (member.locationName !== undefined ? member.locationName.charAt(0).toUpperCase() + member.locationName.slice(1) : name)]
+      : [member.locationName ?? name, name, ...(Object.hasOwn(aliases, name) ? [aliases[name]!] : [])];
     const child = wireNames.map((wire) => node.children.get(wire)).find((found) => found !== undefined);
     if (child === undefined) continue;
-    const value = readValue(model, member.shape, child, 0);
+    const value = readValue(model, member.shape, child, depth, naming);
     if (value !== undefined) result.set(name, value);
   }
   return result;
 }
 
-function readValue(model: GatewayModel, shapeName: string, node: Node, depth: number): unknown {
+function readValue(model: GatewayModel, shapeName: string, node: Node, depth: number, naming: QueryNaming): unknown {
   if (depth > LIMITS.depth) return undefined;
   const shape = model.shapes.get(shapeName);
   if (shape === undefined) return node.value;
   switch (shape.type) {
     case 'structure':
-      return Object.fromEntries(readStructure(model, shapeName, node));
+      return Object.fromEntries(readStructure(model, shapeName, node, {}, naming, depth + 1));
     case 'list': {
-      const items = node.children.get('member') ?? node;
-      return indexed(items).map((item) => readValue(model, shape.member!.shape, item, depth + 1));
+      const items = naming === 'ec2' ? node : (node.children.get('member') ?? node);
+      return indexed(items).map((item) => readValue(model, shape.member!.shape, item, depth + 1, naming));
     }
     case 'map': {
       const entries = node.children.get('entry') ?? node;
@@ -66,7 +73,7 @@ function readValue(model: GatewayModel, shapeName: string, node: Node, depth: nu
         const key = (entry.children.get('key') ?? entry.children.get('Key') ?? entry.children.get('Name'))?.value;
         const value = entry.children.get('value') ?? entry.children.get('Value');
         if (key === undefined || value === undefined) continue;
-        Object.defineProperty(map, key, { value: readValue(model, shape.value!.shape, value, depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(map, key, { value: readValue(model, shape.value!.shape, value, depth + 1, naming), enumerable: true, writable: true, configurable: true });
       }
       return map;
     }

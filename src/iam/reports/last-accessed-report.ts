@@ -16,7 +16,7 @@ import type { ReportEntity } from './last-accessed-subjects.ts';
  */
 export const ACTION_TRACKED_SERVICES: ReadonlySet<string> = new Set([
   'iam', 'sts', 'organizations', 'cloudtrail',
-  's3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs',
+  's3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs', 'ec2',
 ]);
 
 interface Latest {

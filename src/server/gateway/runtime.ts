@@ -11,6 +11,8 @@ import { upstreamFor, type GatewaySettings } from '../../gateway/upstreams.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { SigningKeyCache } from '../../sigv4/index.ts';
 import type { Store } from '../../store/types.ts';
+import { Kind, Link } from '../../iam/kinds.ts';
+import { iamArn } from '../../kernel/arns.ts';
 
 export interface GatewayRuntime {
   settings: GatewaySettings;
@@ -85,7 +87,8 @@ export function createGatewayRuntime(options: {
   });
   return {
     settings,
-    mapper: () => (mapper ??= createRequestMapper()),
+    // EC2's IamInstanceProfile: iam:PassRole on the role the profile holds, in Tessera's own store.
+    mapper: () => (mapper ??= createRequestMapper({ instanceProfileRole: (profileArn) => instanceProfileRole(options.store, profileArn) })),
     client,
     cache: new LookupCache({ now: nowMs, ...(options.cacheTtlMs !== undefined ? { ttlMs: options.cacheTtlMs } : {}) }),
     owners,
@@ -93,6 +96,17 @@ export function createGatewayRuntime(options: {
     defaultAccount: options.defaultAccount,
     close: () => client.close(),
   };
+}
+
+/** The ARN of the role an instance profile (by its ARN; its name is the last segment) holds, if it holds one. */
+export async function instanceProfileRole(store: Store, profileArn: string): Promise<string | undefined> {
+  const match = /^arn:aws[\w-]*:iam::(\d{12}):instance-profile\/(?:.*\/)?([^/]+)$/.exec(profileArn);
+  if (match === null) return undefined;
+  const profile = await store.getByName(match[1]!, Kind.instanceProfile, match[2]!);
+  if (profile === undefined || profile === null) return undefined;
+  const [roleId] = await store.linksFrom(Link.profileRole, profile.id, { limit: 1 });
+  const role = roleId === undefined ? undefined : await store.get(Kind.role, roleId);
+  return role === undefined || role === null ? undefined : iamArn(role.accountId, 'role', role.path, role.name);
 }
 
 /** The `<Name>`s of a ListAllMyBucketsResult (bucket names hold no `<`). */

@@ -6,6 +6,7 @@ import { ENCODED_MESSAGE_MARKER, encodeAuthorizationMessage } from '../../sts/au
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
 import { headerValue } from '../http-util.ts';
+import { ENCODES_EVERY_DENIAL } from '../../gateway/errors.ts';
 
 /**
  * The authorize stage: the operation's declared target (operations/declaration.ts), resolved
@@ -73,7 +74,9 @@ export async function decideRequest(
     ...optional('reason', result.reason), ...optional('evidence', result.evidence),
   };
   const missingContextKeys = result.missingContextKeys ?? [];
-  return result.decision === 'Allowed' ? { missingContextKeys } : { refusal: refusal(ctx, deps, result, options.encodeExplanation), missingContextKeys };
+  // EC2 ends every refusal with the encoded message, whatever the server's default.
+  const encode = options.encodeExplanation || (ctx.gateway !== undefined && ENCODES_EVERY_DENIAL.has(ctx.gateway.service));
+  return result.decision === 'Allowed' ? { missingContextKeys } : { refusal: refusal(ctx, deps, result, encode), missingContextKeys };
 }
 
 /** AWS's answer to a denial: AccessDenied with its text (and the sealed explanation), or an unaccepted token. */
