@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
+import { signedQuery } from '../support/raw-request.ts';
 
 /**
  * EC2 through the gateway with the aws CLI, in front of moto_server: the IAM User Guide's example
@@ -142,5 +143,9 @@ describe('EC2 through the gateway (aws CLI)', () => {
     assert.equal(unknownKey.stderr.trim(), 'An error occurred (AuthFailure) when calling the DescribeInstances operation: AWS was not able to validate the provided access credentials');
     const refused = await env.cli(['ec2', 'accept-vpc-peering-connection', '--vpc-peering-connection-id', 'pcx-0abc1234'], env.server.root);
     assert.match(refused.stderr, /An error occurred \(NotImplemented\) when calling the AcceptVpcPeeringConnection operation: AcceptVpcPeeringConnection is not forwarded: ec2:AcceptVpcPeeringConnection is authorized on resources/);
+    // An Action EC2 does not have: InvalidAction (400), as the Query services answer it.
+    const bogus = await signedQuery(env.server.url, root, { Action: 'DescribeUnicorns', Version: '2016-11-15' }, { service: 'ec2' });
+    assert.equal(bogus.status, 400, bogus.body);
+    assert.match(bogus.body, /<Code>InvalidAction<\/Code><Message>The action DescribeUnicorns is not valid for this web service\.<\/Message>/);
   });
 });

@@ -369,7 +369,12 @@ function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError 
   const json = result.protocol === 'json' || result.protocol === 'rest-json';
   switch (result.reason) {
     case 'unknown-operation':
-      return json ? gatewayError('UnknownOperationException', result.message, 400) : gatewayError('NotImplemented', result.message, 501);
+      if (json) return gatewayError('UnknownOperationException', result.message, 400);
+      // The Query services answer an Action they do not have with InvalidAction (400).
+      if ((result.protocol === 'query' || result.protocol === 'ec2') && result.operation !== undefined) {
+        return gatewayError('InvalidAction', `The action ${result.operation.slice(0, 128)} is not valid for this web service.`, 400);
+      }
+      return gatewayError('NotImplemented', result.message, 501);
     case 'refused-operation':
       return gatewayError('NotImplemented', `${result.message}. Tessera refuses operations it cannot authorize.`, 501);
     default:
