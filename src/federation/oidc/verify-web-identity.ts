@@ -1,7 +1,6 @@
 import type { VerifiedFederation } from '../../kernel/principal.ts';
 import type { DiscoveryKeySource } from './discovery-keys.ts';
 import { missingClaim, outboundTokenRefused, tokenNotValidated } from './errors.ts';
-import { issuerKey } from './issuer.ts';
 import { readUnverifiedJwt } from './jwt-parts.ts';
 import type { OidcProviderLookup } from './provider.ts';
 import { checkClaims } from './token-claims.ts';
@@ -54,14 +53,15 @@ export async function verifyWebIdentity(token: string, roleAccountId: string | u
     protocol: 'oidc',
     providerArn: provider.arn,
     subject: claims.subject,
-    context: webIdentityContextKeys(provider.url, provider.arn, claims),
+    context: webIdentityContextKeys(provider.url, provider.arn, claims, payload),
     tags: tags.tags,
     transitiveTagKeys: tags.transitiveTagKeys,
     ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
     response: {
       SubjectFromWebIdentityToken: claims.subject,
-      // AWS reports the issuer as the provider is registered: host and path, no scheme.
-      Provider: issuerKey(issuer),
+      // AWS answers with the ARN of the OIDC provider that verified the token
+      // ("Provider": "arn:aws:iam::<account>:oidc-provider/<url>"), not the token's iss.
+      Provider: provider.arn,
       Audience: claims.audience,
     },
   };
