@@ -26,8 +26,8 @@ import { EVENTUALLY_MS, waitUntil } from '../support/wait.ts';
  * - "AWS: Allows MFA-authenticated IAM users to manage their own credentials on the Security
  *   credentials page" (reference_policies_examples_aws_my-sec-creds-self-manage);
  * - "IAM tutorial: Permit users to manage their credentials and MFA settings" (the Force_MFA
- *   customer managed policy on a group) — with S3 where the tutorial uses EC2, which Tessera
- *   does not protect;
+ *   customer managed policy on a group) — with S3 in place of the tutorial's EC2 (EC2's own
+ *   tag-based examples are in gateway-ec2.test.ts);
  * - "IAM: Allows IAM users to self-manage an MFA device" (reference_policies_examples_iam_mfa-selfmanage);
  * - "Configuring MFA-protected API access": `aws:MultiFactorAuthAge` compared with a
  *   NumericLessThan to 3600 seconds;
