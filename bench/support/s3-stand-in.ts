@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 
 /**
  * A fast stand-in for S3, for the gateway benchmark: a bare node:http server answering
- * ListBuckets, GetObject (a small object), HeadBucket and PutObject (the body is drained and
- * counted), in S3's XML, without checking signatures — so that the upstream does not dominate
- * what is measured.
+ * ListBuckets, GetObject (a small object), HeadBucket, GetBucketEncryption and PutObject (the
+ * body is drained and counted), in S3's XML, without checking signatures — so that the
+ * upstream does not dominate what is measured.
  */
 const OBJECT = Buffer.alloc(1024, 'x');
 const LIST = '<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>bench</ID><DisplayName>bench</DisplayName></Owner><Buckets><Bucket><Name>bench</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>';
@@ -29,6 +29,14 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   if (req.method === 'HEAD') {
     res.writeHead(200, { 'Content-Length': '0' });
     res.end();
+    return;
+  }
+  // A bucket's default encryption, as S3 answers it since 2023 (SSE-S3): the gateway reads it
+  // before an upload, to know whether a KMS key is used on the writer's behalf.
+  if (req.url?.includes('encryption')) {
+    const body = '<?xml version="1.0" encoding="UTF-8"?>\n<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>';
+    res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(body);
     return;
   }
   if (req.url?.includes('policy') || req.url?.includes('tagging')) {
