@@ -131,6 +131,28 @@ describe('EC2: every resource an action touches', () => {
     ]);
   });
 
+  it('security group rules (IAM User Guide, managing security groups with a tag): the descriptions on the group, ModifySecurityGroupRules on the group and each rule', () => {
+    const group = `arn:aws:ec2:us-east-1:${OWNER}:security-group/sg-0abc`;
+    assert.deepEqual(checks(mapRequest(data(), ec2({ Action: 'UpdateSecurityGroupRuleDescriptionsIngress', GroupId: 'sg-0abc', 'IpPermissions.1.IpProtocol': 'tcp' }))), [`ec2:UpdateSecurityGroupRuleDescriptionsIngress ${group}`]);
+    assert.deepEqual(checks(mapRequest(data(), ec2({ Action: 'UpdateSecurityGroupRuleDescriptionsEgress', GroupId: 'sg-0abc', 'IpPermissions.1.IpProtocol': 'tcp' }))), [`ec2:UpdateSecurityGroupRuleDescriptionsEgress ${group}`]);
+    const modify = mapped(mapRequest(data(), ec2({
+      Action: 'ModifySecurityGroupRules', GroupId: 'sg-0abc',
+      'SecurityGroupRule.1.SecurityGroupRuleId': 'sgr-0aaa', 'SecurityGroupRule.1.SecurityGroupRule.IpProtocol': 'tcp',
+      'SecurityGroupRule.2.SecurityGroupRuleId': 'sgr-0bbb', 'SecurityGroupRule.2.SecurityGroupRule.IpProtocol': 'udp',
+    })));
+    assert.deepEqual(checks(modify), [
+      `ec2:ModifySecurityGroupRules ${group}`,
+      `ec2:ModifySecurityGroupRules arn:aws:ec2:us-east-1:${OWNER}:security-group-rule/sgr-0aaa`,
+      `ec2:ModifySecurityGroupRules arn:aws:ec2:us-east-1:${OWNER}:security-group-rule/sgr-0bbb`,
+    ]);
+    assert.deepEqual(modify.lookups.map((lookup) => lookup.kind), ['resource-tags', 'resource-tags', 'resource-tags']);
+    // A rule naming a prefix list (a resource not authorized yet) is refused, naming why.
+    const prefixed = mapRequest(data(), ec2({ Action: 'ModifySecurityGroupRules', GroupId: 'sg-0abc', 'SecurityGroupRule.1.SecurityGroupRuleId': 'sgr-0aaa', 'SecurityGroupRule.1.SecurityGroupRule.PrefixListId': 'pl-0abc' }));
+    assert.equal(prefixed.kind, 'unmapped');
+    // The ID of a rule tells CreateTags its type.
+    assert.deepEqual(checks(mapRequest(data(), ec2({ Action: 'CreateTags', 'ResourceId.1': 'sgr-0aaa', 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' }))), [`ec2:CreateTags arn:aws:ec2:us-east-1:${OWNER}:security-group-rule/sgr-0aaa`]);
+  });
+
   it('CreateVolume tagged on create: volume/* with its tags, and ec2:CreateTags', () => {
     const result = mapped(mapRequest(data(), ec2({ Action: 'CreateVolume', AvailabilityZone: 'us-east-1a', Size: '8', 'TagSpecification.1.ResourceType': 'volume', 'TagSpecification.1.Tag.1.Key': 'team', 'TagSpecification.1.Tag.1.Value': 'blue' })));
     assert.deepEqual(checks(result), [`ec2:CreateVolume arn:aws:ec2:us-east-1:${OWNER}:volume/*`, `ec2:CreateTags arn:aws:ec2:us-east-1:${OWNER}:volume/*`]);

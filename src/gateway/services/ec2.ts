@@ -47,6 +47,8 @@ const RESOURCES: ServiceResources = {
     ImageId: [id('ImageId', 'ImageId')],
     SnapshotId: [id('SnapshotId', 'SnapshotId')],
     NetworkInterfaceId: [id('NetworkInterfaceId', 'NetworkInterfaceId')],
+    // ModifySecurityGroupRules' SecurityGroupRules.N.SecurityGroupRuleId (securityGroupRulesInput).
+    SecurityGroupRuleId: [id('SecurityGroupRuleId', 'SecurityGroupRuleId')],
     // A key pair's ARN names it by its name (`key-pair/${KeyPairName}`).
     KeyPairName: [{ member: 'KeyName', read: (value) => (value.length <= 255 && !/[/*?]/.test(value) ? { KeyPairName: value } : undefined) }],
   },
@@ -60,6 +62,7 @@ const ID_PREFIXES: Readonly<Record<string, { type: string; account: boolean }>> 
   snap: { type: 'snapshot', account: false },
   ami: { type: 'image', account: false },
   sg: { type: 'security-group', account: true },
+  sgr: { type: 'security-group-rule', account: true },
   subnet: { type: 'subnet', account: true },
   vpc: { type: 'vpc', account: true },
   eni: { type: 'network-interface', account: true },
@@ -149,6 +152,25 @@ function runInstancesInput(request: IdentifiedRequest): ReadonlyMap<string, unkn
   return input;
 }
 
+/** ModifySecurityGroupRules: the rules of SecurityGroupRules.N (each its SecurityGroupRuleId) as a top-level member. */
+function securityGroupRulesInput(request: IdentifiedRequest): ReadonlyMap<string, unknown> {
+  const input = new Map(request.input);
+  const rules = Array.isArray(input.get('SecurityGroupRules')) ? (input.get('SecurityGroupRules') as unknown[]) : [];
+  const ids: string[] = [];
+  for (const rule of rules.slice(0, LIMITS.fanOut)) {
+    if (typeof rule === 'object' && rule !== null) ids.push(...strings((rule as Record<string, unknown>)['SecurityGroupRuleId']));
+  }
+  if (ids.length > 0) input.set('SecurityGroupRuleId', [...new Set(ids)]);
+  return input;
+}
+
+/** A rule of ModifySecurityGroupRules naming a prefix list: a resource of its own that the gateway does not authorize yet. */
+function rulePrefixList(request: IdentifiedRequest): string | undefined {
+  const rules = Array.isArray(request.input.get('SecurityGroupRules')) ? (request.input.get('SecurityGroupRules') as unknown[]) : [];
+  const names = rules.some((rule) => typeof rule === 'object' && rule !== null && typeof ((rule as Record<string, unknown>)['SecurityGroupRule'] as Record<string, unknown> | undefined)?.['PrefixListId'] === 'string');
+  return names ? 'a rule names a prefix list (SecurityGroupRule.PrefixListId), a resource of its own that Tessera does not authorize yet' : undefined;
+}
+
 /** An IamInstanceProfile that names no profile Tessera can read (its PassRole check could not be made). */
 function unreadableProfile(request: IdentifiedRequest): string | undefined {
   const spec = request.input.get('IamInstanceProfile') as Record<string, unknown> | undefined;
@@ -232,6 +254,10 @@ const OPERATIONS: Readonly<Record<string, OperationRule>> = {
   AuthorizeSecurityGroupEgress: each(),
   RevokeSecurityGroupIngress: { ...each(), refuse: byName('security group', 'GroupId', 'GroupName') },
   RevokeSecurityGroupEgress: each(),
+  UpdateSecurityGroupRuleDescriptionsIngress: { ...each(), refuse: byName('security group', 'GroupId', 'GroupName') },
+  UpdateSecurityGroupRuleDescriptionsEgress: each(),
+  // On the group and on each rule of SecurityGroupRules.N.
+  ModifySecurityGroupRules: { eachResourceType: { input: securityGroupRulesInput }, refuse: rulePrefixList },
   // Key pairs (named by their name in their ARN)
   CreateKeyPair: each(),
   ImportKeyPair: each(),
