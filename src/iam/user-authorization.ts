@@ -1,6 +1,6 @@
 import { rootArn, userArn } from '../kernel/arns.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from './authorization/target.ts';
-import { requestTagContext } from './authorization/request-tags.ts';
+import { createTarget } from './authorization/request-tags.ts';
 import { Kind } from './kinds.ts';
 import type { UserData } from './records.ts';
 import { tagMap } from './tags.ts';
@@ -41,13 +41,8 @@ async function selfTarget(ctx: TargetContext): Promise<AuthorizationTarget> {
 }
 
 export const userTargets = {
-  CreateUser: async (input, ctx) => ({
-    resource: userArn(ctx.accountId, input.Path ?? '/', input.UserName),
-    context: {
-      ...requestTagContext(input.Tags),
-      ...(input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
-    },
-  }),
+  CreateUser: async (input, ctx) => createTarget(userArn(ctx.accountId, input.Path ?? '/', input.UserName), 'iam:TagUser', input.Tags,
+    input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
   GetUser: (input, ctx) => userTarget(ctx, input.UserName),
   // ListUsers names the path prefix it lists, as AWS's denials show ("…:user/").
   ListUsers: async (input, ctx) => ({ resource: userArn(ctx.accountId, input.PathPrefix ?? '/', '') }),

@@ -66,6 +66,8 @@ describe('every IAM call is decided by the policy engine', () => {
     const tagger = await userWith('tagger', [
       { Effect: 'Allow', Action: 'iam:CreateUser', Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/team': 'red' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } } },
       { Effect: 'Allow', Action: 'iam:TagUser', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } } },
+      // Tagging as it creates is iam:TagUser on the new user too: allowed for the same tags.
+      { Effect: 'Allow', Action: 'iam:TagUser', Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/team': 'red' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } } },
     ]);
     await tagger.send(new CreateUserCommand({ UserName: 'red-one', Tags: [{ Key: 'team', Value: 'red' }] }));
     const blue = await awsError(() => tagger.send(new CreateUserCommand({ UserName: 'blue-one', Tags: [{ Key: 'team', Value: 'blue' }] })));

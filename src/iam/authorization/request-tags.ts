@@ -15,3 +15,22 @@ export function requestTagContext(tags: ReadonlyArray<{ Key: string; Value: stri
 export function tagKeysContext(keys: readonly string[] | undefined): Record<string, ContextValue> {
   return keys && keys.length > 0 ? { 'aws:TagKeys': [...keys] } : {};
 }
+
+type Tags = ReadonlyArray<{ Key: string; Value: string }> | undefined;
+
+/**
+ * The target of a Create… operation that can tag what it creates: the new entity, with the
+ * request's tags as aws:RequestTag/… and aws:TagKeys, and — when it carries tags — the
+ * entity's Tag… action too, on the same ARN. IAM authorizes tagging on create separately: a
+ * caller allowed iam:CreateRole but not iam:TagRole is refused a CreateRole with tags ("… is
+ * not authorized to perform: iam:TagRole on resource: arn:aws:iam::…:role/…", as AWS answers
+ * Terraform and CloudFormation role creations).
+ */
+export function createTarget(resource: string, tagAction: string, tags: Tags, context: Record<string, ContextValue> = {}): { resource: string; context: Record<string, ContextValue>; also?: { action: string; resource: string; context: Record<string, ContextValue> }[] } {
+  const tagContext = requestTagContext(tags);
+  return {
+    resource,
+    context: { ...tagContext, ...context },
+    ...(tags && tags.length > 0 ? { also: [{ action: tagAction, resource, context: tagContext }] } : {}),
+  };
+}

@@ -38,6 +38,8 @@ test('server certificates are named by their real path, with their tags', async 
   assert.deepEqual(await targets.UploadServerCertificate({ ServerCertificateName: 'New', Path: '/elb/', CertificateBody: 'x', PrivateKey: 'y', Tags: [{ Key: 'k', Value: 'v' }] }, ctx), {
     resource: `arn:aws:iam::${account}:server-certificate/elb/New`,
     context: { 'aws:TagKeys': ['k'], 'aws:RequestTag/k': 'v' },
+    // Tagging as it creates: iam:TagServerCertificate too, on the new certificate.
+    also: [{ action: 'iam:TagServerCertificate', resource: `arn:aws:iam::${account}:server-certificate/elb/New`, context: { 'aws:TagKeys': ['k'], 'aws:RequestTag/k': 'v' } }],
   });
   assert.deepEqual(await targets.ListServerCertificates(), { resource: '*' });
 });

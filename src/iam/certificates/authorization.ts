@@ -1,6 +1,6 @@
 import { iamArn } from '../../kernel/arns.ts';
 import type { TargetTable } from '../authorization/target.ts';
-import { requestTagContext } from '../authorization/request-tags.ts';
+import { createTarget } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { userTarget } from '../user-authorization.ts';
 import type { ServerCertificateData } from './records.ts';
@@ -16,10 +16,7 @@ import { serverCertificateTags } from './server-certificate-tags.ts';
 const serverCertificateTarget = serverCertificateTags.target;
 
 export const targets = {
-  UploadServerCertificate: async (input, ctx) => ({
-    resource: iamArn(ctx.accountId, 'server-certificate', input.Path ?? '/', input.ServerCertificateName),
-    context: requestTagContext(input.Tags),
-  }),
+  UploadServerCertificate: async (input, ctx) => createTarget(iamArn(ctx.accountId, 'server-certificate', input.Path ?? '/', input.ServerCertificateName), 'iam:TagServerCertificate', input.Tags),
   GetServerCertificate: (input, ctx) => serverCertificateTarget(ctx, input.ServerCertificateName),
   ListServerCertificates: async () => ({ resource: '*' }),
   // AWS requires permission on both the certificate and what it becomes (renamed or moved);

@@ -1,5 +1,5 @@
 import type { AuthorizationTarget, TargetTable } from '../authorization/target.ts';
-import { requestTagContext } from '../authorization/request-tags.ts';
+import { createTarget } from '../authorization/request-tags.ts';
 import { userTarget } from '../user-authorization.ts';
 import { mfaDeviceTags } from './mfa-device-tags.ts';
 import { mfaSerialNumber } from './mfa-records.ts';
@@ -27,10 +27,7 @@ export const targets = {
   UpdateAccountPasswordPolicy: anyResource,
   GetAccountPasswordPolicy: anyResource,
   DeleteAccountPasswordPolicy: anyResource,
-  CreateVirtualMFADevice: async (input, ctx) => ({
-    resource: mfaSerialNumber(ctx.accountId, input.Path ?? '/', input.VirtualMFADeviceName),
-    context: requestTagContext(input.Tags),
-  }),
+  CreateVirtualMFADevice: async (input, ctx) => createTarget(mfaSerialNumber(ctx.accountId, input.Path ?? '/', input.VirtualMFADeviceName), 'iam:TagMFADevice', input.Tags),
   DeleteVirtualMFADevice: (input, ctx) => mfaTarget(ctx, input.SerialNumber),
   ListVirtualMFADevices: anyResource,
   ...mfaDeviceTags.targets,

@@ -41,6 +41,7 @@ test('policy operations act on the policy, with its tags when it is a customer p
   assert.deepEqual(await targets.CreatePolicy({ PolicyName: 'New', Path: '/a/', PolicyDocument: '{}', Tags: [{ Key: 'k', Value: 'v' }] }, ctx), {
     resource: `arn:aws:iam::${account}:policy/a/New`,
     context: { 'aws:TagKeys': ['k'], 'aws:RequestTag/k': 'v' },
+    also: [{ action: 'iam:TagPolicy', resource: `arn:aws:iam::${account}:policy/a/New`, context: { 'aws:TagKeys': ['k'], 'aws:RequestTag/k': 'v' } }],
   });
   assert.deepEqual((await targets.UntagPolicy({ PolicyArn: reader, TagKeys: ['owner'] }, ctx)).context, { 'aws:TagKeys': ['owner'] });
   assert.deepEqual(await targets.ListPolicies({}, ctx), { resource: '*' });

@@ -1,6 +1,6 @@
 import type { ContextValue } from '../../policy/index.ts';
 import type { AuthorizationTarget, TargetContext, TargetTable } from '../authorization/target.ts';
-import { requestTagContext } from '../authorization/request-tags.ts';
+import { createTarget } from '../authorization/request-tags.ts';
 import { iamArn } from '../../kernel/arns.ts';
 import { tagMap } from '../tags.ts';
 import { HOLDERS, holderArn, holderBoundary, holderTags, type HolderType } from './holders.ts';
@@ -51,10 +51,7 @@ async function holderArnTarget(ctx: TargetContext, arn: string): Promise<Authori
 const policyArnContext = (arn: string) => ({ 'iam:PolicyARN': arn });
 
 export const targets = {
-  CreatePolicy: async (input, ctx) => ({
-    resource: policyArn(ctx.accountId, input.Path ?? '/', input.PolicyName),
-    context: requestTagContext(input.Tags),
-  }),
+  CreatePolicy: async (input, ctx) => createTarget(policyArn(ctx.accountId, input.Path ?? '/', input.PolicyName), 'iam:TagPolicy', input.Tags),
   GetPolicy: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   DeletePolicy: (input, ctx) => policyTarget(ctx, input.PolicyArn),
   ListPolicies: async (_input, _ctx) => ({ resource: '*' }),

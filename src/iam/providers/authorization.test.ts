@@ -61,8 +61,10 @@ test('adding, replacing or removing a tessera:jwks tag also needs UpdateOpenIDCo
   assert.deepEqual((await targets.UntagOpenIDConnectProvider({ OpenIDConnectProviderArn: ghost, TagKeys: ['tessera:jwks'] }, ctx)).also, [
     { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: ghost },
   ]);
-  // Creating with the key set needs only what creating needs.
+  // Creating with the key set needs only what creating with tags needs (the tagging action too).
+  const tags = { 'aws:TagKeys': ['tessera:jwks'], 'aws:RequestTag/tessera:jwks': 'e30' };
   assert.deepEqual(await targets.CreateOpenIDConnectProvider({ Url: 'https://idp.example.com', Tags: [{ Key: 'tessera:jwks', Value: 'e30' }] }, ctx), {
-    resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, context: { 'aws:TagKeys': ['tessera:jwks'], 'aws:RequestTag/tessera:jwks': 'e30' },
+    resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, context: tags,
+    also: [{ action: 'iam:TagOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, context: tags }],
   });
 });

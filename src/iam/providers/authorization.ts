@@ -1,5 +1,5 @@
 import type { TargetTable } from '../authorization/target.ts';
-import { requestTagContext } from '../authorization/request-tags.ts';
+import { createTarget } from '../authorization/request-tags.ts';
 import { oidcProviderTags } from './oidc-tags.ts';
 import { registeredOidcUrl } from './oidc-url.ts';
 import { providerArn } from './provider-arns.ts';
@@ -26,7 +26,7 @@ const oidc = oidcProviderTags.target;
 const saml = samlProviderTags.target;
 
 export const targets = {
-  CreateOpenIDConnectProvider: async (input, ctx) => ({ resource: newOidcArn(ctx.accountId, input.Url), context: requestTagContext(input.Tags) }),
+  CreateOpenIDConnectProvider: async (input, ctx) => createTarget(newOidcArn(ctx.accountId, input.Url), 'iam:TagOpenIDConnectProvider', input.Tags),
   GetOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
   ListOpenIDConnectProviders: async () => ({ resource: '*' }),
   DeleteOpenIDConnectProvider: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
@@ -35,7 +35,7 @@ export const targets = {
   UpdateOpenIDConnectProviderThumbprint: (input, ctx) => oidc(ctx, input.OpenIDConnectProviderArn),
   ...oidcProviderTags.targets,
 
-  CreateSAMLProvider: async (input, ctx) => ({ resource: providerArn(ctx.accountId, 'saml-provider', input.Name), context: requestTagContext(input.Tags) }),
+  CreateSAMLProvider: async (input, ctx) => createTarget(providerArn(ctx.accountId, 'saml-provider', input.Name), 'iam:TagSAMLProvider', input.Tags),
   GetSAMLProvider: (input, ctx) => saml(ctx, input.SAMLProviderArn),
   ListSAMLProviders: async () => ({ resource: '*' }),
   UpdateSAMLProvider: (input, ctx) => saml(ctx, input.SAMLProviderArn),

@@ -45,7 +45,10 @@ test('CreateRole carries its request tags and boundary as condition keys', async
   assert.deepEqual(target, {
     resource: `arn:aws:iam::${account}:role/x/New`,
     context: { 'aws:TagKeys': ['cost'], 'aws:RequestTag/cost': '1', 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+    // Tagging as it creates: iam:TagRole too, with the tags (not the boundary) as its keys.
+    also: [{ action: 'iam:TagRole', resource: `arn:aws:iam::${account}:role/x/New`, context: { 'aws:TagKeys': ['cost'], 'aws:RequestTag/cost': '1' } }],
   });
+  assert.equal((await targets.CreateRole({ RoleName: 'Bare', AssumeRolePolicyDocument: '{}' }, ctx)).also, undefined, 'no tags: no tagging check');
   assert.deepEqual((await targets.UntagRole({ RoleName: 'Web', TagKeys: ['team'] }, ctx)).context, { 'aws:TagKeys': ['team'] });
 });
 
@@ -68,5 +71,6 @@ test('AddRoleToInstanceProfile is authorized on the profile and needs iam:PassRo
   assert.deepEqual(await targets.CreateInstanceProfile({ InstanceProfileName: 'P', Path: '/p/', Tags: [{ Key: 'a', Value: 'b' }] }, ctx), {
     resource: `arn:aws:iam::${account}:instance-profile/p/P`,
     context: { 'aws:TagKeys': ['a'], 'aws:RequestTag/a': 'b' },
+    also: [{ action: 'iam:TagInstanceProfile', resource: `arn:aws:iam::${account}:instance-profile/p/P`, context: { 'aws:TagKeys': ['a'], 'aws:RequestTag/a': 'b' } }],
   });
 });

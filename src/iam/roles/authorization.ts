@@ -1,5 +1,5 @@
 import type { TargetTable } from '../authorization/target.ts';
-import { requestTagContext } from '../authorization/request-tags.ts';
+import { createTarget } from '../authorization/request-tags.ts';
 import { parseDeletionTaskId } from './deletion-task.ts';
 import { instanceProfileArn } from './instance-profile-records.ts';
 import { instanceProfileTags } from './instance-profile-tags.ts';
@@ -26,13 +26,8 @@ function serviceLinkedRoleResource(accountId: string, serviceName: string, custo
 }
 
 export const targets = {
-  CreateRole: async (input, ctx) => ({
-    resource: roleArn(ctx.accountId, input.Path ?? '/', input.RoleName),
-    context: {
-      ...requestTagContext(input.Tags),
-      ...(input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
-    },
-  }),
+  CreateRole: async (input, ctx) => createTarget(roleArn(ctx.accountId, input.Path ?? '/', input.RoleName), 'iam:TagRole', input.Tags,
+    input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
   GetRole: (input, ctx) => roleTarget(ctx, input.RoleName),
   // Listing names the path prefix it lists, as for ListUsers.
   ListRoles: async (input, ctx) => ({ resource: roleArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
@@ -51,10 +46,7 @@ export const targets = {
     return { resource: task ? roleArn(ctx.accountId, task.path, task.roleName) : roleArn(ctx.accountId, '/aws-service-role/', '*') };
   },
 
-  CreateInstanceProfile: async (input, ctx) => ({
-    resource: instanceProfileArn(ctx.accountId, input.Path ?? '/', input.InstanceProfileName),
-    context: requestTagContext(input.Tags),
-  }),
+  CreateInstanceProfile: async (input, ctx) => createTarget(instanceProfileArn(ctx.accountId, input.Path ?? '/', input.InstanceProfileName), 'iam:TagInstanceProfile', input.Tags),
   GetInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
   ListInstanceProfiles: async (input, ctx) => ({ resource: instanceProfileArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
   DeleteInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
