@@ -81,13 +81,27 @@ describe('hostile requests are refused quickly, as data', () => {
     refused(form('sns', Object.fromEntries([['Action', 'ListTopics'], ...Array.from({ length: 1500 }, (_, i) => [`p${i}`, 'x'])])), ['invalid-request']);
   });
 
+  it('EC2: a fan-out past the limit, deep TagSpecification nesting and a huge tag are refused quickly', () => {
+    const ids = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`InstanceId.${i + 1}`, `i-${String(i).padStart(17, '0')}`]));
+    refused(form('ec2', { Action: 'StopInstances', Version: '2016-11-15', ...ids }), ['invalid-request']);
+    refused(form('ec2', { Action: 'RunInstances', Version: '2016-11-15', ImageId: 'ami-12345678', MinCount: '1', MaxCount: '1', [`TagSpecification.1${'.Tag.1'.repeat(60)}.Key`]: 'k' }), ['invalid-request']);
+    const result = mapRequest(data, form('ec2', { Action: 'CreateTags', Version: '2016-11-15', 'ResourceId.1': 'x-unknown', 'Tag.1.Key': 'k'.repeat(100_000), 'Tag.1.Value': 'v' }));
+    assert.equal(result.kind, 'unmapped', 'an ID of no known type names no resource');
+  });
+
+  it('DynamoDB Streams: a shard iterator that does not show a whole stream ARN is refused, whatever it holds', () => {
+    for (const iterator of ['', '|||', 'arn:aws:dynamodb:us-east-1:1:table/T/stream/L|1|x', `arn:aws:dynamodb:us-east-1:111111111111:table/T|1|x`, `${'a'.repeat(100_000)}|1|x`, '__proto__|1|x']) {
+      refused(json('dynamodb', 'DynamoDBStreams_20120810.GetRecords', { ShardIterator: iterator }, '1.0'), ['invalid-request']);
+    }
+  });
+
   it('an object key with every kind of character stays inside its bucket\'s ARN', () => {
     const result = mapRequest(data, wire('s3', 'GET', '/b/..%2F..%2Fother%2Fsecret'));
     assert.equal(result.kind === 'mapped' && result.targets[0]!.resource, 'arn:aws:s3:::b/../../other/secret');
   });
 
   it('random requests never throw', () => {
-    const services = ['s3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs'];
+    const services = ['s3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs', 'ec2'];
     const pieces = ['/', '%', '?', '&', '=', '{', '}', '__proto__', 'a', '..', '%2F', '+', ' ', '\u0000', 'arn:aws:s3:::x', '"', '[', ']', ':'];
     let seed = 7;
     const next = (n: number): number => {
