@@ -12,7 +12,7 @@ import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import type { ServerDeps } from '../deps.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import type { Flow } from './flow.ts';
-import { wantsMappingFunction, withMappingFunction, withSecretKeys } from './service-facts.ts';
+import { wantsMappingFunction, withMappingFunction } from './service-facts.ts';
 import { withServiceKeys } from './service-keys.ts';
 
 /** Operations that only read: a success changes nothing the lookups cache. */
@@ -47,8 +47,7 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
   };
   // The mapping's lookups, then the facts only the upstream knows (service-facts.ts).
   const target = (wanted?: (lookup: LazyLookup) => boolean, missingKeys: readonly string[] = []) => resolveTarget(mapped, sources, wanted)
-    .then((resolved) => withSecretKeys(flow, mapped, sources, resolved))
-    // The KMS keys S3, SQS, SNS, SSM and Secrets Manager writes use for the caller (service-keys.ts).
+    // The KMS keys S3, SQS, SNS, SSM and Secrets Manager use for the caller (service-keys.ts).
     .then((resolved) => withServiceKeys(flow, mapped, sources, resolved))
     .then((resolved) => (wantsMappingFunction(mapped, missingKeys) ? withMappingFunction(mapped, sources, resolved) : resolved))
     .catch(unavailable);

@@ -346,8 +346,47 @@ async function ssmKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSour
 
 const SECRET_WRITES = new Set(['CreateSecret', 'PutSecretValue', 'UpdateSecret']);
 
+const SECRET_ARN = /^arn:[^:]+:secretsmanager:[^:]*:\d{12}:secret:/;
+
 async function secretKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, resolved: AuthorizationTarget): Promise<KeyUse[]> {
-  if (!SECRET_WRITES.has(mapped.operation)) return [];
+  return SECRET_WRITES.has(mapped.operation) ? secretWriteKeyUses(flow, mapped, sources, resolved) : secretReadKeyUses(flow, mapped, sources, resolved);
+}
+
+/**
+ * Secrets Manager decrypts a secret's value with its key for the caller: GetSecretValue (and each
+ * secret of BatchGetSecretValue, its per-secret checks) needs kms:Decrypt on it, with the
+ * context Secrets Manager uses — SecretARN and the version read (User Guide, "Secret encryption
+ * and decryption"; across accounts the AWS managed key cannot be used, "Permissions for users in
+ * a different account").
+ */
+async function secretReadKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, resolved: AuthorizationTarget): Promise<KeyUse[]> {
+  const input = mapped.operation === 'GetSecretValue' ? inputOf(flow) : {};
+  const checks = [{ action: resolved.action ?? mapped.targets[0]!.action, resource: resolved.resource }, ...(resolved.also ?? [])];
+  const uses: KeyUse[] = [];
+  for (const check of checks) {
+    if (check.action !== 'secretsmanager:GetSecretValue' || !SECRET_ARN.test(check.resource)) continue;
+    const secret = check.resource;
+    const [, , , region = flow.ctx.region ?? 'us-east-1', account = sources.accounts[0]!] = secret.split(':');
+    const encryption = await sources.cache.get('secret-encryption', account, secret, () => readSecretEncryption(secret, sources.reads(account)));
+    if (encryption === undefined) continue; // no such secret: the upstream answers its not-found
+    const versionId = secretVersion(encryption.versions, input);
+    uses.push({
+      ...(encryption.kmsKeyId !== undefined && !MANAGED_ALIAS.test(encryption.kmsKeyId) ? { keyId: encryption.kmsKeyId } : {}),
+      actions: ['kms:Decrypt'], via: 'secretsmanager', region, account,
+      encryptionContext: { SecretARN: secret, ...(versionId !== undefined ? { SecretVersionId: versionId } : {}) },
+    });
+  }
+  return uses;
+}
+
+/** The version a GetSecretValue reads: its VersionId, else the version holding its VersionStage (AWSCURRENT by default). */
+function secretVersion(versions: Readonly<Record<string, readonly string[]>>, input: Record<string, unknown>): string | undefined {
+  if (typeof input['VersionId'] === 'string' && input['VersionId'] !== '') return input['VersionId'];
+  const stage = typeof input['VersionStage'] === 'string' && input['VersionStage'] !== '' ? input['VersionStage'] : 'AWSCURRENT';
+  return Object.entries(versions).find(([, stages]) => stages.includes(stage))?.[0];
+}
+
+async function secretWriteKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSourcesOf, resolved: AuthorizationTarget): Promise<KeyUse[]> {
   const input = inputOf(flow);
   const hasValue = input['SecretString'] !== undefined || input['SecretBinary'] !== undefined;
   if (!hasValue) return [];
@@ -357,7 +396,7 @@ async function secretKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetS
   let keyId = requested;
   // The ARN of a new secret (its random suffix) is known only once it is made: a condition on
   // kms:EncryptionContext:SecretARN sees it absent then (stricter).
-  const known = mapped.operation !== 'CreateSecret' && /^arn:[^:]+:secretsmanager:[^:]*:\d{12}:secret:/.test(secret);
+  const known = mapped.operation !== 'CreateSecret' && SECRET_ARN.test(secret);
   if (keyId === undefined && mapped.operation !== 'CreateSecret') {
     if (!known) return [];
     const encryption = await sources.cache.get('secret-encryption', account, secret, () => readSecretEncryption(secret, sources.reads(account)));
