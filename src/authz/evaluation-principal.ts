@@ -11,12 +11,29 @@ import type { Principal } from '../kernel/principal.ts';
  * resource policy names instead of the ARN (iam/roles/trust-policy-principals.ts): a user
  * or role created again under an old name has a new ID, so old grants do not reach it.
  */
+/**
+ * AWS's built-in web identity providers, which a trust policy names without an IAM provider
+ * (`"Federated": "cognito-identity.amazonaws.com"`, as Amazon Cognito writes its roles). Tessera
+ * verifies their tokens with an IAM OIDC provider registered for the same URL (it holds the
+ * keys); a trust policy may name that provider by its ARN or by AWS's name.
+ */
+const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(['cognito-identity.amazonaws.com', 'accounts.google.com', 'graph.facebook.com', 'www.amazon.com']);
+
+function builtInProviderName(providerArn: string): string | undefined {
+  const marker = ':oidc-provider/';
+  const at = providerArn.indexOf(marker);
+  if (at < 0) return undefined;
+  const url = providerArn.slice(at + marker.length).toLowerCase();
+  return BUILT_IN_PROVIDERS.has(url) ? url : undefined;
+}
+
 export function evaluationPrincipal(principal: Principal, tags: Readonly<Record<string, string>> = principal.tags): EvaluationPrincipal {
   const session = principal.session;
   if (principal.federation) {
     // The subject of an identity provider is matched by a `Federated` principal naming the
     // provider; it has no account of its own in the engine's eyes.
-    return { kind: 'web-identity', provider: principal.federation.providerArn, tags };
+    const providerName = builtInProviderName(principal.federation.providerArn);
+    return { kind: 'web-identity', provider: principal.federation.providerArn, ...(providerName !== undefined ? { providerName } : {}), tags };
   }
   if (principal.kind === 'service') {
     // An AWS service principal (a workload's EC2 or ECS), matched by a `Service` principal.

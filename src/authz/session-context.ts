@@ -5,7 +5,7 @@ import type { Principal } from '../kernel/principal.ts';
  * Condition keys that describe a session (temporary credentials): aws:TokenIssueTime,
  * aws:MultiFactorAuthPresent ("false" unless the session was made with MFA — for
  * temporary credentials the key is always present), aws:MultiFactorAuthAge, aws:SourceIdentity,
- * aws:FederatedProvider, and — sessions of an instance profile — ec2:SourceInstanceARN and
+ * aws:FederatedProvider with the identity provider's session keys (sts/federated-session-keys.ts), and — sessions of an instance profile — ec2:SourceInstanceARN and
  * ec2:RoleDelivery.
  * Long-term credentials get none of these, as on AWS.
  */
@@ -21,7 +21,11 @@ export function sessionContext(principal: Principal, now: Date): Record<string, 
   }
   if (session.sourceIdentity !== undefined) context['aws:SourceIdentity'] = session.sourceIdentity;
   // Sessions made by AssumeRoleWithWebIdentity / AssumeRoleWithSAML name their provider.
-  if (session.federation !== undefined) context['aws:FederatedProvider'] = session.federation.provider;
+  if (session.federation !== undefined) {
+    context['aws:FederatedProvider'] = session.federation.provider;
+    // …and keep the provider's keys that name the federated user (`<url>:sub`, `saml:sub`, …).
+    if (session.federation.keys !== undefined) Object.assign(context, session.federation.keys);
+  }
   // Sessions EC2 made for an instance profile name their instance and how they were delivered.
   if (session.workload?.service === 'ec2.amazonaws.com') {
     context['ec2:SourceInstanceARN'] = session.workload.sourceArn;

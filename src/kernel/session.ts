@@ -58,10 +58,11 @@ export interface SessionClaims {
   chained?: boolean;
   /**
    * role-session made by AssumeRoleWithWebIdentity / AssumeRoleWithSAML: the identity
-   * provider (its IAM provider ARN) and the subject it vouched for, for aws:FederatedProvider
-   * and the provider's condition keys.
+   * provider (its IAM provider ARN) and the subject it vouched for, for aws:FederatedProvider;
+   * `keys`: the provider's condition keys AWS keeps in the session (`<url>:sub`, `saml:sub`, …:
+   * sts/federated-session-keys.ts), which every request the session signs carries.
    */
-  federation?: { protocol: 'oidc' | 'saml'; provider: string; subject: string };
+  federation?: { protocol: 'oidc' | 'saml'; provider: string; subject: string; keys?: Readonly<Record<string, string | readonly string[]>> };
   /**
    * role-session a service made for a workload (EC2 instance profile, ECS task role): the
    * service, the workload's ARN and — EC2 — how the credentials were delivered, for

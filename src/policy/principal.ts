@@ -186,6 +186,12 @@ function addPrincipalValue(
   }
 }
 
+/** A web identity caller is named by its provider, or by the AWS name of a built-in one. */
+function providerListed(p: CompiledPrincipals, principal: EvaluationPrincipal): boolean {
+  return (principal.provider !== undefined && p.providers.has(principal.provider))
+    || (principal.providerName !== undefined && p.providers.has(principal.providerName));
+}
+
 /** "user/path/alice" with prefix "user/" → "alice". */
 function lastPathSegment(resource: string, prefix: string): string | undefined {
   if (!resource.startsWith(prefix)) return undefined;
@@ -254,7 +260,7 @@ export function matchPrincipals(p: CompiledPrincipals, keys: PrincipalKeys): Res
     case 'service':
       return keys.serviceLower !== undefined && p.services.has(keys.serviceLower) ? 'direct' : null;
     case 'web-identity':
-      return principal.provider !== undefined && p.providers.has(principal.provider) ? 'direct' : null;
+      return providerListed(p, principal) ? 'direct' : null;
     case 'anonymous':
       return principal.canonicalUserId !== undefined && p.canonicalUsers.has(principal.canonicalUserId) ? 'direct' : null;
     default:
@@ -311,7 +317,7 @@ function chainListing(p: CompiledPrincipals, keys: PrincipalKeys): boolean[] {
     case 'service':
       return [has(p.services, keys.serviceLower)];
     case 'web-identity':
-      return [has(p.providers, principal.provider)];
+      return [providerListed(p, principal)];
     case 'anonymous':
       return [has(p.canonicalUsers, principal.canonicalUserId)];
   }

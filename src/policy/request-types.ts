@@ -35,6 +35,12 @@ export interface EvaluationPrincipal {
   serviceName?: string;
   /** web-identity: the provider, e.g. "accounts.google.com" or a saml-provider ARN. */
   provider?: string;
+  /**
+   * web-identity: the name AWS gives a built-in web identity provider ("cognito-identity.amazonaws.com",
+   * "accounts.google.com", …) when `provider` is the ARN of the IAM provider standing for it: a
+   * `Federated` principal naming either matches.
+   */
+  providerName?: string;
   /** S3 canonical user ID, matched by a `CanonicalUser` principal. */
   canonicalUserId?: string;
   /** Unique ID for aws:userid (AIDA... for users, "AROA...:session" for role sessions). */

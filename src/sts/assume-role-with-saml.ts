@@ -2,6 +2,7 @@ import type { OperationContext } from '../kernel/operation.ts';
 import { findRoleByArn } from '../iam/roles/records.ts';
 import type { AssumeRoleWithSAMLRequest, AssumeRoleWithSAMLResponse } from '../protocol/generated/sts.ts';
 import { consumeAssertionId } from './assertion-replay.ts';
+import { federatedSessionKeys } from './federated-session-keys.ts';
 import { federatedSessionTags, verifiedFederation } from './federated-role-target.ts';
 import { samlDenied } from './errors.ts';
 import { issueRoleSession, prepareRoleSession } from './role-session.ts';
@@ -29,7 +30,7 @@ async function assumeRoleWithSaml(input: AssumeRoleWithSAMLRequest, ctx: Operati
     ...(input.PolicyArns !== undefined ? { policyArns: input.PolicyArns } : {}),
     tags: federatedSessionTags(federation),
     ...(federation.sourceIdentity !== undefined ? { sourceIdentity: federation.sourceIdentity } : {}),
-    federation: { protocol: 'saml', provider: federation.providerArn, subject: federation.subject },
+    federation: { protocol: 'saml', provider: federation.providerArn, subject: federation.subject, keys: federatedSessionKeys(federation) },
     ...(notAfter ? { notAfter } : {}),
   });
   const replay = federation.replay!;

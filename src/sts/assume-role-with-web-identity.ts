@@ -1,6 +1,7 @@
 import type { OperationContext } from '../kernel/operation.ts';
 import { findRoleByArn } from '../iam/roles/records.ts';
 import type { AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse } from '../protocol/generated/sts.ts';
+import { federatedSessionKeys } from './federated-session-keys.ts';
 import { federatedSessionTags, verifiedFederation } from './federated-role-target.ts';
 import { webIdentityDenied } from './errors.ts';
 import { issueRoleSession, prepareRoleSession } from './role-session.ts';
@@ -24,7 +25,7 @@ async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityRequest
     ...(input.PolicyArns !== undefined ? { policyArns: input.PolicyArns } : {}),
     tags: federatedSessionTags(federation),
     ...(federation.sourceIdentity !== undefined ? { sourceIdentity: federation.sourceIdentity } : {}),
-    federation: { protocol: 'oidc', provider: federation.providerArn, subject: federation.subject },
+    federation: { protocol: 'oidc', provider: federation.providerArn, subject: federation.subject, keys: federatedSessionKeys(federation) },
   }));
   const { SubjectFromWebIdentityToken, Provider, Audience } = federation.response;
   return { ...session, SubjectFromWebIdentityToken: SubjectFromWebIdentityToken!, Provider: Provider!, Audience: Audience! };

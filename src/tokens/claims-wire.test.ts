@@ -70,6 +70,11 @@ test('anything but a valid compact form decodes to undefined, never throws', () 
     { ...good, y: ['ec2.amazonaws.com'] },
     { ...good, y: ['ec2.amazonaws.com', 'arn', '3.0'] },
     { ...good, y: ['ec2.amazonaws.com', 7] },
+    { ...good, q: { 'idp.example.com:sub': 7 } },
+    { ...good, q: { 'idp.example.com:amr': ['authenticated', 1] } },
+    { ...good, q: ['idp.example.com:sub'] },
+    // A federated user's keys without the federation they come from.
+    { ...Object.fromEntries(Object.entries(good).filter(([key]) => key !== 'w')), q: { 'idp.example.com:sub': 'alice' } },
     // A field this version does not know could be a restriction: refused, not ignored.
     { ...good, z: 'new restriction' },
     JSON.parse(`{${JSON.stringify(good).slice(1, -1)},"__proto__":{}}`),

@@ -13,6 +13,7 @@ import type { SessionClaims, SessionKind } from '../kernel/session.ts';
  *   g  tags                    x  transitiveTagKeys         o  sourceIdentity
  *   m  mfa.authenticatedAt     c  chained                   w  federation [protocol, provider, subject]
  *   y  workload [service, sourceArn, roleDelivery?]
+ *   q  federation.keys { key: value | [values] }
  */
 export interface WireClaims {
   v: 1;
@@ -33,6 +34,7 @@ export interface WireClaims {
   m?: WireInstant;
   c?: boolean;
   w?: [protocol: 'oidc' | 'saml', provider: string, subject: string];
+  q?: Record<string, string | readonly string[]>;
   y?: [service: string, sourceArn: string] | [service: string, sourceArn: string, roleDelivery: '1.0' | '2.0'];
 }
 
@@ -42,7 +44,7 @@ type WireInstant = number | string;
 const KIND_CODES: Record<SessionKind, WireClaims['k']> = { 'role-session': 'r', 'federated-user': 'f', 'user-session': 'u', 'root-session': 'a' };
 const KINDS_BY_CODE: Record<string, SessionKind> = { r: 'role-session', f: 'federated-user', u: 'user-session', a: 'root-session' };
 
-const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w', 'y']);
+const WIRE_FIELDS: ReadonlySet<string> = new Set(['v', 'k', 'a', 'i', 's', 't', 'e', 'r', 'n', 'f', 'u', 'p', 'g', 'x', 'o', 'm', 'c', 'w', 'y', 'q']);
 const USER_FIELDS: ReadonlySet<string> = new Set(['i', 'a', 'n', 'r']);
 const POLICY_FIELDS: ReadonlySet<string> = new Set(['i', 'a']);
 
@@ -90,7 +92,10 @@ export function toWire(claims: SessionClaims): WireClaims {
   if (claims.sourceIdentity !== undefined) wire.o = claims.sourceIdentity;
   if (claims.mfa !== undefined) wire.m = encodeInstant(claims.mfa.authenticatedAt, 'mfa.authenticatedAt');
   if (claims.chained !== undefined) wire.c = claims.chained;
-  if (claims.federation !== undefined) wire.w = [claims.federation.protocol, claims.federation.provider, claims.federation.subject];
+  if (claims.federation !== undefined) {
+    wire.w = [claims.federation.protocol, claims.federation.provider, claims.federation.subject];
+    if (claims.federation.keys !== undefined) wire.q = claims.federation.keys;
+  }
   if (claims.workload !== undefined) {
     const { service, sourceArn, roleDelivery } = claims.workload;
     wire.y = roleDelivery === undefined ? [service, sourceArn] : [service, sourceArn, roleDelivery];
@@ -133,6 +138,16 @@ function stringRecord(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) fail();
   for (const key in value) if (typeof value[key] !== 'string') fail();
   return value as Record<string, string>;
+}
+
+/** Condition keys: each a string or a list of strings. */
+function keyRecord(value: unknown): Record<string, string | string[]> {
+  if (!isPlainObject(value)) fail();
+  for (const key in value) {
+    const item = value[key];
+    if (typeof item !== 'string') strings(item);
+  }
+  return value as Record<string, string | string[]>;
 }
 
 function onlyFields(object: Record<string, unknown>, allowed: ReadonlySet<string>): void {
@@ -202,6 +217,9 @@ function decode(value: unknown): SessionClaims {
     const w = Array.isArray(value.w) && value.w.length === 3 ? strings(value.w) : fail();
     if (w[0] !== 'oidc' && w[0] !== 'saml') fail();
     claims.federation = { protocol: w[0], provider: w[1]!, subject: w[2]! };
+    if (value.q !== undefined) claims.federation.keys = keyRecord(value.q);
+  } else if (value.q !== undefined) {
+    fail();
   }
   if (value.y !== undefined) {
     const y = Array.isArray(value.y) && (value.y.length === 2 || value.y.length === 3) ? strings(value.y) : fail();

@@ -23,7 +23,10 @@ export const EVERY_FIELD: SessionClaims = {
   sourceIdentity: 'alice@example.com',
   mfa: { authenticatedAt: '2024-05-17T09:29:58Z' },
   chained: true,
-  federation: { protocol: 'oidc', provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.example.com', subject: 'repo:org/app:ref:refs/heads/main' },
+  federation: {
+    protocol: 'oidc', provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.example.com', subject: 'repo:org/app:ref:refs/heads/main',
+    keys: { 'token.actions.example.com:sub': 'repo:org/app:ref:refs/heads/main', 'token.actions.example.com:amr': ['authenticated', 'mfa'] },
+  },
   workload: { service: 'ec2.amazonaws.com', sourceArn: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc1234def567890', roleDelivery: '2.0' },
 };
 
