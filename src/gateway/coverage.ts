@@ -7,7 +7,7 @@ import { inputMembers, loadGatewayModel } from './model.ts';
 import { refusalOf } from './map-request.ts';
 import { fillableFrom, isArnMember, sameName } from './resources.ts';
 import { SERVICE_RULES } from './services/index.ts';
-import { GATEWAY_SERVICES, type GatewayService } from './services.ts';
+import { GATEWAY_SERVICES, iamPrefix, type GatewayService } from './services.ts';
 import { TAG_ON_CREATE } from './tag-on-create.ts';
 
 export interface PlannedAction {
@@ -66,7 +66,7 @@ export function planService(data: AuthorizationData, service: GatewayService): O
       const typeKeys = action.resourceTypes.flatMap((ref) => data.get(service)!.resourceTypes.get(ref.type)?.conditionKeys ?? []);
       const keys = settableKeys({ ...action, conditionKeys: [...new Set([...action.conditionKeys, ...typeKeys.filter(isUpstreamKey)])] }, members, service);
       const extra = rules.checkContextKeys?.(name, action.name, members) ?? [];
-      return { action: `${service}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: [...new Set([...keys.set, ...extra])], upstreamKeys: keys.upstream };
+      return { action: `${iamPrefix(service)}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: [...new Set([...keys.set, ...extra])], upstreamKeys: keys.upstream };
     };
 
     const actions: PlannedAction[] = [];
@@ -74,7 +74,7 @@ export function planService(data: AuthorizationData, service: GatewayService): O
     const add = (actionName: string, when?: string, resourceDoc?: string): void => {
       const action = sarAction(data, service, actionName);
       if (action === undefined) {
-        problem ??= `no action ${service}:${actionName} in the Service Authorization Reference`;
+        problem ??= `no action ${iamPrefix(service)}:${actionName} in the Service Authorization Reference`;
         return;
       }
       const planned = describe(action, when, resourceDoc);
@@ -90,7 +90,7 @@ export function planService(data: AuthorizationData, service: GatewayService): O
       if (also.versioned) add(also.versioned, ownVersion ? 'with a version' : 'with a versioned source', also.resourceDoc);
     }
     const tagging = TAG_ON_CREATE[service]?.[name];
-    if (tagging !== undefined) add(tagging.action, 'when the request carries tags');
+    if (tagging !== undefined) add(tagging.action, 'when the request carries tags', 'the main check\'s resource (the new one)');
     if (each !== undefined && members.includes('TagSpecifications')) add('CreateTags', 'on each new resource TagSpecification.N tags', 'each tagged new resource (<type>/*)');
     const note = rule.expandDoc ?? rule.needsBody;
     if (problem !== undefined && rule.expandDoc === undefined) plans.push({ operation: name, status: 'unmapped', problem });

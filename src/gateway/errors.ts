@@ -3,6 +3,7 @@
 // `x-amzn-ErrorType`. A client's SDK reads each as it reads the real service's errors.
 
 import { escapeXml } from '../protocol/xml.ts';
+import { encodeTextMap } from './wire/cbor.ts';
 import { loadGatewayModel, type WireProtocol } from './model.ts';
 import { isGatewayService, type GatewayService } from './services.ts';
 
@@ -14,6 +15,11 @@ export interface GatewayFailure {
   readonly fields?: Readonly<Record<string, string>>;
   /** SQS's JSON protocol: the Query code its `x-amzn-query-error` header names, when it differs from `code`. */
   readonly queryCode?: string;
+  /**
+   * CloudWatch: `code` is the Query code, and this the `__type` its JSON and CBOR protocols
+   * send (the Query code then in `x-amzn-query-error`).
+   */
+  readonly jsonCode?: string;
 }
 
 export class GatewayError extends Error {
@@ -30,12 +36,14 @@ export function gatewayError(code: string, message: string, status: number, fiel
 }
 
 /** How a refusal of `service` is written: its model's protocol, or — for a service Tessera has no model of — a guess from the request. */
-export function protocolOf(service: string, headers: { has(name: string): boolean }): WireProtocol {
+export function protocolOf(service: string, headers: { has(name: string): boolean; get?(name: string): string | undefined }, path?: string): WireProtocol {
   if (isGatewayService(service)) {
-    const protocol = loadGatewayModel(service).protocol;
-    // SQS speaks JSON to clients that send X-Amz-Target and Query to the others.
-    if (service === 'sqs' && !headers.has('x-amz-target')) return 'query';
-    return protocol;
+    const model = loadGatewayModel(service);
+    // CloudWatch's Smithy RPC v2 CBOR clients are answered in CBOR (refused: identify.ts).
+    if (model.cbor && (headers.get?.('smithy-protocol')?.toLowerCase() === 'rpc-v2-cbor' || path?.startsWith('/service/'))) return 'rpc-v2-cbor';
+    // SQS and CloudWatch speak JSON to clients that send X-Amz-Target and Query to the others.
+    if (model.queryCompatible && !headers.has('x-amz-target')) return 'query';
+    return model.protocol;
   }
   return headers.has('x-amz-target') ? 'json' : 'query';
 }
@@ -52,6 +60,7 @@ const ACCESS_DENIED: Readonly<Record<GatewayService, { code: string; status: num
   ssm: { code: 'AccessDeniedException', status: 400 },
   logs: { code: 'AccessDeniedException', status: 400 },
   ec2: { code: 'UnauthorizedOperation', status: 403 },
+  monitoring: { code: 'AccessDenied', status: 403 },
 };
 
 /**
@@ -69,6 +78,8 @@ export function accessDenied(service: string, message: string): GatewayError {
   const denied = isGatewayService(service) ? ACCESS_DENIED[service] : { code: 'AccessDenied', status: 403 };
   // EC2 ends AWS's sentence with a full stop before the encoded message.
   if (service === 'ec2') return gatewayError(denied.code, message === 'Access Denied' ? EC2_UNAUTHORIZED : `${EC2_UNAUTHORIZED} ${message.replace(' Encoded authorization failure message: ', '. Encoded authorization failure message: ')}`, denied.status);
+  // CloudWatch's JSON protocol names it AccessDeniedException, with the Query code (AccessDenied) in x-amzn-query-error.
+  if (service === 'monitoring') return new GatewayError({ code: denied.code, message, status: denied.status, jsonCode: 'AccessDeniedException' });
   return gatewayError(denied.code, message, denied.status);
 }
 
@@ -86,7 +97,10 @@ export function accessDenied(service: string, message: string): GatewayError {
  *  - SQS's JSON protocol `MissingAuthenticationTokenException` with SQS's Query status (403) and
  *    Query code in `x-amzn-query-error` (`MissingAuthenticationToken;Sender`), as SQS pairs them;
  *  - EC2 `AuthFailure`, 401, "AWS was not able to validate the provided access credentials" (EC2
- *    answers an unsigned call as one whose credentials it cannot validate).
+ *    answers an unsigned call as one whose credentials it cannot validate);
+ *  - CloudWatch `MissingAuthenticationToken`, 403, "Request is missing Authentication Token" in
+ *    every protocol: Query's `<ErrorResponse>`, JSON's `MissingAuthenticationTokenException` with
+ *    `x-amzn-query-error: MissingAuthenticationToken;Sender` (as SQS pairs them).
  */
 export function missingAuthentication(service: GatewayService, protocol: WireProtocol): GatewayFailure {
   switch (service) {
@@ -98,6 +112,8 @@ export function missingAuthentication(service: GatewayService, protocol: WirePro
         : { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', status: 403 };
     case 'sns':
       return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', status: 403 };
+    case 'monitoring':
+      return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', status: 403, jsonCode: 'MissingAuthenticationTokenException' };
     case 'dynamodb':
       return { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token', status: 400 };
     case 'lambda':
@@ -136,6 +152,20 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return failure;
     }
   }
+  if (service === 'monitoring' && protocol !== 'query') {
+    // CloudWatch is Query-compatible: its JSON answer's __type is the exception, the Query code
+    // (and its status) stays in x-amzn-query-error, which the SDKs read first.
+    switch (failure.code) {
+      case 'InvalidClientTokenId':
+        return { ...failure, jsonCode: 'UnrecognizedClientException' };
+      case 'SignatureDoesNotMatch':
+        return { ...failure, jsonCode: 'InvalidSignatureException' };
+      case 'MissingAuthenticationToken':
+        return { ...failure, jsonCode: 'MissingAuthenticationTokenException' };
+      default:
+        return failure;
+    }
+  }
   if (protocol === 'json' || protocol === 'rest-json') {
     switch (failure.code) {
       case 'InvalidClientTokenId':
@@ -156,12 +186,16 @@ const EC2_AUTH_FAILURE: GatewayFailure = { code: 'AuthFailure', message: 'AWS wa
 export interface RenderedError {
   status: number;
   headers: Record<string, string>;
+  /** The body as text (empty when it is `binary`). */
   body: string;
+  /** A binary body (Smithy RPC v2 CBOR), sent in place of `body`. */
+  binary?: Buffer;
 }
 
 const QUERY_NAMESPACES: Readonly<Record<string, string>> = {
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   sqs: 'http://queue.amazonaws.com/doc/2012-11-05/',
+  monitoring: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
 };
 
 /** A refusal written as the service writes its errors; a HEAD request gets no body, as S3 sends none. */
@@ -177,9 +211,18 @@ export function renderError(service: string, protocol: WireProtocol, failure: Ga
     case 'json': {
       const version = isGatewayService(service) ? (loadGatewayModel(service).jsonVersion ?? '1.0') : '1.1';
       const headers: Record<string, string> = { 'Content-Type': `application/x-amz-json-${version}`, 'x-amzn-RequestId': requestId };
-      // SQS's JSON protocol is Query-compatible: SDKs read the Query code from this header.
-      if (service === 'sqs') headers['x-amzn-query-error'] = `${failure.queryCode ?? failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
-      return { status, headers, body: JSON.stringify({ __type: failure.code, message: failure.message, ...failure.fields }) };
+      // SQS's and CloudWatch's JSON protocols are Query-compatible: SDKs read the Query code from this header.
+      if (isGatewayService(service) && loadGatewayModel(service).queryCompatible) headers['x-amzn-query-error'] = `${failure.queryCode ?? failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
+      return { status, headers, body: JSON.stringify({ __type: failure.jsonCode ?? failure.code, message: failure.message, ...failure.fields }) };
+    }
+    case 'rpc-v2-cbor': {
+      // Smithy RPC v2 CBOR: a CBOR map with __type and message, `smithy-protocol: rpc-v2-cbor`
+      // (clients reject an answer without it), the Query code in x-amzn-query-error.
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor', 'x-amzn-RequestId': requestId,
+        'x-amzn-query-error': `${failure.queryCode ?? failure.code};${status >= 500 ? 'Receiver' : 'Sender'}`,
+      };
+      return { status, headers, body: '', binary: encodeTextMap({ __type: failure.jsonCode ?? failure.code, message: failure.message, ...failure.fields }) };
     }
     case 'rest-json': {
       const body = failure.code === 'MissingAuthenticationTokenException'

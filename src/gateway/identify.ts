@@ -36,9 +36,36 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
   const method = request.method.toUpperCase();
 
   if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') return identifyRest(model, request, method, query, headers);
-  if (service === 'sqs' && !headers.has('x-amz-target')) return identifyQuery(model, 'query', request, method, query, headers);
+  if (model.cbor && isCborRequest(request.path, headers)) return refuseCbor(model, request.path);
+  // SQS and CloudWatch still take their older Query form: a request without X-Amz-Target is one.
+  if (model.queryCompatible && !headers.has('x-amz-target')) return identifyQuery(model, 'query', request, method, query, headers);
   if (model.protocol === 'json') return identifyJson(model, request, method, query, headers);
   return identifyQuery(model, model.protocol, request, method, query, headers);
+}
+
+/** Smithy RPC v2 CBOR: `POST /service/<service>/operation/<Operation>` with `smithy-protocol: rpc-v2-cbor`. */
+export function isCborRequest(path: string, headers: { get(name: string): string | undefined }): boolean {
+  return headers.get('smithy-protocol')?.toLowerCase() === 'rpc-v2-cbor' || path.startsWith('/service/');
+}
+
+/**
+ * A Smithy RPC v2 CBOR request (what CloudWatch's newest SDKs send) is refused, naming its
+ * operation: its body is CBOR, which the gateway does not read — and an upstream such as moto
+ * does not take it either — so it can be neither authorized nor forwarded. The refusal is
+ * written in CBOR (errors.ts), so the client reports it; the client can be told to use JSON or
+ * Query (docs/gateway-mapping.md, "Known limits").
+ */
+function refuseCbor(model: GatewayModel, path: string): Unmapped {
+  const named = /^\/service\/[^/]{1,128}\/operation\/([A-Za-z0-9]{1,128})$/.exec(path)?.[1];
+  const operation = named !== undefined && model.operations.has(named) ? named : undefined;
+  return {
+    kind: 'unmapped',
+    reason: 'refused-operation',
+    service: model.service,
+    protocol: 'rpc-v2-cbor',
+    ...(operation !== undefined ? { operation } : {}),
+    message: `${operation ?? 'This request'} is not forwarded: Tessera does not read the Smithy RPC v2 CBOR protocol; call ${model.service} with its JSON protocol (X-Amz-Target: ${model.targetPrefix ?? ''}.<Operation>) or its Query protocol (Action=<Operation>)`,
+  };
 }
 
 function unknown(model: GatewayModel, protocol: WireProtocol, message: string, operation?: string): Unmapped {

@@ -13,7 +13,7 @@ import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './
 import { bucketConfigurationMembers, deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
 import { SERVICE_RULES } from './services/index.ts';
 import { tagOnCreate } from './tag-on-create.ts';
-import { isGatewayService, type GatewayService } from './services.ts';
+import { iamPrefix, isGatewayService, type GatewayService } from './services.ts';
 import type { GatewayRequest, Lookup, MapResult, MappedRequest, Unmapped } from './types.ts';
 import { LIMITS } from './wire/limits.ts';
 
@@ -93,14 +93,14 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
       // The resource the service authorizes may be written otherwise than the one it reads (a
       // CloudWatch Logs group is authorized as `…:log-group:<name>:log-stream:`); lookups read the resource itself.
       const authorized = rules.authorizedAs?.({ action: check.action.name, arn, named: check.named, ...(check.resourceType ? { resourceType: check.resourceType } : {}) }, context) ?? arn;
-      targets.push({ action: `${service}:${check.action.name}`, resource: authorized, context: conditions });
+      targets.push({ action: `${iamPrefix(service)}:${check.action.name}`, resource: authorized, context: conditions });
       lookups.push(...lookupsFor(data, service, rules, check, index, arn));
       if (targets.length > LIMITS.fanOut) return unmapped('invalid-request', `${operation} names more than ${LIMITS.fanOut} resources`);
     }
   }
   // A role handed to the service for it to assume later needs iam:PassRole on that role.
   for (const role of rules.passedRoles?.(identified) ?? []) {
-    targets.push({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
+    targets.push({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': rules.passedToService ?? `${service}.amazonaws.com` } });
   }
   // An instance profile: iam:PassRole on the role it holds (resolved in Tessera's IAM store).
   for (const profile of rules.passedInstanceProfiles?.(identified, context) ?? []) {
@@ -123,7 +123,7 @@ function planChecks(
   body: Buffer | undefined,
 ): PlannedCheck[] | string {
   const operation = request.operation.name;
-  const lookup = (name: string): SarAction | string => sarAction(data, service, name) ?? `no action ${service}:${name} in the Service Authorization Reference for ${operation}`;
+  const lookup = (name: string): SarAction | string => sarAction(data, service, name) ?? `no action ${iamPrefix(service)}:${name} in the Service Authorization Reference for ${operation}`;
 
   if (service === 's3' && operation === 'DeleteObjects') {
     const checks = deleteObjectsChecks(body!, request);
@@ -158,7 +158,7 @@ function planChecks(
     mainCheck = { action: main, arns: resolved.arns, request: mainRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(resolved.named ? { named: resolved.named } : {}) };
   } else {
     const stand = rules.unresolved?.(request, context);
-    if (stand === undefined) return `${operation} does not name the ${describeTypes(main)} that ${service}:${main.name} is authorized on`;
+    if (stand === undefined) return `${operation} does not name the ${describeTypes(main)} that ${iamPrefix(service)}:${main.name} is authorized on`;
     mainCheck = { action: main, arns: stand.arns, request: mainRequest, resolve: stand.resolve };
   }
   const checks: PlannedCheck[] = [mainCheck];
@@ -171,7 +171,7 @@ function planChecks(
     if (typeof action === 'string') return action;
     if (also.resource !== undefined) {
       const arns = also.resource(request, context);
-      if (arns === undefined || arns.length === 0) return `${operation} does not name ${also.resourceDoc ?? 'the resource'} that ${service}:${action.name} is authorized on`;
+      if (arns === undefined || arns.length === 0) return `${operation} does not name ${also.resourceDoc ?? 'the resource'} that ${iamPrefix(service)}:${action.name} is authorized on`;
       checks.push({ action, arns, request });
     } else {
       checks.push({ ...mainCheck, action });
@@ -199,14 +199,14 @@ function checksFromExpanded(
   const checks: PlannedCheck[] = [];
   for (const item of expanded) {
     const action = sarAction(data, service, item.action);
-    if (action === undefined) return `no action ${service}:${item.action} in the Service Authorization Reference for ${request.operation.name}`;
+    if (action === undefined) return `no action ${iamPrefix(service)}:${item.action} in the Service Authorization Reference for ${request.operation.name}`;
     const itemRequest: IdentifiedRequest = item.input === undefined ? request : { ...request, input: item.input };
     if (item.resources !== undefined) {
       checks.push({ action, arns: item.resources, request: itemRequest, ...(item.resourceType ? { resourceType: item.resourceType } : {}), ...(item.context ? { extraContext: item.context } : {}) });
       continue;
     }
     const resolved = resolveResources(data, service, action, itemRequest.input, rules.resources, context);
-    if (resolved === undefined) return `${request.operation.name} does not name the ${describeTypes(action)} that ${service}:${action.name} is authorized on`;
+    if (resolved === undefined) return `${request.operation.name} does not name the ${describeTypes(action)} that ${iamPrefix(service)}:${action.name} is authorized on`;
     checks.push({ action, arns: resolved.arns, request: itemRequest, ...(resolved.type ? { resourceType: resolved.type } : {}), ...(resolved.named ? { named: resolved.named } : {}), ...(item.context ? { extraContext: item.context } : {}) });
   }
   return checks;
@@ -223,7 +223,7 @@ function eachTypeChecks(data: AuthorizationData, service: GatewayService, rules:
   const operation = request.operation.name;
   const each = rule.eachResourceType!;
   const action = sarAction(data, service, rule.action ?? operation);
-  if (action === undefined) return `no action ${service}:${rule.action ?? operation} in the Service Authorization Reference for ${operation}`;
+  if (action === undefined) return `no action ${iamPrefix(service)}:${rule.action ?? operation} in the Service Authorization Reference for ${operation}`;
   const types = data.get(service)!.resourceTypes;
   const input = each.input?.(request) ?? request.input;
   const checks: PlannedCheck[] = [];
@@ -238,10 +238,10 @@ function eachTypeChecks(data: AuthorizationData, service: GatewayService, rules:
       if (arn === undefined) return `${operation}: the ${type.key} resource type has no ARN format the gateway can fill`;
       checks.push({ action, arns: [arn], request, resourceType: type.key, created: true });
     } else if (ref.required) {
-      return `${operation} does not name the ${type.key} that ${service}:${action.name} is authorized on`;
+      return `${operation} does not name the ${type.key} that ${iamPrefix(service)}:${action.name} is authorized on`;
     }
   }
-  if (checks.length === 0) return `${operation} does not name the ${describeTypes(action)} that ${service}:${action.name} is authorized on`;
+  if (checks.length === 0) return `${operation} does not name the ${describeTypes(action)} that ${iamPrefix(service)}:${action.name} is authorized on`;
   const main = checks.findIndex((check) => check.resourceType === each.main);
   if (main > 0) checks.unshift(...checks.splice(main, 1));
   // Tagging on create: the tagging action on each new resource the request tags.

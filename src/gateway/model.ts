@@ -13,8 +13,19 @@
 import { readFileSync } from 'node:fs';
 import { MODEL_FILES, type GatewayService } from './services.ts';
 
-/** `ec2` is EC2's Query dialect: flattened lists (`InstanceId.1`), members by `queryName` or capitalized `locationName`. */
-export type WireProtocol = 'rest-xml' | 'rest-json' | 'json' | 'query' | 'ec2';
+/**
+ * `ec2` is EC2's Query dialect: flattened lists (`InstanceId.1`), members by `queryName` or
+ * capitalized `locationName`. `rpc-v2-cbor` is Smithy RPC v2 CBOR (CloudWatch's newest form):
+ * recognised so that it is refused in its own format, never read (see identify.ts).
+ */
+export type WireProtocol = 'rest-xml' | 'rest-json' | 'json' | 'query' | 'ec2' | 'rpc-v2-cbor';
+
+/**
+ * The protocols the gateway reads, in the order a model's `protocols` list is searched for the
+ * one it is identified by (botocore's priority: JSON first). `smithy-rpc-v2-cbor` is not one:
+ * a model listing it is read by the next it lists.
+ */
+const READ_PROTOCOLS: readonly WireProtocol[] = ['json', 'rest-json', 'rest-xml', 'query', 'ec2'];
 
 export interface MemberModel {
   readonly shape: string;
@@ -48,7 +59,16 @@ export interface OperationBinding {
 
 export interface GatewayModel {
   readonly service: GatewayService;
+  /** The protocol the service is read and answered in by default (the model's, or the first of its `protocols` the gateway reads). */
   readonly protocol: WireProtocol;
+  /**
+   * The service still takes its older Query form (`Action=…`) beside JSON (the model's
+   * `awsQueryCompatible`: SQS, CloudWatch): a request without X-Amz-Target is read as Query,
+   * and JSON errors carry the Query code in `x-amzn-query-error`.
+   */
+  readonly queryCompatible: boolean;
+  /** The model lists Smithy RPC v2 CBOR among its protocols (CloudWatch): such requests are refused in CBOR. */
+  readonly cbor: boolean;
   readonly targetPrefix?: string;
   /** Every X-Amz-Target prefix of the service's operations: its own, then its companions'. */
   readonly targetPrefixes: readonly string[];
@@ -72,7 +92,7 @@ export const COMPANION_MODELS: Readonly<Partial<Record<GatewayService, readonly 
 };
 
 interface RawModel {
-  metadata: { protocol: WireProtocol; targetPrefix?: string; jsonVersion?: string; apiVersion: string };
+  metadata: { protocol: string; protocols?: string[]; awsQueryCompatible?: object; targetPrefix?: string; jsonVersion?: string; apiVersion: string };
   operations: Record<string, { http: { method: string; requestUri: string }; input?: { shape: string } }>;
   shapes: Record<string, ShapeModel>;
 }
@@ -114,7 +134,9 @@ export function loadGatewayModel(service: GatewayService): GatewayModel {
     }
     model = {
       service,
-      protocol: raw.metadata.protocol,
+      protocol: readProtocol(raw, MODEL_FILES[service]),
+      queryCompatible: raw.metadata.awsQueryCompatible !== undefined,
+      cbor: (raw.metadata.protocols ?? [raw.metadata.protocol]).includes('smithy-rpc-v2-cbor'),
       apiVersion: raw.metadata.apiVersion,
       ...(raw.metadata.targetPrefix ? { targetPrefix: raw.metadata.targetPrefix } : {}),
       targetPrefixes,
@@ -125,6 +147,14 @@ export function loadGatewayModel(service: GatewayService): GatewayModel {
     loaded.set(service, model);
   }
   return model;
+}
+
+/** The model's protocol when the gateway reads it, else the first of its `protocols` it reads (CloudWatch: `json`). */
+function readProtocol(raw: RawModel, file: string): WireProtocol {
+  const listed = raw.metadata.protocols ?? [raw.metadata.protocol];
+  const found = READ_PROTOCOLS.find((protocol) => listed.includes(protocol));
+  if (found === undefined) throw new Error(`${file}: none of its protocols (${listed.join(', ')}) is one the gateway reads`);
+  return found;
 }
 
 /** The input structure's members of an operation (empty when it takes none), from its own model. */

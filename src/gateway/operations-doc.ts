@@ -7,6 +7,7 @@ import { planAll } from './coverage.ts';
 const SERVICE_TITLES: Readonly<Record<string, string>> = {
   s3: 'Amazon S3', sqs: 'Amazon SQS', sns: 'Amazon SNS', dynamodb: 'Amazon DynamoDB', kms: 'AWS KMS',
   lambda: 'AWS Lambda', secretsmanager: 'AWS Secrets Manager', ssm: 'AWS Systems Manager', logs: 'Amazon CloudWatch Logs', ec2: 'Amazon EC2',
+  monitoring: 'Amazon CloudWatch',
 };
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');

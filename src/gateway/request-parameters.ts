@@ -19,6 +19,7 @@ const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
   secretsmanager: ['SecretId', 'Name', 'VersionId', 'VersionStage', 'RecoveryWindowInDays', 'ForceDeleteWithoutRecovery'],
   ssm: ['Name', 'Names', 'Path', 'Recursive', 'WithDecryption', 'Type', 'Overwrite', 'Tier', 'DocumentName', 'ResourceId', 'ResourceType'],
   ec2: ['InstanceIds', 'InstanceId', 'ImageId', 'InstanceType', 'VolumeId', 'SnapshotId', 'GroupId', 'SubnetId', 'VpcId', 'KeyName', 'Resources'],
+  monitoring: ['Namespace', 'MetricName', 'AlarmName', 'AlarmNames', 'AlarmNamePrefix', 'DashboardName', 'DashboardNames', 'RuleName', 'RuleNames', 'Name', 'Names', 'ResourceARN', 'StateValue'],
   logs: ['logGroupName', 'logGroupIdentifier', 'logStreamName', 'logGroupNamePrefix', 'logStreamNamePrefix', 'filterName', 'destinationName', 'retentionInDays', 'startTime', 'endTime', 'limit'],
 };
 

@@ -7,7 +7,7 @@
 
 import type { AuthorizationCheck, AuthorizationTarget } from '../authz/target.ts';
 import type { LookupCache } from './lookup-cache.ts';
-import type { GatewayService } from './services.ts';
+import { iamPrefix, type GatewayService } from './services.ts';
 import type { Lookup, MappedRequest } from './types.ts';
 import { readObjectTags, readPartitionKey, readResolvedArn, readResourcePolicy, readResourceTags, type ReadContext } from './upstream-reads.ts';
 import { readEc2ResourceTags } from './ec2-reads.ts';
@@ -39,7 +39,7 @@ export function lookupWanted(lookup: LazyLookup, service: GatewayService, missin
   const wants = (prefix: string) => keys.some((key) => key.startsWith(prefix));
   switch (lookup.kind) {
     case 'resource-tags':
-      return wants('aws:resourcetag/') || wants('s3:buckettag/') || wants(`${service}:resourcetag/`);
+      return wants('aws:resourcetag/') || wants('s3:buckettag/') || wants(`${iamPrefix(service)}:resourcetag/`);
     case 's3-object-tags':
       return wants('s3:existingobjecttag/');
     case 'dynamodb-leading-keys':
@@ -87,7 +87,7 @@ export async function resolveTarget(mapped: MappedRequest, sources: TargetSource
     if (check.resourceTags !== undefined) {
       for (const [key, value] of Object.entries(check.resourceTags)) {
         if (service === 's3') check.context[`s3:BucketTag/${key}`] = value;
-        else check.context[`${service}:ResourceTag/${key}`] = value;
+        else check.context[`${iamPrefix(service)}:ResourceTag/${key}`] = value;
       }
     }
   }

@@ -127,7 +127,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
  * `streams.dynamodb.us-east-1.amazonaws.com`), Lambda's REST paths (`/2015-03-31/functions…`),
  * or — in the query string, as the head is all that is read here — an SQS `Action` with
  * `Version=2012-11-05` or addressed to a queue's path, an SNS `Action` with `Version=2010-03-31`,
- * an EC2 `Action` with `Version=2016-11-15`.
+ * an EC2 `Action` with `Version=2016-11-15`, a CloudWatch `Action` with `Version=2010-08-01`; or
+ * CloudWatch's Smithy RPC v2 CBOR path (`/service/GraniteServiceVersion20100801/operation/…`).
  * A form body's `Action` is not read (the body is not read to route).
  */
 export function unsignedService(head: RequestHead): GatewayService | undefined {
@@ -141,6 +142,8 @@ export function unsignedService(head: RequestHead): GatewayService | undefined {
   if (byHost !== undefined) return byHost;
   const segments = head.path.split('/', 3);
   if (segments[0] === '' && segments.length === 3 && lambdaPaths.has(`${segments[1]}/${segments[2]}`)) return 'lambda';
+  // Smithy RPC v2 CBOR (`/service/<name>/operation/<Operation>`): CloudWatch's, by its service name.
+  if (segments[0] === '' && segments[1] === 'service' && segments[2] === loadGatewayModel('monitoring').targetPrefix) return 'monitoring';
   const action = parameter(head.query, 'Action');
   if (action === undefined) return undefined;
   const version = parameter(head.query, 'Version');
@@ -150,6 +153,8 @@ export function unsignedService(head: RequestHead): GatewayService | undefined {
   if (sns.operations.has(action) && version === sns.apiVersion) return 'sns';
   const ec2 = loadGatewayModel('ec2');
   if (ec2.operations.has(action) && version === ec2.apiVersion) return 'ec2';
+  const cloudwatch = loadGatewayModel('monitoring');
+  if (cloudwatch.operations.has(action) && version === cloudwatch.apiVersion) return 'monitoring';
   return undefined;
 }
 

@@ -105,6 +105,8 @@ export interface ServiceRules {
   readonly authorizedAs?: (check: { action: string; arn: string; resourceType?: string; named: 'arn' | undefined }, context: RuleContext) => string | undefined;
   /** The IAM roles the request passes to the service (each needs iam:PassRole; see passed-roles.ts). */
   readonly passedRoles?: (request: IdentifiedRequest) => readonly string[];
+  /** iam:PassedToService of those roles, when not `<service>.amazonaws.com` (the principal that assumes them). */
+  readonly passedToService?: string;
   /** Resource types whose resources carry their own policy (the forwarder reads it upstream). */
   readonly policyHolders?: (resourceType: string, arn: string) => string | undefined;
   /**

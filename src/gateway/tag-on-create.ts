@@ -22,6 +22,13 @@
 //     logs:TagLogGroup permission" (CloudWatch Logs API Reference, CreateLogGroup). Tessera asks
 //     for logs:TagResource, the action AWS keeps (TagLogGroup "is on the path to deprecation"):
 //     stricter where a policy grants only the deprecated one (docs/gateway-mapping.md).
+//   - CloudWatch PutMetricAlarm, PutCompositeAlarm, PutInsightRule and PutMetricStream: to
+//     associate tags with the new alarm, rule or stream "you must have the cloudwatch:TagResource
+//     permission" (Amazon CloudWatch API Reference, each operation's Tags). PutDashboard and
+//     PutAlarmMuteRule carry Tags too, and their documentation does not say: Tessera asks for
+//     cloudwatch:TagResource there as well (stricter). Tags given to an existing alarm, rule or
+//     stream are ignored by CloudWatch; Tessera cannot tell a new one from an existing one
+//     without asking the upstream, so it asks for the tagging action either way (stricter).
 //
 // Secrets Manager and Lambda also decide the creating call's aws:ResourceTag/… on the tags the
 // request gives the new resource: IAM User Guide, "IAM tutorial: Define permissions to access
@@ -34,7 +41,7 @@
 
 import { requestTags } from './conditions.ts';
 import type { IdentifiedRequest } from './identify.ts';
-import type { GatewayService } from './services.ts';
+import { iamPrefix, type GatewayService } from './services.ts';
 import type { ConditionValue } from './types.ts';
 
 interface TaggingOnCreate {
@@ -53,6 +60,14 @@ export const TAG_ON_CREATE: Readonly<Partial<Record<GatewayService, Readonly<Rec
   dynamodb: { CreateTable: { action: 'TagResource' } },
   ssm: { PutParameter: { action: 'AddTagsToResource' } },
   logs: { CreateLogGroup: { action: 'TagResource' } },
+  monitoring: {
+    PutMetricAlarm: { action: 'TagResource' },
+    PutCompositeAlarm: { action: 'TagResource' },
+    PutInsightRule: { action: 'TagResource' },
+    PutMetricStream: { action: 'TagResource' },
+    PutDashboard: { action: 'TagResource' },
+    PutAlarmMuteRule: { action: 'TagResource' },
+  },
 };
 
 export interface TagOnCreateCheck {
@@ -72,7 +87,7 @@ export function tagOnCreate(service: GatewayService, operation: string, request:
   const resourceContext: Record<string, ConditionValue> = {};
   for (const [key, value] of tags.pairs) {
     resourceContext[`aws:ResourceTag/${key}`] = value;
-    resourceContext[`${service}:ResourceTag/${key}`] = value;
+    resourceContext[`${iamPrefix(service)}:ResourceTag/${key}`] = value;
   }
   return { action: rule.action, resourceContext };
 }

@@ -266,6 +266,11 @@ export async function readResourceTags(service: string, arn: string, { call, ups
       const out = await jsonRead(call, '1.1', 'Logs_20140328.ListTagsForResource', { resourceArn: arn.endsWith(':*') ? arn.slice(0, -2) : arn });
       return out === undefined ? undefined : jsonTags(out['tags']);
     }
+    case 'monitoring': {
+      // CloudWatch's JSON protocol (Query-compatible: the upstream may answer either way; moto answers JSON to JSON).
+      const out = await jsonRead(call, '1.0', 'GraniteServiceVersion20100801.ListTagsForResource', { ResourceARN: arn });
+      return out === undefined ? undefined : jsonTags(out['Tags']);
+    }
     case 'ssm': {
       const part = arnResourcePart(arn);
       if (!part.startsWith('parameter/')) return undefined;

@@ -1,5 +1,6 @@
 import type { ServiceRules } from '../rules.ts';
 import type { GatewayService } from '../services.ts';
+import { CLOUDWATCH_RULES } from './cloudwatch.ts';
 import { DYNAMODB_RULES } from './dynamodb.ts';
 import { EC2_RULES } from './ec2.ts';
 import { KMS_RULES } from './kms.ts';
@@ -22,4 +23,5 @@ export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = {
   ssm: SSM_RULES,
   logs: LOGS_RULES,
   ec2: EC2_RULES,
+  monitoring: CLOUDWATCH_RULES,
 };

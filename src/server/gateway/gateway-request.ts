@@ -58,8 +58,8 @@ export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRo
 }
 
 export async function handleGatewayRequest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GatewayRoute, deps: ServerDeps, expectsContinue: boolean): Promise<void> {
-  const headers = { has: (name: string) => ctx.http.headers[name] !== undefined };
-  const flow: Flow = { req, res, ctx, deps, route, protocol: protocolOf(route.service, headers), expectsContinue, bodyDone: !hasBody(req) };
+  const headers = { has: (name: string) => ctx.http.headers[name] !== undefined, get: (name: string) => headerOf(ctx.http.headers, name) };
+  const flow: Flow = { req, res, ctx, deps, route, protocol: protocolOf(route.service, headers, ctx.http.path), expectsContinue, bodyDone: !hasBody(req) };
   // Errors of the stages shared with Tessera's own services (authentication) are raised in
   // IAM's dialect — AWS's SigV4 codes — and written below in the protected service's format.
   ctx.service = 'iam';
@@ -400,7 +400,7 @@ function refuse(flow: Flow, failure: GatewayFailure): void {
     res.destroy();
     return;
   }
-  const body = Buffer.from(rendered.body, 'utf8');
+  const body = rendered.binary ?? Buffer.from(rendered.body, 'utf8');
   res.writeHead(rendered.status, { ...rendered.headers, 'Content-Length': String(body.length), ...(flow.bodyDone ? {} : { Connection: 'close' }) });
   res.end(body);
 }
