@@ -4,8 +4,9 @@
 // An answer naming no tag (a resource the upstream does not know, or an untagged one) is no tags;
 // any other failure throws, and the request is refused rather than decided without them.
 
-import { DOMParser, type Element } from '@xmldom/xmldom';
-import { errorCodeOf, UpstreamReadError, type ReadContext } from './upstream-reads.ts';
+import type { Element } from '@xmldom/xmldom';
+import { errorCodeOf, type ReadContext } from './upstream-reads.ts';
+import { childText, descendants, UpstreamReadError, xmlRoot } from './upstream-xml.ts';
 import type { UpstreamResponse } from './upstream-http.ts';
 
 export const EC2_API_VERSION = '2016-11-15';
@@ -78,23 +79,3 @@ function tagSet(element: Element): Record<string, string> {
   return tags;
 }
 
-function xmlRoot(body: Buffer): Element {
-  const text = body.toString('utf8');
-  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) throw new UpstreamReadError('the upstream answered with a document type declaration');
-  const document = new DOMParser({ onError: (level) => {
-    if (level !== 'warning') throw new UpstreamReadError('the upstream answered with malformed XML');
-  } }).parseFromString(text, 'application/xml');
-  if (document.documentElement === null) throw new UpstreamReadError('the upstream answered with an empty XML document');
-  return document.documentElement;
-}
-
-function descendants(element: Element, name: string): Element[] {
-  return (Array.from(element.getElementsByTagName(name)) as Element[]);
-}
-
-function childText(element: Element, name: string): string | undefined {
-  for (let node = element.firstChild; node !== null; node = node.nextSibling) {
-    if (node.nodeType === 1 && (node as Element).localName === name) return node.textContent ?? '';
-  }
-  return undefined;
-}

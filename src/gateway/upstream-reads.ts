@@ -4,11 +4,12 @@
 // exist; any other failure throws — the request is then refused rather than decided without
 // what the upstream would have said (a resource policy may deny).
 
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import { keyPolicyWithGrants, MAX_GRANT_PAGES } from './kms-grants.ts';
 import { lambdaPolicyAsAws } from './lambda-policy.ts';
 import { isPublicBucketPolicy, restrictToOwnerAccount } from './public-bucket-policy.ts';
 import type { UpstreamResponse } from './upstream-http.ts';
+import { childText, descendants, UpstreamReadError, xmlRoot } from './upstream-xml.ts';
 
 /** One small request to the service's upstream, in the resource's account. */
 export type UpstreamCall = (request: { method: string; path: string; query?: string; headers?: Record<string, string>; body?: Buffer }) => Promise<UpstreamResponse>;
@@ -20,9 +21,7 @@ const NOT_FOUND = new Set([
   'NotFound', 'NotFoundException', 'ResourceNotFoundException', 'PolicyNotFoundException', 'InvalidResourceId', 'ParameterNotFound',
 ]);
 
-export class UpstreamReadError extends Error {
-  override readonly name = 'UpstreamReadError';
-}
+export { UpstreamReadError };
 
 /** The error code of an upstream answer, in any of the protocols. */
 export function errorCodeOf(response: UpstreamResponse): string | undefined {
@@ -64,27 +63,6 @@ async function jsonRead(call: UpstreamCall, version: string, target: string, inp
 
 function queryCall(call: UpstreamCall, params: Record<string, string>): Promise<UpstreamResponse> {
   return call({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: Buffer.from(new URLSearchParams(params).toString()) });
-}
-
-function xmlRoot(body: Buffer): Element {
-  const text = body.toString('utf8');
-  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) throw new UpstreamReadError('the upstream answered with a document type declaration');
-  const document = new DOMParser({ onError: (level) => {
-    if (level !== 'warning') throw new UpstreamReadError('the upstream answered with malformed XML');
-  } }).parseFromString(text, 'application/xml');
-  if (document.documentElement === null) throw new UpstreamReadError('the upstream answered with an empty XML document');
-  return document.documentElement;
-}
-
-function descendants(element: Element, name: string): Element[] {
-  return Array.from(element.getElementsByTagName(name)) as Element[];
-}
-
-function childText(element: Element, name: string): string | undefined {
-  for (let node = element.firstChild; node !== null; node = node.nextSibling) {
-    if (node.nodeType === 1 && (node as Element).localName === name) return node.textContent ?? '';
-  }
-  return undefined;
 }
 
 /** `<Tag><Key/><Value/></Tag>` lists (S3 TagSet, SNS Tags). */
