@@ -11,7 +11,7 @@ Usage:
   tessera serve [flags]                         run the server
   tessera account create [--account-id ID]      create an account and its root access key
   tessera account list                          list account IDs
-  tessera master-key status|rotate|retire       rotate the key sealing secrets at rest (tessera master-key --help)
+  tessera master-key status|rotate|retire|generate   rotate the key sealing secrets at rest (tessera master-key --help)
   tessera policy validate FILE --kind KIND      validate a policy document
   tessera policy eval SCENARIO.json             decide a request and explain why
   tessera policy generate --principal ARN       a least-privilege policy from the principal's recorded requests

@@ -1,7 +1,6 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, parseStoreUrl } from '../store/open-store.ts';
 import {
@@ -21,10 +20,23 @@ import { checkSqlitePath } from '../store/usable-paths.ts';
 import type { Store } from '../store/types.ts';
 import { boxOf } from '../server/secrets.ts';
 import { SEALED_FIELDS } from './sealed-fields.ts';
-import { UsageError } from './flags.ts';
+import { UsageError, flagHelpLines, parseFlags, type FlagSpec } from './flags.ts';
 import type { CliIo } from './io.ts';
+import { closestName } from './suggest.ts';
 
-const USAGE = `Usage: tessera master-key <command> [--data-dir DIR] [--store URL] [--master-key KEYS] [--batch-size N] [--pause-ms N]
+/** The flags of `status`, `rotate` and `retire` (`generate` takes none). */
+const MASTER_KEY_FLAGS = {
+  'data-dir': { type: 'string', value: 'DIR', help: 'state directory (default ./.tessera)', env: 'TESSERA_DATA_DIR' },
+  store: { type: 'string', value: 'URL', help: 'sqlite:PATH or postgres://… (default sqlite:<data-dir>/tessera.db)', env: 'TESSERA_STORE' },
+  'master-key': { type: 'string', value: 'KEYS', help: 'the keys, comma-separated, the sealing one first (default: <data-dir>/master.key)', env: 'TESSERA_MASTER_KEY' },
+  'batch-size': { type: 'string', value: 'N', help: 'records per transaction, 1-1000 (default 100)' },
+  'pause-ms': { type: 'string', value: 'N', help: 'rotate: wait this long after each committed batch, 0-60000 (default 0), to spare a store serving traffic' },
+} as const satisfies Record<string, FlagSpec & { value: string; help: string; env?: string }>;
+
+const SUBCOMMANDS = ['status', 'rotate', 'retire', 'generate'] as const;
+
+const USAGE = `Usage: tessera master-key status|rotate|retire [flags]
+       tessera master-key generate
 
   status     how many sealed secrets each master key seals
   rotate     re-seal every secret under a new master key (with the key file: adds the new
@@ -32,10 +44,11 @@ const USAGE = `Usage: tessera master-key <command> [--data-dir DIR] [--store URL
   retire     drop every key but the current one, once nothing is sealed under another
   generate   print a new random master key (base64 of 32 bytes)
 
-The same --data-dir / --store / --master-key as \`tessera serve\` (or TESSERA_DATA_DIR,
-TESSERA_STORE, TESSERA_MASTER_KEY). --batch-size: records per transaction (default 100);
---pause-ms: wait this long after each committed batch of a rotation (default 0), to spare a
-store that is serving traffic. See README "Secrets" for the whole procedure.`;
+The same --data-dir / --store / --master-key as \`tessera serve\`. See README "Secrets" for
+the whole procedure.
+
+${flagHelpLines(MASTER_KEY_FLAGS)}
+  --help                         this help`;
 
 interface Options {
   dataDir: string;
@@ -46,25 +59,20 @@ interface Options {
   pauseMs: number;
 }
 
-function parseOptions(argv: string[], io: CliIo): Options {
-  let values: Record<string, string | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { 'data-dir': { type: 'string' }, store: { type: 'string' }, 'master-key': { type: 'string' }, 'batch-size': { type: 'string' }, 'pause-ms': { type: 'string' } },
-      strict: true,
-    }).values as Record<string, string | undefined>;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+function parseOptions(values: Record<string, string | undefined>, io: CliIo): Options {
   const dataDir = values['data-dir'] ?? io.env['TESSERA_DATA_DIR'] ?? '.tessera';
   const storeUrl = values['store'] ?? io.env['TESSERA_STORE'] ?? `sqlite:${join(dataDir, 'tessera.db')}`;
   const configuredKeys = values['master-key'] ?? (io.env['TESSERA_MASTER_KEY'] || undefined);
-  const batchSize = Number(values['batch-size'] ?? '100');
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new UsageError('--batch-size must be a whole number from 1 to 1000');
-  const pauseMs = Number(values['pause-ms'] ?? '0');
-  if (!Number.isInteger(pauseMs) || pauseMs < 0 || pauseMs > 60_000) throw new UsageError('--pause-ms must be a whole number from 0 to 60000');
+  const batchSize = wholeNumber(values['batch-size'], '--batch-size', 100, 1, 1000);
+  const pauseMs = wholeNumber(values['pause-ms'], '--pause-ms', 0, 0, 60_000);
   return { dataDir, storeUrl, batchSize, pauseMs, ...(configuredKeys !== undefined ? { configuredKeys } : {}) };
+}
+
+function wholeNumber(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text.slice(0, 40)}'`);
+  return n;
 }
 
 /** Opens an existing store only: a rotation of a store that is not there is a mistaken path. */
@@ -217,20 +225,26 @@ export async function runMasterKeyCommand(argv: string[], io: CliIo): Promise<nu
     io.stdout(`${USAGE}\n`);
     return sub === undefined ? 2 : 0;
   }
+  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) {
+    const near = closestName(sub, SUBCOMMANDS);
+    throw new UsageError(`Unknown master-key subcommand '${sub}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${USAGE}`);
+  }
+  const parsed = parseFlags(rest, sub === 'generate' ? {} : MASTER_KEY_FLAGS, `master-key ${sub}`, { maxPositionals: 0 });
+  if (parsed.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   if (sub === 'generate') {
-    if (rest.length > 0) throw new UsageError(`tessera master-key generate takes no arguments\n${USAGE}`);
     io.stdout(`${generateMasterKeyBase64()}\n`);
     return 0;
   }
-  const options = parseOptions(rest, io);
+  const options = parseOptions(parsed.values as Record<string, string | undefined>, io);
   switch (sub) {
     case 'status':
       return status(options, io);
     case 'rotate':
       return rotate(options, io);
-    case 'retire':
-      return retire(options, io);
     default:
-      throw new UsageError(`Unknown master-key command '${sub}'.\n${USAGE}`);
+      return retire(options, io);
   }
 }

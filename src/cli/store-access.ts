@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../store/open-store.ts';
+import { openStore, parseStoreUrl } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import type { FlagSpec } from './flags.ts';
 
@@ -18,8 +19,18 @@ export function storeUrlOf(values: Record<string, unknown>, env: NodeJS.ProcessE
   return (values['store'] as string | undefined) ?? env['TESSERA_STORE'] ?? `sqlite:${join(dataDir, 'tessera.db')}`;
 }
 
+/**
+ * Opens the store these commands read. A SQLite store that is not there is a mistaken
+ * --data-dir or --store (or the wrong working directory): refused, rather than created empty
+ * and read as a store that recorded nothing.
+ */
 export async function withStore<T>(values: Record<string, unknown>, env: NodeJS.ProcessEnv, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(storeUrlOf(values, env));
+  const url = storeUrlOf(values, env);
+  const location = parseStoreUrl(url);
+  if (location.dialect === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
+    throw new Error(`SQLite store ${location.path}: does not exist (is --data-dir or --store right? TESSERA_DATA_DIR, TESSERA_STORE)`);
+  }
+  const store = await openStore(url);
   try {
     return await work(store);
   } finally {
