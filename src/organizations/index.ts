@@ -1,5 +1,7 @@
 import { declarer, type DeclarationTable } from '../operations/declaration.ts';
+import { withBoundPageTokens } from '../operations/page-tokens.ts';
 import type { Operations } from '../protocol/generated/organizations.ts';
+import { invalidInput } from './errors.ts';
 import { accountHandlers } from './accounts.ts';
 import { organizationsTargets } from './authorization.ts';
 import { handshakeHandlers } from './handshakes.ts';
@@ -25,7 +27,7 @@ const declareOrganizations = declarer<Operations>('organizations');
  * not the one organizations' state is cached by.
  */
 export const organizationsOperations: readonly DeclarationTable[] = [
-  declareOrganizations({
+  withBoundPageTokens(declareOrganizations({
     ...organizationHandlers,
     ...accountHandlers,
     ...handshakeHandlers,
@@ -37,5 +39,10 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...effectivePolicyHandlers,
     ...resourcePolicyHandlers,
     ...unsupportedHandlers,
-  }, organizationsTargets),
+  }, organizationsTargets), {
+    // Each NextToken is bound to the operation and parameters that issued it (operations/page-tokens.ts).
+    tokenMember: 'NextToken',
+    pageSizeMember: 'MaxResults',
+    refuse: () => invalidInput('INVALID_NEXT_TOKEN', 'The provided NextToken is not valid.'),
+  }),
 ];

@@ -10,13 +10,14 @@ import type { ReportEntity } from './last-accessed-subjects.ts';
  */
 
 /**
- * Tessera's own services and the ones its gateway protects (src/gateway/services.ts): the
+ * Tessera's own services and the ones its gateway protects (src/gateway/services.ts, by their
+ * IAM prefix: CloudWatch, signed as `monitoring`, is `cloudwatch`): the
  * services whose requests it sees one by one, and so can report action by action in an
  * ACTION_LEVEL job. Other services are listed by service only.
  */
 export const ACTION_TRACKED_SERVICES: ReadonlySet<string> = new Set([
   'iam', 'sts', 'organizations', 'cloudtrail',
-  's3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs', 'ec2',
+  's3', 'sqs', 'sns', 'dynamodb', 'kms', 'lambda', 'secretsmanager', 'ssm', 'logs', 'ec2', 'cloudwatch',
 ]);
 
 interface Latest {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy, type CompiledPolicy } from '../../policy/index.ts';
-import { GATEWAY_SERVICES } from '../../gateway/services.ts';
+import { GATEWAY_SERVICES, iamPrefix } from '../../gateway/services.ts';
 import { ACTION_TRACKED_SERVICES } from './last-accessed-report.ts';
 import { allowedServices, type ServiceCatalog } from './last-accessed-services.ts';
 
@@ -114,5 +114,5 @@ test('several policies: the union of what each allows, action by action', async 
 });
 
 test('every service Tessera serves or protects is action-tracked', () => {
-  for (const service of [...GATEWAY_SERVICES, 'iam', 'sts', 'organizations', 'cloudtrail']) assert.ok(ACTION_TRACKED_SERVICES.has(service), service);
+  for (const service of [...GATEWAY_SERVICES.map(iamPrefix), 'iam', 'sts', 'organizations', 'cloudtrail']) assert.ok(ACTION_TRACKED_SERVICES.has(service), service);
 });

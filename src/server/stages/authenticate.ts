@@ -8,6 +8,7 @@ import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
 import { requestedRegion } from '../../authz/service-rules.ts';
+import { allowedRegionsForHost } from './endpoint-region.ts';
 
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
@@ -37,7 +38,12 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   if (!parsed.ok) throw fromSigV4(service, parsed.error);
   const { auth } = parsed;
   ctx.region = auth.region;
-  const options = { now: deps.clock.now(), expectedService: gateway?.service ?? service, keyCache: deps.signingKeys, ...gateway?.verify };
+  // Sent to one of STS's regional AWS endpoints (Host sts.REGION.amazonaws.com), the scope must name that region.
+  const allowedRegions = gateway ? undefined : allowedRegionsForHost(service, ctx.http.headers['host']);
+  const options = {
+    now: deps.clock.now(), expectedService: gateway?.service ?? service, keyCache: deps.signingKeys,
+    ...(allowedRegions ? { allowedRegions } : {}), ...gateway?.verify,
+  };
 
   const context = checkSignedRequestContext(auth, options);
   if (!context.ok) throw fromSigV4(service, context.error);
