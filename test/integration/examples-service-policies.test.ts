@@ -3,7 +3,6 @@
 // example implies, with the service's own error codes and messages.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { jwksTagsFor } from '../../src/iam/providers/jwks-tags.ts';
 import { newSigningKey, signToken } from '../../src/federation/test-idp/oidc-keys.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 import { trust, workload } from '../support/workloads.ts';
 import { systemClock } from '../../src/kernel/clock.ts';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
@@ -416,21 +416,8 @@ describe('AWS example policies for the protected services (aws CLI through the g
     let zip: string;
     before(async () => {
       // Lambda checks its execution role in the upstream's IAM: made there directly.
-      const made = await fetch(`${env.moto.url}/`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
-          'x-moto-account-id': account,
-        },
-        body: new URLSearchParams({
-          Action: 'CreateRole', Version: '2010-05-08', RoleName: 'fn-exec',
-          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-        }).toString(),
-      });
-      assert.equal(made.status, 200, await made.text());
-      zip = join(mkdtempSync(join(tmpdir(), 'tessera-examples-')), 'fn.zip');
-      execFileSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.writestr("index.py","def handler(e,c):\\n  return 1\\n")\nz.close()', zip]);
+      await createMotoServiceRole(env.moto.url, account, 'fn-exec');
+      zip = lambdaZip('tessera-examples-');
     });
 
     test('Lambda Developer Guide: a policy on a qualified function ARN (alias PROD) allows invoking that alias only', async () => {
@@ -562,24 +549,22 @@ describe('AWS example policies for the protected services (aws CLI through the g
       ok(await cli(['dynamodb', 'delete-table', '--table-name', 'MyTable'], user));
     });
 
-    // TODO (src/sts, src/authz — not the gateway's): a web identity session does not carry its
-    // provider's claims as policy variables (`${cognito-identity.amazonaws.com:sub}` is unset in
-    // the role's permission policies), so the identity's own items are refused too; and a trust
-    // policy's `"Federated": "cognito-identity.amazonaws.com"` (how Cognito writes it) is not
-    // accepted (the provider's ARN is used below).
-    test('IAM User Guide "Amazon DynamoDB: Allows item-level access to DynamoDB based on an Amazon Cognito ID" (dynamodb:LeadingKeys)', { todo: 'web identity claims as policy variables (src/sts, src/authz)' }, async () => {
+    // The web identity session keeps its provider's keys, so `${cognito-identity.amazonaws.com:sub}`
+    // in the role's permission policy is the identity's ID; the trust policy names the provider
+    // as Cognito writes it (`"Federated": "cognito-identity.amazonaws.com"`).
+    test('IAM User Guide "Amazon DynamoDB: Allows item-level access to DynamoDB based on an Amazon Cognito ID" (dynamodb:LeadingKeys)', async () => {
       await createTable('MyTable');
       // A Cognito identity pool's identities reach STS as web identity tokens of the issuer
       // cognito-identity.amazonaws.com; its keys are given inline (tessera:jwks tags).
       const key = await newSigningKey('cognito-1');
       const iam = env.server.iam();
       const pool = 'us-east-1:11111111-2222-3333-4444-555555555555';
-      const provider = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://cognito-identity.amazonaws.com', ClientIDList: [pool], Tags: jwksTagsFor({ keys: [key.publicJwk] } as never) }));
+      await iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://cognito-identity.amazonaws.com', ClientIDList: [pool], Tags: jwksTagsFor({ keys: [key.publicJwk] } as never) }));
       const role = await iam.send(new CreateRoleCommand({
         RoleName: 'CognitoItems',
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Federated: provider.OpenIDConnectProviderArn! }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': pool }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } } }],
+          Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': pool }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } } }],
         }),
       }));
       // The example, as AWS writes it.

@@ -5,14 +5,12 @@
 // nothing); the others pin behaviour found correct.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
 const REGION = 'us-east-1';
@@ -51,22 +49,9 @@ describe('gateway cross-account sweep', { skip: !awsCliAvailable() && 'the aws C
 
   test('Lambda: a permission added for another account or one of its users serves it (both sides must still allow)', async () => {
     // Lambda checks its execution role in the upstream's IAM: made there directly.
-    const motoIam = await fetch(`${env.moto.url}/`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
-        'x-moto-account-id': owner,
-      },
-      body: new URLSearchParams({
-        Action: 'CreateRole', Version: '2010-05-08', RoleName: 'fn-exec',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-      }).toString(),
-    });
-    assert.equal(motoIam.status, 200, await motoIam.text());
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-xacct-'));
-    const zip = join(dir, 'fn.zip');
-    execFileSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.writestr("index.py","def handler(e,c):\\n  return 1\\n")\nz.close()', zip]);
+    await createMotoServiceRole(env.moto.url, owner, 'fn-exec');
+    const zip = lambdaZip('tessera-xacct-');
+    const dir = dirname(zip);
     const root = env.server.root;
     const created = await env.cli(['lambda', 'create-function', '--function-name', 'shared', '--runtime', 'python3.12', '--handler', 'index.handler', '--role', `arn:aws:iam::${owner}:role/fn-exec`, '--zip-file', `fileb://${zip}`], root);
     assert.equal(created.code, 0, created.stderr);

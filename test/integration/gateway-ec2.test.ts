@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
 import { signedQuery } from '../support/raw-request.ts';
+import { motoIam } from '../support/moto-iam.ts';
 
 /**
  * EC2 through the gateway with the aws CLI, in front of moto_server: the IAM User Guide's example
@@ -91,16 +92,7 @@ describe('EC2 through the gateway (aws CLI)', () => {
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web', RoleName: 'web-role' }));
     const roleArn = role.Role!.Arn!;
     // moto, the upstream, launches an instance only with a profile its own IAM knows: the same name there.
-    const made = await fetch(env.moto.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
-        'x-moto-account-id': env.server.accountId,
-      },
-      body: new URLSearchParams({ Action: 'CreateInstanceProfile', Version: '2010-05-08', InstanceProfileName: 'web' }).toString(),
-    });
-    assert.equal(made.status, 200, await made.text());
+    await motoIam(env.moto.url, env.server.accountId, { Action: 'CreateInstanceProfile', InstanceProfileName: 'web' });
 
     const nobody = await env.user('ec2-nobody');
     const describe = await env.cli(['ec2', 'describe-instances'], nobody);

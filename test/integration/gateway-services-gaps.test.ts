@@ -4,14 +4,11 @@
 // needing kms:Decrypt on it (Secrets Manager decrypts on the caller's behalf).
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { sendRaw } from '../support/raw-request.ts';
+import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 
 const REGION = 'us-east-1';
 
@@ -114,21 +111,8 @@ describe('gateway gaps: facts only the upstream knows', () => {
 
   test('Lambda Get/Update/DeleteEventSourceMapping: lambda:FunctionArn is the mapping\'s function, read upstream', async () => {
     // Lambda checks its execution role in the upstream's IAM: made there directly.
-    const motoIam = await fetch(`${env.moto.url}/`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
-        'x-moto-account-id': account,
-      },
-      body: new URLSearchParams({
-        Action: 'CreateRole', Version: '2010-05-08', RoleName: 'esm-exec',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-      }).toString(),
-    });
-    assert.equal(motoIam.status, 200, await motoIam.text());
-    const zip = join(mkdtempSync(join(tmpdir(), 'tessera-gaps-')), 'fn.zip');
-    execFileSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.writestr("index.py","def handler(e,c):\\n  return 1\\n")\nz.close()', zip]);
+    await createMotoServiceRole(env.moto.url, account, 'esm-exec');
+    const zip = lambdaZip('tessera-gaps-');
     const root = env.server.root;
     for (const name of ['payroll', 'reports']) {
       const created = await env.cli(['lambda', 'create-function', '--function-name', name, '--runtime', 'python3.12', '--handler', 'index.handler', '--role', `arn:aws:iam::${account}:role/esm-exec`, '--zip-file', `fileb://${zip}`], root);

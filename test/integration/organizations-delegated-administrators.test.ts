@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAccessKeyCommand, CreateUserCommand, EnableOrganizationsRootSessionsCommand, ListOrganizationsFeaturesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { EnableOrganizationsRootSessionsCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import {
-  CreateAccountCommand, CreateOrganizationCommand, DeregisterDelegatedAdministratorCommand, EnableAWSServiceAccessCommand, ListDelegatedAdministratorsCommand,
-  ListDelegatedServicesForAccountCommand, OrganizationsClient, RegisterDelegatedAdministratorCommand,
+  DeregisterDelegatedAdministratorCommand, EnableAWSServiceAccessCommand, ListDelegatedAdministratorsCommand,
+  ListDelegatedServicesForAccountCommand, RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, AssumeRootCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AssumeRootCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { organizationsClients, twoMemberOrganization } from '../support/organizations.ts';
 import { awsError, startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 
 /**
@@ -21,33 +22,15 @@ describe('Organizations delegated administrators', () => {
   let other: string;
   let delegateAdmin: Credentials;
   let otherAdmin: Credentials;
-  const clients: OrganizationsClient[] = [];
-  const organizations = (credentials: Credentials = server.root) => {
-    const client = new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-    clients.push(client);
-    return client;
-  };
-  /** AdministratorAccess in a member account, through its OrganizationAccountAccessRole, from the management account's root-made user. */
-  async function memberAdmin(account: string, via: Credentials): Promise<Credentials> {
-    const role = await server.sts(via).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'ops' }));
-    return { accessKeyId: role.Credentials!.AccessKeyId!, secretAccessKey: role.Credentials!.SecretAccessKey!, sessionToken: role.Credentials!.SessionToken! };
-  }
+  const clients = organizationsClients(() => server);
+  const organizations = clients.client;
 
   before(async () => {
     server = await startTestServer();
-    await organizations().send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    delegate = (await organizations().send(new CreateAccountCommand({ Email: 'delegate@example.com', AccountName: 'Delegate' }))).CreateAccountStatus!.AccountId!;
-    other = (await organizations().send(new CreateAccountCommand({ Email: 'other@example.com', AccountName: 'Other' }))).CreateAccountStatus!.AccountId!;
-    const iam = server.iam();
-    await iam.send(new CreateUserCommand({ UserName: 'ops' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'ops', PolicyName: 'assume', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }) }));
-    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ops' }))).AccessKey!;
-    const ops = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-    delegateAdmin = await memberAdmin(delegate, ops);
-    otherAdmin = await memberAdmin(other, ops);
+    ({ delegate, other, delegateAdmin, otherAdmin } = await twoMemberOrganization(server, organizations()));
   });
   after(async () => {
-    for (const client of clients) client.destroy();
+    clients.destroy();
     await server?.stop();
   });
 

@@ -2,16 +2,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  AttachPolicyCommand, CreateAccountCommand, CreateGovCloudAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand,
+  AttachPolicyCommand, CreateGovCloudAccountCommand, CreateOrganizationalUnitCommand,
   CreatePolicyCommand, DeleteResourcePolicyCommand, DescribeResourcePolicyCommand, DescribeResponsibilityTransferCommand,
   DetachPolicyCommand, EnableAllFeaturesCommand, EnablePolicyTypeCommand, InviteOrganizationToTransferResponsibilityCommand,
   ListAccountsCommand, ListAccountsWithInvalidEffectivePolicyCommand, ListChildrenCommand, ListEffectivePolicyValidationErrorsCommand,
   ListInboundResponsibilityTransfersCommand, ListOutboundResponsibilityTransfersCommand, ListPoliciesCommand, ListRootsCommand,
-  ListTagsForResourceCommand, MoveAccountCommand, OrganizationsClient, PutResourcePolicyCommand, RegisterDelegatedAdministratorCommand,
+  ListTagsForResourceCommand, MoveAccountCommand, PutResourcePolicyCommand, RegisterDelegatedAdministratorCommand,
   TerminateResponsibilityTransferCommand, UpdateResponsibilityTransferCommand,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { CreateAccessKeyCommand, CreateUserCommand, ListRolesCommand, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { memberAdmin, organizationsClients, twoMemberOrganization } from '../support/organizations.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 import { createAccount } from '../../src/iam/accounts.ts';
 import { UNSUPPORTED_ORGANIZATIONS_OPERATIONS } from '../../src/organizations/unsupported.ts';
@@ -32,12 +32,8 @@ describe('Organizations fidelity sweep 2', () => {
   let otherAdmin: Credentials;
   /** A user of the management account that may assume the members' OrganizationAccountAccessRole. */
   let ops: Credentials;
-  const clients: OrganizationsClient[] = [];
-  const organizations = (credentials: Credentials = server.root) => {
-    const client = new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-    clients.push(client);
-    return client;
-  };
+  const clients = organizationsClients(() => server);
+  const organizations = clients.client;
   async function orgError(fn: () => Promise<unknown>): Promise<{ name: string; message: string; reason?: string; status?: number }> {
     try {
       await fn();
@@ -47,10 +43,6 @@ describe('Organizations fidelity sweep 2', () => {
     }
     throw new Error('expected the call to fail, but it succeeded');
   }
-  async function memberAdmin(account: string, via: Credentials): Promise<Credentials> {
-    const role = await server.sts(via).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'ops' }));
-    return { accessKeyId: role.Credentials!.AccessKeyId!, secretAccessKey: role.Credentials!.SecretAccessKey!, sessionToken: role.Credentials!.SessionToken! };
-  }
   const denied = { name: 'AccessDeniedException', message: "You don't have permissions to access this resource." };
   const delegation = (account: string, actions: string[], extra: Record<string, unknown> = {}) => JSON.stringify({
     Version: '2012-10-17',
@@ -59,20 +51,11 @@ describe('Organizations fidelity sweep 2', () => {
 
   before(async () => {
     server = await startTestServer();
-    await organizations().send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    ({ delegate, other, ops, delegateAdmin, otherAdmin } = await twoMemberOrganization(server, organizations()));
     rootId = (await organizations().send(new ListRootsCommand({}))).Roots![0]!.Id!;
-    delegate = (await organizations().send(new CreateAccountCommand({ Email: 'delegate@example.com', AccountName: 'Delegate' }))).CreateAccountStatus!.AccountId!;
-    other = (await organizations().send(new CreateAccountCommand({ Email: 'other@example.com', AccountName: 'Other' }))).CreateAccountStatus!.AccountId!;
-    const iam = server.iam();
-    await iam.send(new CreateUserCommand({ UserName: 'ops' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'ops', PolicyName: 'assume', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }) }));
-    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ops' }))).AccessKey!;
-    ops = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-    delegateAdmin = await memberAdmin(delegate, ops);
-    otherAdmin = await memberAdmin(other, ops);
   });
   after(async () => {
-    for (const client of clients) client.destroy();
+    clients.destroy();
     await server?.stop();
   });
 
@@ -230,7 +213,7 @@ describe('Organizations fidelity sweep 2', () => {
     const inner = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: outer, Name: 'inner' }))).OrganizationalUnit!.Id!;
     await org.send(new MoveAccountCommand({ AccountId: other, SourceParentId: rootId, DestinationParentId: inner }));
     const narrow = (await org.send(new CreatePolicyCommand({ Name: 'roles-only', Description: 'd', Type: 'SERVICE_CONTROL_POLICY', Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:ListRoles', 'sts:*'], Resource: '*' }] }) }))).Policy!.PolicySummary!.Id!;
-    const admin = await memberAdmin(other, ops);
+    const admin = await memberAdmin(server, other, ops);
     assert.ok((await server.iam(admin).send(new ListUsersCommand({}))).Users, 'FullAWSAccess at every level');
     // The outer OU now allows only iam:ListRoles (and STS); the inner OU and the account still have FullAWSAccess.
     await org.send(new AttachPolicyCommand({ PolicyId: narrow, TargetId: outer }));

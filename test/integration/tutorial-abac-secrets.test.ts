@@ -6,14 +6,11 @@
 // action too (src/gateway/tag-on-create.ts).
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
 const TAGS = ['access-project', 'access-team', 'cost-center'] as const;
@@ -186,12 +183,7 @@ describe('Lambda Developer Guide, "Secure your functions by tag": step 1 through
 
   test('a function may be created only tagged with the creator\'s own project', async () => {
     // Lambda checks its execution role in the upstream's IAM: made there directly.
-    const motoIam = await fetch(`${env.moto.url}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0', 'x-moto-account-id': account },
-      body: new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: 'abac-exec', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }).toString(),
-    });
-    assert.equal(motoIam.status, 200, await motoIam.text());
+    await createMotoServiceRole(env.moto.url, account, 'abac-exec');
     const iam = env.server.iam(env.server.root);
     await iam.send(new CreateUserCommand({ UserName: 'lambda-dev', Tags: [{ Key: 'project', Value: 'alpha' }] }));
     await iam.send(new PutUserPolicyCommand({
@@ -209,8 +201,7 @@ describe('Lambda Developer Guide, "Secure your functions by tag": step 1 through
     }));
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'lambda-dev' }));
     const dev = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
-    const zip = join(mkdtempSync(join(tmpdir(), 'tessera-abac-')), 'fn.zip');
-    execFileSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w")\nz.writestr("index.py","def handler(e,c):\\n  return 1\\n")\nz.close()', zip]);
+    const zip = lambdaZip('tessera-abac-');
     const create = (name: string, tags: string[]) => env.cli(['lambda', 'create-function', '--function-name', name, '--runtime', 'python3.12', '--handler', 'index.handler', '--role', `arn:aws:iam::${account}:role/abac-exec`, '--zip-file', `fileb://${zip}`, ...tags], dev);
     const own = await create('alpha-fn', ['--tags', 'project=alpha']);
     assert.equal(own.code, 0, own.stderr);
