@@ -152,9 +152,11 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return failure;
     }
   }
-  if (service === 'monitoring' && protocol !== 'query') {
-    // CloudWatch is Query-compatible: its JSON answer's __type is the exception, the Query code
-    // (and its status) stays in x-amzn-query-error, which the SDKs read first.
+  if (protocol === 'json' && isGatewayService(service) && loadGatewayModel(service).queryCompatible) {
+    // SQS and CloudWatch are Query-compatible: their JSON answer's __type is the exception, the
+    // Query code (and its status: SignatureDoesNotMatch and InvalidClientTokenId are 403, as the
+    // Query form answers them) stays in x-amzn-query-error, which the SDKs read first — so code
+    // written against the Query codes keeps working, as AccessDenied does.
     switch (failure.code) {
       case 'InvalidClientTokenId':
         return { ...failure, jsonCode: 'UnrecognizedClientException' };
