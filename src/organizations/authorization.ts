@@ -1,7 +1,8 @@
 import type { AuthorizationTarget, TargetContext, TargetResolver } from '../authz/target.ts';
-import type { Operations } from '../protocol/generated/organizations.ts';
+import type { Operations, Tag } from '../protocol/generated/organizations.ts';
+import type { ContextValue } from '../policy/index.ts';
 import type { StoreTx } from '../store/types.ts';
-import { requestTagContext, tagKeysContext } from '../iam/authorization/request-tags.ts';
+import { createTarget, requestTagContext, tagKeysContext } from '../iam/authorization/request-tags.ts';
 import { awsManagedGuardrail } from './aws-managed.ts';
 import { organizationOf } from './lookup.ts';
 import { delegatedBy, resourcePolicyOf } from './delegation.ts';
@@ -15,6 +16,7 @@ import {
   resourcePolicyArn,
   rootArn,
   targetKindOf,
+  type GuardrailPolicyType,
   type HandshakeData,
   type OrganizationRecord,
   type PolicyData,
@@ -85,11 +87,20 @@ const onPolicy = (idOf: (input: any) => string) => async (input: any, ctx: Targe
   };
 };
 
-/** Attach/DetachPolicy: the policy, and the target it is attached to or detached from. */
+/** A root, OU or account as the resource of a further check: its ARN and its tags. */
+async function nodeCheck(ctx: TargetContext, org: OrganizationRecord | undefined, id: string): Promise<{ resource: string; resourceTags?: Record<string, string> }> {
+  return { resource: nodeArn(org, id), ...(org ? { resourceTags: await resourceTags(ctx.tx, org, id) } : {}) };
+}
+
+/**
+ * Attach/DetachPolicy: the policy, and the target it is attached to or detached from — the
+ * action's organizations:PolicyType applies to both checks (the reference lists it for the
+ * action, whichever resource a statement names).
+ */
 const onPolicyAndTarget = async (input: { PolicyId: string; TargetId: string }, ctx: TargetContext, action: string): Promise<AuthorizationTarget> => {
   const main = await onPolicy((i) => i.PolicyId)(input, ctx);
   const org = await callerOrg(ctx);
-  return { ...main, also: [{ action, resource: nodeArn(org, input.TargetId), ...(org ? { resourceTags: await resourceTags(ctx.tx, org, input.TargetId) } : {}) }] };
+  return { ...main, also: [{ action, ...(await nodeCheck(ctx, org, input.TargetId)), ...(main.context ? { context: main.context } : {}) }] };
 };
 
 /** The organization's delegation policy: its ARN when it has one. */
@@ -104,6 +115,36 @@ const onResourcePolicy = async (_input: unknown, ctx: TargetContext): Promise<Au
 const onTaggable = async (id: string, ctx: TargetContext): Promise<AuthorizationTarget> =>
   id.startsWith('rp-') ? onResourcePolicy({}, ctx) : id.startsWith('p-') ? onPolicy(() => id)({}, ctx) : onNode(() => id)({}, ctx);
 
+/**
+ * Tag on create: a create (or invite) that carries Tags also needs organizations:TagResource,
+ * with the same aws:RequestTag/… and aws:TagKeys ("If the request includes tags, then the
+ * requester must have the organizations:TagResource permission", Organizations API Reference,
+ * CreateAccount, CreateOrganizationalUnit, CreatePolicy, CreateGovCloudAccount,
+ * InviteAccountToOrganization; Organizations User Guide, "Adding tags to a resource when you
+ * create it"). The new entity's ID is drawn only when the handler creates it, so the tagging
+ * check names every entity of its type in the caller's organization (`account/o-…/*`,
+ * `ou/o-…/ou-<root>-*`, `policy/o-…/<type>/p-*`, `resourcepolicy/o-…/rp-*`) — a grant on `*`,
+ * on the type or on the organization matches, one naming another entity does not — or the
+ * account an invitation names; `*` for a caller in no organization.
+ */
+const orgTagCreate = async (
+  ctx: TargetContext,
+  mainResource: string,
+  tags: readonly Tag[] | undefined,
+  newResource: (org: OrganizationRecord) => string,
+  context: Record<string, ContextValue> = {},
+  tagContext: Record<string, ContextValue> = {},
+) => {
+  const org = await callerOrg(ctx);
+  return createTarget(mainResource, 'organizations:TagResource', tags, context, { resource: org ? newResource(org) : '*', context: tagContext });
+};
+
+/** The root an OU's parent belongs to (r-<x> or ou-<x>-…): the prefix every OU ID under it starts with. */
+function ouPrefixUnder(parentId: string): string {
+  const root = /^(?:r|ou)-([0-9a-z]{4,32})(?:-|$)/.exec(parentId)?.[1];
+  return root ? `ou-${root}-*` : '*';
+}
+
 const resolvers = {
   CreateOrganization: anywhere,
   DescribeOrganization: anywhere,
@@ -112,7 +153,7 @@ const resolvers = {
   EnablePolicyType: async (input, ctx) => ({ ...(await onNode((i) => i.RootId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
   DisablePolicyType: async (input, ctx) => ({ ...(await onNode((i) => i.RootId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
 
-  CreateAccount: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  CreateAccount: (input, ctx) => orgTagCreate(ctx, '*', input.Tags, (org) => accountArn(org.data.managementAccountId, org.id, '*')),
   DescribeCreateAccountStatus: anywhere,
   ListCreateAccountStatus: anywhere,
   ListAccounts: anywhere,
@@ -123,17 +164,15 @@ const resolvers = {
     const main = await onNode((i) => i.AccountId)(input, ctx);
     return {
       ...main,
-      also: [
-        { action: 'organizations:MoveAccount', resource: nodeArn(org, input.SourceParentId) },
-        { action: 'organizations:MoveAccount', resource: nodeArn(org, input.DestinationParentId) },
-      ],
+      // Both parents are resources of MoveAccount (root, organizationalunit), each with its tags.
+      also: await Promise.all([input.SourceParentId, input.DestinationParentId].map(async (id) => ({ action: 'organizations:MoveAccount', ...(await nodeCheck(ctx, org, id)) }))),
     };
   },
   RemoveAccountFromOrganization: onNode((i) => i.AccountId),
   LeaveOrganization: anywhere,
   CloseAccount: onNode((i) => i.AccountId),
 
-  InviteAccountToOrganization: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  InviteAccountToOrganization: (input, ctx) => orgTagCreate(ctx, '*', input.Tags, (org) => accountArn(org.data.managementAccountId, org.id, input.Target?.Type === 'ACCOUNT' && targetKindOf(input.Target.Id) === 'ACCOUNT' ? input.Target.Id : '*')),
   AcceptHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
   DeclineHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
   CancelHandshake: (input, ctx) => handshakeTarget(ctx, input.HandshakeId),
@@ -141,7 +180,10 @@ const resolvers = {
   ListHandshakesForAccount: anywhere,
   ListHandshakesForOrganization: anywhere,
 
-  CreateOrganizationalUnit: async (input, ctx) => ({ ...(await onNode((i) => i.ParentId)(input, ctx)), context: requestTagContext(input.Tags) }),
+  CreateOrganizationalUnit: async (input, ctx) => {
+    const parent = await onNode((i) => i.ParentId)(input, ctx);
+    return { ...parent, ...(await orgTagCreate(ctx, parent.resource, input.Tags, (org) => ouArn(org.data.managementAccountId, org.id, ouPrefixUnder(input.ParentId)))) };
+  },
   UpdateOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
   DeleteOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
   DescribeOrganizationalUnit: onNode((i) => i.OrganizationalUnitId),
@@ -149,7 +191,8 @@ const resolvers = {
   ListChildren: onNode((i) => i.ParentId),
   ListParents: onNode((i) => i.ChildId),
 
-  CreatePolicy: async (input) => ({ resource: '*', context: { ...requestTagContext(input.Tags), 'organizations:PolicyType': input.Type } }),
+  CreatePolicy: (input, ctx) => orgTagCreate(ctx, '*', input.Tags, (org) => policyArn(org.data.managementAccountId, org.id, input.Type as GuardrailPolicyType, 'p-*'),
+    { 'organizations:PolicyType': input.Type }, { 'organizations:PolicyType': input.Type }),
   UpdatePolicy: onPolicy((i) => i.PolicyId),
   DeletePolicy: onPolicy((i) => i.PolicyId),
   DescribePolicy: onPolicy((i) => i.PolicyId),
@@ -163,23 +206,34 @@ const resolvers = {
   EnableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
   DisableAWSServiceAccess: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
   ListAWSServiceAccessForOrganization: anywhere,
-  RegisterDelegatedAdministrator: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
-  DeregisterDelegatedAdministrator: async (input) => ({ resource: '*', context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  // Register/Deregister and ListDelegatedServicesForAccount act on the account (the reference's `account` resource, required).
+  RegisterDelegatedAdministrator: async (input, ctx) => ({ ...(await onNode((i) => i.AccountId)(input, ctx)), context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
+  DeregisterDelegatedAdministrator: async (input, ctx) => ({ ...(await onNode((i) => i.AccountId)(input, ctx)), context: { 'organizations:ServicePrincipal': input.ServicePrincipal } }),
   ListDelegatedAdministrators: async (input) => ({ resource: '*', ...(input.ServicePrincipal ? { context: { 'organizations:ServicePrincipal': input.ServicePrincipal } } : {}) }),
-  ListDelegatedServicesForAccount: anywhere,
+  ListDelegatedServicesForAccount: onNode((i) => i.AccountId),
 
-  TagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: requestTagContext(input.Tags) }),
-  UntagResource: async (input, ctx) => ({ ...(await onTaggable(input.ResourceId, ctx)), context: tagKeysContext(input.TagKeys) }),
+  // organizations:PolicyType stays beside the tag keys when the resource is a policy.
+  TagResource: async (input, ctx) => {
+    const target = await onTaggable(input.ResourceId, ctx);
+    return { ...target, context: { ...target.context, ...requestTagContext(input.Tags) } };
+  },
+  UntagResource: async (input, ctx) => {
+    const target = await onTaggable(input.ResourceId, ctx);
+    return { ...target, context: { ...target.context, ...tagKeysContext(input.TagKeys) } };
+  },
   ListTagsForResource: (input, ctx) => onTaggable(input.ResourceId, ctx),
 
   EnableAllFeatures: anywhere,
-  PutResourcePolicy: async (input, ctx) => ({ ...(await onResourcePolicy(input, ctx)), context: requestTagContext(input.Tags) }),
+  PutResourcePolicy: async (input, ctx) => {
+    const existing = await onResourcePolicy(input, ctx);
+    return { ...existing, ...(await orgTagCreate(ctx, existing.resource, input.Tags, (org) => existing.resource !== '*' ? existing.resource : resourcePolicyArn(org.data.managementAccountId, org.id, 'rp-*'))) };
+  },
   DescribeResourcePolicy: onResourcePolicy,
   DeleteResourcePolicy: onResourcePolicy,
   ListAccountsWithInvalidEffectivePolicy: async (input) => ({ resource: '*', context: { 'organizations:PolicyType': input.PolicyType } }),
   ListEffectivePolicyValidationErrors: async (input, ctx) => ({ ...(await onNode((i) => i.AccountId)(input, ctx)), context: { 'organizations:PolicyType': input.PolicyType } }),
 
-  CreateGovCloudAccount: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
+  CreateGovCloudAccount: (input, ctx) => orgTagCreate(ctx, '*', input.Tags, (org) => accountArn(org.data.managementAccountId, org.id, '*')),
   InviteOrganizationToTransferResponsibility: async (input) => ({ resource: '*', context: requestTagContext(input.Tags) }),
   DescribeResponsibilityTransfer: anywhere,
   UpdateResponsibilityTransfer: anywhere,
