@@ -35,7 +35,11 @@ export interface WebIdentityVerifier {
 /** AWS's optional claim carrying the source identity of the session. */
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 
-export async function verifyWebIdentity(token: string, roleAccountId: string | undefined, deps: WebIdentityVerifier, now: Date): Promise<VerifiedFederation> {
+export async function verifyWebIdentity(given: string, roleAccountId: string | undefined, deps: WebIdentityVerifier, now: Date): Promise<VerifiedFederation> {
+  // A token file often ends with a newline (`echo "$TOKEN" > token`, some platforms' projected
+  // tokens) that the SDKs send as read; AWS STS accepts it. A compact JWT holds no white space,
+  // so what is trimmed is never part of what the signature covers.
+  const token = given.trim();
   const unverified = readUnverifiedJwt(token);
   if (!unverified) throw tokenNotValidated();
   const issuer = unverified.payload['iss'];
