@@ -5,26 +5,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
+import { cliInProcess } from '../support/cli-in-process.ts';
 import { runCli, startServeProcess } from '../support/cli-process.ts';
 
-/** Runs the CLI in this process with captured output. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, files: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readFile: async (p) => {
-      if (Object.hasOwn(files, p)) return files[p]!;
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-    },
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 const STACK_FRAME = /\n\s+at /;
 

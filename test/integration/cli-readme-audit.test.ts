@@ -8,24 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
+import { cliInProcess } from '../support/cli-in-process.ts';
 
-/** Runs the CLI in this process with captured output. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readFile: async (p) => {
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-    },
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 describe('tessera master-key: --help on every subcommand, mistakes named as elsewhere', () => {
   for (const sub of ['status', 'rotate', 'retire', 'generate']) {
