@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { checkStartupPaths } from '../server/startup-checks.ts';
 import { openStore } from '../store/open-store.ts';
+import { refuseMissingSqliteStore } from './store-access.ts';
 import { openSecretSealer } from '../server/secrets.ts';
 import { AccountExistsError, createAccount, listAccountIds } from '../iam/accounts.ts';
 import { systemClock } from '../kernel/clock.ts';
@@ -56,6 +57,8 @@ export async function runAccountCommand(argv: string[], io: CliIo): Promise<numb
     host: '127.0.0.1', port: 0, dataDir, store: storeUrl, dev: false, logLevel: 'silent', quotas: defaultQuotas,
     ...(masterKey ? { masterKey } : {}),
   };
+  // Listing reads: a store that is not there is a mistaken path, not an empty store to create.
+  if (sub === 'list') refuseMissingSqliteStore(storeUrl);
   // The same checks as `serve`: an unusable path fails at once, naming it (Node's recursive mkdir spins on /proc).
   await checkStartupPaths(config);
   const store = await openStore(storeUrl);

@@ -26,14 +26,19 @@ export function storeUrlOf(values: Record<string, unknown>, env: NodeJS.ProcessE
  */
 export async function withStore<T>(values: Record<string, unknown>, env: NodeJS.ProcessEnv, work: (store: Store) => Promise<T>): Promise<T> {
   const url = storeUrlOf(values, env);
-  const location = parseStoreUrl(url);
-  if (location.dialect === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new Error(`SQLite store ${location.path}: does not exist (is --data-dir or --store right? TESSERA_DATA_DIR, TESSERA_STORE)`);
-  }
+  refuseMissingSqliteStore(url);
   const store = await openStore(url);
   try {
     return await work(store);
   } finally {
     await store.close();
+  }
+}
+
+/** For commands that only read: a SQLite store that is not there is a mistake, never created empty. */
+export function refuseMissingSqliteStore(url: string): void {
+  const location = parseStoreUrl(url);
+  if (location.dialect === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
+    throw new Error(`SQLite store ${location.path}: does not exist (is --data-dir or --store right? TESSERA_DATA_DIR, TESSERA_STORE)`);
   }
 }

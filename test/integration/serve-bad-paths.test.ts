@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -48,7 +48,13 @@ describe('tessera serve refuses unusable paths at once, naming them', () => {
   });
 
   test('tessera account refuses the same paths the same way', () => {
-    assertRefused(['--data-dir', '/proc/tessera-x'], /^tessera: data directory \/proc\/tessera-x: cannot create \/proc\/tessera-x: no such file or directory \(ENOENT\)$/m, ['account', 'list']);
+    assertRefused(['--data-dir', '/proc/tessera-x'], /^tessera: data directory \/proc\/tessera-x: cannot create \/proc\/tessera-x: no such file or directory \(ENOENT\)$/m, ['account', 'create']);
+  });
+
+  test('tessera account list reads: a store that is not there is named, and nothing is created', () => {
+    const missing = join(root, 'no-such-dir');
+    assertRefused(['--data-dir', missing], new RegExp(`^tessera: SQLite store ${missing}/tessera\\.db: does not exist \\(is --data-dir or --store right\\?`, 'm'), ['account', 'list']);
+    assert.equal(existsSync(missing), false);
   });
 
   test('--data-dir that exists but cannot hold files (used to say only "unable to open database file")', () => {
