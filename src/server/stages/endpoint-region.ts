@@ -8,15 +8,22 @@ import type { ServiceName } from '../../protocol/model.ts';
  * us-east-2` is refused so (cloud-custodian/cloud-custodian#4874), and the global endpoint
  * sts.amazonaws.com is us-east-1's (aws/aws-sdk-net#73, cognitect-labs/aws-api#27).
  *
- * Only STS, and only a Host that is one of STS's own AWS endpoints: a host that names no
- * region (127.0.0.1:4600, localhost, a load balancer's name) leaves every region allowed, as
- * before. Undefined: no restriction.
+ * The same holds for IAM's and Organizations' global endpoints (`iam.amazonaws.com`,
+ * `organizations.us-east-1.amazonaws.com`), which are us-east-1's.
+ *
+ * Only a Host that is one of these services' own AWS endpoints: a host that names no region
+ * (127.0.0.1:4600, localhost, a load balancer's name) leaves every region allowed, as before.
+ * Undefined: no restriction.
  */
 export function allowedRegionsForHost(service: ServiceName, host: string | string[] | undefined): readonly string[] | undefined {
   // Headers arrive as lists; a request has one Host (two name no one endpoint).
   const value = Array.isArray(host) ? (host.length === 1 ? host[0] : undefined) : host;
-  if (service !== 'sts' || typeof value !== 'string' || value.length > 255) return undefined;
+  if (typeof value !== 'string' || value.length > 255) return undefined;
   const name = hostName(value);
+  // IAM's and Organizations' one endpoint each is in us-east-1 (commercial partition).
+  if (service === 'iam') return name === 'iam.amazonaws.com' || name === 'iam-fips.amazonaws.com' ? ['us-east-1'] : undefined;
+  if (service === 'organizations') return name === 'organizations.us-east-1.amazonaws.com' || name === 'organizations-fips.us-east-1.amazonaws.com' ? ['us-east-1'] : undefined;
+  if (service !== 'sts') return undefined;
   if (name === 'sts.amazonaws.com' || name === 'sts-fips.amazonaws.com') return ['us-east-1'];
   const match = STS_REGIONAL_HOST.exec(name);
   return match ? [match[1]!] : undefined;
