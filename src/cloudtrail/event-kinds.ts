@@ -29,12 +29,13 @@ export function recordsResponse(service: string, eventName: string): boolean {
 const SERVICE_TITLES: Readonly<Record<string, string>> = {
   iam: 'IAM', sts: 'STS', s3: 'S3', sqs: 'SQS', sns: 'SNS', kms: 'KMS', dynamodb: 'DynamoDB', lambda: 'Lambda',
   organizations: 'Organizations', cloudtrail: 'CloudTrail', secretsmanager: 'SecretsManager', ssm: 'SSM', logs: 'Logs',
+  ec2: 'EC2', cloudwatch: 'CloudWatch',
 };
 
 const TYPE_TITLES: Readonly<Record<string, string>> = {
   'instance-profile': 'InstanceProfile', 'oidc-provider': 'OIDCProvider', 'saml-provider': 'SAMLProvider',
   'server-certificate': 'ServerCertificate', mfa: 'MFADevice', 'assumed-role': 'AssumedRole', 'federated-user': 'FederatedUser',
-  ou: 'OrganizationalUnit', 'log-group': 'LogGroup',
+  ou: 'OrganizationalUnit', 'log-group': 'LogGroup', vpc: 'VPC',
 };
 
 /**

@@ -56,6 +56,12 @@ test('readOnly, recorded responses and resource types', () => {
   assert.equal(resourceTypeOf('arn:aws:lambda:us-east-1:123456789012:function:f'), 'AWS::Lambda::Function');
   assert.equal(resourceTypeOf('arn:aws:dynamodb:us-east-1:123456789012:table/t'), 'AWS::DynamoDB::Table');
   assert.equal(resourceTypeOf('arn:aws:cloudtrail:us-east-1:123456789012:trail/t'), 'AWS::CloudTrail::Trail');
+  // CloudFormation's spelling of the service and type names, not a capitalised ARN part.
+  assert.equal(resourceTypeOf('arn:aws:ec2:us-east-1:123456789012:instance/i-0abc'), 'AWS::EC2::Instance');
+  assert.equal(resourceTypeOf('arn:aws:ec2:us-east-1:123456789012:security-group/sg-1'), 'AWS::EC2::SecurityGroup');
+  assert.equal(resourceTypeOf('arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1'), 'AWS::EC2::VPC');
+  assert.equal(resourceTypeOf('arn:aws:cloudwatch:us-east-1:123456789012:alarm:high'), 'AWS::CloudWatch::Alarm');
+  assert.equal(resourceTypeOf('arn:aws:cloudwatch::123456789012:dashboard/ops'), 'AWS::CloudWatch::Dashboard');
   assert.equal(resourceTypeOf('*'), undefined);
   assert.equal(resourceNameOf('arn:aws:iam::123456789012:user/team/alice'), 'alice');
 });
