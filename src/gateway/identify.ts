@@ -11,6 +11,7 @@ import { buildTree, readStructure } from './wire/query-params.ts';
 import { first, parseQueryString, type QueryMap } from './wire/query-string.ts';
 import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts';
 import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
+import { jsonAmbiguity, queryAmbiguity, s3Ambiguity } from './parser-differential.ts';
 
 export interface IdentifiedRequest {
   readonly service: GatewayService;
@@ -35,7 +36,12 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
   const headers = normalizeHeaders(request.headers);
   const method = request.method.toUpperCase();
 
-  if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') return identifyRest(model, request, method, query, headers);
+  if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') {
+    // A request the upstream could read otherwise than the gateway is refused (parser-differential.ts).
+    const ambiguous = model.service === 's3' ? s3Ambiguity(headers) : undefined;
+    if (ambiguous !== undefined) return invalid(ambiguous);
+    return identifyRest(model, request, method, query, headers);
+  }
   if (model.cbor && isCborRequest(request.path, headers)) return refuseCbor(model, request.path);
   // SQS and CloudWatch still take their older Query form: a request without X-Amz-Target is one.
   if (model.queryCompatible && !headers.has('x-amz-target')) return identifyQuery(model, 'query', request, method, query, headers);
@@ -83,6 +89,9 @@ function identifyJson(model: GatewayModel, request: GatewayRequest, method: stri
   const operation = found !== undefined && found.targetPrefix === prefix ? found : undefined;
   if (operation === undefined) return unknown(model, 'json', `X-Amz-Target ${clip(target)} names no ${model.service} operation`, name === undefined ? undefined : clip(name));
   if (method !== 'POST') return unknown(model, 'json', `${operation.name} is called with POST, not ${clip(method)}`, operation.name);
+  // A request the upstream could read otherwise than the gateway is refused (parser-differential.ts).
+  const ambiguous = jsonAmbiguity(query, headers, request.body);
+  if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: 'json', operation: operation.name, message: ambiguous };
   const body = parseJsonBody(request.body);
   if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: 'json', operation: operation.name, message: body.message };
   const input = new Map<string, unknown>();
@@ -95,11 +104,15 @@ function identifyJson(model: GatewayModel, request: GatewayRequest, method: stri
 function identifyQuery(model: GatewayModel, protocol: WireProtocol, request: GatewayRequest, method: string, query: QueryMap, headers: HeaderMap): IdentifiedRequest | Unmapped {
   if (method !== 'POST' && method !== 'GET') return unknown(model, protocol, `The Query protocol is called with GET or POST, not ${clip(method)}`);
   let params = query;
+  let form: QueryMap | undefined;
   if (method === 'POST' && request.body !== undefined && request.body.length > 0) {
-    const form = parseQueryString(request.body.toString('utf8'));
+    form = parseQueryString(request.body.toString('utf8'));
     if (form === undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, message: `The request has more than ${LIMITS.parameters} parameters` };
     params = new Map([...query, ...form]);
   }
+  // A request the upstream could read otherwise than the gateway is refused (parser-differential.ts).
+  const ambiguous = queryAmbiguity(method, query, form, headers, request.body);
+  if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, message: ambiguous };
   const action = first(params, 'Action');
   if (action === undefined) return unknown(model, protocol, 'The request has no Action parameter naming the operation');
   const operation = model.operations.get(action);

@@ -13,6 +13,8 @@ import { answerPartialDelete, decideEachObject } from './delete-objects.ts';
 import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
+import { forwardedJsonBody } from '../../gateway/parser-differential.ts';
+import { decodeGzipBody } from './request-encoding.ts';
 import { routeRequest } from '../../gateway/route.ts';
 import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
 import { s3Parts } from '../../gateway/upstream-reads.ts';
@@ -153,6 +155,8 @@ async function run(flow: Flow): Promise<void> {
   } else {
     await authenticate(ctx, deps);
   }
+  // A gzip body (the SDKs' request compression) is read and forwarded decoded, once its signature verified.
+  if (!streamed) decodeGzipBody(ctx, flow.protocol, LIMITS.body);
   // The body's verifier, chosen once the signature (the seed of chunk signatures) verified.
   const payload = streamed ? choosePayloadFor(flow) : undefined;
   const principal = ctx.principal!;
@@ -242,8 +246,10 @@ async function run(flow: Flow): Promise<void> {
   const lockout = service === 'kms' && buffered !== undefined ? await keyPolicyLockout(flow, mapped, buffered, callerAccount, now) : undefined;
   if (lockout !== undefined) throw new GatewayError(lockout);
 
-  const body: ForwardBody = buffered !== undefined
-    ? { kind: 'buffer', data: buffered, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
+  // A JSON body goes with its `&` escaped and never empty: no upstream can read it as a form (parser-differential.ts).
+  const forwardedData = buffered !== undefined && mapped.protocol === 'json' ? forwardedJsonBody(buffered) : buffered;
+  const body: ForwardBody = forwardedData !== undefined
+    ? { kind: 'buffer', data: forwardedData, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
     : flow.bodyDone || payload === undefined ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload };
   const forwardRequest = upstreamRequestOf(flow, mapped, accounts, callerAccount);
   // URLs in the answer name the upstream: rewritten to where the client reached Tessera.

@@ -1,0 +1,160 @@
+// Requests the gateway and an upstream could read differently (a parser differential): the
+// gateway authorizes what it reads, so a request that another reader — the upstream (moto reads
+// an `Action` query parameter before X-Amz-Target, a form body before the query string, the URL
+// query before a form body's parameter of the same name, a gzip body decompressed) — could take
+// for another operation or another resource is refused outright, in the service's own error
+// format, rather than guessed at. What is refused, and why (docs/gateway.md, "Ambiguous requests"):
+//
+//   JSON protocol (X-Amz-Target): a query parameter other than SigV4's; a Content-Type other than
+//     JSON's; a member name twice in one object of the body.
+//   Query protocol (Action=): a parameter named twice (in the query string, in the body, or in
+//     both); parameters in both the query string and a form body; a body that is not a form
+//     (Content-Type application/x-www-form-urlencoded), or a body on a GET.
+//   JSON and Query: a Content-Encoding other than gzip (a gzip body was decoded before this, once its
+//     signature verified: server/gateway/request-encoding.ts, and is read and forwarded decoded).
+//   S3: an x-amz-copy-source with a raw `#` or `;` (a URL reader ends the path there).
+//
+// And what is forwarded differently, its meaning unchanged: a JSON body's `&` bytes (only ever
+// inside strings) as the escape `\u0026`, and an empty JSON body as `{}` — so that no reader can
+// take the body, or (moto, with neither query nor body) the headers, for Query parameters.
+
+import type { HeaderMap } from './wire/headers.ts';
+import type { QueryMap } from './wire/query-string.ts';
+
+/** SigV4's presigning parameters: a JSON or Query request may carry them in its query string. */
+const SIGV4_QUERY = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token']);
+
+function isSigV4Parameter(name: string): boolean {
+  return SIGV4_QUERY.has(name.toLowerCase());
+}
+
+/** The media type of a Content-Type header, lower-cased, without its parameters (`''` when none). */
+export function mediaType(headers: HeaderMap): string {
+  return (headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+const JSON_MEDIA_TYPES = new Set(['', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
+
+/** Any content coding but identity: the body is not what the gateway would read. */
+function codingRefusal(headers: HeaderMap): string | undefined {
+  const coding = headers.get('content-encoding');
+  if (coding === undefined) return undefined;
+  const codings = coding.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part !== '' && part !== 'identity');
+  if (codings.length === 0) return undefined;
+  return `Tessera does not read a request body with Content-Encoding ${clipped(coding)}: send it uncompressed or gzip`;
+}
+
+/** Why a JSON-protocol request (X-Amz-Target) is ambiguous, or undefined. */
+export function jsonAmbiguity(query: QueryMap, headers: HeaderMap, body: Buffer | undefined): string | undefined {
+  for (const name of query.keys()) {
+    if (!isSigV4Parameter(name)) return `A request with X-Amz-Target takes no query parameters (it has ${clipped(name)}): its members go in its JSON body`;
+  }
+  const type = mediaType(headers);
+  if (!JSON_MEDIA_TYPES.has(type)) return `A request with X-Amz-Target is sent as JSON (Content-Type application/x-amz-json-1.0 or 1.1), not ${clipped(type)}`;
+  const coding = codingRefusal(headers);
+  if (coding !== undefined) return coding;
+  if (body !== undefined) {
+    const duplicate = duplicateJsonKey(body);
+    if (duplicate !== undefined) return `The JSON body names the member ${clipped(duplicate)} twice in one object`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a Query-protocol request (Action=) is ambiguous, or undefined: `query` is the URL's
+ * parameters, `form` the body's (undefined without a body).
+ */
+export function queryAmbiguity(method: string, query: QueryMap, form: QueryMap | undefined, headers: HeaderMap, body: Buffer | undefined): string | undefined {
+  const hasBody = body !== undefined && body.length > 0;
+  if (hasBody && method !== 'POST') return `A ${clipped(method)} request of the Query protocol has no body: send its parameters in the query string, or POST them as a form`;
+  const coding = codingRefusal(headers);
+  if (coding !== undefined) return coding;
+  for (const params of form === undefined ? [query] : [query, form]) {
+    for (const [name, values] of params) {
+      if (values.length > 1) return `The parameter ${clipped(name)} is given more than once`;
+    }
+  }
+  if (!hasBody) return undefined;
+  const type = mediaType(headers);
+  if (type !== 'application/x-www-form-urlencoded') return `A Query-protocol body is a form (Content-Type application/x-www-form-urlencoded), not ${type === '' ? 'untyped' : clipped(type)}`;
+  for (const name of query.keys()) {
+    if (!isSigV4Parameter(name) || form?.has(name)) return `The request has parameters in both its query string (${clipped(name)}) and its body: send them in one`;
+  }
+  return undefined;
+}
+
+/** Why an S3 request is ambiguous, or undefined. */
+export function s3Ambiguity(headers: HeaderMap): string | undefined {
+  const source = headers.get('x-amz-copy-source');
+  if (source !== undefined && /[#;]/.test(source.split('?', 1)[0]!)) {
+    return 'x-amz-copy-source must percent-encode # (%23) and ; (%3B) in the source key: a URL reader ends the path at them';
+  }
+  return undefined;
+}
+
+/**
+ * The first member name that one object of a (valid) JSON text names twice, compared decoded
+ * (`"Table\u004eame"` is `TableName`), at any depth; undefined when there is none — or when the
+ * text is not JSON (the caller's parser says so).
+ */
+export function duplicateJsonKey(body: Buffer): string | undefined {
+  const text = body.toString('utf8');
+  /** One open container: an object's names so far (and whether a name comes next), or an array (null). */
+  const stack: ({ names: Set<string>; expectName: boolean } | null)[] = [];
+  for (let at = 0; at < text.length; at++) {
+    const char = text.charCodeAt(at);
+    if (char === 0x7b /* { */) stack.push({ names: new Set(), expectName: true });
+    else if (char === 0x5b /* [ */) stack.push(null);
+    else if (char === 0x7d /* } */ || char === 0x5d /* ] */) stack.pop();
+    else if (char === 0x2c /* , */) {
+      const top = stack.at(-1);
+      if (top) top.expectName = true;
+    } else if (char === 0x22 /* " */) {
+      const start = at;
+      for (at++; at < text.length; at++) {
+        const inner = text.charCodeAt(at);
+        if (inner === 0x5c /* \ */) at++;
+        else if (inner === 0x22) break;
+      }
+      const top = stack.at(-1);
+      if (!top || !top.expectName) continue;
+      top.expectName = false;
+      let name: string;
+      try {
+        name = JSON.parse(text.slice(start, at + 1)) as string;
+      } catch {
+        return undefined;
+      }
+      if (top.names.has(name)) return name;
+      top.names.add(name);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The JSON body as it is forwarded: every `&` (in valid JSON only ever inside a string) as the
+ * escape `\u0026`, which every JSON reader decodes to the same `&` — so no reader can split the
+ * body into form parameters (moto reads a JSON body as a form when the URL has no query and
+ * takes its `Action` over X-Amz-Target) — and an empty body as `{}` (which AWS reads the same
+ * way; with neither query nor body, moto reads the headers as parameters). Byte-wise: `&` is
+ * never part of a multi-byte UTF-8 sequence.
+ */
+export function forwardedJsonBody(body: Buffer): Buffer {
+  if (body.length === 0) return Buffer.from('{}');
+  let count = 0;
+  for (const byte of body) if (byte === 0x26) count++;
+  if (count === 0) return body;
+  const escape = Buffer.from('\\u0026');
+  const out = Buffer.allocUnsafe(body.length + count * (escape.length - 1));
+  let written = 0;
+  for (const byte of body) {
+    if (byte === 0x26) written += escape.copy(out, written);
+    else out[written++] = byte;
+  }
+  return out;
+}
+
+function clipped(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
