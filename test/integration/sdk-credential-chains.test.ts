@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { generateSync } from 'otplib';
 import { startTestIdp, type TestIdp } from '../../src/federation/test-idp/oidc-idp.ts';
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
-import { cleanEnv, REPO_ROOT, tesseraRun, trust, userWithPolicy } from '../support/workloads.ts';
+import { cleanEnv, REPO_ROOT, run, tesseraRun, trust, userWithPolicy } from '../support/workloads.ts';
 
 /**
  * "Real AWS clients work unchanged": the credential providers of the aws CLI (v1, botocore),
@@ -88,23 +88,7 @@ interface Result { status: number | null; stdout: string; stderr: string }
  * terminal), as under CI: the aws CLI then reads the MFA code it prompts for from stdin.
  */
 function exec(command: string, args: string[], env: Record<string, string>, input = '', timeoutMs = 60_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} timed out:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  return run(command, args, env, timeoutMs, { input, detached: true });
 }
 
 /**

@@ -28,14 +28,17 @@ export function callerEnv(credentials: Credentials, extra: Record<string, string
   });
 }
 
-/** Runs a command asynchronously (the server under test answers in this process). */
-export function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs a command asynchronously (the server under test answers in this process). `input` is
+ * written to its stdin; `detached` runs it in a session of its own (no controlling terminal).
+ */
+export function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000, options: { input?: string; detached?: boolean } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd: REPO_ROOT, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} timed out:\n${stdout}\n${stderr}`));
@@ -45,6 +48,7 @@ export function run(command: string, args: string[], env: Record<string, string>
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }
 
