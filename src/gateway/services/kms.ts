@@ -4,12 +4,51 @@
 // `resolve-resource` lookup. ReEncrypt needs kms:ReEncryptFrom on the source key and
 // kms:ReEncryptTo on the destination key; CreateAlias and UpdateAlias need the alias action on
 // the alias and on the (new) key (AWS KMS API Reference, "Required permissions" of each).
+//
+// Decrypt and ReEncrypt are decided on the key the ciphertext names. moto (and LocalStack, built
+// on it) writes the key's ID as a blob's first 36 bytes and decrypts with that key whatever the
+// request says: Decrypt compares a given KeyId with it, ReEncrypt never looks at SourceKeyId — so
+// a check on SourceKeyId alone let a caller allowed on one key re-encrypt another key's
+// ciphertext under a key of its own, and read it. AWS's own blobs name their key too (Decrypt
+// needs no KeyId for a symmetric key); a blob that shows no key ID in moto's form (another
+// upstream) leaves KeyId / SourceKeyId to name it.
 
 import type { IdentifiedRequest } from '../identify.ts';
 import type { RuleContext, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
 
-const KEY_MEMBERS = ['KeyId', 'TargetKeyId', 'SourceKeyId', 'DestinationKeyId'];
+/**
+ * The members that name the key an operation's main action is on. Not ReEncrypt's
+ * DestinationKeyId: ReEncryptFrom is on the source key, ReEncryptTo on the destination is a check
+ * of its own — read as a main key, a destination ARN listed before the source would have put
+ * ReEncryptFrom on the caller's own key, whatever key the ciphertext was under.
+ */
+const KEY_MEMBERS = ['KeyId', 'TargetKeyId', 'SourceKeyId'];
+
+/** A key ID as moto makes them: a UUID, or a multi-Region key's `mrk-` and 32 hex digits (36 characters either way). */
+const BLOB_KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+/** moto's blob header: the key ID (36 bytes), the IV (12), the tag (16). */
+const BLOB_HEADER_BYTES = 64;
+
+/** The key ID a CiphertextBlob (base64, as the JSON body carries it) names in moto's form, if it does. */
+export function ciphertextKeyId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length < (BLOB_HEADER_BYTES / 3) * 4) return undefined;
+  const head = Buffer.from(value.slice(0, 88), 'base64');
+  if (head.length < BLOB_HEADER_BYTES) return undefined;
+  const id = head.subarray(0, 36).toString('latin1');
+  return BLOB_KEY_ID.test(id) ? id : undefined;
+}
+
+/** The key a blob names, as an ARN in the account the request acts in. */
+function blobKeyArn(request: IdentifiedRequest, context: RuleContext): string[] | undefined {
+  const id = ciphertextKeyId(request.input.get('CiphertextBlob'));
+  return id === undefined ? undefined : [`arn:aws:kms:${context.region}:${context.ownerAccountId}:key/${id}`];
+}
+
+/** Whether the request names its key in a member as well as in its ciphertext: then both are checked. */
+function alsoNamedBy(member: string) {
+  return (request: IdentifiedRequest) => keyMember(request, member) !== undefined && ciphertextKeyId(request.input.get('CiphertextBlob')) !== undefined;
+}
 
 function keyVariables(value: string): Record<string, string> | undefined {
   if (value.startsWith('alias/') || value.startsWith('arn:')) return undefined;
@@ -54,7 +93,11 @@ function encryptionContext(value: unknown, prefix = 'kms:EncryptionContext:'): R
 export const KMS_RULES: ServiceRules = {
   resources: {
     variables: {
-      KeyId: KEY_MEMBERS.map((member) => ({ member, read: keyVariables })),
+      // A ciphertext's own key when no member names a key (Decrypt without KeyId, ReEncrypt without SourceKeyId).
+      KeyId: [...KEY_MEMBERS.map((member) => ({ member, read: keyVariables })), { member: 'CiphertextBlob', read: (value: string) => {
+        const id = ciphertextKeyId(value);
+        return id === undefined ? undefined : { KeyId: id };
+      } }],
       Alias: [{ member: 'AliasName', read: aliasVariables }, { member: 'KeyId', read: aliasVariables }],
     },
     arnMembers: KEY_MEMBERS,
@@ -62,8 +105,12 @@ export const KMS_RULES: ServiceRules = {
   operations: {
     ReEncrypt: {
       action: 'ReEncryptFrom',
-      also: [{ action: 'ReEncryptTo', resource: (request, context) => keyArn(request, context, 'DestinationKeyId'), resourceDoc: 'the DestinationKeyId key' }],
+      also: [
+        { action: 'ReEncryptTo', resource: (request, context) => keyArn(request, context, 'DestinationKeyId'), resourceDoc: 'the DestinationKeyId key' },
+        { action: 'ReEncryptFrom', resource: blobKeyArn, resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('SourceKeyId') },
+      ],
     },
+    Decrypt: { also: [{ action: 'Decrypt', resource: blobKeyArn, resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('KeyId') }] },
     CreateAlias: { also: [{ action: 'CreateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the TargetKeyId key' }] },
     UpdateAlias: { also: [{ action: 'UpdateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the new TargetKeyId key' }] },
   },
@@ -90,7 +137,7 @@ export const KMS_RULES: ServiceRules = {
       return Array.isArray(operations) ? { 'kms:GrantOperations': operations.filter((item): item is string => typeof item === 'string') } : undefined;
     },
     'kms:ReEncryptOnSameKey': (request) => {
-      const source = keyMember(request, 'SourceKeyId');
+      const source = keyMember(request, 'SourceKeyId') ?? ciphertextKeyId(request.input.get('CiphertextBlob'));
       const destination = keyMember(request, 'DestinationKeyId');
       return source === undefined || destination === undefined ? undefined : { 'kms:ReEncryptOnSameKey': String(source === destination) };
     },
