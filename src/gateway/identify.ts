@@ -11,7 +11,7 @@ import { buildTree, readStructure } from './wire/query-params.ts';
 import { first, parseQueryString, type QueryMap } from './wire/query-string.ts';
 import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts';
 import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
-import { jsonAmbiguity, queryAmbiguity, s3Ambiguity } from './parser-differential.ts';
+import { jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity, s3Ambiguity } from './parser-differential.ts';
 
 export interface IdentifiedRequest {
   readonly service: GatewayService;
@@ -148,6 +148,20 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
   const operation = match.route.operation;
   const input = new Map<string, unknown>();
   const members = inputMembers(model, operation);
+  const shape = inputShape(model, operation);
+  const payload = shape?.payload === undefined ? undefined : members[shape.payload];
+  const rawPayload = payload !== undefined && model.shapes.get(payload.shape)?.type === 'blob';
+  if (model.protocol === 'rest-json') {
+    // A request the upstream could read otherwise than the gateway is refused (parser-differential.ts).
+    const queryMembers = new Map<string, boolean>();
+    const bodyNames = new Set<string>();
+    for (const [name, member] of Object.entries(members)) {
+      if (member.location === 'querystring') queryMembers.set(member.locationName ?? name, model.shapes.get(member.shape)?.type === 'list');
+      else if (member.location === undefined) bodyNames.add(name);
+    }
+    const ambiguous = restJsonAmbiguity({ method, path: request.path, requestUri: operation.requestUri, query, headers, body: request.body, queryMembers, bodyMembers: bodyNames, rawPayload });
+    if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, operation: operation.name, message: ambiguous };
+  }
   let bodyMembers = false;
   for (const [name, member] of Object.entries(members)) {
     const wire = member.locationName ?? name;
@@ -173,9 +187,6 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
   }
   // REST-JSON: the body is the input's remaining members as JSON, unless it is a raw payload
   // (Lambda's Invoke sends the function's event as is).
-  const shape = inputShape(model, operation);
-  const payload = shape?.payload === undefined ? undefined : members[shape.payload];
-  const rawPayload = payload !== undefined && model.shapes.get(payload.shape)?.type === 'blob';
   if (model.protocol === 'rest-json' && bodyMembers && !rawPayload && request.body !== undefined) {
     const body = parseJsonBody(request.body);
     if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, operation: operation.name, message: body.message };
@@ -183,6 +194,10 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
     for (const [name, member] of Object.entries(members)) {
       if (member.location === undefined && Object.hasOwn(source, name)) input.set(name, (source as Record<string, unknown>)[name]);
     }
+  }
+  if (model.service === 'lambda') {
+    const otherRegion = lambdaRegionAmbiguity(input, request.region);
+    if (otherRegion !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, operation: operation.name, message: otherRegion };
   }
   return { service: model.service, operation, protocol: model.protocol, input, headers, query };
 }

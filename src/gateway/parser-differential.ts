@@ -13,6 +13,16 @@
 //   JSON and Query: a Content-Encoding other than gzip (a gzip body was decoded before this, once its
 //     signature verified: server/gateway/request-encoding.ts, and is read and forwarded decoded).
 //   S3: an x-amz-copy-source with a raw `#` or `;` (a URL reader ends the path there).
+//   REST-JSON (Lambda), whose operation is its method and path: an X-Amz-Target header (moto
+//     takes it, or an `Action` parameter, over the path); a form or multipart Content-Type; a
+//     Content-Encoding; an encoded `/` or a `.`/`..` segment in the path, or a trailing `/` a
+//     labelled URI does not have (moto reads the function name at a fixed place from the
+//     path's end); a query parameter given twice (a list member's aside); a body on an operation
+//     that takes none; a JSON body's top-level `Qualifier` or query member the operation does
+//     not read from its body; with no query string, a parameter named `Action`, `Qualifier` or
+//     a query member of the operation in the body read as a form, or — without a body — in the
+//     headers (moto reads either as the query string); a function ARN of another region than
+//     the request's (moto acts in the request's region on the ARN's function name).
 //
 // And what is forwarded differently, its meaning unchanged: a JSON body's `&` bytes (only ever
 // inside strings) as the escape `\u0026`, and an empty JSON body as `{}` — so that no reader can
@@ -90,6 +100,109 @@ export function s3Ambiguity(headers: HeaderMap): string | undefined {
     return 'x-amz-copy-source must percent-encode # (%23) and ; (%3B) in the source key: a URL reader ends the path at them';
   }
   return undefined;
+}
+
+/** What the gateway knows of a REST-JSON request once its operation matched. */
+export interface RestJsonRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The operation's request URI as the model has it (`/2015-03-31/functions/{FunctionName}`). */
+  readonly requestUri: string;
+  readonly query: QueryMap;
+  readonly headers: HeaderMap;
+  readonly body: Buffer | undefined;
+  /** The wire names of the operation's query members, and whether each is a list. */
+  readonly queryMembers: ReadonlyMap<string, boolean>;
+  /** The names of the operation's body members (empty when it takes no body). */
+  readonly bodyMembers: ReadonlySet<string>;
+  /** The body is a raw payload (Invoke's event), not a JSON document of members. */
+  readonly rawPayload: boolean;
+}
+
+/** Names that moto reads as parameters whatever the operation (`_get_action`, `_get_param('Qualifier')`). */
+const REST_ALWAYS_READ = ['action', 'qualifier'];
+
+/** Why a REST-JSON request (Lambda) — its operation matched by method and path — is ambiguous, or undefined. */
+export function restJsonAmbiguity(request: RestJsonRequest): string | undefined {
+  const { headers, query, body } = request;
+  if (headers.has('x-amz-target')) return 'A REST request is named by its method and path: it carries no X-Amz-Target header';
+  const type = mediaType(headers);
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return `A ${clipped(type)} body is read as form parameters: send JSON (Content-Type application/json), or a payload as application/octet-stream`;
+  const coding = codingRefusal(headers);
+  if (coding !== undefined) return coding;
+  const path = request.path.split('?', 1)[0]!;
+  if (/%2f/i.test(path)) return 'The request path has an encoded / (%2F): a function name has none';
+  const segments = path.split('/');
+  for (const segment of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      decoded = segment;
+    }
+    if (decoded === '.' || decoded === '..') return 'The request path has a . or .. segment';
+  }
+  const uriPath = request.requestUri.split('?', 1)[0]!;
+  // (moto names the resource by its place from the path's end: a URI without a label has none to misread.)
+  if (path.endsWith('/') && !uriPath.endsWith('/') && uriPath.includes('{')) return 'The request path ends with a / its operation does not have';
+  for (const [name, values] of query) {
+    if (values.length > 1 && request.queryMembers.get(name) !== true) return `The query parameter ${clipped(name)} is given more than once`;
+  }
+  // The names another reader may take for the operation or its query members.
+  const readByName = new Set([...REST_ALWAYS_READ, ...[...request.queryMembers.keys()].map((name) => name.toLowerCase())]);
+  const hasBody = body !== undefined && body.length > 0;
+  if (hasBody && request.bodyMembers.size === 0 && !request.rawPayload && body.toString('utf8').trim() !== '{}') {
+    return `${clipped(request.method)} ${clipped(path)} takes no body`;
+  }
+  if (hasBody && !request.rawPayload) {
+    const members = topLevelMembers(body);
+    for (const name of members) {
+      if (readByName.has(name.toLowerCase()) && !request.bodyMembers.has(name)) return `The JSON body has a member ${clipped(name)} this operation takes from its query string`;
+    }
+  }
+  if (query.size === 0) {
+    if (hasBody) {
+      const named = formNames(body.toString('latin1')).find((name) => readByName.has(name.toLowerCase()));
+      if (named !== undefined) return `The body, read as a form, names the parameter ${clipped(named)}: send ${named === 'Action' ? 'no Action' : 'it in the query string'}`;
+    } else {
+      const named = [...headers.keys()].find((name) => readByName.has(name.toLowerCase()));
+      if (named !== undefined) return `A request without a query string or body takes no ${clipped(named)} header (it is read as a parameter)`;
+    }
+  }
+  return undefined;
+}
+
+/** A function ARN of another region than the request's (moto acts in the request's region on the name), or undefined. */
+export function lambdaRegionAmbiguity(input: ReadonlyMap<string, unknown>, region: string): string | undefined {
+  for (const member of ['FunctionName', 'Resource']) {
+    const value = input.get(member);
+    if (typeof value !== 'string' || !value.startsWith('arn:')) continue;
+    const parts = value.split(':');
+    if (parts[2] === 'lambda' && parts[3] !== region) return `${member} names a resource in the region ${clipped(parts[3] ?? '')}: this request is signed for ${clipped(region)}`;
+  }
+  return undefined;
+}
+
+/** The parameter names of a text read as a form, as Python's parse_qsl decodes them (`+` a space, lenient %-escapes). */
+function formNames(text: string): string[] {
+  const names: string[] = [];
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const raw = (eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
+    names.push(raw.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
+  }
+  return names;
+}
+
+/** The member names of a JSON body's top-level object (none when it is not one). */
+function topLevelMembers(body: Buffer): string[] {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

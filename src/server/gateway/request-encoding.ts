@@ -35,5 +35,5 @@ export function decodeGzipBody(ctx: RequestContext, protocol: WireProtocol, limi
 
 function invalidBody(protocol: WireProtocol): GatewayError {
   const message = 'The request body is not valid gzip (Content-Encoding: gzip)';
-  return protocol === 'json' ? gatewayError('ValidationException', message, 400) : gatewayError('InvalidParameterValue', message, 400);
+  return protocol === 'json' || protocol === 'rest-json' ? gatewayError('ValidationException', message, 400) : gatewayError('InvalidParameterValue', message, 400);
 }
