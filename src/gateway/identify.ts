@@ -11,7 +11,7 @@ import { buildTree, readStructure } from './wire/query-params.ts';
 import { first, parseQueryString, type QueryMap } from './wire/query-string.ts';
 import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts';
 import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
-import { jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity, s3Ambiguity } from './parser-differential.ts';
+import { ec2ListAmbiguity, jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity, s3Ambiguity } from './parser-differential.ts';
 
 export interface IdentifiedRequest {
   readonly service: GatewayService;
@@ -121,6 +121,10 @@ function identifyQuery(model: GatewayModel, protocol: WireProtocol, request: Gat
   if (version !== undefined && version !== model.apiVersion) return unknown(model, protocol, `Could not find operation ${operation.name} for version ${clip(version)}`, operation.name);
   const tree = buildTree(params);
   if (tree === undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, operation: operation.name, message: 'A parameter name is nested too deeply' };
+  if (protocol === 'ec2' && operation.inputShape !== undefined) {
+    const list = ec2ListAmbiguity(model, operation.inputShape, tree);
+    if (list !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, operation: operation.name, message: list };
+  }
   const input = operation.inputShape === undefined ? new Map<string, unknown>() : readStructure(model, operation.inputShape, tree, model.service === 'sqs' ? SQS_QUERY_NAMES : {}, protocol === 'ec2' ? 'ec2' : 'query');
   // SQS's query form may also address the queue by its URL's path (POST /<account>/<queue>).
   if (model.service === 'sqs' && !input.has('QueueUrl') && Object.hasOwn(inputMembers(model, operation), 'QueueUrl') && /^\/\d{12}\/[^/]+$/.test(request.path)) {

@@ -10,6 +10,10 @@
 //   Query protocol (Action=): a parameter named twice (in the query string, in the body, or in
 //     both); parameters in both the query string and a form body; a body that is not a form
 //     (Content-Type application/x-www-form-urlencoded), or a body on a GET.
+//   EC2's Query dialect: a list of the operation's input not numbered 1, 2, … n — an index moto
+//     does not read (`InstanceId.01`, `.0`, past a missing one: moto reads `Name.1`, `Name.2`, …
+//     and stops at the first missing, a structure element missing when it has none of its
+//     members), or a value on the list's own name (`InstanceId=i-…`; empty, an SDK's empty list).
 //   JSON and Query: a Content-Encoding other than gzip (a gzip body was decoded before this, once its
 //     signature verified: server/gateway/request-encoding.ts, and is read and forwarded decoded).
 //   S3: an x-amz-copy-source with a raw `#` or `;` (a URL reader ends the path there).
@@ -28,8 +32,11 @@
 // inside strings) as the escape `\u0026`, and an empty JSON body as `{}` — so that no reader can
 // take the body, or (moto, with neither query nor body) the headers, for Query parameters.
 
+import type { GatewayModel } from './model.ts';
 import type { HeaderMap } from './wire/headers.ts';
+import { ec2WireName, type QueryNode } from './wire/query-params.ts';
 import type { QueryMap } from './wire/query-string.ts';
+import { LIMITS } from './wire/limits.ts';
 
 /** SigV4's presigning parameters: a JSON or Query request may carry them in its query string. */
 const SIGV4_QUERY = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token']);
@@ -91,6 +98,74 @@ export function queryAmbiguity(method: string, query: QueryMap, form: QueryMap |
     if (!isSigV4Parameter(name) || form?.has(name)) return `The request has parameters in both its query string (${clipped(name)}) and its body: send them in one`;
   }
   return undefined;
+}
+
+/**
+ * Why an EC2 (Query dialect) request's parameters are ambiguous, or undefined: a list of the
+ * input shape whose elements are not exactly `.1` … `.n`, each present as moto reads it. moto
+ * (botocore's EC2 parser) reads `Name.1`, `Name.2`, … and stops at the first index it does not
+ * find — a scalar element without its parameter, a structure element with none of its members —
+ * where the gateway reads every index: `Tag.1` and `Tag.3` were two tags to the gateway, one to
+ * moto. An index moto never reads (`Name.01`, `Name.0`) and a value on the list's own name are
+ * refused too (an empty one is an SDK's empty list, read by neither), so that what the gateway
+ * reads of a list is what moto reads.
+ */
+export function ec2ListAmbiguity(model: GatewayModel, shapeName: string, node: QueryNode): string | undefined {
+  return structureAmbiguity(model, shapeName, node, '', 0);
+}
+
+function structureAmbiguity(model: GatewayModel, shapeName: string, node: QueryNode, prefix: string, depth: number): string | undefined {
+  if (depth > LIMITS.depth) return undefined;
+  for (const [name, member] of Object.entries(model.shapes.get(shapeName)?.members ?? {})) {
+    const wire = ec2WireName(member, name);
+    const child = node.children.get(wire);
+    if (child === undefined) continue;
+    const found = valueAmbiguity(model, member.shape, child, `${prefix}${wire}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function valueAmbiguity(model: GatewayModel, shapeName: string, node: QueryNode, path: string, depth: number): string | undefined {
+  if (depth > LIMITS.depth) return undefined;
+  const shape = model.shapes.get(shapeName);
+  if (shape?.type === 'structure') return structureAmbiguity(model, shapeName, node, `${path}.`, depth + 1);
+  if (shape?.type !== 'list' || shape.member === undefined) return undefined;
+  // (An empty one is how the SDKs send an empty list: read by neither.)
+  if (node.value !== undefined && node.value !== '') return `The parameter ${clipped(path)} is a list: name its elements ${clipped(path)}.1, ${clipped(path)}.2, …`;
+  const count = node.children.size;
+  for (const key of node.children.keys()) {
+    if (!/^[1-9][0-9]*$/.test(key) || Number(key) > count) {
+      return `The list ${clipped(path)} is numbered ${clipped(path)}.1 to ${clipped(path)}.${count} without a gap, not ${clipped(`${path}.${key}`)}`;
+    }
+  }
+  for (let index = 1; index <= count; index++) {
+    const element = node.children.get(String(index))!;
+    if (!present(model, shape.member.shape, element, depth + 1)) {
+      return `The element ${clipped(`${path}.${index}`)} of the list ${clipped(path)} names none of its members: number the list without a gap`;
+    }
+    const found = valueAmbiguity(model, shape.member.shape, element, `${path}.${index}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Whether moto reads a value at this node: a scalar's parameter, a list's first element, a structure's member. */
+function present(model: GatewayModel, shapeName: string, node: QueryNode, depth: number): boolean {
+  if (depth > LIMITS.depth) return false;
+  const shape = model.shapes.get(shapeName);
+  if (shape?.type === 'list') {
+    const first = node.children.get('1');
+    return first !== undefined && shape.member !== undefined && present(model, shape.member.shape, first, depth + 1);
+  }
+  if (shape?.type === 'structure') {
+    return Object.entries(shape.members ?? {}).some(([name, member]) => {
+      const child = node.children.get(ec2WireName(member, name));
+      return child !== undefined && present(model, member.shape, child, depth + 1);
+    });
+  }
+  if (shape?.type === 'map') return node.children.size > 0;
+  return node.value !== undefined;
 }
 
 /** Why an S3 request is ambiguous, or undefined. */

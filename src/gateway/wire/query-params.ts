@@ -8,13 +8,13 @@ import type { GatewayModel } from '../model.ts';
 import { LIMITS } from './limits.ts';
 import type { QueryMap } from './query-string.ts';
 
-interface Node {
+export interface QueryNode {
   value?: string;
-  readonly children: Map<string, Node>;
+  readonly children: Map<string, QueryNode>;
 }
 
-export function buildTree(params: QueryMap): Node | undefined {
-  const root: Node = { children: new Map() };
+export function buildTree(params: QueryMap): QueryNode | undefined {
+  const root: QueryNode = { children: new Map() };
   for (const [name, values] of params) {
     const parts = name.split('.');
     if (parts.length > LIMITS.depth) return undefined;
@@ -39,13 +39,18 @@ export function buildTree(params: QueryMap): Node | undefined {
  */
 export type QueryNaming = 'query' | 'ec2';
 
-export function readStructure(model: GatewayModel, shapeName: string, node: Node, aliases: Readonly<Record<string, string>> = {}, naming: QueryNaming = 'query', depth = 0): Map<string, unknown> {
+/** A member's parameter name in EC2's dialect: its `queryName`, else its `locationName` capitalized, else its own name. */
+export function ec2WireName(member: { readonly queryName?: string; readonly locationName?: string }, name: string): string {
+  return member.queryName ?? (member.locationName !== undefined ? member.locationName.charAt(0).toUpperCase() + member.locationName.slice(1) : name);
+}
+
+export function readStructure(model: GatewayModel, shapeName: string, node: QueryNode, aliases: Readonly<Record<string, string>> = {}, naming: QueryNaming = 'query', depth = 0): Map<string, unknown> {
   const result = new Map<string, unknown>();
   if (depth > LIMITS.depth) return result;
   const members = model.shapes.get(shapeName)?.members ?? {};
   for (const [name, member] of Object.entries(members)) {
     const wireNames = naming === 'ec2'
-      ? [member.queryName ?? (member.locationName !== undefined ? member.locationName.charAt(0).toUpperCase() + member.locationName.slice(1) : name)]
+      ? [ec2WireName(member, name)]
       : [member.locationName ?? name, name, ...(Object.hasOwn(aliases, name) ? [aliases[name]!] : [])];
     const child = wireNames.map((wire) => node.children.get(wire)).find((found) => found !== undefined);
     if (child === undefined) continue;
@@ -55,7 +60,7 @@ export function readStructure(model: GatewayModel, shapeName: string, node: Node
   return result;
 }
 
-function readValue(model: GatewayModel, shapeName: string, node: Node, depth: number, naming: QueryNaming): unknown {
+function readValue(model: GatewayModel, shapeName: string, node: QueryNode, depth: number, naming: QueryNaming): unknown {
   if (depth > LIMITS.depth) return undefined;
   const shape = model.shapes.get(shapeName);
   if (shape === undefined) return node.value;
@@ -83,8 +88,8 @@ function readValue(model: GatewayModel, shapeName: string, node: Node, depth: nu
 }
 
 /** Children named 1, 2, 3, … in numeric order (at most LIMITS.fanOut). */
-function indexed(node: Node): Node[] {
-  const items: [number, Node][] = [];
+function indexed(node: QueryNode): QueryNode[] {
+  const items: [number, QueryNode][] = [];
   for (const [key, child] of node.children) {
     if (!/^[1-9][0-9]{0,5}$/.test(key)) continue;
     items.push([Number(key), child]);
