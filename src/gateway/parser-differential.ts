@@ -90,6 +90,8 @@ export function queryAmbiguity(method: string, query: QueryMap, form: QueryMap |
     for (const [name, values] of params) {
       if (values.length > 1) return `The parameter ${clipped(name)} is given more than once`;
     }
+    const gap = numberingGap(params.keys());
+    if (gap !== undefined) return gap;
   }
   if (!hasBody) return undefined;
   const type = mediaType(headers);
@@ -166,6 +168,35 @@ function present(model: GatewayModel, shapeName: string, node: QueryNode, depth:
   }
   if (shape?.type === 'map') return node.children.size > 0;
   return node.value !== undefined;
+}
+
+/**
+ * A list numbered otherwise than 1, 2, … n (a gap, a 0, a leading zero), in any Query-protocol
+ * request: moto reads `Tag.1`, `Tag.2`, … and stops at the first number it does not find, where
+ * the gateway reads every number — `Tag.1` and `Tag.3` would be two tags to the gateway, one to
+ * the upstream (the request decided on a tag never applied). Every dotted name's numeric
+ * segments are list indexes (`Attribute.2.Name`, `Tags.member.1.Key`, `MetricData.member.1.Dimensions.member.2.Name`).
+ */
+function numberingGap(names: Iterable<string>): string | undefined {
+  const indexes = new Map<string, Set<number>>();
+  for (const name of names) {
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (!/^\d+$/.test(part)) continue;
+      if (part !== String(Number(part)) || part === '0' || part.length > 6) return `The list index in ${clipped(name)} is not 1, 2, 3, …`;
+      const list = parts.slice(0, i).join('.');
+      let seen = indexes.get(list);
+      if (seen === undefined) indexes.set(list, (seen = new Set()));
+      seen.add(Number(part));
+    }
+  }
+  for (const [list, seen] of indexes) {
+    for (let n = 1; n <= seen.size; n++) {
+      if (!seen.has(n)) return `The list ${clipped(list)} is not numbered 1 to ${seen.size}: ${clipped(list)}.${n} is missing`;
+    }
+  }
+  return undefined;
 }
 
 /** Why an S3 request is ambiguous, or undefined. */
