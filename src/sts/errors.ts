@@ -82,6 +82,15 @@ export function packedTagsTooLarge(percent: number): ServiceError {
   return serviceError('sts', 'PackedPolicyTooLarge', `Packed size of session tags consumes ${percent}% of allotted space.`);
 }
 
+/**
+ * Tessera's own words (AWS documents no size for what a session carries, only that a token's
+ * size is not fixed): the session — mostly identity provider keys, such as a SAML assertion's
+ * hundreds of attribute values — would need a token longer than a request's headers can hold.
+ */
+export function sessionTooLarge(limit: number): ServiceError {
+  return serviceError('sts', 'PackedPolicyTooLarge', `The session's policies, tags and identity provider attributes do not fit in a session token of at most ${limit} characters; send fewer SAML attribute values or claims.`);
+}
+
 /** The policy engine's first error, in AWS's MalformedPolicyDocument wording. */
 export function malformedSessionPolicy(message: string): ServiceError {
   return serviceError('sts', 'MalformedPolicyDocument', message);

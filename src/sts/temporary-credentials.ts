@@ -3,6 +3,8 @@ import { isoSeconds } from '../kernel/clock.ts';
 import { accessKeyId, secretAccessKey } from '../kernel/ids.ts';
 import type { Credentials } from '../protocol/generated/sts.ts';
 import type { SessionClaims } from '../kernel/session.ts';
+import { MAX_ISSUED_TOKEN_LENGTH, SessionTooLargeError } from '../tokens/index.ts';
+import { sessionTooLarge } from './errors.ts';
 
 /** What a session is, before it has credentials: everything but the version, keys and instants. */
 export type SessionDescription = Omit<SessionClaims, 'v' | 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt'>;
@@ -25,6 +27,8 @@ export async function issueTemporaryCredentials(ctx: OperationContext, durationS
     issuedAt,
     expiresAt,
   };
-  const sessionToken = await ctx.sessions.issue(claims);
+  const sessionToken = await ctx.sessions.issue(claims).catch((error: unknown) => {
+    throw error instanceof SessionTooLargeError ? sessionTooLarge(MAX_ISSUED_TOKEN_LENGTH) : error;
+  });
   return { AccessKeyId: claims.accessKeyId, SecretAccessKey: claims.secretAccessKey, SessionToken: sessionToken, Expiration: new Date(expiresAt) };
 }

@@ -6,7 +6,7 @@ import { FixedClock } from '../kernel/clock.ts';
 import { cryptoRandom } from '../kernel/random.ts';
 import type { SessionClaims } from '../kernel/session.ts';
 import { newTokenKeyId } from './key-id.ts';
-import { openSession, sealSession, type OpenResult } from './seal.ts';
+import { MAX_ISSUED_TOKEN_LENGTH, openSession, sealSession, SessionTooLargeError, type OpenResult } from './seal.ts';
 import { tokenKeyFromBytes, type KeyRingSnapshot, type TokenKey } from './token-key.ts';
 import { EVERY_FIELD, FEDERATED_USER, ROLE_SESSION, ROOT_USER_SESSION } from './test-claims.ts';
 
@@ -46,6 +46,21 @@ test('tokens are v1.<keyId>.<base64url>, small, and differ every time (fresh non
   }
   // A typical AssumeRole session fits comfortably in a header (AWS's own are ~1 KB).
   assert.ok(first.length < 450, `token is ${first.length} characters`);
+});
+
+test('claims no token could carry are refused when sealed, never issued unusable', () => {
+  const withKeys = (values: string[]): SessionClaims => ({ ...EVERY_FIELD, federation: { ...EVERY_FIELD.federation!, keys: { 'saml:edupersonentitlement': values } } });
+  // Incompressible values: the token would pass the length a request's headers can hold.
+  const random = Array.from({ length: 200 }, () => randomBytes(60).toString('base64'));
+  assert.throws(() => sealSession(withKeys(random), key), SessionTooLargeError);
+  // Values that deflate to a short token but inflate past what openSession accepts.
+  const repetitive = Array.from({ length: 80 }, (_, i) => `${i}`.padEnd(1000, 'a'));
+  assert.throws(() => sealSession(withKeys(repetitive), key), SessionTooLargeError);
+  // Just under both: issued, and it opens.
+  const fits = withKeys(random.slice(0, 100));
+  const token = sealSession(fits, key);
+  assert.ok(token.length <= MAX_ISSUED_TOKEN_LENGTH);
+  assert.deepStrictEqual(openSession(token, ring, DURING), { ok: true, claims: fits });
 });
 
 test('a large session policy is deflated: the token is shorter than its claims', () => {

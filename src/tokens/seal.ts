@@ -38,6 +38,23 @@ const DEFLATE_FROM_BYTES = 384;
 /** Far above any real token (a 2,048-character session policy deflates to less), so garbage is cheap to refuse. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 const MAX_PLAINTEXT_BYTES = 64 * 1024;
+/**
+ * The longest token STS issues: it must travel in an X-Amz-Security-Token header next to the
+ * rest of a signed request's headers, under the 16 KiB node:http (and most proxies) allow for
+ * all of them together. Only identity provider keys can take a session near it (a SAML
+ * assertion of 100,000 characters may name hundreds of attribute values; session policies and
+ * tags have their packed budget).
+ */
+export const MAX_ISSUED_TOKEN_LENGTH = 12 * 1024;
+
+/** The claims would make a token no server could accept: STS refuses to issue it. */
+export class SessionTooLargeError extends Error {
+  readonly size: number;
+  constructor(size: number) {
+    super(`a session of ${size} bytes does not fit in a session token`);
+    this.size = size;
+  }
+}
 
 function additionalData(header: string): Buffer {
   return Buffer.from(AAD_LABEL + header, 'latin1');
@@ -50,6 +67,8 @@ function additionalData(header: string): Buffer {
  */
 function encodePlaintext(claims: SessionClaims): Buffer {
   const json = Buffer.from(JSON.stringify(toWire(claims)), 'utf8');
+  // Claims that inflate past what openSession accepts make a token as unusable as a long one.
+  if (json.length > MAX_PLAINTEXT_BYTES) throw new SessionTooLargeError(json.length);
   if (json.length >= DEFLATE_FROM_BYTES) {
     const deflated = deflateRawSync(json);
     if (deflated.length < json.length) return Buffer.concat([Buffer.of(FORMAT_DEFLATE), deflated]);
@@ -57,7 +76,10 @@ function encodePlaintext(claims: SessionClaims): Buffer {
   return Buffer.concat([Buffer.of(FORMAT_JSON), json]);
 }
 
-/** The session token for `claims`, sealed with `key`. Throws TypeError on claims STS should never build. */
+/**
+ * The session token for `claims`, sealed with `key`. Throws TypeError on claims STS should never
+ * build, SessionTooLargeError on claims too large for a token a request can carry.
+ */
 export function sealSession(claims: SessionClaims, key: TokenKey): string {
   const plaintext = encodePlaintext(claims);
   const header = `${VERSION}.${key.id}`;
@@ -65,7 +87,9 @@ export function sealSession(claims: SessionClaims, key: TokenKey): string {
   const cipher = createCipheriv('aes-256-gcm', key.secret, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(additionalData(header));
   const sealed = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  return `${header}.${sealed.toString('base64url')}`;
+  const token = `${header}.${sealed.toString('base64url')}`;
+  if (token.length > MAX_ISSUED_TOKEN_LENGTH) throw new SessionTooLargeError(token.length);
+  return token;
 }
 
 const malformed: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
