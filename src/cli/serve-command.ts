@@ -8,6 +8,7 @@ import { watchForStop } from './stop-signals.ts';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { leaveCluster, reportListening, runPrimary, stopAskedByPrimary } from './serve-workers.ts';
+import { clusterPeers } from '../server/gateway/peer-invalidation.ts';
 
 /** How long requests in flight may take to finish once a stop is asked for. */
 export const STOP_GRACE_MS = 5_000;
@@ -52,7 +53,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   try {
     let tessera: Tessera;
     try {
-      tessera = await startTessera(config, { logger, bootstrapped: worker });
+      tessera = await startTessera(config, { logger, bootstrapped: worker, ...(worker ? { peers: clusterPeers() } : {}) });
     } catch (err) {
       if (worker) leaveCluster(); // else the IPC channel keeps the failed worker alive
       const described = describeListenError(err, config);

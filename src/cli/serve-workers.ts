@@ -4,6 +4,7 @@ import type { Logger } from '../server/logger.ts';
 import type { CliIo } from './io.ts';
 import type { StopWatch } from './stop-signals.ts';
 import { probeListen } from './startup-errors.ts';
+import { relayPeerInvalidations } from '../server/gateway/peer-invalidation.ts';
 
 /**
  * `tessera serve --workers N` (N > 1): one primary process and N workers (node:cluster) that
@@ -16,7 +17,8 @@ import { probeListen } from './startup-errors.ts';
  * - The store is shared as it is between nodes: SQLite in WAL mode with writers that take the
  *   write lock without blocking and retry (sqlite-lock.ts), or PostgreSQL. Caches are keyed by
  *   the authorization epoch read from the store, so a change made through one worker is seen
- *   by the next request to any other.
+ *   by the next request to any other; the gateway's lookups, kept in each worker, are dropped
+ *   in every worker when a write through one changes them (server/gateway/peer-invalidation.ts).
  * - The primary owns stopping: on SIGTERM/SIGINT (or npm gone) it asks every worker to stop
  *   gracefully — requests in flight answered, audit written, store closed — and waits for them,
  *   up to the same deadline as one process; a second signal ends them at once.
@@ -88,6 +90,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
       fork();
     });
   });
+  relayPeerInvalidations();
   for (let i = 0; i < workers; i++) fork();
   const outcome = await Promise.race([
     started.then(() => 'started' as const, (err: Error) => err),

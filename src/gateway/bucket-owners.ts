@@ -57,6 +57,11 @@ export class BucketOwners {
     this.#remember(bucket, { kind: 'owned', accountId });
   }
 
+  /** Another worker created or deleted the bucket: read its owner again when next asked. */
+  forget(bucket: string): void {
+    this.#recent.delete(bucket);
+  }
+
   /** A DeleteBucket passed through Tessera and the upstream deleted it. */
   async deleted(bucket: string): Promise<void> {
     this.#recent.delete(bucket);

@@ -130,13 +130,9 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
       if (err instanceof GatewayError || payloadRefusal(err) !== undefined) return; // the body's verifier failed: reported by the pipeline
       fail({ code: 'ServiceUnavailable', message: `Tessera could not reach the ${plan.request.service} upstream (${plan.upstream.host}).`, status: 503 }, String(err));
     });
-    upstreamRequest.on('response', (answer: IncomingMessage) => {
-      const { hideMissing, afterSuccess } = plan;
+    const answered = (answer: IncomingMessage) => {
+      const { hideMissing } = plan;
       const status = answer.statusCode ?? 0;
-      if (afterSuccess !== undefined && status >= 200 && status < 300) {
-        afterSuccess().then(() => relay(answer, res, plan, settle), () => relay(answer, res, plan, settle));
-        return;
-      }
       if (answer.statusCode !== 404 || hideMissing === undefined) {
         const { checkAnswer } = plan;
         if (checkAnswer === undefined) return relay(answer, res, plan, settle);
@@ -160,6 +156,17 @@ export function forward(client: UpstreamClient, plan: ForwardPlan, res: ServerRe
         answer.resume();
         settle({ kind: 'failed', failure: err instanceof GatewayError ? err.failure : { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 }, cause: String(err) });
       });
+    };
+    upstreamRequest.on('response', (answer: IncomingMessage) => {
+      const status = answer.statusCode ?? 0;
+      // What a success must be followed by runs before the client hears of it; then the answer
+      // goes the way every answer goes (checked, hidden or relayed).
+      if (plan.afterSuccess !== undefined && status >= 200 && status < 300) {
+        const next = () => answered(answer);
+        plan.afterSuccess().then(next, next);
+        return;
+      }
+      answered(answer);
     });
 
     if (plan.body.kind === 'stream') {

@@ -43,6 +43,7 @@ import { TokenKeyRing, issueSessionToken } from '../tokens/index.ts';
 import { AuthorizationEpochs } from '../iam/authorization-epoch.ts';
 import { AccessKeyCache } from '../credentials/access-key-cache.ts';
 import { createGatewayRuntime, NO_GATEWAY } from './gateway/runtime.ts';
+import type { PeerInvalidation } from './gateway/peer-invalidation.ts';
 import { routedTrailObjects, s3TrailObjects } from './gateway/s3-trail-objects.ts';
 import { upstreamFor } from '../gateway/upstreams.ts';
 
@@ -78,6 +79,8 @@ export interface StartOptions {
    * process (a worker of `tessera serve --workers N`): read the default account, create nothing.
    */
   bootstrapped?: boolean;
+  /** The other worker processes of this server, which the gateway tells what a write changed. */
+  peers?: PeerInvalidation;
 }
 
 /** What {@link prepareFirstStart} did: the default account, and the root credentials if it created them. */
@@ -147,7 +150,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     const epochs = new AuthorizationEpochs(store);
     const signingKeys = new SigningKeyCache();
     // Requests reach the gateway only once listening, after the default account is known.
-    const gateway = createGatewayRuntime({ settings: config.gateway ?? NO_GATEWAY, store, clock, signingKeys, defaultAccount: () => defaultAccountId });
+    const gateway = createGatewayRuntime({ settings: config.gateway ?? NO_GATEWAY, store, clock, signingKeys, defaultAccount: () => defaultAccountId, ...(options.peers ? { peers: options.peers } : {}) });
     // Trails deliver to a folder under --trail-dir, or else to the bucket behind the S3 upstream.
     const s3Upstream = upstreamFor(gateway.settings, 's3');
     const trailObjects = routedTrailObjects(

@@ -106,16 +106,17 @@ export async function afterWrite(flow: Flow, mapped: MappedRequest, resolved: Au
     // What the lookups read, when the resource is authorized under another name (a log group's `…:log-stream:`).
     ...mapped.lookups.flatMap((lookup) => ('resource' in lookup ? [lookup.resource] : [])),
   ]);
-  for (const resource of resources) {
-    deps.gateway.cache.invalidate(resource);
-    if (mapped.service === 's3' && resource.startsWith('arn:aws:s3:::')) deps.gateway.cache.invalidate(`arn:aws:s3:::${s3Parts(resource).bucket}`);
-  }
+  // For S3, also what was read about the object's bucket.
+  if (mapped.service === 's3') for (const resource of [...resources]) if (resource.startsWith('arn:aws:s3:::')) resources.add(`arn:aws:s3:::${s3Parts(resource).bucket}`);
+  const ownerChanged = mapped.service === 's3' && bucket !== undefined && (mapped.operation === 'CreateBucket' || mapped.operation === 'DeleteBucket');
   try {
-    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'CreateBucket') await deps.gateway.owners.created(bucket, callerAccount);
-    if (mapped.service === 's3' && bucket !== undefined && mapped.operation === 'DeleteBucket') await deps.gateway.owners.deleted(bucket);
+    if (ownerChanged && mapped.operation === 'CreateBucket') await deps.gateway.owners.created(bucket, callerAccount);
+    if (ownerChanged && mapped.operation === 'DeleteBucket') await deps.gateway.owners.deleted(bucket);
   } catch (err) {
     deps.logger.error('could not record a bucket owner', { requestId: flow.ctx.requestId, bucket, error: String(err) });
   }
+  // After the owner is recorded, so another worker that reads it again finds the new one.
+  await deps.gateway.invalidate({ resources: [...resources], buckets: ownerChanged ? [bucket] : [] });
 }
 
 /** The owning account of each check's resource: a bucket's owner for S3, else the ARN's account. */

@@ -264,8 +264,12 @@ async function run(flow: Flow): Promise<void> {
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
     // An SSE-KMS object is passed on only to a caller who may decrypt with its key (service-keys.ts).
     ...(service === 's3' && mapped.operation === 'GetObject' ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
-    // A new bucket has AWS's defaults before its creator hears of it.
-    ...(service === 's3' && mapped.operation === 'CreateBucket' && bucket !== undefined ? { afterSuccess: () => writeNewBucketDefaults(flow, sources.reads(callerAccount), bucket) } : {}),
+    // A new bucket has AWS's defaults, and every worker has forgotten what the write changed,
+    // before the caller hears of it.
+    afterSuccess: async () => {
+      if (service === 's3' && mapped.operation === 'CreateBucket' && bucket !== undefined) await writeNewBucketDefaults(flow, sources.reads(callerAccount), bucket);
+      await afterWrite(flow, mapped, resolved, bucket, callerAccount);
+    },
   }, flow.res, () => {
     if (flow.expectsContinue) flow.res.writeContinue();
   });
@@ -275,7 +279,6 @@ async function run(flow: Flow): Promise<void> {
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
-  if (outcome.status >= 200 && outcome.status < 300) await afterWrite(flow, mapped, resolved, bucket, callerAccount);
 }
 
 /** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */

@@ -113,7 +113,7 @@ export async function handlePostObject(flow: Flow, bucket: string): Promise<void
   // What follows the file (S3 ignores it) is read to its end, so the connection can be kept.
   await Promise.race([form.finished, new Promise((wait) => setTimeout(wait, 1000).unref())]);
   flow.bodyDone = req.complete;
-  deps.gateway.cache.invalidate(`arn:aws:s3:::${bucket}/${key}`);
+  await deps.gateway.invalidate({ resources: [`arn:aws:s3:::${bucket}/${key}`], buckets: [] });
   respond(flow, fields, { bucket, key, status: answer.status, headers: answer.headers, body: answer.body });
   ctx.response = { status: flow.res.statusCode, headers: {}, body: '' };
 }

@@ -13,6 +13,7 @@ import type { SigningKeyCache } from '../../sigv4/index.ts';
 import type { Store } from '../../store/types.ts';
 import { Kind, Link } from '../../iam/kinds.ts';
 import { iamArn } from '../../kernel/arns.ts';
+import { NO_PEERS, type Invalidation, type PeerInvalidation } from './peer-invalidation.ts';
 
 export interface GatewayRuntime {
   settings: GatewaySettings;
@@ -20,6 +21,11 @@ export interface GatewayRuntime {
   client: UpstreamClient;
   cache: LookupCache;
   owners: BucketOwners;
+  /**
+   * A write through this server changed resources: forgets what this process and the other
+   * workers read about them; resolves once they have.
+   */
+  invalidate(change: Invalidation): Promise<void>;
   /** Tried in order: the first that handles a payload form verifies it. */
   verifiers: readonly PayloadVerifier[];
   /** The default account: the upstream identity of anonymous requests and of buckets found upstream. */
@@ -59,6 +65,8 @@ export function createGatewayRuntime(options: {
   defaultAccount: () => string;
   verifiers?: readonly PayloadVerifier[];
   cacheTtlMs?: number;
+  /** The other worker processes of this server, told of every invalidation. */
+  peers?: PeerInvalidation;
 }): GatewayRuntime {
   const { settings, clock } = options;
   const client = new UpstreamClient(settings, () => clock.now(), options.signingKeys);
@@ -85,13 +93,24 @@ export function createGatewayRuntime(options: {
       },
     },
   });
+  const cache = new LookupCache({ now: nowMs, ...(options.cacheTtlMs !== undefined ? { ttlMs: options.cacheTtlMs } : {}) });
+  const drop = (change: Invalidation) => {
+    for (const resource of change.resources) cache.invalidate(resource);
+    for (const bucket of change.buckets) owners.forget(bucket);
+  };
+  const peers = options.peers ?? NO_PEERS;
+  peers.subscribe(drop);
   return {
     settings,
     // EC2's IamInstanceProfile: iam:PassRole on the role the profile holds, in Tessera's own store.
     mapper: () => (mapper ??= createRequestMapper({ instanceProfileRole: (profileArn) => instanceProfileRole(options.store, profileArn) })),
     client,
-    cache: new LookupCache({ now: nowMs, ...(options.cacheTtlMs !== undefined ? { ttlMs: options.cacheTtlMs } : {}) }),
+    cache,
     owners,
+    invalidate(change) {
+      drop(change);
+      return peers.publish(change);
+    },
     verifiers: options.verifiers ?? BUILT_IN_VERIFIERS,
     defaultAccount: options.defaultAccount,
     close: () => client.close(),
