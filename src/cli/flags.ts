@@ -106,6 +106,7 @@ export const SERVE_FLAGS = {
   'upstream-credentials': { type: 'string', multiple: true, env: 'TESSERA_UPSTREAM_CREDENTIALS', value: 'ACCOUNT=KEY:SECRET', help: 'the upstream credentials of a Tessera account (ACCOUNT * for every other; default test:test; repeatable; env: comma-separated)' },
   'upstream-account-header': { type: 'string', env: 'TESSERA_UPSTREAM_ACCOUNT_HEADER', value: 'NAME', help: `the header naming the account to the upstream (default ${DEFAULT_ACCOUNT_HEADER}, for moto; none to send none)` },
   'gateway-mode': { type: 'string', env: 'TESSERA_GATEWAY_MODE', value: 'MODE', help: 'enforce (default): refuse what policies do not allow; audit: log it and forward anyway' },
+  'gateway-cache-ms': { type: 'string', env: 'TESSERA_GATEWAY_CACHE_MS', value: 'MS', help: 'how long the gateway keeps what it read upstream (policies, tags, owners): 0-60000, default 5000; 0 reads them for every request' },
   'encoded-authorization-messages': { type: 'boolean', env: 'TESSERA_ENCODED_AUTHORIZATION_MESSAGES', help: "end AccessDenied texts with an encoded authorization message (sts:DecodeAuthorizationMessage); default AWS's text alone" },
   'audit-retention': { type: 'string', env: 'TESSERA_AUDIT_RETENTION', value: 'DURATION', help: 'how long audit events (CloudTrail event history) are kept: 90d (default), 12h, 30m' },
   'trail-dir': { type: 'string', env: 'TESSERA_TRAIL_DIR', value: 'DIR', help: "where trails deliver locally: DIR/<trail's S3 bucket name>/AWSLogs/… (other buckets: the S3 --upstream's; no trails without either)" },
@@ -217,6 +218,9 @@ function parseGatewaySettings(
   };
   const mode = get('gateway-mode');
   if (mode !== undefined && mode.value !== 'enforce' && mode.value !== 'audit') throw new UsageError(`${mode.from} must be enforce or audit, got '${mode.value}'`);
+  const cache = get('gateway-cache-ms');
+  const cacheMs = cache === undefined ? undefined : Number(cache.value);
+  if (cache !== undefined && !(/^\d{1,5}$/.test(cache.value.trim()) && cacheMs! <= 60_000)) throw new UsageError(`${cache.from} must be a number of milliseconds from 0 to 60000, got '${cache.value}'`);
   const header = get('upstream-account-header');
   if (header !== undefined && header.value !== 'none' && !/^[A-Za-z0-9-]{1,100}$/.test(header.value)) throw new UsageError(`${header.from} must be a header name or none, got '${header.value}'`);
   try {
@@ -227,6 +231,7 @@ function parseGatewaySettings(
       credentials: parseUpstreamCredentials(credentials.items, credentials.from),
       accountHeader: header === undefined ? DEFAULT_ACCOUNT_HEADER : header.value === 'none' ? '' : header.value.toLowerCase(),
       mode: (mode?.value ?? 'enforce') as GatewaySettings['mode'],
+      ...(cacheMs !== undefined ? { cacheMs } : {}),
     };
   } catch (err) {
     if (err instanceof SettingError) throw new UsageError(err.message);

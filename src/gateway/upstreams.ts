@@ -20,6 +20,8 @@ export interface GatewaySettings {
   accountHeader: string;
   /** enforce: refuse what the engine refuses; audit: log it, forward anyway. */
   mode: 'enforce' | 'audit';
+  /** How long lookups read upstream (policies, tags, bucket owners) are kept; default 5,000 ms, 0 for not at all. */
+  cacheMs?: number;
 }
 
 export const DEFAULT_UPSTREAM_CREDENTIALS: UpstreamCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -41,7 +41,7 @@ describe('--help on every command and subcommand', () => {
     assert.match((await cli(['policy', 'validate', '--help'])).stdout, /--kind KIND[\s\S]*--inline-for[\s\S]*--json/);
     assert.match((await cli(['account', 'create', '--help'])).stdout, /--account-id ID[\s\S]*--data-dir DIR[\s\S]*--store URL[\s\S]*--master-key/);
     const serve = (await cli(['serve', '--help'])).stdout;
-    for (const flag of ['--host', '--port', '--data-dir', '--store', '--log-level', '--quota', '--dev', '--dev-allow-remote', 'TESSERA_DEV_ALLOW_REMOTE', '--upstream', 'TESSERA_UPSTREAMS', '--upstream-credentials', '--upstream-account-header', '--gateway-mode']) assert.ok(serve.includes(flag), flag);
+    for (const flag of ['--host', '--port', '--data-dir', '--store', '--log-level', '--quota', '--dev', '--dev-allow-remote', 'TESSERA_DEV_ALLOW_REMOTE', '--upstream', 'TESSERA_UPSTREAMS', '--upstream-credentials', '--upstream-account-header', '--gateway-mode', '--gateway-cache-ms', 'TESSERA_GATEWAY_CACHE_MS']) assert.ok(serve.includes(flag), flag);
   });
 });
 
@@ -98,6 +98,8 @@ describe('bad settings name the flag or variable and the reason', () => {
     [['serve', '--dev', '--dev=yes'], {}, /^--dev takes no value/],
     [['serve', 'extra'], {}, /^Unexpected argument 'extra'/],
     [['serve', '--upstream', 'ftp://x'], {}, /^--upstream: ftp:\/\/x must be an http:\/\/ or https:\/\/ URL/],
+    [['serve', '--gateway-cache-ms', '5s'], {}, /^--gateway-cache-ms must be a number of milliseconds from 0 to 60000, got '5s'/],
+    [['serve'], { TESSERA_GATEWAY_CACHE_MS: '60001' }, /^TESSERA_GATEWAY_CACHE_MS must be a number of milliseconds from 0 to 60000/],
     [['serve', '--upstream', 'iam=http://127.0.0.1:5000'], {}, /^--upstream: Tessera serves iam itself; it has no upstream/],
     [['serve'], { TESSERA_UPSTREAMS: 's3=http://a:1,s3=http://b:1' }, /^TESSERA_UPSTREAMS: two upstreams for s3/],
     [['serve', '--upstream-credentials', '123=A:B'], {}, /^--upstream-credentials: the account must be 12 digits or \*, got '123'/],

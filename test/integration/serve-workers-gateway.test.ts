@@ -70,3 +70,46 @@ test('two workers: a bucket policy written through one decides the next request 
     assert.equal(code, 0);
   }
 });
+
+test('--gateway-cache-ms 0: a bucket policy set on the upstream directly decides the next request', async () => {
+  const moto = await startMoto();
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-gateway-cache-'));
+  const server = await startServeProcess(['--port', '0', '--data-dir', dir, '--workers', '1', '--upstream', moto.url, '--gateway-cache-ms', '0']);
+  const clients: { destroy(): void }[] = [];
+  try {
+    const root = rootFrom(await readFile(join(dir, 'root-credentials'), 'utf8'));
+    const sts = new STSClient({ ...fresh, endpoint: server.url, credentials: root });
+    const iam = new IAMClient({ ...fresh, endpoint: server.url, credentials: root });
+    const account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+    await iam.send(new CreateUserCommand({ UserName: 'reader' }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
+    // Fixtures made on moto itself, in the account Tessera forwards to.
+    const direct = new S3Client({ ...fresh, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    direct.middlewareStack.add((next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
+      return next(args);
+    }, { step: 'build' });
+    await direct.send(new CreateBucketCommand({ Bucket: 'fixture-docs' }));
+    await direct.send(new PutObjectCommand({ Bucket: 'fixture-docs', Key: 'a.txt', Body: 'A' }));
+    const reader = new S3Client({ ...fresh, endpoint: server.url, forcePathStyle: true, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+    clients.push(sts, iam, direct, reader);
+    const read = async () => {
+      try {
+        return await (await reader.send(new GetObjectCommand({ Bucket: 'fixture-docs', Key: 'a.txt' }))).Body!.transformToString();
+      } catch (err) {
+        return (err as Error).name;
+      }
+    };
+    assert.equal(await read(), 'AccessDenied');
+    await direct.send(new PutBucketPolicyCommand({ Bucket: 'fixture-docs', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:user/reader` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::fixture-docs/*' }] }) }));
+    assert.equal(await read(), 'A', 'the grant set on moto a moment ago');
+    await direct.send(new DeleteBucketPolicyCommand({ Bucket: 'fixture-docs' }));
+    assert.equal(await read(), 'AccessDenied', 'and its removal');
+  } finally {
+    for (const made of clients) made.destroy();
+    const code = await server.stop();
+    await moto.stop();
+    await rm(dir, { recursive: true, force: true });
+    assert.equal(code, 0);
+  }
+});

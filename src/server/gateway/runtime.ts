@@ -71,6 +71,7 @@ export function createGatewayRuntime(options: {
   const { settings, clock } = options;
   const client = new UpstreamClient(settings, () => clock.now(), options.signingKeys);
   const nowMs = () => clock.now().getTime();
+  const ttlMs = options.cacheTtlMs ?? settings.cacheMs;
   let mapper: Promise<RequestMapper> | undefined;
   const s3 = upstreamFor(settings, 's3');
   const region = 'us-east-1';
@@ -78,7 +79,7 @@ export function createGatewayRuntime(options: {
     table: storeBucketOwnerTable(options.store, () => clock.now().toISOString()),
     defaultAccount: options.defaultAccount,
     now: nowMs,
-    ...(options.cacheTtlMs !== undefined ? { ttlMs: options.cacheTtlMs } : {}),
+    ...(ttlMs !== undefined ? { ttlMs } : {}),
     discovery: {
       async listBuckets(accountId) {
         if (s3 === undefined) return [];
@@ -93,7 +94,7 @@ export function createGatewayRuntime(options: {
       },
     },
   });
-  const cache = new LookupCache({ now: nowMs, ...(options.cacheTtlMs !== undefined ? { ttlMs: options.cacheTtlMs } : {}) });
+  const cache = new LookupCache({ now: nowMs, ...(ttlMs !== undefined ? { ttlMs } : {}) });
   const drop = (change: Invalidation) => {
     for (const resource of change.resources) cache.invalidate(resource);
     for (const bucket of change.buckets) owners.forget(bucket);
