@@ -7,6 +7,7 @@ import type { AuthorizationCheck } from '../authz/target.ts';
 import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
 import { conditionContext } from './conditions.ts';
 import { identify, type IdentifiedRequest } from './identify.ts';
+import { accountsAmbiguity, resourceNameAmbiguity } from './resource-name-ambiguity.ts';
 import { fillTemplate, templateVariables } from './arn-template.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
@@ -53,6 +54,9 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
   }
   let identified = identify(service, request);
   if ('kind' in identified) return identified;
+  // A resource the upstream would find otherwise than the gateway names it is refused (resource-name-ambiguity.ts).
+  const ambiguous = resourceNameAmbiguity(identified, request);
+  if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service, protocol: identified.protocol, operation: identified.operation.name, message: ambiguous };
   const rules = SERVICE_RULES[service];
   const operation = identified.operation.name;
   const protocol = identified.protocol;
@@ -98,6 +102,9 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
       if (targets.length > LIMITS.fanOut) return unmapped('invalid-request', `${operation} names more than ${LIMITS.fanOut} resources`);
     }
   }
+  // Resources of several accounts in one request: the upstream acts in one of them (resource-name-ambiguity.ts).
+  const accounts = accountsAmbiguity(service, targets, request.ownerAccountId);
+  if (accounts !== undefined) return unmapped('invalid-request', accounts);
   // A role handed to the service for it to assume later needs iam:PassRole on that role.
   for (const role of rules.passedRoles?.(identified) ?? []) {
     targets.push({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': rules.passedToService ?? `${service}.amazonaws.com` } });

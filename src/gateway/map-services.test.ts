@@ -112,7 +112,8 @@ table('CloudWatch Logs (JSON 1.1)', [
   ['DescribeLogGroups is on the nameless group (so log-group:* grants it)', () => json('logs', 'Logs_20140328.DescribeLogGroups', { logGroupNamePrefix: '/app' }), 'DescribeLogGroups', ['logs:DescribeLogGroups arn:aws:logs:us-east-1:111111111111:log-group::log-stream:']],
   ['PutSubscriptionFilter passes its delivery role', () => json('logs', 'Logs_20140328.PutSubscriptionFilter', { logGroupName: '/app/web', filterName: 'f', filterPattern: '', destinationArn: 'arn:aws:kinesis:us-east-1:111111111111:stream/s', roleArn: 'arn:aws:iam::111111111111:role/cwl-to-kinesis' }), 'PutSubscriptionFilter', ['logs:PutSubscriptionFilter arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:', 'iam:PassRole arn:aws:iam::111111111111:role/cwl-to-kinesis']],
   ['TagResource by a log group ARN keeps the ARN', () => json('logs', 'Logs_20140328.TagResource', { resourceArn: 'arn:aws:logs:us-east-1:111111111111:log-group:/app/web', tags: { team: 'web' } }), 'TagResource', ['logs:TagResource arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
-  ['GetLogEvents by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetLogEvents', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared', logStreamName: 's' }), 'GetLogEvents', ['logs:GetLogEvents arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:s']],
+  // (Where logGroupName is taken too, an identifier is refused: resource-name-ambiguity.test.ts.)
+  ['GetDataProtectionPolicy by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetDataProtectionPolicy', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared' }), 'GetDataProtectionPolicy', ['logs:GetDataProtectionPolicy arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:']],
 ]);
 
 describe('service condition keys and lookups', () => {
@@ -250,7 +251,8 @@ describe('sweep: SSM, Secrets Manager, DynamoDB, SQS, SNS, Lambda', () => {
   it('Secrets Manager: BatchGetSecretValue checks GetSecretValue per secret; partial ARNs are resolved; AddReplicaRegions', () => {
     const batch = mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.BatchGetSecretValue', { SecretIdList: ['a', SECRET] }));
     assert.deepEqual(checks(batch), ['secretsmanager:BatchGetSecretValue *', 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:a', `secretsmanager:GetSecretValue ${SECRET}`]);
-    assert.deepEqual(mapped(batch).lookups.filter((lookup) => lookup.kind === 'resolve-resource').map((lookup) => lookup.check), [1]);
+    // A name is resolved by itself, an ARN as a whole (its form does not tell a full ARN from a partial one).
+    assert.deepEqual(mapped(batch).lookups.flatMap((lookup) => (lookup.kind === 'resolve-resource' ? [[lookup.check, lookup.how]] : [])), [[1, 'secret-name'], [2, 'secret-arn']]);
     assert.deepEqual(checks(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.BatchGetSecretValue', { Filters: [{ Key: 'name', Values: ['a'] }] }))), ['secretsmanager:BatchGetSecretValue *', 'secretsmanager:GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:*']);
     const partial = mapped(mapRequest(authorizationData(), json('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass' })));
     assert.ok(partial.lookups.some((lookup) => lookup.kind === 'resolve-resource' && lookup.resource === 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-pass'));

@@ -53,9 +53,10 @@ export type Lookup =
   /**
    * The request names the resource in a form only the upstream turns into its ARN (a KMS alias
    * for its key; a secret's name for its ARN with the random suffix): `resource` is a stand-in
-   * that the forwarder must replace in `check` before deciding.
+   * that the forwarder must replace in `check` before deciding. `secret-arn`: the request gave
+   * the secret's ARN (`resource`), which the upstream resolves as a whole (a partial ARN too).
    */
-  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' }
+  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' | 'secret-arn' }
   /**
    * An iam:PassRole check on an instance profile (EC2's IamInstanceProfile): `check`'s resource
    * is the profile's ARN until `read` — Tessera's own IAM store, handed to the mapper — answers

@@ -268,13 +268,15 @@ export async function readObjectTags(bucket: string, key: string, versionId: str
   return response === undefined ? undefined : xmlTags(xmlRoot(response.body));
 }
 
-/** The ARN of the key a KMS alias points to, or of a secret named by its name. */
-export async function readResolvedArn(how: 'kms-alias' | 'secret-name', standIn: string, { call }: ReadContext): Promise<string | undefined> {
+/** The ARN of the key a KMS alias points to, or of a secret named by its name or by an ARN (`secret-arn`). */
+export async function readResolvedArn(how: 'kms-alias' | 'secret-name' | 'secret-arn', standIn: string, { call }: ReadContext): Promise<string | undefined> {
   if (how === 'kms-alias') {
     const out = await jsonRead(call, '1.1', 'TrentService.DescribeKey', { KeyId: standIn });
     return stringMember((out?.['KeyMetadata'] as Record<string, unknown> | undefined)?.['Arn']);
   }
-  const name = standIn.slice(standIn.indexOf(':secret:') + ':secret:'.length);
+  // An ARN the request gave is resolved as the upstream resolves it, whole: its name part alone
+  // could find another secret than the ARN does (and the reverse).
+  const name = how === 'secret-arn' ? standIn : standIn.slice(standIn.indexOf(':secret:') + ':secret:'.length);
   const out = await jsonRead(call, '1.1', 'secretsmanager.DescribeSecret', { SecretId: name });
   return stringMember(out?.['ARN']);
 }

@@ -2,20 +2,16 @@
 // upstream knows (it ends in a random six-character suffix): until resolved, the stand-in ARN
 // `…:secret:<name>` matches no `<name>-??????` policy resource, so nothing is allowed by it. A
 // partial ARN (the ARN without its suffix, which Secrets Manager accepts) is resolved the same
-// way: authorized as written, a Deny on `<name>-??????` would not apply to it.
+// way: authorized as written, a Deny on `<name>-??????` would not apply to it. So is an ARN that
+// looks whole (`…:secret:db-backup` is the partial ARN of the secret `db-backup`, and has the
+// form of the full ARN of a secret `db`): it is resolved as the upstream resolves it, as a whole
+// — authorized as written, `db-??????` allowed it and the upstream answered with `db-backup`.
 
 import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
 import { LIMITS } from '../wire/limits.ts';
-
-/** A full secret ARN ends in `-` and six characters; anything else names the secret by name. */
-const FULL_ARN = /^arn:[^:]+:secretsmanager:[^:]*:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
-
-function needsResolving(id: string): boolean {
-  return !id.startsWith('arn:') || !FULL_ARN.test(id);
-}
 
 /**
  * BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret it returns besides its
@@ -59,9 +55,11 @@ export const SECRETSMANAGER_RULES: ServiceRules = {
   },
   lookups: (request, check) => {
     const id = request.input.get('SecretId');
-    return typeof id === 'string' && needsResolving(id) && check.resource.includes(':secret:')
-      ? [{ kind: 'resolve-resource', check: check.index, resource: check.resource, how: 'secret-name' }]
-      : [];
+    if (typeof id !== 'string' || id === '' || !check.resource.includes(':secret:')) return [];
+    // Every SecretId, also one with the form of a full ARN: a name may end in `-` and six
+    // characters, so the form does not tell a full ARN from a partial one (docs/gateway.md,
+    // "Ambiguous requests"). An ARN is resolved whole, as the upstream reads it; a name by itself.
+    return [{ kind: 'resolve-resource', check: check.index, resource: check.resource, how: id.startsWith('arn:') && check.resource === id ? 'secret-arn' : 'secret-name' }];
   },
   policyHolders: (type, arn) => (type === 'secret' ? arn : undefined),
 };
