@@ -11,7 +11,8 @@ import { buildTree, readStructure } from './wire/query-params.ts';
 import { first, parseQueryString, type QueryMap } from './wire/query-string.ts';
 import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts';
 import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
-import { ec2ListAmbiguity, jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity, s3Ambiguity } from './parser-differential.ts';
+import { ec2ListAmbiguity, jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity } from './parser-differential.ts';
+import { s3Ambiguity } from './parser-differential-s3.ts';
 
 export interface IdentifiedRequest {
   readonly service: GatewayService;
@@ -38,7 +39,7 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
 
   if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') {
     // A request the upstream could read otherwise than the gateway is refused (parser-differential.ts).
-    const ambiguous = model.service === 's3' ? s3Ambiguity(headers) : undefined;
+    const ambiguous = model.service === 's3' ? s3Ambiguity(headers, request) : undefined;
     if (ambiguous !== undefined) return invalid(ambiguous);
     return identifyRest(model, request, method, query, headers);
   }

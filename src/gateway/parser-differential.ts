@@ -16,7 +16,7 @@
 //     members), or a value on the list's own name (`InstanceId=i-…`; empty, an SDK's empty list).
 //   JSON and Query: a Content-Encoding other than gzip (a gzip body was decoded before this, once its
 //     signature verified: server/gateway/request-encoding.ts, and is read and forwarded decoded).
-//   S3: an x-amz-copy-source with a raw `#` or `;` (a URL reader ends the path there).
+//   S3: parser-differential-s3.ts.
 //   REST-JSON (Lambda), whose operation is its method and path: an X-Amz-Target header (moto
 //     takes it, or an `Action` parameter, over the path); a form or multipart Content-Type; a
 //     Content-Encoding; an encoded `/` or a `.`/`..` segment in the path, or a trailing `/` a
@@ -195,15 +195,6 @@ function numberingGap(names: Iterable<string>): string | undefined {
     for (let n = 1; n <= seen.size; n++) {
       if (!seen.has(n)) return `The list ${clipped(list)} is not numbered 1 to ${seen.size}: ${clipped(list)}.${n} is missing`;
     }
-  }
-  return undefined;
-}
-
-/** Why an S3 request is ambiguous, or undefined. */
-export function s3Ambiguity(headers: HeaderMap): string | undefined {
-  const source = headers.get('x-amz-copy-source');
-  if (source !== undefined && /[#;]/.test(source.split('?', 1)[0]!)) {
-    return 'x-amz-copy-source must percent-encode # (%23) and ; (%3B) in the source key: a URL reader ends the path at them';
   }
   return undefined;
 }

@@ -10,9 +10,12 @@ import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck } from '../rules.ts';
 import { LIMITS } from '../wire/limits.ts';
 import { bypassesGovernance } from './s3.ts';
+import { s3DocumentAmbiguity, s3DocumentBytesAmbiguity } from '../parser-differential-s3.ts';
 
 function parse(body: Buffer, root: string): Element | string {
   if (body.length > LIMITS.body) return `The ${root} document is larger than ${LIMITS.body} bytes`;
+  const bytes = s3DocumentBytesAmbiguity(body);
+  if (bytes !== undefined) return bytes;
   const text = body.toString('utf8');
   // A document type declaration could declare entities; S3 accepts none, nor does the gateway.
   if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) return `The ${root} document may not have a document type declaration`;
@@ -26,7 +29,8 @@ function parse(body: Buffer, root: string): Element | string {
   }
   const element = document.documentElement;
   if (element === null || element.localName !== root) return `The body is not a ${root} document`;
-  return element;
+  // A document moto could read otherwise (a prefixed or repeated element) is refused (parser-differential-s3.ts).
+  return s3DocumentAmbiguity(element) ?? element;
 }
 
 function children(element: Element, name: string): Element[] {

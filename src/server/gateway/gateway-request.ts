@@ -36,6 +36,7 @@ import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
 import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
+import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
@@ -237,6 +238,11 @@ async function run(flow: Flow): Promise<void> {
   if (service === 's3' && mapped.operation === 'PutBucketPolicy' && bucket !== undefined && buffered !== undefined) {
     const blocked = await publicPolicyBlocked(sources.reads(accounts[0] ?? ownerAccount), bucket, buffered.toString('utf8'), principal.arn);
     if (blocked !== undefined) throw new GatewayError(blocked);
+  }
+  // moto acts on a multipart upload by its ID whatever key the path names: it must be that key's (multipart-upload-key.ts).
+  if (service === 's3' && bucket !== undefined) {
+    const another = await uploadKeyRefusal(sources.reads(accounts[0] ?? ownerAccount), mapped.operation, bucket, mapped.targets[0]!.resource, ctx.http.query, deps.gateway.cache);
+    if (another !== undefined) throw new GatewayError(another);
   }
   // A queue's or topic's policy is validated as the service validates it once the call is authorized.
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
