@@ -32,6 +32,10 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
   if (typeof request.path !== 'string' || request.path.length > LIMITS.path) return invalid(`The request path is longer than ${LIMITS.path} characters`);
   if (typeof request.query !== 'string' || request.query.length > LIMITS.query) return invalid(`The query string is longer than ${LIMITS.query} characters`);
   if (request.body !== undefined && request.body.length > LIMITS.body) return invalid(`The request body is larger than ${LIMITS.body} bytes`);
+  // moto's HTTP server ends the request line's URL at a raw `#` (a fragment, which no client
+  // sends): what follows — a REST path's operation part, parameters — would be the gateway's
+  // alone (`DELETE /2015-03-31/functions/f#/aliases/a` is DeleteAlias here, DeleteFunction there).
+  if (request.path.includes('#') || request.query.includes('#')) return invalid('The request has a raw # in its URL (percent-encode it, %23): a URL reader ends the URL there');
   const query = parseQueryString(request.query);
   if (query === undefined) return invalid(`The request has more than ${LIMITS.parameters} query parameters`);
   const headers = normalizeHeaders(request.headers);

@@ -55,12 +55,11 @@ export interface S3RequestLine {
 export function s3Ambiguity(headers: HeaderMap, line: S3RequestLine = {}): string | undefined {
   const path = line.path ?? '';
   // moto reads the key from the raw path with Python's urlparse, which drops a last segment's
-  // `;…` (URL parameters), and its HTTP server ends the request line's URL at `#` (a fragment):
-  // `/bucket/secret.bin;.txt` was `secret.bin` to moto, `secret.bin;.txt` to the gateway, and a
-  // `#` in the query string hid the parameters after it from moto (`?x-id=x#&tagging` was
-  // GetObjectTagging to the gateway, GetObject to moto).
+  // `;…` (URL parameters): `/bucket/secret.bin;.txt` was `secret.bin` to moto,
+  // `secret.bin;.txt` to the gateway. (A raw `#`, where moto's HTTP server ends the URL —
+  // `?x-id=x#&tagging` was GetObjectTagging to the gateway, GetObject to moto — is refused for
+  // every service, in identify.ts.)
   if (path.includes(';')) return 'The request path has a raw ; (percent-encode it, %3B, in a key): a URL reader ends the path there';
-  if (path.includes('#') || (line.query ?? '').includes('#')) return 'The request has a raw # (percent-encode it, %23): a URL reader ends the URL there';
   const source = headers.get('x-amz-copy-source');
   if (source !== undefined) {
     const found = copySourceAmbiguity(source);

@@ -31,6 +31,16 @@ const withQuery = (request: GatewayRequest, query: string): GatewayRequest => ({
 const withHeaders = (request: GatewayRequest, headers: Record<string, string>): GatewayRequest => ({ ...request, headers: { ...request.headers, ...headers } });
 
 describe('parser differentials: what an upstream could read otherwise is refused', () => {
+  it('a raw # in any service\'s URL (moto ends the URL there): Lambda, SQS, DynamoDB', () => {
+    const deleteAlias = wire('lambda', 'DELETE', '/2015-03-31/functions/secret#/aliases/a');
+    invalid(deleteAlias, /raw # in its URL/);
+    invalid({ ...deleteAlias, path: '/2015-03-31/functions/secret/aliases/a', query: 'Qualifier=x#' }, /raw # in its URL/);
+    invalid({ ...json('sqs', 'AmazonSQS.GetQueueUrl', { QueueName: 'allowed' }, '1.0'), path: '/#x' }, /raw # in its URL/);
+    invalid({ ...json('dynamodb', 'DynamoDB_20120810.GetItem', { TableName: 't', Key: {} }, '1.0'), path: '/#' }, /raw # in its URL/);
+    // Encoded, it is a character like any other.
+    const encoded = mapRequest(data, { ...deleteAlias, path: '/2015-03-31/functions/secret%23/aliases/a' });
+    assert.doesNotMatch((encoded as { message?: string }).message ?? '', /raw #/);
+  });
   it('JSON protocol: query parameters (an Action above all), a form Content-Type, a Content-Encoding, a member twice', () => {
     const getUrl = json('sqs', 'AmazonSQS.GetQueueUrl', { QueueName: 'allowed' }, '1.0');
     invalid(withQuery(getUrl, 'Action=DeleteQueue&QueueUrl=x'), /takes no query parameters \(it has Action\)/);
