@@ -24,7 +24,8 @@ const CASES: [string, ReturnType<typeof wire>, string, string[]][] = [
   ['get-bucket-ownership-controls', wire('s3', 'GET', '/b?ownershipControls'), 'GetBucketOwnershipControls', ['s3:GetBucketOwnershipControls arn:aws:s3:::b']],
   ['delete-bucket-ownership-controls', wire('s3', 'DELETE', '/b?ownershipControls'), 'DeleteBucketOwnershipControls', ['s3:PutBucketOwnershipControls arn:aws:s3:::b']],
   ['get-bucket-notification-configuration', wire('s3', 'GET', '/b?notification'), 'GetBucketNotification', ['s3:GetBucketNotification arn:aws:s3:::b']],
-  ['put-bucket-notification-configuration', wire('s3', 'PUT', '/b?notification'), 'PutBucketNotification', ['s3:PutBucketNotification arn:aws:s3:::b']],
+  // Its document is read (its destinations must allow S3: server/gateway/delivery-targets.ts).
+  ['put-bucket-notification-configuration', wire('s3', 'PUT', '/b?notification', { body: xml(`<NotificationConfiguration ${S3_NS}/>`) }), 'PutBucketNotification', ['s3:PutBucketNotification arn:aws:s3:::b']],
   ['delete-bucket-replication', wire('s3', 'DELETE', '/b?replication'), 'DeleteBucketReplication', ['s3:PutReplicationConfiguration arn:aws:s3:::b']],
   ['put-bucket-logging', wire('s3', 'PUT', '/b?logging'), 'PutBucketLogging', ['s3:PutBucketLogging arn:aws:s3:::b']],
   ['put-bucket-accelerate-configuration', wire('s3', 'PUT', '/b?accelerate'), 'PutBucketAccelerateConfiguration', ['s3:PutAccelerateConfiguration arn:aws:s3:::b']],
@@ -51,6 +52,12 @@ describe('S3 bucket configurations → actions and resources', () => {
       assert.deepEqual(checks(result), expected);
     });
   }
+});
+
+describe('PutBucketNotificationConfiguration asks for its document', () => {
+  it('its destinations are checked against their policies once it is read', () => {
+    assert.equal(mapRequest(authorizationData(), wire('s3', 'PUT', '/b?notification')).kind, 'needs-body');
+  });
 });
 
 describe('PutBucketReplication passes its role to S3', () => {

@@ -152,7 +152,11 @@ const OPERATIONS: Record<string, OperationRule> = {
   PutBucketMetricsConfiguration: { action: 'PutMetricsConfiguration' },
   DeleteBucketMetricsConfiguration: { action: 'PutMetricsConfiguration' },
   GetBucketNotificationConfiguration: { action: 'GetBucketNotification' },
-  PutBucketNotificationConfiguration: { action: 'PutBucketNotification' },
+  // Its destinations must allow S3 to deliver (server/gateway/delivery-targets.ts): the
+  // NotificationConfiguration document is read. (PUT ?notification is identified as the
+  // older PutBucketNotification, whose document names its destinations the same way.)
+  PutBucketNotification: { needsBody: 'each destination of the NotificationConfiguration document must allow S3 to deliver to it' },
+  PutBucketNotificationConfiguration: { action: 'PutBucketNotification', needsBody: 'each destination of the NotificationConfiguration document must allow S3 to deliver to it' },
   DeleteBucketOwnershipControls: { action: 'PutBucketOwnershipControls' },
   GetBucketReplication: { action: 'GetReplicationConfiguration' },
   // The replication configuration names the role S3 assumes to replicate: the caller needs

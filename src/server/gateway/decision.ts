@@ -5,12 +5,13 @@
 // may list the bucket.
 
 import type { AuthorizationTarget } from '../../authz/target.ts';
-import { accessDenied, gatewayError, type GatewayFailure } from '../../gateway/errors.ts';
+import { accessDenied, GatewayError, gatewayError, type GatewayFailure } from '../../gateway/errors.ts';
 import type { GatewayService, MappedRequest } from '../../gateway/index.ts';
 import { isLazy, lookupWanted, resolveTarget, type LazyLookup } from '../../gateway/resolve-target.ts';
 import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import type { ServerDeps } from '../deps.ts';
 import { decideRequest } from '../stages/authorize.ts';
+import { deliveryRefusal } from './delivery-targets.ts';
 import type { Flow } from './flow.ts';
 import { wantsMappingFunction, withMappingFunction } from './service-facts.ts';
 import { withServiceKeys } from './service-keys.ts';
@@ -58,6 +59,12 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
   if (mapped.lookups.some((lookup) => isLazy(lookup) && lookupWanted(lookup, service, keys)) || wantsMappingFunction(mapped, keys)) {
     resolved = await target((lookup) => lookupWanted(lookup, service, keys), keys);
     decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
+  }
+  // A request an allowed caller makes that has a service deliver into another resource: that
+  // resource's policy must allow the service, as AWS validates it (delivery-targets.ts).
+  if (decided.refusal === undefined || deps.gateway.settings.mode !== 'enforce') {
+    const refused = await deliveryRefusal(flow, mapped, sources, now).catch(unavailable);
+    if (refused !== undefined) throw new GatewayError(refused);
   }
   return { resolved, decided };
 }
