@@ -27,7 +27,8 @@ const CASES: [string, ReturnType<typeof wire>, string, string[]][] = [
   // Its document is read (its destinations must allow S3: server/gateway/delivery-targets.ts).
   ['put-bucket-notification-configuration', wire('s3', 'PUT', '/b?notification', { body: xml(`<NotificationConfiguration ${S3_NS}/>`) }), 'PutBucketNotification', ['s3:PutBucketNotification arn:aws:s3:::b']],
   ['delete-bucket-replication', wire('s3', 'DELETE', '/b?replication'), 'DeleteBucketReplication', ['s3:PutReplicationConfiguration arn:aws:s3:::b']],
-  ['put-bucket-logging', wire('s3', 'PUT', '/b?logging'), 'PutBucketLogging', ['s3:PutBucketLogging arn:aws:s3:::b']],
+  // Its body names the target bucket (server/gateway/invocation-and-log-deliveries.ts): read first.
+  ['put-bucket-logging', wire('s3', 'PUT', '/b?logging', { body: xml(`<BucketLoggingStatus ${S3_NS}/>`) }), 'PutBucketLogging', ['s3:PutBucketLogging arn:aws:s3:::b']],
   ['put-bucket-accelerate-configuration', wire('s3', 'PUT', '/b?accelerate'), 'PutBucketAccelerateConfiguration', ['s3:PutAccelerateConfiguration arn:aws:s3:::b']],
   ['get-bucket-request-payment', wire('s3', 'GET', '/b?requestPayment'), 'GetBucketRequestPayment', ['s3:GetBucketRequestPayment arn:aws:s3:::b']],
   ['list-bucket-inventory-configurations', wire('s3', 'GET', '/b?inventory'), 'ListBucketInventoryConfigurations', ['s3:GetInventoryConfiguration arn:aws:s3:::b']],

@@ -147,6 +147,9 @@ const OPERATIONS: Record<string, OperationRule> = {
   PutBucketLifecycle: { action: 'PutLifecycleConfiguration' },
   PutBucketLifecycleConfiguration: { action: 'PutLifecycleConfiguration' },
   DeleteBucketLifecycle: { action: 'PutLifecycleConfiguration' },
+  // Its TargetBucket must allow S3 to deliver the access logs (server/gateway/invocation-and-log-deliveries.ts):
+  // the BucketLoggingStatus document is read.
+  PutBucketLogging: { needsBody: 'the TargetBucket of the BucketLoggingStatus document must allow S3 to deliver access logs to it' },
   GetBucketMetricsConfiguration: { action: 'GetMetricsConfiguration' },
   ListBucketMetricsConfigurations: { action: 'GetMetricsConfiguration' },
   PutBucketMetricsConfiguration: { action: 'PutMetricsConfiguration' },

@@ -141,7 +141,7 @@ export function notificationRefusal(destinations: readonly Destination[]): Gatew
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:…` → its parts, when it is one. */
-function arnParts(arn: string): { partition: string; service: string; region: string; account: string; rest: string } | undefined {
+export function arnParts(arn: string): { partition: string; service: string; region: string; account: string; rest: string } | undefined {
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
   return { partition: parts[1]!, service: parts[2]!, region: parts[3]!, account: parts[4]!, rest: parts.slice(5).join(':') };
@@ -160,7 +160,7 @@ export function wellFormedTarget(kind: Destination['kind'], arn: string): boolea
 }
 
 /** Reads in `service`'s upstream, in `accountId` (as kmsReadsOf reads KMS). */
-function readsIn(flow: Flow, service: GatewayService, region: string): (accountId: string) => ReadContext {
+export function readsIn(flow: Flow, service: GatewayService, region: string): (accountId: string) => ReadContext {
   const { deps } = flow;
   const upstream = upstreamFor(deps.gateway.settings, service);
   return (accountId) => {
@@ -174,7 +174,7 @@ function readsIn(flow: Flow, service: GatewayService, region: string): (accountI
 }
 
 /** The target's policy, through the lookups' cache under the key the decision's own lookups use (forgotten by a write through Tessera). */
-function targetPolicy(flow: Flow, service: GatewayService, arn: string, account: string, region: string): Promise<string | undefined> {
+export function targetPolicy(flow: Flow, service: GatewayService, arn: string, account: string, region: string): Promise<string | undefined> {
   const holder = service === 's3' ? `arn:aws:s3:::${s3Parts(arn).bucket}` : arn;
   return flow.deps.gateway.cache.get('policy', account, holder, () => readResourcePolicy(service, holder, readsIn(flow, service, region)(account)));
 }
@@ -201,10 +201,11 @@ async function motoTwin(flow: Flow, destination: Destination, deliveringAccount:
 }
 
 /**
- * Whether `servicePrincipal` may do `action` on the destination — and on the resource moto
- * would deliver into instead (motoTwin) — by their policies. A malformed ARN: no.
+ * Whether `servicePrincipal` (one of its names, as serviceMayDeliver reads them) may do
+ * `action` on the destination — and on the resource moto would deliver into instead
+ * (motoTwin) — by their policies. A malformed ARN: no.
  */
-async function mayDeliver(flow: Flow, destination: Destination, deliveringAccount: string, servicePrincipal: string, action: string, base: Readonly<Record<string, ContextValue>>): Promise<boolean> {
+export async function mayDeliver(flow: Flow, destination: Destination, deliveringAccount: string, servicePrincipal: string | readonly string[], action: string, base: Readonly<Record<string, ContextValue>>): Promise<boolean> {
   if (!wellFormedTarget(destination.kind, destination.arn)) return false;
   const targets = [destination.arn];
   const twin = await motoTwin(flow, destination, deliveringAccount);
@@ -212,7 +213,7 @@ async function mayDeliver(flow: Flow, destination: Destination, deliveringAccoun
   for (const target of targets) {
     const { account, region } = arnParts(target)!;
     const policy = await targetPolicy(flow, destination.kind, target, account, region);
-    if (!serviceMayDeliver(policy, [servicePrincipal], [{ action, resource: target }], account, base)) return false;
+    if (!serviceMayDeliver(policy, typeof servicePrincipal === 'string' ? [servicePrincipal] : servicePrincipal, [{ action, resource: target }], account, base)) return false;
   }
   return true;
 }
@@ -235,7 +236,7 @@ async function s3NotificationRefusal(flow: Flow, mapped: MappedRequest, sources:
 }
 
 /** The members of a JSON or Query request, as the mapper read them. */
-function inputOf(flow: Flow, mapped: MappedRequest): ReadonlyMap<string, unknown> {
+export function inputOf(flow: Flow, mapped: MappedRequest): ReadonlyMap<string, unknown> {
   const { ctx } = flow;
   const account = ctx.principal?.accountId ?? '';
   const identified = identify(mapped.service, {
@@ -245,7 +246,7 @@ function inputOf(flow: Flow, mapped: MappedRequest): ReadonlyMap<string, unknown
   return 'kind' in identified ? new Map() : identified.input;
 }
 
-function stringMember(input: ReadonlyMap<string, unknown>, name: string): string | undefined {
+export function stringMember(input: ReadonlyMap<string, unknown>, name: string): string | undefined {
   const value = input.get(name);
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -301,10 +302,10 @@ async function subscribeRefusal(flow: Flow, mapped: MappedRequest, now: Date): P
   return gatewayError('AuthorizationError', `Tessera refuses to subscribe ${endpoint} to ${topicArn}: the queue's policy does not allow sns.amazonaws.com to sqs:SendMessage with aws:SourceArn ${topicArn}, so Amazon SNS could not deliver to it.`, 403).failure;
 }
 
-/** The SQS endpoints subscribed to the topic (ListSubscriptionsByTopic, page by page), cached under the topic. */
-function sqsSubscriptions(flow: Flow, topicArn: string, region: string): Promise<string[]> {
+/** The endpoints of `protocol` (sqs, or lambda: invocation-and-log-deliveries.ts) subscribed to the topic (ListSubscriptionsByTopic, page by page), cached under the topic. */
+export function topicSubscriptions(flow: Flow, topicArn: string, region: string, protocol: 'sqs' | 'lambda' = 'sqs'): Promise<string[]> {
   const account = arnParts(topicArn)?.account ?? '';
-  return flow.deps.gateway.cache.get('sqs-subscriptions', account, topicArn, async () => {
+  return flow.deps.gateway.cache.get(`${protocol}-subscriptions`, account, topicArn, async () => {
     const reads = readsIn(flow, 'sns', region)(account);
     const endpoints: string[] = [];
     let token: string | undefined;
@@ -317,7 +318,7 @@ function sqsSubscriptions(flow: Flow, topicArn: string, region: string): Promise
       const root = xmlRoot(response.body);
       for (const member of descendants(root, 'member')) {
         const endpoint = childText(member, 'Endpoint');
-        if (childText(member, 'Protocol')?.toLowerCase() === 'sqs' && endpoint !== undefined && !endpoints.includes(endpoint)) endpoints.push(endpoint);
+        if (childText(member, 'Protocol')?.toLowerCase() === protocol && endpoint !== undefined && !endpoints.includes(endpoint)) endpoints.push(endpoint);
       }
       token = descendants(root, 'NextToken')[0]?.textContent ?? undefined;
       if (token === undefined || token === '') return endpoints;
@@ -332,7 +333,7 @@ async function publishRefusal(flow: Flow, mapped: MappedRequest, now: Date): Pro
   const input = inputOf(flow, mapped);
   const topicArn = stringMember(input, 'TopicArn') ?? stringMember(input, 'TargetArn');
   if (topicArn === undefined || topicArn.includes(':endpoint/')) return undefined;
-  for (const queueArn of await sqsSubscriptions(flow, topicArn, flow.ctx.region ?? 'us-east-1')) {
+  for (const queueArn of await topicSubscriptions(flow, topicArn, flow.ctx.region ?? 'us-east-1')) {
     if (await topicMayDeliver(flow, topicArn, queueArn, now)) continue;
     return gatewayError('AuthorizationError', `Tessera refuses to publish to ${topicArn}: it has a subscription to ${queueArn}, whose policy no longer allows sns.amazonaws.com to sqs:SendMessage with aws:SourceArn ${topicArn}, and the upstream would deliver to it anyway. Unsubscribe the queue (or let its policy allow the topic) to publish.`, 403).failure;
   }
