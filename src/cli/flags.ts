@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LogLevel, ServerConfig } from '../server/config.ts';
+import { remoteDevRefusal, type LogLevel, type ServerConfig } from '../server/config.ts';
 import { defaultQuotas, type Quotas } from '../kernel/quotas.ts';
 import { closestName } from './suggest.ts';
 import { normalizedPublicUrl } from '../iam/outbound-federation/issuer-url.ts';
@@ -163,6 +163,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): Server
   const dev = flag('dev');
   const devAllowRemote = flag('dev-allow-remote');
   if (devAllowRemote && !dev) throw new UsageError('--dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE) applies only with --dev (TESSERA_DEV)');
+  const remoteDev = remoteDevRefusal({ dev, devAllowRemote, host: host?.value ?? '127.0.0.1' });
+  if (remoteDev !== undefined) throw new UsageError(remoteDev);
   const tlsCert = get('tls-cert');
   const tlsKey = get('tls-key');
   if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key (TESSERA_TLS_CERT, TESSERA_TLS_KEY) go together');

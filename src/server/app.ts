@@ -26,7 +26,7 @@ import { deliverTrails, type DeliveryReport } from '../cloudtrail/delivery.ts';
 import { localTrailObjects } from '../cloudtrail/trail-objects.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { bootstrap, writeRootCredentialsFile } from './bootstrap.ts';
-import type { ServerConfig } from './config.ts';
+import { isLoopbackHost, remoteDevRefusal, type ServerConfig } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
 import { gracefulCloser } from './graceful-close.ts';
@@ -107,17 +107,16 @@ function inModel(service: ServiceName, name: string): boolean {
   return loadServiceModel(service).operations.has(name);
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function startTessera(config: ServerConfig, options: StartOptions = {}): Promise<Tessera> {
   return openTessera(config, options, true) as Promise<Tessera>;
 }
 
 async function openTessera(config: ServerConfig, options: StartOptions, serve: boolean): Promise<Tessera | FirstStart> {
-  const remoteDev = config.dev && !LOOPBACK.has(config.host) && !config.host.startsWith('127.');
-  if (remoteDev && !config.devAllowRemote) {
-    throw new Error(`--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}. In a container or CI service add --dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE=1)`);
-  }
+  const remoteDev = config.dev && !isLoopbackHost(config.host);
+  // The CLI refuses this with its usage errors (exit 2); kept for servers started from code.
+  const refusal = remoteDevRefusal(config);
+  if (refusal !== undefined) throw new Error(refusal);
   const logger = options.logger ?? jsonLogger(config.logLevel);
   if (remoteDev) {
     logger.warn('DEV MODE ON A NON-LOOPBACK ADDRESS: anyone who reaches this server can act with the dev root key (test/test unless set) and wipe its state (POST /_tessera/reset). Use it only inside a container or CI network.', { host: config.host });

@@ -41,3 +41,16 @@ export interface ServerConfig {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Whether `host` is a loopback address: the only place dev mode listens without --dev-allow-remote. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+/** Why dev mode may not listen on `host` as configured, or undefined. */
+export function remoteDevRefusal(config: Pick<ServerConfig, 'dev' | 'devAllowRemote' | 'host'>): string | undefined {
+  if (!config.dev || config.devAllowRemote || isLoopbackHost(config.host)) return undefined;
+  return `--dev only listens on loopback (127.0.0.1, ::1, localhost); refusing --host ${config.host}. In a container or CI service add --dev-allow-remote (TESSERA_DEV_ALLOW_REMOTE=1)`;
+}

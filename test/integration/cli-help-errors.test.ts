@@ -147,9 +147,10 @@ describe('bad settings name the flag or variable and the reason', () => {
 });
 
 describe('dev mode on a non-loopback host', () => {
-  test('is refused without --dev-allow-remote, and the refusal names the opt-in', () => {
+  test('is refused without --dev-allow-remote (exit 2, as flag mistakes are), and the refusal names the opt-in', () => {
     const r = runCli(['serve', '--dev', '--host', '0.0.0.0', '--port', '0']);
-    assert.equal(r.status, 1);
+    // A mistake in the flags: refused before anything starts, as every other (exit 2).
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /--dev only listens on loopback .*refusing --host 0\.0\.0\.0\. In a container or CI service add --dev-allow-remote \(TESSERA_DEV_ALLOW_REMOTE=1\)/);
     assert.doesNotMatch(r.stderr, STACK_FRAME);
   });
