@@ -12,7 +12,7 @@ import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, SetQueueA
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
-import type { Credentials } from '../support/tessera-server.ts';
+import { sdkFailure, type Credentials } from '../support/tessera-server.ts';
 
 const REGION = 'us-east-1';
 
@@ -22,15 +22,6 @@ function cliError(stderr: string): { code: string; message: string } {
   return { code: match[1]!, message: match[2]!.trim() };
 }
 
-/** The error an SDK call fails with. */
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & Record<string, unknown>;
-  }
-  assert.fail('the call succeeded');
-}
 
 describe('gateway deliveries between services', { skip: !awsCliAvailable() && 'the aws CLI is not installed' }, () => {
   let env: GatewayEnv;
@@ -76,7 +67,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
 
     // Before the fix moto stored the configuration, sent its s3:TestEvent into the queue and
     // every later object's event: a caller with no sqs right wrote into it.
-    const refused = await failure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-source', NotificationConfiguration: config(open.arn, closed.arn) })));
+    const refused = await sdkFailure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-source', NotificationConfiguration: config(open.arn, closed.arn) })));
     assert.equal(refused.name, 'InvalidArgument');
     assert.equal(refused.message, 'Unable to validate the following destination configurations');
     assert.equal(refused['ArgumentName1'], closed.arn);
@@ -90,7 +81,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
     assert.equal(stored.QueueConfigurations, undefined);
 
     // The policy's aws:SourceArn is the bucket's: another bucket of the same caller may not use it.
-    const other = await failure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-other', NotificationConfiguration: config(open.arn) })));
+    const other = await sdkFailure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-other', NotificationConfiguration: config(open.arn) })));
     assert.equal(other['ArgumentName1'], open.arn);
 
     // The queue that allows S3 from this bucket: accepted, and S3's events land in it.
@@ -119,7 +110,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
     const config = { TopicConfigurations: [{ TopicArn: topic, Events: ['s3:ObjectCreated:*' as const] }], LambdaFunctionConfigurations: [{ LambdaFunctionArn: fn, Events: ['s3:ObjectCreated:*' as const] }] };
 
     // The topic's default policy serves its account's principals, not S3; the function has no permission.
-    const refused = await failure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-fanout', NotificationConfiguration: config })));
+    const refused = await sdkFailure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-fanout', NotificationConfiguration: config })));
     assert.equal(refused.name, 'InvalidArgument');
     const argument = (n: number) => [refused[`ArgumentName${n}`], refused[`ArgumentValue${n}`]];
     assert.deepEqual([argument(1), argument(2)].sort(), [
@@ -131,7 +122,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
 
     const topicPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sns:Publish', Resource: topic, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::notify-*' } } }] };
     assert.equal((await env.cli(['sns', 'set-topic-attributes', '--topic-arn', topic, '--attribute-name', 'Policy', '--attribute-value', JSON.stringify(topicPolicy)], root)).code, 0);
-    const onlyFunction = await failure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-fanout', NotificationConfiguration: config })));
+    const onlyFunction = await sdkFailure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-fanout', NotificationConfiguration: config })));
     assert.equal(onlyFunction['ArgumentName1'], `${fn}, null`);
     assert.equal(onlyFunction['ArgumentName2'], undefined);
 
@@ -151,7 +142,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
     await s3.send(new CreateBucketCommand({ Bucket: 'notify-twin' }));
     await queue('twin-queue');
     const open = await queue('twin-queue', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }] }, otherSqs);
-    const refused = await failure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-twin', NotificationConfiguration: { QueueConfigurations: [{ QueueArn: open.arn, Events: ['s3:ObjectCreated:*'] }] } })));
+    const refused = await sdkFailure(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-twin', NotificationConfiguration: { QueueConfigurations: [{ QueueArn: open.arn, Events: ['s3:ObjectCreated:*'] }] } })));
     assert.equal(refused['ArgumentName1'], open.arn);
     await s3.send(new PutObjectCommand({ Bucket: 'notify-twin', Key: 'a.txt', Body: 'data' }));
     assert.deepEqual(await messages('twin-queue'), []);

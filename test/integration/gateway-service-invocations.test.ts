@@ -13,21 +13,12 @@ import { CreateBucketCommand, ListObjectsV2Command, PutBucketAclCommand, PutBuck
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
-import type { Credentials } from '../support/tessera-server.ts';
+import { sdkFailure, type Credentials } from '../support/tessera-server.ts';
 
 const REGION = 'us-east-1';
 const LOGS_LAMBDA = 'Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function.';
 const ROTATION = 'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.';
 
-/** The error an SDK call fails with. */
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & Record<string, unknown>;
-  }
-  assert.fail('the call succeeded');
-}
 
 function cliError(stderr: string): { code: string; message: string } {
   const match = /An error occurred \(([^)]+)\) when calling the \w+ operation(?: \(reached max retries: \d+\))?: (.*)/.exec(stderr);
@@ -209,7 +200,7 @@ describe('gateway deliveries between services (more)', { skip: !awsCliAvailable(
 
     // Before the fix moto accepted it (its check reads no Condition) and wrote a log object into
     // access-logs for every request to logged-a.
-    const refused = await failure(enable('access-logs'));
+    const refused = await sdkFailure(enable('access-logs'));
     assert.equal(refused.name, 'InvalidTargetBucketForLogging');
     assert.equal(refused.message, 'You must either provide the necessary permissions to the logging service using a bucket policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket');
     assert.equal(refused['TargetBucket'], 'access-logs');
@@ -228,6 +219,6 @@ describe('gateway deliveries between services (more)', { skip: !awsCliAvailable(
     await enable('acl-logs');
     await s3.send(new PutBucketLoggingCommand({ Bucket: 'logged-a', BucketLoggingStatus: {} }));
     await rootS3.send(new PutBucketPolicyCommand({ Bucket: 'acl-logs', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::acl-logs/*' }] }) }));
-    assert.equal((await failure(enable('acl-logs'))).name, 'InvalidTargetBucketForLogging');
+    assert.equal((await sdkFailure(enable('acl-logs'))).name, 'InvalidTargetBucketForLogging');
   });
 });

@@ -117,6 +117,16 @@ export async function awsError(fn: () => Promise<unknown>): Promise<{ name: stri
   throw new Error('expected the call to fail, but it succeeded');
 }
 
+/** The whole error an SDK call fails with (its modeled members too, such as S3's ArgumentName1). */
+export async function sdkFailure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
 /**
  * AWS's AccessDenied text, as Tessera answers it by default: nothing appended (failing if an
  * encoded authorization message is there).

@@ -12,6 +12,7 @@ import { s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import type { ServerDeps } from '../deps.ts';
 import { decideRequest } from '../stages/authorize.ts';
 import { deliveryRefusal } from './delivery-targets.ts';
+import { snsDeliveryRefusal } from './sns-deliveries.ts';
 import { invocationOrLogDeliveryRefusal } from './invocation-and-log-deliveries.ts';
 import type { Flow } from './flow.ts';
 import { wantsMappingFunction, withMappingFunction } from './service-facts.ts';
@@ -64,7 +65,9 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
   // A request an allowed caller makes that has a service deliver into another resource: that
   // resource's policy must allow the service, as AWS validates it (delivery-targets.ts).
   if (decided.refusal === undefined || deps.gateway.settings.mode !== 'enforce') {
-    const refused = (await deliveryRefusal(flow, mapped, sources, now).catch(unavailable)) ?? (await invocationOrLogDeliveryRefusal(flow, mapped, sources, resolved.resource, now).catch(unavailable));
+    const refused = (await deliveryRefusal(flow, mapped, sources, now).catch(unavailable))
+      ?? (await snsDeliveryRefusal(flow, mapped, now)?.catch(unavailable))
+      ?? (await invocationOrLogDeliveryRefusal(flow, mapped, sources, resolved.resource, now).catch(unavailable));
     if (refused !== undefined) throw new GatewayError(refused);
   }
   return { resolved, decided };

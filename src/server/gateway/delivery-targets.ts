@@ -16,7 +16,7 @@
 //   - CloudWatch Logs CreateExportTask: 400 InvalidParameterException "GetBucketAcl call on the
 //     given bucket failed. Please check if CloudWatch Logs has been granted permission to
 //     perform this operation." (for the bucket's own account too).
-//   - SNS Subscribe (Protocol sqs): refused while the queue's policy does not allow the topic —
+//   - SNS Subscribe (Protocol sqs; sns-deliveries.ts): refused while the queue's policy does not allow the topic —
 //     stricter than AWS, which accepts the subscription and then fails each delivery — and
 //     Publish / PublishBatch to a topic with such a subscription refused too, because moto
 //     cannot be made to skip one subscriber.
@@ -283,25 +283,6 @@ async function exportTaskRefusal(flow: Flow, mapped: MappedRequest, now: Date): 
   return serviceMayDeliver(policy, [`logs.${region}.amazonaws.com`, 'logs.amazonaws.com'], requests, owner.accountId, base) ? undefined : refused;
 }
 
-/** Whether the queue's policy (and that of the queue moto would deliver into) lets the topic deliver into it. */
-async function topicMayDeliver(flow: Flow, topicArn: string, queueArn: string, now: Date): Promise<boolean> {
-  const topic = arnParts(topicArn);
-  if (topic === undefined) return false;
-  const base = deliveryContext({ arn: topicArn, account: topic.account }, now);
-  return mayDeliver(flow, { kind: 'sqs', arn: queueArn }, topic.account, 'sns.amazonaws.com', 'sqs:SendMessage', base);
-}
-
-async function subscribeRefusal(flow: Flow, mapped: MappedRequest, now: Date): Promise<GatewayFailure | undefined> {
-  const input = inputOf(flow, mapped);
-  const topicArn = stringMember(input, 'TopicArn');
-  const endpoint = stringMember(input, 'Endpoint');
-  if (stringMember(input, 'Protocol')?.toLowerCase() !== 'sqs' || topicArn === undefined || endpoint === undefined) return undefined;
-  // Not a queue's ARN, whole: refused as SNS refuses one (moto would deliver to its last segment).
-  if (!wellFormedTarget('sqs', endpoint)) return gatewayError('InvalidParameter', 'Invalid parameter: SQS endpoint ARN', 400).failure;
-  if (await topicMayDeliver(flow, topicArn, endpoint, now)) return undefined;
-  return gatewayError('AuthorizationError', `Tessera refuses to subscribe ${endpoint} to ${topicArn}: the queue's policy does not allow sns.amazonaws.com to sqs:SendMessage with aws:SourceArn ${topicArn}, so Amazon SNS could not deliver to it.`, 403).failure;
-}
-
 /** The endpoints of `protocol` (sqs, or lambda: invocation-and-log-deliveries.ts) subscribed to the topic (ListSubscriptionsByTopic, page by page), cached under the topic. */
 export function topicSubscriptions(flow: Flow, topicArn: string, region: string, protocol: 'sqs' | 'lambda' = 'sqs'): Promise<string[]> {
   const account = arnParts(topicArn)?.account ?? '';
@@ -327,19 +308,6 @@ export function topicSubscriptions(flow: Flow, topicArn: string, region: string,
   });
 }
 
-async function publishRefusal(flow: Flow, mapped: MappedRequest, now: Date): Promise<GatewayFailure | undefined> {
-  // TargetArn may name a topic too (Publish's reference; moto publishes to it as to TopicArn);
-  // a platform endpoint (`…:endpoint/…`) has no subscriptions.
-  const input = inputOf(flow, mapped);
-  const topicArn = stringMember(input, 'TopicArn') ?? stringMember(input, 'TargetArn');
-  if (topicArn === undefined || topicArn.includes(':endpoint/')) return undefined;
-  for (const queueArn of await topicSubscriptions(flow, topicArn, flow.ctx.region ?? 'us-east-1')) {
-    if (await topicMayDeliver(flow, topicArn, queueArn, now)) continue;
-    return gatewayError('AuthorizationError', `Tessera refuses to publish to ${topicArn}: it has a subscription to ${queueArn}, whose policy no longer allows sns.amazonaws.com to sqs:SendMessage with aws:SourceArn ${topicArn}, and the upstream would deliver to it anyway. Unsubscribe the queue (or let its policy allow the topic) to publish.`, 403).failure;
-  }
-  return undefined;
-}
-
 /**
  * The service's refusal when the request would have a service deliver into a resource whose
  * policy does not allow it; undefined for every other request. Reads the targets' policies
@@ -352,11 +320,6 @@ export async function deliveryRefusal(flow: Flow, mapped: MappedRequest, sources
       return s3NotificationRefusal(flow, mapped, sources, now);
     case 'logs:CreateExportTask':
       return exportTaskRefusal(flow, mapped, now);
-    case 'sns:Subscribe':
-      return subscribeRefusal(flow, mapped, now);
-    case 'sns:Publish':
-    case 'sns:PublishBatch':
-      return publishRefusal(flow, mapped, now);
     default:
       return undefined;
   }

@@ -48,7 +48,7 @@
 //     invokes the same-named function of the topic's account in the ARN's region. AWS needs
 //     the function's policy to let `sns.amazonaws.com` lambda:InvokeFunction with aws:SourceArn
 //     the topic (Lambda Developer Guide, "Using Lambda with Amazon SNS"), else its delivery
-//     fails. As for SQS subscriptions (delivery-targets.ts), Subscribe and Publish are refused
+//     fails. Checked with SQS subscriptions in sns-deliveries.ts: Subscribe and Publish are refused
 //     instead — stricter than AWS, whose Subscribe succeeds — with Tessera's own answers.
 //
 // Kinesis and Firehose destinations need a roleArn, which the gateway already authorizes as
@@ -59,7 +59,7 @@ import type { MappedRequest } from '../../gateway/index.ts';
 import type { TargetSources } from '../../gateway/resolve-target.ts';
 import { errorCodeOf, s3Parts, UpstreamReadError } from '../../gateway/upstream-reads.ts';
 import { childText, descendants, xmlRoot } from '../../gateway/upstream-xml.ts';
-import { arnParts, deliveryContext, inputOf, mayDeliver, readsIn, serviceMayDeliver, stringMember, targetPolicy, topicSubscriptions, wellFormedTarget } from './delivery-targets.ts';
+import { arnParts, deliveryContext, inputOf, mayDeliver, readsIn, serviceMayDeliver, stringMember, targetPolicy } from './delivery-targets.ts';
 import type { Flow } from './flow.ts';
 
 export const LOGS_LAMBDA_REFUSAL = 'Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function.';
@@ -223,36 +223,6 @@ async function bucketLoggingRefusal(flow: Flow, mapped: MappedRequest, sources: 
   return aclGrantsLogDelivery(acl.body) ? undefined : refused;
 }
 
-/** Whether the function's policy (and that of the function moto would invoke instead) lets the topic invoke it. */
-async function topicMayInvoke(flow: Flow, topicArn: string, functionArn: string, now: Date): Promise<boolean> {
-  const topic = arnParts(topicArn);
-  if (topic === undefined) return false;
-  const base = deliveryContext({ arn: topicArn, account: topic.account }, now);
-  return mayDeliver(flow, { kind: 'lambda', arn: functionArn }, topic.account, 'sns.amazonaws.com', 'lambda:InvokeFunction', base);
-}
-
-async function lambdaSubscribeRefusal(flow: Flow, mapped: MappedRequest, now: Date): Promise<GatewayFailure | undefined> {
-  const input = inputOf(flow, mapped);
-  const topicArn = stringMember(input, 'TopicArn');
-  const endpoint = stringMember(input, 'Endpoint');
-  if (stringMember(input, 'Protocol')?.toLowerCase() !== 'lambda' || topicArn === undefined || endpoint === undefined) return undefined;
-  // moto splits the endpoint on `:` and fails on any other shape; SNS's answer for a bad ARN.
-  if (!wellFormedTarget('lambda', endpoint)) return gatewayError('InvalidParameter', 'Invalid parameter: Lambda endpoint ARN', 400).failure;
-  if (await topicMayInvoke(flow, topicArn, endpoint, now)) return undefined;
-  return gatewayError('AuthorizationError', `Tessera refuses to subscribe ${endpoint} to ${topicArn}: the function's policy does not allow sns.amazonaws.com to lambda:InvokeFunction with aws:SourceArn ${topicArn}, so Amazon SNS could not deliver to it.`, 403).failure;
-}
-
-async function lambdaPublishRefusal(flow: Flow, mapped: MappedRequest, now: Date): Promise<GatewayFailure | undefined> {
-  const input = inputOf(flow, mapped);
-  const topicArn = stringMember(input, 'TopicArn') ?? stringMember(input, 'TargetArn');
-  if (topicArn === undefined || topicArn.includes(':endpoint/')) return undefined;
-  for (const functionArn of await topicSubscriptions(flow, topicArn, flow.ctx.region ?? 'us-east-1', 'lambda')) {
-    if (await topicMayInvoke(flow, topicArn, functionArn, now)) continue;
-    return gatewayError('AuthorizationError', `Tessera refuses to publish to ${topicArn}: it has a subscription to ${functionArn}, whose policy no longer allows sns.amazonaws.com to lambda:InvokeFunction with aws:SourceArn ${topicArn}, and the upstream would invoke it anyway. Unsubscribe the function (or let its policy allow the topic) to publish.`, 403).failure;
-  }
-  return undefined;
-}
-
 /**
  * The service's refusal when the request would have it deliver where the target does not
  * allow it (the deliveries of this file); undefined for every other request. `resource` is
@@ -265,11 +235,6 @@ export async function invocationOrLogDeliveryRefusal(flow: Flow, mapped: MappedR
       return bucketLoggingRefusal(flow, mapped, sources, now);
     case 'logs:PutSubscriptionFilter':
       return subscriptionFilterRefusal(flow, mapped, now);
-    case 'sns:Subscribe':
-      return lambdaSubscribeRefusal(flow, mapped, now);
-    case 'sns:Publish':
-    case 'sns:PublishBatch':
-      return lambdaPublishRefusal(flow, mapped, now);
     case 'secretsmanager:RotateSecret':
       return rotationRefusal(flow, mapped, resource, now);
     default:
