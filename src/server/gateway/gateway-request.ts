@@ -44,6 +44,7 @@ import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSIN
 import { isDataEvent } from '../../gateway/data-events.ts';
 import { keyRefusal, objectKeyRefusal } from './service-keys.ts';
 import { s3ExplainsRefusal } from './s3-denial-detail.ts';
+import { HEADERS_NOT_SIGNED_MESSAGE, unsignedAmzHeaders } from '../../gateway/unsigned-headers.ts';
 
 export type { GatewayRoute } from './flow.ts';
 
@@ -121,6 +122,16 @@ function s3RequestParameters(ctx: RequestContext): Record<string, unknown> | nul
 }
 
 
+/** An `x-amz-*` header outside the signature would be forwarded as the signer's (gateway/unsigned-headers.ts). */
+function refuseUnsignedAmzHeaders(flow: Flow): void {
+  const signed = flow.ctx.gateway?.signed;
+  if (signed === undefined) return;
+  const unsigned = unsignedAmzHeaders(flow.ctx.http.headers, signed.auth.signedHeaders);
+  if (unsigned.length === 0) return;
+  if (flow.route.service === 's3') throw gatewayError('AccessDenied', HEADERS_NOT_SIGNED_MESSAGE, 403, { HeadersNotSigned: unsigned.join(', ') });
+  throw accessDenied(flow.route.service, `${HEADERS_NOT_SIGNED_MESSAGE}: ${unsigned.join(', ')}`);
+}
+
 async function run(flow: Flow): Promise<void> {
   const { ctx, deps, route } = flow;
   const service = route.service;
@@ -155,6 +166,7 @@ async function run(flow: Flow): Promise<void> {
     ctx.region = 'us-east-1';
   } else {
     await authenticate(ctx, deps);
+    refuseUnsignedAmzHeaders(flow);
   }
   // A gzip body (the SDKs' request compression) is read and forwarded decoded, once its signature verified.
   if (!streamed) decodeGzipBody(ctx, flow.protocol, LIMITS.body);
