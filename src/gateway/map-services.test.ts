@@ -112,7 +112,7 @@ table('CloudWatch Logs (JSON 1.1)', [
   ['DescribeLogGroups is on the nameless group (so log-group:* grants it)', () => json('logs', 'Logs_20140328.DescribeLogGroups', { logGroupNamePrefix: '/app' }), 'DescribeLogGroups', ['logs:DescribeLogGroups arn:aws:logs:us-east-1:111111111111:log-group::log-stream:']],
   ['PutSubscriptionFilter passes its delivery role', () => json('logs', 'Logs_20140328.PutSubscriptionFilter', { logGroupName: '/app/web', filterName: 'f', filterPattern: '', destinationArn: 'arn:aws:kinesis:us-east-1:111111111111:stream/s', roleArn: 'arn:aws:iam::111111111111:role/cwl-to-kinesis' }), 'PutSubscriptionFilter', ['logs:PutSubscriptionFilter arn:aws:logs:us-east-1:111111111111:log-group:/app/web:log-stream:', 'iam:PassRole arn:aws:iam::111111111111:role/cwl-to-kinesis']],
   ['TagResource by a log group ARN keeps the ARN', () => json('logs', 'Logs_20140328.TagResource', { resourceArn: 'arn:aws:logs:us-east-1:111111111111:log-group:/app/web', tags: { team: 'web' } }), 'TagResource', ['logs:TagResource arn:aws:logs:us-east-1:111111111111:log-group:/app/web']],
-  // (Where logGroupName is taken too, an identifier is refused: resource-name-ambiguity.test.ts.)
+  // (Where logGroupName is taken too, an identifier is forwarded as logGroupName: logs-group-identifier.test.ts.)
   ['GetDataProtectionPolicy by logGroupIdentifier (an ARN)', () => json('logs', 'Logs_20140328.GetDataProtectionPolicy', { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:shared' }), 'GetDataProtectionPolicy', ['logs:GetDataProtectionPolicy arn:aws:logs:us-east-1:333333333333:log-group:shared:log-stream:']],
 ]);
 

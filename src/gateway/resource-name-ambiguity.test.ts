@@ -18,9 +18,10 @@ const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const ec2 = (params: Record<string, string>) => form('ec2', { Version: '2016-11-15', ...params });
 
 describe('one resource named two ways (resource-name-ambiguity.ts)', () => {
-  it('CloudWatch Logs: logGroupIdentifier is refused where logGroupName is taken; kept where it is the only way', () => {
+  it('CloudWatch Logs: logGroupIdentifier of another account is refused where logGroupName is taken; kept where it is the only way', () => {
+    // (Of the request's own account it is forwarded as logGroupName: logs-group-identifier.test.ts.)
     for (const operation of ['GetLogEvents', 'DescribeLogStreams', 'FilterLogEvents', 'GetLogGroupFields']) {
-      refused(map(json('logs', `Logs_20140328.${operation}`, { logGroupIdentifier: 'arn:aws:logs:us-east-1:111111111111:log-group:app', logStreamName: 's' })), /logGroupName/);
+      refused(map(json('logs', `Logs_20140328.${operation}`, { logGroupIdentifier: 'arn:aws:logs:us-east-1:333333333333:log-group:app', logStreamName: 's' })), /account 333333333333/);
     }
     assert.deepEqual(checks(map(json('logs', 'Logs_20140328.GetLogEvents', { logGroupName: 'app', logStreamName: 's' }))), ['logs:GetLogEvents arn:aws:logs:us-east-1:111111111111:log-group:app:log-stream:s']);
     assert.equal(map(json('logs', 'Logs_20140328.GetTransformer', { logGroupIdentifier: 'app' })).kind, 'mapped');

@@ -5,9 +5,10 @@
 // authorized on one resource and performed on another. Each was a bypass against moto_server
 // (docs/gateway.md, "Ambiguous requests"):
 //
-//   CloudWatch Logs: logGroupIdentifier where the operation also takes logGroupName. moto
-//     resolves an identifier by a loop that keeps the last log group of the region whatever
-//     matched: GetLogEvents by the ARN of one group read the newest group's events.
+//   CloudWatch Logs: logGroupIdentifier where the operation also takes logGroupName is forwarded
+//     as logGroupName (moto's lookup of an identifier kept the last log group of the region:
+//     GetLogEvents by the ARN of one group read the newest group's events); one naming a group of
+//     another partition, region or account is refused (logs-group-identifier.ts).
 //   KMS, Lambda: a key or function ARN of another partition (or, KMS, region) than the
 //     request's, or whose account is no account ID (`xyz`, empty, padded). moto keeps only what
 //     follows `:key/` or the function name and acts in the request's own region, partition and
@@ -43,6 +44,7 @@
 
 import type { AuthorizationCheck } from '../authz/target.ts';
 import type { IdentifiedRequest } from './identify.ts';
+import { logGroupIdentifierRefusal } from './logs-group-identifier.ts';
 import { inputMembers, loadGatewayModel } from './model.ts';
 import { arnAccount, strings } from './resources.ts';
 import { iamPrefix, type GatewayService } from './services.ts';
@@ -55,7 +57,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 export function resourceNameAmbiguity(identified: IdentifiedRequest, request: GatewayRequest): string | undefined {
   switch (identified.service) {
     case 'logs':
-      return logGroupIdentifier(identified);
+      return logGroupIdentifierRefusal(identified, request);
     case 'kms':
       return arnElsewhere(identified, request.region, 'kms', ['KeyId', 'TargetKeyId', 'SourceKeyId', 'DestinationKeyId'], true);
     case 'lambda':
@@ -69,19 +71,6 @@ export function resourceNameAmbiguity(identified: IdentifiedRequest, request: Ga
     default:
       return undefined;
   }
-}
-
-/**
- * A log group named by logGroupIdentifier where logGroupName would name it too. moto's
- * resolution of an identifier ends on the last group of the region (its loop variable is the
- * result), not the one the identifier names: refused, the client names the group by logGroupName.
- * Operations that take only an identifier are left as they are (moto does not read one there).
- */
-function logGroupIdentifier(identified: IdentifiedRequest): string | undefined {
-  if (!identified.input.has('logGroupIdentifier')) return undefined;
-  const members = inputMembers(loadGatewayModel('logs'), identified.operation);
-  if (!Object.hasOwn(members, 'logGroupName')) return undefined;
-  return `${identified.operation.name}: name the log group by logGroupName, not logGroupIdentifier: Tessera does not forward an identifier its upstream may resolve to another log group`;
 }
 
 /**

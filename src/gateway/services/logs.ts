@@ -4,8 +4,8 @@
 import type { ServiceRules } from '../rules.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 
-/** A log group name, or a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
-function groupName(value: string): Record<string, string> | undefined {
+/** A log group name, or a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`) — also the name an identifier is forwarded as (logs-group-identifier.ts). */
+export function groupName(value: string): Record<string, string> | undefined {
   if (!value.startsWith('arn:')) return { LogGroupName: value };
   const parts = value.split(':');
   if (parts[2] !== 'logs' || parts[5] !== 'log-group' || !parts[6] || parts.length > 8 || (parts.length === 8 && parts[7] !== '*')) return undefined;

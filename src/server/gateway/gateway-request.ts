@@ -14,6 +14,7 @@ import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
 import { forwardedJsonBody } from '../../gateway/parser-differential.ts';
+import { forwardedLogsBody } from '../../gateway/logs-group-identifier.ts';
 import { decodeGzipBody } from './request-encoding.ts';
 import { routeRequest } from '../../gateway/route.ts';
 import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
@@ -264,8 +265,11 @@ async function run(flow: Flow): Promise<void> {
   const lockout = service === 'kms' && buffered !== undefined ? await keyPolicyLockout(flow, mapped, buffered, callerAccount, now) : undefined;
   if (lockout !== undefined) throw new GatewayError(lockout);
 
-  // A JSON body goes with its `&` escaped and never empty: no upstream can read it as a form (parser-differential.ts).
-  const forwardedData = buffered !== undefined && mapped.protocol === 'json' ? forwardedJsonBody(buffered) : buffered;
+  // A JSON body goes with its `&` escaped and never empty: no upstream can read it as a form
+  // (parser-differential.ts); CloudWatch Logs' logGroupIdentifier as logGroupName (logs-group-identifier.ts).
+  const forwardedData = buffered !== undefined && mapped.protocol === 'json'
+    ? forwardedJsonBody(forwardedLogsBody(service, mapped.operation, { region, accountId: ownerAccount }, buffered))
+    : buffered;
   const body: ForwardBody = forwardedData !== undefined
     ? { kind: 'buffer', data: forwardedData, ...(payload ? { dropHeaders: payload.dropHeaders } : {}) }
     : flow.bodyDone || payload === undefined ? { kind: 'none' } : { kind: 'stream', source: flow.req, plan: payload };
