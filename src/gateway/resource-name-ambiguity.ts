@@ -44,6 +44,7 @@
 
 import type { AuthorizationCheck } from '../authz/target.ts';
 import type { IdentifiedRequest } from './identify.ts';
+import { dynamodbExpressionAmbiguity } from './dynamodb-expression-ambiguity.ts';
 import { logGroupIdentifierRefusal } from './logs-group-identifier.ts';
 import { inputMembers, loadGatewayModel } from './model.ts';
 import { arnAccount, strings } from './resources.ts';
@@ -65,7 +66,7 @@ export function resourceNameAmbiguity(identified: IdentifiedRequest, request: Ga
     case 'ssm':
       return parameterNameAmbiguity(identified);
     case 'dynamodb':
-      return sourceTableNamedTwice(identified);
+      return sourceTableNamedTwice(identified) ?? dynamodbExpressionAmbiguity(identified.input);
     case 'ec2':
       return securityGroupNamedTwice(identified, request) ?? runInstancesGroupNames(identified);
     default:

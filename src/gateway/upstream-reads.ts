@@ -360,6 +360,18 @@ export async function readObjectEncryption(bucket: string, key: string, versionI
 }
 
 /** The encryption an S3 answer's headers name (GetObject, HeadObject). */
+/** An object version's Object Lock retention, from its HEAD (`x-amz-object-lock-mode`, `…-retain-until-date`); undefined when it has none or is not there. */
+export async function readObjectRetention(bucket: string, key: string, versionId: string | undefined, { call }: ReadContext): Promise<{ mode: string; until: string } | undefined> {
+  const response = answered(await call({ method: 'HEAD', path: s3Path(bucket, key), query: versionId ? `versionId=${encodeURIComponent(versionId)}` : '' }), 'HeadObject');
+  const header = (name: string) => {
+    const value = response?.headers[name];
+    return typeof value === 'string' ? value.trim() : undefined;
+  };
+  const mode = header('x-amz-object-lock-mode');
+  const until = header('x-amz-object-lock-retain-until-date');
+  return mode && until ? { mode, until } : undefined;
+}
+
 export function s3EncryptionOf(headers: Readonly<Record<string, string | readonly string[] | undefined>>): S3Encryption {
   const header = (name: string) => {
     const value = headers[name];

@@ -131,6 +131,55 @@ describe('in-memory event history', () => {
     });
   }
 
+  test('events pruned before anything read them, and events read then pruned, leave the same history as SQLite', () => {
+    const memory = new MemoryAuditLog();
+    const sqlite = sqliteLog();
+    const event = (i: number, time: number): AuditEvent => ({
+      time: timeAt(time), requestId: `r${i % 7}`, accountId: STREAMS[i % 3]!, eventId: `e${i}`,
+      lookup: [{ attr: 'EventId', value: `e${i}` }, { attr: 'EventName', value: NAMES[i % 3]! }, { attr: 'EventName', value: NAMES[i % 3]! }], data: { i },
+    });
+    const append = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const events = [event(i, i % 10 === 0 ? i - 5 : i)];
+        memory.append(events);
+        sqlite.append(events);
+      }
+    };
+    const prune = (before: number, limit: number) => {
+      sqlite.db.exec('BEGIN');
+      const pruned = sqlite.ops.prune(timeAt(before), limit);
+      sqlite.db.exec('COMMIT');
+      assert.equal(memory.prune(timeAt(before), limit), pruned);
+    };
+    const compare = () => {
+      for (const accountId of STREAMS) {
+        assert.deepEqual(memory.query({ accountId, limit: 1_000 }), sqlite.ops.query({ accountId, limit: 1_000 }));
+        for (const value of NAMES) {
+          const query = { accountId, attribute: { attr: 'EventName', value }, limit: 1_000 };
+          assert.deepEqual(memory.query(query), sqlite.ops.query(query));
+        }
+        assert.deepEqual(memory.after({ accountId, afterSeq: 0, limit: 1_000 }), sqlite.ops.after({ accountId, afterSeq: 0, limit: 1_000 }));
+        assert.deepEqual(memory.list({ accountId, limit: 1_000 }), sqlite.ops.list({ accountId, limit: 1_000 }));
+      }
+      for (let i = 0; i < 7; i++) assert.deepEqual(memory.byRequestId(`r${i}`), sqlite.ops.byRequestId(`r${i}`));
+      for (const i of [0, 5, 25, 60, 119]) {
+        const query = { accountId: STREAMS[i % 3]!, attribute: { attr: 'EventId', value: `e${i}` }, limit: 10 };
+        assert.deepEqual(memory.query(query), sqlite.ops.query(query));
+      }
+      assert.deepEqual(memory.list({ limit: 1_000 }), sqlite.ops.list({ limit: 1_000 }));
+    };
+    append(0, 40);
+    prune(20, 15); // none of these was ever read
+    append(40, 80);
+    compare(); // indexes what is left
+    append(80, 120);
+    prune(90, 40); // read and unread alike
+    compare();
+    prune(200, 1_000);
+    compare();
+    sqlite.db.close();
+  });
+
   test('keeps at most its limit (plus a tenth): the oldest by time go first, in batches', () => {
     const memory = new MemoryAuditLog({ maxEvents: 100 });
     const event = (i: number, time: number): AuditEvent => ({ time: timeAt(time), requestId: `r${i}`, accountId: '111111111111', eventId: `e${i}`, lookup: [{ attr: 'EventName', value: 'GetUser' }], data: {} });
@@ -156,11 +205,14 @@ describe('in-memory event history', () => {
     assert.deepEqual(memory.list({ limit: 10 }).map((e) => e.seq), [3]);
   });
 
-  test('a batch with a NUL anywhere stores nothing', () => {
+  test('a NUL in the caller\'s text is kept as U+FFFD; one in Tessera\'s own fields stores nothing of the batch', () => {
     const memory = new MemoryAuditLog();
     const good = { time: timeAt(1), requestId: 'r', accountId: '111111111111', eventId: 'e', data: {} };
-    assert.throws(() => memory.append([good, { ...good, lookup: [{ attr: 'Username', value: 'a\u0000b' }] }]), TypeError);
+    assert.throws(() => memory.append([good, { ...good, requestId: 'r\u0000' }]), TypeError);
     assert.deepEqual(memory.list({ limit: 10 }), []);
+    memory.append([good, { ...good, eventId: 'e2', lookup: [{ attr: 'Username', value: 'a\u0000b' }], data: { note: 'x\u0000' } }]);
+    assert.deepEqual(memory.list({ limit: 10 }).map((event) => event.data), [{ note: 'x\uFFFD' }, {}]);
+    assert.equal(memory.query({ accountId: '111111111111', attribute: { attr: 'Username', value: 'a\uFFFDb' }, limit: 10 }).length, 1);
   });
 
   test('what a reader gets back is a copy: changing it changes nothing stored', () => {

@@ -7,6 +7,7 @@ import { entityListQuery, entityScanQuery, linkListQuery } from './list-queries.
 import { loadMigrations, type Migration } from './migrations.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, sqlStateOf, type RetryPolicy } from './postgres-retry.ts';
+import { auditLookupKeys, encodeAuditData } from './audit-text.ts';
 import { checkLimit, checkParams, encodeData, ENTITY_COLUMNS, insertedRecord, nameKeyOf, recordFromRow, type EntityRow } from './records.ts';
 import { TransactionScope } from './transaction-scope.ts';
 import {
@@ -242,7 +243,8 @@ class PostgresOperations {
   async appendAudit(events: readonly AuditEvent[]): Promise<void> {
     // One statement for the whole batch, in the batch's order: the events, then their lookup
     // keys joined to the sequence numbers the events were given (by event ID).
-    const keys = events.flatMap((e) => (e.lookup ?? []).map((key) => [e.eventId ?? '', key.attr, key.value] as const));
+    // The caller's text is kept, a NUL as U+FFFD (audit-text.ts): an event is never refused for it.
+    const keys = events.flatMap((e) => auditLookupKeys(e.lookup ?? []).map((key) => [e.eventId ?? '', key.attr, key.value] as const));
     await this.#query(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(t, r, a, i, d, ord)
@@ -258,7 +260,7 @@ class PostgresOperations {
        ON CONFLICT DO NOTHING`,
       [
         events.map((e) => e.time), events.map((e) => e.requestId), events.map((e) => e.accountId), events.map((e) => e.eventId ?? ''),
-        events.map((e) => encodeData(e.data)), keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2]),
+        events.map((e) => encodeAuditData(e.data)), keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2]),
       ],
     );
   }

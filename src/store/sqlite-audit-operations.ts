@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { auditAfterQuery, auditQuery } from './audit-queries.ts';
-import { checkLimit, checkParams, encodeData } from './records.ts';
+import { auditLookupKeys, encodeAuditData } from './audit-text.ts';
+import { checkLimit, checkParams } from './records.ts';
 import { PreparedStatements } from './sqlite-statements.ts';
 import type { AuditAfterQuery, AuditEvent, AuditLookupKey, AuditQuery, StoredAuditEvent } from './types.ts';
 
@@ -21,12 +22,13 @@ export interface EncodedAuditEvent {
   lookup: readonly AuditLookupKey[];
 }
 
-/** Refuses what the store refuses (a NUL anywhere, data JSON cannot carry) before anything is written. */
+/** Checks and encodes an event before anything is written: data JSON cannot carry is refused; a NUL in the caller's text is kept as U+FFFD. */
 export function encodeAuditEvent(event: AuditEvent): EncodedAuditEvent {
-  const lookup = event.lookup ?? [];
+  // Tessera's own fields (time, IDs, account): a NUL there is a bug, refused.
   checkParams([event.time, event.requestId, event.accountId, event.eventId ?? '']);
-  for (const key of lookup) checkParams([key.attr, key.value]);
-  return { time: event.time, requestId: event.requestId, accountId: event.accountId, eventId: event.eventId ?? '', data: encodeData(event.data), lookup };
+  // The caller's text is kept, a NUL as U+FFFD (audit-text.ts): an event is never refused for it.
+  const lookup = auditLookupKeys(event.lookup ?? []);
+  return { time: event.time, requestId: event.requestId, accountId: event.accountId, eventId: event.eventId ?? '', data: encodeAuditData(event.data), lookup };
 }
 
 interface AuditRow {

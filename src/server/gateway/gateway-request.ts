@@ -38,6 +38,7 @@ import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
 import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
+import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
@@ -256,6 +257,11 @@ async function run(flow: Flow): Promise<void> {
   if (service === 's3' && bucket !== undefined) {
     const another = await uploadKeyRefusal(sources.reads(accounts[0] ?? ownerAccount), mapped.operation, bucket, mapped.targets[0]!.resource, ctx.http.query, deps.gateway.cache);
     if (another !== undefined) throw new GatewayError(another);
+    // moto lets any PutObjectRetention weaken a running retention: S3's rules (object-retention.ts).
+    const weakened = await retentionWeakening(sources.reads(accounts[0] ?? ownerAccount), {
+      operation: mapped.operation, bucket, key: s3Parts(mapped.targets[0]!.resource).key ?? '', query: ctx.http.query, body: buffered, bypass: asksBypass(ctx.http.headers), now,
+    });
+    if (weakened !== undefined) throw new GatewayError(weakened);
   }
   // A queue's or topic's policy is validated as the service validates it once the call is authorized.
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
@@ -282,7 +288,7 @@ async function run(flow: Flow): Promise<void> {
     ? () => missingKeyRefusal(flow, { mapper, request: request(), bucket, callerAccount, ownerAccount, sources, now })
     : undefined;
   const outcome = await forward(deps.gateway.client, {
-    upstream, request: forwardRequest, headers: ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
+    upstream, request: forwardRequest, headers: service === 's3' ? forwardedBypassHeaders(ctx.http.headers) : ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
     // An SSE-KMS object is passed on only to a caller who may decrypt with its key (service-keys.ts).
     ...(service === 's3' && mapped.operation === 'GetObject' ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
