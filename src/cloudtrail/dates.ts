@@ -6,9 +6,31 @@
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function eventTimeOf(date: Date): string {
-  // toISOString always ends ".sssZ" (years 0–9999, the only ones a Date here holds): cut, not matched.
+  timesOf(date);
+  return lastEventTime;
+}
+
+/** `date.toISOString()` (an event's `time`), from the same one-entry cache as {@link eventTimeOf}. */
+export function isoTimeOf(date: Date): string {
+  timesOf(date);
+  return lastIso;
+}
+
+// The last instant written, both ways: each event wrote its time twice, and a busy server
+// records many events within one millisecond.
+let lastMs = Number.NaN;
+let lastIso = '';
+let lastEventTime = '';
+
+function timesOf(date: Date): void {
+  const ms = date.getTime();
+  // An invalid date (NaN) never matches: toISOString throws for it, as before.
+  if (ms === lastMs) return;
   const iso = date.toISOString();
-  return `${iso.slice(0, -5)}Z`;
+  // toISOString always ends ".sssZ" (years 0–9999, the only ones a Date here holds): cut, not matched.
+  lastEventTime = `${iso.slice(0, -5)}Z`;
+  lastIso = iso;
+  lastMs = ms;
 }
 
 export function parameterTimeOf(date: Date): string {

@@ -2,7 +2,7 @@ import { dataEventsOf, PRINCIPAL_KEY } from '../kernel/audit-streams.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RandomSource } from '../kernel/random.ts';
 import type { AuditEvent, AuditLookupKey } from '../store/types.ts';
-import { eventTimeOf } from './dates.ts';
+import { eventTimeOf, isoTimeOf } from './dates.ts';
 import { accountOfArn, resourceNameOf, resourceTypeOf } from './event-kinds.ts';
 import { issuerArnOf, userIdentityOf, usernameOf } from './user-identity.ts';
 
@@ -78,24 +78,30 @@ export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditE
   return accounts.map((accountId) => {
     const eventId = random.timeOrderedUuid();
     const record = cloudTrailRecord(facts, { eventId, recipientAccountId: accountId, ...(shared ? { sharedEventId: shared } : {}) });
-    const data: AuditData = { record, ...(facts.decision ? { decision: facts.decision } : {}) };
-    const event = { time: facts.time.toISOString(), requestId: facts.requestId, eventId, data: data as unknown as Record<string, unknown> };
+    const data: AuditData = facts.decision ? { record, decision: facts.decision } : { record };
     // Data events go to their own stream (kernel/audit-streams.ts) with only the principal keys:
     // nothing looks them up by LookupEvents' attributes, and each key is two index entries
     // written on every request.
-    return facts.category === 'Data'
-      ? { ...event, accountId: dataEventsOf(accountId), lookup: principalKeysOf(facts.principal) }
-      : { ...event, accountId, lookup: lookupKeysOf(facts, record) };
+    const isData = facts.category === 'Data';
+    return {
+      time: isoTimeOf(facts.time), requestId: facts.requestId, eventId, data: data as unknown as Record<string, unknown>,
+      accountId: isData ? dataEventsOf(accountId) : accountId,
+      lookup: isData ? principalKeysOf(facts.principal) : lookupKeysOf(facts, record),
+    };
   });
 }
 
+/**
+ * Built member by member, in CloudTrail's order (the order its JSON is written in): optional
+ * members are assigned only when present, rather than spread from objects made for the purpose.
+ */
 export function cloudTrailRecord(facts: ApiCallFacts, ids: { eventId: string; recipientAccountId: string; sharedEventId?: string }): CloudTrailRecord {
   const resources = facts.resources.filter((arn) => arn !== '*' && arn.startsWith('arn:')).map((arn) => ({
     ...(accountOfArn(arn) ? { accountId: accountOfArn(arn) } : {}),
     ...(resourceTypeOf(arn) ? { type: resourceTypeOf(arn) } : {}),
     ARN: arn,
   }));
-  return {
+  const record: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentityOf(facts.principal),
     eventTime: eventTimeOf(facts.time),
@@ -103,21 +109,25 @@ export function cloudTrailRecord(facts: ApiCallFacts, ids: { eventId: string; re
     eventName: facts.eventName,
     awsRegion: facts.awsRegion,
     sourceIPAddress: facts.sourceIPAddress,
-    ...(facts.userAgent !== undefined ? { userAgent: facts.userAgent } : {}),
-    ...(facts.error ? { errorCode: facts.error.code, errorMessage: facts.error.message } : {}),
-    requestParameters: facts.requestParameters,
-    responseElements: facts.responseElements,
-    ...(facts.additionalEventData ? { additionalEventData: facts.additionalEventData } : {}),
-    requestID: facts.requestId,
-    eventID: ids.eventId,
-    readOnly: facts.readOnly,
-    ...(resources.length > 0 ? { resources } : {}),
-    eventType: 'AwsApiCall',
-    managementEvent: facts.category === 'Management',
-    recipientAccountId: ids.recipientAccountId,
-    ...(ids.sharedEventId ? { sharedEventID: ids.sharedEventId } : {}),
-    eventCategory: facts.category,
   };
+  if (facts.userAgent !== undefined) record['userAgent'] = facts.userAgent;
+  if (facts.error) {
+    record['errorCode'] = facts.error.code;
+    record['errorMessage'] = facts.error.message;
+  }
+  record['requestParameters'] = facts.requestParameters;
+  record['responseElements'] = facts.responseElements;
+  if (facts.additionalEventData) record['additionalEventData'] = facts.additionalEventData;
+  record['requestID'] = facts.requestId;
+  record['eventID'] = ids.eventId;
+  record['readOnly'] = facts.readOnly;
+  if (resources.length > 0) record['resources'] = resources;
+  record['eventType'] = 'AwsApiCall';
+  record['managementEvent'] = facts.category === 'Management';
+  record['recipientAccountId'] = ids.recipientAccountId;
+  if (ids.sharedEventId) record['sharedEventID'] = ids.sharedEventId;
+  record['eventCategory'] = facts.category;
+  return record as CloudTrailRecord;
 }
 
 /**

@@ -102,12 +102,21 @@ function responseMetadata(requestId: string): XmlElement {
   return { name: 'ResponseMetadata', children: [{ name: 'RequestId', text: requestId }] };
 }
 
+/** A structure's members in model order, listed once per shape (models are loaded once and never change). */
+const MEMBERS = new WeakMap<StructureShape, ReadonlyArray<readonly [string, ShapeRef]>>();
+
+function membersOf(shape: StructureShape): ReadonlyArray<readonly [string, ShapeRef]> {
+  let members = MEMBERS.get(shape);
+  if (members === undefined) MEMBERS.set(shape, (members = Object.entries(shape.members)));
+  return members;
+}
+
 function structureElements(model: ServiceModel, shape: StructureShape, value: Record<string, unknown>): XmlElement[] {
   const elements: XmlElement[] = [];
-  for (const [memberName, ref] of Object.entries(shape.members)) {
+  for (const [memberName, ref] of membersOf(shape)) {
     const memberValue = Object.hasOwn(value, memberName) ? value[memberName] : undefined;
     if (memberValue === undefined || memberValue === null) continue;
-    elements.push(...valueElements(model, ref.locationName ?? memberName, ref, memberValue));
+    for (const element of valueElements(model, ref.locationName ?? memberName, ref, memberValue)) elements.push(element);
   }
   return elements;
 }

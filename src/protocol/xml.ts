@@ -24,7 +24,12 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '\r': '&#xD;',
 };
 
+// Anything either replacement above could change (every surrogate, paired or not): text
+// without one — nearly all of it — is returned as it is, without two passes of replace.
+const MAY_NEED_ESCAPING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF&<>\r]/;
+
 export function escapeXml(text: string): string {
+  if (!MAY_NEED_ESCAPING.test(text)) return text;
   return text.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>\r]/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
@@ -32,25 +37,29 @@ function escapeAttribute(text: string): string {
   return escapeXml(text).replace(/"/g, ESCAPES['"'] ?? '"');
 }
 
+/** Built as one string, element by element (each line ends with a newline, the last too). */
 export function renderXmlDocument(root: XmlElement): string {
-  const lines: string[] = [];
-  renderElement(root, 0, lines);
-  return `${lines.join('\n')}\n`;
+  return renderElement(root, 0, '');
 }
 
-function renderElement(element: XmlElement, depth: number, lines: string[]): void {
-  const indent = '  '.repeat(depth);
-  const attributes = Object.entries(element.attributes ?? {})
-    .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
-    .join('');
-  const open = `${element.name}${attributes}`;
-  if (element.children !== undefined && element.children.length > 0) {
-    lines.push(`${indent}<${open}>`);
-    for (const child of element.children) renderElement(child, depth + 1, lines);
-    lines.push(`${indent}</${element.name}>`);
-  } else if (element.text !== undefined && element.text !== '') {
-    lines.push(`${indent}<${open}>${escapeXml(element.text)}</${element.name}>`);
-  } else {
-    lines.push(`${indent}<${open}/>`);
+const INDENTS: string[] = [];
+
+function indentOf(depth: number): string {
+  return (INDENTS[depth] ??= '  '.repeat(depth));
+}
+
+function renderElement(element: XmlElement, depth: number, out: string): string {
+  const indent = indentOf(depth);
+  let open = element.name;
+  const attributes = element.attributes;
+  if (attributes !== undefined) {
+    for (const [name, value] of Object.entries(attributes)) open += ` ${name}="${escapeAttribute(value)}"`;
   }
+  if (element.children !== undefined && element.children.length > 0) {
+    out += `${indent}<${open}>\n`;
+    for (const child of element.children) out = renderElement(child, depth + 1, out);
+    return `${out}${indent}</${element.name}>\n`;
+  }
+  if (element.text !== undefined && element.text !== '') return `${out}${indent}<${open}>${escapeXml(element.text)}</${element.name}>\n`;
+  return `${out}${indent}<${open}/>\n`;
 }

@@ -1,4 +1,4 @@
-import { auditEventsOf, type ApiCallFacts } from '../cloudtrail/record.ts';
+import { auditEventsOf, type ApiCallFacts, type AuditDecision } from '../cloudtrail/record.ts';
 import { isReadOnly, recordsResponse } from '../cloudtrail/event-kinds.ts';
 import { requestParametersOf, responseElementsOf, withinSize } from '../cloudtrail/parameters.ts';
 import { ENCODED_MESSAGE_MARKER } from '../sts/authorization-message.ts';
@@ -22,47 +22,47 @@ export function factsOfRequest(ctx: RequestContext): ApiCallFacts {
   // A federated AssumeRole* refused before its caller was known is still the role's account's event.
   const roleArn = ctx.input?.['RoleArn'];
   const resources = common.resources.length === 0 && service === 'sts' && typeof roleArn === 'string' && roleArn.startsWith('arn:') ? [roleArn] : common.resources;
-  return {
-    ...common,
-    resources,
-    eventSource: `${service}.amazonaws.com`,
-    eventName,
-    // Global services' calls are recorded in their endpoint's region (us-east-1), whatever region they were signed for.
-    awsRegion: requestedRegion(service, ctx.region) ?? 'us-east-1',
-    requestParameters: request.value,
-    responseElements: response.value,
-    readOnly: isReadOnly(eventName),
-    category: 'Management',
-    ...(request.dropped || response.dropped
-      ? { additionalEventData: { ...(request.dropped ? { requestParametersTruncated: true } : {}), ...(response.dropped ? { responseElementsTruncated: true } : {}) } }
-      : {}),
-  };
+  // The common facts' object, completed in place (it is this call's own): no copy per request.
+  const facts = common as ApiCallFacts;
+  facts.resources = resources;
+  facts.eventSource = `${service}.amazonaws.com`;
+  facts.eventName = eventName;
+  // Global services' calls are recorded in their endpoint's region (us-east-1), whatever region they were signed for.
+  facts.awsRegion = requestedRegion(service, ctx.region) ?? 'us-east-1';
+  facts.requestParameters = request.value;
+  facts.responseElements = response.value;
+  facts.readOnly = isReadOnly(eventName);
+  facts.category = 'Management';
+  if (request.dropped || response.dropped) {
+    facts.additionalEventData = { ...(request.dropped ? { requestParametersTruncated: true } : {}), ...(response.dropped ? { responseElementsTruncated: true } : {}) };
+  }
+  return facts;
 }
 
 /** The facts every event of a request shares, whoever answered it. */
 export function commonFacts(ctx: RequestContext): Pick<ApiCallFacts, 'requestId' | 'time' | 'principal' | 'sourceIPAddress' | 'userAgent' | 'error' | 'resources' | 'decision'> {
   const auth = ctx.authorization;
-  const resources = [...new Set((auth?.checks ?? (auth ? [{ action: auth.action, resource: auth.resource }] : [])).map((check) => check.resource))];
+  const resources: string[] = [];
+  if (auth?.checks) {
+    for (const check of auth.checks) if (!resources.includes(check.resource)) resources.push(check.resource);
+  } else if (auth) {
+    resources.push(auth.resource);
+  }
   const userAgent = headerValue(ctx.http.headers, 'user-agent');
-  return {
-    requestId: ctx.requestId,
-    time: ctx.receivedAt,
-    ...(ctx.principal ? { principal: ctx.principal } : {}),
-    sourceIPAddress: ctx.http.remoteAddress,
-    ...(userAgent !== undefined ? { userAgent } : {}),
-    ...(ctx.error ? { error: { code: ctx.error.code, message: withoutEncodedMessage(ctx.error.message) } } : {}),
-    resources,
-    ...(auth
-      ? {
-          decision: {
-            decision: auth.decision, action: auth.action, resource: auth.resource,
-            ...(auth.reason !== undefined ? { reason: auth.reason } : {}),
-            ...(auth.checks ? { checks: auth.checks } : {}),
-            ...(auth.evidence !== undefined ? { evidence: auth.evidence } : {}),
-          },
-        }
-      : {}),
-  };
+  // Optional members are assigned when present, in the order they are recorded, rather than
+  // spread from objects made for the purpose: this runs for every request.
+  const facts: ReturnType<typeof commonFacts> = { requestId: ctx.requestId, time: ctx.receivedAt, sourceIPAddress: ctx.http.remoteAddress, resources };
+  if (ctx.principal) facts.principal = ctx.principal;
+  if (userAgent !== undefined) facts.userAgent = userAgent;
+  if (ctx.error) facts.error = { code: ctx.error.code, message: withoutEncodedMessage(ctx.error.message) };
+  if (auth) {
+    const decision: AuditDecision = { decision: auth.decision, action: auth.action, resource: auth.resource };
+    if (auth.reason !== undefined) decision.reason = auth.reason;
+    if (auth.checks) decision.checks = auth.checks;
+    if (auth.evidence !== undefined) decision.evidence = auth.evidence;
+    facts.decision = decision;
+  }
+  return facts;
 }
 
 /** An event records AWS's text; the sealed explanation (when the flag adds one) is in the decision already. */

@@ -9,7 +9,7 @@
 
 import { readAuthorizationParameters } from './authorization-header.ts';
 import { parseCredential, type Credential } from './credential.ts';
-import { indexHeaders } from './header-index.ts';
+import { headerValues } from './header-index.ts';
 import { PRESIGNED_PARAMETERS } from './presigned-query.ts';
 import { firstParameter, parseQueryParameters } from './query-parameters.ts';
 import type { SigningRequest } from './types.ts';
@@ -17,7 +17,7 @@ import type { SigningRequest } from './types.ts';
 export type { Credential } from './credential.ts';
 
 export function claimedCredential(req: Pick<SigningRequest, 'headers' | 'query'>): Credential | undefined {
-  const authorization = indexHeaders(req.headers).get('authorization')?.join(', ');
+  const authorization = headerValues(req.headers, 'authorization')?.join(', ');
   const value =
     authorization !== undefined && authorization.trim() !== ''
       ? readAuthorizationParameters(authorization).parameters.get('Credential')

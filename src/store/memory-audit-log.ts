@@ -7,7 +7,14 @@ import type { AuditAfterQuery, AuditEvent, AuditQuery, StoredAuditEvent } from '
  * than SQLite tables. Why: the process's memory is the store — there is no file, no other
  * reader, nothing to make durable — and a SQLite insert of one event with its lookup keys
  * (about twenty B-tree entries) cost ~40–50 µs, the largest single cost of a warm request in
- * dev mode. Here an event costs an array push and a few map entries.
+ * dev mode. Here an event costs two array pushes.
+ *
+ * The indexes readers need (each stream's lists, the lookup keys' lists, the requests') are
+ * built when something first reads them, from the events appended since: maintaining them on
+ * every append (a dozen map entries per event) was the largest cost left of a warm request in
+ * dev mode, and a dev server under load mostly writes — events pruned before anything read
+ * them are never indexed at all. The one read after a long run of writes pays for indexing
+ * what it has not seen (about a microsecond an event).
  *
  * It answers exactly what the SQLite and PostgreSQL histories answer (the store contract tests
  * run against all three): sequence numbers are one sequence, never reused (not even after a
@@ -22,8 +29,11 @@ interface Entry {
   readonly accountId: string;
   readonly eventId: string;
   readonly data: string;
-  /** The lookup lists this event is in (for pruning). */
-  readonly keys: readonly string[];
+  /**
+   * Its distinct lookup keys as attribute, value, attribute, value… (copied: the caller's
+   * objects are not kept): the lookup lists it is in once indexed.
+   */
+  readonly lookup: readonly string[];
   /** Pruned: skipped by the seq-ordered lists until they are compacted. */
   gone: boolean;
 }
@@ -40,6 +50,19 @@ function precedes(a: Entry, time: string, seq: number): boolean {
 class EntryList {
   items: Entry[] = [];
   head = 0;
+
+  static single(only: Entry): EntryList {
+    const list = new EntryList();
+    list.items.push(only);
+    return list;
+  }
+
+  static of(first: Entry, second: Entry): EntryList {
+    const list = new EntryList();
+    list.items.push(first);
+    list.insertByTime(second);
+    return list;
+  }
 
   get size(): number {
     return this.items.length - this.head;
@@ -107,8 +130,17 @@ class EntryList {
   }
 }
 
-function lookupKey(accountId: string, attr: string, value: string): string {
-  return `${accountId}\u0000${attr}\u0000${value}`;
+/** A lookup key's events: one entry alone (every EventId, most ResourceNames), or a list. */
+type Lookup = Entry | EntryList;
+/** Stream → attribute → value → events: nested rather than one joined key, which made a string per key per event. */
+type LookupIndex = Map<string, Map<string, Map<string, Lookup>>>;
+
+function lookupValues(index: LookupIndex, accountId: string, attr: string): Map<string, Lookup> {
+  let attrs = index.get(accountId);
+  if (attrs === undefined) index.set(accountId, (attrs = new Map()));
+  let values = attrs.get(attr);
+  if (values === undefined) attrs.set(attr, (values = new Map()));
+  return values;
 }
 
 function listOf<K>(map: Map<K, EntryList>, key: K): EntryList {
@@ -138,9 +170,15 @@ export class MemoryAuditLog {
   #goneInStream = new Map<string, number>();
   /** Each stream's events in (time, seq) order (pages without a lookup attribute). */
   #streamByTime = new Map<string, EntryList>();
-  /** Each (stream, attribute, value)'s events in (time, seq) order. */
-  #byLookup = new Map<string, EntryList>();
-  #byRequest = new Map<string, Entry[]>();
+  /**
+   * Each (stream, attribute, value)'s events in (time, seq) order; a key of one event (every
+   * EventId, most ResourceNames) holds that entry alone, without a list of its own.
+   */
+  #byLookup: LookupIndex = new Map();
+  /** Each request's events in seq order; a request of one event holds it alone. */
+  #byRequest = new Map<string, Entry | Entry[]>();
+  /** The last seq indexed: the lists above hold every live event up to it, none after. */
+  #indexedSeq = 0;
 
   constructor(options: { maxEvents?: number } = {}) {
     this.#maxEvents = options.maxEvents ?? MEMORY_AUDIT_MAX_EVENTS;
@@ -155,20 +193,49 @@ export class MemoryAuditLog {
   }
 
   #add(event: EncodedAuditEvent): void {
-    const keys = [...new Set(event.lookup.map((key) => lookupKey(event.accountId, key.attr, key.value)))];
-    const entry: Entry = { seq: ++this.#lastSeq, time: event.time, requestId: event.requestId, accountId: event.accountId, eventId: event.eventId, data: event.data, keys, gone: false };
+    const lookup: string[] = [];
+    for (const key of event.lookup) {
+      let seen = false;
+      for (let i = 0; i < lookup.length && !seen; i += 2) seen = lookup[i] === key.attr && lookup[i + 1] === key.value;
+      if (!seen) lookup.push(key.attr, key.value);
+    }
+    const entry: Entry = { seq: ++this.#lastSeq, time: event.time, requestId: event.requestId, accountId: event.accountId, eventId: event.eventId, data: event.data, lookup, gone: false };
     this.#bySeq.items.push(entry);
     this.#byTime.insertByTime(entry);
+  }
+
+  /** Indexes the events appended since the last read, in seq order (the order they were appended in). */
+  #catchUp(): void {
+    if (this.#indexedSeq === this.#lastSeq) return;
+    const items = this.#bySeq.items;
+    for (let i = this.#bySeq.afterSeq(this.#indexedSeq); i < items.length; i++) {
+      const entry = items[i]!;
+      if (!entry.gone) this.#index(entry);
+    }
+    this.#indexedSeq = this.#lastSeq;
+  }
+
+  #index(entry: Entry): void {
     listOf(this.#streamBySeq, entry.accountId).items.push(entry);
     listOf(this.#streamByTime, entry.accountId).insertByTime(entry);
-    for (const key of keys) listOf(this.#byLookup, key).insertByTime(entry);
+    const lookup = entry.lookup;
+    for (let i = 0; i < lookup.length; i += 2) {
+      const values = lookupValues(this.#byLookup, entry.accountId, lookup[i]!);
+      const value = lookup[i + 1]!;
+      const found = values.get(value);
+      if (found === undefined) values.set(value, entry);
+      else if (found instanceof EntryList) found.insertByTime(entry);
+      else values.set(value, EntryList.of(found, entry));
+    }
     const sameRequest = this.#byRequest.get(entry.requestId);
-    if (sameRequest) sameRequest.push(entry);
-    else this.#byRequest.set(entry.requestId, [entry]);
+    if (sameRequest === undefined) this.#byRequest.set(entry.requestId, entry);
+    else if (Array.isArray(sameRequest)) sameRequest.push(entry);
+    else this.#byRequest.set(entry.requestId, [sameRequest, entry]);
   }
 
   list(options: { accountId?: string; limit: number }): StoredAuditEvent[] {
     checkLimit(options.limit);
+    if (options.accountId !== undefined) this.#catchUp();
     const list = options.accountId === undefined ? this.#bySeq : this.#streamBySeq.get(options.accountId);
     const out: StoredAuditEvent[] = [];
     if (!list) return out;
@@ -180,9 +247,11 @@ export class MemoryAuditLog {
 
   query(query: AuditQuery): StoredAuditEvent[] {
     checkLimit(query.limit);
-    const list = query.attribute
-      ? this.#byLookup.get(lookupKey(query.accountId, query.attribute.attr, query.attribute.value))
+    this.#catchUp();
+    const found = query.attribute
+      ? this.#byLookup.get(query.accountId)?.get(query.attribute.attr)?.get(query.attribute.value)
       : this.#streamByTime.get(query.accountId);
+    const list = found === undefined || found instanceof EntryList ? found : EntryList.single(found);
     if (!list) return [];
     let end = list.items.length;
     if (query.before) end = Math.min(end, list.boundary(query.before.time, query.before.seq));
@@ -201,6 +270,7 @@ export class MemoryAuditLog {
     checkLimit(query.limit);
     const streams = 'accountId' in query ? [query.accountId] : [...new Set(query.accountIds)];
     if (streams.length === 0) throw new RangeError('auditAfter needs at least one stream');
+    this.#catchUp();
     const picked: Entry[] = [];
     for (const stream of streams) {
       const list = this.#streamBySeq.get(stream);
@@ -218,14 +288,18 @@ export class MemoryAuditLog {
   }
 
   byRequestId(requestId: string): StoredAuditEvent[] {
-    return (this.#byRequest.get(requestId) ?? []).slice(0, 10).map(storedAuditEvent);
+    this.#catchUp();
+    const found = this.#byRequest.get(requestId);
+    if (found === undefined) return [];
+    return Array.isArray(found) ? found.slice(0, 10).map(storedAuditEvent) : [storedAuditEvent(found)];
   }
 
   /**
    * Removes the oldest events by (time, seq) older than `before`, at most `limit`. Being the
    * oldest in that order, they are the first entries of every (time, seq) list they are in,
    * which drop them by moving their head; in the seq-ordered lists they may be anywhere, so
-   * they are marked and skipped there until those lists are compacted.
+   * they are marked and skipped there until those lists are compacted. Events not indexed yet
+   * are only marked: indexing skips them.
    */
   prune(before: string, limit: number): number {
     checkLimit(limit);
@@ -235,21 +309,29 @@ export class MemoryAuditLog {
     if (count === 0) return 0;
     const doomed = byTime.items.slice(byTime.head, byTime.head + count);
     byTime.dropFront(count);
-    const fromFront = new Map<EntryList, { map: Map<string, EntryList>; key: string; n: number }>();
-    const drop = (map: Map<string, EntryList>, key: string) => {
+    const fromFront = new Map<EntryList, { map: Map<string, Lookup>; key: string; n: number }>();
+    const drop = (map: Map<string, Lookup>, key: string) => {
       const list = map.get(key)!;
+      // A key held by one entry alone: that entry, the one going.
+      if (!(list instanceof EntryList)) {
+        map.delete(key);
+        return;
+      }
       const at = fromFront.get(list);
       if (at) at.n++;
       else fromFront.set(list, { map, key, n: 1 });
     };
     for (const entry of doomed) {
       entry.gone = true;
+      if (entry.seq > this.#indexedSeq) continue;
       drop(this.#streamByTime, entry.accountId);
-      for (const key of entry.keys) drop(this.#byLookup, key);
+      const lookup = entry.lookup;
+      for (let i = 0; i < lookup.length; i += 2) drop(lookupValues(this.#byLookup, entry.accountId, lookup[i]!), lookup[i + 1]!);
       this.#goneInStream.set(entry.accountId, (this.#goneInStream.get(entry.accountId) ?? 0) + 1);
-      const sameRequest = this.#byRequest.get(entry.requestId)!.filter((other) => other !== entry);
-      if (sameRequest.length === 0) this.#byRequest.delete(entry.requestId);
-      else this.#byRequest.set(entry.requestId, sameRequest);
+      const sameRequest = this.#byRequest.get(entry.requestId)!;
+      const left = Array.isArray(sameRequest) ? sameRequest.filter((other) => other !== entry) : [];
+      if (left.length === 0) this.#byRequest.delete(entry.requestId);
+      else this.#byRequest.set(entry.requestId, left.length === 1 ? left[0]! : left);
     }
     for (const [list, { map, key, n }] of fromFront) {
       if (list.size === n) map.delete(key);
@@ -278,5 +360,6 @@ export class MemoryAuditLog {
     this.#streamByTime = new Map();
     this.#byLookup = new Map();
     this.#byRequest = new Map();
+    this.#indexedSeq = this.#lastSeq;
   }
 }

@@ -1,6 +1,7 @@
 import { serviceError } from '../../protocol/errors.ts';
 import type { Denied } from '../../authz/authorizer.ts';
 import type { AuthorizationTarget } from '../../authz/target.ts';
+import type { RequestFacts } from '../../authz/global-context.ts';
 import { requestedRegion } from '../../authz/service-rules.ts';
 import { ENCODED_MESSAGE_MARKER, encodeAuthorizationMessage } from '../../sts/authorization-message.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -55,24 +56,25 @@ export async function decideRequest(
   options: { now: Date; encodeExplanation: boolean },
 ): Promise<Decided> {
   const principal = ctx.principal!;
-  const result = await deps.authorizer.decide({
-    principal,
-    action,
-    target,
-    facts: {
-      now: options.now,
-      sourceIp: ctx.http.remoteAddress,
-      secureTransport: ctx.http.secure,
-      ...optional('userAgent', headerValue(ctx.http.headers, 'user-agent')),
-      // aws:RequestedRegion: IAM's and Organizations' one endpoint is in us-east-1, whatever the signature's scope says.
-      ...optional('region', requestedRegion(ctx.gateway ? ctx.gateway.service : ctx.service, ctx.region)),
-    },
-  });
-  const checks = [{ action: target.action ?? action, resource: target.resource }, ...(target.also ?? []).map((check) => ({ action: check.action, resource: check.resource }))];
-  ctx.authorization = {
-    decision: result.decision, action: result.action, resource: result.resource, checks,
-    ...optional('reason', result.reason), ...optional('evidence', result.evidence),
+  // Optional members are assigned when present (not spread from objects made for the purpose):
+  // this runs for every request.
+  const facts: RequestFacts = {
+    now: options.now,
+    sourceIp: ctx.http.remoteAddress,
+    secureTransport: ctx.http.secure,
   };
+  const userAgent = headerValue(ctx.http.headers, 'user-agent');
+  if (userAgent !== undefined) facts.userAgent = userAgent;
+  // aws:RequestedRegion: IAM's and Organizations' one endpoint is in us-east-1, whatever the signature's scope says.
+  const region = requestedRegion(ctx.gateway ? ctx.gateway.service : ctx.service, ctx.region);
+  if (region !== undefined) facts.region = region;
+  const result = await deps.authorizer.decide({ principal, action, target, facts });
+  const checks = [{ action: target.action ?? action, resource: target.resource }];
+  if (target.also !== undefined) for (const check of target.also) checks.push({ action: check.action, resource: check.resource });
+  const authorization: NonNullable<RequestContext['authorization']> = { decision: result.decision, action: result.action, resource: result.resource, checks };
+  if (result.reason !== undefined) authorization.reason = result.reason;
+  if (result.evidence !== undefined) authorization.evidence = result.evidence;
+  ctx.authorization = authorization;
   const missingContextKeys = result.missingContextKeys ?? [];
   // EC2 ends every refusal with the encoded message, whatever the server's default.
   const encode = options.encodeExplanation || (ctx.gateway !== undefined && ENCODES_EVERY_DENIAL.has(ctx.gateway.service));
