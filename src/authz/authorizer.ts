@@ -133,7 +133,10 @@ export class Authorizer {
       const guardrails = org.checks[i]!;
       const context = { ...global, ...guardrails.context, ...check.context };
       const decision = evaluate(
-        { principal: who, action: check.action, resource: check.resource, context, ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}) },
+        {
+          principal: who, action: check.action, resource: check.resource, context,
+          ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}), ...(check.awsOwned ? { awsOwned: true } : {}),
+        },
         withGuardrails(this.#withResourcePolicy(policies, check.resourcePolicy), guardrails),
       );
       for (const key of decision.missingContextKeys) missing.add(key);
@@ -157,7 +160,8 @@ export class Authorizer {
  * The account owning a check's resource, where the target says (a protected service's
  * resource: a bucket, a queue, a key); else the caller's — an IAM, STS or Organizations
  * operation acts in the caller's account, and one naming another account's ARN is answered by
- * its handler (NoSuchEntity), as IAM answers it.
+ * its handler (NoSuchEntity), as IAM answers it. An AWS-owned resource (an AWS managed policy)
+ * is decided as the caller's own here too (target.ts).
  */
 function accountOf(check: AuthorizationCheck, principal: Principal): string {
   return check.resourceAccount ?? principal.accountId;
@@ -178,6 +182,7 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
     context: { ...resourceTagContext(check.resourceTags), ...check.context },
     ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
     ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}),
+    ...(check.awsOwned ? { awsOwned: true as const } : {}),
   }));
 }
 

@@ -76,6 +76,22 @@ test('service-linked roles are exempt from SCPs and RCPs', async () => {
   assert.equal((await requestGuardrails(guardrails, ordinary, [{ action: 'iam:ListUsers', resource: '*' }])).checks[0]!.scps?.length, 3);
 });
 
+test('only a role whose path begins /aws-service-role/ is exempt, not one whose ARN merely contains it', async () => {
+  const guardrails = new OrganizationGuardrails(new MemorySource());
+  const check = [{ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/r' }];
+  for (const arn of [
+    // A path may hold ':' (printable ASCII): /x:role/aws-service-role/ is an ordinary path.
+    'arn:aws:iam::222222222222:role/x:role/aws-service-role/fake',
+    'arn:aws:iam::222222222222:role/team/aws-service-role/fake',
+    // IAM paths are case sensitive.
+    'arn:aws:iam::222222222222:role/AWS-Service-Role/fake',
+  ]) {
+    const result = await requestGuardrails(guardrails, principal('222222222222', 'role-session', arn), check);
+    assert.equal(result.checks[0]!.scps?.length, 3, arn);
+    assert.equal(result.checks[0]!.rcps?.length, 3, arn);
+  }
+});
+
 test('accounts are read once per epoch; a new epoch reads them again', async () => {
   const source = new MemorySource();
   const guardrails = new OrganizationGuardrails(source);
@@ -106,4 +122,20 @@ test("RCPs reach a resource whose ARN names no account (an S3 bucket) through th
   assert.equal(result.checks[0]!.context['aws:ResourceOrgID'], 'o-abcdefghij');
   assert.equal(result.checks[1]!.rcps, undefined, "the management account's resources are exempt");
   assert.equal(result.checks[2]!.rcps, undefined, 'a call on no resource meets no RCP');
+});
+
+test("an AWS-owned resource (an AWS managed policy) keeps the caller's SCPs, but no RCP and no resource organization apply", async () => {
+  const guardrails = new OrganizationGuardrails(new MemorySource());
+  const managed = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+  const result = await requestGuardrails(guardrails, principal('222222222222'), [
+    { action: 'iam:GetPolicy', resource: managed, awsOwned: true },
+    // Even an action of a service RCPs govern: AWS's account is in no organization.
+    { action: 'sts:AssumeRole', resource: managed, awsOwned: true },
+  ]);
+  for (const check of result.checks) {
+    assert.equal(check.scps?.length, 3);
+    assert.equal(check.rcps, undefined);
+    assert.deepEqual(check.context, { 'aws:PrincipalOrgID': 'o-abcdefghij', 'aws:PrincipalOrgPaths': ['o-abcdefghij/r-ab12/ou-ab12-11111111/'] });
+  }
+  assert.equal(result.apply, true);
 });

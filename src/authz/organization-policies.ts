@@ -113,7 +113,7 @@ const NONE: RequestGuardrails = { closed: false, checks: [], apply: false };
 export async function requestGuardrails(
   guardrails: OrganizationGuardrails | undefined,
   principal: Principal,
-  checks: ReadonlyArray<{ action: string; resource: string; resourceAccount?: string }>,
+  checks: ReadonlyArray<{ action: string; resource: string; resourceAccount?: string; awsOwned?: true }>,
 ): Promise<RequestGuardrails> {
   if (!guardrails) return { ...NONE, checks: checks.map(() => ({ context: {} })) };
   const view = await guardrails.current();
@@ -126,7 +126,10 @@ export async function requestGuardrails(
   let apply = false;
   const out: CheckGuardrails[] = [];
   for (const check of checks) {
-    const resourceAccount = check.resourceAccount ?? accountOfArn(check.resource) ?? (hasAccount ? principal.accountId : undefined);
+    // An AWS-owned resource (an AWS managed policy, target.ts) belongs to an account outside
+    // every organization: no aws:ResourceOrgID / aws:ResourceOrgPaths, and no RCP of the
+    // caller's organization governs it. The caller's SCPs still apply.
+    const resourceAccount = check.awsOwned ? undefined : check.resourceAccount ?? accountOfArn(check.resource) ?? (hasAccount ? principal.accountId : undefined);
     const owner = resourceAccount === undefined ? undefined : resourceAccount === principal.accountId ? caller : await view.account(resourceAccount);
     const context: Record<string, ContextValue> = { ...callerContext };
     if (owner) {
@@ -144,9 +147,27 @@ export async function requestGuardrails(
   return { closed: caller?.closed === true, checks: out, apply };
 }
 
-/** A service-linked role's session: its role lives under /aws-service-role/. */
+/**
+ * A service-linked role's session: its role lives under /aws-service-role/ — the resource part
+ * of the role ARN begins `role/aws-service-role/`, compared literally, as the protected-role
+ * rule (service-rules.ts) compares it. Not a substring test: a path may hold `:` (printable
+ * ASCII), and `/x:role/aws-service-role/` is an ordinary path CreateRole accepts, whose ARN
+ * nevertheless contains `:role/aws-service-role/`. Only CreateServiceLinkedRole creates roles
+ * under the prefix (CreateRole refuses it).
+ */
 function isServiceLinkedRoleSession(principal: Principal): boolean {
-  return principal.kind === 'role-session' && (principal.session?.role?.arn ?? '').includes(':role/aws-service-role/');
+  if (principal.kind !== 'role-session') return false;
+  return arnResource(principal.session?.role?.arn ?? '')?.startsWith('role/aws-service-role/') === true;
+}
+
+/** The resource part of an ARN (after its fifth colon), or undefined for a text with fewer fields. */
+function arnResource(arn: string): string | undefined {
+  let at = -1;
+  for (let field = 0; field < 5; field++) {
+    at = arn.indexOf(':', at + 1);
+    if (at === -1) return undefined;
+  }
+  return arn.slice(at + 1);
 }
 
 function serviceOf(action: string): string {

@@ -39,6 +39,18 @@ export interface AuthorizationCheck {
    * DescribeOrganization is decided by its own policies, not as a cross-account request.
    */
   resourceAccount?: string;
+  /**
+   * The resource is AWS's own and open to every account: an AWS managed policy
+   * (arn:aws:iam::aws:policy/…). AWS's IAM lets any principal whose own policies allow it read
+   * one — its identity policies alone decide, as for its own account's resources — though the
+   * policy belongs to none of the customer's accounts. The ARN is not rewritten (denials, audit
+   * events and conditions on it name the real ARN), nor is the resource account set to the
+   * caller's: AWS documents that "a service-owned account outside of AWS Organizations owns the
+   * AWS managed IAM policy", so aws:ResourceAccount is not the caller's, no aws:ResourceOrgID
+   * is set and no RCP applies; the caller's SCPs do. Changes are still refused whatever the
+   * policies allow (service-rules.ts, PROTECTED_RESOURCES).
+   */
+  awsOwned?: true;
 }
 
 export interface AuthorizationTarget {
@@ -57,6 +69,8 @@ export interface AuthorizationTarget {
   resourceTags?: Readonly<Record<string, string>>;
   /** The account owning the resource when it is not the ARN's (see AuthorizationCheck). */
   resourceAccount?: string;
+  /** The resource is AWS's own and open to every account (see AuthorizationCheck). */
+  awsOwned?: true;
   /** Operation-specific condition keys. */
   context?: Readonly<Record<string, ContextValue>>;
   /**

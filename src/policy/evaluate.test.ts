@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePolicy } from './compile.ts';
+import { compilePolicy, compilePolicyLenient } from './compile.ts';
 import { evaluate } from './evaluate.ts';
 import { principalFromArn } from './principal-arn.ts';
 import type { CompiledPolicy, ContextValue, Decision, EvaluationPrincipal, PolicyKind, PolicySet } from './types.ts';
@@ -413,6 +413,33 @@ describe('evaluation: role trust policies', () => {
     assert.equal(decide(ALICE, { resource: trust({ AWS: ALICE }) }, assume).decision, 'Allowed');
   });
 
+  it('an Allow with NotPrincipal in a trust policy (one stored before IAM refused it) grants no one; a Deny with it still denies', () => {
+    // Validation refuses NotPrincipal in a trust policy, so only a lenient compile (simulations,
+    // scenarios) or a document stored earlier carries one to the engine.
+    const lenient = (...statements: Stmt[]) => {
+      const { policy: compiled } = compilePolicyLenient(JSON.stringify({ Version: '2012-10-17', Statement: statements }), 'trust', 'Trust');
+      assert.ok(compiled);
+      return compiled;
+    };
+    const allButBob = lenient({ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 'sts:AssumeRole' });
+    const stranger = `arn:aws:iam::${B}:user/mallory`;
+    const strangerIdentity = [policy('identity', 'P', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' })];
+    for (const who of [ALICE, stranger, `arn:aws:iam::${B}:root`, SESSION]) {
+      const d = decide(who, { identity: strangerIdentity, resource: allButBob }, assume);
+      assert.equal(d.decision, 'ImplicitDeny', who);
+      assert.deepEqual(d.details.resource.matchedAllow, [], who);
+    }
+    // Nor an anonymous caller.
+    assert.equal(decide('anonymous', { resource: allButBob }, assume).decision, 'ImplicitDeny');
+
+    const denyAllButAlice = lenient(
+      { Effect: 'Allow', Principal: { AWS: A }, Action: 'sts:AssumeRole' },
+      { Effect: 'Deny', NotPrincipal: { AWS: [ALICE, A] }, Action: 'sts:AssumeRole' },
+    );
+    assert.equal(decide(ALICE, { identity, resource: denyAllButAlice }, assume).decision, 'Allowed');
+    assert.equal(decide(`arn:aws:iam::${A}:user/bob`, { identity, resource: denyAllButAlice }, assume).decision, 'ExplicitDeny');
+  });
+
   it('a trust-policy deny is reported as such', () => {
     const t = policy('trust', 'Trust', { Effect: 'Allow', Principal: { AWS: A }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' });
     assert.equal(decide(ALICE, { identity, resource: t }, assume).reason, 'an explicit deny in the role trust policy');
@@ -434,5 +461,56 @@ describe('evaluation: explanation details', () => {
     const first = JSON.stringify(decide(ALICE, set));
     assert.equal(JSON.stringify(decide(ALICE, set)), first);
     assert.deepEqual(JSON.parse(first).decision, 'Allowed');
+  });
+});
+
+describe('evaluation: AWS-owned resources (awsOwned: AWS managed policies)', () => {
+  const MANAGED = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+  const readPolicies = (resource = '*') => policy('identity', 'Read', { Effect: 'Allow', Action: 'iam:GetPolicy', Resource: resource });
+  const onManaged = (who: string, set: PolicySet, awsOwned: boolean, action = 'iam:GetPolicy', context?: Record<string, ContextValue>) => {
+    const principal = principalFromArn(who);
+    assert.ok(principal);
+    return evaluate({ principal, action, resource: MANAGED, ...(awsOwned ? { awsOwned: true } : {}), ...(context ? { context } : {}) }, set);
+  };
+
+  it('the caller\'s identity policies alone allow, as for its own account\'s resources', () => {
+    // Without the notion, the ARN's account `aws` is another account whose resource policy must allow.
+    const foreign = onManaged(ALICE, { identity: [readPolicies()] }, false);
+    assert.equal(foreign.decision, 'ImplicitDeny');
+    assert.equal(foreign.reason, 'no resource-based policy allows the iam:GetPolicy action');
+    for (const who of [ALICE, SESSION]) {
+      const d = onManaged(who, { identity: [readPolicies()] }, true);
+      assert.equal(d.decision, 'Allowed', who);
+      assert.equal(d.details.crossAccount, false);
+      assert.equal(d.details.grantedBy, 'identity');
+      // The resource account stays AWS's, not the caller's.
+      assert.equal(d.details.resourceAccount, 'aws');
+    }
+    assert.equal(onManaged(`arn:aws:iam::${A}:root`, {}, true).decision, 'Allowed');
+  });
+
+  it('still needs an identity Allow; a Deny, a boundary, an SCP still decide', () => {
+    assert.equal(onManaged(ALICE, {}, true).reason, 'no identity-based policy allows the iam:GetPolicy action');
+    const denied = onManaged(ALICE, { identity: [readPolicies(), policy('identity', 'No', { Effect: 'Deny', Action: 'iam:GetPolicy', Resource: 'arn:aws:iam::aws:policy/*' })] }, true);
+    assert.equal(denied.decision, 'ExplicitDeny');
+    const bounded = onManaged(ALICE, { identity: [readPolicies()], boundary: policy('boundary', 'B', { Effect: 'Allow', Action: 's3:*', Resource: '*' }) }, true);
+    assert.equal(bounded.decision, 'ImplicitDeny');
+    const scp = onManaged(ALICE, { identity: [readPolicies()], scps: [[policy('scp', 'OnlyS3', { Effect: 'Allow', Action: 's3:*', Resource: '*' })]] }, true);
+    assert.equal(scp.decision, 'ImplicitDeny');
+    assert.equal(onManaged(ALICE, { identity: [readPolicies()] }, true, 'iam:GetPolicyVersion').decision, 'ImplicitDeny');
+  });
+
+  it('Resource patterns and conditions see the real ARN and AWS\'s account', () => {
+    assert.equal(onManaged(ALICE, { identity: [readPolicies('arn:aws:iam::aws:policy/*')] }, true).decision, 'Allowed');
+    assert.equal(onManaged(ALICE, { identity: [readPolicies(`arn:aws:iam::${A}:policy/*`)] }, true).decision, 'ImplicitDeny');
+    // AWS's documented data-perimeter exception: aws:ResourceAccount of an AWS managed policy is not the caller's.
+    const perimeter = policy('identity', 'Perimeter', { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:ResourceAccount': [A] } } });
+    assert.equal(onManaged(ALICE, { identity: [readPolicies(), perimeter] }, true).decision, 'ExplicitDeny');
+  });
+
+  it('changes nothing for callers outside an account: only a resource policy could allow them', () => {
+    const principal = principalFromArn('anonymous');
+    assert.ok(principal);
+    assert.equal(evaluate({ principal, action: 'iam:GetPolicy', resource: MANAGED, awsOwned: true }, { identity: [readPolicies()] }).decision, 'ImplicitDeny');
   });
 });

@@ -24,6 +24,10 @@
 //                          itself allow (it is never bypassed by identity policies).
 // A federated-user session without a session policy has no permissions of its own (AWS:
 // "If there is no session policy ... Otherwise, the request is implicitly denied").
+// A resource AWS owns and opens to every account (EvaluationRequest.awsOwned: an AWS managed
+// policy, arn:aws:iam::aws:policy/…) is decided as a resource of the caller's own account:
+// its identity policies alone may allow, no resource policy takes part. Its resource account
+// (aws:ResourceAccount) stays AWS's: conditions on it see an account that is not the caller's.
 //
 // Two rules come before all of this:
 //   - sts:GetCallerIdentity is always allowed, whatever the policies say, an explicit deny
@@ -110,7 +114,7 @@ function gather(request: EvaluationRequest, policies: PolicySet): Evaluation {
   const principalAccount = ACCOUNT_CALLERS.has(kind) ? principal.accountId : undefined;
   const arnAccount = resource.segments?.[4];
   const resourceAccount = request.resourceAccount ?? (arnAccount ? arnAccount : undefined) ?? principalAccount;
-  const crossAccount = principalAccount !== undefined && resourceAccount !== undefined && principalAccount !== resourceAccount;
+  const crossAccount = request.awsOwned !== true && principalAccount !== undefined && resourceAccount !== undefined && principalAccount !== resourceAccount;
 
   const actionLower = request.action.toLowerCase();
   const colon = actionLower.indexOf(':');
@@ -323,9 +327,11 @@ function evaluateKind(
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p]!;
     const checkPrincipal = PRINCIPAL_ELEMENT_KINDS.has(policy.kind);
+    const trust = policy.kind === 'trust';
     const candidates = policy.statementsForService(request.service);
     for (let i = 0; i < candidates.length; i++) {
       const statement = candidates[i]!;
+      if (trust && grantsToAllButListed(statement)) continue;
       const grant = matchStatement(statement, checkPrincipal, request, missing);
       if (grant === null) continue;
       const ref = decidingRef(reportKind, policy.name, statement);
@@ -340,6 +346,19 @@ function evaluateKind(
   }
   result.allowed = applicable && result.matchedAllow.length > 0 && !result.explicitDeny;
   return result;
+}
+
+/**
+ * An Allow statement with NotPrincipal in a role trust policy: it never applies. AWS does not
+ * allow NotPrincipal in a trust policy at all (IAM User Guide, "AWS JSON policy elements:
+ * NotPrincipal"), and validation now refuses it on the way in; this keeps a document stored
+ * before that (or compiled leniently, as simulations and scenarios do) from granting the role
+ * to every principal of every account that is not listed. Only Allow is dropped: a Deny with
+ * NotPrincipal can only take access away, so it still denies as it reads (fail closed).
+ * Resource policies keep their own reading of Allow + NotPrincipal (principal.ts).
+ */
+function grantsToAllButListed(statement: CompiledStatement): boolean {
+  return statement.effect === 'Allow' && statement.principals !== null && statement.principals.negated;
 }
 
 function matchStatement(

@@ -25,6 +25,15 @@ export const MSG = {
   trustResource: 'Has prohibited field Resource',
   /** Best effort, by analogy with the Resource message. */
   trustNotResource: 'Has prohibited field NotResource',
+  /**
+   * Best effort — not AWS's confirmed text. AWS documents that NotPrincipal cannot be used in
+   * an IAM role trust policy (IAM User Guide, "AWS JSON policy elements: NotPrincipal") but no
+   * recorded IAM answer quotes the message; this follows IAM's trust-policy wording for
+   * Resource ("Has prohibited field Resource"), the form a third-party linter quotes for
+   * Kinesis PutResourcePolicy with NotPrincipal ("Policy validation error: Has prohibited
+   * field NotPrincipal") — not a recorded IAM answer.
+   */
+  trustNotPrincipal: 'Has prohibited field NotPrincipal',
   /** Verbatim (IAM trust policy with a non-STS action). */
   trustActions: 'AssumeRole policy may only specify STS AssumeRole actions.',
   /** Verbatim. */
@@ -91,6 +100,7 @@ export const CODE = {
   invalidPrincipal: 'InvalidPrincipal',
   rcpPrincipal: 'RcpPrincipal',
   trustResource: 'TrustResourceProhibited',
+  trustNotPrincipal: 'TrustNotPrincipalProhibited',
   trustActions: 'TrustActionNotSts',
   missingActions: 'MissingActions',
   missingResources: 'MissingResources',

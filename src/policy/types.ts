@@ -69,6 +69,13 @@ export interface EvaluationRequest {
   /** Account owning the resource; defaults to the ARN's account, else the caller's. */
   resourceAccount?: string;
   /**
+   * The resource is AWS's own and open to every account, as AWS managed policies
+   * (arn:aws:iam::aws:policy/…) are: an account's caller is decided as for its own account's
+   * resources (its identity policies alone may allow; no resource policy is needed), while
+   * the resource account (aws:ResourceAccount) stays AWS's — never the caller's.
+   */
+  awsOwned?: boolean;
+  /**
    * Request context keys (names case-insensitive). aws:username, aws:userid,
    * aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalTag/*,
    * aws:PrincipalIsAWSService, aws:PrincipalServiceName and aws:ResourceAccount are

@@ -108,6 +108,29 @@ describe('policy validation', () => {
     assert.deepEqual(errors(statement({ Principal: '*', NotPrincipal: '*' }), 'resource'), ['Syntax errors in policy.']);
   });
 
+  it('trust policies refuse NotPrincipal with either Effect; resource policies keep it (a warning with Allow)', () => {
+    const notPrincipal = { Principal: undefined, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } };
+    assert.deepEqual(errors(trust(notPrincipal), 'trust'), ['Has prohibited field NotPrincipal']);
+    assert.deepEqual(errors(trust({ ...notPrincipal, Effect: 'Deny' }), 'trust'), ['Has prohibited field NotPrincipal']);
+    const refused = validatePolicy(JSON.stringify(trust(notPrincipal)), 'trust');
+    assert.deepEqual(refused.map((d) => [d.severity, d.code, d.path]), [['error', 'TrustNotPrincipalProhibited', 'Statement[0].NotPrincipal']]);
+    // Next to an allowed statement, and with an unparseable value: still this refusal.
+    const mixed = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', NotPrincipal: { AWS: 'not-an-arn' }, Action: 'sts:AssumeRole' },
+      ],
+    };
+    assert.deepEqual(errors(mixed, 'trust'), ['Has prohibited field NotPrincipal']);
+    // Principal and NotPrincipal together stay a syntax error, as in every kind.
+    assert.deepEqual(errors(trust({ NotPrincipal: '*' }), 'trust'), ['Syntax errors in policy.']);
+
+    assert.deepEqual(errors(statement({ NotPrincipal: { AWS: '111122223333' } }), 'resource'), []);
+    const codes = validatePolicy(JSON.stringify(statement({ NotPrincipal: { AWS: '111122223333' } })), 'resource').map((d) => `${d.severity}:${d.code}`);
+    assert.deepEqual(codes, ['warning:NotPrincipalWithAllow']);
+  });
+
   it('RCPs must name every principal, and warn about Allow (only RCPFullAWSAccess may allow)', () => {
     assert.deepEqual(errors(statement({ Principal: { AWS: '111122223333' } }), 'rcp'), ['Resource control policies must specify "Principal": "*".']);
     assert.deepEqual(errors(statement({ Principal: { AWS: '*' } }), 'rcp'), []);

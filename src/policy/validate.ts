@@ -191,6 +191,11 @@ function checkPrincipal(s: StatementDocument, kind: PolicyKind, warnings: Diagno
     return found(PHASE.element, CODE.principalRequired, kind === 'resource' ? MSG.missingPrincipal : MSG.principalRequired, `${s.path}.Principal`);
   }
   if (s.hasPrincipal && s.hasNotPrincipal) return found(PHASE.syntax, CODE.syntax, MSG.syntax, `${s.path}.NotPrincipal`);
+  // "You cannot use the NotPrincipal element in … an IAM role trust policy" (IAM User Guide,
+  // NotPrincipal): refused with either Effect, so CreateRole / UpdateAssumeRolePolicy never
+  // store one (an Allow + NotPrincipal trust would otherwise name every principal but those
+  // listed, in every account).
+  if (kind === 'trust' && s.hasNotPrincipal) return found(PHASE.element, CODE.trustNotPrincipal, MSG.trustNotPrincipal, `${s.path}.NotPrincipal`);
 
   const field = s.hasPrincipal ? 'Principal' : 'NotPrincipal';
   const value = s.hasPrincipal ? s.principal : s.notPrincipal;

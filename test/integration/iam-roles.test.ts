@@ -209,6 +209,22 @@ describe('IAM roles through the AWS SDK', () => {
     assert.equal((await awsError(() => iam.send(new DeleteRoleCommand({ RoleName: 'short-lived' })))).name, 'NoSuchEntityException');
   });
 
+  test('CreateRole refuses every path under /aws-service-role/ (only CreateServiceLinkedRole uses it); other spellings are ordinary paths', async () => {
+    const iam = server.iam();
+    for (const Path of ['/aws-service-role/', '/aws-service-role/ecs.amazonaws.com/']) {
+      const err = await awsError(() => iam.send(new CreateRoleCommand({ RoleName: 'not-linked', Path, AssumeRolePolicyDocument: EC2_TRUST })));
+      assert.equal(err.name, 'InvalidInputException', Path);
+      assert.equal(err.status, 400, Path);
+      assert.equal(err.message, "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles", Path);
+    }
+    // An invalid path is answered as such first.
+    assert.equal((await awsError(() => iam.send(new CreateRoleCommand({ RoleName: 'not-linked', Path: '/aws-service-role//', AssumeRolePolicyDocument: EC2_TRUST })))).name, 'ValidationError');
+    // IAM paths are case sensitive: this one names no service-linked role, and is accepted.
+    const upper = (await iam.send(new CreateRoleCommand({ RoleName: 'upper-path', Path: '/AWS-Service-Role/', AssumeRolePolicyDocument: EC2_TRUST }))).Role!;
+    assert.equal(upper.Path, '/AWS-Service-Role/');
+    await iam.send(new DeleteRoleCommand({ RoleName: 'upper-path' }));
+  });
+
   test('service-linked roles: AWS name, path and trust; protected; deleted through a task that succeeds', async () => {
     const iam = server.iam();
     const created = (await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: 'ecs.amazonaws.com', Description: 'for ECS' }))).Role!;

@@ -36,7 +36,8 @@ test('policy operations act on the policy, with its tags when it is a customer p
   const reader = `arn:aws:iam::${account}:policy/team/Reader`;
   assert.deepEqual(await targets.GetPolicy({ PolicyArn: `arn:aws:iam::${account}:policy/team/reader` }, ctx), { resource: reader, resourceTags: { owner: 'ops' } });
   assert.deepEqual(await targets.DeletePolicyVersion({ PolicyArn: reader, VersionId: 'v2' }, ctx), { resource: reader, resourceTags: { owner: 'ops' } });
-  assert.deepEqual(await targets.GetPolicy({ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, ctx), { resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+  // An AWS managed policy: its own ARN, AWS-owned (decided by the caller's own policies, authz/target.ts).
+  assert.deepEqual(await targets.GetPolicy({ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, ctx), { resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess', awsOwned: true });
   assert.deepEqual(await targets.GetPolicy({ PolicyArn: `arn:aws:iam::${account}:policy/Ghost` }, ctx), { resource: `arn:aws:iam::${account}:policy/Ghost` });
   assert.deepEqual(await targets.CreatePolicy({ PolicyName: 'New', Path: '/a/', PolicyDocument: '{}', Tags: [{ Key: 'k', Value: 'v' }] }, ctx), {
     resource: `arn:aws:iam::${account}:policy/a/New`,
@@ -45,6 +46,26 @@ test('policy operations act on the policy, with its tags when it is a customer p
   });
   assert.deepEqual((await targets.UntagPolicy({ PolicyArn: reader, TagKeys: ['owner'] }, ctx)).context, { 'aws:TagKeys': ['owner'] });
   assert.deepEqual(await targets.ListPolicies({}, ctx), { resource: '*' });
+});
+
+test('every operation on an AWS managed policy targets it as AWS-owned, under the ARN as given; customer policies never', async () => {
+  const managed = 'arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM';
+  const expected = { resource: managed, awsOwned: true };
+  const PolicyArn = managed;
+  const all = [
+    targets.GetPolicy({ PolicyArn }, ctx), targets.DeletePolicy({ PolicyArn }, ctx), targets.ListEntitiesForPolicy({ PolicyArn }, ctx),
+    targets.GetPolicyVersion({ PolicyArn, VersionId: 'v1' }, ctx), targets.ListPolicyVersions({ PolicyArn }, ctx),
+    targets.CreatePolicyVersion({ PolicyArn, PolicyDocument: '{}' }, ctx), targets.DeletePolicyVersion({ PolicyArn, VersionId: 'v1' }, ctx),
+    targets.SetDefaultPolicyVersion({ PolicyArn, VersionId: 'v1' }, ctx), targets.ListPolicyTags({ PolicyArn }, ctx),
+  ];
+  for (const target of await Promise.all(all)) assert.deepEqual(target, expected);
+  assert.deepEqual(await targets.TagPolicy({ PolicyArn, Tags: [{ Key: 'k', Value: 'v' }] }, ctx), { ...expected, context: { 'aws:RequestTag/k': 'v', 'aws:TagKeys': ['k'] } });
+  assert.deepEqual(await targets.UntagPolicy({ PolicyArn, TagKeys: ['k'] }, ctx), { ...expected, context: { 'aws:TagKeys': ['k'] } });
+  // The real ARN, not a rewritten one, even when AWS has no such policy or it is spelt in another case.
+  assert.deepEqual(await targets.GetPolicy({ PolicyArn: 'arn:aws:iam::aws:policy/readonlyaccess' }, ctx), { resource: 'arn:aws:iam::aws:policy/readonlyaccess', awsOwned: true });
+  for (const arn of [`arn:aws:iam::${account}:policy/team/Reader`, `arn:aws:iam::${account}:policy/Ghost`, 'arn:aws:iam::210987654321:policy/Shared', 'not-an-arn']) {
+    assert.equal(Object.hasOwn(await targets.GetPolicy({ PolicyArn: arn }, ctx), 'awsOwned'), false, arn);
+  }
 });
 
 test('attaching names the holder, iam:PolicyARN, and the holder\'s current boundary', async () => {

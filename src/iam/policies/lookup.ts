@@ -3,7 +3,7 @@ import type { ServiceError } from '../../protocol/errors.ts';
 import { Kind } from '../kinds.ts';
 import { awsManagedCatalog, type AwsManagedCatalog, type AwsManagedPolicy } from './aws-managed.ts';
 import { awsManagedPolicyImmutable, invalidPolicyArn, policyNotFound, unparsableArn } from './errors.ts';
-import { arnOfPolicy, parsePolicyArn, type PolicyData, type PolicyRecord } from './records.ts';
+import { arnOfPolicy, isAwsManagedPolicyArn, parsePolicyArn, type PolicyData, type PolicyRecord } from './records.ts';
 
 /**
  * Finding a managed policy by ARN: a customer managed policy of the caller's account, or an
@@ -58,10 +58,6 @@ export async function findManagedPolicy(
   if (!ref) return undefined;
   if (ref.source === 'aws') return { arn: ref.arn, defaultVersionId: ref.policy.defaultVersionId, document: ref.policy.defaultDocument };
   return { arn: ref.arn, defaultVersionId: ref.record.data.defaultVersionId, document: ref.record.data.document };
-}
-
-export function isAwsManagedPolicyArn(arn: string): boolean {
-  return parsePolicyArn(arn)?.owner === 'aws';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { taggableResource } from '../tagging/taggable-resource.ts';
 import { awsManagedPolicyImmutable, invalidPolicyArn, policyNotFound } from './errors.ts';
 import { findCustomerPolicy, preloadManagedPolicy, resolveManagedPolicy } from './lookup.ts';
-import { arnOfPolicy, parsePolicyArn, type PolicyData } from './records.ts';
+import { arnOfPolicy, awsOwnership, parsePolicyArn, type PolicyData } from './records.ts';
 
 /**
  * Customer managed policy tags: TagPolicy, UntagPolicy, ListPolicyTags, and CreatePolicy's.
@@ -23,5 +23,12 @@ export const policyTags = taggableResource<'Policy', PolicyData>({
       const ref = await resolveManagedPolicy(tx, accountId, arn);
       return ref?.source === 'aws' ? awsManagedPolicyImmutable(ref.arn) : undefined;
     },
+    // An AWS managed policy is never a customer policy `find` finds: every operation on one
+    // (GetPolicy, ListPolicyVersions, ListPolicyTags, … through `target`) is authorized as
+    // AWS-owned, so the caller's identity policies alone may allow it, where the ARN's
+    // account `aws` would otherwise make it another account's resource needing a resource
+    // policy that does not exist. Its changes are refused after authorization
+    // (authz/service-rules.ts PROTECTED_RESOURCES, and readOnly above).
+    absentTarget: awsOwnership,
   },
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicyArn, policyArn } from './records.ts';
+import { awsOwnership, isAwsManagedPolicyArn, parsePolicyArn, policyArn } from './records.ts';
 import { encodePolicyDocument, policyCharacterCount } from './document.ts';
 
 test('managed policy ARNs: customer and AWS managed, with paths; anything else is not one', () => {
@@ -11,6 +11,17 @@ test('managed policy ARNs: customer and AWS managed, with paths; anything else i
     assert.equal(parsePolicyArn(bad), undefined, bad);
   }
   assert.equal(policyArn('123456789012', '/team/', 'Reader'), 'arn:aws:iam::123456789012:policy/team/Reader');
+});
+
+test('AWS managed policy ARNs are AWS-owned authorization targets; customer policies and other ARNs are not', () => {
+  for (const arn of ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM', 'arn:aws:iam::aws:policy/NoSuchAwsPolicy']) {
+    assert.equal(isAwsManagedPolicyArn(arn), true, arn);
+    assert.deepEqual(awsOwnership(arn), { awsOwned: true }, arn);
+  }
+  for (const arn of ['arn:aws:iam::123456789012:policy/ReadOnlyAccess', 'arn:aws:iam::aws:role/x', 'arn:aws:iam::aws:contextProvider/IdentityCenter', 'arn:aws-cn:iam::aws:policy/ReadOnlyAccess', '*', '']) {
+    assert.equal(isAwsManagedPolicyArn(arn), false, arn);
+    assert.deepEqual(awsOwnership(arn), {}, arn);
+  }
 });
 
 test('documents are percent-encoded as IAM sends them, and sized without white space', () => {

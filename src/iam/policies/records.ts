@@ -76,3 +76,20 @@ export function parsePolicyArn(arn: string): ParsedPolicyArn | undefined {
   if (!match) return undefined;
   return { owner: match[1]!, path: match[2]!, name: match[3]! };
 }
+
+/** An AWS managed policy's ARN (arn:aws:iam::aws:policy/…), whether or not AWS has such a policy. */
+export function isAwsManagedPolicyArn(arn: string): boolean {
+  return parsePolicyArn(arn)?.owner === 'aws';
+}
+
+/**
+ * What an authorization target adds for a resource ARN: `awsOwned` when it names an AWS
+ * managed policy. Such a policy belongs to no customer account, yet every principal whose own
+ * policies allow may read it (GetPolicy, GetPolicyVersion, ListPolicyVersions,
+ * ListEntitiesForPolicy, ListPolicyTags, GenerateServiceLastAccessedDetails…): the engine
+ * decides it as the caller's own account's resource (identity policies alone suffice) without
+ * rewriting its ARN or its account (authz/target.ts explains why not the caller's account).
+ */
+export function awsOwnership(arn: string): { awsOwned?: true } {
+  return isAwsManagedPolicyArn(arn) ? { awsOwned: true } : {};
+}

@@ -13,9 +13,9 @@ import { invalidEntityArn } from './errors.ts';
 import { findHolderByArn, parseHolderArn, type HolderArn } from './holder-arn.ts';
 import { HOLDERS, type HolderType } from './holders.ts';
 import { inlinePoliciesOf } from './inline-policies.ts';
-import { findManagedPolicy, isAwsManagedPolicyArn } from './lookup.ts';
+import { findManagedPolicy } from './lookup.ts';
 import { compileStored } from './principal-policies.ts';
-import { parsePolicyArn } from './records.ts';
+import { isAwsManagedPolicyArn, parsePolicyArn } from './records.ts';
 import { policyGrantsService } from './service-grants.ts';
 import { allLinks } from './usage.ts';
 

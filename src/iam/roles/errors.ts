@@ -45,6 +45,15 @@ export function serviceRoleNameTaken(roleName: string) {
   return serviceError('iam', 'InvalidInput', `Service role name ${roleName} has been taken in this account, please try a different suffix.`);
 }
 
+/**
+ * AWS's wording and code: CreateRole with a path under /aws-service-role/ ("InvalidInput: Path
+ * prefix '/aws-service-role/' can only be used for AWS Service linked Roles", quoted from an
+ * AWS SDK error in tilfin/aws-iam-policy-tool#9).
+ */
+export function servicePathReserved() {
+  return serviceError('iam', 'InvalidInput', "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles");
+}
+
 /** AWS's wording. */
 export function customSuffixNotAllowed(serviceName: string) {
   return serviceError('iam', 'InvalidInput', `Custom suffix is not allowed for ${serviceName}`);

@@ -9,12 +9,13 @@ import { Kind } from '../kinds.ts';
 import { pageOf } from '../paging.ts';
 import { boundaryPolicyArn } from '../policies/boundaries.ts';
 import { preloadManagedPolicy } from '../policies/lookup.ts';
-import { protectedRole, roleAlreadyExists } from './errors.ts';
+import { protectedRole, roleAlreadyExists, servicePathReserved } from './errors.ts';
 import { DEFAULT_MAX_SESSION_DURATION, isServiceLinked, requireRole, type RoleData } from './records.ts';
 import { roleOutput } from './role-output.ts';
 import { assertValidTrustPolicy } from './trust-policy.ts';
 import { bindTrustPolicyPrincipals, PrincipalNames } from './trust-policy-principals.ts';
 import { roleTags } from './role-tags.ts';
+import { isServiceLinkedRolePathPrefix } from './service-linked-names.ts';
 import { assertEntityPath, assertPathPrefix } from '../paths.ts';
 
 /**
@@ -35,6 +36,9 @@ function withDescription(data: RoleData, text: string): RoleData {
 
 async function createRole(input: IamOperations['CreateRole']['input'], ctx: OperationContext) {
   assertEntityPath(input.Path);
+  // Only CreateServiceLinkedRole makes roles under /aws-service-role/: such a role is exempt
+  // from SCPs and RCPs and protected as AWS's, so an ordinary one there would escape them.
+  if (input.Path !== undefined && isServiceLinkedRolePathPrefix(input.Path)) throw servicePathReserved();
   const accountId = ctx.principal.accountId;
   const tags = roleTags.tagsForCreate(input.Tags, ctx);
   assertValidTrustPolicy(input.AssumeRolePolicyDocument);

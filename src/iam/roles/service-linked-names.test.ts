@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DOCUMENTED_SERVICE_LINKED_ROLES, isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedRolePolicyArn, serviceLinkedTrustPolicy,
+  DOCUMENTED_SERVICE_LINKED_ROLES, isServiceLinkedRolePathPrefix, isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath, serviceLinkedRolePolicyArn, serviceLinkedTrustPolicy,
 } from './service-linked-names.ts';
 import { validatePolicy } from '../../policy/index.ts';
 import { loadAwsManagedCatalog } from '../policies/aws-managed.ts';
@@ -144,4 +144,14 @@ test('every entry: its AWS managed policy is in the catalog under aws-service-ro
 test('the data is sorted by service principal, so additions land in one place', () => {
   const principals = DOCUMENTED_SERVICE_LINKED_ROLES.map((s) => s.servicePrincipal);
   assert.deepEqual(principals, [...principals].sort());
+});
+
+test("CreateRole's reserved prefix: every path under /aws-service-role/, compared literally", () => {
+  for (const path of ['/aws-service-role/', '/aws-service-role/ecs.amazonaws.com/', '/aws-service-role/x/y/', serviceLinkedRolePath('ecs.amazonaws.com')]) {
+    assert.equal(isServiceLinkedRolePathPrefix(path), true, path);
+  }
+  // IAM paths are case sensitive, and so is everything that treats a role as service-linked.
+  for (const path of ['/', '/AWS-Service-Role/', '/aws-service-roles/', '/service-role/', '/x/aws-service-role/', '/x:role/aws-service-role/', '/aws-service-role-x/']) {
+    assert.equal(isServiceLinkedRolePathPrefix(path), false, path);
+  }
 });

@@ -33,8 +33,27 @@ export function isServicePrincipal(name: string): boolean {
   return SERVICE_PRINCIPAL.test(name);
 }
 
+/**
+ * The path every service-linked role lives under. Only CreateServiceLinkedRole may create a
+ * role there: CreateRole refuses it (errors.ts, servicePathReserved), because a role under it
+ * is treated as service-linked wherever that matters (SCP / RCP exemption, protected role).
+ */
+export const SERVICE_LINKED_ROLE_PATH_PREFIX = '/aws-service-role/';
+
 export function serviceLinkedRolePath(serviceName: string): string {
-  return `/aws-service-role/${serviceName}/`;
+  return `${SERVICE_LINKED_ROLE_PATH_PREFIX}${serviceName}/`;
+}
+
+/**
+ * Whether CreateRole must refuse this path: it begins with `/aws-service-role/`, compared
+ * literally. IAM paths are case sensitive, and so is every place that treats a role as
+ * service-linked (a role ARN whose resource begins `role/aws-service-role/`), so
+ * `/AWS-Service-Role/` is an ordinary path: refusing it would refuse what AWS accepts, and
+ * accepting it grants nothing. No other spelling reaches the prefix: a valid path has no
+ * empty segment, and IAM does not resolve `.` or `..` or decode `%2F` in paths.
+ */
+export function isServiceLinkedRolePathPrefix(path: string): boolean {
+  return path.startsWith(SERVICE_LINKED_ROLE_PATH_PREFIX);
 }
 
 /** The documented role of a service principal, if AWS documents one. */

@@ -34,6 +34,15 @@ test('refusals carry AWS codes and texts', () => {
   assert.deepEqual(refusal(big), { code: 'LimitExceeded', message: 'Cannot exceed quota for ACLSizePerRole: 2048' });
 });
 
+test('NotPrincipal is refused in a trust policy, with Allow or Deny', () => {
+  for (const Effect of ['Allow', 'Deny']) {
+    assert.deepEqual(refusal(trust({ Effect, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' })), {
+      code: 'MalformedPolicyDocument',
+      message: 'Has prohibited field NotPrincipal',
+    }, Effect);
+  }
+});
+
 test('documents are percent-encoded as IAM encodes them, and decode back unchanged', () => {
   const text = '{"Version": "2012-10-17",\n "Statement": [{"Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Sid": "a(b)!\'~é"}]}';
   const encoded = encodePolicyDocument(text);

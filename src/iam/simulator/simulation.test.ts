@@ -155,3 +155,18 @@ test('a scenario needs every resource type it names', () => {
   assert.throws(() => resourceScenario('EC2-Quantum', []), /Invalid ResourceHandlingOption/);
   assert.equal(resourceScenario(undefined, undefined), undefined);
 });
+
+test('an AWS managed policy is decided by the caller\'s own policies, as the authorizer decides it: no cross-account details', () => {
+  const iamRead = sourced({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:Get*', Resource: 'arn:aws:iam::aws:policy/*' }] }, 'PolicyInputList.1');
+  const managed = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+  const results = simulate(sim({ identity: [iamRead], actions: ['iam:GetPolicy', 'iam:DeletePolicy'], resources: [managed] }));
+  assert.deepEqual(results.map((r) => [r.EvalActionName, r.EvalDecision, r.EvalDecisionDetails]), [
+    ['iam:GetPolicy', 'allowed', {}],
+    ['iam:DeletePolicy', 'implicitDeny', {}],
+  ]);
+  assert.deepEqual(results[0]?.MatchedStatements?.map((s) => s.SourcePolicyId), ['PolicyInputList.1']);
+  // Another account's customer policy is still another account's.
+  const foreign = simulate(sim({ identity: [sourced({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetPolicy', Resource: '*' }] }, 'PolicyInputList.1')], actions: ['iam:GetPolicy'], resources: ['arn:aws:iam::444455556666:policy/Shared'] }));
+  assert.equal(foreign[0]?.EvalDecision, 'implicitDeny');
+  assert.ok(foreign[0]?.EvalDecisionDetails?.[DECISION_DETAIL_KEYS.resource] !== undefined);
+});

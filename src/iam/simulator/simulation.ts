@@ -7,6 +7,7 @@ import type {
   ResourceSpecificResult,
   Statement,
 } from '../../protocol/generated/iam.ts';
+import { isAwsManagedPolicyArn } from '../policies/records.ts';
 import type { ResourceScenario } from './resource-scenarios.ts';
 import { statementSpans, type StatementSpan } from './statement-positions.ts';
 
@@ -123,8 +124,13 @@ function prepare(sim: Simulation): Prepared {
     let decision = cache.get(key);
     if (decision === undefined) {
       const resourceAccount = accountOfResource(resource) ?? sim.resourceOwner;
+      // An AWS managed policy is AWS-owned, as the authorizer decides it (authz/target.ts): the
+      // simulated caller's own policies decide it, not as another account's resource.
       decision = evaluate(
-        { principal: sim.caller, action, resource, context: sim.context, ...(resourceAccount !== undefined ? { resourceAccount } : {}) },
+        {
+          principal: sim.caller, action, resource, context: sim.context,
+          ...(resourceAccount !== undefined ? { resourceAccount } : {}), ...(isAwsManagedPolicyArn(resource) ? { awsOwned: true } : {}),
+        },
         policies,
       );
       cache.set(key, decision);

@@ -63,6 +63,7 @@ const special = taggableResource<'Role', WidgetData>({
       return { ...data, tags, tagCount: tags.length };
     },
     alsoRequired: (keys, target) => (keys.includes('secret') ? [{ action: 'iam:Guard', resource: target.resource }] : []),
+    absentTarget: (name) => (name === 'builtin' ? { awsOwned: true } : {}),
   },
 });
 
@@ -192,6 +193,14 @@ describe('authorization targets', () => {
     assert.deepEqual(await plain.targets.ListServerCertificateTags({ ServerCertificateName: 'SEEN' }, targetCtx), { resource: arnOf('seen'), resourceTags: { team: 'red' } });
     assert.deepEqual(await plain.targets.ListServerCertificateTags({ ServerCertificateName: 'ghost' }, targetCtx), { resource: arnOf('absent/ghost') });
     assert.deepEqual(await plain.target(targetCtx, 'seen'), { resource: arnOf('seen'), resourceTags: { team: 'red' } });
+  });
+
+  test('absentTarget adds to a missing entity\'s target (an AWS managed policy is AWS-owned); a stored one never gets it', async () => {
+    assert.deepEqual(await special.targets.ListRoleTags({ RoleName: 'builtin' }, targetCtx), { resource: arnOf('builtin'), awsOwned: true });
+    assert.deepEqual(await special.targets.TagRole({ RoleName: 'builtin', Tags: [{ Key: 'k', Value: 'v' }] }, targetCtx), {
+      resource: arnOf('builtin'), awsOwned: true, context: { 'aws:RequestTag/k': 'v', 'aws:TagKeys': ['k'] },
+    });
+    assert.deepEqual(await special.target(targetCtx, 'ghost'), { resource: arnOf('ghost') });
   });
 
   test('Tag adds aws:RequestTag/<key> and aws:TagKeys; Untag adds aws:TagKeys', async () => {

@@ -72,6 +72,12 @@ export interface TaggingRules<D extends TaggedData> {
    * returned. Undefined when there is no such entity.
    */
   readOnly?(tx: StoreTx, accountId: string, name: string): Promise<ServiceError | undefined>;
+  /**
+   * What the authorization target of a name `find` does not find adds besides its ARN:
+   * `awsOwned` for an AWS managed policy, which any principal its own policies allow may read
+   * (authz/target.ts). Pure: resolved without the store.
+   */
+  absentTarget?(name: string): Partial<Pick<AuthorizationTarget, 'awsOwned'>>;
   /** The entity's tags a Tag request keeps before its own are merged in (default: all). */
   keptOnTag?(existing: readonly Tag[], added: readonly Tag[]): Tag[];
   /** The keys an Untag request removes (default: the ones it names). */
@@ -138,7 +144,7 @@ export function taggableResource<N extends TaggableNoun, D extends TaggedData>(r
 
   async function target(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
     const entity = await resource.find(ctx.tx, ctx.accountId, name);
-    if (!entity) return { resource: resource.absentArn(ctx.accountId, name) };
+    if (!entity) return { resource: resource.absentArn(ctx.accountId, name), ...rules.absentTarget?.(name) };
     return { resource: resource.arn(entity), resourceTags: tagMap(entity.data.tags) };
   }
 
