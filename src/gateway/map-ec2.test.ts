@@ -65,7 +65,7 @@ describe('EC2: every resource an action touches', () => {
       `ec2:CreateTags arn:aws:ec2:us-east-1:${OWNER}:instance/*`,
     ]);
     // The instance: its tags as aws:RequestTag, its type; the image: its ID.
-    assert.deepEqual(result.targets[0]!.context, { 'ec2:Region': 'us-east-1', 'aws:RequestTag/Owner': 'alice', 'aws:TagKeys': ['Owner'], 'ec2:InstanceType': 't2.micro' });
+    assert.deepEqual(result.targets[0]!.context, { 'ec2:Region': 'us-east-1', 'ec2:Tenancy': 'default', 'ec2:InstanceMarketType': 'on-demand', 'aws:RequestTag/Owner': 'alice', 'aws:TagKeys': ['Owner'], 'ec2:InstanceType': 't2.micro' });
     assert.deepEqual(result.targets[1]!.context, { 'ec2:Region': 'us-east-1', 'ec2:ImageID': 'ami-12c6146b' });
     // A volume the request does not tag carries no request tags.
     assert.deepEqual(result.targets[5]!.context, { 'ec2:Region': 'us-east-1' });

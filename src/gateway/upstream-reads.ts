@@ -406,6 +406,27 @@ export const MAX_PARAMETER_PAGES = 20;
  * (DescribeParameters, filtered by Name or Path and Type). More than MAX_PARAMETER_PAGES pages
  * fail the read (the request is then refused rather than decided on part of them).
  */
+/**
+ * The keys of a parameter's SecureString versions, each once (GetParameterHistory without
+ * decryption): a version keeps the key it was written with, so a history read with decryption
+ * uses every one of them.
+ */
+export async function readParameterHistoryKeys(name: string, { call }: ReadContext): Promise<{ name: string; keyId: string }[]> {
+  const keys = new Set<string>();
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PARAMETER_PAGES; page++) {
+    const out = await jsonRead(call, '1.1', 'AmazonSSM.GetParameterHistory', { Name: name, WithDecryption: false, MaxResults: 50, ...(token ? { NextToken: token } : {}) });
+    if (out === undefined) break;
+    for (const item of Array.isArray(out['Parameters']) ? (out['Parameters'] as Record<string, unknown>[]) : []) {
+      if (item['Type'] === 'SecureString') keys.add(stringMember(item['KeyId']) ?? 'alias/aws/ssm');
+    }
+    token = stringMember(out['NextToken']);
+    if (token === undefined) break;
+  }
+  if (token !== undefined) throw new UpstreamReadError(`more than ${MAX_PARAMETER_PAGES * 50} versions of ${name} to read the keys of`);
+  return [...keys].map((keyId) => ({ name, keyId }));
+}
+
 export async function readSecureParameters(select: { names: readonly string[] } | { path: string; recursive: boolean }, { call }: ReadContext): Promise<{ name: string; keyId: string }[]> {
   const filters = 'names' in select
     ? [{ Key: 'Name', Option: 'Equals', Values: [...select.names] }, { Key: 'Type', Option: 'Equals', Values: ['SecureString'] }]

@@ -1,3 +1,4 @@
+import { withRequestConditionKeys } from './request-condition-keys.ts';
 import type { ServiceRules } from '../rules.ts';
 import type { GatewayService } from '../services.ts';
 import { CLOUDWATCH_RULES } from './cloudwatch.ts';
@@ -12,7 +13,8 @@ import { SNS_RULES } from './sns.ts';
 import { SQS_RULES } from './sqs.ts';
 import { SSM_RULES } from './ssm.ts';
 
-export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = {
+// Keys whose value the request gives under another member's name: request-condition-keys.ts.
+export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = withRequestConditionKeys({
   s3: S3_RULES,
   sqs: SQS_RULES,
   sns: SNS_RULES,
@@ -24,4 +26,4 @@ export const SERVICE_RULES: Readonly<Record<GatewayService, ServiceRules>> = {
   logs: LOGS_RULES,
   ec2: EC2_RULES,
   monitoring: CLOUDWATCH_RULES,
-};
+});

@@ -41,7 +41,7 @@ import { accessDenied, gatewayError, GatewayError, type GatewayFailure } from '.
 import type { MappedRequest } from '../../gateway/index.ts';
 import { withoutSelector } from '../../gateway/services/ssm.ts';
 import {
-  readBucketEncryption, readKeyManager, readObjectEncryption, readQueueKey, readResourcePolicy, readSecretEncryption, readSecureParameters, readTopicKey,
+  readBucketEncryption, readKeyManager, readObjectEncryption, readQueueKey, readResourcePolicy, readSecretEncryption, readParameterHistoryKeys, readSecureParameters, readTopicKey,
   s3EncryptionOf, s3Parts, UpstreamReadError, type ReadContext, type S3Encryption,
 } from '../../gateway/upstream-reads.ts';
 import { upstreamFor } from '../../gateway/upstreams.ts';
@@ -328,6 +328,11 @@ async function ssmKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSour
       const arn = parameterArn(region, account, names[names.length - 1] ?? value);
       found.push(...await sources.cache.get(`parameter-keys\u0000${names.join('\u0000')}`, account, arn, () => readSecureParameters({ names }, reads)));
     }
+  } else if (mapped.operation === 'GetParameterHistory' && typeof input['Name'] === 'string') {
+    // Every version's value is decrypted, each with the key it was written with.
+    const names = parameterNames(input['Name']);
+    const name = names[names.length - 1] ?? input['Name'];
+    found = await sources.cache.get('parameter-history-keys', account, parameterArn(region, account, name), () => readParameterHistoryKeys(name, reads));
   } else if (mapped.operation === 'GetParametersByPath' && typeof input['Path'] === 'string') {
     const path = input['Path'];
     const recursive = input['Recursive'] === true;
@@ -337,8 +342,8 @@ async function ssmKeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSour
   const uses: KeyUse[] = [];
   for (const { name, keyId } of found) {
     const arn = parameterArn(region, account, name);
-    if (seen.has(arn)) continue;
-    seen.add(arn);
+    if (seen.has(`${arn}\u0000${keyId}`)) continue;
+    seen.add(`${arn}\u0000${keyId}`);
     uses.push({ ...(MANAGED_ALIAS.test(keyId) ? {} : { keyId }), actions: ['kms:Decrypt'], via: 'ssm', region, account, encryptionContext: { PARAMETER_ARN: arn } });
   }
   return uses;
