@@ -39,6 +39,7 @@ import { keyPolicyLockout } from './kms-lockout.ts';
 import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
+import { callerS3Refusal } from './caller-s3-access.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
@@ -262,6 +263,14 @@ async function run(flow: Flow): Promise<void> {
       operation: mapped.operation, bucket, key: s3Parts(mapped.targets[0]!.resource).key ?? '', query: ctx.http.query, body: buffered, bypass: asksBypass(ctx.http.headers), now,
     });
     if (weakened !== undefined) throw new GatewayError(weakened);
+  }
+  // A service that reads or writes S3 for its caller does so with the caller's permissions (caller-s3-access.ts).
+  if (service === 'dynamodb' || service === 'lambda') {
+    const s3Refusal = await callerS3Refusal(flow, { mapped, body: buffered, base: request(), mapper, callerAccount, region, now });
+    if (s3Refusal !== undefined) {
+      if (deps.gateway.settings.mode === 'enforce') throw new GatewayError(s3Refusal);
+      deps.logger.warn('gateway audit mode: forwarding a request whose S3 access its policies refuse', { requestId: ctx.requestId, service, operation: mapped.operation, principal: principal.arn, reason: s3Refusal.message });
+    }
   }
   // A queue's or topic's policy is validated as the service validates it once the call is authorized.
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
