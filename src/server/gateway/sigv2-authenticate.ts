@@ -2,6 +2,7 @@ import { keyUseToRecord, recordKeyUse } from '../../credentials/resolve-access-k
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { GatewayError } from '../../gateway/errors.ts';
 import { readSigV2Query, signatureV2, signatureV2Matches, stringToSignV2 } from '../../gateway/sigv2-query.ts';
+import { sigv2UnsignedSelector } from '../../gateway/sigv2-unsigned-subresources.ts';
 import type { ServerDeps } from '../deps.ts';
 import type { RequestContext } from '../request-context.ts';
 import { invalidToken, openToken } from '../stages/authenticate.ts';
@@ -27,6 +28,9 @@ export async function authenticateSigV2Query(ctx: RequestContext, deps: ServerDe
   const key = await presentedKey(ctx, deps, query.accessKeyId, query.securityToken);
   const request = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, ...(hostBucket !== undefined ? { hostBucket } : {}) };
   check(stringToSignV2(request, query.expires), key.secretAccessKey, query.signature, query.accessKeyId);
+  // A sub-resource SigV2 does not sign must not pick another operation (sigv2-unsigned-subresources.ts).
+  const unsigned = sigv2UnsignedSelector(ctx.http.query);
+  if (unsigned !== undefined) throw new GatewayError(unsigned);
   ctx.principal = key.principal;
   if (key.use === undefined) return;
   recordKeyUse(deps.store, query.accessKeyId, key.use).catch((err) => {
