@@ -5,6 +5,7 @@ import type { HttpRequestData, HttpResponseData } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
 import { headerValue } from './http-util.ts';
 import { isOutboundDiscoveryPath, outboundDiscovery } from './outbound-discovery-routes.ts';
+import { browserRefusal } from './admin-browser-guard.ts';
 
 /**
  * Tessera's own endpoints under /_tessera/ (not AWS APIs):
@@ -40,12 +41,17 @@ export function adminRoutes(options: AdminOptions): AdminHandler {
           dev: options.dev,
           defaultAccountId: options.defaultAccountId(),
         });
-      case 'POST /_tessera/reset':
+      case 'POST /_tessera/reset': {
+        const refused = browserRefusal(req);
+        if (refused) return refused;
         if (!options.dev || !options.reset) return json(404, { error: 'NotFound', message: 'Reset is only available in dev mode (--dev).' });
         await options.reset();
         return json(200, { status: 'reset' });
+      }
       case 'POST /_tessera/accounts':
       case 'GET /_tessera/accounts': {
+        const refused = browserRefusal(req);
+        if (refused) return refused;
         if (!authorized(req, options)) return json(401, { error: 'Unauthorized', message: 'Send Authorization: Bearer <token from the data directory\'s admin-token file>.' });
         return req.method === 'GET' ? listAccounts(req, options) : createAccountRoute(req, options);
       }
