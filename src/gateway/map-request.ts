@@ -8,7 +8,7 @@ import { sarAction, type AuthorizationData, type SarAction } from './authorizati
 import { conditionContext } from './conditions.ts';
 import { identify, type IdentifiedRequest } from './identify.ts';
 import { accountsAmbiguity, resourceNameAmbiguity } from './resource-name-ambiguity.ts';
-import { fillTemplate, templateVariables } from './arn-template.ts';
+import { fillTemplate, matchTemplate, templateVariables } from './arn-template.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
 import { bucketConfigurationMembers, deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
@@ -179,7 +179,9 @@ function planChecks(
     if (also.resource !== undefined) {
       const arns = also.resource(request, context);
       if (arns === undefined || arns.length === 0) return `${operation} does not name ${also.resourceDoc ?? 'the resource'} that ${iamPrefix(service)}:${action.name} is authorized on`;
-      checks.push({ action, arns, request });
+      // Its resource type, from the ARN: what its lookups read (a copy source's bucket policy and tags).
+      const resourceType = typeOfArn(data, service, action, arns[0]!);
+      checks.push({ action, arns, request, ...(resourceType !== undefined ? { resourceType } : {}) });
     } else {
       checks.push({ ...mainCheck, action });
     }
@@ -294,6 +296,16 @@ function copySourceVersioned(request: IdentifiedRequest): boolean {
 
 function describeTypes(action: SarAction): string {
   return action.resourceTypes.map((ref) => ref.type).join(' or ');
+}
+
+/** The resource type of the action whose ARN format `arn` has, if one has. */
+function typeOfArn(data: AuthorizationData, service: GatewayService, action: SarAction, arn: string): string | undefined {
+  const types = data.get(service)!.resourceTypes;
+  for (const ref of action.resourceTypes) {
+    const type = types.get(ref.type);
+    if (type !== undefined && matchTemplate(type.arn, arn) !== undefined) return type.key;
+  }
+  return undefined;
 }
 
 /** What the forwarder must read before deciding a check: the resource's tags and policy, and the service's own. */
