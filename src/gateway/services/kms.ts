@@ -40,9 +40,17 @@ export function ciphertextKeyId(value: unknown): string | undefined {
 }
 
 /** The key a blob names, as an ARN in the account the request acts in. */
-function blobKeyArn(request: IdentifiedRequest, context: RuleContext): string[] | undefined {
-  const id = ciphertextKeyId(request.input.get('CiphertextBlob'));
-  return id === undefined ? undefined : [`arn:aws:kms:${context.region}:${context.ownerAccountId}:key/${id}`];
+function blobKeyArn(member: string) {
+  return (request: IdentifiedRequest, context: RuleContext): string[] | undefined => {
+    const id = ciphertextKeyId(request.input.get('CiphertextBlob'));
+    if (id === undefined) return undefined;
+    // The ciphertext names its key by id alone: it is in the account (and region) the request's
+    // key member names by ARN — where the request is forwarded to act — else the request's own.
+    const parts = keyMember(request, member)?.startsWith('arn:') ? keyMember(request, member)!.split(':') : [];
+    const account = /^\d{12}$/.test(parts[4] ?? '') ? parts[4]! : context.ownerAccountId;
+    const region = parts[3] || context.region;
+    return [`arn:aws:kms:${region}:${account}:key/${id}`];
+  };
 }
 
 /** Whether the request names its key in a member as well as in its ciphertext: then both are checked. */
@@ -107,10 +115,10 @@ export const KMS_RULES: ServiceRules = {
       action: 'ReEncryptFrom',
       also: [
         { action: 'ReEncryptTo', resource: (request, context) => keyArn(request, context, 'DestinationKeyId'), resourceDoc: 'the DestinationKeyId key' },
-        { action: 'ReEncryptFrom', resource: blobKeyArn, resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('SourceKeyId') },
+        { action: 'ReEncryptFrom', resource: blobKeyArn('SourceKeyId'), resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('SourceKeyId') },
       ],
     },
-    Decrypt: { also: [{ action: 'Decrypt', resource: blobKeyArn, resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('KeyId') }] },
+    Decrypt: { also: [{ action: 'Decrypt', resource: blobKeyArn('KeyId'), resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('KeyId') }] },
     CreateAlias: { also: [{ action: 'CreateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the TargetKeyId key' }] },
     UpdateAlias: { also: [{ action: 'UpdateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the new TargetKeyId key' }] },
   },
