@@ -6,7 +6,7 @@ import {
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signRequest } from '../../src/sigv4/index.ts';
-import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { allow, startGatewayEnv, motoS3, outcomeName, type GatewayEnv } from '../support/gateway-env.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
 /**
@@ -24,16 +24,8 @@ describe('advisory sweep', () => {
   });
   after(() => env?.stop());
 
-  /** Read through the upstream directly, with Tessera's own upstream credentials. */
-  const moto = (): S3Client => new S3Client({ endpoint: env.moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  const errorName = async (promise: Promise<unknown>): Promise<string> => {
-    try {
-      await promise;
-      return 'ok';
-    } catch (err) {
-      return (err as Error).name;
-    }
-  };
+  const moto = (): S3Client => motoS3(env);
+  const errorName = outcomeName;
   /** The S3 client with a header added before signing (so it is signed: not the unsigned-header class). */
   const withHeader = (client: S3Client, name: string, value: string): S3Client => {
     client.middlewareStack.add((next) => async (args) => {

@@ -5,7 +5,7 @@ import {
   CreateBucketCommand, DeletePublicAccessBlockCommand, GetObjectCommand, GetObjectLegalHoldCommand, GetPublicAccessBlockCommand, HeadObjectCommand,
   PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
-import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
+import { allow, startGatewayEnv, motoS3, outcomeName, type GatewayEnv } from '../support/gateway-env.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
 /**
@@ -21,15 +21,8 @@ describe('gateway S3 sweep 3', () => {
   });
   after(() => env?.stop());
 
-  const moto = (): S3Client => new S3Client({ endpoint: env.moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  const errorName = async (promise: Promise<unknown>): Promise<string> => {
-    try {
-      await promise;
-      return 'ok';
-    } catch (err) {
-      return (err as Error).name;
-    }
-  };
+  const moto = (): S3Client => motoS3(env);
+  const errorName = outcomeName;
   /** A URL presigned with signature version 2 (what `aws s3 presign` of the CLI v1 writes): no Content-MD5, no Content-Type. */
   const presignV2 = (credentials: Credentials, method: string, path: string): string => {
     const expires = Math.floor(Date.now() / 1000) + 600;

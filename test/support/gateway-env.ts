@@ -112,3 +112,18 @@ export function allow(action: string | string[], resource: string | string[] = '
 export function deny(action: string | string[], resource: string | string[] = '*'): Record<string, unknown> {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: action, Resource: resource }] };
 }
+
+/** An S3 client of moto itself, with the upstream credentials Tessera uses by default: what moto really holds. */
+export function motoS3(env: GatewayEnv): S3Client {
+  return new S3Client({ endpoint: env.moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** `ok`, or the name of the error the call failed with. */
+export async function outcomeName(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (err) {
+    return (err as Error).name;
+  }
+}
