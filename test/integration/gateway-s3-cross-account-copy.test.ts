@@ -8,7 +8,8 @@ import { awsError, type Credentials } from '../support/tessera-server.ts';
  * A copy whose source is another account's object: s3:GetObject on the source is decided with the
  * source bucket's policy, in its owner's account — AWS's cross-account rule (both sides allow).
  * Before, the copy-source check read no bucket policy at all (its resource type was not known),
- * so every cross-account copy was refused although a direct GetObject of the same object worked.
+ * so every cross-account copy was refused although a direct GetObject of the same object worked,
+ * and a bucket-policy Deny on the source was ignored.
  */
 describe('cross-account copies', () => {
   let env: GatewayEnv;
@@ -57,5 +58,18 @@ describe('cross-account copies', () => {
     const denied = await awsError(() => copy('c.txt', 'xacct-source/shared/report.txt'));
     assert.equal(denied.name, 'AccessDenied');
     await copy('d.txt', 'xacct-source/private/plan.txt');
+  });
+  test('in one account, a bucket-policy Deny on the source stops the copy (it was ignored: no policy was read)', async () => {
+    const s3 = env.s3(env.server.root);
+    await s3.send(new CreateBucketCommand({ Bucket: 'same-source' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'same-source', Key: 'secret.txt', Body: 'secret' }));
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'same-source',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: copier.arn }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::same-source/*' }] }),
+    }));
+    const denied = await awsError(() => copy('leak.txt', 'same-source/secret.txt'));
+    assert.equal(denied.name, 'AccessDenied');
+    assert.match(denied.message, /s3:GetObject on resource: "arn:aws:s3:::same-source\/secret.txt" with an explicit deny in a resource-based policy/);
+    assert.equal((await awsError(() => env.s3(env.server.root).send(new GetObjectCommand({ Bucket: 'xacct-target', Key: 'leak.txt' })))).name, 'NoSuchKey');
   });
 });
