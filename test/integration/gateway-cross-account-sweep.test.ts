@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
@@ -29,14 +28,8 @@ describe('gateway cross-account sweep', { skip: !awsCliAvailable() && 'the aws C
   let allowedUser: Credentials & { arn: string };
   let bareUser: Credentials & { arn: string };
 
-  /** A user of the second account with these inline policies. */
-  async function otherUser(name: string, policy?: object): Promise<Credentials & { arn: string }> {
-    const iam = env.server.iam(other);
-    const created = await iam.send(new CreateUserCommand({ UserName: name }));
-    if (policy) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: JSON.stringify(policy) }));
-    const key = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-    return { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey!, arn: created.User!.Arn! };
-  }
+  /** A user of the second account with this inline policy (env.user). */
+  const otherUser = (name: string, policy?: Record<string, unknown>) => env.user(name, policy ? [policy] : [], { iam: env.server.iam, root: other });
 
   before(async () => {
     env = await startGatewayEnv();

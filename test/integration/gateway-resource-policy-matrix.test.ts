@@ -22,7 +22,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import {
   AbortMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand,
   GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsCommand, ListObjectsV2Command, ListPartsCommand,
@@ -129,13 +128,9 @@ describe('gateway resource-policy matrix', { skip: !awsCliAvailable() && 'the aw
     });
   }
 
-  async function makeUser(owner: Credentials, name: string, policy?: object): Promise<Credentials & { arn: string }> {
-    const iam = env.server.iam(owner);
-    const created = await iam.send(new CreateUserCommand({ UserName: name }));
-    if (policy) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: JSON.stringify(policy) }));
-    const key = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-    return { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey!, arn: created.User!.Arn! };
-  }
+  /** A user of `owner`'s account with `policy` inline (env.user). */
+  const makeUser = (owner: Credentials, name: string, policy?: Record<string, unknown>) =>
+    env.user(name, policy ? [policy] : [], { iam: env.server.iam, root: owner });
 
   before(async () => {
     env = await startGatewayEnv();
