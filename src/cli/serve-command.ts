@@ -1,3 +1,4 @@
+import { rootCredentialsLines, storeForDisplay } from './serve-banner.ts';
 import type { Tessera } from '../server/app.ts';
 import { checkStartupPaths } from '../server/startup-checks.ts';
 import { jsonLogger } from '../server/logger.ts';
@@ -74,11 +75,9 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     // One write, "listening on" last: whoever waits for that line has the whole banner.
     let banner = `Default account: ${tessera.defaultAccountId}\n`;
     if (created) {
-      banner +=
-        `Root user credentials (shown once${config.dev ? '' : `; also in ${config.dataDir}/root-credentials`}):\n` +
-        `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
+      banner += rootCredentialsLines(created, config.rootSecretAccessKey, config.dev ? '' : `; also in ${config.dataDir}/root-credentials`);
     }
-    banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : `${config.store}, 1 process`})\n`;
+    banner += `Tessera listening on ${tessera.url} (${config.dev ? 'dev mode, in-memory' : `${storeForDisplay(config.store)}, 1 process`})\n`;
     io.stdout(banner);
 
     const reason = await stop.stopped;

@@ -1,3 +1,4 @@
+import { rootCredentialsLines, storeForDisplay } from './serve-banner.ts';
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from '../server/config.ts';
 import type { Logger } from '../server/logger.ts';
@@ -105,10 +106,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     let banner = `Default account: ${first.defaultAccountId}\n`;
     const created = first.createdRootCredentials;
     if (created) {
-      banner += `Root user credentials (shown once; also in ${config.dataDir}/root-credentials):\n` +
-        `  AWS_ACCESS_KEY_ID=${created.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`;
+      banner += rootCredentialsLines(created, config.rootSecretAccessKey, `; also in ${config.dataDir}/root-credentials`);
     }
-    banner += `Tessera listening on ${url} (${config.store}, ${workers} worker processes)\n`;
+    banner += `Tessera listening on ${url} (${storeForDisplay(config.store)}, ${workers} worker processes)\n`;
     io.stdout(banner);
   }
 

@@ -17,7 +17,7 @@ import { parameterTimeOf } from './dates.ts';
 export const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
 /** Secrets by member name, whatever their model says (the models do not mark these sensitive). */
-const SECRET_MEMBERS: ReadonlySet<string> = new Set([
+export const SECRET_MEMBERS: ReadonlySet<string> = new Set([
   'SecretAccessKey', 'SessionToken', 'Password', 'OldPassword', 'NewPassword', 'PrivateKey',
   'TokenCode', 'AuthenticationCode1', 'AuthenticationCode2', 'SAMLAssertion', 'WebIdentityToken',
   'Base32StringSeed', 'QRCodePNG', 'ServicePassword', 'ServiceCredentialSecret', 'SubjectToken',

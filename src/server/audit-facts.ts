@@ -1,3 +1,4 @@
+import { withoutQuotedSecrets } from '../cloudtrail/recorded-error-message.ts';
 import { auditEventsOf, type ApiCallFacts, type AuditDecision } from '../cloudtrail/record.ts';
 import { isReadOnly, recordsResponse } from '../cloudtrail/event-kinds.ts';
 import { requestParametersOf, responseElementsOf, withinSize } from '../cloudtrail/parameters.ts';
@@ -54,7 +55,7 @@ export function commonFacts(ctx: RequestContext): Pick<ApiCallFacts, 'requestId'
   const facts: ReturnType<typeof commonFacts> = { requestId: ctx.requestId, time: ctx.receivedAt, sourceIPAddress: ctx.http.remoteAddress, resources };
   if (ctx.principal) facts.principal = ctx.principal;
   if (userAgent !== undefined) facts.userAgent = userAgent;
-  if (ctx.error) facts.error = { code: ctx.error.code, message: withoutEncodedMessage(ctx.error.message) };
+  if (ctx.error) facts.error = { code: ctx.error.code, message: withoutQuotedSecrets(withoutEncodedMessage(ctx.error.message)) };
   if (auth) {
     const decision: AuditDecision = { decision: auth.decision, action: auth.action, resource: auth.resource };
     if (auth.reason !== undefined) decision.reason = auth.reason;
