@@ -6,6 +6,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished, pipeline } from 'node:stream';
+import { tapErrorAnswer, type UpstreamError } from './upstream-error.ts';
 import type { Readable } from 'node:stream';
 import { GatewayError, type GatewayFailure } from './errors.ts';
 import { payloadRefusal, type PayloadPlan } from './payload.ts';
@@ -62,8 +63,8 @@ export interface ForwardPlan {
 }
 
 export type ForwardOutcome =
-  /** The upstream answered and its answer was passed on (`complete`: to its end). */
-  | { kind: 'answered'; status: number; complete: boolean }
+  /** The upstream answered and its answer was passed on (`complete`: to its end); `error`: the error it answered, if any. */
+  | { kind: 'answered'; status: number; complete: boolean; error?: UpstreamError }
   /** Nothing was sent to the client: answer it with `failure`. */
   | { kind: 'failed'; failure: GatewayFailure; cause: string };
 
@@ -219,7 +220,16 @@ function relay(answer: IncomingMessage, res: ServerResponse, plan: ForwardPlan, 
     return;
   }
   res.writeHead(status, headers);
-  passBody(answer, res, (complete) => settle({ kind: 'answered', status, complete }));
+  if (status < 400) {
+    passBody(answer, res, (complete) => settle({ kind: 'answered', status, complete }));
+    return;
+  }
+  // An error answer is read as it passes, for its CloudTrail event (upstream-error.ts).
+  const upstreamError = tapErrorAnswer(answer, answer.headers);
+  passBody(answer, res, (complete) => {
+    const error = upstreamError();
+    settle({ kind: 'answered', status, complete, ...(error ? { error } : {}) });
+  });
 }
 
 /** The request ID headers the SDKs read ($metadata.requestId), S3's and the others'. */

@@ -89,4 +89,6 @@ export interface GatewayRequestState {
   signing?: { path: string; headers: Record<string, string | string[]> };
   /** Set by authentication: the verified signature and its secret, the seed of chunk signatures. */
   signed?: { auth: ParsedAuth; secretAccessKey: string };
+  /** The error the upstream answered and the client was given, for the CloudTrail event. */
+  upstreamError?: { code: string; message: string };
 }

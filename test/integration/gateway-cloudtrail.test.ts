@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { awsError } from '../support/tessera-server.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { signedJson } from '../support/raw-request.ts';
@@ -158,5 +159,31 @@ describe('forwarded requests in the CloudTrail event history', () => {
     assert.equal(await lookup('GetItem'), 0);
     assert.ok(await lookup('CreateQueue') >= 1);
     assert.ok(await lookup('CreateTable') >= 1);
+  });
+
+  test('an error the upstream answered is the event\'s errorCode and errorMessage, as CloudTrail records a failed call', async () => {
+    const root = env.server.root;
+    await env.s3(root).send(new CreateBucketCommand({ Bucket: 'trail-errors' }));
+    const answers = [
+      await awsError(() => env.s3(root).send(new GetBucketPolicyCommand({ Bucket: 'trail-errors' }))),
+      await awsError(() => env.sqs(root).send(new GetQueueUrlCommand({ QueueName: 'no-such-queue-here' }))),
+      await awsError(() => env.dynamodb(root).send(new DescribeTableCommand({ TableName: 'no-such-table-here' }))),
+      await awsError(() => env.kms(root).send(new DescribeKeyCommand({ KeyId: 'alias/no-such-key-here' }))),
+    ];
+    await env.server.tessera.deps.audit.flush();
+    const records = (await env.server.tessera.deps.store.listAudit({ accountId: env.server.accountId, limit: 1000 }))
+      .map((e) => (e.data as { record: Record<string, unknown> }).record);
+    const recorded = (source: string, name: string) => {
+      const record = records.find((r) => r['eventSource'] === `${source}.amazonaws.com` && r['eventName'] === name);
+      assert.ok(record, `${name} recorded`);
+      return { code: record['errorCode'], message: record['errorMessage'] };
+    };
+    assert.deepEqual(recorded('s3', 'GetBucketPolicy'), { code: 'NoSuchBucketPolicy', message: answers[0]!.message });
+    assert.deepEqual(recorded('sqs', 'GetQueueUrl'), { code: 'QueueDoesNotExist', message: answers[1]!.message });
+    assert.deepEqual(recorded('dynamodb', 'DescribeTable'), { code: 'ResourceNotFoundException', message: answers[2]!.message });
+    assert.deepEqual(recorded('kms', 'DescribeKey'), { code: 'NotFoundException', message: answers[3]!.message });
+    // A success has neither.
+    const create = records.find((r) => r['eventName'] === 'CreateBucket' && JSON.stringify(r['requestParameters']).includes('trail-errors'));
+    assert.equal(create?.['errorCode'], undefined);
   });
 });

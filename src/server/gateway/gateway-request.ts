@@ -90,7 +90,8 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
       category: isDataEvent(route.service, ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
       requestParameters: route.service === 's3' ? s3RequestParameters(ctx) : otherRequestParameters(ctx, route.service),
-      ...(ctx.error ? { error: { code: ctx.error.code, message: ctx.error.message } } : {}),
+      // Tessera's own refusal is in the common facts; otherwise the error the upstream answered.
+      ...(ctx.error === undefined && ctx.gateway?.upstreamError ? { error: ctx.gateway.upstreamError } : {}),
     });
   } catch (err) {
     deps.logger.error('audit event of a forwarded request not written', { requestId: ctx.requestId, error: String(err) });
@@ -316,6 +317,7 @@ async function run(flow: Flow): Promise<void> {
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
+  if (outcome.error !== undefined && ctx.gateway !== undefined) ctx.gateway.upstreamError = outcome.error;
 }
 
 /** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */
