@@ -43,7 +43,7 @@ type CompiledValues =
   | { readonly family: 'string' | 'stringIgnoreCase'; readonly templates: readonly Template[]; readonly fixed: readonly string[] | null }
   | { readonly family: 'stringLike'; readonly patterns: readonly TemplatePattern[] }
   | { readonly family: 'numeric' | 'date'; readonly numbers: readonly number[] }
-  | { readonly family: 'bool'; readonly bools: readonly boolean[] }
+  | { readonly family: 'bool'; readonly bools: readonly boolean[]; readonly templates: readonly Template[] | null }
   | { readonly family: 'binary'; readonly bytes: readonly string[] }
   | { readonly family: 'ip'; readonly blocks: readonly IpBlock[] }
   | { readonly family: 'arn'; readonly patterns: readonly ResourcePattern[] }
@@ -152,6 +152,13 @@ function compileValues(
       return { values: { family, numbers }, bad, variableKeys };
     }
     case 'bool': {
+      // "You can use a policy variable with the Boolean condition operator" (IAM User Guide,
+      // condition operators): a value with a variable is read as a boolean once substituted.
+      const templates = texts.map((t) => parseTemplate(t, variablesEnabled));
+      if (templates.some((t) => t.hasVariables)) {
+        for (const t of templates) variableKeys.push(...templateVariableKeys(t));
+        return { values: { family, bools: [], templates }, bad: null, variableKeys };
+      }
       const bools: boolean[] = [];
       let bad: string | null = null;
       for (const t of texts) {
@@ -159,7 +166,7 @@ function compileValues(
         if (b === null) bad ??= badValue('the non-boolean', t);
         else bools.push(b);
       }
-      return { values: { family, bools }, bad, variableKeys };
+      return { values: { family, bools, templates: null }, bad, variableKeys };
     }
     case 'binary': {
       const bytes: string[] = [];
@@ -314,10 +321,11 @@ function valueComparer(
     }
     case 'bool': {
       const requestValues = entry.bools();
+      const policyValues = values.templates === null ? values.bools : substitutedBools(values.templates, context);
       return (i) => {
         const v = requestValues[i];
         if (v === null || v === undefined) return UNCOMPARABLE;
-        return values.bools.includes(v) ? MATCH : NO_MATCH;
+        return policyValues.includes(v) ? MATCH : NO_MATCH;
       };
     }
     case 'binary': {
@@ -353,4 +361,15 @@ function compareNumbers(requestValue: number, policyValue: number, comparison: C
     case 'gte':
       return requestValue >= policyValue;
   }
+}
+
+/** A Bool condition's values with their variables substituted: one with no value, or one that is then not a boolean, matches nothing. */
+function substitutedBools(templates: readonly Template[], context: RequestContext): boolean[] {
+  const bools: boolean[] = [];
+  for (const template of templates) {
+    const text = resolveTemplateText(template, context.variable);
+    const bool = text === undefined ? null : parseBool(text);
+    if (bool !== null) bools.push(bool);
+  }
+  return bools;
 }
