@@ -5,6 +5,7 @@
 // replaced by its ARN. The owning account of each check's resource comes from the caller (S3
 // ARNs name none).
 
+import { missingKmsKeyPolicy } from './kms-missing-key-policy.ts';
 import type { AuthorizationCheck, AuthorizationTarget } from '../authz/target.ts';
 import type { LookupCache } from './lookup-cache.ts';
 import { iamPrefix, type GatewayService } from './services.ts';
@@ -138,7 +139,9 @@ async function apply(
     }
     case 'resource-policy': {
       const holder = resourceOf(lookup.resource);
-      const text = await cache.get('policy', account, holder, () => readResourcePolicy(service, holder, reads()));
+      const read = await cache.get('policy', account, holder, () => readResourcePolicy(service, holder, reads()));
+      // A KMS key the upstream does not know is decided with its account's default key policy (kms-missing-key-policy.ts).
+      const text = read ?? (service === 'kms' ? missingKmsKeyPolicy(holder) : undefined);
       if (text !== undefined) check.resourcePolicy = { text, kind: 'resource', name: holder };
       return;
     }

@@ -1,7 +1,7 @@
 // CloudWatch Logs. Log groups are named by logGroupName or logGroupIdentifier (a name or an
 // ARN); a log group ARN may end in `:*`, which names the same group.
 
-import type { ServiceRules } from '../rules.ts';
+import type { OperationRule, ServiceRules } from '../rules.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 
 /** A log group name, or a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`) — also the name an identifier is forwarded as (logs-group-identifier.ts). */
@@ -11,6 +11,22 @@ export function groupName(value: string): Record<string, string> | undefined {
   if (parts[2] !== 'logs' || parts[5] !== 'log-group' || !parts[6] || parts.length > 8 || (parts.length === 8 && parts[7] !== '*')) return undefined;
   return { LogGroupName: parts[6], Region: parts[3]!, Account: parts[4]! };
 }
+
+/**
+ * CloudWatch Logs DescribeMetricFilters without `logGroupName` (by `metricName` /
+ * `metricNamespace`, or nothing: every metric filter of the account) is a valid request that
+ * was refused as naming no log group. With a group: the group, as before; without one: the
+ * nameless group DescribeLogGroups is decided on (`arn:…:log-group::log-stream:`), which only a
+ * grant on every log group (`log-group:*`) matches — the filters listed are the upstream's.
+ */
+const describeMetricFiltersRule: OperationRule = {
+  expand: (request, context) => {
+    const group = request.input.get('logGroupName');
+    if (typeof group === 'string' && group !== '') return [{ action: 'DescribeMetricFilters' }];
+    return [{ action: 'DescribeMetricFilters', resources: [`arn:aws:logs:${context.region}:${context.ownerAccountId}:log-group::log-stream:`] }];
+  },
+  expandDoc: 'logs:DescribeMetricFilters on the logGroupName group; without one on `…:log-group::log-stream:` (only `log-group:*` grants it)',
+};
 
 export const LOGS_RULES: ServiceRules = {
   passedRoles: (request) => rolesInMembers(request, ['roleArn', 'importRoleArn', 'executionRoleArn']),
@@ -26,7 +42,7 @@ export const LOGS_RULES: ServiceRules = {
     },
     arnMembers: ['resourceIdentifier', 'logGroupArnList', 'identifier'],
   },
-  operations: {},
+  operations: { DescribeMetricFilters: describeMetricFiltersRule },
   refused: {
     GetLogObject: 'the Service Authorization Reference has no action for GetLogObject yet',
     GetLogRecord: 'a log record pointer, not a parameter, names the log group, and the gateway does not decode it',
