@@ -62,5 +62,5 @@ export async function openTrailReader(settings: NonNullable<ReturnType<typeof tr
   const defaultAccount = (await getDefaultAccountId(store)) ?? '';
   const runtime = createGatewayRuntime({ settings: settings.gateway, store, clock: systemClock, signingKeys: new SigningKeyCache(), defaultAccount: () => defaultAccount });
   const s3 = s3TrailObjects({ client: runtime.client, upstream: settings.s3, owners: runtime.owners, defaultAccount: () => defaultAccount });
-  return { objects: routedTrailObjects(local, s3)!, close: () => runtime.close() };
+  return { objects: routedTrailObjects(local, s3, () => defaultAccount)!, close: () => runtime.close() };
 }

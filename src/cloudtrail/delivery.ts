@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import type { SecretSealer } from '../kernel/operation.ts';
+import type { SecretSealer, TrailDestinations } from '../kernel/operation.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Store } from '../store/types.ts';
 import { closingEnd, DIGEST_PERIOD_MS, signedDigest, startingPeriod, type DigestTrail, type SignedDigest } from './digest-chain.ts';
 import { sha256Hex, SIGNATURE_ALGORITHM, type DigestLogFile } from './digest.ts';
+import { deliveryErrorCode, DeliveryRefused } from './delivery-errors.ts';
 import { deliveryRange, recordOf } from './delivery-range.ts';
 import { earlierAfter, hasCustomSelectors, selects, selectorsAt } from './event-selectors.ts';
 import { logFileKey } from './object-keys.ts';
@@ -43,7 +44,10 @@ export interface DeliveryDeps {
   store: Store;
   secrets: SecretSealer;
   clock: Clock;
-  objects: TrailObjectStore;
+  /** With allowsDelivery, each delivery is first checked against the destination's bucket policy. */
+  objects: TrailObjectStore & Partial<Pick<TrailDestinations, 'allowsDelivery'>>;
+  /** Where a failed delivery's own text goes (its trail's status keeps only S3's error code). */
+  logFailure?: (trailArn: string, err: unknown) => void;
 }
 
 export interface DeliveryReport {
@@ -83,7 +87,14 @@ async function deliverKind(deps: DeliveryDeps, kind: string, report: DeliveryRep
       report.trails += 1;
       let current: TrailRecord | undefined = trail;
       for (let step = 0; current && step < MAX_STEPS_PER_RUN; step++) {
-        const delivered = await deliverTrail(deps, current);
+        let delivered: StepResult;
+        try {
+          delivered = await deliverTrail(deps, current);
+        } catch (err) {
+          // Its status has the error; the other trails, of every account, still deliver.
+          deps.logFailure?.(trailIdentity(current).arn, err);
+          break;
+        }
         report.logFiles += delivered.logFiles;
         report.digests += delivered.digests;
         if (!delivered.more) break;
@@ -229,6 +240,18 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
     && chain.period?.start.getTime() === (d.digestPeriod ? Date.parse(d.digestPeriod.start) : undefined) && chain.head === d.lastDigest;
   if (unchanged) return { logFiles: 0, digests: 0, more };
 
+  // S3 decides each of CloudTrail's writes by the bucket policy in force: a bucket whose owner
+  // no longer lets this trail in (or a folder of another account's) receives nothing, and the
+  // events wait in the history for a delivery that is allowed.
+  if ((files.length > 0 || chain.digests.length > 0) && deps.objects.allowsDelivery !== undefined) {
+    const probe = { trailArn: trailIdentity(trail).arn, accountId: trail.accountId, objectKeys: [...files.map((f) => f.key), ...chain.digests.map((g) => g.key)], now };
+    if (!(await deps.objects.allowsDelivery(d.s3BucketName, probe))) {
+      const refused = new DeliveryRefused('AccessDenied', `the bucket ${d.s3BucketName} does not let CloudTrail deliver this trail`);
+      await recordDeliveryError(deps.store, trail.kind, trail.id, trail.version, refused);
+      throw refused;
+    }
+  }
+
   // Claim: only the node whose update lands delivers this range and these digests.
   const claimed = await deps.store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(trail.kind, trail.id);
@@ -257,7 +280,9 @@ export async function deliverTrail(deps: DeliveryDeps, trail: TrailRecord): Prom
     for (const file of files) await deps.objects.put(d.s3BucketName, file.key, file.body);
     for (const digest of chain.digests) await deps.objects.put(d.s3BucketName, digest.key, digest.body, { signature: digest.signature, 'signature-algorithm': SIGNATURE_ALGORITHM });
   } catch (err) {
-    await recordDeliveryError(deps.store, trail.kind, trail.id, err instanceof Error ? err.message : String(err));
+    // The claim is undone (unless another node has moved the trail since): the range and the
+    // digests are delivered again by a later run, instead of being lost with this write.
+    await recordDeliveryError(deps.store, trail.kind, trail.id, trail.version + 1, err, trail.data);
     throw err;
   }
   return { logFiles: files.length, digests: chain.digests.length, more };
@@ -283,9 +308,17 @@ function closedStretch(stretch: UnvalidatedDeliveries): UnvalidatedDeliveries {
   return closed;
 }
 
-async function recordDeliveryError(store: Store, kind: string, id: string, message: string): Promise<void> {
+/**
+ * The trail's status after a failed delivery: S3's error code (delivery-errors.ts). With
+ * `restore`, the trail's state from before the claim of version `version` is put back — only if
+ * the trail is still at that version.
+ */
+async function recordDeliveryError(store: Store, kind: string, id: string, version: number, err: unknown, restore?: TrailData): Promise<void> {
+  const latestDeliveryError = deliveryErrorCode(err);
   await store.transaction(async (tx) => {
     const current = await tx.get<TrailData>(kind, id);
-    if (current) await tx.update<TrailData>({ ...current, data: { ...current.data, latestDeliveryError: message.slice(0, 500) } });
+    if (!current) return;
+    const data = restore !== undefined && current.version === version ? restore : current.data;
+    await tx.update<TrailData>({ ...current, data: { ...data, latestDeliveryError } });
   });
 }

@@ -155,6 +155,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     const trailObjects = routedTrailObjects(
       config.trailDir !== undefined ? localTrailObjects(config.trailDir) : undefined,
       s3Upstream !== undefined ? s3TrailObjects({ client: gateway.client, upstream: s3Upstream, owners: gateway.owners, defaultAccount: () => defaultAccountId }) : undefined,
+      () => defaultAccountId,
     );
     const deps: ServerDeps = {
       store, secrets, clock, random, quotas: config.quotas, logger, audit, signingKeys, policyCache, policySets, tokenRing, gateway,
@@ -213,7 +214,7 @@ async function openTessera(config: ServerConfig, options: StartOptions, serve: b
     pruning.unref();
     prune();
     // Logging trails deliver on an interval, and once more when the server stops.
-    const deliverTrailsNow = async () => (trailObjects ? deliverTrails({ store, secrets, clock, objects: trailObjects }) : { trails: 0, logFiles: 0, digests: 0 });
+    const deliverTrailsNow = async () => (trailObjects ? deliverTrails({ store, secrets, clock, objects: trailObjects, logFailure: (trail, err) => logger.warn('trail delivery failed', { trail, error: String(err) }) }) : { trails: 0, logFiles: 0, digests: 0 });
     const delivery = setInterval(() => {
       deliverTrailsNow().catch((err) => logger.warn('trail delivery failed', { error: String(err) }));
     }, (config.trailDeliverySeconds ?? 300) * 1000);

@@ -103,6 +103,18 @@ test('the context checks need no secret and come first, in AWS order', () => {
   assert.equal(!wrongService.ok && wrongService.error.message, "Credential should be scoped to correct service: 'sts'. ");
 });
 
+test('a scope region must look like a region: no dots, slashes, upper case or 33 characters', () => {
+  for (const region of ['us-east-1', 'us-gov-west-1', 'us-isob-east-1', 'auto', 'local', 'a', 'x'.repeat(32)]) {
+    const auth = parse(signRequest(iamPost(), CREDENTIALS, { region, service: 'iam', date: NOW }));
+    assert.deepEqual(checkSignedRequestContext(auth, { now: NOW, expectedService: 'iam' }), { ok: true }, region);
+  }
+  for (const region of ['..', 'US-EAST-1', '-us', 'us-', 'x'.repeat(33), 'a.b', 'us_east']) {
+    const auth = parse(signRequest(iamPost(), CREDENTIALS, { region, service: 'iam', date: NOW }));
+    const refused = checkSignedRequestContext(auth, { now: NOW, expectedService: 'iam' });
+    assert.equal(!refused.ok && refused.error.message, `Credential should be scoped to a valid region, not '${region}'. `, region);
+  }
+});
+
 test('maxSkewSeconds narrows the window', () => {
   const signed = signRequest(iamPost(), CREDENTIALS, { region: 'us-east-1', service: 'iam', date: NOW });
   const later = new Date(NOW.getTime() + 301_000);

@@ -62,9 +62,18 @@ function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number): Check {
   return { ok: true };
 }
 
+/**
+ * What a region name may look like: lower-case letters, digits and inner hyphens, at most 32
+ * characters — every AWS Region (us-east-1, us-gov-west-1, us-isob-east-1) and the names
+ * S3-compatible stores use (auto, local). The region is written into CloudTrail's key layout
+ * (AWSLogs/<account>/CloudTrail/<region>/…) and into ARNs: `..` or a 240-character name
+ * must not get that far. AWS refuses a scope naming no region it has the same way.
+ */
+const REGION_SHAPE = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
 function checkScope(auth: ParsedAuth, options: ContextOptions): Check {
   const sentences: string[] = [];
-  if (auth.region === '' || (options.allowedRegions && !options.allowedRegions.includes(auth.region))) {
+  if (!REGION_SHAPE.test(auth.region) || (options.allowedRegions && !options.allowedRegions.includes(auth.region))) {
     sentences.push(regionNotValidSentence(auth.region));
   }
   if (options.expectedService !== undefined && auth.service !== options.expectedService) {

@@ -6,7 +6,7 @@
 
 import { policyAllowsCloudTrail } from '../../cloudtrail/bucket-policy-check.ts';
 import type { TrailObjectStore } from '../../cloudtrail/trail-objects.ts';
-import type { TrailDestinations } from '../../kernel/operation.ts';
+import type { TrailDeliveryProbe, TrailDestinations } from '../../kernel/operation.ts';
 import type { BucketOwners } from '../../gateway/bucket-owners.ts';
 import type { UpstreamClient, UpstreamRequest } from '../../gateway/upstream-http.ts';
 
@@ -32,7 +32,7 @@ export function s3TrailObjects(options: { client: UpstreamClient; upstream: URL;
   const objectPath = (bucket: string, key: string) => `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const requireOwner = async (bucket: string): Promise<string> => {
     const owner = await ownerOf(bucket);
-    if (owner === undefined) throw new Error(`the S3 bucket ${bucket} does not exist or no account Tessera knows owns it`);
+    if (owner === undefined) throw Object.assign(new Error(`the S3 bucket ${bucket} does not exist or no account Tessera knows owns it`), { status: 404 });
     return owner;
   };
 
@@ -53,7 +53,7 @@ export function s3TrailObjects(options: { client: UpstreamClient; upstream: URL;
       const headers: Record<string, string> = { 'content-length': String(body.length), 'content-type': 'application/x-gzip' };
       for (const [name, value] of Object.entries(metadata)) headers[`${METADATA_HEADER}${name}`] = value;
       const answer = await call(owner, { method: 'PUT', path: objectPath(bucket, key), query: '', headers, body });
-      if (answer.status !== 200) throw new Error(`the S3 upstream answered PutObject ${bucket}/${key} with ${answer.status}`);
+      if (answer.status !== 200) throw Object.assign(new Error(`the S3 upstream answered PutObject ${bucket}/${key} with ${answer.status}`), { status: answer.status });
     },
     async get(bucket, key, maxBytes) {
       const owner = await ownerOf(bucket);
@@ -99,15 +99,21 @@ export function s3TrailObjects(options: { client: UpstreamClient; upstream: URL;
  * Trails' destinations: a bucket with a folder under `--trail-dir` is delivered there; any
  * other bucket, when an S3 upstream is configured, in S3. The choice is made per call by the
  * folder's existence, so one server may deliver some trails locally and others to S3.
+ *
+ * A folder has no bucket policy: it is the default account's bucket, and only that account's
+ * trails deliver into it. (Another account's trail could otherwise write under the default
+ * account's own AWSLogs/<account>/ keys — its S3KeyPrefix chosen to land there — and those
+ * files would read as tampering to `tessera audit verify`.) Other accounts deliver to S3
+ * buckets behind the upstream, whose policies decide.
  */
-export function routedTrailObjects(local: TrailObjectStore | undefined, s3: TrailObjects | undefined): TrailObjects | undefined {
+export function routedTrailObjects(local: TrailObjectStore | undefined, s3: TrailObjects | undefined, defaultAccount: () => string): TrailObjects | undefined {
   if (local === undefined) return s3;
-  if (s3 === undefined) return local;
+  const localAllows = (probe: TrailDeliveryProbe) => probe.accountId === defaultAccount();
+  if (s3 === undefined) return { ...local, allowsDelivery: async (_bucket, probe) => localAllows(probe) };
   const pick = async (bucket: string): Promise<TrailObjects> => ((await local.bucketExists(bucket)) ? local : s3);
   return {
     bucketExists: async (bucket) => (await local.bucketExists(bucket)) || s3.bucketExists(bucket),
-    // A local folder has no bucket policy to read.
-    allowsDelivery: async (bucket, probe) => (await local.bucketExists(bucket)) || s3.allowsDelivery!(bucket, probe),
+    allowsDelivery: async (bucket, probe) => ((await local.bucketExists(bucket)) ? localAllows(probe) : s3.allowsDelivery!(bucket, probe)),
     put: async (bucket, key, body, metadata) => (await pick(bucket)).put(bucket, key, body, metadata),
     get: async (bucket, key, maxBytes) => (await pick(bucket)).get(bucket, key, maxBytes),
     metadata: async (bucket, key) => (await pick(bucket)).metadata(bucket, key),
