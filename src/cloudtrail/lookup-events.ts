@@ -35,27 +35,68 @@ async function lookupEvents(input: LookupEventsRequest, ctx: OperationContext): 
   // period's start finds nothing.
   if (input.StartTime && input.EndTime && start.getTime() > end.getTime()) throw invalidTimeRange();
   if (start.getTime() > end.getTime()) return { Events: [] };
+  const region = ctx.region;
   const filters = filtersKey({
-    attribute: attribute ?? null, start: input.StartTime?.toISOString() ?? null, end: input.EndTime?.toISOString() ?? null, category: input.EventCategory ?? null,
+    attribute: attribute ?? null, start: input.StartTime?.toISOString() ?? null, end: input.EndTime?.toISOString() ?? null, category: input.EventCategory ?? null, region,
   });
   const before = input.NextToken !== undefined ? openNextToken(ctx.secrets, input.NextToken, accountId, filters) : undefined;
   if (input.EventCategory === 'insight') return { Events: [] };
   const limit = input.MaxResults ?? DEFAULT_PAGE;
-  // One more than asked: whether there is a next page is known without a second query.
-  const rows = await ctx.store.queryAudit({
-    accountId,
-    ...(attribute ? { attribute } : {}),
-    startTime: start.toISOString(),
-    endTime: endOfSecond(end),
-    ...(before ? { before } : {}),
-    limit: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  // The history is regional: the events of the Region the request was signed for (IAM's and
+  // Organizations' global events are us-east-1's, as their records say). The store is read in
+  // pages and filtered; a page stops after MAX_SCANNED events, with a NextToken from the last
+  // one read — as CloudTrail, it may answer fewer events than asked, and more to come.
+  const page: StoredAuditEvent[] = [];
+  let cursor = before;
+  let next: { time: string; seq: number } | undefined;
+  let scanned = 0;
+  // The first query asks one more than the page (whether a next page exists is then known
+  // without a second query when every event is the Region's); later ones read SCAN_PAGE.
+  let want = limit + 1;
+  scan: for (;;) {
+    const rows = await ctx.store.queryAudit({
+      accountId,
+      ...(attribute ? { attribute } : {}),
+      startTime: start.toISOString(),
+      endTime: endOfSecond(end),
+      ...(cursor ? { before: cursor } : {}),
+      limit: want,
+    });
+    for (const row of rows) {
+      if (regionOf(row) === region) {
+        if (page.length === limit) {
+          next = positionOf(page.at(-1)!);
+          break scan;
+        }
+        page.push(row);
+      }
+      cursor = positionOf(row);
+      scanned += 1;
+      if (scanned >= MAX_SCANNED) {
+        next = cursor;
+        break scan;
+      }
+    }
+    if (rows.length < want) break;
+    want = SCAN_PAGE;
+  }
   return {
     Events: page.map(eventOf),
-    ...(rows.length > limit && last ? { NextToken: sealNextToken(ctx.secrets, accountId, filters, { time: last.time, seq: last.seq }) } : {}),
+    ...(next ? { NextToken: sealNextToken(ctx.secrets, accountId, filters, next) } : {}),
   };
+}
+
+function positionOf(row: StoredAuditEvent): { time: string; seq: number } {
+  return { time: row.time, seq: row.seq };
+}
+
+/** Events read from the store per query, and at most per LookupEvents page, while looking for the Region's. */
+const SCAN_PAGE = 200;
+const MAX_SCANNED = 5_000;
+
+function regionOf(row: StoredAuditEvent): string | undefined {
+  const record = (row.data as unknown as Partial<AuditData>).record;
+  return record === undefined ? 'us-east-1' : typeof record['awsRegion'] === 'string' ? record['awsRegion'] : 'us-east-1';
 }
 
 /** ReadOnly is matched as `true`/`false` whatever its case; other values exactly. */
