@@ -1,3 +1,4 @@
+import { isRegionName } from '../kernel/regions.ts';
 import type { EntityRecord, StoreTx } from '../store/types.ts';
 import type { AdvancedEventSelector, EventSelector, Trail } from '../protocol/generated/cloudtrail.ts';
 import type { DigestLogFile } from './digest.ts';
@@ -142,21 +143,54 @@ export function trailArn(region: string, accountId: string, name: string): strin
   return `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
 }
 
-/** A trail named by name or ARN (of the caller's account), if it exists and is visible from `region`. */
+/**
+ * A trail named by name or ARN (of the caller's account), if it exists and is visible from
+ * `region`. An ARN is read whole: it must be the trail's own — its account, and its home
+ * region (a multi-region trail is named by its home region's ARN from every region). A value
+ * starting `arn:` that is not a trail ARN names nothing here (the handlers answer
+ * CloudTrailARNInvalidException for it: {@link isTrailArn}); this never fails, since
+ * authorization targets are resolved with it (authz/target.ts).
+ */
 export async function findTrail(tx: StoreTx, accountId: string, region: string, nameOrArn: string): Promise<TrailRecord | undefined> {
-  const name = nameOrArn.startsWith('arn:') ? nameFromArn(nameOrArn, accountId) : nameOrArn;
-  if (name === undefined) return undefined;
+  const arn = nameOrArn.startsWith('arn:') ? parseTrailArn(nameOrArn) : undefined;
+  if (nameOrArn.startsWith('arn:') && (arn === undefined || arn.accountId !== accountId)) return undefined;
+  const name = arn ? arn.name : nameOrArn;
   const trail = await tx.getByName<TrailData>(accountId, TRAIL_KIND, name);
   if (!trail || trail.name !== name) return undefined;
+  if (arn && trail.id !== nameOrArn) return undefined;
   // A single-region trail is seen only from its home region; a multi-region one from every region.
   return trail.data.homeRegion === region || trail.data.isMultiRegionTrail ? trail : undefined;
 }
 
-function nameFromArn(arn: string, accountId: string): string | undefined {
-  const parts = arn.split(':');
-  if (parts.length !== 6 || parts[2] !== 'cloudtrail' || parts[4] !== accountId || !parts[5]!.startsWith('trail/')) return undefined;
-  return parts[5]!.slice('trail/'.length);
+/** A trail ARN's parts: `arn:<partition>:cloudtrail:<region>:<12 digits>:trail/<name>`. */
+export interface TrailArnParts {
+  partition: string;
+  region: string;
+  accountId: string;
+  name: string;
 }
+
+/**
+ * The parts of `arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`, or undefined for
+ * anything else: a partition `aws` or `aws-<word>…`, a region as kernel/regions.ts has it,
+ * an account of 12 digits and a non-empty name. Checked
+ * piecewise, in linear time.
+ */
+export function parseTrailArn(arn: string): TrailArnParts | undefined {
+  if (arn.length > 2048) return undefined;
+  const parts = arn.split(':');
+  if (parts.length !== 6 || parts[0] !== 'arn' || parts[2] !== 'cloudtrail') return undefined;
+  const [, partition, , region, accountId, resource] = parts as [string, string, string, string, string, string];
+  if (!/^aws(-[a-z]+)*$/.test(partition) || !isRegionName(region) || !/^\d{12}$/.test(accountId)) return undefined;
+  if (!resource.startsWith('trail/') || resource.length === 'trail/'.length) return undefined;
+  return { partition, region, accountId, name: resource.slice('trail/'.length) };
+}
+
+/** Whether a value is a well-formed trail ARN ({@link parseTrailArn}). */
+export function isTrailArn(value: string): boolean {
+  return parseTrailArn(value) !== undefined;
+}
+
 
 export function trailOutput(trail: TrailRecord): Trail {
   const d = trail.data;

@@ -1,15 +1,16 @@
 import type { OperationContext, TrailDeliveryProbe } from '../kernel/operation.ts';
 import type { Operations } from '../protocol/generated/cloudtrail.ts';
 import { serviceError } from '../protocol/errors.ts';
-import { bucketDoesNotExist, insufficientBucketPolicy, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
+import { bucketDoesNotExist, insufficientBucketPolicy, invalidTrailArn, tooManyTrails, trailAlreadyExists, trailNotFound, unsupportedFeature } from './errors.ts';
 import { startingPeriod } from './digest-chain.ts';
 import { checkedSelectors, selectorsOutput, withSelectors } from './event-selectors.ts';
 import { startedLogging, stoppedLogging } from './logging-state.ts';
+import { checkedTags } from './tags.ts';
 import { retireTrail } from './trail-deletion.ts';
 import { movedFrom } from './trail-moves.ts';
 import { digestKey, logFileKey } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
-import { findTrail, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
+import { findTrail, isTrailArn, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -21,7 +22,8 @@ type In<K extends keyof Operations> = Operations[K]['input'];
  * gateway's S3 upstream, whose policy must let CloudTrail write (delivery.ts). A new trail is not
  * logging until StartLogging, as with CloudTrail's API; it then delivers every event recorded
  * from that moment on. KMS encryption, CloudWatch Logs, SNS notifications and organization
- * trails are not supported and are refused.
+ * trails are not supported and are refused. CreateTrail's TagsList is checked as AddTags' is
+ * (tags.ts, which serves the tag operations).
  *
  * DeleteTrail stops the trail and moves its record aside (DELETED_TRAIL_KIND) until its last
  * delivery and closing digest are made; the name is free again at once. UpdateTrail moving the
@@ -34,7 +36,13 @@ function regionOf(ctx: OperationContext): string {
   return ctx.region;
 }
 
+/**
+ * The trail a request names, by name or ARN. An ARN is read whole (trail-records.ts, findTrail):
+ * another account's or another region's than the trail's home is an unknown trail; a value
+ * starting `arn:` that is no trail ARN is CloudTrailARNInvalidException.
+ */
 async function requireTrail(ctx: OperationContext, nameOrArn: string): Promise<TrailRecord> {
+  if (nameOrArn.startsWith('arn:') && !isTrailArn(nameOrArn)) throw invalidTrailArn(nameOrArn);
   const trail = await findTrail(ctx.store, ctx.principal.accountId, regionOf(ctx), nameOrArn);
   if (!trail) throw trailNotFound(nameOrArn.startsWith('arn:') ? nameOrArn : trailArn(regionOf(ctx), ctx.principal.accountId, nameOrArn), ctx.principal.accountId);
   return trail;
@@ -83,6 +91,7 @@ function creationOutput(trail: TrailRecord) {
 async function createTrail(input: In<'CreateTrail'>, ctx: OperationContext) {
   checkTrailName(input.Name);
   refuseUnsupported(input);
+  const tags = checkedTags(input.TagsList, { whole: true });
   const accountId = ctx.principal.accountId;
   const region = regionOf(ctx);
   const arn = trailArn(region, accountId, input.Name);
@@ -90,7 +99,7 @@ async function createTrail(input: In<'CreateTrail'>, ctx: OperationContext) {
   const trail = await ctx.store.transaction(async (tx) => {
     if (await tx.getByName(accountId, TRAIL_KIND, input.Name)) throw trailAlreadyExists(arn, accountId);
     const inRegion = (await tx.list<TrailData>(accountId, TRAIL_KIND, { limit: 1000 })).filter((t) => t.data.homeRegion === region);
-    if (inRegion.length >= MAX_TRAILS_PER_REGION) throw tooManyTrails();
+    if (inRegion.length >= MAX_TRAILS_PER_REGION) throw tooManyTrails(accountId, region, MAX_TRAILS_PER_REGION);
     return tx.insert<TrailData>({
       accountId, kind: TRAIL_KIND, id: arn, name: input.Name, parentId: '', path: '/', createdAt: ctx.clock.now().toISOString(),
       data: {
@@ -102,7 +111,7 @@ async function createTrail(input: In<'CreateTrail'>, ctx: OperationContext) {
         logFileValidationEnabled: input.EnableLogFileValidation ?? false,
         isLogging: false,
         cursor: 0,
-        ...(input.TagsList ? { tags: input.TagsList } : {}),
+        ...(tags.length > 0 ? { tags } : {}),
       },
     });
   });
@@ -163,6 +172,7 @@ async function describeTrails(input: In<'DescribeTrails'>, ctx: OperationContext
   if (input.trailNameList && input.trailNameList.length > 0) {
     const found: TrailRecord[] = [];
     for (const name of input.trailNameList) {
+      if (name.startsWith('arn:') && !isTrailArn(name)) throw invalidTrailArn(name);
       const trail = await findTrail(ctx.store, ctx.principal.accountId, region, name);
       if (trail && visible(trail)) found.push(trail);
     }

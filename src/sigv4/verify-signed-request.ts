@@ -68,6 +68,7 @@ function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number): Check {
  * S3-compatible stores use (auto, local). The region is written into CloudTrail's key layout
  * (AWSLogs/<account>/CloudTrail/<region>/…) and into ARNs: `..` or a 240-character name
  * must not get that far. AWS refuses a scope naming no region it has the same way.
+ * (kernel/regions.ts has the same rule for the rest of the server; sigv4/ depends on nothing.)
  */
 const REGION_SHAPE = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
