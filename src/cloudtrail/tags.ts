@@ -169,7 +169,7 @@ export const tagHandlers = {
 };
 
 /** A trail's tags as aws:ResourceTag/… sees them (a tag without a value: the empty string). */
-function resourceTagsOf(trail: TrailRecord): Record<string, string> {
+export function resourceTagsOf(trail: TrailRecord): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const tag of trail.data.tags ?? []) Object.defineProperty(tags, tag.Key, { value: tag.Value ?? '', enumerable: true, writable: true, configurable: true });
   return tags;
@@ -187,7 +187,7 @@ async function onTaggedTrail(ctx: TargetContext, resourceId: string): Promise<Pi
   return { resource: resourceId.startsWith('arn:') ? resourceId : trailArn(region, ctx.accountId, resourceId) };
 }
 
-function requestTagContext(tags: readonly Tag[] | undefined): Record<string, ContextValue> {
+export function requestTagContext(tags: readonly Tag[] | undefined): Record<string, ContextValue> {
   const list = tags ?? [];
   const context: Record<string, ContextValue> = { 'aws:TagKeys': list.map((tag) => tag.Key) };
   for (const tag of list) Object.defineProperty(context, `aws:RequestTag/${tag.Key}`, { value: tag.Value ?? '', enumerable: true, writable: true, configurable: true });

@@ -199,6 +199,30 @@ describe('CloudTrail trail tags', () => {
     assert.equal((await call(server.root, 'RemoveTags', { ResourceId: forbidden, TagsList: [{ Key: 'team' }] })).status, 200);
   });
 
+  test('a trail\'s tags decide its other operations (aws:ResourceTag), and CreateTrail\'s TagsList is aws:RequestTag and aws:TagKeys', async () => {
+    const second = arnOf('second');
+    const abac = await userWith('tags-abac', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus'], Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'audit' } } },
+        { Effect: 'Allow', Action: 'cloudtrail:CreateTrail', Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/team': 'audit' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } } },
+      ],
+    });
+    assert.equal((await call(abac, 'GetTrail', { Name: second })).code, 'AccessDeniedException', 'untagged');
+    assert.equal((await call(server.root, 'AddTags', { ResourceId: second, TagsList: [{ Key: 'team', Value: 'audit' }] })).status, 200);
+    assert.equal((await call(abac, 'GetTrail', { Name: second })).status, 200, 'tagged team=audit');
+    assert.equal((await call(abac, 'GetTrailStatus', { Name: second })).status, 200);
+    assert.equal((await call(server.root, 'RemoveTags', { ResourceId: second, TagsList: [{ Key: 'team' }] })).status, 200);
+    assert.equal((await call(abac, 'GetTrail', { Name: second })).code, 'AccessDeniedException', 'tag removed');
+
+    const create = (name: string, tags: object[]) => call(abac, 'CreateTrail', { Name: name, S3BucketName: BUCKET, TagsList: tags });
+    assert.equal((await create('abac-untagged', [])).code, 'AccessDeniedException');
+    assert.equal((await create('abac-other', [{ Key: 'team', Value: 'ops' }])).code, 'AccessDeniedException');
+    assert.equal((await create('abac-extra', [{ Key: 'team', Value: 'audit' }, { Key: 'x', Value: 'y' }])).code, 'AccessDeniedException');
+    assert.equal((await create('abac-ok', [{ Key: 'team', Value: 'audit' }])).status, 200);
+    assert.equal((await call(server.root, 'DeleteTrail', { Name: 'abac-ok' })).status, 200);
+  });
+
   test('each is recorded as a CloudTrail event: AddTags and RemoveTags writes, ListTags a read', async () => {
     const arn = arnOf('main');
     await call(server.root, 'AddTags', { ResourceId: arn, TagsList: [{ Key: 'recorded', Value: 'yes' }] });
