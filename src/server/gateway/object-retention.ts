@@ -49,9 +49,14 @@ export async function retentionWeakening(
   } catch {
     return { code: 'ServiceUnavailable', message: `Tessera could not read the retention of ${request.bucket}/${request.key} from the s3 upstream; the request was not forwarded.`, status: 503 };
   }
-  const currentUntil = current === undefined ? NaN : Date.parse(current.until);
-  // No retention, or one that has run out: anything may be set.
-  if (current === undefined || !(currentUntil > request.now.getTime())) return undefined;
+  // No retention: anything may be set.
+  if (current === undefined) return undefined;
+  const currentUntil = Date.parse(current.until);
+  // A retention whose date cannot be read is taken as running, whatever its date: the
+  // gateway refuses what it cannot check rather than let it weaken a lock.
+  if (Number.isNaN(currentUntil) && !request.bypass) return ACCESS_DENIED;
+  // One that has run out: anything may be set.
+  if (currentUntil <= request.now.getTime()) return undefined;
   const members = objectLockMembers(request.body, 'PutObjectRetention');
   // (A malformed document was refused by the mapping.)
   if (typeof members === 'string') return ACCESS_DENIED;
