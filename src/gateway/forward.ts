@@ -13,7 +13,7 @@ import { payloadRefusal, type PayloadPlan } from './payload.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-http.ts';
 import { MAX_REWRITTEN_ANSWER, type AnswerRewrite } from './answer-rewrite.ts';
 import { claimBodyMemory, UpstreamBodyWriter } from './upstream-body.ts';
-import { SIGV2_QUERY_PARAMETERS } from './sigv2-query.ts';
+import { SIGV2_HEADER_ECHOES, SIGV2_QUERY_PARAMETERS } from './sigv2-query.ts';
 
 /** Hop-by-hop headers, the client's signature and anything the gateway sets itself. */
 const NOT_FORWARDED = new Set([
@@ -71,8 +71,9 @@ export type ForwardOutcome =
 /** The client's query without the presigning parameters. */
 export function forwardedQuery(query: string): string {
   if (query === '') return '';
-  return query
-    .split('&')
+  const parts = query.split('&');
+  const sigv2 = parts.some((part) => part.startsWith('AWSAccessKeyId=') || part.startsWith('Signature='));
+  return parts
     .filter((part) => {
       if (part === '') return false;
       const eq = part.indexOf('=');
@@ -82,7 +83,7 @@ export function forwardedQuery(query: string): string {
       } catch {
         return true;
       }
-      return !PRESIGN_PARAMETERS.has(name);
+      return !PRESIGN_PARAMETERS.has(name) && !(sigv2 && SIGV2_HEADER_ECHOES.has(name.toLowerCase()));
     })
     .join('&');
 }

@@ -13,6 +13,7 @@ import { compileRoutes, matchRoute, type RestRoute } from './wire/rest-routes.ts
 import { SQS_QUERY_NAMES } from './services/sqs-query-names.ts';
 import { ec2ListAmbiguity, jsonAmbiguity, lambdaRegionAmbiguity, queryAmbiguity, restJsonAmbiguity } from './parser-differential.ts';
 import { s3Ambiguity } from './parser-differential-s3.ts';
+import { SIGV2_HEADER_ECHOES } from './sigv2-query.ts';
 
 export interface IdentifiedRequest {
   readonly service: GatewayService;
@@ -150,7 +151,8 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
   if (model.service === 's3' && request.bucket !== undefined && request.bucket !== '') {
     segments = [encodeURIComponent(request.bucket), ...segments];
   }
-  const match = matchRoute(routes, method, segments, query, headers, isAuthParameter);
+  const sigv2 = query.has('AWSAccessKeyId') || query.has('Signature');
+  const match = matchRoute(routes, method, segments, query, headers, sigv2 ? isSigV2Parameter : isAuthParameter);
   if (match === undefined) {
     return unknown(model, model.protocol, `${clip(method)} ${clip(request.path)}${request.query === '' ? '' : `?${clip(request.query)}`} matches no ${model.service} operation`);
   }
@@ -215,6 +217,11 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
 function isAuthParameter(name: string): boolean {
   const lower = name.toLowerCase();
   return lower.startsWith('x-amz-') || lower === 'x-id' || lower === 'awsaccesskeyid' || lower === 'signature' || lower === 'expires';
+}
+
+/** In a SigV2 presigned URL, also the headers botocore echoes beside the signature (sigv2-query.ts). */
+function isSigV2Parameter(name: string): boolean {
+  return isAuthParameter(name) || SIGV2_HEADER_ECHOES.has(name.toLowerCase());
 }
 
 /** Input echoed in a message, cut short. */

@@ -24,6 +24,13 @@ export interface SigV2Query {
 /** The query parameters of SigV2 query authentication (not forwarded upstream). */
 export const SIGV2_QUERY_PARAMETERS: ReadonlySet<string> = new Set(['AWSAccessKeyId', 'Expires', 'Signature', 'x-amz-security-token']);
 
+/**
+ * Headers botocore's SigV2 presigner copies into the URL beside the signature (S3 reads neither
+ * there: the signature covers the request's Content-Type and Content-MD5 headers). In a SigV2
+ * URL they select nothing and are not forwarded.
+ */
+export const SIGV2_HEADER_ECHOES: ReadonlySet<string> = new Set(['content-type', 'content-md5']);
+
 /** Whether a query carries SigV2 query authentication (any of its parameters but the token). */
 export function hasSigV2Query(params: URLSearchParams): boolean {
   return params.has('AWSAccessKeyId') || params.has('Signature');

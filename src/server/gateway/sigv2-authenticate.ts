@@ -27,7 +27,10 @@ export async function authenticateSigV2Query(ctx: RequestContext, deps: ServerDe
   }
   const key = await presentedKey(ctx, deps, query.accessKeyId, query.securityToken);
   const request = { method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, ...(hostBucket !== undefined ? { hostBucket } : {}) };
-  check(stringToSignV2(request, query.expires), key.secretAccessKey, query.signature, query.accessKeyId);
+  // A path-style URL of a bucket (`/bucket`): botocore signs its resource as `/bucket/`, the
+  // CanonicalizedResource S3's documentation gives a bucket; both name the same bucket.
+  const bucketRoot = hostBucket === undefined && /^\/[^/]+$/.test(ctx.http.path) ? [stringToSignV2({ ...request, path: `${ctx.http.path}/` }, query.expires)] : [];
+  check([stringToSignV2(request, query.expires), ...bucketRoot], key.secretAccessKey, query.signature, query.accessKeyId);
   // A sub-resource SigV2 does not sign must not pick another operation (sigv2-unsigned-subresources.ts).
   const unsigned = sigv2UnsignedSelector(ctx.http.query);
   if (unsigned !== undefined) throw new GatewayError(unsigned);
@@ -49,8 +52,10 @@ export async function presentedKey(ctx: RequestContext, deps: ServerDeps, access
   return { secretAccessKey: resolved.secretAccessKey, principal: resolved.principal, use: keyUseToRecord(resolved, 's3', 'us-east-1', ctx.receivedAt) };
 }
 
-function check(stringToSign: string, secretAccessKey: string, presented: string, accessKeyId: string): void {
-  if (signatureV2Matches(signatureV2(secretAccessKey, stringToSign), presented)) return;
+/** The signature must be one of these strings' (the first is the one a refusal shows). */
+function check(stringsToSign: readonly [string, ...string[]], secretAccessKey: string, presented: string, accessKeyId: string): void {
+  if (stringsToSign.some((candidate) => signatureV2Matches(signatureV2(secretAccessKey, candidate), presented))) return;
+  const stringToSign = stringsToSign[0];
   throw new GatewayError({
     code: 'SignatureDoesNotMatch',
     message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
