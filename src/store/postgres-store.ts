@@ -408,6 +408,9 @@ function connectionBroken(err: unknown): boolean {
  * that the server may abort one, which is then run again (see RetryPolicy) where the caller
  * cannot see it.
  */
+/** The advisory lock that orders audit commits (any fixed key no other lock of the database uses). */
+export const AUDIT_ORDER_LOCK = 7_405_182_391;
+
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly #pool: Pool;
@@ -553,9 +556,43 @@ export class PostgresStore implements Store {
     return this.#direct((ops) => ops.countLinksTo(kind, toId));
   }
 
+  /**
+   * Audit events become visible in the order of their sequence numbers. An identity column
+   * hands a number out when the INSERT runs, not when it commits: two writers (two nodes, or
+   * one node's group commits in flight) could commit 12 before 11, and a reader walking
+   * `seq > cursor` — trail delivery — would pass 11 before it was visible and never deliver
+   * it. One lock, held until COMMIT, orders every node's audit writes (each is a group-commit
+   * batch, so the lock is taken once per batch, not per event).
+   */
   async appendAudit(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.#direct((ops) => ops.appendAudit(events));
+    this.#checkUsable();
+    await this.#withRetries(async () => {
+      const client = await this.#pool.connect();
+      let broken = false;
+      try {
+        try {
+          await client.query('BEGIN');
+          await client.query(`SELECT pg_advisory_xact_lock(${AUDIT_ORDER_LOCK})`);
+          await new PostgresOperations((text, values) => client.query({ name: this.#names.of(text), text, values })).appendAudit(events);
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          return { ok: false, error, retryable: isRetryable(error) };
+        }
+        try {
+          await client.query('COMMIT');
+        } catch (error) {
+          // The outcome is unknown: reported, never retried (a retry could write the events twice).
+          broken = connectionBroken(error);
+          return { ok: false, error, retryable: false };
+        }
+        return { ok: true, value: undefined };
+      } finally {
+        client.release(broken);
+      }
+    });
   }
 
   listAudit(options: { accountId?: string; limit: number }) {
