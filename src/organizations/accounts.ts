@@ -22,6 +22,7 @@ import { newCreateRequestId } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { requireManagedOrganization, requireOrganization, requireParent, requireRootRecord } from './lookup.ts';
 import { requireManagedOrDelegated } from './delegation.ts';
+import { assertNotDelegatedAdministrator } from './delegated-administrators.ts';
 import { accountOutput, createStatusOutput } from './output.ts';
 import { pageArray, pageOf, pageResponse } from './paging.ts';
 import { assertTags } from './tag-rules.ts';
@@ -167,12 +168,13 @@ async function reparent(tx: StoreTx, member: MemberAccountRecord, parentId: stri
   for (const handshakeId of handshakes) await tx.link(OrgLink.handshakeParty, management, member.id, handshakeId);
 }
 
-/** The account leaves (its attachments with it); the management account cannot. */
+/** The account leaves (its attachments with it); the management account cannot, nor a delegated administrator. */
 async function removeAccountFromOrganization(input: In<'RemoveAccountFromOrganization'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
     const org = await requireManagedOrganization(tx, ctx.principal.accountId);
     const member = await requireMember(tx, org, input.AccountId);
     if (member.id === org.data.managementAccountId) throw masterCannotLeave();
+    assertNotDelegatedAdministrator(org, member.id);
     await removeMember(tx, member, org.data.managementAccountId);
   });
   return {};
@@ -182,6 +184,7 @@ async function leaveOrganization(_input: In<'LeaveOrganization'>, ctx: Operation
   await write(ctx, async (tx) => {
     const { org, member } = await requireOrganization(tx, ctx.principal.accountId);
     if (member.id === org.data.managementAccountId) throw masterCannotLeave();
+    assertNotDelegatedAdministrator(org, member.id);
     await removeMember(tx, member, org.data.managementAccountId);
   });
   return {};

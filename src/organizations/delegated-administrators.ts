@@ -2,7 +2,16 @@ import type { OperationContext } from '../kernel/operation.ts';
 import type { Operations } from '../protocol/generated/organizations.ts';
 import type { StoreTx } from '../store/types.ts';
 import { nowOf, write } from './context.ts';
-import { accountAlreadyRegistered, accountNotFound, accountNotRegistered, constraint, notManagementAccount, unrecognizedServicePrincipal } from './errors.ts';
+import {
+  accountAlreadyRegistered,
+  accountNotFound,
+  accountNotRegistered,
+  cannotRemoveDelegatedAdministrator,
+  constraint,
+  notManagementAccount,
+  serviceAccessNotEnabled,
+  unrecognizedServicePrincipal,
+} from './errors.ts';
 import { organizationOf, requireManagedOrganization, requireOrganization } from './lookup.ts';
 import { accountOutput } from './output.ts';
 import { pageArray, pageResponse } from './paging.ts';
@@ -15,9 +24,11 @@ type In<K extends keyof Operations> = Operations[K]['input'];
  * Delegated administrators: the management account lets a member account administer an AWS
  * service for the organization (RegisterDelegatedAdministrator, DeregisterDelegatedAdministrator,
  * ListDelegatedAdministrators, ListDelegatedServicesForAccount). Kept on the organization
- * record. The management account itself cannot be one (ConstraintViolationException
- * CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR); an account that leaves the organization
- * or is closed stops being one. The lists are read by the management account or by a delegated
+ * record. A service needs trusted access first (EnableAWSServiceAccess; else
+ * ConstraintViolationException SERVICE_ACCESS_NOT_ENABLED); the management account itself cannot
+ * be one (CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR); a registered account can neither
+ * leave nor be removed until it is deregistered (CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG);
+ * a closed account stops being one. The lists are read by the management account or by a delegated
  * administrator, as AWS allows. Of Tessera's own features, IAM's centralized root access honours
  * a delegated administrator for iam.amazonaws.com (iam/root-access/prerequisites.ts).
  */
@@ -34,6 +45,11 @@ export async function activeDelegations(tx: StoreTx, org: OrganizationRecord): P
     if (member && member.data.orgId === org.id && member.data.status === 'ACTIVE') active.push({ ...delegation, member });
   }
   return active;
+}
+
+/** LeaveOrganization, RemoveAccountFromOrganization: refused while the account is registered for any service. */
+export function assertNotDelegatedAdministrator(org: OrganizationRecord, accountId: string): void {
+  if (delegationsOf(org).some((delegation) => delegation.accountId === accountId)) throw cannotRemoveDelegatedAdministrator();
 }
 
 async function requireMember(tx: StoreTx, org: OrganizationRecord, accountId: string) {
@@ -59,6 +75,7 @@ async function registerDelegatedAdministrator(input: In<'RegisterDelegatedAdmini
       throw constraint('CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR', 'You cannot register the management account of the organization as a delegated administrator for an AWS service integrated with Organizations.');
     }
     await requireMember(tx, org, input.AccountId);
+    if (!(org.data.enabledServices ?? []).some((s) => s.servicePrincipal === input.ServicePrincipal)) throw serviceAccessNotEnabled();
     const delegations = delegationsOf(org);
     if (delegations.some((d) => d.accountId === input.AccountId && d.servicePrincipal === input.ServicePrincipal)) throw accountAlreadyRegistered();
     await tx.update({ ...org, data: { ...org.data, delegatedAdministrators: [...delegations, { accountId: input.AccountId, servicePrincipal: input.ServicePrincipal, delegationEnabledDate: now }] } });

@@ -125,18 +125,47 @@ export type ConstraintReason =
   | 'MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED'
   | 'MAX_TAG_LIMIT_EXCEEDED'
   | 'CANNOT_CLOSE_MANAGEMENT_ACCOUNT'
-  | 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR';
+  | 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR'
+  | 'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG'
+  | 'SERVICE_ACCESS_NOT_ENABLED';
 
 /** ConstraintViolationException, with its `Reason` member as the model declares it. */
 export const constraint = (reason: ConstraintReason, message: string) =>
   serviceError('organizations', 'ConstraintViolationException', message, { Reason: reason });
 
 export type InputReason = 'INVALID_NEXT_TOKEN' | 'UNRECOGNIZED_SERVICE_PRINCIPAL' | 'IMMUTABLE_POLICY' | 'INVALID_ENUM_POLICY_TYPE' | 'DUPLICATE_TAG_KEY' | 'INVALID_PATTERN_TARGET_ID' | 'TARGET_NOT_SUPPORTED' | 'INVALID_PARTY_TYPE_TARGET' | 'NON_DETACHABLE_POLICY' | 'INVALID_ENUM'
-  | 'INVALID_RESOURCE_POLICY_JSON' | 'INVALID_PRINCIPAL' | 'UNSUPPORTED_ACTION_IN_RESOURCE_POLICY';
+  | 'INVALID_RESOURCE_POLICY_JSON' | 'INVALID_PRINCIPAL' | 'UNSUPPORTED_ACTION_IN_RESOURCE_POLICY'
+  | 'INVALID_PATTERN' | 'INVALID_SYSTEM_TAGS_PARAMETER' | 'INVALID_EMAIL_ADDRESS_TARGET';
 
 /** InvalidInputException, with its `Reason`. */
 export const invalidInput = (reason: InputReason, message: string) =>
   serviceError('organizations', 'InvalidInputException', message, { Reason: reason });
+
+/**
+ * A value the store cannot hold (a U+0000): the answer the model validator (protocol/validate.ts)
+ * gives a value outside its pattern, as CreateAccount's AccountName gets for one.
+ */
+export const invalidPattern = () =>
+  invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+
+/** AWS's description of the reason (Organizations API Reference, InvalidInputException). */
+export const systemTags = () =>
+  invalidInput('INVALID_SYSTEM_TAGS_PARAMETER', "You can't add, edit, or delete system tag keys because they're reserved for Amazon Web Services use.");
+
+/** UpdatePolicy, DeletePolicy, TagResource, UntagResource on one of AWS's managed policies. */
+export const immutablePolicy = () =>
+  invalidInput('IMMUTABLE_POLICY', "You specified a policy that is managed by AWS and can't be modified.");
+
+/** AWS's text for InviteAccountToOrganization with a malformed email. */
+export const invalidEmailTarget = () =>
+  invalidInput('INVALID_EMAIL_ADDRESS_TARGET', 'You specified an invalid email address for the invited account owner.');
+
+/** AWS's text (Organizations API Reference, ConstraintViolationException). */
+export const cannotRemoveDelegatedAdministrator = () =>
+  constraint('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG', 'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization. To complete this operation, you must first deregister this account as a delegated administrator.');
+
+export const serviceAccessNotEnabled = () =>
+  constraint('SERVICE_ACCESS_NOT_ENABLED', 'You attempted to register a delegated administrator before you enabled service access. Call the EnableAWSServiceAccess API first.');
 
 /** DescribeEffectivePolicy when the account has no effective policy of the type (or the type is not enabled). */
 export const effectivePolicyNotFound = () =>

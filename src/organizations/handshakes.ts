@@ -12,6 +12,7 @@ import {
   handshakeAlreadyInState,
   handshakeConstraint,
   handshakeNotFound,
+  invalidEmailTarget,
   invalidHandshakeTransition,
   invalidInput,
   notManagementAccount,
@@ -28,57 +29,93 @@ import { OrgKind, OrgLink, type HandshakeData, type HandshakeRecord, type Member
 type In<K extends keyof Operations> = Operations[K]['input'];
 
 /**
- * Invitations of existing accounts: InviteAccountToOrganization (by account ID, or by the
- * email of an account that has one), then AcceptHandshake / DeclineHandshake by the invited
- * account, CancelHandshake by the management account; DescribeHandshake and the two lists.
- * An invitation stays open for 15 days (the request's clock decides when it has expired).
+ * Invitations of existing accounts: InviteAccountToOrganization (by account ID, or by email),
+ * then AcceptHandshake / DeclineHandshake by the invited account, CancelHandshake by the
+ * management account; DescribeHandshake and the two lists. An invitation stays open for 15
+ * days (the request's clock decides when it has expired).
+ *
+ * An invitation by email never tells which account holds the address, nor whether one does:
+ * its party is the email (output.ts), an unknown email gets the same answer as a known one, and
+ * an account already in an organization is found out only when it accepts. An email no account
+ * holds invites nobody: the handshake is the management account's to see and cancel, until it
+ * expires.
  */
+
+/** The model's Email shape: 6 to 64 characters, `[^\s@]+@[^\s@]+\.[^\s@]+` (Java's \s: ASCII whitespace). */
+const EMAIL = /^[^ \t\n\x0B\f\r@]+@[^ \t\n\x0B\f\r@]+\.[^ \t\n\x0B\f\r@]+$/;
+
+function assertInviteTarget(target: In<'InviteAccountToOrganization'>['Target']): void {
+  if (target.Type === 'EMAIL') {
+    if (target.Id.length < 6 || target.Id.length > 64 || !EMAIL.test(target.Id)) throw invalidEmailTarget();
+    return;
+  }
+  if (target.Type !== 'ACCOUNT') throw invalidInput('INVALID_PARTY_TYPE_TARGET', 'You specified the wrong type for the handshake party.');
+}
 
 async function inviteAccount(input: In<'InviteAccountToOrganization'>, ctx: OperationContext) {
   const management = ctx.principal.accountId;
+  assertInviteTarget(input.Target);
   assertTags(input.Tags ?? []);
   const now = ctx.clock.now();
   const result = await write(ctx, async (tx) => {
     const org = await requireManagedOrganization(tx, management);
-    const target = await invitedAccount(tx, input.Target);
-    if (target === management || (await organizationOf(tx, target))) {
+    const invitee = await invitedParty(tx, input.Target);
+    if (invitee.type === 'ACCOUNT' && (invitee.accountId === management || (await organizationOf(tx, invitee.accountId)))) {
       throw handshakeConstraint('ALREADY_IN_AN_ORGANIZATION', 'The account is already a member of an organization.');
     }
     if ((await tx.count(management, OrgKind.account)) >= LIMITS.accounts) {
       throw handshakeConstraint('ACCOUNT_NUMBER_LIMIT_EXCEEDED', 'You have reached the maximum number of accounts in your organization.');
     }
-    for (const id of await tx.linksFrom(OrgLink.handshakeParty, target, { limit: 10_000 })) {
-      const open = await tx.get<HandshakeData>(OrgKind.handshake, id);
-      if (open && open.data.orgId === org.id && open.data.state === 'OPEN' && !expired(open, now)) throw duplicateHandshake();
-    }
+    if ((await openInvitations(tx, org, invitee, now)).length > 0) throw duplicateHandshake();
     const id = newHandshakeId(ctx.random);
     const handshake = await tx.insert<HandshakeData>({
       accountId: management, kind: OrgKind.handshake, id, name: id, parentId: org.id, path: '/',
       data: {
-        orgId: org.id, targetAccountId: target, state: 'OPEN', requestedTimestamp: isoSeconds(now),
+        orgId: org.id,
+        ...(invitee.accountId !== undefined ? { targetAccountId: invitee.accountId } : {}),
+        ...(invitee.type === 'EMAIL' ? { targetEmail: invitee.email } : {}),
+        state: 'OPEN', requestedTimestamp: isoSeconds(now),
         expirationTimestamp: isoSeconds(new Date(now.getTime() + LIMITS.handshakeDays * 86_400_000)),
         ...(input.Notes !== undefined ? { notes: input.Notes } : {}), tags: [...(input.Tags ?? [])],
       },
       createdAt: isoSeconds(now),
     });
-    await tx.link(OrgLink.handshakeParty, management, target, id);
+    if (invitee.accountId !== undefined) await tx.link(OrgLink.handshakeParty, management, invitee.accountId, id);
     return handshakeOutput(org, handshake);
   });
   return { Handshake: result };
 }
 
-/** The Tessera account a handshake party names (an account ID, or an email an account holds). */
-async function invitedAccount(tx: StoreTx, target: In<'InviteAccountToOrganization'>['Target']): Promise<string> {
-  if (target.Type === 'ACCOUNT') {
-    if (!/^\d{12}$/.test(target.Id) || !(await tx.get(Kind.account, target.Id))) throw accountNotFound();
-    return target.Id;
-  }
+/** Whom an invitation names: an account (by ID), or an email and the account holding it, if any. */
+type Invitee = { type: 'ACCOUNT'; accountId: string } | { type: 'EMAIL'; email: string; accountId?: string };
+
+async function invitedParty(tx: StoreTx, target: In<'InviteAccountToOrganization'>['Target']): Promise<Invitee> {
   if (target.Type === 'EMAIL') {
     const owner = await emailOwner(tx, target.Id);
-    if (owner === undefined) throw accountNotFound();
-    return owner;
+    return { type: 'EMAIL', email: target.Id, ...(owner !== undefined ? { accountId: owner } : {}) };
   }
-  throw invalidInput('INVALID_PARTY_TYPE_TARGET', 'You specified the wrong type for the handshake party.');
+  if (!/^\d{12}$/.test(target.Id) || !(await tx.get(Kind.account, target.Id))) throw accountNotFound();
+  return { type: 'ACCOUNT', accountId: target.Id };
+}
+
+/**
+ * The organization's open invitations of the same party (DuplicateHandshakeException): of the
+ * same account by ID, or of the same email — an invitation by email and one by account ID are
+ * never duplicates of each other, which would tell who holds the email.
+ */
+async function openInvitations(tx: StoreTx, org: OrganizationRecord, invitee: Invitee, now: Date): Promise<HandshakeRecord[]> {
+  const isOpen = (h: HandshakeRecord | undefined): h is HandshakeRecord => !!h && h.data.orgId === org.id && h.data.state === 'OPEN' && !expired(h, now);
+  if (invitee.type === 'EMAIL') {
+    const email = invitee.email.toLowerCase();
+    return (await allOf<HandshakeData>(tx, org.data.managementAccountId, OrgKind.handshake))
+      .filter((h) => isOpen(h) && h.data.targetEmail?.toLowerCase() === email);
+  }
+  const found: HandshakeRecord[] = [];
+  for (const id of await tx.linksFrom(OrgLink.handshakeParty, invitee.accountId, { limit: 10_000 })) {
+    const handshake = await tx.get<HandshakeData>(OrgKind.handshake, id);
+    if (isOpen(handshake) && handshake.data.targetEmail === undefined) found.push(handshake);
+  }
+  return found;
 }
 
 function expired(handshake: HandshakeRecord, now: Date): boolean {

@@ -14,6 +14,7 @@ import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
 import { resourcePolicyHandlers } from './resource-policy.ts';
 import { unsupportedHandlers } from './unsupported.ts';
+import { refusingNul } from './text-input.ts';
 
 export { organizationPolicySource, accountGuardrails } from './guardrail-source.ts';
 export { organizationMembership } from './service-access.ts';
@@ -24,10 +25,11 @@ const declareOrganizations = declarer<Operations>('organizations');
  * Every Organizations operation of the model, one declaration each; those that only make sense
  * inside AWS refuse with a documented error (unsupported.ts). Their writes move the organizations epoch themselves (epoch.ts), in
  * their own transactions — the account-level IAM epoch the pipeline moves for IAM writes is
- * not the one organizations' state is cached by.
+ * not the one organizations' state is cached by. A U+0000 in any input text is refused before a
+ * handler runs (text-input.ts).
  */
 export const organizationsOperations: readonly DeclarationTable[] = [
-  withBoundPageTokens(declareOrganizations({
+  withBoundPageTokens(declareOrganizations(refusingNul({
     ...organizationHandlers,
     ...accountHandlers,
     ...handshakeHandlers,
@@ -39,7 +41,7 @@ export const organizationsOperations: readonly DeclarationTable[] = [
     ...effectivePolicyHandlers,
     ...resourcePolicyHandlers,
     ...unsupportedHandlers,
-  }, organizationsTargets), {
+  }), organizationsTargets), {
     // Each NextToken is bound to the operation and parameters that issued it (operations/page-tokens.ts).
     tokenMember: 'NextToken',
     pageSizeMember: 'MaxResults',

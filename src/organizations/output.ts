@@ -82,14 +82,21 @@ export function managedSummary(policy: AwsManagedGuardrail): PolicySummary {
   return { Id: policy.id, Arn: policy.arn, Name: policy.name, Description: policy.description, Type: policy.type, AwsManaged: true };
 }
 
+/**
+ * An invitation by email names the email as its party and resource (AWS's example answer of
+ * InviteAccountToOrganization), for every viewer: never the account that holds it.
+ */
 export function handshakeOutput(org: OrganizationRecord, handshake: HandshakeRecord): Handshake {
   const data = handshake.data;
+  const invitee = data.targetEmail !== undefined
+    ? { Id: data.targetEmail, Type: 'EMAIL' as const }
+    : { Id: data.targetAccountId ?? '', Type: 'ACCOUNT' as const };
   return {
     Id: handshake.id,
     Arn: handshakeArn(org.data.managementAccountId, org.id, handshake.id),
     Parties: [
       { Id: org.id.slice(2), Type: 'ORGANIZATION' },
-      { Id: data.targetAccountId, Type: 'ACCOUNT' },
+      invitee,
     ],
     State: data.state,
     RequestedTimestamp: new Date(data.requestedTimestamp),
@@ -105,7 +112,7 @@ export function handshakeOutput(org: OrganizationRecord, handshake: HandshakeRec
           { Type: 'ORGANIZATION_FEATURE_SET', Value: org.data.featureSet },
         ],
       },
-      { Type: 'ACCOUNT', Value: data.targetAccountId },
+      { Type: invitee.Type, Value: invitee.Id },
       ...(data.notes !== undefined ? [{ Type: 'NOTES' as const, Value: data.notes }] : []),
     ],
   };

@@ -8,6 +8,7 @@ import {
   constraint,
   duplicatePolicy,
   duplicatePolicyAttachment,
+  immutablePolicy,
   invalidInput,
   policyInUse,
   policyNotAttached,
@@ -62,7 +63,7 @@ const contentOf = (policy: AnyPolicy): string => ('managed' in policy ? policy.m
 const idOf = (policy: AnyPolicy): string => ('managed' in policy ? policy.managed.id : policy.record.id);
 
 function requireOwn(policy: AnyPolicy): PolicyRecord {
-  if ('managed' in policy) throw invalidInput('IMMUTABLE_POLICY', "You specified a policy that is managed by AWS and can't be modified.");
+  if ('managed' in policy) throw immutablePolicy();
   return policy.record;
 }
 

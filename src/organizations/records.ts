@@ -16,7 +16,8 @@ import type { PolicyType, Tag } from '../protocol/generated/organizations.ts';
  *                                `get(org-account, id)` answers "which organization is this
  *                                account in" with one read.
  *   org-policy        id p-…      name = the policy name (unique in the organization)
- *   org-handshake     id h-…      an invitation; linked from the invited account
+ *   org-handshake     id h-…      an invitation; linked from the invited account (when there
+ *                                is one: an email no account holds invites nobody)
  *   org-create-status id car-…    a CreateAccount request's status
  *   org-email         id <lower-cased email> the account an email belongs to (unique, as on AWS)
  *   org-resource-policy id rp-…  the organization's resource-based delegation policy (at most one)
@@ -113,8 +114,14 @@ export interface ResourcePolicyData {
 
 export interface HandshakeData {
   orgId: string;
-  /** The invited account. */
-  targetAccountId: string;
+  /**
+   * The invited account: the one an ACCOUNT invitation names, or the one that holds the email
+   * an EMAIL invitation names. Absent when no account holds that email: then only the
+   * management account sees the handshake, and nobody can accept it (it expires).
+   */
+  targetAccountId?: string;
+  /** The email an EMAIL invitation names, as given: the handshake's party, whoever holds it. */
+  targetEmail?: string;
   state: 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'CANCELED' | 'EXPIRED';
   requestedTimestamp: string;
   expirationTimestamp: string;

@@ -1,11 +1,12 @@
 import type { Tag } from '../protocol/generated/organizations.ts';
-import { constraint, invalidInput } from './errors.ts';
+import { constraint, invalidInput, systemTags } from './errors.ts';
 import { LIMITS } from './limits.ts';
 
-/** Tags given with a request: unique keys, at most 50. */
+/** Tags given with a request: none in AWS's reserved `aws:` prefix (any case), unique keys, at most 50. */
 export function assertTags(tags: readonly Tag[]): void {
   const keys = new Set<string>();
   for (const tag of tags) {
+    if (tag.Key.toLowerCase().startsWith('aws:')) throw systemTags();
     if (keys.has(tag.Key)) throw invalidInput('DUPLICATE_TAG_KEY', 'You provided duplicate tag keys.');
     keys.add(tag.Key);
   }

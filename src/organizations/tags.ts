@@ -3,18 +3,19 @@ import type { Operations, Tag } from '../protocol/generated/organizations.ts';
 import type { EntityRecord, StoreTx } from '../store/types.ts';
 import { awsManagedGuardrail } from './aws-managed.ts';
 import { write } from './context.ts';
-import { targetNotFound } from './errors.ts';
+import { immutablePolicy, targetNotFound } from './errors.ts';
 import { findNode } from './lookup.ts';
 import { requireManagedOrDelegated } from './delegation.ts';
 import { pageArray, pageResponse } from './paging.ts';
-import { mergeTags } from './tag-rules.ts';
+import { assertTags, mergeTags } from './tag-rules.ts';
 import { OrgKind, type OrganizationRecord, type PolicyData, type ResourcePolicyData } from './records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
 /**
- * Tags on roots, OUs, accounts, the organization's own policies (AWS's managed policies
- * take none) and its delegation policy: TagResource, UntagResource, ListTagsForResource.
+ * Tags on roots, OUs, accounts, the organization's own policies and its delegation policy:
+ * TagResource, UntagResource, ListTagsForResource. AWS's managed policies take none: tagging
+ * or untagging one is InvalidInputException IMMUTABLE_POLICY.
  */
 type Taggable = EntityRecord<{ orgId: string; tags: Tag[] }>;
 
@@ -34,10 +35,17 @@ async function requireTaggable(tx: StoreTx, org: OrganizationRecord, id: string)
   return node.record as Taggable;
 }
 
+/** The organization's own record to tag or untag; AWS's managed policies are immutable. */
+async function requireMutableTaggable(tx: StoreTx, org: OrganizationRecord, id: string): Promise<Taggable> {
+  if (awsManagedGuardrail(id)) throw immutablePolicy();
+  return requireTaggable(tx, org, id);
+}
+
 async function tagResource(input: In<'TagResource'>, ctx: OperationContext) {
+  assertTags(input.Tags);
   await write(ctx, async (tx) => {
     const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'TagResource');
-    const record = await requireTaggable(tx, org, input.ResourceId);
+    const record = await requireMutableTaggable(tx, org, input.ResourceId);
     await tx.update({ ...record, data: { ...record.data, tags: mergeTags(record.data.tags ?? [], input.Tags) } });
   });
   return {};
@@ -46,7 +54,7 @@ async function tagResource(input: In<'TagResource'>, ctx: OperationContext) {
 async function untagResource(input: In<'UntagResource'>, ctx: OperationContext) {
   await write(ctx, async (tx) => {
     const org = await requireManagedOrDelegated(tx, ctx.principal.accountId, 'UntagResource');
-    const record = await requireTaggable(tx, org, input.ResourceId);
+    const record = await requireMutableTaggable(tx, org, input.ResourceId);
     const removed = new Set(input.TagKeys);
     await tx.update({ ...record, data: { ...record.data, tags: (record.data.tags ?? []).filter((t) => !removed.has(t.Key)) } });
   });

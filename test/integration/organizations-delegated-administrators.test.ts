@@ -37,6 +37,8 @@ describe('Organizations delegated administrators', () => {
   test('register, list, refuse and deregister', async () => {
     const management = server.accountId;
     const asManagement = organizations();
+    // A service needs trusted access before it can have a delegated administrator (SERVICE_ACCESS_NOT_ENABLED).
+    for (const service of ['iam.amazonaws.com', 'sso.amazonaws.com']) await asManagement.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: service }));
     const self = await awsError(() => asManagement.send(new RegisterDelegatedAdministratorCommand({ AccountId: management, ServicePrincipal: 'iam.amazonaws.com' })));
     assert.deepEqual([self.name, self.message], ['ConstraintViolationException', 'You cannot register the management account of the organization as a delegated administrator for an AWS service integrated with Organizations.']);
     const unknownService = await awsError(() => asManagement.send(new RegisterDelegatedAdministratorCommand({ AccountId: delegate, ServicePrincipal: 'nothing.amazonaws.com' })));

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import {
   AttachPolicyCommand, CreateGovCloudAccountCommand, CreateOrganizationalUnitCommand,
   CreatePolicyCommand, DeleteResourcePolicyCommand, DescribeResourcePolicyCommand, DescribeResponsibilityTransferCommand,
-  DetachPolicyCommand, EnableAllFeaturesCommand, EnablePolicyTypeCommand, InviteOrganizationToTransferResponsibilityCommand,
+  DetachPolicyCommand, EnableAllFeaturesCommand, EnableAWSServiceAccessCommand, EnablePolicyTypeCommand, InviteOrganizationToTransferResponsibilityCommand,
   ListAccountsCommand, ListAccountsWithInvalidEffectivePolicyCommand, ListChildrenCommand, ListEffectivePolicyValidationErrorsCommand,
   ListInboundResponsibilityTransfersCommand, ListOutboundResponsibilityTransfersCommand, ListPoliciesCommand, ListRootsCommand,
   ListTagsForResourceCommand, MoveAccountCommand, PutResourcePolicyCommand, RegisterDelegatedAdministratorCommand,
@@ -164,6 +164,7 @@ describe('Organizations fidelity sweep 2', () => {
   });
 
   test('a delegated administrator of a service reads the organization (ListAccounts, ListRoots, ListChildren) but manages nothing without a delegation policy', async () => {
+    await organizations().send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' }));
     await organizations().send(new RegisterDelegatedAdministratorCommand({ AccountId: delegate, ServicePrincipal: 'sso.amazonaws.com' }));
     const admin = organizations(delegateAdmin);
     assert.equal((await admin.send(new ListAccountsCommand({}))).Accounts!.length, 3);

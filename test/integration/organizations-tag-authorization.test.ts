@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import {
   AttachPolicyCommand, CreateAccountCommand, CreateGovCloudAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand,
-  CreatePolicyCommand, DeregisterDelegatedAdministratorCommand, DescribeAccountCommand, EnablePolicyTypeCommand,
+  CreatePolicyCommand, DeregisterDelegatedAdministratorCommand, DescribeAccountCommand, EnableAWSServiceAccessCommand, EnablePolicyTypeCommand,
   InviteAccountToOrganizationCommand, ListDelegatedServicesForAccountCommand, ListRootsCommand, ListTagsForResourceCommand, MoveAccountCommand,
   PutResourcePolicyCommand, RegisterDelegatedAdministratorCommand, TagResourceCommand, UntagResourceCommand, type Tag,
 } from '@aws-sdk/client-organizations';
@@ -171,6 +171,7 @@ describe('Organizations: authorization of tags', () => {
       Effect: 'Allow', Action: ['organizations:RegisterDelegatedAdministrator', 'organizations:DeregisterDelegatedAdministrator'], Resource: '*',
       Condition: { StringEquals: { 'aws:ResourceTag/delegable': 'yes', 'organizations:ServicePrincipal': 'iam.amazonaws.com' } },
     }, { Effect: 'Allow', Action: 'organizations:ListDelegatedServicesForAccount', Resource: `arn:aws:organizations::${management}:account/${orgId}/${member}` });
+    await asRoot().send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'iam.amazonaws.com' }));
     await denied(() => asUser().send(new RegisterDelegatedAdministratorCommand({ AccountId: plain, ServicePrincipal: 'iam.amazonaws.com' })), 'organizations:RegisterDelegatedAdministrator');
     await asUser().send(new RegisterDelegatedAdministratorCommand({ AccountId: member, ServicePrincipal: 'iam.amazonaws.com' }));
     assert.deepEqual((await asUser().send(new ListDelegatedServicesForAccountCommand({ AccountId: member }))).DelegatedServices?.map((s) => s.ServicePrincipal), ['iam.amazonaws.com']);
