@@ -1,5 +1,6 @@
 import { INTERNAL_FAILURE_MESSAGE, ServiceError, serviceError } from '../protocol/errors.ts';
 import type { ServiceName } from '../protocol/model.ts';
+import { UnstorableTextError } from '../store/records.ts';
 import type { RequestContext } from './request-context.ts';
 import type { ServerDeps } from './deps.ts';
 import { resolveService } from './stages/resolve-service.ts';
@@ -55,8 +56,12 @@ export async function refuseRequest(ctx: RequestContext, deps: ServerDeps, refus
 }
 
 /** Errors are data; anything else is a bug: logged in full, answered as InternalFailure. */
+/** What an input holding U+0000 that no check of the operation refused is answered (the store cannot hold it). */
+const UNSTORABLE_TEXT = '1 validation error detected: a value contains the character U+0000, which Tessera does not accept in text.';
+
 function asServiceError(ctx: RequestContext, deps: ServerDeps, stage: string, err: unknown): ServiceError {
   if (err instanceof ServiceError) return err;
+  if (err instanceof UnstorableTextError) return serviceError(ctx.service ?? 'iam', 'ValidationError', UNSTORABLE_TEXT);
   deps.logger.error('unexpected error', {
     requestId: ctx.requestId,
     stage,

@@ -29,13 +29,26 @@ export function nameKeyOf(name: string): string {
 const NUL_MESSAGE = 'text must not contain U+0000 (PostgreSQL cannot store it, so neither dialect accepts it)';
 
 /**
+ * A text the store cannot hold (a U+0000). A caller's input that holds one and reaches the
+ * store unrefused is the caller's mistake, not the server's: the pipeline answers it as a
+ * validation error (server/pipeline.ts), never InternalFailure. Nothing was written: the store
+ * refuses before the statement runs, and a transaction around it rolls back.
+ */
+export class UnstorableTextError extends TypeError {
+  constructor() {
+    super(NUL_MESSAGE);
+    this.name = 'UnstorableTextError';
+  }
+}
+
+/**
  * Refuses U+0000 in any text parameter before it reaches the database. PostgreSQL rejects it
  * in text and jsonb (and the error would abort the whole transaction); refusing it on both
  * dialects keeps them interchangeable. No valid IAM name, id, path or ARN contains it.
  */
 export function checkParams(values: readonly unknown[]): void {
   for (const value of values) {
-    if (typeof value === 'string' && value.includes('\0')) throw new TypeError(NUL_MESSAGE);
+    if (typeof value === 'string' && value.includes('\0')) throw new UnstorableTextError();
     if (Array.isArray(value)) checkParams(value);
   }
 }
@@ -55,7 +68,7 @@ const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 export function encodeData(data: unknown): string {
   const json = JSON.stringify(data);
   if (json === undefined) throw new TypeError('entity data must be JSON-serializable');
-  if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) throw new TypeError(NUL_MESSAGE);
+  if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) throw new UnstorableTextError();
   return json;
 }
 
