@@ -10,7 +10,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
-import { signedJson } from '../support/raw-request.ts';
+import { signedJsonAnswer, type JsonAnswer } from '../support/raw-request.ts';
 import { awsCliAsync, awsCliAvailable } from '../support/cli-process.ts';
 import { waitUntil } from '../support/wait.ts';
 import { createAccount } from '../../src/iam/accounts.ts';
@@ -25,19 +25,11 @@ const TARGET = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
 /** Trail delivery runs every second here; a delivery that has not happened after this never will. */
 const DELIVERED_MS = 8_000;
 
-type Answer = { status: number; body: any; code: string; message: string };
+type Answer = JsonAnswer;
 
 function cloudTrail(server: () => TestServer) {
-  return async (credentials: Credentials, operation: string, input: object, region = 'us-east-1'): Promise<Answer> => {
-    const res = await signedJson(server().url, credentials, TARGET + operation, input, { service: 'cloudtrail', region });
-    let body: any = res.body;
-    try {
-      body = JSON.parse(res.body);
-    } catch { /* not JSON */ }
-    const code = typeof body === 'object' && body !== null && typeof body.__type === 'string' ? String(body.__type).split('#').pop()! : '';
-    const message = typeof body === 'object' && body !== null ? String(body.Message ?? body.message ?? '') : '';
-    return { status: res.status, body, code, message };
-  };
+  return (credentials: Credentials, operation: string, input: object, region = 'us-east-1'): Promise<Answer> =>
+    signedJsonAnswer(server().url, credentials, TARGET + operation, input, { service: 'cloudtrail', region });
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

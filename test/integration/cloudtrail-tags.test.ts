@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
-import { signedJson } from '../support/raw-request.ts';
+import { signedJsonAnswer, type JsonAnswer } from '../support/raw-request.ts';
 import { awsCliAsync, awsCliAvailable } from '../support/cli-process.ts';
 import { createAccount } from '../../src/iam/accounts.ts';
 
@@ -18,7 +18,7 @@ import { createAccount } from '../../src/iam/accounts.ts';
 const TARGET = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
 const BUCKET = 'tags-bucket';
 
-type Answer = { status: number; body: any; code: string; message: string };
+type Answer = JsonAnswer;
 
 describe('CloudTrail trail tags', () => {
   let server: TestServer;
@@ -27,16 +27,8 @@ describe('CloudTrail trail tags', () => {
   let account: string;
   const arnOf = (name: string, region = 'us-east-1') => `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
 
-  async function call(credentials: Credentials, operation: string, input: object, region = 'us-east-1'): Promise<Answer> {
-    const res = await signedJson(server.url, credentials, TARGET + operation, input, { service: 'cloudtrail', region });
-    let body: any = res.body;
-    try {
-      body = JSON.parse(res.body);
-    } catch { /* not JSON */ }
-    const code = typeof body === 'object' && body !== null && typeof body.__type === 'string' ? String(body.__type).split('#').pop()! : '';
-    const message = typeof body === 'object' && body !== null ? String(body.Message ?? body.message ?? '') : '';
-    return { status: res.status, body, code, message };
-  }
+  const call = (credentials: Credentials, operation: string, input: object, region = 'us-east-1'): Promise<Answer> =>
+    signedJsonAnswer(server.url, credentials, TARGET + operation, input, { service: 'cloudtrail', region });
 
   async function userWith(name: string, policy: object): Promise<Credentials> {
     const iam = server.iam();

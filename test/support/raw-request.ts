@@ -64,3 +64,22 @@ export function xmlText(xml: string, element: string): string | undefined {
   const match = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);
   return match?.[1];
 }
+
+/** A JSON service's answer read: its body parsed (or as text), the error code without the model's namespace, the message. */
+export interface JsonAnswer {
+  status: number;
+  body: any;
+  code: string;
+  message: string;
+}
+
+export async function signedJsonAnswer(baseUrl: string, credentials: Credentials, target: string, payload: object, options: { service?: string; region?: string } = {}): Promise<JsonAnswer> {
+  const res = await signedJson(baseUrl, credentials, target, payload, options);
+  let body: any = res.body;
+  try {
+    body = JSON.parse(res.body);
+  } catch { /* not JSON */ }
+  const code = typeof body === 'object' && body !== null && typeof body.__type === 'string' ? String(body.__type).split('#').pop()! : '';
+  const message = typeof body === 'object' && body !== null ? String(body.Message ?? body.message ?? '') : '';
+  return { status: res.status, body, code, message };
+}
