@@ -53,6 +53,16 @@ describe('parseJsonRequest', () => {
     assert.deepEqual(parseJsonRequest('organizations', `${TARGET}.ListAccounts`, '{"MaxResults": 3.9}').input, { MaxResults: 3 });
   });
 
+  it('refuses a lone surrogate and a time past JavaScript\'s dates as SerializationException, never a 500', () => {
+    const surrogate = thrown(() => parseJsonRequest('organizations', `${TARGET}.CreateOrganizationalUnit`, '{"ParentId":"r-abcd","Name":"fz\\ud800x"}'));
+    assert.equal(surrogate.code, 'SerializationException');
+    const CT = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101';
+    for (const time of ['8640000000001', '1e300', '-1e15', '"99999999999999"']) {
+      assert.equal(thrown(() => parseJsonRequest('cloudtrail', `${CT}.LookupEvents`, `{"StartTime":${time}}`)).code, 'SerializationException', time);
+    }
+    assert.ok(parseJsonRequest('cloudtrail', `${CT}.LookupEvents`, '{"StartTime":1700000000}').input['StartTime'] instanceof Date);
+  });
+
   it('accepts an operation name already split from its target prefix', () => {
     assert.equal(parseJsonRequest('organizations', 'ListRoots', '{}').operation, 'ListRoots');
   });

@@ -134,7 +134,10 @@ class JsonReader {
     if (isPlainObject(value)) throw this.#serialization(START_OF_MAP);
     switch (shape.type) {
       case 'string':
-        if (typeof value === 'string') return value;
+        // A lone surrogate (`"\ud800"`) is no Unicode text: stored as UTF-8 it would become
+        // U+FFFD, so what was answered would not be what was kept.
+        if (typeof value === 'string' && value.isWellFormed()) return value;
+        if (typeof value === 'string') throw this.#serialization('Invalid UTF-16: a string contains a lone surrogate');
         throw this.#notConvertible(value, 'an String');
       case 'integer':
       case 'long':
@@ -149,7 +152,8 @@ class JsonReader {
         if (typeof value === 'boolean') return value;
         throw this.#notConvertible(value, 'an Boolean');
       case 'timestamp': {
-        if (typeof value === 'number') return new Date(value * 1000);
+        // A number past JavaScript's dates (±8.64e15 ms) is no time at all.
+        if (typeof value === 'number' && validDate(new Date(value * 1000))) return new Date(value * 1000);
         const parsed = typeof value === 'string' ? parseTimestamp(value) : undefined;
         if (parsed !== undefined) return parsed;
         throw this.#notConvertible(value, 'a Date');
@@ -240,4 +244,8 @@ function writeJson(model: ServiceModel, ref: ShapeRef, value: unknown): unknown 
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+}
+
+function validDate(date: Date): boolean {
+  return !Number.isNaN(date.getTime());
 }

@@ -5,7 +5,10 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 
 /** ISO 8601 with a zone (as the SDKs send timestamps), or epoch seconds. */
 export function parseTimestamp(raw: string): Date | undefined {
-  if (/^\d+(\.\d+)?$/.test(raw)) return new Date(Number(raw) * 1000);
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    const epoch = new Date(Number(raw) * 1000);
+    return Number.isNaN(epoch.getTime()) ? undefined : epoch;
+  }
   if (!ISO_8601.test(raw)) return undefined;
   const date = new Date(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(date.getTime()) ? undefined : date;
