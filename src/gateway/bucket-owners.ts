@@ -69,6 +69,9 @@ export class BucketOwners {
   }
 
   async #find(bucket: string, callerAccount: string): Promise<BucketOwner> {
+    // A name no bucket can have (a NUL, a lone surrogate, over S3's 255 characters) names none:
+    // not looked up (the table cannot hold such text).
+    if (bucket.length > 255 || bucket.includes('\0') || !bucket.isWellFormed()) return { kind: 'absent' };
     const recorded = await this.#table.get(bucket);
     if (recorded !== undefined) return { kind: 'owned', accountId: recorded };
     const candidates = [...new Set([callerAccount, this.#defaultAccount()].filter((account) => account !== ''))];

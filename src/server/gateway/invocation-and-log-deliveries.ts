@@ -132,7 +132,7 @@ async function rotationFunction(flow: Flow, input: ReadonlyMap<string, unknown>,
   const reads = readsIn(flow, 'secretsmanager', region)(account);
   const response = await reads.call({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.DescribeSecret' }, body: Buffer.from(JSON.stringify({ SecretId: secretArn })) });
   // No such secret: the upstream answers the RotateSecret itself.
-  if (response.status === 400 && errorCodeOf(response) === 'ResourceNotFoundException') return undefined;
+  if (response.status === 404 || errorCodeOf(response) === 'ResourceNotFoundException') return undefined;
   if (response.status < 200 || response.status >= 300) throw new UpstreamReadError(`the secretsmanager upstream answered ${response.status} to DescribeSecret`);
   const described = JSON.parse(response.body.toString('utf8')) as { RotationLambdaARN?: string };
   return typeof described.RotationLambdaARN === 'string' && described.RotationLambdaARN !== '' ? described.RotationLambdaARN : undefined;
