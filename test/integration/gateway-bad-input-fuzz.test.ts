@@ -1,6 +1,6 @@
 // Model-driven bad-input fuzz of the gateway (the protected services Tessera authenticates,
 // authorizes and forwards to moto_server). Operations and input shapes come from the AWS models
-// (../shared/aws-models); per operation a plausible input is built and then broken one way at a
+// (models/protected, AWS's models unchanged); per operation a plausible input is built and then broken one way at a
 // time: wrong JSON types per member, 100 KB strings, NUL, lone surrogates, 10,000-deep nesting,
 // 10,000-item lists, invalid/empty JSON, wrong X-Amz-Target (JSON services); bad parameters and
 // malformed percent-encoding (Query services); bad labels, query parameters, headers and bodies
@@ -32,7 +32,8 @@ interface ShapeDef { type: string; members?: Record<string, Ref>; required?: str
 interface Op { name: string; http?: { method: string; requestUri: string }; input?: { shape: string } }
 interface Model { metadata: { apiVersion: string; protocol: string; targetPrefix?: string; jsonVersion?: string; signingName?: string; endpointPrefix: string }; operations: Record<string, Op>; shapes: Record<string, ShapeDef> }
 
-const MODEL_DIR = fileURLToPath(new URL('../../../shared/aws-models/', import.meta.url));
+// The protected services' models, as the gateway itself reads them (models/protected: AWS's, unchanged).
+const MODEL_DIR = fileURLToPath(new URL('../../models/protected/', import.meta.url));
 const load = (file: string) => JSON.parse(readFileSync(MODEL_DIR + file, 'utf8')) as Model;
 const JSON_SERVICES = {
   dynamodb: load('dynamodb-2012-08-10.json'),
