@@ -152,14 +152,25 @@ export function trailArn(region: string, accountId: string, name: string): strin
  * authorization targets are resolved with it (authz/target.ts).
  */
 export async function findTrail(tx: StoreTx, accountId: string, region: string, nameOrArn: string): Promise<TrailRecord | undefined> {
-  const arn = nameOrArn.startsWith('arn:') ? parseTrailArn(nameOrArn) : undefined;
-  if (nameOrArn.startsWith('arn:') && (arn === undefined || arn.accountId !== accountId)) return undefined;
-  const name = arn ? arn.name : nameOrArn;
+  const name = referencedTrailName(accountId, nameOrArn);
+  if (name === undefined) return undefined;
   const trail = await tx.getByName<TrailData>(accountId, TRAIL_KIND, name);
-  if (!trail || trail.name !== name) return undefined;
-  if (arn && trail.id !== nameOrArn) return undefined;
+  return trail && isReferencedTrail(trail, region, nameOrArn) ? trail : undefined;
+}
+
+/** The name a trail name or ARN gives in `accountId`; undefined when it cannot name one there (a malformed ARN, another account's). */
+export function referencedTrailName(accountId: string, nameOrArn: string): string | undefined {
+  if (!nameOrArn.startsWith('arn:')) return nameOrArn;
+  const arn = parseTrailArn(nameOrArn);
+  return arn !== undefined && arn.accountId === accountId ? arn.name : undefined;
+}
+
+/** Whether `trail`, found under {@link referencedTrailName}'s name, is the one `nameOrArn` names as seen from `region`. */
+export function isReferencedTrail(trail: TrailRecord, region: string, nameOrArn: string): boolean {
+  if (trail.name !== referencedTrailName(trail.accountId, nameOrArn)) return false;
+  if (nameOrArn.startsWith('arn:') && trail.id !== nameOrArn) return false;
   // A single-region trail is seen only from its home region; a multi-region one from every region.
-  return trail.data.homeRegion === region || trail.data.isMultiRegionTrail ? trail : undefined;
+  return trail.data.homeRegion === region || trail.data.isMultiRegionTrail;
 }
 
 /** A trail ARN's parts: `arn:<partition>:cloudtrail:<region>:<12 digits>:trail/<name>`. */

@@ -10,7 +10,7 @@ import { retireTrail } from './trail-deletion.ts';
 import { movedFrom } from './trail-moves.ts';
 import { digestKey, logFileKey } from './object-keys.ts';
 import { checkBucketName, checkKeyPrefix, checkTrailName } from './trail-names.ts';
-import { findTrail, isTrailArn, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
+import { findTrail, isReferencedTrail, isTrailArn, referencedTrailName, TRAIL_KIND, trailArn, trailOutput, type TrailData, type TrailRecord } from './trail-records.ts';
 
 type In<K extends keyof Operations> = Operations[K]['input'];
 
@@ -169,16 +169,19 @@ async function describeTrails(input: In<'DescribeTrails'>, ctx: OperationContext
   const region = regionOf(ctx);
   const shadows = input.includeShadowTrails ?? true;
   const visible = (trail: TrailRecord) => trail.data.homeRegion === region || (shadows && trail.data.isMultiRegionTrail);
+  const all = await ctx.store.list<TrailData>(ctx.principal.accountId, TRAIL_KIND, { limit: 1000 });
   if (input.trailNameList && input.trailNameList.length > 0) {
+    // One read of the account's trails (a few per region) answers any number of names, rather than a read per name.
+    const byName = new Map(all.map((trail) => [trail.name, trail]));
     const found: TrailRecord[] = [];
     for (const name of input.trailNameList) {
       if (name.startsWith('arn:') && !isTrailArn(name)) throw invalidTrailArn(name);
-      const trail = await findTrail(ctx.store, ctx.principal.accountId, region, name);
-      if (trail && visible(trail)) found.push(trail);
+      const referenced = referencedTrailName(ctx.principal.accountId, name);
+      const trail = referenced === undefined ? undefined : byName.get(referenced);
+      if (trail && isReferencedTrail(trail, region, name) && visible(trail)) found.push(trail);
     }
     return { trailList: found.map(trailOutput) };
   }
-  const all = await ctx.store.list<TrailData>(ctx.principal.accountId, TRAIL_KIND, { limit: 1000 });
   return { trailList: all.filter(visible).map(trailOutput) };
 }
 

@@ -126,8 +126,9 @@ export function missingAuthentication(service: GatewayService, protocol: WirePro
 /**
  * SigV4 and credential failures (raised with STS's and IAM's codes) as the protected service
  * answers them: S3 names an unknown key InvalidAccessKeyId and an expired presigned URL
- * AccessDenied "Request has expired"; the JSON services answer UnrecognizedClientException and
- * InvalidSignatureException (400).
+ * AccessDenied "Request has expired" and an expired session token ExpiredToken (400, "The
+ * provided token has expired."); the JSON services answer UnrecognizedClientException,
+ * InvalidSignatureException and ExpiredTokenException (400).
  */
 export function inServiceDialect(service: string, protocol: WireProtocol, failure: GatewayFailure): GatewayFailure {
   if (protocol === 'ec2') {
@@ -148,6 +149,8 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return { ...failure, code: 'AccessDenied', message: 'Request has expired', status: 403 };
       case 'MissingAuthenticationToken':
         return { ...failure, code: 'AccessDenied', status: 403 };
+      case 'ExpiredToken':
+        return { ...failure, message: 'The provided token has expired.', status: 400 };
       default:
         return failure;
     }
@@ -164,6 +167,8 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return { ...failure, jsonCode: 'InvalidSignatureException' };
       case 'MissingAuthenticationToken':
         return { ...failure, jsonCode: 'MissingAuthenticationTokenException' };
+      case 'ExpiredToken':
+        return { ...failure, jsonCode: 'ExpiredTokenException' };
       default:
         return failure;
     }
@@ -176,6 +181,8 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return { ...failure, code: 'InvalidSignatureException', status: 400 };
       case 'MissingAuthenticationToken':
         return { ...failure, code: 'MissingAuthenticationTokenException', status: 400 };
+      case 'ExpiredToken':
+        return { ...failure, code: 'ExpiredTokenException', status: 400 };
       default:
         return failure;
     }

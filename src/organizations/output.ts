@@ -84,7 +84,9 @@ export function managedSummary(policy: AwsManagedGuardrail): PolicySummary {
 
 /**
  * An invitation by email names the email as its party and resource (AWS's example answer of
- * InviteAccountToOrganization), for every viewer: never the account that holds it.
+ * InviteAccountToOrganization), for every viewer: never the account that holds it. The
+ * organization party is its ID as written everywhere else, `o-…` (AWS's examples of
+ * AcceptHandshake and DescribeHandshake).
  */
 export function handshakeOutput(org: OrganizationRecord, handshake: HandshakeRecord): Handshake {
   const data = handshake.data;
@@ -95,7 +97,7 @@ export function handshakeOutput(org: OrganizationRecord, handshake: HandshakeRec
     Id: handshake.id,
     Arn: handshakeArn(org.data.managementAccountId, org.id, handshake.id),
     Parties: [
-      { Id: org.id.slice(2), Type: 'ORGANIZATION' },
+      { Id: org.id, Type: 'ORGANIZATION' },
       invitee,
     ],
     State: data.state,

@@ -21,6 +21,7 @@ import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { signRequest } from '../../src/sigv4/index.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 import { sendRaw, signedJson, signedQuery, xmlText, type RawResponse } from '../support/raw-request.ts';
+import { seededRandom } from '../support/model-patterns.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -62,17 +63,7 @@ const models = Object.fromEntries(
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(0x7e55e4a);
+const rand = seededRandom(0x7e55e4a);
 const VERBOSE = process.env['FUZZ_VERBOSE'] === '1';
 // Every member and every variant fits in the time budget (~25 s on SQLite); nested members
 // (one per list/structure member) and the caller (root, or an unprivileged user for ~15%) are

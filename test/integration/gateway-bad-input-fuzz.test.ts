@@ -23,6 +23,7 @@ import { signRequest } from '../../src/sigv4/index.ts';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
 import { sendRaw } from '../support/raw-request.ts';
 import type { Credentials } from '../support/tessera-server.ts';
+import { seededRandom } from '../support/model-patterns.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -50,17 +51,7 @@ const LAMBDA = load('lambda-2015-03-31.json');
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(0x6a7e3a1);
+const rand = seededRandom(0x6a7e3a1);
 const VERBOSE = process.env['GW_FUZZ_VERBOSE'] === '1';
 const OPS_PER_SERVICE = Number(process.env['GW_FUZZ_OPS'] ?? Infinity);
 function sample<T>(items: readonly T[], n: number): T[] {

@@ -114,6 +114,9 @@ describe('Organizations sweep 3', () => {
       assert.equal(known.status, 200, JSON.stringify(known.body));
       assert.deepEqual(known.body.Handshake.Parties.find((p: { Type: string }) => p.Type !== 'ORGANIZATION'), { Id: 'carol@example.com', Type: 'EMAIL' });
       assert.ok(!JSON.stringify(known.body).includes(c), `the answer names the account ${c} that holds the email: ${JSON.stringify(known.body.Handshake.Parties)}`);
+      const orgId = (await ok('DescribeOrganization', {})).Organization.Id as string;
+      assert.match(orgId, /^o-[a-z0-9]{10,32}$/);
+      assert.deepEqual(known.body.Handshake.Parties.find((p: { Type: string }) => p.Type === 'ORGANIZATION'), { Id: orgId, Type: 'ORGANIZATION' });
       // AccountNotFoundException is not one of InviteAccountToOrganization's errors: an unknown email must not be told apart.
       assert.equal(unknown.status, 200, `an email no account holds is told apart: ${unknown.type}: ${unknown.message}`);
       assert.deepEqual(unknown.body.Handshake.Parties.find((p: { Type: string }) => p.Type !== 'ORGANIZATION'), { Id: 'nobody-at-all@example.com', Type: 'EMAIL' });
