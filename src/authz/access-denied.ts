@@ -11,7 +11,19 @@ import { STAR_RESOURCE_NAMED } from './service-rules.ts';
  */
 export function accessDeniedMessage(principalArn: string, action: string, resource: string, decision: Pick<Decision, 'decision' | 'reason'>): string {
   const joiner = decision.decision === 'ExplicitDeny' ? 'with' : 'because';
-  return `User: ${principalArn} is not authorized to perform: ${action}${onResource(action, resource)} ${joiner} ${decision.reason}`;
+  const written = actionAsWritten(action);
+  const reason = written === action ? decision.reason : decision.reason.replaceAll(`the ${action} action`, `the ${written} action`);
+  return `User: ${principalArn} is not authorized to perform: ${written}${onResource(action, resource)} ${joiner} ${reason}`;
+}
+
+/**
+ * An action as its service writes it in a refusal: Amazon SNS upper-cases its prefix
+ * ("…is not authorized to perform: SNS:Publish on resource: … because no identity-based policy
+ * allows the SNS:Publish action", as its AuthorizationError reads); every other service writes
+ * the action as policies do.
+ */
+export function actionAsWritten(action: string): string {
+  return action.startsWith('sns:') ? `SNS:${action.slice(4)}` : action;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { evaluate, requiresResourcePolicy, type ContextValue, type Decision, type PolicyCache, type PolicySet } from '../policy/index.ts';
 import type { Principal } from '../kernel/principal.ts';
-import { accessDeniedMessage, onResource, trustDenialMessage } from './access-denied.ts';
+import { accessDeniedMessage, actionAsWritten, onResource, trustDenialMessage } from './access-denied.ts';
 import { applicablePolicies } from './applicable-policies.ts';
 import { evaluationPrincipal } from './evaluation-principal.ts';
 import { globalContext, resourceTagContext, type RequestFacts } from './global-context.ts';
@@ -195,7 +195,7 @@ function refused(principal: Principal, check: AuthorizationCheck, reason: string
   const on = check.resource === '*' ? '' : onResource(check.action, check.resource);
   return {
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
-    message: message ?? `User: ${principal.arn} is not authorized to perform: ${check.action}${on} because ${reason}`,
+    message: message ?? `User: ${principal.arn} is not authorized to perform: ${actionAsWritten(check.action)}${on} because ${reason}`,
     explanation: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
     evidence: { decision: { decision: 'ImplicitDeny', reason, deciding: [], missingContextKeys: [] }, context: {} },
   };

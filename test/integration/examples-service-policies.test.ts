@@ -407,7 +407,7 @@ describe('AWS example policies for the protected services (aws CLI through the g
       // Publishing to the topic is SNS's own permission: refused to the bare user with SNS's AuthorizationError.
       assert.equal(
         cliError(await cli(['sns', 'publish', '--topic-arn', topicArn, '--message', 'x'], local)),
-        `An error occurred (AuthorizationError) when calling the Publish operation: User: ${local.arn} is not authorized to perform: sns:Publish on resource: ${topicArn} because no identity-based policy allows the sns:Publish action`,
+        `An error occurred (AuthorizationError) when calling the Publish operation: User: ${local.arn} is not authorized to perform: SNS:Publish on resource: ${topicArn} because no identity-based policy allows the SNS:Publish action`,
       );
     });
   });

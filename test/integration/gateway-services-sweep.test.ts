@@ -206,7 +206,7 @@ describe('gateway sweep: SSM, Secrets Manager, DynamoDB, SQS, SNS, Lambda', { sk
     const refused = await env.cli(['sns', 'publish', '--phone-number', '+15555550100', '--message', 'hi'], topicOnly);
     const error = cliError(refused.stderr);
     assert.equal(error.code, 'AuthorizationError');
-    assert.equal(error.message, `User: ${topicOnly.arn} is not authorized to perform: sns:Publish because no identity-based policy allows the sns:Publish action`);
+    assert.equal(error.message, `User: ${topicOnly.arn} is not authorized to perform: SNS:Publish because no identity-based policy allows the SNS:Publish action`);
   });
 
   test('Lambda CreateEventSourceMapping sets lambda:FunctionArn (a Deny on it applies)', async () => {
