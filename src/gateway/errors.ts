@@ -125,12 +125,20 @@ export function missingAuthentication(service: GatewayService, protocol: WirePro
 
 /**
  * SigV4 and credential failures (raised with STS's and IAM's codes) as the protected service
- * answers them: S3 names an unknown key InvalidAccessKeyId and an expired presigned URL
+ * answers them: S3 names an unknown key InvalidAccessKeyId, a session token it cannot open
+ * InvalidToken (400), a request outside the time window RequestTimeTooSkewed, and an expired presigned URL
  * AccessDenied "Request has expired" and an expired session token ExpiredToken (400, "The
  * provided token has expired."); the JSON services answer UnrecognizedClientException,
  * InvalidSignatureException and ExpiredTokenException (400).
  */
-export function inServiceDialect(service: string, protocol: WireProtocol, failure: GatewayFailure): GatewayFailure {
+export interface FailureCause {
+  /** The session token could not be opened (or is another key's): S3 says InvalidToken, not InvalidAccessKeyId. */
+  readonly sessionToken?: boolean;
+  /** SigV4's further elements of the failure (the clock-skew refusal's times). */
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+export function inServiceDialect(service: string, protocol: WireProtocol, failure: GatewayFailure, cause: FailureCause = {}): GatewayFailure {
   if (protocol === 'ec2') {
     // EC2 names an unknown or unusable key AuthFailure (401); a wrong signature keeps SigV4's code.
     switch (failure.code) {
@@ -144,7 +152,12 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
   if (service === 's3') {
     switch (failure.code) {
       case 'InvalidClientTokenId':
+        if (cause.sessionToken) return { ...failure, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.', status: 400 };
         return { ...failure, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+      case 'SignatureDoesNotMatch':
+        return s3SignatureRefusal(failure, cause);
+      case 'IncompleteSignature':
+        return s3IncompleteSignature(failure);
       case 'RequestExpired':
         return { ...failure, code: 'AccessDenied', message: 'Request has expired', status: 403 };
       case 'MissingAuthenticationToken':
@@ -167,6 +180,8 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return { ...failure, jsonCode: 'InvalidSignatureException' };
       case 'MissingAuthenticationToken':
         return { ...failure, jsonCode: 'MissingAuthenticationTokenException' };
+      case 'IncompleteSignature':
+        return { ...failure, jsonCode: 'IncompleteSignatureException' };
       case 'ExpiredToken':
         return { ...failure, jsonCode: 'ExpiredTokenException' };
       default:
@@ -181,11 +196,44 @@ export function inServiceDialect(service: string, protocol: WireProtocol, failur
         return { ...failure, code: 'InvalidSignatureException', status: 400 };
       case 'MissingAuthenticationToken':
         return { ...failure, code: 'MissingAuthenticationTokenException', status: 400 };
+      case 'IncompleteSignature':
+        return { ...failure, code: 'IncompleteSignatureException', status: 400 };
       case 'ExpiredToken':
         return { ...failure, code: 'ExpiredTokenException', status: 400 };
       default:
         return failure;
     }
+  }
+  return failure;
+}
+
+/**
+ * S3's words for SigV4's SignatureDoesNotMatch refusals that are not a wrong signature: a
+ * request outside the time window is RequestTimeTooSkewed (403) with the request's and the
+ * server's times, and a scope whose date is not X-Amz-Date's is AuthorizationHeaderMalformed
+ * (400) — the texts S3 answers (sigv4/errors.ts writes the ones IAM and STS answer).
+ */
+function s3SignatureRefusal(failure: GatewayFailure, cause: FailureCause): GatewayFailure {
+  if (/^Signature (expired|not yet current): /.test(failure.message)) {
+    return { code: 'RequestTimeTooSkewed', message: 'The difference between the request time and the current time is too large.', status: 403, ...(cause.details ? { fields: cause.details } : {}) };
+  }
+  if (failure.message.startsWith('Date in Credential scope does not match')) {
+    return { code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.', status: 400 };
+  }
+  return failure;
+}
+
+/**
+ * S3's words for an incomplete Authorization header: a request with neither X-Amz-Date nor
+ * Date is AccessDenied (403) "AWS authentication requires a valid Date or x-amz-date header";
+ * a header missing Credential, SignedHeaders or Signature is AuthorizationHeaderMalformed (400).
+ */
+function s3IncompleteSignature(failure: GatewayFailure): GatewayFailure {
+  if (/^Authorization header requires '/.test(failure.message)) {
+    return { code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.', status: 400 };
+  }
+  if (failure.message.startsWith("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")) {
+    return { code: 'AccessDenied', message: 'AWS authentication requires a valid Date or x-amz-date header', status: 403 };
   }
   return failure;
 }

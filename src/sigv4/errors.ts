@@ -150,20 +150,34 @@ function describeWindow(seconds: number): string {
 
 export function signatureExpired(amzDate: string, now: Date, skewSeconds: number): SigV4Failure {
   const limit = formatAmzDate(new Date(now.getTime() - skewSeconds * 1000));
-  return failure(
-    SigV4ErrorCode.SignatureDoesNotMatch,
-    `Signature expired: ${amzDate} is now earlier than ${limit} (${formatAmzDate(now)} - ${describeWindow(skewSeconds)})`,
-    403,
-  );
+  return {
+    ...failure(
+      SigV4ErrorCode.SignatureDoesNotMatch,
+      `Signature expired: ${amzDate} is now earlier than ${limit} (${formatAmzDate(now)} - ${describeWindow(skewSeconds)})`,
+      403,
+    ),
+    details: skewDetails(amzDate, now, skewSeconds),
+  };
 }
 
 export function signatureNotYetCurrent(amzDate: string, now: Date, skewSeconds: number): SigV4Failure {
   const limit = formatAmzDate(new Date(now.getTime() + skewSeconds * 1000));
-  return failure(
-    SigV4ErrorCode.SignatureDoesNotMatch,
-    `Signature not yet current: ${amzDate} is still later than ${limit} (${formatAmzDate(now)} + ${describeWindow(skewSeconds)})`,
-    403,
-  );
+  return {
+    ...failure(
+      SigV4ErrorCode.SignatureDoesNotMatch,
+      `Signature not yet current: ${amzDate} is still later than ${limit} (${formatAmzDate(now)} + ${describeWindow(skewSeconds)})`,
+      403,
+    ),
+    details: skewDetails(amzDate, now, skewSeconds),
+  };
+}
+
+/**
+ * What S3 adds to the same refusal, which it names RequestTimeTooSkewed: the request's time as
+ * sent, the server's (to the second) and the window (gateway/errors.ts writes them).
+ */
+function skewDetails(amzDate: string, now: Date, skewSeconds: number): Readonly<Record<string, string>> {
+  return { RequestTime: amzDate, ServerTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), MaxAllowedSkewMilliseconds: String(skewSeconds * 1000) };
 }
 
 export function requestExpired(): SigV4Failure {

@@ -27,7 +27,7 @@ import type { ServerDeps } from '../deps.ts';
 import type { HttpRequestData, RequestContext } from '../request-context.ts';
 import { audit } from '../pipeline.ts';
 import { auditForwardedCall } from '../forwarded-audit.ts';
-import { authenticate } from '../stages/authenticate.ts';
+import { authenticate, UnopenedSessionTokenError } from '../stages/authenticate.ts';
 import { hasBody, readBody } from '../read-body.ts';
 import { checkBucketPolicy, checkBucketPolicyPrincipals, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
 import { loadAuthorizationData } from '../../gateway/authorization-data.ts';
@@ -64,6 +64,9 @@ export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRo
   return route.kind === 'gateway' ? route : undefined;
 }
 
+/** The protected services whose SigV4 time window is 5 minutes (their "Signature expired: … - 5 min." answers). */
+const FIVE_MINUTE_WINDOW: ReadonlySet<string> = new Set(['lambda', 'secretsmanager', 'ssm']);
+
 export async function handleGatewayRequest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GatewayRoute, deps: ServerDeps, expectsContinue: boolean): Promise<void> {
   const headers = { has: (name: string) => ctx.http.headers[name] !== undefined, get: (name: string) => headerOf(ctx.http.headers, name) };
   const flow: Flow = { req, res, ctx, deps, route, protocol: protocolOf(route.service, headers, ctx.http.path), expectsContinue, bodyDone: !hasBody(req) };
@@ -73,7 +76,11 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   ctx.gateway = {
     service: route.service,
     // S3 bodies stream: their payload form is signed as declared and verified as they flow.
-    verify: { normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadStreamed: route.service === 's3' },
+    verify: {
+      normalizePath: route.service !== 's3', allowUnsignedPayload: route.service === 's3', payloadStreamed: route.service === 's3',
+      // Lambda, Secrets Manager and SSM refuse a request signed more than 5 minutes from now ("… - 5 min."); the others, 15.
+      maxSkewSeconds: FIVE_MINUTE_WINDOW.has(route.service) ? 300 : 900,
+    },
     ...(route.service === 's3' ? { signing: { path: decodePath(ctx.http.path), headers: ctx.http.headers } } : {}),
   };
   try {
@@ -169,6 +176,7 @@ async function run(flow: Flow): Promise<void> {
     }
     ctx.region = 'us-east-1';
   } else {
+    if (service === 's3') refuseS3PresignWithoutExpiry(ctx.http.query);
     await authenticate(ctx, deps);
     refuseUnsignedAmzHeaders(flow);
   }
@@ -408,6 +416,17 @@ async function readVerifiedBody(flow: Flow, payload: PayloadPlan | undefined, li
   return body;
 }
 
+/**
+ * S3 requires X-Amz-Expires in a SigV4 presigned URL (STS and IAM take one without: it is then
+ * valid for the signing time's window). Without it S3 answers AuthorizationQueryParametersError.
+ */
+function refuseS3PresignWithoutExpiry(query: string): void {
+  const params = new URLSearchParams(query);
+  if (params.has('X-Amz-Credential') && !params.has('X-Amz-Expires')) {
+    throw gatewayError('AuthorizationQueryParametersError', 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.', 400);
+  }
+}
+
 function tooLarge(limit: number): GatewayError {
   return gatewayError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size: Tessera reads at most ${limit} bytes of this request to authorize it.`, 413);
 }
@@ -422,6 +441,8 @@ function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError 
       if ((result.protocol === 'query' || result.protocol === 'ec2') && result.operation !== undefined) {
         return gatewayError('InvalidAction', `The action ${result.operation.slice(0, 128)} is not valid for this web service.`, 400);
       }
+      // …and a request naming no Action (another service's request signed for this one) with MissingAction (400).
+      if (result.protocol === 'query' || result.protocol === 'ec2') return gatewayError('MissingAction', result.message, 400);
       return gatewayError('NotImplemented', result.message, 501);
     case 'refused-operation':
       return gatewayError('NotImplemented', `${result.message}. Tessera refuses operations it cannot authorize.`, 501);
@@ -433,7 +454,10 @@ function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError 
 function failureOf(flow: Flow, err: unknown): GatewayFailure {
   const { ctx, deps, route } = flow;
   if (err instanceof GatewayError) return err.failure;
-  if (err instanceof ServiceError) return inServiceDialect(route.service, flow.protocol, { code: err.code, message: err.message, status: err.httpStatus });
+  if (err instanceof ServiceError) {
+    const cause = { sessionToken: err instanceof UnopenedSessionTokenError, ...(Object.keys(err.fields).length > 0 ? { details: err.fields } : {}) };
+    return inServiceDialect(route.service, flow.protocol, { code: err.code, message: err.message, status: err.httpStatus }, cause);
+  }
   deps.logger.error('unexpected gateway error', { requestId: ctx.requestId, service: route.service, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 };
 }

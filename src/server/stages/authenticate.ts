@@ -35,7 +35,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
     headerIndex: indexHeaders(headers),
   };
   const parsed = parseSignedRequest(signing);
-  if (!parsed.ok) throw fromSigV4(service, parsed.error);
+  if (!parsed.ok) throw fromSigV4(service, parsed.error, gateway !== undefined);
   const { auth } = parsed;
   ctx.region = auth.region;
   // Sent to one of STS's regional AWS endpoints (Host sts.REGION.amazonaws.com), the scope must name that region.
@@ -46,13 +46,13 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   };
 
   const context = checkSignedRequestContext(auth, options);
-  if (!context.ok) throw fromSigV4(service, context.error);
+  if (!context.ok) throw fromSigV4(service, context.error, gateway !== undefined);
 
   if (auth.securityToken !== undefined) {
     // Temporary credentials: everything is in the sealed token — no store read.
     const claims = await openToken(auth.securityToken, auth.accessKeyId, service, deps);
     const verified = verifySignedRequest(signing, auth, claims.secretAccessKey, options);
-    if (!verified.ok) throw fromSigV4(service, verified.error);
+    if (!verified.ok) throw fromSigV4(service, verified.error, gateway !== undefined);
     ctx.principal = principalFromSession(claims);
     if (gateway) gateway.signed = { auth, secretAccessKey: claims.secretAccessKey };
     return;
@@ -63,7 +63,7 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   if (!resolved) throw invalidToken(service);
 
   const verified = verifySignedRequest(signing, auth, resolved.secretAccessKey, options);
-  if (!verified.ok) throw fromSigV4(service, verified.error);
+  if (!verified.ok) throw fromSigV4(service, verified.error, gateway !== undefined);
 
   ctx.principal = resolved.principal;
   if (gateway) gateway.signed = { auth, secretAccessKey: resolved.secretAccessKey };
@@ -83,7 +83,8 @@ export function invalidToken(service: ServiceName): ServiceError {
 /**
  * Opens a session token presented with `accessKeyId`. A token that is garbled, tampered
  * with, sealed by an unknown key, or presented with another access key ID is invalid
- * (InvalidClientTokenId); one past its expiry is ExpiredToken (403, AWS's text, no period).
+ * (InvalidClientTokenId, {@link UnopenedSessionTokenError}); one past its expiry is
+ * ExpiredToken (403, AWS's text, no period).
  */
 export async function openToken(token: string, accessKeyId: string, service: ServiceName, deps: ServerDeps): Promise<SessionClaims> {
   const opened = await openSessionToken(deps.tokenRing, token, deps.clock.now());
@@ -91,15 +92,35 @@ export async function openToken(token: string, accessKeyId: string, service: Ser
     if (opened.reason === 'expired') {
       throw new ServiceError({ code: 'ExpiredToken', message: 'The security token included in the request is expired', httpStatus: 403, type: 'Sender', service });
     }
-    throw invalidToken(service);
+    throw unopenedSessionToken(service);
   }
-  if (opened.claims.accessKeyId !== accessKeyId) throw invalidToken(service);
+  if (opened.claims.accessKeyId !== accessKeyId) throw unopenedSessionToken(service);
   return opened.claims;
 }
 
-/** SigV4 failures carry AWS's code, message and status; the service decides only the dialect. */
-function fromSigV4(service: ServiceName, failure: SigV4Failure): ServiceError {
-  return new ServiceError({ code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service });
+/**
+ * A session token that cannot be opened (garbled, tampered with, sealed by an unknown key) or
+ * that belongs to another access key: InvalidClientTokenId, as IAM and STS answer it. A class
+ * of its own because S3 tells it from an unknown key: InvalidToken (gateway/errors.ts).
+ */
+export class UnopenedSessionTokenError extends ServiceError {}
+
+function unopenedSessionToken(service: ServiceName): UnopenedSessionTokenError {
+  const refused = invalidToken(service);
+  return new UnopenedSessionTokenError({ code: refused.code, message: refused.message, httpStatus: refused.httpStatus, type: refused.type, service });
+}
+
+/**
+ * SigV4 failures carry AWS's code, message and status; the service decides only the dialect.
+ * Their further elements (S3's RequestTime, ServerTime, …) are kept only for a protected
+ * service's answer (gateway/errors.ts decides which it writes): IAM, STS and the other
+ * services Tessera serves write none.
+ */
+function fromSigV4(service: ServiceName, failure: SigV4Failure, keepDetails: boolean): ServiceError {
+  return new ServiceError({
+    code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service,
+    ...(keepDetails && failure.details ? { fields: failure.details } : {}),
+  });
 }
 
 /**
