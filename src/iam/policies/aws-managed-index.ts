@@ -64,12 +64,15 @@ function buildOne(name: string, policy: RawManagedPolicy): AwsManagedPolicyData 
   const latest = policy.versions[policy.latestVersionId];
   if (!match || match[2] !== name || !latest) return undefined;
   const fallbackDate = policy.createdDate ?? latest.createdDate ?? '2015-02-06T18:39:46.000Z';
+  const updateDate = policy.lastUpdatedDate ?? latest.createdDate ?? fallbackDate;
   const versions: AwsManagedVersionData[] = Object.entries(policy.versions)
     .filter(([id]) => versionNumber(id) !== undefined)
     .sort(([a], [b]) => versionNumber(b)! - versionNumber(a)!)
     .map(([id, version]) => ({
       id,
-      createDate: version.createdDate ?? fallbackDate,
+      // A policy's UpdateDate is when its newest version was created (AWS's Policy.UpdateDate);
+      // the package gives some newest versions the policy's creation date instead.
+      createDate: id === policy.latestVersionId ? updateDate : version.createdDate ?? fallbackDate,
       ...(id === policy.latestVersionId ? {} : { deflated: new Uint8Array(deflateRawSync(JSON.stringify(version.document), { level: 1 })) }),
     }));
   return {
@@ -78,7 +81,7 @@ function buildOne(name: string, policy: RawManagedPolicy): AwsManagedPolicyData 
     arn: policy.arn,
     id: awsManagedPolicyId(policy.arn),
     createDate: policy.createdDate ?? fallbackDate,
-    updateDate: policy.lastUpdatedDate ?? latest.createdDate ?? fallbackDate,
+    updateDate,
     defaultVersionId: policy.latestVersionId,
     defaultDocument: JSON.stringify(latest.document),
     versions,
