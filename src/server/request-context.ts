@@ -81,7 +81,7 @@ export interface GatewayRequestState {
   /** The credential scope's service (the protected one): `s3`, `sqs`, … */
   service: string;
   /** How its signature is verified (S3: no path normalization; a streamed body is checked by the forwarder). */
-  verify: Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'payloadStreamed'>;
+  verify: Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'payloadStreamed' | 'maxSkewSeconds'>;
   /**
    * The request as its signature covers it, where that differs from the raw one: S3 signs the
    * path encoded once, and a presigned S3 URL signs the payload as UNSIGNED-PAYLOAD.

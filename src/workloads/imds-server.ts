@@ -108,9 +108,7 @@ async function metadata(path: string, delivery: Delivery, options: ImdsOptions):
       return iamInfo(delivery, options);
     case '/latest/meta-data/iam/security-credentials':
     case '/latest/meta-data/iam/security-credentials/':
-      return plain(200, instance.roleName);
-    case `/latest/meta-data/iam/security-credentials/${instance.roleName}`:
-      return roleCredentials(delivery, options);
+      return plain(200, await currentRoleName(delivery, options));
     case '/latest/dynamic':
     case '/latest/dynamic/':
       return listing('instance-identity/');
@@ -136,8 +134,25 @@ async function metadata(path: string, delivery: Delivery, options: ImdsOptions):
         version: '2017-09-30',
       });
     default:
+      if (path.startsWith(CREDENTIALS_PREFIX) && path.length > CREDENTIALS_PREFIX.length) return roleCredentials(path.slice(CREDENTIALS_PREFIX.length), delivery, options);
       return undefined;
   }
+}
+
+const CREDENTIALS_PREFIX = '/latest/meta-data/iam/security-credentials/';
+
+/**
+ * The role the instance's credentials are for: the one its instance profile holds (a role put
+ * in the profile in place of another is named once the credentials are renewed for it), or —
+ * while none can be had — the role it was launched with.
+ */
+async function currentRoleName(delivery: Delivery, options: ImdsOptions): Promise<string> {
+  const current = await options.credentials.current(delivery);
+  return current.ok ? roleNameOf(current.held.credentials.RoleArn) : options.instance.roleName;
+}
+
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 /** iam/info: the instance profile, or why no credentials can be had (EC2's codes, best effort). */
@@ -152,9 +167,9 @@ async function iamInfo(delivery: Delivery, options: ImdsOptions): Promise<PlainR
   });
 }
 
-async function roleCredentials(delivery: Delivery, options: ImdsOptions): Promise<PlainResponse> {
+async function roleCredentials(roleName: string, delivery: Delivery, options: ImdsOptions): Promise<PlainResponse> {
   const current = await options.credentials.current(delivery);
-  if (!current.ok) return notFound();
+  if (!current.ok || roleNameOf(current.held.credentials.RoleArn) !== roleName) return notFound();
   const { credentials, fetchedAt } = current.held;
   return json({
     Code: 'Success',
