@@ -80,7 +80,7 @@ describe('Organizations: authentication errors in the JSON dialect', () => {
     const res = await sendRaw(server.url, { method: 'POST', path: '/', headers: { 'x-amz-target': 'AWSOrganizationsV20161128.ListAccounts', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
     assert.equal(res.status, 400);
     assert.equal(res.headers['content-type'], 'application/x-amz-json-1.1');
-    assert.deepEqual(JSON.parse(res.body), { __type: 'MissingAuthenticationTokenException', Message: 'Request is missing Authentication Token' });
+    assert.deepEqual(JSON.parse(res.body), { __type: 'MissingAuthenticationTokenException', Message: 'Missing Authentication Token' });
   });
 
   test('a malformed Authorization header is IncompleteSignatureException', async () => {

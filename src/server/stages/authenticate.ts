@@ -3,7 +3,7 @@ import { ServiceError, serviceError } from '../../protocol/errors.ts';
 import { keyUseToRecord, recordKeyUse } from '../../credentials/resolve-access-key.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { ServerDeps } from '../deps.ts';
-import type { ServiceName } from '../../protocol/model.ts';
+import { loadServiceModel, type ServiceName } from '../../protocol/model.ts';
 import { openSessionToken, type SessionClaims } from '../../tokens/index.ts';
 import { principalFromSession } from '../../credentials/session-principal.ts';
 import { ANONYMOUS } from '../../kernel/principal.ts';
@@ -99,6 +99,15 @@ export async function openToken(token: string, accessKeyId: string, service: Ser
 }
 
 /**
+ * An unsigned request: the Query services' front door says "Request is missing Authentication
+ * Token", the JSON services' (Organizations, CloudTrail, as KMS or Secrets Manager) "Missing
+ * Authentication Token".
+ */
+function missingTokenText(service: ServiceName, failure: SigV4Failure): string {
+  return failure.code === 'MissingAuthenticationToken' && loadServiceModel(service).metadata.protocol === 'json' ? 'Missing Authentication Token' : failure.message;
+}
+
+/**
  * A session token that cannot be opened (garbled, tampered with, sealed by an unknown key) or
  * that belongs to another access key: InvalidClientTokenId, as IAM and STS answer it. A class
  * of its own because S3 tells it from an unknown key: InvalidToken (gateway/errors.ts).
@@ -118,7 +127,7 @@ function unopenedSessionToken(service: ServiceName): UnopenedSessionTokenError {
  */
 function fromSigV4(service: ServiceName, failure: SigV4Failure, keepDetails: boolean): ServiceError {
   return new ServiceError({
-    code: failure.code, message: failure.message, httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service,
+    code: failure.code, message: missingTokenText(service, failure), httpStatus: failure.httpStatus, type: failure.httpStatus >= 500 ? 'Receiver' : 'Sender', service,
     ...(keepDetails && failure.details ? { fields: failure.details } : {}),
   });
 }

@@ -36,7 +36,11 @@ export async function resolveService(ctx: RequestContext): Promise<void> {
   ctx.params = params;
   const action = params.get('Action') ?? undefined;
   ctx.action = action;
-  ctx.service = (action !== undefined ? findServiceForAction(action) : undefined) ?? serviceFromScope(ctx) ?? 'iam';
+  const service = (action !== undefined ? findServiceForAction(action) : undefined) ?? serviceFromScope(ctx) ?? 'iam';
+  ctx.service = service;
+  // Named by the scope alone, a JSON service (Organizations, CloudTrail) answers in its own
+  // dialect: it has no Query form to answer in (a form body is not one of its operations).
+  if (loadServiceModel(service).metadata.protocol === 'json') ctx.protocol = 'json';
 }
 
 let targetPrefixes: ReadonlyMap<string, ServiceName> | undefined;
