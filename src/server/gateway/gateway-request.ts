@@ -64,6 +64,14 @@ export function gatewayRoute(http: HttpRequestData, deps: ServerDeps): GatewayRo
   return route.kind === 'gateway' ? route : undefined;
 }
 
+/**
+ * S3 operations whose answer names the object's encryption and which need kms:Decrypt on its
+ * key: GetObject (reading it), UploadPart and UploadPartCopy (S3 decrypts the upload's parts:
+ * "Multipart upload API and permissions"). Only the upstream knows an upload's key, so a part is
+ * checked on its answer: a refused caller gets AccessDenied and no ETag to complete the upload with.
+ */
+const ANSWER_KEY_CHECKED: ReadonlySet<string> = new Set(['GetObject', 'UploadPart', 'UploadPartCopy']);
+
 /** The protected services whose SigV4 time window is 5 minutes (their "Signature expired: … - 5 min." answers). */
 const FIVE_MINUTE_WINDOW: ReadonlySet<string> = new Set(['lambda', 'secretsmanager', 'ssm']);
 
@@ -308,8 +316,9 @@ async function run(flow: Flow): Promise<void> {
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: service === 's3' ? forwardedBypassHeaders(ctx.http.headers) : ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
-    // An SSE-KMS object is passed on only to a caller who may decrypt with its key (service-keys.ts).
-    ...(service === 's3' && mapped.operation === 'GetObject' ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
+    // An SSE-KMS object is passed on only to a caller who may decrypt with its key, and a part of
+    // an SSE-KMS upload is acknowledged only to one who may (service-keys.ts).
+    ...(service === 's3' && ANSWER_KEY_CHECKED.has(mapped.operation) ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
     // A new bucket has AWS's defaults, and every worker has forgotten what the write changed,
     // before the caller hears of it.
     afterSuccess: async () => {

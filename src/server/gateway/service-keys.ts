@@ -12,7 +12,7 @@
 //     the client (objectKeyRefusal); PutObject and CopyObject writing with SSE-KMS (their
 //     header, else the bucket's default encryption) need kms:GenerateDataKey,
 //     CreateMultipartUpload kms:GenerateDataKey and kms:Decrypt (the Decrypt its parts need,
-//     asked up front); a copy from an SSE-KMS source (CopyObject, UploadPartCopy) kms:Decrypt on
+//     asked up front, and of each UploadPart's and UploadPartCopy's caller on its answer); a copy from an SSE-KMS source (CopyObject, UploadPartCopy) kms:Decrypt on
 //     the source's key (HeadObject of the source).
 //   - SQS SSE-KMS (Amazon SQS Developer Guide, "Key management"): SendMessage(Batch) needs
 //     kms:GenerateDataKey and kms:Decrypt, ReceiveMessage kms:Decrypt, on the queue's
@@ -187,7 +187,8 @@ const S3_WRITES: Readonly<Record<string, readonly string[]>> = {
   PutObject: ['kms:GenerateDataKey'],
   CopyObject: ['kms:GenerateDataKey'],
   // UploadPart and UploadPartCopy need kms:Decrypt on the upload's key, which only the upstream
-  // knows: asked when the upload starts.
+  // knows: asked when the upload starts, and again of each part's caller on the part's answer
+  // (objectKeyRefusal).
   CreateMultipartUpload: ['kms:GenerateDataKey', 'kms:Decrypt'],
 };
 
@@ -433,7 +434,7 @@ export function keyRefusal(flow: Flow, message: string): GatewayError | undefine
     case 's3':
       // Reading encrypted data (GetObject, a copy's source) is answered as KMS's Decrypt refusal
       // reaches S3; a write names the key and the action it needed.
-      return accessDenied('s3', action === 'kms:Decrypt' && ctx.operation !== 'CreateMultipartUpload' ? S3_CIPHERTEXT_REFUSAL : message);
+      return accessDenied('s3', action === 'kms:Decrypt' && ctx.operation !== 'CreateMultipartUpload' && ctx.operation !== 'UploadPart' ? S3_CIPHERTEXT_REFUSAL : message);
     case 'sqs':
       return new GatewayError(flow.protocol === 'json'
         ? { code: 'KmsAccessDenied', message: kmsText, status: 400, queryCode: 'KMS.AccessDeniedException' }
