@@ -183,6 +183,7 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
     ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
     ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}),
     ...(check.awsOwned ? { awsOwned: true as const } : {}),
+    ...(check.shownAs !== undefined ? { shownAs: check.shownAs } : {}),
   }));
 }
 
@@ -192,7 +193,8 @@ function checksOf(target: AuthorizationTarget, action: string): AuthorizationChe
  * service answers with its own error.
  */
 function refused(principal: Principal, check: AuthorizationCheck, reason: string, refusal: Denied['refusal'], message?: string): Denied {
-  const on = check.resource === '*' ? '' : onResource(check.action, check.resource);
+  const shown = check.shownAs ?? check.resource;
+  const on = shown === '*' ? '' : onResource(check.action, shown);
   return {
     decision: 'ImplicitDeny', action: check.action, resource: check.resource, reason, refusal,
     message: message ?? `User: ${principal.arn} is not authorized to perform: ${actionAsWritten(check.action)}${on} because ${reason}`,
@@ -213,5 +215,5 @@ function denied(principal: Principal, check: AuthorizationCheck, decision: Decis
   // A denial decided with a role's trust policy says nothing of it — neither whether the role
   // exists nor what its trust policy holds.
   if (TRUST_POLICY_ACTIONS.has(check.action)) return { ...base, message: trustDenialMessage(principal, check.action, check.resource) };
-  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.resource, decision), explanation: base.evidence };
+  return { ...base, message: accessDeniedMessage(principal.arn, check.action, check.shownAs ?? check.resource, decision), explanation: base.evidence };
 }

@@ -51,6 +51,11 @@ export interface AuthorizationCheck {
    * policies allow (service-rules.ts, PROTECTED_RESOURCES).
    */
   awsOwned?: true;
+  /**
+   * How a refusal names the resource when the service names it as the request gave it rather
+   * than by `resource` (Secrets Manager: a secret's name, never the ARN it resolved to).
+   */
+  shownAs?: string;
 }
 
 export interface AuthorizationTarget {

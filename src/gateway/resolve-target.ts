@@ -65,6 +65,7 @@ export async function resolveTarget(mapped: MappedRequest, sources: TargetSource
   const replaced = new Map<string, string>();
   await Promise.all(mapped.lookups.filter((lookup) => lookup.kind === 'resolve-resource').map(async (lookup) => {
     const account = checks[lookup.check]!.resourceAccount;
+    if (lookup.given !== undefined) checks[lookup.check]!.shownAs = lookup.given;
     const arn = await cache.get(`resolve:${lookup.how}`, account, lookup.resource, () => readResolvedArn(lookup.how, lookup.resource, sources.reads(account)));
     if (arn === undefined) return;
     replaced.set(lookup.resource, arn);
@@ -103,6 +104,7 @@ interface MutableCheck {
   resourceAccount: string;
   resourcePolicy?: AuthorizationCheck['resourcePolicy'];
   resourceTags?: Record<string, string>;
+  shownAs?: string;
 }
 
 function toCheck(check: MutableCheck): AuthorizationCheck & { action: string } {
@@ -113,6 +115,7 @@ function toCheck(check: MutableCheck): AuthorizationCheck & { action: string } {
     resourceAccount: check.resourceAccount,
     ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
     ...(check.resourceTags ? { resourceTags: check.resourceTags } : {}),
+    ...(check.shownAs !== undefined ? { shownAs: check.shownAs } : {}),
   };
 }
 

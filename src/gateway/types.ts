@@ -55,8 +55,10 @@ export type Lookup =
    * for its key; a secret's name for its ARN with the random suffix): `resource` is a stand-in
    * that the forwarder must replace in `check` before deciding. `secret-arn`: the request gave
    * the secret's ARN (`resource`), which the upstream resolves as a whole (a partial ARN too).
+   * `given`: how a refusal names the resource, when the service names it as the request gave it
+   * (Secrets Manager: "…on resource: my-secret"), so that a refusal never tells whether it exists.
    */
-  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' | 'secret-arn' }
+  | { kind: 'resolve-resource'; check: number; resource: string; how: 'kms-alias' | 'secret-name' | 'secret-arn'; given?: string }
   /**
    * An iam:PassRole check on an instance profile (EC2's IamInstanceProfile): `check`'s resource
    * is the profile's ARN until `read` — Tessera's own IAM store, handed to the mapper — answers

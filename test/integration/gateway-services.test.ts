@@ -127,7 +127,7 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.equal(created.code, 0, created.stderr);
     const reader = await env.user('tag-reader', [allow('secretsmanager:GetSecretValue', '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } } })]);
     const before = await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader);
-    assert.match(before.stderr, /AccessDeniedException.*not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:\d{12}:secret:db-password-\w{6}/);
+    assert.match(before.stderr, /AccessDeniedException.*not authorized to perform: secretsmanager:GetSecretValue on resource: db-password because/);
     assert.equal((await env.cli(['secretsmanager', 'tag-resource', '--secret-id', 'db-password', '--tags', 'Key=team,Value=red'], root)).code, 0);
     // Well within the lookup cache's 5 seconds: the tag write dropped what was read under the ARN.
     const after = await env.cli(['secretsmanager', 'get-secret-value', '--secret-id', 'db-password'], reader);

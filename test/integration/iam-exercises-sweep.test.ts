@@ -393,11 +393,11 @@ describe('IAM learning exercises with the aws CLI through the gateway', { skip: 
   });
 
   test('15. A Secrets Manager resource policy grants one user in the account; a Deny in it refuses another even with secretsmanager:*', async () => {
-    const secretArn = ok(await cli(['secretsmanager', 'create-secret', '--name', 'ex-db-password', '--secret-string', 's3cr3t', '--query', 'ARN', '--output', 'text'], root()));
+    ok(await cli(['secretsmanager', 'create-secret', '--name', 'ex-db-password', '--secret-string', 's3cr3t', '--query', 'ARN', '--output', 'text'], root()));
     const reader = await env.user('secret-reader');
     const other = await env.user('secret-other', [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }] }]);
     // Without a resource policy the reader has no access.
-    assert.equal(cliError(await cli(['secretsmanager', 'get-secret-value', '--secret-id', 'ex-db-password'], reader)), denied('AccessDeniedException', 'GetSecretValue', userArn('secret-reader'), 'secretsmanager:GetSecretValue', secretArn, noIdentity('secretsmanager:GetSecretValue')));
+    assert.equal(cliError(await cli(['secretsmanager', 'get-secret-value', '--secret-id', 'ex-db-password'], reader)), denied('AccessDeniedException', 'GetSecretValue', userArn('secret-reader'), 'secretsmanager:GetSecretValue', 'ex-db-password', noIdentity('secretsmanager:GetSecretValue')));
     ok(await cli(['secretsmanager', 'put-resource-policy', '--secret-id', 'ex-db-password', '--resource-policy', JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -406,8 +406,8 @@ describe('IAM learning exercises with the aws CLI through the gateway', { skip: 
       ],
     })], root()));
     assert.equal(ok(await cli(['secretsmanager', 'get-secret-value', '--secret-id', 'ex-db-password', '--query', 'SecretString', '--output', 'text'], reader)), 's3cr3t');
-    assert.equal(cliError(await cli(['secretsmanager', 'describe-secret', '--secret-id', 'ex-db-password'], reader)), denied('AccessDeniedException', 'DescribeSecret', userArn('secret-reader'), 'secretsmanager:DescribeSecret', secretArn, noIdentity('secretsmanager:DescribeSecret')));
-    assert.equal(cliError(await cli(['secretsmanager', 'get-secret-value', '--secret-id', 'ex-db-password'], other)), denied('AccessDeniedException', 'GetSecretValue', userArn('secret-other'), 'secretsmanager:GetSecretValue', secretArn, 'with an explicit deny in a resource-based policy'));
+    assert.equal(cliError(await cli(['secretsmanager', 'describe-secret', '--secret-id', 'ex-db-password'], reader)), denied('AccessDeniedException', 'DescribeSecret', userArn('secret-reader'), 'secretsmanager:DescribeSecret', 'ex-db-password', noIdentity('secretsmanager:DescribeSecret')));
+    assert.equal(cliError(await cli(['secretsmanager', 'get-secret-value', '--secret-id', 'ex-db-password'], other)), denied('AccessDeniedException', 'GetSecretValue', userArn('secret-other'), 'secretsmanager:GetSecretValue', 'ex-db-password', 'with an explicit deny in a resource-based policy'));
   });
 
   test('17. MFA via get-session-token, then assume-role into a role requiring MFA; a role session cannot call GetSessionToken', async () => {

@@ -160,7 +160,7 @@ describe('tag on create through the gateway: the tagging action is needed too', 
   test('SNS CreateTopic, KMS CreateKey and Secrets Manager CreateSecret with tags need their tagging action', async () => {
     const creator = await env.user('creator', [allow(['sns:CreateTopic', 'kms:CreateKey', 'secretsmanager:CreateSecret'])]);
     const topic = await env.cli(['sns', 'create-topic', '--name', 't1', '--tags', 'Key=team,Value=a'], creator);
-    assert.match(topic.stderr, /AuthorizationError.*sns:TagResource/);
+    assert.match(topic.stderr, /AuthorizationError.*SNS:TagResource/);
     const key = await env.cli(['kms', 'create-key', '--tags', 'TagKey=team,TagValue=a'], creator);
     assert.match(key.stderr, /AccessDeniedException.*not authorized to perform: kms:TagResource because no identity-based policy allows the kms:TagResource action/);
     const secret = await env.cli(['secretsmanager', 'create-secret', '--name', 's1', '--secret-string', 'x', '--tags', 'Key=team,Value=a'], creator);

@@ -59,7 +59,10 @@ export const SECRETSMANAGER_RULES: ServiceRules = {
     // Every SecretId, also one with the form of a full ARN: a name may end in `-` and six
     // characters, so the form does not tell a full ARN from a partial one (docs/gateway.md,
     // "Ambiguous requests"). An ARN is resolved whole, as the upstream reads it; a name by itself.
-    return [{ kind: 'resolve-resource', check: check.index, resource: check.resource, how: id.startsWith('arn:') && check.resource === id ? 'secret-arn' : 'secret-name' }];
+    // A refusal names the secret as given (AWS: "…perform: secretsmanager:GetSecretValue on
+    // resource: foo"), never the ARN it resolved to: that would tell a caller who may not use
+    // the secret that it exists, and its full ARN.
+    return [{ kind: 'resolve-resource', check: check.index, resource: check.resource, how: id.startsWith('arn:') && check.resource === id ? 'secret-arn' : 'secret-name', given: id }];
   },
   policyHolders: (type, arn) => (type === 'secret' ? arn : undefined),
 };
