@@ -1,7 +1,7 @@
 // Which operation a request is, and its input members as far as authorization needs them,
 // read the way the service's protocol and the model's HTTP bindings say.
 
-import { inputMembers, inputShape, loadGatewayModel, type GatewayModel, type OperationBinding, type WireProtocol } from './model.ts';
+import { inputMembers, inputShape, loadGatewayModel, type GatewayModel, type MemberModel, type OperationBinding, type WireProtocol } from './model.ts';
 import type { GatewayService } from './services.ts';
 import type { GatewayRequest, Unmapped } from './types.ts';
 import { normalizeHeaders, type HeaderMap } from './wire/headers.ts';
@@ -80,6 +80,29 @@ function refuseCbor(model: GatewayModel, path: string): Unmapped {
   };
 }
 
+/**
+ * A body the service cannot deserialize — not JSON, not an object, or a member of another JSON
+ * type than its model's string — is refused as the service refuses it: SerializationException
+ * (400) from the JSON services, InvalidRequestContentException (400) from Lambda. A list where a
+ * name belongs is never read as the name it holds: the upstream would read the list.
+ */
+function undeserializable(model: GatewayModel, protocol: WireProtocol, operation: string, reason: string): Unmapped {
+  const lambda = model.service === 'lambda';
+  return {
+    kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol, operation,
+    code: lambda ? 'InvalidRequestContentException' : 'SerializationException',
+    message: lambda ? `Could not parse request body into json: ${reason}` : reason,
+  };
+}
+
+/** Why a member the model types as a string holds something else (null counts as absent), or undefined. */
+function notAString(operation: OperationBinding, member: MemberModel, name: string, value: unknown): string | undefined {
+  if (value === null || typeof value === 'string' || operation.shapes.get(member.shape)?.type !== 'string') return undefined;
+  if (Array.isArray(value)) return `Start of list found where not expected (${name})`;
+  if (typeof value === 'object') return `Start of structure or map found where not expected (${name})`;
+  return `${typeof value === 'number' ? 'NUMBER_VALUE' : typeof value === 'boolean' ? (value ? 'TRUE_VALUE' : 'FALSE_VALUE') : 'The value'} can not be converted to a String (${name})`;
+}
+
 function unknown(model: GatewayModel, protocol: WireProtocol, message: string, operation?: string): Unmapped {
   return { kind: 'unmapped', reason: 'unknown-operation', service: model.service, protocol, ...(operation !== undefined ? { operation } : {}), message };
 }
@@ -99,10 +122,13 @@ function identifyJson(model: GatewayModel, request: GatewayRequest, method: stri
   const ambiguous = jsonAmbiguity(query, headers, request.body);
   if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: 'json', operation: operation.name, message: ambiguous };
   const body = parseJsonBody(request.body);
-  if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: 'json', operation: operation.name, message: body.message };
+  if (!body.ok) return undeserializable(model, 'json', operation.name, body.message);
   const input = new Map<string, unknown>();
-  for (const member of Object.keys(inputMembers(model, operation))) {
-    if (Object.hasOwn(body.value, member)) input.set(member, body.value[member]);
+  for (const [name, member] of Object.entries(inputMembers(model, operation))) {
+    if (!Object.hasOwn(body.value, name)) continue;
+    const mistyped = notAString(operation, member, name, body.value[name]);
+    if (mistyped !== undefined) return undeserializable(model, 'json', operation.name, mistyped);
+    input.set(name, body.value[name]);
   }
   return { service: model.service, operation, protocol: 'json', input, headers, query };
 }
@@ -200,10 +226,14 @@ function identifyRest(model: GatewayModel, request: GatewayRequest, method: stri
   // (Lambda's Invoke sends the function's event as is).
   if (model.protocol === 'rest-json' && bodyMembers && !rawPayload && request.body !== undefined) {
     const body = parseJsonBody(request.body);
-    if (!body.ok) return { kind: 'unmapped', reason: 'invalid-request', service: model.service, protocol: model.protocol, operation: operation.name, message: body.message };
+    if (!body.ok) return undeserializable(model, model.protocol, operation.name, body.message);
     const source = payload !== undefined ? { [shape!.payload!]: body.value } : body.value;
     for (const [name, member] of Object.entries(members)) {
-      if (member.location === undefined && Object.hasOwn(source, name)) input.set(name, (source as Record<string, unknown>)[name]);
+      if (member.location !== undefined || !Object.hasOwn(source, name)) continue;
+      const value = (source as Record<string, unknown>)[name];
+      const mistyped = notAString(operation, member, name, value);
+      if (mistyped !== undefined) return undeserializable(model, model.protocol, operation.name, mistyped);
+      input.set(name, value);
     }
   }
   if (model.service === 'lambda') {

@@ -103,7 +103,7 @@ describe('DynamoDB Streams: what is refused', () => {
       refused(streams('GetRecords', { ShardIterator: iterator }), 'invalid-request', /GetRecords does not name the stream that dynamodb:GetRecords is authorized on/);
     }
     refused(streams('GetRecords', {}), 'invalid-request', /does not name the stream/);
-    refused(streams('GetRecords', { ShardIterator: 42 }), 'invalid-request', /does not name the stream/);
+    refused(streams('GetRecords', { ShardIterator: 42 }), 'invalid-request', /NUMBER_VALUE can not be converted to a String \(ShardIterator\)/);
   });
 
   it('DescribeStream and GetShardIterator without a stream ARN are refused', () => {

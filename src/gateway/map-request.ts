@@ -11,7 +11,7 @@ import { accountsAmbiguity, resourceNameAmbiguity } from './resource-name-ambigu
 import { fillTemplate, matchTemplate, templateVariables } from './arn-template.ts';
 import { arnAccount, resolveResources } from './resources.ts';
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from './rules.ts';
-import { bucketConfigurationMembers, deleteObjectsChecks, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
+import { bucketConfigurationMembers, deleteObjectsChecks, isMalformedXml, objectLockMembers, objectTaggingContext } from './services/s3-body.ts';
 import { SERVICE_RULES } from './services/index.ts';
 import { tagOnCreate } from './tag-on-create.ts';
 import { iamPrefix, isGatewayService, type GatewayService } from './services.ts';
@@ -80,7 +80,16 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
   const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
 
   const planned = planChecks(data, service, rules, rule, identified, context, request.body);
-  if (typeof planned === 'string') return unmapped(planned.startsWith('no action') ? 'refused-operation' : 'invalid-request', planned);
+  if (typeof planned === 'string') {
+    if (planned.startsWith('no action')) return unmapped('refused-operation', planned);
+    // S3 answers a body that is not its document MalformedXML; SQS's Query form a request
+    // without its QueueUrl MissingParameter (the Query APIs' common error).
+    if (service === 's3' && isMalformedXml(planned)) return { ...unmapped('invalid-request', 'The XML you provided was not well-formed or did not validate against our published schema'), code: 'MalformedXML' };
+    if (service === 'sqs' && protocol === 'query' && identified.input.get('QueueUrl') === undefined && takesMember(identified, 'QueueUrl')) {
+      return { ...unmapped('invalid-request', 'The request must contain the parameter QueueUrl.'), code: 'MissingParameter' };
+    }
+    return unmapped('invalid-request', planned);
+  }
 
   const targets: AuthorizationCheck[] = [];
   const lookups: Lookup[] = [];
@@ -322,4 +331,11 @@ function lookupsFor(data: AuthorizationData, service: GatewayService, rules: Ser
   if (holder !== undefined) lookups.push({ kind: 'resource-policy', check: index, resource: holder });
   lookups.push(...(rules.lookups?.(check.request, { index, action: check.action.name, resource: arn, conditionKeys: check.action.conditionKeys }) ?? []));
   return lookups;
+}
+
+/** Whether the operation's input has the member (its model's input shape). */
+function takesMember(identified: IdentifiedRequest, member: string): boolean {
+  const { operation } = identified;
+  const members = operation.inputShape === undefined ? undefined : operation.shapes.get(operation.inputShape)?.members;
+  return members !== undefined && Object.hasOwn(members, member);
 }

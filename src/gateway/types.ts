@@ -98,6 +98,8 @@ export interface Unmapped {
   protocol?: WireProtocol;
   operation?: string;
   message: string;
+  /** The service's own error code for the refusal, when it is not the reason's usual one (a body the service cannot deserialize). */
+  code?: string;
 }
 
 /**

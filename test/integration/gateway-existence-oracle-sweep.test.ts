@@ -224,8 +224,8 @@ describe('gateway existence-oracle sweep', { skip: !awsCliAvailable() && 'the aw
       // Both must be refusals: the caller may do nothing here.
       for (const [which, answer] of [['existing', existing], ['missing', missing]] as const) {
         // Known limit (src/gateway/logs-group-identifier.ts): a log group ARN of another account is
-        // answered ValidationException, the same whether or not the group exists (compared below).
-        const knownLimit = answer.code === 'ValidationException' && /Tessera reads a log group of the account/.test(answer.message);
+        // answered InvalidParameterException, the same whether or not the group exists (compared below).
+        const knownLimit = answer.code === 'InvalidParameterException' && /Tessera reads a log group of the account/.test(answer.message);
         if (!/AccessDenied|AuthorizationError/.test(answer.code) && !knownLimit) {
           found.push(`${label}: the ${which} resource was not refused: ${answer.status} ${answer.code} ${answer.message}`);
         }

@@ -115,7 +115,7 @@ describe('CloudWatch Logs logGroupIdentifier through the gateway', () => {
       for (const [operation, body] of [['GetLogEvents', { logGroupIdentifier: identifier, logStreamName: 's' }], ['FilterLogEvents', { logGroupIdentifier: identifier }]] as const) {
         const answer = await tessera(wide, operation, body);
         assert.equal(answer.status, 400, answer.body);
-        assert.equal(errorCode(answer), 'ValidationException', answer.body);
+        assert.equal(errorCode(answer), 'InvalidParameterException', answer.body);
         assert.match(answer.body, /logGroupIdentifier names a log group (of the account|in the region)/);
         assert.doesNotMatch(answer.body, /event of/);
       }

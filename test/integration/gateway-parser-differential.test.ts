@@ -191,8 +191,9 @@ describe('parser differentials between the gateway and the upstream', () => {
     const arn = (name: string) => `arn:aws:sns:us-east-1:${account}:${name}`;
     for (const name of ['allowed', 'secret']) await moto('sns', form(`Action=CreateTopic&Version=2010-03-31&Name=${name}`));
     const reader = await env.user('sns-reader', [allow('sns:GetTopicAttributes', arn('allowed'))]);
-    refused(await tessera(reader, 'sns', form(`Action=GetTopicAttributes&Version=2010-03-31&TopicArn=${arn('allowed')}`, { query: `TopicArn=${encodeURIComponent(arn('secret'))}` })), 'InvalidParameterValue');
-    refused(await tessera(reader, 'sns', form(`Action=GetTopicAttributes&Version=2010-03-31&TopicArn=${arn('allowed')}&TopicArn=${arn('secret')}`)), 'InvalidParameterValue');
+    // SNS's code for a parameter it cannot take is InvalidParameter (its model's InvalidParameterException).
+    refused(await tessera(reader, 'sns', form(`Action=GetTopicAttributes&Version=2010-03-31&TopicArn=${arn('allowed')}`, { query: `TopicArn=${encodeURIComponent(arn('secret'))}` })), 'InvalidParameter');
+    refused(await tessera(reader, 'sns', form(`Action=GetTopicAttributes&Version=2010-03-31&TopicArn=${arn('allowed')}&TopicArn=${arn('secret')}`)), 'InvalidParameter');
     assert.equal((await tessera(reader, 'sns', form(`Action=GetTopicAttributes&Version=2010-03-31&TopicArn=${arn('allowed')}`))).status, 200);
   });
 

@@ -111,7 +111,7 @@ describe('SQS, DynamoDB and KMS through the gateway', () => {
     assert.equal(ecs.status, 501);
     assert.match(ecs.body.message, /^Tessera does not protect the service ecs: it cannot authorize its requests, so it forwards none/);
     const malformed = await send('dynamodb', 'DynamoDB_20120810.GetItem', '{"TableName": ');
-    assert.deepEqual([malformed.status, malformed.body.__type], [400, 'ValidationException']);
+    assert.deepEqual([malformed.status, malformed.body.__type], [400, 'SerializationException']);
     const started = performance.now();
     const huge = await send('dynamodb', 'DynamoDB_20120810.GetItem', `{"TableName":"${'x'.repeat(7 * 1024 * 1024)}"}`);
     assert.deepEqual([huge.status, huge.body.__type], [413, 'EntityTooLarge']);

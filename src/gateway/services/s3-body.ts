@@ -12,6 +12,11 @@ import { LIMITS } from '../wire/limits.ts';
 import { bypassesGovernance } from './s3.ts';
 import { s3DocumentAmbiguity, s3DocumentBytesAmbiguity } from '../parser-differential-s3.ts';
 
+/** Whether a refusal of s3-body.ts says the document is not XML, or not the one expected: S3's MalformedXML. */
+export function isMalformedXml(refusal: string): boolean {
+  return / document is not well-formed XML$/.test(refusal) || /^The body is not a \w+ document$/.test(refusal);
+}
+
 function parse(body: Buffer, root: string): Element | string {
   if (body.length > LIMITS.body) return `The ${root} document is larger than ${LIMITS.body} bytes`;
   const bytes = s3DocumentBytesAmbiguity(body);

@@ -442,6 +442,7 @@ function tooLarge(limit: number): GatewayError {
 
 function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError {
   if (result.kind === 'needs-body') return gatewayError('InvalidRequest', result.reason, 400);
+  if (result.code !== undefined) return gatewayError(result.code, result.message, 400);
   const json = result.protocol === 'json' || result.protocol === 'rest-json';
   switch (result.reason) {
     case 'unknown-operation':
@@ -456,8 +457,20 @@ function unmappedError(result: Exclude<MapResult, MappedRequest>): GatewayError 
     case 'refused-operation':
       return gatewayError('NotImplemented', `${result.message}. Tessera refuses operations it cannot authorize.`, 501);
     default:
-      return gatewayError(json ? 'ValidationException' : result.service === 's3' ? 'InvalidRequest' : 'InvalidParameterValue', result.message, 400);
+      return gatewayError(invalidRequestCode(result.service, json), result.message, 400);
   }
+}
+
+/**
+ * The code each service answers a request it cannot read (a resource it names badly, an ambiguous
+ * form): JSON services ValidationException — CloudWatch Logs InvalidParameterException —, S3
+ * InvalidRequest, SNS InvalidParameter (its model's code), the other Query services
+ * InvalidParameterValue.
+ */
+function invalidRequestCode(service: string, json: boolean): string {
+  if (json) return service === 'logs' ? 'InvalidParameterException' : 'ValidationException';
+  if (service === 's3') return 'InvalidRequest';
+  return service === 'sns' ? 'InvalidParameter' : 'InvalidParameterValue';
 }
 
 function failureOf(flow: Flow, err: unknown): GatewayFailure {
