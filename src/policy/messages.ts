@@ -19,6 +19,7 @@ export const MSG = {
    * `Invalid principal in policy: "SERVICE":""`).
    */
   invalidPrincipalQuoted: (type: string, value: string) => `Invalid principal in policy: "${type.toUpperCase()}":"${value}"`,
+  federatedPrincipalInvalid: 'Federated principals must be valid domain names or SAML metadata ARNs',
   /** Verbatim from AWS's RCP syntax page (a warning: RCPFullAWSAccess itself allows). */
   rcpAllow: 'The effect of Allow is only supported for the RCPFullAWSAccess policy',
   /** Verbatim (IAM trust policy with a Resource element). */

@@ -170,11 +170,15 @@ function addPrincipalValue(
       return false;
     }
     case 'Service':
-      if (value.includes('*') || !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/i.test(value)) return false;
+      // A service's name under amazonaws.com — never the bare domain (AWS: Invalid principal).
+      if (value.includes('*') || !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/i.test(value) || /^amazonaws\.com(\.cn)?$/i.test(value)) return false;
       out.services.add(value.toLowerCase());
       return true;
     case 'Federated':
-      if (value.includes('*')) return false;
+      // An identity provider's domain name (accounts.google.com, cognito-identity.amazonaws.com)
+      // or an IAM SAML or OIDC provider's ARN — nothing else names one (AWS: "Federated
+      // principals must be valid domain names or SAML metadata ARNs").
+      if (value.includes('*') || !(FEDERATED_PROVIDER_ARN.test(value) || DOMAIN_NAME.test(value))) return false;
       out.providers.add(value);
       return true;
     case 'CanonicalUser':
@@ -185,6 +189,10 @@ function addPrincipalValue(
       return false;
   }
 }
+
+const FEDERATED_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(saml-provider|oidc-provider)\/\S+$/;
+/** Labels of letters, digits and inner hyphens, at least two of them, separated by dots. */
+const DOMAIN_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 /** A web identity caller is named by its provider, or by the AWS name of a built-in one. */
 function providerListed(p: CompiledPrincipals, principal: EvaluationPrincipal): boolean {

@@ -205,9 +205,11 @@ function checkPrincipal(s: StatementDocument, kind: PolicyKind, warnings: Diagno
   if (problem) {
     // IAM (trust policies) quotes the offending value; resource-policy services do not.
     const message =
-      kind === 'trust' && problem.type !== undefined && problem.value !== undefined
-        ? MSG.invalidPrincipalQuoted(problem.type, problem.value)
-        : MSG.invalidPrincipal;
+      kind === 'trust' && problem.type === 'Federated'
+        ? MSG.federatedPrincipalInvalid
+        : kind === 'trust' && problem.type !== undefined && problem.value !== undefined
+          ? MSG.invalidPrincipalQuoted(problem.type, problem.value)
+          : MSG.invalidPrincipal;
     return found(PHASE.element, CODE.invalidPrincipal, message, problem.path);
   }
 

@@ -148,8 +148,11 @@ describe('federated sessions carry the provider keys that name their user', () =
       const session = creds((await unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: byName, RoleSessionName: 'gg', WebIdentityToken: await token() }))).Credentials);
       assert.equal(await getRole(session, 'alice'), 'allowed');
       assert.equal(await getRole(session, 'bob'), 'AccessDenied');
-      // The test IdP's own issuer is no built-in provider: its host alone names nothing.
-      const byHost = await federatedRole('IdpByHost', { Federated: oidcUrl }, 'sts:AssumeRoleWithWebIdentity', []);
+      // A host and port is no provider's name: refused as AWS refuses it.
+      await assert.rejects(federatedRole('IdpByPort', { Federated: oidcUrl }, 'sts:AssumeRoleWithWebIdentity', []),
+        (e: Error) => e.name === 'MalformedPolicyDocumentException' && e.message === 'Federated principals must be valid domain names or SAML metadata ARNs');
+      // A domain name that is no built-in provider names nothing: the test IdP's tokens do not match it.
+      const byHost = await federatedRole('IdpByHost', { Federated: 'login.example.com' }, 'sts:AssumeRoleWithWebIdentity', []);
       const err = await awsError(async () => unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: byHost, RoleSessionName: 'xx', WebIdentityToken: await idp.mint({ sub: 'alice', aud: 'app-client' }) })));
       assert.equal(err.name, 'AccessDenied');
       assert.equal(err.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
