@@ -12,6 +12,27 @@ export function isReadOnly(eventName: string): boolean {
   return READ_ONLY_PREFIXES.some((prefix) => eventName.startsWith(prefix) && (eventName.length === prefix.length || isUpper(eventName.charAt(prefix.length))));
 }
 
+/**
+ * Calls of the protected services that CloudTrail records read-only though no prefix says so:
+ * KMS's cryptographic operations (the KMS Developer Guide's log entries of Encrypt, Decrypt and
+ * GenerateDataKey show "readOnly": true — they use a key, they change none) and DynamoDB's
+ * item reads (CloudTrail: read-only events "read your resources, but don't make changes").
+ */
+const READ_ONLY_CALLS: ReadonlySet<string> = new Set([
+  'kms.amazonaws.com:Encrypt', 'kms.amazonaws.com:Decrypt', 'kms.amazonaws.com:ReEncrypt',
+  'kms.amazonaws.com:GenerateDataKey', 'kms.amazonaws.com:GenerateDataKeyWithoutPlaintext',
+  'kms.amazonaws.com:GenerateDataKeyPair', 'kms.amazonaws.com:GenerateDataKeyPairWithoutPlaintext',
+  'kms.amazonaws.com:GenerateRandom', 'kms.amazonaws.com:Sign', 'kms.amazonaws.com:Verify',
+  'kms.amazonaws.com:GenerateMac', 'kms.amazonaws.com:VerifyMac',
+  'dynamodb.amazonaws.com:Query', 'dynamodb.amazonaws.com:Scan', 'dynamodb.amazonaws.com:BatchGetItem',
+  'dynamodb.amazonaws.com:TransactGetItems',
+]);
+
+/** Whether CloudTrail records a call of `eventSource` read-only: by its name's prefix, or as one of {@link READ_ONLY_CALLS}. */
+export function isReadOnlyCall(eventSource: string, eventName: string): boolean {
+  return isReadOnly(eventName) || READ_ONLY_CALLS.has(`${eventSource}:${eventName}`);
+}
+
 function isUpper(char: string): boolean {
   return char >= 'A' && char <= 'Z';
 }

@@ -32,6 +32,8 @@ export interface ApiCallFacts {
   category: 'Management' | 'Data';
   /** The resources the call was authorized against, main one first ("*" is not a resource). */
   resources: readonly string[];
+  /** The owning account of resources whose ARN names none (an S3 bucket's), by ARN. */
+  resourceAccounts?: Readonly<Record<string, string>>;
   /** Set when a parameter set was too large to record. */
   additionalEventData?: Record<string, unknown>;
   /** The authorization decision, kept for `tessera explain` and never shown by LookupEvents. */
@@ -97,7 +99,7 @@ export function auditEventsOf(facts: ApiCallFacts, random: RandomSource): AuditE
  */
 export function cloudTrailRecord(facts: ApiCallFacts, ids: { eventId: string; recipientAccountId: string; sharedEventId?: string }): CloudTrailRecord {
   const resources = facts.resources.filter((arn) => arn !== '*' && arn.startsWith('arn:')).map((arn) => ({
-    ...(accountOfArn(arn) ? { accountId: accountOfArn(arn) } : {}),
+    ...(accountOfArn(arn) ? { accountId: accountOfArn(arn) } : facts.resourceAccounts && Object.hasOwn(facts.resourceAccounts, arn) ? { accountId: facts.resourceAccounts[arn] } : {}),
     ...(resourceTypeOf(arn) ? { type: resourceTypeOf(arn) } : {}),
     ARN: arn,
   }));

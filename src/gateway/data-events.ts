@@ -11,6 +11,8 @@
 // Every call of KMS, Secrets Manager, SSM and CloudWatch Logs that the gateway forwards is a
 // management event (KMS's cryptographic operations and GetSecretValue included).
 
+import { loadGatewayModel } from './model.ts';
+
 const S3_DATA_EVENT = /Object|MultipartUpload|^UploadPart|^ListParts$/;
 
 const DATA_EVENTS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -26,4 +28,23 @@ const DATA_EVENTS: Readonly<Record<string, ReadonlySet<string>>> = {
 export function isDataEvent(service: string, operation: string): boolean {
   if (service === 's3') return S3_DATA_EVENT.test(operation);
   return Object.hasOwn(DATA_EVENTS, service) && DATA_EVENTS[service]!.has(operation);
+}
+
+/** Lambda's operations CloudTrail names with a second version of their API (`GetFunction20150331v2`). */
+const LAMBDA_V2_NAMES: ReadonlySet<string> = new Set([
+  'GetFunction', 'GetFunctionConfiguration', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'AddPermission', 'RemovePermission', 'GetPolicy',
+]);
+
+/**
+ * The eventName CloudTrail records for a forwarded operation: its name, except Lambda's
+ * management events, which carry the date of their API version as its URI has it
+ * (`CreateFunction20150331`, `ListTags20170331`, `ListLayers20181031`; a few a `v2` after it,
+ * `GetFunction20150331v2`). Lambda's invocations are `Invoke`.
+ */
+export function cloudTrailEventName(service: string, operation: string): string {
+  if (service !== 'lambda' || DATA_EVENTS['lambda']!.has(operation)) return operation;
+  const uri = loadGatewayModel('lambda').operations.get(operation)?.requestUri ?? '';
+  const date = /^\/(\d{4})-(\d{2})-(\d{2})\//.exec(uri);
+  if (date === null) return operation;
+  return `${operation}${date[1]}${date[2]}${date[3]}${LAMBDA_V2_NAMES.has(operation) ? 'v2' : ''}`;
 }

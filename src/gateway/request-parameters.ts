@@ -14,7 +14,9 @@ const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
   sqs: ['QueueUrl', 'QueueName', 'QueueNamePrefix', 'MaxNumberOfMessages', 'VisibilityTimeout', 'WaitTimeSeconds'],
   sns: ['TopicArn', 'Name', 'SubscriptionArn', 'Protocol', 'TargetArn'],
   dynamodb: ['TableName', 'IndexName', 'ConsistentRead', 'Select', 'Limit', 'ReturnValues', 'BackupArn', 'ResourceArn'],
-  kms: ['KeyId', 'AliasName', 'TargetKeyId', 'EncryptionAlgorithm', 'KeySpec', 'KeyUsage', 'NumberOfBytes', 'GrantId', 'SourceKeyId', 'DestinationKeyId', 'SigningAlgorithm', 'MessageType'],
+  // An encryption context is no secret: KMS writes it in CloudTrail in plaintext (KMS Developer
+  // Guide, "Encryption context"), and its log entries of Encrypt and GenerateDataKey show it.
+  kms: ['KeyId', 'AliasName', 'TargetKeyId', 'EncryptionAlgorithm', 'KeySpec', 'KeyUsage', 'NumberOfBytes', 'GrantId', 'SourceKeyId', 'DestinationKeyId', 'SigningAlgorithm', 'MessageType', 'EncryptionContext', 'SourceEncryptionContext', 'DestinationEncryptionContext'],
   lambda: ['FunctionName', 'Qualifier', 'InvocationType', 'LogType', 'Runtime', 'Handler', 'Role', 'StatementId'],
   secretsmanager: ['SecretId', 'Name', 'VersionId', 'VersionStage', 'RecoveryWindowInDays', 'ForceDeleteWithoutRecovery'],
   ssm: ['Name', 'Names', 'Path', 'Recursive', 'WithDecryption', 'Type', 'Overwrite', 'Tier', 'DocumentName', 'ResourceId', 'ResourceType'],
@@ -23,7 +25,7 @@ const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
   logs: ['logGroupName', 'logGroupIdentifier', 'logStreamName', 'logGroupNamePrefix', 'logStreamNamePrefix', 'filterName', 'destinationName', 'retentionInDays', 'startTime', 'endTime', 'limit'],
 };
 
-type Recorded = string | number | boolean | string[];
+type Recorded = string | number | boolean | string[] | Record<string, string>;
 
 export function requestParametersOf(service: GatewayService, request: GatewayRequest): Record<string, Recorded> | null {
   const members = RECORDED[service];
@@ -32,10 +34,19 @@ export function requestParametersOf(service: GatewayService, request: GatewayReq
   if ('kind' in identified) return null;
   const recorded: Record<string, Recorded> = {};
   for (const member of members) {
-    const value = plain(identified.input.get(member));
+    const raw = identified.input.get(member);
+    const value = member.endsWith('EncryptionContext') ? stringMap(raw) : plain(raw);
     if (value !== undefined) recorded[member.charAt(0).toLowerCase() + member.slice(1)] = value;
   }
   return Object.keys(recorded).length > 0 ? recorded : null;
+}
+
+/** An encryption context: a map of strings, bounded; anything else is not recorded. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length > 50 || !entries.every(([key, item]) => key.length <= 2048 && typeof item === 'string' && item.length <= 2048)) return undefined;
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** A string, number, boolean or list of strings, bounded; anything else is not recorded. */

@@ -1,5 +1,5 @@
 import { auditEventsOf, type ApiCallFacts } from '../cloudtrail/record.ts';
-import { isReadOnly } from '../cloudtrail/event-kinds.ts';
+import { isReadOnlyCall } from '../cloudtrail/event-kinds.ts';
 import { withinSize } from '../cloudtrail/parameters.ts';
 import type { ServerDeps } from './deps.ts';
 import type { RequestContext } from './request-context.ts';
@@ -42,9 +42,11 @@ export async function auditForwardedCall(ctx: RequestContext, deps: ServerDeps, 
     awsRegion: call.awsRegion,
     requestParameters: request.value,
     responseElements: response.value,
-    readOnly: call.readOnly ?? isReadOnly(call.eventName),
+    readOnly: call.readOnly ?? isReadOnlyCall(call.eventSource, call.eventName),
     category: call.category,
     resources: withBuckets(call, [...new Set([...common.resources, ...(call.resources ?? [])])]),
+    // S3's records name the bucket's owner on its resource (an S3 ARN names no account).
+    ...(ctx.gateway?.bucketOwner ? { resourceAccounts: { [`${S3_ARN}${ctx.gateway.bucketOwner.bucket}`]: ctx.gateway.bucketOwner.accountId } } : {}),
     ...(call.error ? { error: call.error } : {}),
   };
   ctx.audited = true;

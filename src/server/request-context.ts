@@ -91,4 +91,6 @@ export interface GatewayRequestState {
   signed?: { auth: ParsedAuth; secretAccessKey: string };
   /** The error the upstream answered and the client was given, for the CloudTrail event. */
   upstreamError?: { code: string; message: string };
+  /** S3: the bucket the request names and its owning account (the CloudTrail record's bucket resource names it). */
+  bucketOwner?: { bucket: string; accountId: string };
 }

@@ -44,7 +44,7 @@ import { requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
-import { isDataEvent } from '../../gateway/data-events.ts';
+import { cloudTrailEventName, isDataEvent } from '../../gateway/data-events.ts';
 import { keyRefusal, objectKeyRefusal } from './service-keys.ts';
 import { s3ExplainsRefusal } from './s3-denial-detail.ts';
 import { HEADERS_NOT_SIGNED_MESSAGE, unsignedAmzHeaders } from '../../gateway/unsigned-headers.ts';
@@ -101,7 +101,7 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
   try {
     await auditForwardedCall(ctx, deps, {
       eventSource: `${route.service}.amazonaws.com`,
-      eventName: ctx.operation ?? ctx.action ?? 'Unknown',
+      eventName: cloudTrailEventName(route.service, ctx.operation ?? ctx.action ?? 'Unknown'),
       category: isDataEvent(route.service, ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
       requestParameters: route.service === 's3' ? s3RequestParameters(ctx) : otherRequestParameters(ctx, route.service),
@@ -124,10 +124,17 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
 function otherRequestParameters(ctx: RequestContext, service: string): Record<string, unknown> | null {
   if (!isGatewayService(service) || ctx.http.body === undefined) return null;
   const account = ctx.principal?.accountId ?? '';
-  return requestParametersOf(service, {
+  const recorded = requestParametersOf(service, {
     service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body,
     region: ctx.region ?? 'us-east-1', ownerAccountId: account, requestAccountId: account,
   });
+  // KMS's Decrypt entry "always includes the encryptionAlgorithm … even if [it] wasn't
+  // specified", and names the key the ciphertext was decided on (KMS Developer Guide, ct-decrypt).
+  if (service === 'kms' && ctx.operation === 'Decrypt') {
+    const key = ctx.authorization?.resource;
+    return { encryptionAlgorithm: 'SYMMETRIC_DEFAULT', ...(key !== undefined && /^arn:[^:]+:kms:/.test(key) ? { keyId: key } : {}), ...recorded };
+  }
+  return recorded;
 }
 
 function s3RequestParameters(ctx: RequestContext): Record<string, unknown> | null {
@@ -201,6 +208,7 @@ async function run(flow: Flow): Promise<void> {
   const hostBucket = route.hostBucket;
   const bucket = service === 's3' ? (hostBucket ?? firstSegment(ctx.http.path)) : undefined;
   const ownerAccount = bucket === undefined ? callerAccount : await bucketAccount(flow, bucket, callerAccount);
+  if (bucket !== undefined && ctx.gateway !== undefined) ctx.gateway.bucketOwner = { bucket, accountId: ownerAccount };
 
   const mapper = await deps.gateway.mapper();
   const request = (body?: Buffer) => ({
