@@ -7,8 +7,9 @@ import {
   PutRolePolicyCommand, PutUserPolicyCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import {
-  CreateAccountCommand, CreateOrganizationCommand, DisableAWSServiceAccessCommand, EnableAWSServiceAccessCommand,
-  ListAWSServiceAccessForOrganizationCommand, OrganizationsClient,
+  AttachPolicyCommand, CreateAccountCommand, CreateOrganizationCommand, CreatePolicyCommand, DeletePolicyCommand, DetachPolicyCommand,
+  DisableAWSServiceAccessCommand, EnableAWSServiceAccessCommand, EnablePolicyTypeCommand, ListAWSServiceAccessForOrganizationCommand,
+  ListRootsCommand, OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, AssumeRootCommand, GetCallerIdentityCommand, GetSessionTokenCommand, type AssumeRootCommandInput } from '@aws-sdk/client-sts';
 import { createAccount } from '../../src/iam/accounts.ts';
@@ -196,6 +197,33 @@ describe('sts:AssumeRoot and centralized root access', () => {
     assert.equal(record?.record['eventName'], 'AssumeRoot');
     assert.equal(record?.record['eventSource'], 'sts.amazonaws.com');
     assert.equal(record?.record['userIdentity']['arn'], `arn:aws:iam::${management}:user/admin`);
+  });
+
+  test('an AssumeRoot session carries aws:AssumedRoot = true: an SCP conditioned on it applies to it alone', async () => {
+    const orgs = organizations();
+    const roots = await orgs.send(new ListRootsCommand({}));
+    const root = roots.Roots![0]!;
+    if (!(root.PolicyTypes ?? []).some((type) => type.Type === 'SERVICE_CONTROL_POLICY' && type.Status === 'ENABLED')) {
+      await orgs.send(new EnablePolicyTypeCommand({ RootId: root.Id!, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+    }
+    const scp = await orgs.send(new CreatePolicyCommand({
+      Name: 'no-root-session-key-listing', Description: 'AssumeRoot sessions may not list access keys', Type: 'SERVICE_CONTROL_POLICY',
+      Content: doc([{ Effect: 'Deny', Action: 'iam:ListAccessKeys', Resource: '*', Condition: { Bool: { 'aws:AssumedRoot': 'true' } } }]),
+    }));
+    const policyId = scp.Policy!.PolicySummary!.Id!;
+    await orgs.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: member }));
+    try {
+      const rootSession = asCredentials((await assumeRoot(admin)).Credentials);
+      const refused = await awsError(() => server.iam(rootSession).send(new ListAccessKeysCommand({})));
+      assert.equal(refused.name, 'AccessDenied');
+      assert.match(deniedText(refused.message), /iam:ListAccessKeys .*with an explicit deny in a service control policy$/);
+      // The member's own principals (no AssumeRoot session) are not refused by it: authorized, then no such user.
+      const notFound = await awsError(() => server.iam(memberAdmin).send(new ListAccessKeysCommand({ UserName: 'nobody-here' })));
+      assert.equal(notFound.name, 'NoSuchEntityException');
+    } finally {
+      await orgs.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: member }));
+      await orgs.send(new DeletePolicyCommand({ PolicyId: policyId }));
+    }
   });
 
   test('another task policy limits the session to its own actions; DurationSeconds shortens it', async () => {
