@@ -28,6 +28,11 @@ export function lambdaPolicyAsAws(text: string, partition = 'aws'): string {
   return changed ? JSON.stringify({ ...(document as object), Statement: statements }) : text;
 }
 
+/** Whether Lambda takes `principal` as AddPermission's Principal (an account ID, an ARN, a service principal). */
+export function isLambdaPrincipal(principal: string): boolean {
+  return principalObject(principal, 'aws') !== undefined;
+}
+
 /** AddPermission's Principal member as Lambda stores it; undefined for a value Lambda rejects. */
 function principalObject(principal: string, partition: string): Record<string, string> | undefined {
   if (/^\d{12}$/.test(principal)) return { AWS: `arn:${partition}:iam::${principal}:root` };

@@ -20,6 +20,8 @@ const malformed = (message: string): GatewayFailure => ({ code: 'MalformedPolicy
 /** The policy's faults as S3 names them, or undefined when S3 would store it. */
 export function checkBucketPolicy(text: string, bucket: string, s3: SarService): GatewayFailure | undefined {
   if (Buffer.byteLength(text, 'utf8') > MAX_BUCKET_POLICY_BYTES) return malformed('Policies must be less than 20 KB');
+  // S3's first test: a document that is no JSON object (a file name, a list of statements).
+  if (!text.trimStart().startsWith('{')) return malformed("Policies must be valid JSON and the first byte must be '{'");
   let document: unknown;
   try {
     document = JSON.parse(text);

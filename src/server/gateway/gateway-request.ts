@@ -41,8 +41,9 @@ import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
 import { callerS3Refusal } from './caller-s3-access.ts';
 import { requestParametersOf } from '../../gateway/request-parameters.ts';
-import { checkWrittenPolicy } from './policy-writes.ts';
+import { checkWrittenPolicy, publicSecretPolicyRefusal } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
+import { addPermissionRefusalOf } from '../../gateway/services/lambda-add-permission.ts';
 import { afterWrite, authorizeMapped, bucketAccount, checkAccounts, HIDES_MISSING_KEYS, missingKeyRefusal, targetSources } from './decision.ts';
 import { cloudTrailEventName, isDataEvent } from '../../gateway/data-events.ts';
 import { keyRefusal, objectKeyRefusal } from './service-keys.ts';
@@ -301,6 +302,12 @@ async function run(flow: Flow): Promise<void> {
   const written = buffered !== undefined ? writtenPolicy(service, mapped.operation, request(buffered)) : undefined;
   const invalidPolicy = written !== undefined ? await checkWrittenPolicy(deps.store, service, written) : undefined;
   if (invalidPolicy !== undefined) throw new GatewayError(invalidPolicy);
+  // Secrets Manager's BlockPublicPolicy, which the upstream may not implement (moto does not).
+  const publicSecret = written !== undefined && service === 'secretsmanager' ? publicSecretPolicyRefusal(mapped.operation, buffered, written) : undefined;
+  if (publicSecret !== undefined) throw new GatewayError(publicSecret);
+  // Lambda's AddPermission writes its statement from its members: checked as Lambda checks them.
+  const permission = service === 'lambda' && mapped.operation === 'AddPermission' && buffered !== undefined ? addPermissionRefusalOf(request(buffered)) : undefined;
+  if (permission !== undefined) throw new GatewayError(permission);
   // A key policy that would lock its writer out is refused, as KMS refuses it.
   const lockout = service === 'kms' && buffered !== undefined ? await keyPolicyLockout(flow, mapped, buffered, callerAccount, now) : undefined;
   if (lockout !== undefined) throw new GatewayError(lockout);
