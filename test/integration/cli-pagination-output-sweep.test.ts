@@ -8,7 +8,7 @@ import {
   CreatePolicyVersionCommand, CreateRoleCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, PutRolePolicyCommand, PutUserPolicyCommand,
   TagRoleCommand, TagUserCommand, UploadServerCertificateCommand, UploadSigningCertificateCommand, UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
-import { awsCliAvailable } from '../support/cli-process.ts';
+import { awsCliAvailable, awsEnv } from '../support/cli-process.ts';
 import { issueCertificate } from '../support/certificates.ts';
 import { signedJson, signedQuery } from '../support/raw-request.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
@@ -38,21 +38,7 @@ interface CliResult {
   json: any;
 }
 
-/** The aws CLI's environment: only these credentials, no config or credentials file. */
-function cliEnv(credentials: Credentials): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_PAGER: '',
-  };
-}
+const cliEnv = awsEnv;
 
 /** The CLI's pagination token: base64 of a JSON object holding the service's own token. */
 function cliToken(inner: Record<string, unknown>): string {

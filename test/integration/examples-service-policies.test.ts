@@ -20,18 +20,10 @@ import { trust, workload } from '../support/workloads.ts';
 import { systemClock } from '../../src/kernel/clock.ts';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
 import type { Credentials } from '../support/tessera-server.ts';
+import { cliOutput, cliRefusal, type CliResult as Cli } from '../support/aws-cli-run.ts';
 
-type Cli = { code: number | null; stdout: string; stderr: string };
-
-/** The CLI's one-line error: `An error occurred (Code) when calling the Op operation: message`. */
-const cliError = (result: Cli): string => {
-  assert.notEqual(result.code, 0, `expected a refusal, got: ${result.stdout}`);
-  return result.stderr.trim();
-};
-const ok = (result: Cli): string => {
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim();
-};
+const cliError = cliRefusal;
+const ok = cliOutput;
 const notAllowed = (code: string, operation: string, principal: string, action: string, resource: string, why = `because no identity-based policy allows the ${action} action`) =>
   `An error occurred (${code}) when calling the ${operation} operation: User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 

@@ -4,7 +4,6 @@
 // case and the refused case, with AWS's error code and the important part of AWS's message.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,20 +12,12 @@ import { generateSync } from 'otplib';
 import { runDevCertCommand } from '../../src/cli/dev-cert-command.ts';
 import { parseUpstreams } from '../../src/gateway/upstreams.ts';
 import { awsCliAvailable } from '../support/cli-process.ts';
+import { cliOutput, cliRefusal, runAwsCli, type CliResult as Cli } from '../support/aws-cli-run.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 
-type Cli = { code: number | null; stdout: string; stderr: string };
-
-/** The CLI's error line: it must have exited non-zero. */
-const cliError = (result: Cli): string => {
-  assert.notEqual(result.code, 0, `expected a refusal, got: ${result.stdout}`);
-  return result.stderr.trim();
-};
-const ok = (result: Cli): string => {
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim();
-};
+const cliError = cliRefusal;
+const ok = cliOutput;
 const noIdentity = (action: string) => `because no identity-based policy allows the ${action} action`;
 const explicitIdentity = 'with an explicit deny in an identity-based policy';
 /** `An error occurred (Code) when calling the Op operation: User: P is not authorized to perform: A on resource: R WHY`. */
@@ -35,32 +26,7 @@ const denied = (code: string, operation: string, principal: string, action: stri
 const s3Denied = (operation: string, principal: string, action: string, resource: string, why = noIdentity(action)) =>
   denied('AccessDenied', operation, principal, action, `"${resource}"`, why);
 
-function runAws(endpoint: string, home: string, args: string[], credentials: Credentials, extra: NodeJS.ProcessEnv = {}): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('aws', ['--endpoint-url', endpoint, ...args], {
-      env: {
-        PATH: process.env['PATH'],
-        HOME: home,
-        AWS_CONFIG_FILE: join(home, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PAGER: '',
-        ...extra,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAws = runAwsCli;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -76,7 +76,7 @@ export function awsCliAvailable(): boolean {
 }
 
 /** The aws CLI's environment: only these credentials — any AWS_* setting of the environment running the tests is dropped. */
-function awsEnv(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): NodeJS.ProcessEnv {
+export function awsEnv(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   return {
     ...env,
@@ -87,6 +87,7 @@ function awsEnv(credentials: { accessKeyId: string; secretAccessKey: string; ses
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_MAX_ATTEMPTS: '1',
+    AWS_PAGER: '',
   };
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { parseUpstreams } from '../../src/gateway/upstreams.ts';
 import type { GatewaySettings } from '../../src/gateway/upstreams.ts';
 import type { StartOptions } from '../../src/server/app.ts';
 import { startMoto, type MotoServer } from './moto-server.ts';
+import { runAwsCli } from './aws-cli-run.ts';
 import { startTestServer, type Credentials, type TestServer } from './tessera-server.ts';
 
 /**
@@ -70,30 +70,7 @@ export async function startGatewayEnv(settings: Partial<GatewaySettings> = {}, o
       return { accountId: created.accountId, accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
     },
     cli(args, credentials, env = {}) {
-      return new Promise((resolve, reject) => {
-        const child = spawn('aws', ['--endpoint-url', server.url, ...args], {
-          env: {
-            PATH: process.env['PATH'],
-            HOME: home,
-            AWS_CONFIG_FILE: join(home, 'config'),
-            AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-            ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-            ...env,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      return runAwsCli(server.url, home, args, credentials, env);
     },
     async stop() {
       for (const client of clients) client.destroy();
