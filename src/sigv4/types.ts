@@ -85,6 +85,11 @@ export interface VerifyOptions {
   /** Allowed clock difference for the request time, in seconds. AWS: 900 (15 min.). */
   maxSkewSeconds?: number;
   /**
+   * When set, a presigned request lives this long from its X-Amz-Date whatever its
+   * X-Amz-Expires says (STS: 900 — it ignores X-Amz-Expires).
+   */
+  presignedLifetimeSeconds?: number;
+  /**
    * Normalize the path (remove dot segments, collapse duplicate slashes) before encoding.
    * AWS does this for every service but S3. Default true.
    */

@@ -43,16 +43,20 @@ export const DEFAULT_MAX_SKEW_SECONDS = 900;
 
 type Check = { ok: true } | { ok: false; error: SigV4Failure };
 
-export type ContextOptions = Pick<VerifyOptions, 'now' | 'expectedService' | 'allowedRegions' | 'maxSkewSeconds'>;
+export type ContextOptions = Pick<VerifyOptions, 'now' | 'expectedService' | 'allowedRegions' | 'maxSkewSeconds' | 'presignedLifetimeSeconds'>;
 export type SignatureOptions = Pick<VerifyOptions, 'normalizePath' | 'allowUnsignedPayload' | 'keyCache' | 'payloadStreamed'>;
 
-function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number): Check {
+function checkTime(auth: ParsedAuth, now: Date, skewSeconds: number, presignedLifetimeSeconds?: number): Check {
   const requestMs = auth.date.getTime();
   const nowMs = now.getTime();
   if (requestMs > nowMs + skewSeconds * 1000) {
     return { ok: false, error: signatureNotYetCurrent(auth.amzDate, now, skewSeconds) };
   }
-  // A presigned request lives for X-Amz-Expires from its date, however long ago that was.
+  // A presigned request lives for X-Amz-Expires from its date, however long ago that was —
+  // or, where the service fixes it (STS), for that service's lifetime whatever it says.
+  if (auth.form === 'query' && presignedLifetimeSeconds !== undefined) {
+    return nowMs > requestMs + presignedLifetimeSeconds * 1000 ? { ok: false, error: requestExpired() } : { ok: true };
+  }
   if (auth.form === 'query' && auth.expiresSeconds !== undefined) {
     return nowMs > requestMs + auth.expiresSeconds * 1000 ? { ok: false, error: requestExpired() } : { ok: true };
   }
@@ -89,7 +93,7 @@ function checkScope(auth: ParsedAuth, options: ContextOptions): Check {
 
 /** Steps 1–3: time, host, credential scope. Needs no secret. */
 export function checkSignedRequestContext(auth: ParsedAuth, options: ContextOptions): Check {
-  const time = checkTime(auth, options.now, options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS);
+  const time = checkTime(auth, options.now, options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS, options.presignedLifetimeSeconds);
   if (!time.ok) return time;
   if (!auth.signedHeaders.includes('host') && !auth.signedHeaders.includes(':authority')) {
     return { ok: false, error: hostNotSigned() };

@@ -19,6 +19,8 @@ import { allowedRegionsForHost } from './endpoint-region.ts';
  * holds. The scope check comes before the key
  * lookup, as on AWS: a request scoped to the wrong service is told so whatever its key.
  */
+const STS_PRESIGNED_LIFETIME_SECONDS = 900;
+
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
   if (ctx.action !== undefined && (deps.operations.get(service, ctx.action)?.authentication ?? 'sigv4') !== 'sigv4') {
@@ -42,7 +44,11 @@ export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promi
   const allowedRegions = gateway ? undefined : allowedRegionsForHost(service, ctx.http.headers['host']);
   const options = {
     now: deps.clock.now(), expectedService: gateway?.service ?? service, keyCache: deps.signingKeys,
-    ...(allowedRegions ? { allowedRegions } : {}), ...gateway?.verify,
+    ...(allowedRegions ? { allowedRegions } : {}),
+    // STS takes a presigned request for 15 minutes after its X-Amz-Date, ignoring X-Amz-Expires
+    // (what EKS tokens rely on: they carry X-Amz-Expires=60 and are cached for 14 minutes).
+    ...(!gateway && service === 'sts' ? { presignedLifetimeSeconds: STS_PRESIGNED_LIFETIME_SECONDS } : {}),
+    ...gateway?.verify,
   };
 
   const context = checkSignedRequestContext(auth, options);

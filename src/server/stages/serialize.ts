@@ -19,7 +19,29 @@ export function serialize(ctx: RequestContext): void {
   }
   if (ctx.error) {
     ctx.response = { status: ctx.error.httpStatus, headers: { ...common, 'Content-Type': 'text/xml' }, body: serializeQueryError(service, ctx.error, ctx.requestId) };
+  } else if (service === 'sts' && ctx.operation === 'GetCallerIdentity' && wantsJson(ctx.http.headers['accept'])) {
+    ctx.response = { status: 200, headers: { ...common, 'Content-Type': 'application/json' }, body: callerIdentityJson(ctx.output ?? {}, ctx.requestId) };
   } else {
     ctx.response = { status: 200, headers: { ...common, 'Content-Type': 'text/xml' }, body: serializeQueryResponse(service, ctx.operation!, ctx.output ?? {}, ctx.requestId) };
   }
+}
+
+/**
+ * STS answers GetCallerIdentity in JSON to a client that asks for it (`Accept:
+ * application/json`), in the Query protocol's JSON envelope — what aws-iam-authenticator's
+ * verifier reads when it replays an EKS token: {"GetCallerIdentityResponse":
+ * {"GetCallerIdentityResult": {Account, Arn, UserId}, "ResponseMetadata": {RequestId}}}.
+ */
+function wantsJson(accept: string | string[] | undefined): boolean {
+  const value = Array.isArray(accept) ? accept.join(',') : accept ?? '';
+  return /(^|[\s,])application\/json\b/i.test(value);
+}
+
+function callerIdentityJson(output: Record<string, unknown>, requestId: string): string {
+  return JSON.stringify({
+    GetCallerIdentityResponse: {
+      GetCallerIdentityResult: { Account: output['Account'], Arn: output['Arn'], UserId: output['UserId'] },
+      ResponseMetadata: { RequestId: requestId },
+    },
+  });
 }
