@@ -7,31 +7,35 @@ import type { AuditLookupKey } from './types.ts';
  * U+0000 in text (records.ts: PostgreSQL cannot hold it) — so in an event each NUL is written
  * as U+FFFD, as a lossy reader would show it, instead of refusing the event. Refusing it lost
  * the event of the call (an UpdateSecret whose Description held a NUL left no trace) and failed
- * every other event written in the same batch.
+ * every other event written in the same batch. A lone surrogate likewise: PostgreSQL's jsonb
+ * refuses the escape JSON.stringify writes for it (SQLite stores it), and the failed batch lost
+ * the events of other callers' requests with it.
  */
 export function auditText(value: string): string {
-  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+  const text = value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 /**
- * A NUL as JSON.stringify writes it: `\u0000` after an even number of backslashes (an odd
- * number means the text held a backslash followed by "u0000", not a NUL).
+ * A NUL or a lone surrogate as JSON.stringify writes it: `\u0000` or `\ud800`–`\udfff` (it
+ * escapes only unpaired surrogates, in lower case) after an even number of backslashes (an odd
+ * number means the text held a backslash followed by "u…", not the character).
  */
-const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+const ESCAPED_UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
-/** An event's data as JSON, each NUL in its strings and member names written as U+FFFD. */
+/** An event's data as JSON, each NUL and lone surrogate in its strings and member names written as U+FFFD. */
 export function encodeAuditData(data: unknown): string {
   const json = JSON.stringify(data);
   if (json === undefined) throw new TypeError('audit data must be JSON-serializable');
   // The finished JSON is searched rather than each value on the way: JSON.stringify's fast path
   // is several times quicker than a replacer, and this runs for every event.
-  if (!json.includes('\\u0000') || !ESCAPED_NUL.test(json)) return json;
+  if (!(json.includes('\\u0000') || json.includes('\\ud')) || !ESCAPED_UNSTORABLE.test(json)) return json;
   return JSON.stringify(withoutNul(data, 0));
 }
 
 /** Lookup keys with their values' NULs written as U+FFFD; the attribute names are Tessera's own. */
 export function auditLookupKeys(keys: readonly AuditLookupKey[]): readonly AuditLookupKey[] {
-  if (!keys.some((key) => key.value.includes('\0'))) return keys;
+  if (!keys.some((key) => key.value.includes('\0') || !key.value.isWellFormed())) return keys;
   return keys.map((key) => ({ attr: key.attr, value: auditText(key.value) }));
 }
 

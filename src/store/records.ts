@@ -26,7 +26,7 @@ export function nameKeyOf(name: string): string {
   return name.toLowerCase();
 }
 
-const NUL_MESSAGE = 'text must not contain U+0000 (PostgreSQL cannot store it, so neither dialect accepts it)';
+const NUL_MESSAGE = 'text must not contain U+0000 or a lone surrogate (PostgreSQL cannot store them, so neither dialect accepts them)';
 
 /**
  * A text the store cannot hold (a U+0000). A caller's input that holds one and reaches the
@@ -54,10 +54,12 @@ export function checkParams(values: readonly unknown[]): void {
 }
 
 /**
- * A NUL as JSON.stringify writes it: `\u0000` after an even number of backslashes (an odd
- * number means the text held a backslash followed by "u0000", not a NUL).
+ * A NUL or a lone surrogate as JSON.stringify writes it: `\u0000`, `\ud800`–`\udfff` (only
+ * unpaired surrogates are escaped, in lower case) after an even number of backslashes (an odd
+ * number means the text held a backslash followed by "u…", not the character). PostgreSQL's
+ * jsonb refuses both; SQLite would store them: refused on both stores alike.
  */
-const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+const ESCAPED_UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
 /**
  * Serializes `data`; refuses values JSON cannot carry instead of storing a lossy stand-in.
@@ -68,7 +70,7 @@ const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 export function encodeData(data: unknown): string {
   const json = JSON.stringify(data);
   if (json === undefined) throw new TypeError('entity data must be JSON-serializable');
-  if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) throw new UnstorableTextError();
+  if ((json.includes('\\u0000') || json.includes('\\ud')) && ESCAPED_UNSTORABLE.test(json)) throw new UnstorableTextError();
   return json;
 }
 

@@ -77,13 +77,16 @@ function perElement(action: string, member: string, as: string, read: (value: st
 
 /**
  * GetParametersByPath on the path's ARN; the root path `/` is `…:parameter/` (stricter where
- * AWS does not say: only a policy on `parameter/*` or `*` grants it).
+ * AWS does not say: only a policy on `parameter/*` or `*` grants it). A path ending in `/` is
+ * decided as the path listed: the upstream reads it without its trailing slashes (`/a//` lists
+ * `/a`, `//` the root), so the path as written would be another resource than the one listed.
  */
 function byPath(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
   const path = request.input.get('Path');
   if (typeof path !== 'string' || path === '') return undefined;
-  if (path !== '/') return [{ action: 'GetParametersByPath' }];
-  return [{ action: 'GetParametersByPath', resources: [`arn:aws:ssm:${context.region}:${context.ownerAccountId}:parameter/`] }];
+  if (!path.endsWith('/')) return [{ action: 'GetParametersByPath' }];
+  const listed = path.replace(/\/+$/, '').replace(/^\//, '');
+  return [{ action: 'GetParametersByPath', resources: [`arn:aws:ssm:${context.region}:${context.ownerAccountId}:parameter/${listed}`] }];
 }
 
 /** AddTagsToResource and friends: ResourceId names a resource of ResourceType. */
