@@ -10,6 +10,9 @@ import { ANONYMOUS } from '../../kernel/principal.ts';
 import { requestedRegion } from '../../authz/service-rules.ts';
 import { allowedRegionsForHost } from './endpoint-region.ts';
 
+/** How long STS takes a presigned request after its X-Amz-Date, whatever its X-Amz-Expires says. */
+const STS_PRESIGNED_LIFETIME_SECONDS = 900;
+
 /**
  * SigV4 authentication: parse the signature (header or presigned form), check what can be
  * checked without a secret (time window, scope), find the access key, verify the signature in
@@ -19,8 +22,6 @@ import { allowedRegionsForHost } from './endpoint-region.ts';
  * holds. The scope check comes before the key
  * lookup, as on AWS: a request scoped to the wrong service is told so whatever its key.
  */
-const STS_PRESIGNED_LIFETIME_SECONDS = 900;
-
 export async function authenticate(ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const service = ctx.service!;
   if (ctx.action !== undefined && (deps.operations.get(service, ctx.action)?.authentication ?? 'sigv4') !== 'sigv4') {
