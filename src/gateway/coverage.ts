@@ -3,6 +3,7 @@
 // from it, and a test requires every operation to be mapped or refused with a reason.
 
 import { sarAction, type AuthorizationData, type SarAction } from './authorization-data.ts';
+import { KMS_KEY_PROPERTY_KEYS } from './kms-key-properties.ts';
 import { inputMembers, loadGatewayModel } from './model.ts';
 import { refusalOf } from './map-request.ts';
 import { fillableFrom, isArnMember, sameName } from './resources.ts';
@@ -66,7 +67,11 @@ export function planService(data: AuthorizationData, service: GatewayService): O
       const typeKeys = action.resourceTypes.flatMap((ref) => data.get(service)!.resourceTypes.get(ref.type)?.conditionKeys ?? []);
       const keys = settableKeys({ ...action, conditionKeys: [...new Set([...action.conditionKeys, ...typeKeys.filter(isUpstreamKey)])] }, members, service);
       const extra = rules.checkContextKeys?.(name, action.name, members) ?? [];
-      return { action: `${iamPrefix(service)}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: [...new Set([...keys.set, ...extra])], upstreamKeys: keys.upstream };
+      // A KMS key's own properties, read from the upstream for an operation on the key (kms-key-properties.ts).
+      const keyProperties = service === 'kms' && resources.some((resource) => resource.includes(':key/'))
+        ? typeKeys.filter((key) => KMS_KEY_PROPERTY_KEYS.includes(key.toLowerCase()) && !action.conditionKeys.includes(key))
+        : [];
+      return { action: `${iamPrefix(service)}:${action.name}`, ...(when ? { when } : {}), resources, conditionKeys: [...new Set([...keys.set, ...extra])], upstreamKeys: [...keys.upstream, ...keyProperties] };
     };
 
     const actions: PlannedAction[] = [];

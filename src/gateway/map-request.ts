@@ -61,6 +61,7 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
   const operation = identified.operation.name;
   const protocol = identified.protocol;
   const unmapped = (reason: Unmapped['reason'], message: string): Unmapped => ({ kind: 'unmapped', reason, service, protocol, operation, message });
+  const malformedXml = (): Unmapped => ({ ...unmapped('invalid-request', 'The XML you provided was not well-formed or did not validate against our published schema'), code: 'MalformedXML' });
 
   const refused = refusalOf(data, service, operation);
   if (refused !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refused}`);
@@ -71,10 +72,11 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
     return { kind: 'needs-body', service, protocol, operation, reason: rule.needsBody, maxBytes: LIMITS.body };
   }
   // A bucket configuration whose document says what is authorized (the replication role passed
-  // to S3, the inventory's optional fields): its members join the request's, for every check.
-  if (service === 's3' && (operation === 'PutBucketReplication' || operation === 'PutBucketInventoryConfiguration')) {
+  // to S3, the inventory's optional fields, a new bucket's Region): its members join the
+  // request's, for every check.
+  if (service === 's3' && (operation === 'PutBucketReplication' || operation === 'PutBucketInventoryConfiguration' || operation === 'CreateBucket')) {
     const members = bucketConfigurationMembers(request.body!, operation);
-    if (typeof members === 'string') return unmapped('invalid-request', members);
+    if (typeof members === 'string') return isMalformedXml(members) ? malformedXml() : unmapped('invalid-request', members);
     identified = { ...identified, input: new Map([...identified.input, ...members]) };
   }
   const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
@@ -84,7 +86,7 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
     if (planned.startsWith('no action')) return unmapped('refused-operation', planned);
     // S3 answers a body that is not its document MalformedXML; SQS's Query form a request
     // without its QueueUrl MissingParameter (the Query APIs' common error).
-    if (service === 's3' && isMalformedXml(planned)) return { ...unmapped('invalid-request', 'The XML you provided was not well-formed or did not validate against our published schema'), code: 'MalformedXML' };
+    if (service === 's3' && isMalformedXml(planned)) return malformedXml();
     if (service === 'sqs' && protocol === 'query' && identified.input.get('QueueUrl') === undefined && takesMember(identified, 'QueueUrl')) {
       return { ...unmapped('invalid-request', 'The request must contain the parameter QueueUrl.'), code: 'MissingParameter' };
     }

@@ -20,8 +20,8 @@ const CASES: [string, ReturnType<typeof wire>, string, string[]][] = [
   ['copy of a version', wire('s3', 'PUT', '/dst/k', { headers: { 'x-amz-copy-source': '/src/k?versionId=v1' } }), 'CopyObject', ['s3:PutObject arn:aws:s3:::dst/k', 's3:GetObjectVersion arn:aws:s3:::src/k']],
   ['s3 rm', wire('s3', 'DELETE', '/b/dir/file.txt'), 'DeleteObject', ['s3:DeleteObject arn:aws:s3:::b/dir/file.txt']],
   ['s3api delete-object --version-id', wire('s3', 'DELETE', '/b/k?versionId=3HL4kqtJ'), 'DeleteObject', ['s3:DeleteObjectVersion arn:aws:s3:::b/k']],
-  ['s3 mb', wire('s3', 'PUT', '/newbucket'), 'CreateBucket', ['s3:CreateBucket arn:aws:s3:::newbucket']],
-  ['s3 mb (trailing slash)', wire('s3', 'PUT', '/newbucket/'), 'CreateBucket', ['s3:CreateBucket arn:aws:s3:::newbucket']],
+  ['s3 mb', wire('s3', 'PUT', '/newbucket', { body: Buffer.alloc(0) }), 'CreateBucket', ['s3:CreateBucket arn:aws:s3:::newbucket']],
+  ['s3 mb (trailing slash)', wire('s3', 'PUT', '/newbucket/', { body: Buffer.alloc(0) }), 'CreateBucket', ['s3:CreateBucket arn:aws:s3:::newbucket']],
   ['s3 rb', wire('s3', 'DELETE', '/oldbucket'), 'DeleteBucket', ['s3:DeleteBucket arn:aws:s3:::oldbucket']],
   ['head-bucket', wire('s3', 'HEAD', '/b'), 'HeadBucket', ['s3:ListBucket arn:aws:s3:::b']],
   ['get-bucket-location', wire('s3', 'GET', '/b?location'), 'GetBucketLocation', ['s3:GetBucketLocation arn:aws:s3:::b']],
@@ -140,6 +140,16 @@ describe('S3 operations decided by their body', () => {
     assert.equal(first.kind === 'needs-body' && first.operation, 'DeleteObjects');
     const result = mapped(mapRequest(authorizationData(), { ...request, body: Buffer.from(DELETE) }));
     assert.deepEqual(checks(result), ['s3:DeleteObject arn:aws:s3:::b/a.txt', 's3:DeleteObjectVersion arn:aws:s3:::b/dir/b.txt']);
+  });
+
+  it('CreateBucket: the CreateBucketConfiguration\'s LocationConstraint is s3:LocationConstraint; no body, no key', () => {
+    const request = wire('s3', 'PUT', '/newbucket');
+    assert.equal(mapRequest(authorizationData(), request).kind, 'needs-body');
+    const body = Buffer.from('<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>');
+    assert.equal(mapped(mapRequest(authorizationData(), { ...request, body })).targets[0]!.context?.['s3:LocationConstraint'], 'eu-west-1');
+    assert.equal(mapped(mapRequest(authorizationData(), { ...request, body: Buffer.alloc(0) })).targets[0]!.context?.['s3:LocationConstraint'], undefined);
+    const malformed = mapRequest(authorizationData(), { ...request, body: Buffer.from('<CreateBucketConfiguration><LocationConstraint>') });
+    assert.equal(malformed.kind === 'unmapped' && malformed.code, 'MalformedXML');
   });
 
   it('PutObjectTagging: the Tagging document\'s tags are s3:RequestObjectTag/<key>', () => {

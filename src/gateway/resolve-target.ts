@@ -10,6 +10,7 @@ import type { AuthorizationCheck, AuthorizationTarget } from '../authz/target.ts
 import type { LookupCache } from './lookup-cache.ts';
 import { iamPrefix, type GatewayService } from './services.ts';
 import type { Lookup, MappedRequest } from './types.ts';
+import { KMS_KEY_PROPERTY_KEYS, readKmsKeyProperties } from './kms-key-properties.ts';
 import { readObjectTags, readPartitionKey, readResolvedArn, readResourcePolicy, readResourceTags, type ReadContext } from './upstream-reads.ts';
 import { readEc2ResourceTags } from './ec2-reads.ts';
 
@@ -25,10 +26,10 @@ export interface TargetSources {
 }
 
 /** Lookups read only when a policy asks for their keys (they cost an upstream read per resource). */
-export type LazyLookup = Extract<Lookup, { kind: 'resource-tags' | 's3-object-tags' | 'dynamodb-leading-keys' }>;
+export type LazyLookup = Extract<Lookup, { kind: 'resource-tags' | 's3-object-tags' | 'dynamodb-leading-keys' | 'kms-key-properties' }>;
 
 export function isLazy(lookup: Lookup): lookup is LazyLookup {
-  return lookup.kind === 'resource-tags' || lookup.kind === 's3-object-tags' || lookup.kind === 'dynamodb-leading-keys';
+  return lookup.kind === 'resource-tags' || lookup.kind === 's3-object-tags' || lookup.kind === 'dynamodb-leading-keys' || lookup.kind === 'kms-key-properties';
 }
 
 /**
@@ -45,6 +46,8 @@ export function lookupWanted(lookup: LazyLookup, service: GatewayService, missin
       return wants('s3:existingobjecttag/');
     case 'dynamodb-leading-keys':
       return wants('dynamodb:leadingkeys');
+    case 'kms-key-properties':
+      return keys.some((key) => KMS_KEY_PROPERTY_KEYS.includes(key));
   }
 }
 
@@ -168,6 +171,12 @@ async function apply(
       // a `ForAllValues:` condition on an absent key would allow anything.
       const values = partitionKey !== undefined && Object.hasOwn(lookup.candidates, partitionKey) ? lookup.candidates[partitionKey]! : [...new Set(Object.values(lookup.candidates).flat())];
       if (values.length > 0) check.context['dynamodb:LeadingKeys'] = [...values];
+      return;
+    }
+    case 'kms-key-properties': {
+      const key = resourceOf(lookup.resource);
+      const properties = await cache.get('key-properties', account, key, () => readKmsKeyProperties(key, reads()));
+      for (const [name, value] of Object.entries(properties ?? {})) check.context[name] = typeof value === 'string' ? value : [...value];
       return;
     }
   }

@@ -50,6 +50,8 @@ export type Lookup =
    * key attributes and their values; the one the table's key schema names as HASH is the key.
    */
   | { kind: 'dynamodb-leading-keys'; check: number; table: string; candidates: Readonly<Record<string, readonly string[]>> }
+  /** The KMS key's own condition keys (kms:KeySpec, kms:KeyOrigin, kms:ResourceAliases, …: kms-key-properties.ts) for `check`. */
+  | { kind: 'kms-key-properties'; check: number; resource: string }
   /**
    * The request names the resource in a form only the upstream turns into its ARN (a KMS alias
    * for its key; a secret's name for its ARN with the random suffix): `resource` is a stand-in

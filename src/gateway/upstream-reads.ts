@@ -53,7 +53,7 @@ function jsonCall(call: UpstreamCall, version: string, target: string, input: Re
   return call({ method: 'POST', path: '/', headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target }, body: Buffer.from(JSON.stringify(input)) });
 }
 
-async function jsonRead(call: UpstreamCall, version: string, target: string, input: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function jsonRead(call: UpstreamCall, version: string, target: string, input: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
   const response = answered(await jsonCall(call, version, target, input), target);
   if (response === undefined) return undefined;
   const text = response.body.toString('utf8');

@@ -133,7 +133,24 @@ export const DYNAMODB_RULES: ServiceRules = {
   conditions: {
     'dynamodb:Attributes': (request) => {
       const names = attributeNames(request.input);
+      if (returnsOldItemOnFailure(request.input)) names.push(EVERY_ATTRIBUTE);
       return names.length === 0 ? undefined : { 'dynamodb:Attributes': names };
+    },
+    // Developer Guide, "Using IAM policy conditions for fine-grained access control": "the Select
+    // parameter always has a value (ALL_ATTRIBUTES, unless otherwise specified)" and "the
+    // ReturnValues parameter always has a value (NONE unless otherwise specified)". API Reference
+    // (Query, Scan): a ProjectionExpression without Select is SPECIFIC_ATTRIBUTES; with neither,
+    // ALL_ATTRIBUTES on a table and ALL_PROJECTED_ATTRIBUTES on an index. GetItem and BatchGetItem,
+    // which take no Select, are read the same way: a GetItem that names no attribute reads them all.
+    'dynamodb:Select': (request) => {
+      const given = request.input.get('Select');
+      if (typeof given === 'string' && given !== '') return { 'dynamodb:Select': given };
+      if (hasProjection(request.input)) return { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' };
+      return { 'dynamodb:Select': request.input.get('IndexName') !== undefined ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES' };
+    },
+    'dynamodb:ReturnValues': (request) => {
+      const given = request.input.get('ReturnValues');
+      return { 'dynamodb:ReturnValues': typeof given === 'string' && given !== '' ? given : 'NONE' };
     },
   },
   lookups: (request, check) => {
@@ -193,6 +210,24 @@ function leadingKeyCandidates(input: ReadonlyMap<string, unknown>): Record<strin
   const candidates: Record<string, string[]> = {};
   for (const [name, values] of found) Object.defineProperty(candidates, name, { value: values, enumerable: true });
   return candidates;
+}
+
+/**
+ * A write with ReturnValuesOnConditionCheckFailure ALL_OLD hands back the whole old item when its
+ * condition fails, and no condition key covers that member: its dynamodb:Attributes include `*`,
+ * a name no allow-list (`ForAllValues:StringEquals dynamodb:Attributes [...]`) contains, so an
+ * attribute-limited caller cannot read what it may not through a failed condition — stricter
+ * where AWS does not say (docs/gateway-mapping.md). A read that names no attributes is limited
+ * the documented way, by dynamodb:Select (ALL_ATTRIBUTES).
+ */
+const EVERY_ATTRIBUTE = '*';
+
+function hasProjection(input: ReadonlyMap<string, unknown>): boolean {
+  return input.get('ProjectionExpression') !== undefined || input.get('AttributesToGet') !== undefined;
+}
+
+function returnsOldItemOnFailure(input: ReadonlyMap<string, unknown>): boolean {
+  return input.get('ReturnValuesOnConditionCheckFailure') === 'ALL_OLD';
 }
 
 /**

@@ -98,6 +98,38 @@ function encryptionContext(value: unknown, prefix = 'kms:EncryptionContext:'): R
   return context;
 }
 
+/**
+ * A key read from a request member, or the member's default when the request leaves it out: the
+ * AWS KMS Developer Guide ("Conditions for an API operation request") says such a condition
+ * "works even when the parameter doesn't appear in the request, such as when you use the
+ * parameter's default value" — `StringEquals kms:KeySpec SYMMETRIC_DEFAULT` allows a CreateKey
+ * without KeySpec, and a `StringNotEquals kms:EncryptionAlgorithm SYMMETRIC_DEFAULT` Deny does
+ * not refuse an Encrypt that names no algorithm. The defaults are the API Reference's.
+ */
+function withDefault(key: string, members: readonly string[], fallback: string) {
+  return (request: IdentifiedRequest): Record<string, ConditionValue> => {
+    for (const member of members) {
+      const value = request.input.get(member);
+      if (typeof value === 'string' && value !== '') return { [key]: value };
+      if (typeof value === 'number' || typeof value === 'boolean') return { [key]: String(value) };
+    }
+    return { [key]: fallback };
+  };
+}
+
+const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+const KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
+const ALIAS_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:alias\//;
+
+/** The members of each operation that say an encryption algorithm (ReEncrypt: one per side). */
+function encryptionAlgorithm(request: IdentifiedRequest, context: { action: string }): Record<string, ConditionValue> {
+  const operation = request.operation.name;
+  // Data keys and data key pairs are encrypted under a symmetric encryption key: SYMMETRIC_DEFAULT.
+  if (operation.startsWith('GenerateDataKey')) return { 'kms:EncryptionAlgorithm': SYMMETRIC_DEFAULT };
+  const member = operation === 'ReEncrypt' ? (context.action === 'ReEncryptTo' ? 'DestinationEncryptionAlgorithm' : 'SourceEncryptionAlgorithm') : 'EncryptionAlgorithm';
+  return withDefault('kms:EncryptionAlgorithm', [member], SYMMETRIC_DEFAULT)(request);
+}
+
 export const KMS_RULES: ServiceRules = {
   resources: {
     variables: {
@@ -124,6 +156,24 @@ export const KMS_RULES: ServiceRules = {
   },
   refused: {},
   conditions: {
+    // CreateKey's parameters (CustomerMasterKeySpec is KeySpec's deprecated name).
+    'kms:KeySpec': withDefault('kms:KeySpec', ['KeySpec', 'CustomerMasterKeySpec'], SYMMETRIC_DEFAULT),
+    'kms:CustomerMasterKeySpec': withDefault('kms:CustomerMasterKeySpec', ['KeySpec', 'CustomerMasterKeySpec'], SYMMETRIC_DEFAULT),
+    'kms:KeyUsage': withDefault('kms:KeyUsage', ['KeyUsage'], 'ENCRYPT_DECRYPT'),
+    'kms:CustomerMasterKeyUsage': withDefault('kms:CustomerMasterKeyUsage', ['KeyUsage'], 'ENCRYPT_DECRYPT'),
+    'kms:KeyOrigin': withDefault('kms:KeyOrigin', ['Origin'], 'AWS_KMS'),
+    'kms:MultiRegion': withDefault('kms:MultiRegion', ['MultiRegion'], 'false'),
+    // A new multi-Region key is its set's primary key; a single-Region key has no type.
+    'kms:MultiRegionKeyType': (request) => (request.input.get('MultiRegion') === true ? { 'kms:MultiRegionKeyType': 'PRIMARY' } : undefined),
+    'kms:BypassPolicyLockoutSafetyCheck': withDefault('kms:BypassPolicyLockoutSafetyCheck', ['BypassPolicyLockoutSafetyCheck'], 'false'),
+    'kms:EncryptionAlgorithm': encryptionAlgorithm,
+    'kms:MessageType': withDefault('kms:MessageType', ['MessageType'], 'RAW'),
+    'kms:ScheduleKeyDeletionPendingWindowInDays': withDefault('kms:ScheduleKeyDeletionPendingWindowInDays', ['PendingWindowInDays'], '30'),
+    'kms:RotationPeriodInDays': withDefault('kms:RotationPeriodInDays', ['RotationPeriodInDays'], '365'),
+    // Requests reach the gateway from callers, never from an AWS service integrated with KMS
+    // acting for them: false (a `Bool … true` Allow, as in the default key policy's "Allow
+    // attachment of persistent resources", does not let a caller create grants directly).
+    'kms:GrantIsForAWSResource': () => ({ 'kms:GrantIsForAWSResource': 'false' }),
     'kms:CallerAccount': (_request, context) => ({ 'kms:CallerAccount': context.request.requestAccountId }),
     'kms:EncryptionContext:${EncryptionContextKey}': (request) => encryptionContext(request.input.get('EncryptionContext')),
     'kms:EncryptionContextKeys': (request) => {
@@ -135,10 +185,6 @@ export const KMS_RULES: ServiceRules = {
       if (value === undefined) return undefined;
       const alias = value.startsWith('alias/') ? value : value.startsWith('arn:') ? value.split(':')[5] : undefined;
       return alias?.startsWith('alias/') ? { 'kms:RequestAlias': alias } : undefined;
-    },
-    'kms:KeyOrigin': (request) => {
-      const origin = keyMember(request, 'Origin');
-      return origin === undefined ? undefined : { 'kms:KeyOrigin': origin };
     },
     'kms:GrantOperations': (request) => {
       const operations = request.input.get('Operations');
@@ -159,4 +205,10 @@ export const KMS_RULES: ServiceRules = {
     return undefined;
   },
   policyHolders: (type, arn) => (type === 'key' ? arn : undefined),
+  // The key's own properties (kms:KeySpec, kms:KeyOrigin, kms:ResourceAliases, …), read when a
+  // policy asks for them: of a key, or of the key an alias names (not of an alias an alias
+  // operation is about: those keys are the key resource type's).
+  lookups: (_request, check) => (KEY_ARN.test(check.resource) || (ALIAS_ARN.test(check.resource) && !check.action.endsWith('Alias'))
+    ? [{ kind: 'kms-key-properties', check: check.index, resource: check.resource }]
+    : []),
 };

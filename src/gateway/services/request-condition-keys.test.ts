@@ -31,7 +31,8 @@ describe('service condition keys named otherwise than their input member', () =>
     const context = keys('kms', 'ScheduleKeyDeletion', json('kms', 'TrentService.ScheduleKeyDeletion', { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', PendingWindowInDays: 7 }));
     assert.equal(context['kms:ScheduleKeyDeletionPendingWindowInDays'], '7');
     const without = keys('kms', 'ScheduleKeyDeletion', json('kms', 'TrentService.ScheduleKeyDeletion', { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }));
-    assert.equal(without['kms:ScheduleKeyDeletionPendingWindowInDays'], undefined);
+    // Absent, KMS's default window (30 days) is the key's value, as the KMS Developer Guide says of request parameters.
+    assert.equal(without['kms:ScheduleKeyDeletionPendingWindowInDays'], '30');
   });
 
   it('kms:DataKeyPairSpec from KeyPairSpec, kms:GrantConstraintType from Constraints', () => {

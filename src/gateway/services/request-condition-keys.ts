@@ -65,9 +65,6 @@ export function secretKmsKeyArn(request: IdentifiedRequest, context: RuleContext
 
 export const REQUEST_CONDITION_READERS: Readonly<Partial<Record<GatewayService, Readonly<Record<string, ConditionReader>>>>> = {
   kms: {
-    // KMS Developer Guide, "kms:ScheduleKeyDeletionPendingWindowInDays": the PendingWindowInDays
-    // parameter. Absent, KMS waits 30 days, which no "shorter than N" Deny is about.
-    'kms:ScheduleKeyDeletionPendingWindowInDays': fromMember('kms:ScheduleKeyDeletionPendingWindowInDays', 'PendingWindowInDays'),
     // "kms:DataKeyPairSpec": the KeyPairSpec parameter of GenerateDataKeyPair(WithoutPlaintext).
     'kms:DataKeyPairSpec': fromMember('kms:DataKeyPairSpec', 'KeyPairSpec'),
     // "kms:GrantConstraintType": EncryptionContextEquals or EncryptionContextSubset, by the

@@ -120,9 +120,19 @@ export function objectTaggingContext(body: Buffer): [string, string][] | string 
  * PutBucketReplication's `Role` (the role S3 assumes to replicate: the caller needs iam:PassRole
  * on it, API Reference, PutBucketReplication, "Permissions") as `ReplicationRole`, and the
  * `OptionalFields` of PutBucketInventoryConfiguration (s3:InventoryAccessibleOptionalFields) as
- * `InventoryOptionalFields` — absent when the document has no OptionalFields element.
+ * `InventoryOptionalFields` — absent when the document has no OptionalFields element — and
+ * CreateBucket's `LocationConstraint` (s3:LocationConstraint).
  */
-export function bucketConfigurationMembers(body: Buffer, operation: 'PutBucketReplication' | 'PutBucketInventoryConfiguration'): [string, unknown][] | string {
+export function bucketConfigurationMembers(body: Buffer, operation: 'PutBucketReplication' | 'PutBucketInventoryConfiguration' | 'CreateBucket'): [string, unknown][] | string {
+  if (operation === 'CreateBucket') {
+    // The body is optional (a bucket in us-east-1 needs none); its LocationConstraint is the
+    // s3:LocationConstraint key (S3 User Guide, "Restricting bucket creation to a Region").
+    if (body.toString('utf8').trim() === '') return [];
+    const root = parse(body, 'CreateBucketConfiguration');
+    if (typeof root === 'string') return root;
+    const location = text(root, 'LocationConstraint')?.trim();
+    return location ? [['LocationConstraint', location]] : [];
+  }
   if (operation === 'PutBucketReplication') {
     const root = parse(body, 'ReplicationConfiguration');
     if (typeof root === 'string') return root;

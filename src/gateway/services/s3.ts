@@ -113,6 +113,7 @@ const OPERATIONS: Record<string, OperationRule> = {
   ListObjectVersions: { action: 'ListBucketVersions' },
   ListMultipartUploads: { action: 'ListBucketMultipartUploads' },
   CreateBucket: {
+    needsBody: 's3:LocationConstraint comes from the CreateBucketConfiguration document',
     also: [
       { action: 'PutBucketAcl', when: hasHeader(...ACL_HEADERS), whenDoc: 'with an ACL header' },
       { action: 'PutBucketObjectLockConfiguration', when: hasHeader('x-amz-bucket-object-lock-enabled'), whenDoc: 'with x-amz-bucket-object-lock-enabled' },
@@ -243,6 +244,9 @@ export const S3_RULES: ServiceRules = {
       return signed === undefined || now === undefined ? undefined : { 's3:signatureAge': Math.max(0, now - signed) };
     },
     's3:ResourceAccount': (_request, context) => ({ 's3:ResourceAccount': context.resourceAccountId }),
+    // CreateBucket's LocationConstraint (read from its document by map-request.ts); absent when
+    // the request has none, so a `StringNotEquals` Deny refuses a bucket made without one.
+    's3:locationconstraint': (request) => single('s3:LocationConstraint', member(request, 'LocationConstraint')),
     // The TLS version of the client's connection (`1.2`, `1.3`); absent over plain HTTP, as in S3.
     's3:TlsVersion': (_request, context) => single('s3:TlsVersion', context.request.tlsVersion),
     // Object Lock's keys: the x-amz-object-lock-* headers of an upload (PutObject, CopyObject,

@@ -101,6 +101,8 @@ export async function keyChecks(flow: Flow, sources: TargetSourcesOf, uses: read
     const context: Record<string, string | string[]> = {
       'kms:ViaService': `${use.via}.${use.region}.amazonaws.com`,
       'kms:CallerAccount': callerAccount,
+      // Services encrypt with symmetric encryption keys only (GenerateDataKey, Decrypt).
+      'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT',
       ...Object.fromEntries(names.map((name) => [`kms:EncryptionContext:${name}`, use.encryptionContext[name]!])),
       ...(names.length > 0 ? { 'kms:EncryptionContextKeys': names } : {}),
     };
