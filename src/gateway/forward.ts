@@ -60,11 +60,17 @@ export interface ForwardPlan {
    * GetObject of an SSE-KMS object, for a caller who may not decrypt with its key).
    */
   checkAnswer?: (headers: IncomingMessage['headers'], status: number) => Promise<GatewayFailure | undefined>;
+  /**
+   * Keep a successful answer's body, as the client received it, when it is at most this many
+   * bytes (its CloudTrail responseElements: gateway/response-elements.ts). Larger, or cut short,
+   * nothing is kept.
+   */
+  keepAnswerBytes?: number;
 }
 
 export type ForwardOutcome =
   /** The upstream answered and its answer was passed on (`complete`: to its end); `error`: the error it answered, if any. */
-  | { kind: 'answered'; status: number; complete: boolean; error?: UpstreamError }
+  | { kind: 'answered'; status: number; complete: boolean; error?: UpstreamError; body?: Buffer }
   /** Nothing was sent to the client: answer it with `failure`. */
   | { kind: 'failed'; failure: GatewayFailure; cause: string };
 
@@ -217,12 +223,16 @@ function relay(answer: IncomingMessage, res: ServerResponse, plan: ForwardPlan, 
   const encoding = headers['content-encoding'];
   const declared = Number(headers['content-length'] ?? 0);
   if (rewrite?.body !== undefined && success && (encoding === undefined || encoding === 'identity') && declared <= MAX_REWRITTEN_ANSWER) {
-    relayRewritten(answer, res, status, headers, rewrite.body, settle);
+    relayRewritten(answer, res, status, headers, rewrite.body, settle, plan.keepAnswerBytes ?? 0);
     return;
   }
   res.writeHead(status, headers);
   if (status < 400) {
-    passBody(answer, res, (complete) => settle({ kind: 'answered', status, complete }));
+    const kept = success && plan.keepAnswerBytes !== undefined && (encoding === undefined || encoding === 'identity') ? tapAnswer(answer, plan.keepAnswerBytes) : undefined;
+    passBody(answer, res, (complete) => {
+      const body = complete ? kept?.() : undefined;
+      settle({ kind: 'answered', status, complete, ...(body !== undefined ? { body } : {}) });
+    });
     return;
   }
   // An error answer is read as it passes, for its CloudTrail event (upstream-error.ts).
@@ -276,7 +286,23 @@ function passBody(answer: IncomingMessage, res: ServerResponse, settle: (complet
 }
 
 /** A small document answer read whole and rewritten; one that grows past the bound passes on unchanged. */
-function relayRewritten(answer: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, rewrite: (body: Buffer) => Buffer, settle: (outcome: ForwardOutcome) => void): void {
+/** The answer's body as it passes, if it is at most `max` bytes. */
+function tapAnswer(answer: IncomingMessage, max: number): () => Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const collect = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= max) chunks.push(chunk);
+    else answer.off('data', collect);
+  };
+  answer.on('data', collect);
+  return () => {
+    answer.off('data', collect);
+    return size <= max ? Buffer.concat(chunks) : undefined;
+  };
+}
+
+function relayRewritten(answer: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, rewrite: (body: Buffer) => Buffer, settle: (outcome: ForwardOutcome) => void, keepBytes: number): void {
   const chunks: Buffer[] = [];
   let size = 0;
   const collect = (chunk: Buffer) => {
@@ -294,7 +320,7 @@ function relayRewritten(answer: IncomingMessage, res: ServerResponse, status: nu
     const body = rewrite(Buffer.concat(chunks));
     delete headers['content-length'];
     res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-    res.end(body, () => settle({ kind: 'answered', status, complete: true }));
+    res.end(body, () => settle({ kind: 'answered', status, complete: true, ...(body.length <= keepBytes ? { body } : {}) }));
   };
   answer.on('data', collect);
   answer.once('end', finish);

@@ -326,13 +326,36 @@ describe('CloudTrail records of gateway requests, against the services\' documen
     assert.equal(topic['readOnly'], false);
   });
 
-  // A documented known limit (README, "Forwarded requests"): the gateway records no responseElements
-  // for forwarded calls. The test still runs, reported as a todo while it disagrees with AWS.
-  test('SQS SendMessage\'s data event records the answer: responseElements with the messageId (SQS guide\'s SendMessage example)', { todo: 'forwarded calls record no responseElements yet' }, () => {
+  test('SQS SendMessage\'s data event records the answer: responseElements with the messageId (SQS guide\'s SendMessage example)', () => {
     // The SQS developer guide's example: "responseElements": {"mD5OfMessageBody": …, "messageId": …}.
     const send = data('sqs', 'SendMessage', 'ct-alice');
     assert.equal(send['responseElements']?.['messageId'], messageId, JSON.stringify(send['responseElements']));
     assert.match(String(send['responseElements']?.['mD5OfMessageBody']), /^[0-9a-f]{32}$/);
+  });
+
+  test('what a call created is in its responseElements, as the client was answered; reads and content record none', () => {
+    // CreateQueue's queueUrl is the URL the client got (Tessera's address, not the upstream's).
+    assert.deepEqual(managed('sqs', 'CreateQueue', 'ct-alice')['responseElements'], { queueUrl });
+    const key = managed('kms', 'CreateKey', 'ct-alice')['responseElements']?.['keyMetadata'];
+    assert.equal(key?.['keyId'], keyId);
+    assert.equal(key?.['arn'], keyArn);
+    assert.equal(key?.['description'], 'ct sweep');
+    const secret = managed('secretsmanager', 'CreateSecret', 'ct-alice')['responseElements'];
+    assert.match(String(secret?.['aRN']), /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:ct\/db-[A-Za-z0-9]{6}$/);
+    assert.equal(secret?.['name'], 'ct/db');
+    assert.deepEqual(managed('sns', 'CreateTopic', 'ct-alice')['responseElements'], { topicArn });
+    assert.match(String(data('sns', 'Publish', 'ct-alice')['responseElements']?.['messageId']), /^[0-9a-f-]{36}$/);
+    const table = managed('dynamodb', 'CreateTable', 'ct-alice')['responseElements']?.['tableDescription'];
+    assert.equal(table?.['tableName'], 'ct-table');
+    assert.match(String(table?.['tableArn']), /:table\/ct-table$/);
+    assert.equal(managed('ssm', 'PutParameter', 'ct-alice')['responseElements']?.['version'], 1);
+    // Reads, and calls whose answer is content, record none.
+    for (const [source, name] of [['secretsmanager', 'GetSecretValue'], ['ssm', 'GetParameter'], ['kms', 'Decrypt'], ['kms', 'GenerateDataKey'], ['dynamodb', 'DescribeTable']] as const) {
+      const events = looked.filter((r) => r['eventSource'] === `${source}.amazonaws.com` && r['eventName'] === name && r['userIdentity']?.['userName'] === 'ct-alice');
+      for (const event of events) assert.equal(event['responseElements'], null, `${source} ${name}`);
+    }
+    // A refused call records none either.
+    for (const event of looked.filter((r) => r['errorCode'] !== undefined)) assert.equal(event['responseElements'], null, `${event['eventSource']} ${event['eventName']}`);
   });
 
   test('DynamoDB CreateTable, S3 CreateBucket, Logs CreateLogGroup are management events with what they name', () => {

@@ -27,6 +27,7 @@ import type { ServerDeps } from '../deps.ts';
 import type { HttpRequestData, RequestContext } from '../request-context.ts';
 import { audit } from '../pipeline.ts';
 import { auditForwardedCall } from '../forwarded-audit.ts';
+import { MAX_RECORDED_ANSWER_BYTES, recordsAnswer, responseElementsOf } from '../../gateway/response-elements.ts';
 import { authenticate, UnopenedSessionTokenError } from '../stages/authenticate.ts';
 import { hasBody, readBody } from '../read-body.ts';
 import { checkBucketPolicy, checkBucketPolicyPrincipals, MAX_BUCKET_POLICY_BYTES } from './bucket-policy.ts';
@@ -106,6 +107,7 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
       category: isDataEvent(route.service, ctx.operation ?? '') ? 'Data' : 'Management',
       awsRegion: ctx.region ?? 'us-east-1',
       requestParameters: route.service === 's3' ? s3RequestParameters(ctx) : otherRequestParameters(ctx, route.service),
+      responseElements: ctx.error === undefined ? (ctx.gateway?.responseElements ?? null) : null,
       // Tessera's own refusal is in the common facts; otherwise the error the upstream answered.
       ...(ctx.error === undefined && ctx.gateway?.upstreamError ? { error: ctx.gateway.upstreamError } : {}),
     });
@@ -331,6 +333,7 @@ async function run(flow: Flow): Promise<void> {
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: service === 's3' ? forwardedBypassHeaders(ctx.http.headers) : ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
+    ...(recordsAnswer(service, mapped.operation) ? { keepAnswerBytes: MAX_RECORDED_ANSWER_BYTES } : {}),
     // An SSE-KMS object is passed on only to a caller who may decrypt with its key, and a part of
     // an SSE-KMS upload is acknowledged only to one who may (service-keys.ts).
     ...(service === 's3' && ANSWER_KEY_CHECKED.has(mapped.operation) ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
@@ -350,6 +353,8 @@ async function run(flow: Flow): Promise<void> {
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
   if (outcome.error !== undefined && ctx.gateway !== undefined) ctx.gateway.upstreamError = outcome.error;
+  const elements = outcome.body === undefined ? null : responseElementsOf(service, mapped.operation, mapped.protocol, outcome.body);
+  if (elements !== null && ctx.gateway !== undefined) ctx.gateway.responseElements = elements;
 }
 
 /** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */
