@@ -27,6 +27,13 @@ function keys(service: GatewayService, action: string, request: GatewayRequest):
 }
 
 describe('service condition keys named otherwise than their input member', () => {
+  it('logs:LogGeneratingResourceArns and logs:DeliveryDestinationResourceArn from the delivery members', () => {
+    const source = keys('logs', 'PutDeliverySource', json('logs', 'Logs_20140328.PutDeliverySource', { name: 's', logType: 'APPLICATION_LOGS', resourceArn: 'arn:aws:bedrock:us-east-1:111111111111:knowledge-base/kb' }));
+    assert.deepEqual(source['logs:LogGeneratingResourceArns'], ['arn:aws:bedrock:us-east-1:111111111111:knowledge-base/kb']);
+    const destination = keys('logs', 'PutDeliveryDestination', json('logs', 'Logs_20140328.PutDeliveryDestination', { name: 'd', deliveryDestinationConfiguration: { destinationResourceArn: 'arn:aws:s3:::logs-bucket' } }));
+    assert.equal(destination['logs:DeliveryDestinationResourceArn'], 'arn:aws:s3:::logs-bucket');
+  });
+
   it('kms:ScheduleKeyDeletionPendingWindowInDays from PendingWindowInDays', () => {
     const context = keys('kms', 'ScheduleKeyDeletion', json('kms', 'TrentService.ScheduleKeyDeletion', { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', PendingWindowInDays: 7 }));
     assert.equal(context['kms:ScheduleKeyDeletionPendingWindowInDays'], '7');

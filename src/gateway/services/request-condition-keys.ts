@@ -88,6 +88,19 @@ export const REQUEST_CONDITION_READERS: Readonly<Partial<Record<GatewayService, 
   secretsmanager: {
     'secretsmanager:KmsKeyArn': (request, context) => secretKmsKeyArn(request, context),
   },
+  logs: {
+    // The resource whose logs a delivery source sends (PutDeliverySource's resourceArn), and the
+    // resource a delivery destination writes to (PutDeliveryDestination's
+    // deliveryDestinationConfiguration.destinationResourceArn).
+    'logs:LogGeneratingResourceArns': (request) => {
+      const value = scalar(request.input.get('resourceArn'));
+      return value === undefined ? undefined : { 'logs:LogGeneratingResourceArns': [value] };
+    },
+    'logs:DeliveryDestinationResourceArn': (request) => {
+      const value = scalar(record(request.input.get('deliveryDestinationConfiguration'))?.['destinationResourceArn']);
+      return value === undefined ? undefined : { 'logs:DeliveryDestinationResourceArn': value };
+    },
+  },
 };
 
 function truthy(value: unknown): boolean {

@@ -144,6 +144,14 @@ export const SSM_RULES: ServiceRules = {
     GetDefaultPatchBaseline: 'the default patch baseline is named by the upstream, not by the request',
     StartAccessRequest: 'its Targets select instances by tag or id in forms the gateway does not resolve to instance ARNs',
   },
-  conditions: {},
+  conditions: {
+    // Systems Manager User Guide, "Preventing access to Parameter Store API operations": a Deny
+    // on `StringEquals ssm:Policies "true"` refuses creating or updating a parameter "that
+    // include[s] a parameter policy". The key says whether the request has one, not its text.
+    'ssm:Policies': (request) => {
+      const value = request.input.get('Policies');
+      return typeof value === 'string' && value !== '' ? { 'ssm:Policies': 'true' } : undefined;
+    },
+  },
   policyHolders: () => undefined,
 };

@@ -57,7 +57,10 @@ test('renaming or moving a server certificate also needs permission on the new A
 test('user credentials are authorized against their user; listing everyone\'s against all users', async () => {
   const bob = { resource: `arn:aws:iam::${account}:user/ops/bob`, resourceTags: { team: 'ops' } };
   assert.deepEqual(await targets.UploadSSHPublicKey({ UserName: 'bob', SSHPublicKeyBody: 'x' }, ctx), bob);
-  assert.deepEqual(await targets.CreateServiceSpecificCredential({ UserName: 'bob', ServiceName: 'codecommit.amazonaws.com' }, ctx), bob);
+  assert.deepEqual(await targets.CreateServiceSpecificCredential({ UserName: 'bob', ServiceName: 'codecommit.amazonaws.com' }, ctx), { ...bob, context: { 'iam:ServiceSpecificCredentialServiceName': 'codecommit.amazonaws.com' } });
+  assert.deepEqual((await targets.CreateServiceSpecificCredential({ UserName: 'bob', ServiceName: 'bedrock.amazonaws.com', CredentialAgeDays: 30 }, ctx)).context, {
+    'iam:ServiceSpecificCredentialServiceName': 'bedrock.amazonaws.com', 'iam:ServiceSpecificCredentialAgeDays': '30',
+  });
   assert.deepEqual(await targets.UploadSigningCertificate({ UserName: 'bob', CertificateBody: 'x' }, ctx), bob);
   assert.deepEqual(await targets.ListServiceSpecificCredentials({ AllUsers: true }, ctx), { resource: `arn:aws:iam::${account}:user/*` });
 });

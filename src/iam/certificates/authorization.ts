@@ -1,9 +1,10 @@
 import { iamArn } from '../../kernel/arns.ts';
-import type { TargetTable } from '../authorization/target.ts';
+import type { AuthorizationTarget } from '../../authz/target.ts';
+import type { TargetContext, TargetTable } from '../authorization/target.ts';
 import { createTarget } from '../authorization/request-tags.ts';
 import { Kind } from '../kinds.ts';
 import { userTarget } from '../user-authorization.ts';
-import type { ServerCertificateData } from './records.ts';
+import type { ServerCertificateData, ServiceSpecificCredentialData } from './records.ts';
 import { serverCertificateTags } from './server-certificate-tags.ts';
 
 /**
@@ -14,6 +15,17 @@ import { serverCertificateTags } from './server-certificate-tags.ts';
  */
 
 const serverCertificateTarget = serverCertificateTags.target;
+
+function withContext(target: AuthorizationTarget, context: Record<string, string>): AuthorizationTarget {
+  return { ...target, context: { ...target.context, ...context } };
+}
+
+/** The credential's user, with the service the credential is for (an unknown credential: the user alone, and the operation answers NoSuchEntity). */
+async function credentialTarget(ctx: TargetContext, userName: string | undefined, id: string): Promise<AuthorizationTarget> {
+  const target = await userTarget(ctx, userName);
+  const record = await ctx.tx.get<ServiceSpecificCredentialData>(Kind.serviceSpecificCredential, id);
+  return record === undefined || record.accountId !== ctx.accountId ? target : withContext(target, { 'iam:ServiceSpecificCredentialServiceName': record.data.serviceName });
+}
 
 export const targets = {
   UploadServerCertificate: async (input, ctx) => createTarget(iamArn(ctx.accountId, 'server-certificate', input.Path ?? '/', input.ServerCertificateName), 'iam:TagServerCertificate', input.Tags),
@@ -42,10 +54,16 @@ export const targets = {
   UpdateSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
   DeleteSSHPublicKey: (input, ctx) => userTarget(ctx, input.UserName),
 
-  CreateServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+  // iam:ServiceSpecificCredentialServiceName and iam:ServiceSpecificCredentialAgeDays (Service
+  // Authorization Reference; Bedrock User Guide, "Control permissions for generating and using
+  // Amazon Bedrock API keys"): the service a credential is for, and the days it lives.
+  CreateServiceSpecificCredential: async (input, ctx) => withContext(await userTarget(ctx, input.UserName), {
+    'iam:ServiceSpecificCredentialServiceName': input.ServiceName,
+    ...(input.CredentialAgeDays !== undefined ? { 'iam:ServiceSpecificCredentialAgeDays': String(input.CredentialAgeDays) } : {}),
+  }),
   ListServiceSpecificCredentials: async (input, ctx) =>
     input.AllUsers === true ? { resource: iamArn(ctx.accountId, 'user', '/', '*') } : userTarget(ctx, input.UserName),
-  UpdateServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
-  DeleteServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
-  ResetServiceSpecificCredential: (input, ctx) => userTarget(ctx, input.UserName),
+  UpdateServiceSpecificCredential: (input, ctx) => credentialTarget(ctx, input.UserName, input.ServiceSpecificCredentialId),
+  DeleteServiceSpecificCredential: (input, ctx) => credentialTarget(ctx, input.UserName, input.ServiceSpecificCredentialId),
+  ResetServiceSpecificCredential: (input, ctx) => credentialTarget(ctx, input.UserName, input.ServiceSpecificCredentialId),
 } satisfies TargetTable;

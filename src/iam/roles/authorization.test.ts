@@ -67,7 +67,7 @@ test('AddRoleToInstanceProfile is authorized on the profile and needs iam:PassRo
   const target = await targets.AddRoleToInstanceProfile({ InstanceProfileName: 'webprofile', RoleName: 'WEB' }, ctx);
   assert.equal(target.resource, `arn:aws:iam::${account}:instance-profile/fleet/WebProfile`);
   assert.deepEqual(target.resourceTags, { tier: 'front' });
-  assert.deepEqual(target.also, [{ action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/app/Web`, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }]);
+  assert.deepEqual(target.also, [{ action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/app/Web`, context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'iam:AssociatedResourceArn': `arn:aws:ec2:*:${account}:instance/*` } }]);
   assert.deepEqual(await targets.CreateInstanceProfile({ InstanceProfileName: 'P', Path: '/p/', Tags: [{ Key: 'a', Value: 'b' }] }, ctx), {
     resource: `arn:aws:iam::${account}:instance-profile/p/P`,
     context: { 'aws:TagKeys': ['a'], 'aws:RequestTag/a': 'b' },

@@ -1,9 +1,11 @@
-import type { TargetTable } from '../authorization/target.ts';
+import type { AuthorizationTarget } from '../../authz/target.ts';
+import type { TargetContext, TargetTable } from '../authorization/target.ts';
+import { Kind } from '../kinds.ts';
 import { createTarget } from '../authorization/request-tags.ts';
 import { parseDeletionTaskId } from './deletion-task.ts';
 import { instanceProfileArn } from './instance-profile-records.ts';
 import { instanceProfileTags } from './instance-profile-tags.ts';
-import { roleArn } from './records.ts';
+import { roleArn, type RoleData } from './records.ts';
 import { roleTags } from './role-tags.ts';
 import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath } from './service-linked-names.ts';
 
@@ -18,6 +20,18 @@ import { isServicePrincipal, serviceLinkedRoleName, serviceLinkedRolePath } from
 const roleTarget = roleTags.target;
 const profileTarget = instanceProfileTags.target;
 
+/**
+ * A role with iam:PermissionsBoundary naming the boundary it has: the Service Authorization
+ * Reference lists the key for GetRole, UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy
+ * and DeleteRole (the policy operations set it in ../policies/authorization.ts). Without it a
+ * Deny on the boundary never applied to them.
+ */
+async function roleWithBoundaryTarget(ctx: TargetContext, name: string): Promise<AuthorizationTarget> {
+  const target = await roleTarget(ctx, name);
+  const boundary = (await ctx.tx.getByName<RoleData>(ctx.accountId, Kind.role, name))?.data.permissionsBoundary;
+  return boundary === undefined ? target : { ...target, context: { ...target.context, 'iam:PermissionsBoundary': boundary } };
+}
+
 /** The role CreateServiceLinkedRole would create; '*' under the service's path for a name it refuses. */
 function serviceLinkedRoleResource(accountId: string, serviceName: string, customSuffix: string | undefined): string {
   if (!isServicePrincipal(serviceName)) return roleArn(accountId, '/aws-service-role/', '*');
@@ -28,13 +42,13 @@ function serviceLinkedRoleResource(accountId: string, serviceName: string, custo
 export const targets = {
   CreateRole: async (input, ctx) => createTarget(roleArn(ctx.accountId, input.Path ?? '/', input.RoleName), 'iam:TagRole', input.Tags,
     input.PermissionsBoundary !== undefined ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}),
-  GetRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  GetRole: (input, ctx) => roleWithBoundaryTarget(ctx, input.RoleName),
   // Listing names the path prefix it lists, as for ListUsers.
   ListRoles: async (input, ctx) => ({ resource: roleArn(ctx.accountId, input.PathPrefix ?? '/', '') }),
-  UpdateRole: (input, ctx) => roleTarget(ctx, input.RoleName),
-  UpdateRoleDescription: (input, ctx) => roleTarget(ctx, input.RoleName),
-  UpdateAssumeRolePolicy: (input, ctx) => roleTarget(ctx, input.RoleName),
-  DeleteRole: (input, ctx) => roleTarget(ctx, input.RoleName),
+  UpdateRole: (input, ctx) => roleWithBoundaryTarget(ctx, input.RoleName),
+  UpdateRoleDescription: (input, ctx) => roleWithBoundaryTarget(ctx, input.RoleName),
+  UpdateAssumeRolePolicy: (input, ctx) => roleWithBoundaryTarget(ctx, input.RoleName),
+  DeleteRole: (input, ctx) => roleWithBoundaryTarget(ctx, input.RoleName),
   ...roleTags.targets,
   CreateServiceLinkedRole: async (input, ctx) => ({
     resource: serviceLinkedRoleResource(ctx.accountId, input.AWSServiceName, input.CustomSuffix),
@@ -52,10 +66,15 @@ export const targets = {
   DeleteInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
   // Putting a role in a profile passes the role (to EC2, which runs instances with profiles):
   // AWS requires iam:PassRole on the role as well. iam:PassedToService is Tessera's best
-  // reading of what the profile passes the role to.
+  // reading of what the profile passes the role to; iam:AssociatedResourceArn is the API
+  // Reference's ("The ARN value must be arn:aws:ec2:*:CallerAccountId:instance/*").
   AddRoleToInstanceProfile: async (input, ctx) => ({
     ...(await profileTarget(ctx, input.InstanceProfileName)),
-    also: [{ action: 'iam:PassRole', resource: (await roleTarget(ctx, input.RoleName)).resource, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }],
+    also: [{
+      action: 'iam:PassRole',
+      resource: (await roleTarget(ctx, input.RoleName)).resource,
+      context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'iam:AssociatedResourceArn': `arn:aws:ec2:*:${ctx.accountId}:instance/*` },
+    }],
   }),
   RemoveRoleFromInstanceProfile: (input, ctx) => profileTarget(ctx, input.InstanceProfileName),
   ListInstanceProfilesForRole: (input, ctx) => roleTarget(ctx, input.RoleName),
