@@ -39,7 +39,12 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
   if (request.path.includes('#') || request.query.includes('#')) return invalid('The request has a raw # in its URL (percent-encode it, %23): a URL reader ends the URL there');
   const query = parseQueryString(request.query);
   if (query === undefined) return invalid(`The request has more than ${LIMITS.parameters} query parameters`);
-  const headers = normalizeHeaders(request.headers);
+  let headers = normalizeHeaders(request.headers);
+  if (model.service === 's3') {
+    const hoisted = withHoistedHeaders(headers, query);
+    if (typeof hoisted === 'string') return invalid(hoisted);
+    headers = hoisted;
+  }
   const method = request.method.toUpperCase();
 
   if (model.protocol === 'rest-xml' || model.protocol === 'rest-json') {
@@ -53,6 +58,37 @@ export function identify(service: GatewayService, request: GatewayRequest): Iden
   if (model.queryCompatible && !headers.has('x-amz-target')) return identifyQuery(model, 'query', request, method, query, headers);
   if (model.protocol === 'json') return identifyJson(model, request, method, query, headers);
   return identifyQuery(model, model.protocol, request, method, query, headers);
+}
+
+/** The query parameters of SigV4 (and SigV2) query authentication: never a header S3 applies. */
+const PRESIGN_PARAMETERS: ReadonlySet<string> = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token']);
+
+/**
+ * A presigned S3 URL carries the request's x-amz-* headers as query parameters: the SDKs'
+ * presigners move "all the AWS-specific headers (starting with x-amz-) to the request query
+ * string" (`x-amz-acl=public-read`, `x-amz-tagging=…`, `x-amz-server-side-encryption=aws:kms`),
+ * and S3 applies them from there. They are read as those headers — for the operation's members,
+ * its condition keys (s3:x-amz-acl, s3:RequestObjectTag/…) and the checks they add
+ * (s3:PutObjectAcl, s3:PutObjectTagging) — else a Deny on them was passed, and a presigned
+ * PutObject set an ACL without s3:PutObjectAcl. A name given both ways with different values is
+ * refused: which one the upstream applies is its own choice.
+ */
+function withHoistedHeaders(headers: HeaderMap, query: QueryMap): HeaderMap | string {
+  if (!query.has('X-Amz-Algorithm') && !query.has('Signature')) return headers;
+  let merged: Map<string, string> | undefined;
+  for (const [name, values] of query) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-amz-') || PRESIGN_PARAMETERS.has(lower)) continue;
+    const value = values.join(',');
+    const given = headers.get(lower);
+    if (given !== undefined) {
+      if (given !== value) return `The request gives ${clip(lower)} both as a header and as a query parameter, with different values`;
+      continue;
+    }
+    merged ??= new Map(headers);
+    merged.set(lower, value);
+  }
+  return merged ?? headers;
 }
 
 /** Smithy RPC v2 CBOR: `POST /service/<service>/operation/<Operation>` with `smithy-protocol: rpc-v2-cbor`. */

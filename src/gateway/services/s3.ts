@@ -239,11 +239,26 @@ export const S3_RULES: ServiceRules = {
     's3:authType': (request) => single('s3:authType', signatureFacts(request).authType),
     's3:signatureversion': (request) => single('s3:signatureversion', signatureFacts(request).version),
     's3:signatureAge': (request, context) => {
-      const signed = amzDate(signatureFacts(request).date);
+      const facts = signatureFacts(request);
+      // "In Signature Version 2, this value is always set to 0" (S3 API Reference, "Amazon S3
+      // Signature Version 4 Authentication Specific Policy Keys").
+      if (facts.version === 'AWS') return { 's3:signatureAge': 0 };
+      const signed = amzDate(facts.date);
       const now = context.request.now?.getTime();
       return signed === undefined || now === undefined ? undefined : { 's3:signatureAge': Math.max(0, now - signed) };
     },
     's3:ResourceAccount': (_request, context) => ({ 's3:ResourceAccount': context.resourceAccountId }),
+    // The copy source in one form, whatever form the header took: `bucket/key` with the key
+    // URL-encoded as the aws CLI sends it (every byte but letters, digits, `-_.~/`), and its
+    // `?versionId=…`. As written, `/bucket/private/x` or `bucket/private%2Fx` named the object a
+    // Deny on `bucket/private/*` was about and passed it (the source read is decided on the same
+    // object, copySource()).
+    's3:x-amz-copy-source': (request) => {
+      const source = copySource(request);
+      if (source === undefined) return undefined;
+      const key = encodeURIComponent(source.key).replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      return { 's3:x-amz-copy-source': `${source.bucket}/${key}${source.versionId !== undefined ? `?versionId=${encodeURIComponent(source.versionId)}` : ''}` };
+    },
     // CreateBucket's LocationConstraint (read from its document by map-request.ts); absent when
     // the request has none, so a `StringNotEquals` Deny refuses a bucket made without one.
     's3:locationconstraint': (request) => single('s3:LocationConstraint', member(request, 'LocationConstraint')),
