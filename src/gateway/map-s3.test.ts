@@ -142,6 +142,18 @@ describe('S3 operations decided by their body', () => {
     assert.deepEqual(checks(result), ['s3:DeleteObject arn:aws:s3:::b/a.txt', 's3:DeleteObjectVersion arn:aws:s3:::b/dir/b.txt']);
   });
 
+  it('a presigned URL\'s x-amz-* query parameters are its headers; one given both ways with different values is refused', () => {
+    const presigned = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20240501%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240501T120000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=00';
+    const headers = { host: 'localhost:4600' };
+    const request = { ...wire('s3', 'PUT', `/b/k?${presigned}&x-amz-acl=public-read&x-amz-tagging=project%3Dblue`), headers };
+    const result = mapped(mapRequest(authorizationData(), request));
+    assert.deepEqual(checks(result), ['s3:PutObject arn:aws:s3:::b/k', 's3:PutObjectTagging arn:aws:s3:::b/k', 's3:PutObjectAcl arn:aws:s3:::b/k']);
+    assert.equal(result.targets[0]!.context?.['s3:x-amz-acl'], 'public-read');
+    assert.equal(result.targets[0]!.context?.['s3:RequestObjectTag/project'], 'blue');
+    const conflicting = mapRequest(authorizationData(), { ...request, headers: { ...headers, 'x-amz-acl': 'private' } });
+    assert.equal(conflicting.kind, 'unmapped');
+  });
+
   it('CreateBucket: the CreateBucketConfiguration\'s LocationConstraint is s3:LocationConstraint; no body, no key', () => {
     const request = wire('s3', 'PUT', '/newbucket');
     assert.equal(mapRequest(authorizationData(), request).kind, 'needs-body');
