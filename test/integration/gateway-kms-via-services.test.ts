@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateKeyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, EncryptCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import {
   CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -68,6 +68,24 @@ describe('gateway: KMS keys behind services', () => {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain.txt', Body: 'public', ServerSideEncryption: 'AES256' }));
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'managed.txt', Body: 'managed', ServerSideEncryption: 'aws:kms' }));
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bucket-key.txt', Body: 'bk', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key, BucketKeyEnabled: true }));
+    });
+
+    test('the key is used through a forward access session: aws:ViaAWSService true and aws:CalledVia s3.amazonaws.com (IAM User Guide, "Forward access sessions")', async () => {
+      // "Use KMS only through services": a Deny on direct use leaves S3's use of the key alone.
+      const throughServices = await env.user('s3-fas-only', [{ Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Action: ['s3:GetObject', 'kms:Decrypt', 'kms:Encrypt'], Resource: '*' },
+        { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'false' } } },
+      ] }]);
+      const object = await env.s3(throughServices).send(new GetObjectCommand({ Bucket: bucket, Key: 'secret.txt' }));
+      assert.equal(await object.Body!.transformToString(), 'classified');
+      assert.equal((await refused(env.kms(throughServices).send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('x') })))).name, 'AccessDeniedException');
+      // A Deny on S3's calls (aws:CalledVia) refuses the object, and not the caller's own use of the key.
+      const notViaS3 = await env.user('s3-fas-denied', [{ Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Action: ['s3:GetObject', 'kms:Decrypt', 'kms:Encrypt'], Resource: '*' },
+        { Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 's3.amazonaws.com' }, StringEquals: { 'aws:CalledViaFirst': 's3.amazonaws.com', 'aws:CalledViaLast': 's3.amazonaws.com' } } },
+      ] }]);
+      assert.deepEqual(await refused(env.s3(notViaS3).send(new GetObjectCommand({ Bucket: bucket, Key: 'secret.txt' }))), { name: 'AccessDenied', message: CIPHERTEXT, status: 403 });
+      await env.kms(notViaS3).send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('x') }));
     });
 
     test('GetObject of an SSE-KMS object needs kms:Decrypt on its key; an SSE-S3 object does not; HeadObject does not', async () => {

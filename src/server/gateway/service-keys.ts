@@ -103,6 +103,14 @@ export async function keyChecks(flow: Flow, sources: TargetSourcesOf, uses: read
       'kms:CallerAccount': callerAccount,
       // Services encrypt with symmetric encryption keys only (GenerateDataKey, Decrypt).
       'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT',
+      // A forward access session (IAM User Guide, "Forward access sessions"): "aws:CalledVia,
+      // aws:CalledViaFirst, and aws:CalledViaLast … are populated with the service principal of
+      // the service that initiated the FAS call", and "aws:ViaAWSService … is set to true". The
+      // caller's aws:SourceIp is kept ("the original requester's IP address is preserved").
+      'aws:ViaAWSService': 'true',
+      'aws:CalledVia': [`${use.via}.amazonaws.com`],
+      'aws:CalledViaFirst': `${use.via}.amazonaws.com`,
+      'aws:CalledViaLast': `${use.via}.amazonaws.com`,
       ...Object.fromEntries(names.map((name) => [`kms:EncryptionContext:${name}`, use.encryptionContext[name]!])),
       ...(names.length > 0 ? { 'kms:EncryptionContextKeys': names } : {}),
     };
