@@ -102,7 +102,9 @@ async function sha256Of(size: number): Promise<string> {
 
 export async function runGatewayBench(): Promise<void> {
   const standIn = await startChild([STAND_IN]);
-  const tessera = await startChild([CLI, 'serve', '--dev', '--port', '0', '--log-level', 'silent', '--upstream', `s3=${standIn.url}`]);
+  // TESSERA_BENCH_PROFILE_DIR=DIR: Tessera writes a CPU profile there when it exits (bench/profile-summary.ts reads it).
+  const profile = process.env['TESSERA_BENCH_PROFILE_DIR'];
+  const tessera = await startChild([...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), CLI, 'serve', '--dev', '--port', '0', '--log-level', 'silent', '--upstream', `s3=${standIn.url}`]);
   try {
     // Warm up: the bucket's owner is discovered once, the bucket policy read and cached.
     for (const url of [standIn.url, tessera.url]) {
