@@ -22,6 +22,7 @@ import { startChild } from './support/child-server.ts';
  */
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const STAND_IN = fileURLToPath(new URL('./support/s3-stand-in.ts', import.meta.url));
+const BARE_PROXY = fileURLToPath(new URL('./support/bare-proxy.ts', import.meta.url));
 const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
 const SECONDS = 4;
 const ROUNDS = 2;
@@ -118,12 +119,21 @@ export async function runGatewayBench(): Promise<void> {
     const load = (url: string, request: PreparedRequest) =>
       wrk ? runWrk(url, request, { concurrency: 32, seconds: SECONDS }) : runLoad(url, () => request, { concurrency: 32, seconds: SECONDS });
     console.log(`\ngateway: through Tessera ÷ directly to the same S3 stand-in (c=32, best of 2 runs each; load: ${wrk ? 'wrk, separate process' : 'in-process'})`);
-    for (const [name, path] of [['GetObject 1 KiB', '/bench/object'], ['ListBuckets', '/']] as const) {
-      const direct = signed(standIn.url, 'GET', path);
-      const through = signed(tessera.url, 'GET', path);
-      const d = await best(() => load(standIn.url, direct));
-      const t = await best(() => load(tessera.url, through));
-      console.log(`  ${name.padEnd(16)} direct ${d.rps.toFixed(0).padStart(6)} req/s   Tessera ${t.rps.toFixed(0).padStart(6)} req/s (p50 ${t.p50ms.toFixed(1)} ms, p99 ${t.p99ms.toFixed(1)} ms, errors ${t.errors})   ratio ${(t.rps / d.rps).toFixed(2)}`);
+    // The ceiling of any node:http forwarder on this machine (bench/support/bare-proxy.ts): the
+    // same requests through a proxy that does nothing but pass them on.
+    const proxy = await startChild([BARE_PROXY, standIn.url]);
+    try {
+      for (const [name, path] of [['GetObject 1 KiB', '/bench/object'], ['ListBuckets', '/']] as const) {
+        const direct = signed(standIn.url, 'GET', path);
+        const through = signed(tessera.url, 'GET', path);
+        const d = await best(() => load(standIn.url, direct));
+        const t = await best(() => load(tessera.url, through));
+        const p = await best(() => load(proxy.url, signed(proxy.url, 'GET', path)));
+        console.log(`  ${name.padEnd(16)} direct ${d.rps.toFixed(0).padStart(6)} req/s   Tessera ${t.rps.toFixed(0).padStart(6)} req/s (p50 ${t.p50ms.toFixed(1)} ms, p99 ${t.p99ms.toFixed(1)} ms, errors ${t.errors})   ratio ${(t.rps / d.rps).toFixed(2)}`
+          + `   (a bare node:http proxy: ${p.rps.toFixed(0)} req/s, ratio ${(p.rps / d.rps).toFixed(2)}; Tessera ÷ bare proxy ${(t.rps / p.rps).toFixed(2)})`);
+      }
+    } finally {
+      await proxy.stop();
     }
     const size = 100 * 1000 * 1000;
     const hash = await sha256Of(size);
