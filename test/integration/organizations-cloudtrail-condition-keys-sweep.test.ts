@@ -191,7 +191,8 @@ describe('Organizations and CloudTrail condition keys reach the policy engine', 
     name: 'organizations:CreatePolicy / organizations:PolicyType', action: 'organizations:CreatePolicy', ...scpType,
     prepare: async (n) => () => org.send(new CreatePolicyCommand({ Name: `created-${n}`, Description: '', Type: SCP, Content: scpContent })),
   });
-  for (const [op, call] of [
+  /** The calls on one policy that name it by ID (each decided on the policy: its type, its tags). */
+  const POLICY_CALLS = [
     ['DescribePolicy', (id: string) => org.send(new DescribePolicyCommand({ PolicyId: id }))],
     ['UpdatePolicy', (id: string) => org.send(new UpdatePolicyCommand({ PolicyId: id, Description: 'changed' }))],
     ['DeletePolicy', (id: string) => org.send(new DeletePolicyCommand({ PolicyId: id }))],
@@ -199,7 +200,8 @@ describe('Organizations and CloudTrail condition keys reach the policy engine', 
     ['TagResource', (id: string) => org.send(new TagResourceCommand({ ResourceId: id, Tags: [TAG] }))],
     ['UntagResource', (id: string) => org.send(new UntagResourceCommand({ ResourceId: id, TagKeys: ['env'] }))],
     ['ListTagsForResource', (id: string) => org.send(new ListTagsForResourceCommand({ ResourceId: id }))],
-  ] as const) {
+  ] as const;
+  for (const [op, call] of POLICY_CALLS) {
     keyTest({
       name: `organizations:${op} / organizations:PolicyType (the policy's type)`, action: `organizations:${op}`, ...scpType,
       prepare: async (n) => { const id = await newPolicy(n, PROD); return () => call(id); },
@@ -493,15 +495,7 @@ describe('Organizations and CloudTrail condition keys reach the policy engine', 
     },
   });
   // A fresh policy tagged env=prod for each decision.
-  for (const [op, call] of [
-    ['DescribePolicy', (id: string) => org.send(new DescribePolicyCommand({ PolicyId: id }))],
-    ['UpdatePolicy', (id: string) => org.send(new UpdatePolicyCommand({ PolicyId: id, Description: 'changed' }))],
-    ['DeletePolicy', (id: string) => org.send(new DeletePolicyCommand({ PolicyId: id }))],
-    ['ListTargetsForPolicy', (id: string) => org.send(new ListTargetsForPolicyCommand({ PolicyId: id }))],
-    ['TagResource', (id: string) => org.send(new TagResourceCommand({ ResourceId: id, Tags: [TAG] }))],
-    ['UntagResource', (id: string) => org.send(new UntagResourceCommand({ ResourceId: id, TagKeys: ['env'] }))],
-    ['ListTagsForResource', (id: string) => org.send(new ListTagsForResourceCommand({ ResourceId: id }))],
-  ] as const) {
+  for (const [op, call] of POLICY_CALLS) {
     keyTest({
       name: `organizations:${op} / aws:ResourceTag/env (a policy)`, action: `organizations:${op}`, ...resourceTag,
       prepare: async (n) => { const id = await newPolicy(n, PROD); return () => call(id); },
