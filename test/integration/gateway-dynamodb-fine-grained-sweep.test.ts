@@ -22,8 +22,8 @@
 // Not documented, so not asserted: the value of dynamodb:Select for a Query / Scan that gives a
 // ProjectionExpression but no Select (the API Reference calls SPECIFIC_ATTRIBUTES "equivalent to
 // specifying ProjectionExpression without specifying any value for Select", but the guide does
-// not say which value the condition key then holds), and whether TransactWriteItems' top-level
-// ReturnConsumedCapacity is seen by the per-item checks.
+// not say which value the condition key then holds). A transaction's top-level
+// ReturnConsumedCapacity is taken as each item's (stricter where AWS does not say).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -440,7 +440,11 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
         await denied(client.send(new GetItemCommand({ TableName: TABLE, Key: key(BOB), ReturnConsumedCapacity })), user, 'GetItem');
         await denied(client.send(new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys: [key(BOB)] } }, ReturnConsumedCapacity })), user, 'BatchGetItem');
         await denied(client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'UserId = :u', ExpressionAttributeValues: { ':u': s(BOB) }, ReturnConsumedCapacity })), user, 'Query');
+        // A transaction's ReturnConsumedCapacity is each item's: it cannot be asked for past the Deny there.
+        await denied(client.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: TABLE, Key: key(BOB), ProjectionExpression: 'UserId' } }], ReturnConsumedCapacity })), user, 'GetItem');
       }
+      const tx = await client.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: TABLE, Key: key(BOB), ProjectionExpression: 'UserId' } }] }));
+      assert.equal(tx.Responses?.length, 1);
     });
   });
 

@@ -51,7 +51,10 @@ function perItem(kinds: Readonly<Record<string, string>>, enclosing: string) {
       if (kind === undefined) return undefined;
       const body = record(entry![kind])!;
       const context: Record<string, ConditionValue> = { 'dynamodb:EnclosingOperation': enclosing };
-      checks.push({ action: kinds[kind]!, input: new Map(Object.entries(body)), context });
+      // The transaction's own ReturnConsumedCapacity is each item's (dynamodb:ReturnConsumedCapacity):
+      // a Deny on TOTAL was passed by asking for it on a transaction.
+      const input = new Map<string, unknown>([...Object.entries(body).filter(([name]) => name !== 'ReturnConsumedCapacity'), ['ReturnConsumedCapacity', request.input.get('ReturnConsumedCapacity')]]);
+      checks.push({ action: kinds[kind]!, input, context });
     }
     return checks;
   };
