@@ -9,6 +9,7 @@ import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { runDevCertCommand } from '../../src/cli/dev-cert-command.ts';
 import { parseUpstreams } from '../../src/gateway/upstreams.ts';
 import { startGatewayEnv, allow, type GatewayEnv } from '../support/gateway-env.ts';
+import { runAwsCli } from '../support/aws-cli-run.ts';
 import { startMoto, type MotoServer } from '../support/moto-server.ts';
 import { startTestServer, type Credentials, type TestServer } from '../support/tessera-server.ts';
 
@@ -370,18 +371,7 @@ describe('s3:TlsVersion through the gateway', () => {
   const BUCKET = 'tls-sweep';
   const tlsOnly = allow('s3:ListBucket', `arn:aws:s3:::${BUCKET}`, { Condition: { NumericGreaterThanEquals: { 's3:TlsVersion': '1.2' } } });
 
-  const cli = (endpoint: string, credentials: Credentials, args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('aws', ['--endpoint-url', endpoint, '--ca-bundle', ca, ...args, '--output', 'json'], {
-      env: { PATH: process.env['PATH'], HOME: dir, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const cli = (endpoint: string, credentials: Credentials, args: string[]) => runAwsCli(endpoint, dir, ['--ca-bundle', ca, ...args, '--output', 'json'], credentials);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tessera-tls-sweep-'));

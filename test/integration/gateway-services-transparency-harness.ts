@@ -3,10 +3,10 @@
 // their answers compared once the values that differ by nature (random IDs, times, the host a
 // URL names) are masked.
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAwsCli } from '../support/aws-cli-run.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
 export interface CliAnswer {
@@ -33,31 +33,7 @@ export async function cliHome(): Promise<string> {
 }
 
 export async function runCli(side: Side, args: string[]): Promise<CliAnswer> {
-  const dir = await cliHome();
-  return new Promise((resolve, reject) => {
-    const child = spawn('aws', ['--endpoint-url', side.endpoint, '--output', 'json', ...args], {
-      env: {
-        PATH: process.env['PATH'],
-        HOME: dir,
-        AWS_CONFIG_FILE: join(dir, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-        AWS_ACCESS_KEY_ID: side.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: side.credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_PAGER: '',
-        AWS_MAX_ATTEMPTS: '1',
-        AWS_RETRY_MODE: 'standard',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runAwsCli(side.endpoint, await cliHome(), ['--output', 'json', ...args], side.credentials, { AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'standard' });
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
