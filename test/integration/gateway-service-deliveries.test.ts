@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetBucketNotificationConfigurationCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutBucketPolicyCommand, CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { awsCliAvailable } from '../support/cli-process.ts';
 import { allow, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
@@ -243,5 +244,26 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
     assert.equal((await sns(['unsubscribe', '--subscription-arn', subscription])).code, 0);
     assert.equal((await publish('fourth')).code, 0);
     assert.deepEqual(await messages('sns-target'), []);
+  });
+  // Last: it puts the account in an organization.
+  test('S3 notifications: aws:SourceOrgID is the organization of the bucket\'s account (a queue that requires its organization accepts it; another organization\'s is refused)', async () => {
+    const organizations = new OrganizationsClient({ endpoint: env.server.url, region: REGION, credentials: root, maxAttempts: 1 });
+    try {
+      const orgId = (await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
+      const fromOrg = (name: string, id: string) => queue(name, {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${REGION}:${account}:${name}`, Condition: { StringEquals: { 'aws:SourceOrgID': id } } }],
+      });
+      const ours = await fromOrg('notify-our-org', orgId);
+      const theirs = await fromOrg('notify-their-org', 'o-aaaaaaaaaa');
+      await rootS3.send(new CreateBucketCommand({ Bucket: 'notify-org-source' }));
+      const config = (arn: string) => ({ QueueConfigurations: [{ QueueArn: arn, Events: ['s3:ObjectCreated:*' as const] }] });
+      const refused = await sdkFailure(rootS3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-org-source', NotificationConfiguration: config(theirs.arn) })));
+      assert.equal(refused.name, 'InvalidArgument');
+      assert.equal(refused['ArgumentName1'], theirs.arn);
+      await rootS3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-org-source', NotificationConfiguration: config(ours.arn) }));
+    } finally {
+      organizations.destroy();
+    }
   });
 });
