@@ -73,7 +73,7 @@ export interface TrailDeliveryProbe {
 }
 
 /** An account's place in its organization: undefined outside one; SCP levels root first when SCPs are enabled. */
-export type OrganizationPolicyLookup = (accountId: string) => Promise<{ management: boolean; scps?: readonly (readonly CompiledPolicy[])[] } | undefined>;
+export type OrganizationPolicyLookup = (accountId: string) => Promise<{ orgId: string; orgPath: string; management: boolean; scps?: readonly (readonly CompiledPolicy[])[] } | undefined>;
 
 /**
  * An account's organization as IAM and STS see it — centralized root access (IAM's

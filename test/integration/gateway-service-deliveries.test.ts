@@ -246,7 +246,7 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
     assert.deepEqual(await messages('sns-target'), []);
   });
   // Last: it puts the account in an organization.
-  test('S3 notifications: aws:SourceOrgID is the organization of the bucket\'s account (a queue that requires its organization accepts it; another organization\'s is refused)', async () => {
+  test('S3 notifications: aws:SourceOrgID and aws:SourceOrgPaths are the organization and path of the bucket\'s account (a queue that requires them accepts it; another organization or path is refused)', async () => {
     const organizations = new OrganizationsClient({ endpoint: env.server.url, region: REGION, credentials: root, maxAttempts: 1 });
     try {
       const orgId = (await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
@@ -262,6 +262,16 @@ describe('gateway deliveries between services', { skip: !awsCliAvailable() && 't
       assert.equal(refused.name, 'InvalidArgument');
       assert.equal(refused['ArgumentName1'], theirs.arn);
       await rootS3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-org-source', NotificationConfiguration: config(ours.arn) }));
+      // aws:SourceOrgPaths: the account's path in the organization (`o-…/r-…/` at the root).
+      const byPath = (name: string, pattern: string) => queue(name, {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${REGION}:${account}:${name}`, Condition: { 'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': pattern } } }],
+      });
+      const underRoot = await byPath('notify-org-root', `${orgId}/r-*/`);
+      const underOu = await byPath('notify-org-ou', `${orgId}/r-*/ou-*`);
+      await rootS3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-org-source', NotificationConfiguration: config(underRoot.arn) }));
+      const notInOu = await sdkFailure(rootS3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'notify-org-source', NotificationConfiguration: config(underOu.arn) })));
+      assert.equal(notInOu['ArgumentName1'], underOu.arn);
     } finally {
       organizations.destroy();
     }

@@ -207,11 +207,11 @@ async function motoTwin(flow: Flow, destination: Destination, deliveringAccount:
  */
 export async function mayDeliver(flow: Flow, destination: Destination, deliveringAccount: string, servicePrincipal: string | readonly string[], action: string, source: Readonly<Record<string, ContextValue>>): Promise<boolean> {
   if (!wellFormedTarget(destination.kind, destination.arn)) return false;
-  // aws:SourceOrgID: the organization of the account whose resource makes the service's request
-  // (IAM User Guide, global condition keys; the confused-deputy guard "StringEquals
-  // aws:SourceOrgID o-…" in a queue's or topic's policy). aws:SourceOrgPaths is not set.
-  const organization = await flow.deps.organizations(flow.deps.store, deliveringAccount);
-  const base = organization === undefined ? source : { ...source, 'aws:SourceOrgID': organization.orgId };
+  // aws:SourceOrgID and aws:SourceOrgPaths: the organization (and the path in it) of the account
+  // whose resource makes the service's request (IAM User Guide, global condition keys; the
+  // confused-deputy guard "StringEquals aws:SourceOrgID o-…" in a queue's or topic's policy).
+  const organization = await flow.deps.organizationPolicies(deliveringAccount);
+  const base = organization === undefined ? source : { ...source, 'aws:SourceOrgID': organization.orgId, 'aws:SourceOrgPaths': [organization.orgPath] };
   const targets = [destination.arn];
   const twin = await motoTwin(flow, destination, deliveringAccount);
   if (twin !== undefined) targets.push(twin);
