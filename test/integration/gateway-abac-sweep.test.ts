@@ -584,10 +584,7 @@ describe('ABAC with session tags through the gateway (IAM User Guide)', () => {
     // Secrets Manager API Reference, BatchGetSecretValue: "If Secrets Manager encounters errors such as
     // AccessDeniedException while attempting to retrieve any of the secrets, you can see the errors in
     // Errors in the response" (APIErrorType: ErrorCode AccessDeniedException, SecretId as given).
-    // A known difference (docs/gateway-mapping.md): Tessera refuses a BatchGetSecretValue whole when
-    // one secret of its SecretIdList is refused; AWS answers the allowed ones with an Errors entry
-    // for each refused one. The test runs and is reported as a todo while they differ.
-    test('Secrets Manager BatchGetSecretValue returns the red secret and an AccessDeniedException entry for the blue one', { todo: 'BatchGetSecretValue is refused whole, not per secret' }, async () => {
+    test('Secrets Manager BatchGetSecretValue returns the red secret and an AccessDeniedException entry for the blue one', async () => {
       const mine = await make('Secrets Manager', red, 'red', 'red');
       const theirs = await make('Secrets Manager', blue, 'blue', 'blue');
       const all = await sm(root, 'BatchGetSecretValue', { SecretIdList: [mine.arn, theirs.arn] });
@@ -598,6 +595,17 @@ describe('ABAC with session tags through the gateway (IAM User Guide)', () => {
       const body = JSON.parse(res.body) as { SecretValues: { ARN: string; SecretString: string }[]; Errors?: { SecretId: string; ErrorCode: string }[] };
       assert.deepEqual(body.SecretValues.map((v) => v.ARN), [mine.arn]);
       assert.deepEqual((body.Errors ?? []).map((e) => [e.SecretId, e.ErrorCode]), [[theirs.arn, 'AccessDeniedException']]);
+      // Every secret refused: no value, an error for each (the upstream is not asked).
+      const none = await sm(red, 'BatchGetSecretValue', { SecretIdList: [theirs.arn] });
+      ok(none, 'BatchGetSecretValue of refused secrets only');
+      const refused = JSON.parse(none.body) as { SecretValues: unknown[]; Errors: { SecretId: string; ErrorCode: string; Message: string }[] };
+      assert.deepEqual(refused.SecretValues, []);
+      assert.deepEqual(refused.Errors.map((e) => [e.SecretId, e.ErrorCode]), [[theirs.arn, 'AccessDeniedException']]);
+      assert.match(refused.Errors[0]!.Message, /is not authorized to perform: secretsmanager:GetSecretValue on resource: /);
+      // BatchGetSecretValue itself refused: the whole request is refused, as before.
+      const nobody = await sm(blue, 'BatchGetSecretValue', { Filters: [{ Key: 'name', Values: ['x'] }] });
+      assert.equal(nobody.status, 400);
+      assert.match(nobody.body, /AccessDeniedException/);
     });
 
     test('S3 CopyObject of the blue object into a new red-tagged object is refused (s3:GetObject on the source)', async () => {

@@ -72,15 +72,19 @@ describe('gateway sweep: SSM, Secrets Manager, DynamoDB, SQS, SNS, Lambda', { sk
     assert.equal(cliError(refused.stderr).message, `User: ${narrow.arn} is not authorized to perform: ssm:GetParametersByPath on resource: arn:aws:ssm:${REGION}:${account}:parameter/ because no identity-based policy allows the ssm:GetParametersByPath action`);
   });
 
-  test('Secrets Manager BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret', async () => {
+  test('Secrets Manager BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret (a refused one is an Errors entry)', async () => {
     const root = env.server.root;
     const created = await env.cli(['secretsmanager', 'create-secret', '--name', 'app-token', '--secret-string', 's3cr3t'], root);
     assert.equal(created.code, 0, created.stderr);
     const batchOnly = await env.user('sm-batch-only', [allow('secretsmanager:BatchGetSecretValue')]);
     const refused = await env.cli(['secretsmanager', 'batch-get-secret-value', '--secret-id-list', 'app-token'], batchOnly);
-    assert.notEqual(refused.code, 0, refused.stdout);
-    // Named as given (AWS names a secret as the request does, so a refusal never tells that it exists).
-    assert.equal(cliError(refused.stderr).message, `User: ${batchOnly.arn} is not authorized to perform: secretsmanager:GetSecretValue on resource: app-token because no identity-based policy allows the secretsmanager:GetSecretValue action`);
+    // Secrets Manager answers each secret: the refused one is an Errors entry, named as given (AWS
+    // names a secret as the request does, so a refusal never tells that it exists).
+    assert.equal(refused.code, 0, refused.stderr);
+    assert.deepEqual(JSON.parse(refused.stdout), {
+      SecretValues: [],
+      Errors: [{ SecretId: 'app-token', ErrorCode: 'AccessDeniedException', Message: `User: ${batchOnly.arn} is not authorized to perform: secretsmanager:GetSecretValue on resource: app-token because no identity-based policy allows the secretsmanager:GetSecretValue action` }],
+    });
     const byFilter = await env.cli(['secretsmanager', 'batch-get-secret-value', '--filters', 'Key=name,Values=app'], batchOnly);
     assert.equal(cliError(byFilter.stderr).code, 'AccessDeniedException');
 

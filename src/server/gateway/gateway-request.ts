@@ -10,6 +10,7 @@ import { ANONYMOUS } from '../../kernel/principal.ts';
 import { accessDenied, GatewayError, gatewayError, inServiceDialect, missingAuthentication, protocolOf, renderError, type GatewayFailure } from '../../gateway/errors.ts';
 import { forward, forwardedQuery, type ForwardBody } from '../../gateway/forward.ts';
 import { answerPartialDelete, decideEachObject } from './delete-objects.ts';
+import { answerAllRefused, decideEachSecret, withSecretErrors, type SecretError } from './batch-secret-values.ts';
 import { answerRewrite, clientOrigin } from '../../gateway/answer-rewrite.ts';
 import { GATEWAY_SERVICES, isGatewayService, type GatewayService, type MappedRequest, type MapResult } from '../../gateway/index.ts';
 import { choosePayload, payloadRefusal, type PayloadPlan } from '../../gateway/payload.ts';
@@ -247,8 +248,28 @@ async function run(flow: Flow): Promise<void> {
   const accounts = await checkAccounts(flow, mapped, callerAccount, ownerAccount);
   const sources = targetSources(flow, service, upstream, region, accounts);
   const action = mapped.targets[0]!.action;
-  const { resolved, decided } = await authorizeMapped(flow, mapped, sources, now);
-  const refusal = decided.refusal;
+  let { resolved, decided } = await authorizeMapped(flow, mapped, sources, now);
+  let refusal = decided.refusal;
+  // Secrets Manager answers a BatchGetSecretValue secret by secret: the allowed ones are read.
+  let secretErrors: SecretError[] | undefined;
+  if (refusal !== undefined && refusal.code !== 'InvalidClientTokenId' && service === 'secretsmanager' && mapped.operation === 'BatchGetSecretValue' && buffered !== undefined && deps.gateway.settings.mode === 'enforce') {
+    const each = await decideEachSecret(flow, { body: buffered, mapper, requestOf: (body) => request(body), callerAccount, ownerAccount, upstream, region, now });
+    if (each !== undefined && each.allowed.length === 0) {
+      answerAllRefused(flow, each.errors);
+      return;
+    }
+    const narrowed = each === undefined ? undefined : mapper.mapRequest(request(each.allowedBody));
+    if (each !== undefined && narrowed?.kind === 'mapped') {
+      const again = await authorizeMapped(flow, narrowed, targetSources(flow, service, upstream, region, await checkAccounts(flow, narrowed, callerAccount, ownerAccount)), now);
+      if (again.decided.refusal === undefined) {
+        ({ resolved, decided } = again);
+        refusal = undefined;
+        mapped = narrowed;
+        buffered = each.allowedBody;
+        secretErrors = each.errors;
+      }
+    }
+  }
   if (refusal !== undefined) {
     if (refusal.code === 'InvalidClientTokenId') throw gatewayError('InvalidClientTokenId', refusal.message, 403);
     // S3 decides each object of a DeleteObjects on its own: the allowed ones are deleted.
@@ -325,7 +346,8 @@ async function run(flow: Flow): Promise<void> {
   const forwardRequest = upstreamRequestOf(flow, mapped, accounts, callerAccount);
   // URLs in the answer name the upstream: rewritten to where the client reached Tessera.
   const origin = clientOrigin(headerOf(ctx.http.headers, 'host'), ctx.http.secure);
-  const rewrite = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
+  const urls = origin === undefined ? undefined : answerRewrite({ service, operation: mapped.operation, protocol: flow.protocol, origin, path: ctx.http.path });
+  const rewrite = secretErrors === undefined ? urls : { ...urls, body: (body: Buffer) => withSecretErrors(urls?.body ? urls.body(body) : body, secretErrors) };
   // S3 tells a caller who may not list the bucket nothing of which keys exist.
   const hideMissing = service === 's3' && bucket !== undefined && deps.gateway.settings.mode === 'enforce' && HIDES_MISSING_KEYS.has(mapped.operation)
     ? () => missingKeyRefusal(flow, { mapper, request: request(), bucket, callerAccount, ownerAccount, sources, now })
