@@ -126,7 +126,7 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
     lookups.push({ kind: 'instance-profile-role', check: targets.length, profile, ...(read ? { read: () => read(profile) } : {}) });
     targets.push({ action: 'iam:PassRole', resource: profile, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
   }
-  const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups };
+  const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups, input: identified.input };
   return mapped;
 }
 

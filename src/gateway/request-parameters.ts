@@ -28,13 +28,18 @@ const RECORDED: Partial<Record<GatewayService, readonly string[]>> = {
 type Recorded = string | number | boolean | string[] | Record<string, string>;
 
 export function requestParametersOf(service: GatewayService, request: GatewayRequest): Record<string, Recorded> | null {
+  if (RECORDED[service] === undefined) return null;
+  const identified = identify(service, request);
+  return 'kind' in identified ? null : recordedParametersOf(service, identified.input);
+}
+
+/** The same, from the input members the mapper already read (the body is not parsed again). */
+export function recordedParametersOf(service: GatewayService, input: ReadonlyMap<string, unknown>): Record<string, Recorded> | null {
   const members = RECORDED[service];
   if (members === undefined) return null;
-  const identified = identify(service, request);
-  if ('kind' in identified) return null;
   const recorded: Record<string, Recorded> = {};
   for (const member of members) {
-    const raw = identified.input.get(member);
+    const raw = input.get(member);
     const value = member.endsWith('EncryptionContext') ? stringMap(raw) : plain(raw);
     if (value !== undefined) recorded[member.charAt(0).toLowerCase() + member.slice(1)] = value;
   }

@@ -81,6 +81,8 @@ export interface MappedRequest {
   /** The account owning the main resource. */
   resourceAccountId: string;
   lookups: Lookup[];
+  /** The request's input members as the mapper read them (read once: the audit and the delivery checks reuse them). */
+  input: ReadonlyMap<string, unknown>;
 }
 
 export type UnmappedReason =

@@ -91,6 +91,8 @@ export interface GatewayRequestState {
   signed?: { auth: ParsedAuth; secretAccessKey: string };
   /** The error the upstream answered and the client was given, for the CloudTrail event. */
   upstreamError?: { code: string; message: string };
+  /** The request's input members as the mapper read them (its CloudTrail requestParameters come from them). */
+  input?: ReadonlyMap<string, unknown>;
   /** What the upstream's successful answer says that CloudTrail records (gateway/response-elements.ts). */
   responseElements?: Record<string, unknown>;
   /** S3: the bucket the request names and its owning account (the CloudTrail record's bucket resource names it). */

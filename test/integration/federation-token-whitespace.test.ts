@@ -40,7 +40,10 @@ test('a token with a trailing newline (or surrounding white space) is accepted',
 test('white space inside a token, or a tampered token with a newline, is still refused', async () => {
   const token = await idp.mint({ sub: 'repo:org/app', aud: 'sts.amazonaws.com' });
   const [header, payload, signature] = token.split('.');
-  for (const bad of [`${header}.\n${payload}.${signature}`, `${header}.${payload}.${signature!.slice(0, -2)}AA\n`]) {
+  // The signature's second-to-last character changed (it carries signature bits; the last one's
+  // low bits are padding): `…AA` as a fixed tail left 1 token in 256 untampered.
+  const tampered = `${signature!.slice(0, -2)}${signature!.at(-2) === 'A' ? 'B' : 'A'}${signature!.at(-1)}`;
+  for (const bad of [`${header}.\n${payload}.${signature}`, `${header}.${payload}.${tampered}\n`]) {
     const err = await awsError(() => unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'ci', WebIdentityToken: bad })));
     assert.equal(err.name, 'InvalidIdentityTokenException');
   }

@@ -177,8 +177,9 @@ export const KMS_RULES: ServiceRules = {
     'kms:CallerAccount': (_request, context) => ({ 'kms:CallerAccount': context.request.requestAccountId }),
     'kms:EncryptionContext:${EncryptionContextKey}': (request) => encryptionContext(request.input.get('EncryptionContext')),
     'kms:EncryptionContextKeys': (request) => {
-      const context = encryptionContext(request.input.get('EncryptionContext'));
-      return context === undefined ? undefined : { 'kms:EncryptionContextKeys': context['kms:EncryptionContextKeys']! };
+      const value = request.input.get('EncryptionContext');
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      return { 'kms:EncryptionContextKeys': Object.entries(value).filter(([, entry]) => typeof entry === 'string').map(([key]) => key) };
     },
     'kms:RequestAlias': (request) => {
       const value = keyMember(request, 'KeyId');

@@ -241,14 +241,8 @@ async function s3NotificationRefusal(flow: Flow, mapped: MappedRequest, sources:
 }
 
 /** The members of a JSON or Query request, as the mapper read them. */
-export function inputOf(flow: Flow, mapped: MappedRequest): ReadonlyMap<string, unknown> {
-  const { ctx } = flow;
-  const account = ctx.principal?.accountId ?? '';
-  const identified = identify(mapped.service, {
-    service: mapped.service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, ...(ctx.http.body !== undefined ? { body: ctx.http.body } : {}),
-    region: ctx.region ?? 'us-east-1', ownerAccountId: account, requestAccountId: account,
-  });
-  return 'kind' in identified ? new Map() : identified.input;
+export function inputOf(_flow: Flow, mapped: MappedRequest): ReadonlyMap<string, unknown> {
+  return mapped.input;
 }
 
 export function stringMember(input: ReadonlyMap<string, unknown>, name: string): string | undefined {

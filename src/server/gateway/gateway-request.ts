@@ -42,7 +42,7 @@ import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-acce
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
 import { callerS3Refusal } from './caller-s3-access.ts';
-import { requestParametersOf } from '../../gateway/request-parameters.ts';
+import { recordedParametersOf, requestParametersOf } from '../../gateway/request-parameters.ts';
 import { checkWrittenPolicy, publicSecretPolicyRefusal } from './policy-writes.ts';
 import { writtenPolicy } from '../../gateway/written-policies.ts';
 import { addPermissionRefusalOf } from '../../gateway/services/lambda-add-permission.ts';
@@ -128,7 +128,8 @@ export async function handleGatewayRequest(req: IncomingMessage, res: ServerResp
 function otherRequestParameters(ctx: RequestContext, service: string): Record<string, unknown> | null {
   if (!isGatewayService(service) || ctx.http.body === undefined) return null;
   const account = ctx.principal?.accountId ?? '';
-  const recorded = requestParametersOf(service, {
+  // The members the mapper read, when it read the request; else the request read now (refused before mapping).
+  const recorded = ctx.gateway?.input !== undefined ? recordedParametersOf(service, ctx.gateway.input) : requestParametersOf(service, {
     service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers, body: ctx.http.body,
     region: ctx.region ?? 'us-east-1', ownerAccountId: account, requestAccountId: account,
   });
@@ -232,6 +233,7 @@ async function run(flow: Flow): Promise<void> {
     throw unmappedError(mapped);
   }
   ctx.operation = mapped.operation;
+  if (ctx.gateway !== undefined) ctx.gateway.input = mapped.input;
   // S3 tells anyone that a bucket does not exist (its names are global), before any decision.
   if (bucket !== undefined && flow.absentBuckets?.has(bucket) && mapped.operation !== 'CreateBucket') {
     throw gatewayError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
