@@ -11,7 +11,7 @@ import type { IdentifiedRequest } from './identify.ts';
 import { sameName } from './resources.ts';
 import type { ConditionReader, ConditionReaderContext, ServiceRules } from './rules.ts';
 import type { ConditionValue } from './types.ts';
-import { LIMITS } from './wire/limits.ts';
+import { wholeEntries, wholeList } from './wire/limits.ts';
 
 const readerIndex = new WeakMap<ServiceRules, Map<string, ConditionReader>>();
 
@@ -53,7 +53,7 @@ export function conditionContext(action: SarAction, request: IdentifiedRequest, 
     }
     const member = sameName(request.input.keys(), name);
     if (member !== undefined) {
-      const value = conditionValue(request.input.get(member));
+      const value = conditionValue(request.input.get(member), member);
       if (value !== undefined) result[key] = value;
     }
   }
@@ -61,11 +61,11 @@ export function conditionContext(action: SarAction, request: IdentifiedRequest, 
 }
 
 /** A member's value as a condition value: scalars as strings, lists of scalars as lists. */
-function conditionValue(value: unknown): ConditionValue | undefined {
+function conditionValue(value: unknown, member: string): ConditionValue | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')) {
-    return value.slice(0, LIMITS.fanOut).map(String);
+    return wholeList(value, member).map(String);
   }
   return undefined;
 }
@@ -88,7 +88,7 @@ export function requestTags(input: ReadonlyMap<string, unknown>): RequestTags {
     if (lower !== 'tags' && lower !== 'tag' && lower !== 'tagkeys') continue;
     tags.present = true;
     if (Array.isArray(value)) {
-      for (const item of value.slice(0, LIMITS.fanOut)) {
+      for (const item of wholeList(value, member)) {
         if (typeof item === 'string') tags.keys.push(item);
         else if (typeof item === 'object' && item !== null) {
           const entry = item as Record<string, unknown>;
@@ -101,7 +101,7 @@ export function requestTags(input: ReadonlyMap<string, unknown>): RequestTags {
         }
       }
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, tagValue] of Object.entries(value).slice(0, LIMITS.fanOut)) {
+      for (const [key, tagValue] of wholeEntries(value, member)) {
         if (typeof tagValue !== 'string') continue;
         tags.pairs.push([key, tagValue]);
         tags.keys.push(key);

@@ -16,7 +16,7 @@ import { SERVICE_RULES } from './services/index.ts';
 import { tagOnCreate } from './tag-on-create.ts';
 import { iamPrefix, isGatewayService, type GatewayService } from './services.ts';
 import type { GatewayRequest, Lookup, MapResult, MappedRequest, Unmapped } from './types.ts';
-import { LIMITS } from './wire/limits.ts';
+import { BeyondLimit, LIMITS } from './wire/limits.ts';
 
 /** One check before its condition keys: an action (as the reference spells it) on resources. */
 interface PlannedCheck {
@@ -52,8 +52,19 @@ export function mapRequest(data: AuthorizationData, request: GatewayRequest, hoo
   if (!isGatewayService(service)) {
     return { kind: 'unmapped', reason: 'unknown-service', service: String(request.service).slice(0, 64), message: `The gateway does not protect the service ${String(request.service).slice(0, 64)}` };
   }
-  let identified = identify(service, request);
+  const identified = identify(service, request);
   if ('kind' in identified) return identified;
+  try {
+    return mapIdentified(data, service, request, identified, hooks);
+  } catch (error) {
+    if (!(error instanceof BeyondLimit)) throw error;
+    return { kind: 'unmapped', reason: 'invalid-request', service, protocol: identified.protocol, operation: identified.operation.name, message: error.message, input: identified.input };
+  }
+}
+
+/** The checks of an identified request; BeyondLimit where a list or map it authorizes is too long to read whole. */
+function mapIdentified(data: AuthorizationData, service: GatewayService, request: GatewayRequest, given: IdentifiedRequest, hooks: MapperHooks): MapResult {
+  let identified = given;
   // A resource the upstream would find otherwise than the gateway names it is refused (resource-name-ambiguity.ts).
   const ambiguous = resourceNameAmbiguity(identified, request);
   if (ambiguous !== undefined) return { kind: 'unmapped', reason: 'invalid-request', service, protocol: identified.protocol, operation: identified.operation.name, message: ambiguous };

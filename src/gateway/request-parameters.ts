@@ -49,8 +49,11 @@ export function recordedParametersOf(service: GatewayService, input: ReadonlyMap
 /** An encryption context: a map of strings, bounded; anything else is not recorded. */
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  let count = 0;
+  // Counted before any is copied: a 10,000-entry map is not recorded, and costs 51 steps.
+  for (const key in value) if (Object.hasOwn(value, key) && ++count > 50) return undefined;
   const entries = Object.entries(value);
-  if (entries.length > 50 || !entries.every(([key, item]) => key.length <= 2048 && typeof item === 'string' && item.length <= 2048)) return undefined;
+  if (!entries.every(([key, item]) => key.length <= 2048 && typeof item === 'string' && item.length <= 2048)) return undefined;
   return Object.fromEntries(entries) as Record<string, string>;
 }
 

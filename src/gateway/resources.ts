@@ -8,7 +8,7 @@
 import type { AuthorizationData, SarAction } from './authorization-data.ts';
 import { fillTemplate, matchTemplate, templateVariables } from './arn-template.ts';
 import type { GatewayService } from './services.ts';
-import { LIMITS } from './wire/limits.ts';
+import { LIMITS, wholeList } from './wire/limits.ts';
 
 export interface ResourceContext {
   readonly region: string;
@@ -91,7 +91,7 @@ function fillType(template: string, input: ReadonlyMap<string, unknown>, resourc
   for (const [member, value] of input) {
     if (!isArnMember(resources, member)) continue;
     const arns = strings(value).filter((arn) => arn.startsWith('arn:') && matchTemplate(template, arn) !== undefined);
-    if (arns.length > 0) return { arns: arns.slice(0, LIMITS.fanOut), score: own.length, named: 'arn' };
+    if (arns.length > 0) return { arns, score: own.length, named: 'arn' };
   }
   // Otherwise every variable from the request (each list element making one ARN).
   let rows: Map<string, string>[] = [new Map([['Partition', 'aws'], ['Region', context.region], ['Account', context.ownerAccountId]])];
@@ -128,10 +128,10 @@ function fillType(template: string, input: ReadonlyMap<string, unknown>, resourc
   return { arns, score: own.length };
 }
 
-/** A member's string value(s): a string, or the strings of a list. */
-export function strings(value: unknown): string[] {
+/** A member's string value(s): a string, or the strings of a list (BeyondLimit past LIMITS.fanOut: read whole or not at all). */
+export function strings(value: unknown, what = 'A list the request gives'): string[] {
   if (typeof value === 'string') return value === '' ? [] : [value];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '').slice(0, LIMITS.fanOut + 1);
+  if (Array.isArray(value)) return wholeList(value, what).filter((item): item is string => typeof item === 'string' && item !== '');
   return [];
 }
 

@@ -104,6 +104,8 @@ export interface Unmapped {
   message: string;
   /** The service's own error code for the refusal, when it is not the reason's usual one (a body the service cannot deserialize). */
   code?: string;
+  /** The request's members, when it was read before it was refused. */
+  input?: ReadonlyMap<string, unknown>;
 }
 
 /**

@@ -24,7 +24,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { signRequest } from '../../src/sigv4/index.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
-import { sendRaw, type RawResponse } from '../support/raw-request.ts';
+import { errorCode, sendRaw, type RawResponse } from '../support/raw-request.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
@@ -41,18 +41,6 @@ async function signed(baseUrl: string, credentials: Credentials, service: string
   const body = req.body ?? '';
   const s = signRequest({ method, path: req.path ?? '/', query: '', headers: { host, ...req.headers }, body }, credentials, { region: REGION, service, date: new Date() });
   return sendRaw(baseUrl, { method, path: s.path, headers: { ...s.headers, ...extra }, body });
-}
-
-/** The error code of a JSON (x-amzn-errortype / __type) or XML (<Code>) answer. */
-function errorCode(res: RawResponse): string {
-  const header = res.headers['x-amzn-errortype'];
-  if (typeof header === 'string' && header !== '') return header.split(':')[0]!;
-  try {
-    const parsed = JSON.parse(res.body) as Record<string, unknown>;
-    const type = parsed['__type'] ?? parsed['code'] ?? parsed['Code'];
-    if (typeof type === 'string') return type.split('#').pop()!;
-  } catch { /* XML */ }
-  return /<Code>([^<]+)<\/Code>/.exec(res.body)?.[1] ?? `HTTP ${res.status}`;
 }
 
 function errorMessage(res: RawResponse): string {

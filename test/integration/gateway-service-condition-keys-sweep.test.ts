@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { signRequest } from '../../src/sigv4/index.ts';
 import { startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
-import { sendRaw, signedJson, signedQuery, type RawResponse } from '../support/raw-request.ts';
+import { errorCode, sendRaw, signedJson, signedQuery, type RawResponse } from '../support/raw-request.ts';
 import { createMotoServiceRole, lambdaZip } from '../support/moto-iam.ts';
 import type { Credentials } from '../support/tessera-server.ts';
 
@@ -33,18 +33,6 @@ const V = '2012-10-17';
 const REGION = 'us-east-1';
 type Condition = Record<string, Record<string, unknown>>;
 type Call = (credentials: Credentials) => Promise<RawResponse>;
-
-/** The error code of a JSON (x-amzn-errortype / __type) or Query XML (<Code>) answer. */
-function errorCode(res: RawResponse): string {
-  const header = res.headers['x-amzn-errortype'];
-  if (typeof header === 'string' && header !== '') return header.split(':')[0]!;
-  try {
-    const parsed = JSON.parse(res.body) as Record<string, unknown>;
-    const type = parsed['__type'] ?? parsed['code'] ?? parsed['Code'];
-    if (typeof type === 'string') return type.split('#').pop()!;
-  } catch { /* XML */ }
-  return /<Code>([^<]+)<\/Code>/.exec(res.body)?.[1] ?? `HTTP ${res.status}`;
-}
 
 const REFUSALS = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationError']);
 

@@ -83,3 +83,15 @@ export async function signedJsonAnswer(baseUrl: string, credentials: Credentials
   const message = typeof body === 'object' && body !== null ? String(body.Message ?? body.message ?? '') : '';
   return { status: res.status, body, code, message };
 }
+
+/** The error code of a JSON (x-amzn-errortype / __type) or XML (<Code>) answer. */
+export function errorCode(res: RawResponse): string {
+  const header = res.headers['x-amzn-errortype'];
+  if (typeof header === 'string' && header !== '') return header.split(':')[0]!;
+  try {
+    const parsed = JSON.parse(res.body) as Record<string, unknown>;
+    const type = parsed['__type'] ?? parsed['code'] ?? parsed['Code'];
+    if (typeof type === 'string') return type.split('#').pop()!;
+  } catch { /* XML */ }
+  return /<Code>([^<]+)<\/Code>/.exec(res.body)?.[1] ?? `HTTP ${res.status}`;
+}

@@ -19,7 +19,7 @@ import { rolesInMembers } from '../passed-roles.ts';
 import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
 import { strings } from '../resources.ts';
-import { LIMITS } from '../wire/limits.ts';
+import { wholeList } from '../wire/limits.ts';
 
 /** Every resource of a type in the request's region and account: `arn:aws:cloudwatch:<region>:<account>:alarm:*`. */
 function every(type: 'alarm:' | 'alarm-mute-rule:', context: RuleContext): string {
@@ -68,7 +68,7 @@ function insightRuleLogGroups(request: IdentifiedRequest): Record<string, Condit
 /** The ManagedRules of PutManagedInsightRules (each `{ TemplateName, ResourceARN, Tags }`). */
 function managedRules(request: IdentifiedRequest): Record<string, unknown>[] {
   const rules = request.input.get('ManagedRules');
-  return Array.isArray(rules) ? rules.slice(0, LIMITS.fanOut).filter((rule): rule is Record<string, unknown> => typeof rule === 'object' && rule !== null) : [];
+  return Array.isArray(rules) ? wholeList(rules, 'ManagedRules').filter((rule): rule is Record<string, unknown> => typeof rule === 'object' && rule !== null) : [];
 }
 
 /** cloudwatch:requestManagedResourceARNs — the resources managed rules are (or would be) made for. */

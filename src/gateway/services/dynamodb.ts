@@ -6,7 +6,7 @@
 import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
-import { LIMITS } from '../wire/limits.ts';
+import { BeyondLimit, LIMITS, wholeEntries, wholeList } from '../wire/limits.ts';
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -21,7 +21,7 @@ function perTable(action: string) {
   return (request: IdentifiedRequest): ExpandedCheck[] | undefined => {
     const items = record(request.input.get('RequestItems'));
     if (items === undefined) return undefined;
-    const tables = Object.keys(items).slice(0, LIMITS.fanOut);
+    const tables = wholeEntries(items, 'RequestItems').map(([table]) => table);
     if (tables.length === 0) return undefined;
     return tables.map((table) => {
       const entry = items[table];
@@ -32,7 +32,7 @@ function perTable(action: string) {
         for (const member of ['Keys', 'ProjectionExpression', 'ExpressionAttributeNames', 'AttributesToGet']) input.set(member, perTableEntry[member]);
       } else if (Array.isArray(entry)) {
         // BatchWriteItem: [{ PutRequest: { Item } } | { DeleteRequest: { Key } }]
-        input.set('Keys', entry.slice(0, LIMITS.fanOut).map((write) => record(record(record(write)?.PutRequest)?.Item) ?? record(record(record(write)?.DeleteRequest)?.Key)));
+        input.set('Keys', wholeList(entry, `RequestItems.${table}`).map((write) => record(record(record(write)?.PutRequest)?.Item) ?? record(record(record(write)?.DeleteRequest)?.Key)));
       }
       return { action, input };
     });
@@ -45,7 +45,7 @@ function perItem(kinds: Readonly<Record<string, string>>, enclosing: string) {
     const items = request.input.get('TransactItems');
     if (!Array.isArray(items) || items.length === 0) return undefined;
     const checks: ExpandedCheck[] = [];
-    for (const item of items.slice(0, LIMITS.fanOut)) {
+    for (const item of wholeList(items, 'TransactItems')) {
       const entry = record(item);
       const kind = entry === undefined ? undefined : Object.keys(kinds).find((name) => record(entry[name]) !== undefined);
       if (kind === undefined) return undefined;
@@ -173,7 +173,7 @@ function keyRecords(input: ReadonlyMap<string, unknown>): Record<string, unknown
     if (one !== undefined) found.push(one);
   }
   const keys = input.get('Keys');
-  if (Array.isArray(keys)) for (const key of keys.slice(0, LIMITS.fanOut)) if (record(key) !== undefined) found.push(record(key)!);
+  if (Array.isArray(keys)) for (const key of wholeList(keys, 'Keys')) if (record(key) !== undefined) found.push(record(key)!);
   return found;
 }
 
@@ -194,11 +194,12 @@ function leadingKeyCandidates(input: ReadonlyMap<string, unknown>): Record<strin
     if (value === undefined) return;
     let values = found.get(name);
     if (values === undefined) {
-      // Past the cap a name is left out: the forwarder then takes every value given (resolve-target).
-      if (found.size >= LIMITS.fanOut) return;
+      if (found.size >= LIMITS.fanOut) throw new BeyondLimit('The key attributes the request gives');
       found.set(name, (values = []));
     }
-    if (values.length < LIMITS.fanOut && !values.includes(value)) values.push(value);
+    if (values.includes(value)) return;
+    if (values.length >= LIMITS.fanOut) throw new BeyondLimit(`The values the request gives the key attribute ${name.slice(0, 64)}`);
+    values.push(value);
   };
   for (const item of keyRecords(input)) for (const [name, value] of Object.entries(item)) add(name, scalar(value));
   for (const [name, condition] of Object.entries(record(input.get('KeyConditions')) ?? {})) {
@@ -244,7 +245,8 @@ function returnsOldItemOnFailure(input: ReadonlyMap<string, unknown>): boolean {
 function attributeNames(input: ReadonlyMap<string, unknown>): string[] {
   const names = new Set<string>();
   const add = (name: string): void => {
-    if (names.size < LIMITS.fanOut) names.add(name);
+    names.add(name);
+    if (names.size > LIMITS.fanOut) throw new BeyondLimit('dynamodb:Attributes (the attribute names the request reads or writes)');
   };
   const toGet = input.get('AttributesToGet');
   if (Array.isArray(toGet)) for (const name of toGet) if (typeof name === 'string') add(name);
@@ -334,7 +336,7 @@ export function expressionNames(expression: string, names: Readonly<Record<strin
   return [...found];
 }
 
-/** The `name = :value` (or `:value = name`) pairs of a key condition, at most LIMITS.fanOut. */
+/** The `name = :value` (or `:value = name`) pairs of a key condition; BeyondLimit past LIMITS.fanOut. */
 export function equalities(expression: string, names: Readonly<Record<string, unknown>>): [string, string][] {
   const pairs: [string, string][] = [];
   // The last two tokens seen, as [word?, text].
@@ -345,10 +347,11 @@ export function equalities(expression: string, names: Readonly<Record<string, un
       const [attribute, value] = before[1].startsWith(':') ? [text, before[1]] : [before[1], text];
       const name = attribute.startsWith(':') || !value.startsWith(':') ? undefined : substitute(attribute, names);
       if (name !== undefined) pairs.push([name, value]);
+      if (pairs.length > LIMITS.fanOut) throw new BeyondLimit('KeyConditionExpression (its equalities)');
     }
     before = last;
     last = [word, text];
-    return pairs.length < LIMITS.fanOut;
+    return true;
   });
   return pairs;
 }

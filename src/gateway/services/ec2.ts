@@ -30,7 +30,7 @@ import { strings, type ServiceResources, type VariableSource } from '../resource
 import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
 import { ec2ResourceId } from '../ec2-reads.ts';
-import { LIMITS } from '../wire/limits.ts';
+import { wholeList } from '../wire/limits.ts';
 
 /** An EC2 resource ID (`i-0abc…`, `vol-…`, `sg-…`, `subnet-…`, `ami-…`). */
 const ID = /^[a-z][a-z0-9]{0,23}(-[a-z0-9]{1,23})?-[0-9a-zA-Z]{1,64}$/;
@@ -99,7 +99,7 @@ function tagContext(tags: unknown, withValues: boolean): Record<string, Conditio
   const context: Record<string, ConditionValue> = {};
   if (!Array.isArray(tags)) return context;
   const keys: string[] = [];
-  for (const tag of tags.slice(0, LIMITS.fanOut)) {
+  for (const tag of wholeList(tags, 'TagSpecifications (its tags)')) {
     const key = (tag as Record<string, unknown> | null)?.['Key'];
     const value = (tag as Record<string, unknown> | null)?.['Value'];
     if (typeof key !== 'string') continue;
@@ -132,7 +132,7 @@ function runInstancesInput(request: IdentifiedRequest): ReadonlyMap<string, unkn
   const subnets = strings(input.get('SubnetId'));
   const groups = strings(input.get('SecurityGroupIds'));
   const enis: string[] = [];
-  for (const spec of interfaces.slice(0, LIMITS.fanOut)) {
+  for (const spec of wholeList(interfaces, 'NetworkInterfaces')) {
     if (typeof spec !== 'object' || spec === null) continue;
     subnets.push(...strings(spec['SubnetId']));
     groups.push(...strings(spec['Groups']));
@@ -141,7 +141,7 @@ function runInstancesInput(request: IdentifiedRequest): ReadonlyMap<string, unkn
   // EBS snapshots the new volumes are made from (BlockDeviceMapping.N.Ebs.SnapshotId).
   const snapshots: string[] = [];
   const mappings = Array.isArray(input.get('BlockDeviceMappings')) ? (input.get('BlockDeviceMappings') as Record<string, unknown>[]) : [];
-  for (const mapping of mappings.slice(0, LIMITS.fanOut)) {
+  for (const mapping of wholeList(mappings, 'BlockDeviceMappings')) {
     const ebs = typeof mapping === 'object' && mapping !== null ? (mapping['Ebs'] as Record<string, unknown> | undefined) : undefined;
     if (typeof ebs === 'object' && ebs !== null) snapshots.push(...strings(ebs['SnapshotId']));
   }
@@ -157,7 +157,7 @@ function securityGroupRulesInput(request: IdentifiedRequest): ReadonlyMap<string
   const input = new Map(request.input);
   const rules = Array.isArray(input.get('SecurityGroupRules')) ? (input.get('SecurityGroupRules') as unknown[]) : [];
   const ids: string[] = [];
-  for (const rule of rules.slice(0, LIMITS.fanOut)) {
+  for (const rule of wholeList(rules, 'SecurityGroupRules')) {
     if (typeof rule === 'object' && rule !== null) ids.push(...strings((rule as Record<string, unknown>)['SecurityGroupRuleId']));
   }
   if (ids.length > 0) input.set('SecurityGroupRuleId', [...new Set(ids)]);

@@ -16,6 +16,7 @@
 import type { IdentifiedRequest } from '../identify.ts';
 import type { RuleContext, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
+import { wholeEntries } from '../wire/limits.ts';
 
 /**
  * The members that name the key an operation's main action is on. Not ReEncrypt's
@@ -85,16 +86,19 @@ function keyArn(request: IdentifiedRequest, context: RuleContext, name: string):
   return [aliasArn(value, context) ?? `arn:aws:kms:${context.region}:${context.ownerAccountId}:key/${value}`];
 }
 
-function encryptionContext(value: unknown, prefix = 'kms:EncryptionContext:'): Record<string, ConditionValue> | undefined {
+/** The request's EncryptionContext pairs (string values), read whole (BeyondLimit past LIMITS.fanOut). */
+function encryptionContextPairs(request: IdentifiedRequest): [string, string][] | undefined {
+  const value = request.input.get('EncryptionContext');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return wholeEntries(value, 'EncryptionContext').filter((pair): pair is [string, string] => typeof pair[1] === 'string');
+}
+
+/** kms:EncryptionContext:<key> for each pair (kms:EncryptionContextKeys has its own reader). */
+function encryptionContext(request: IdentifiedRequest): Record<string, ConditionValue> | undefined {
+  const pairs = encryptionContextPairs(request);
+  if (pairs === undefined) return undefined;
   const context: Record<string, ConditionValue> = {};
-  const keys: string[] = [];
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') continue;
-    context[`${prefix}${key}`] = entry;
-    keys.push(key);
-  }
-  context['kms:EncryptionContextKeys'] = keys;
+  for (const [key, entry] of pairs) context[`kms:EncryptionContext:${key}`] = entry;
   return context;
 }
 
@@ -175,11 +179,10 @@ export const KMS_RULES: ServiceRules = {
     // attachment of persistent resources", does not let a caller create grants directly).
     'kms:GrantIsForAWSResource': () => ({ 'kms:GrantIsForAWSResource': 'false' }),
     'kms:CallerAccount': (_request, context) => ({ 'kms:CallerAccount': context.request.requestAccountId }),
-    'kms:EncryptionContext:${EncryptionContextKey}': (request) => encryptionContext(request.input.get('EncryptionContext')),
+    'kms:EncryptionContext:${EncryptionContextKey}': encryptionContext,
     'kms:EncryptionContextKeys': (request) => {
-      const value = request.input.get('EncryptionContext');
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-      return { 'kms:EncryptionContextKeys': Object.entries(value).filter(([, entry]) => typeof entry === 'string').map(([key]) => key) };
+      const pairs = encryptionContextPairs(request);
+      return pairs === undefined ? undefined : { 'kms:EncryptionContextKeys': pairs.map(([key]) => key) };
     },
     'kms:RequestAlias': (request) => {
       const value = keyMember(request, 'KeyId');

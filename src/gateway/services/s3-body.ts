@@ -8,7 +8,7 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck } from '../rules.ts';
-import { LIMITS } from '../wire/limits.ts';
+import { LIMITS, wholeList } from '../wire/limits.ts';
 import { bypassesGovernance } from './s3.ts';
 import { s3DocumentAmbiguity, s3DocumentBytesAmbiguity } from '../parser-differential-s3.ts';
 
@@ -107,7 +107,7 @@ export function objectTaggingContext(body: Buffer): [string, string][] | string 
   const tagSet = children(root, 'TagSet')[0];
   if (tagSet === undefined) return 'The Tagging document has no TagSet';
   const tags: [string, string][] = [];
-  for (const tag of children(tagSet, 'Tag').slice(0, LIMITS.fanOut)) {
+  for (const tag of wholeList(children(tagSet, 'Tag'), 'The Tagging document\'s TagSet')) {
     const key = text(tag, 'Key');
     if (key === undefined) return 'A Tag of the Tagging document has no Key';
     tags.push([key, text(tag, 'Value') ?? '']);
@@ -143,6 +143,6 @@ export function bucketConfigurationMembers(body: Buffer, operation: 'PutBucketRe
   if (typeof root === 'string') return root;
   const optional = children(root, 'OptionalFields')[0];
   if (optional === undefined) return [];
-  const fields = children(optional, 'Field').slice(0, LIMITS.fanOut).map((field) => (field.textContent ?? '').trim());
+  const fields = wholeList(children(optional, 'Field'), 'The inventory\'s OptionalFields').map((field) => (field.textContent ?? '').trim());
   return [['InventoryOptionalFields', fields]];
 }

@@ -11,7 +11,7 @@ import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
-import { LIMITS } from '../wire/limits.ts';
+import { wholeList } from '../wire/limits.ts';
 
 /**
  * BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret it returns besides its
@@ -21,8 +21,7 @@ import { LIMITS } from '../wire/limits.ts';
  * account (`…:secret:*`, so only a grant on all of them allows it).
  */
 function batchGet(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
-  const ids = strings(request.input.get('SecretIdList'));
-  if (ids.length > LIMITS.fanOut) return undefined;
+  const ids = strings(request.input.get('SecretIdList'), 'SecretIdList');
   const checks: ExpandedCheck[] = [{ action: 'BatchGetSecretValue', resources: ['*'] }];
   if (ids.length > 0) {
     for (const id of ids) checks.push({ action: 'GetSecretValue', input: new Map<string, unknown>([['SecretId', id]]) });
@@ -49,7 +48,7 @@ export const SECRETSMANAGER_RULES: ServiceRules = {
     'secretsmanager:AddReplicaRegions': (request) => {
       const replicas = request.input.get('AddReplicaRegions');
       if (!Array.isArray(replicas)) return undefined;
-      const regions = replicas.slice(0, LIMITS.fanOut).flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as Record<string, unknown>)['Region'] === 'string' ? [(item as Record<string, string>)['Region']!] : []));
+      const regions = wholeList(replicas, 'AddReplicaRegions').flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as Record<string, unknown>)['Region'] === 'string' ? [(item as Record<string, string>)['Region']!] : []));
       return { 'secretsmanager:AddReplicaRegions': regions };
     },
   },

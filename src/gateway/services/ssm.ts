@@ -6,7 +6,6 @@ import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import type { IdentifiedRequest } from '../identify.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
-import { LIMITS } from '../wire/limits.ts';
 
 /**
  * Documents and automation definitions AWS owns have no account in their ARN
@@ -68,8 +67,8 @@ function perParameter(action: string, member: 'Name' | 'Names') {
 /** One check per element of a list member, each with that element alone as `as`. */
 function perElement(action: string, member: string, as: string, read: (value: string) => string = (value) => value) {
   return (request: IdentifiedRequest): ExpandedCheck[] | undefined => {
-    const values = strings(request.input.get(member));
-    if (values.length === 0 || values.length > LIMITS.fanOut) return undefined;
+    const values = strings(request.input.get(member), member);
+    if (values.length === 0) return undefined;
     const rest = [...request.input].filter(([name]) => name !== member && name !== as);
     return values.map((value) => ({ action, input: new Map<string, unknown>([...rest, [as, read(value)]]) }));
   };

@@ -17,3 +17,31 @@ export const LIMITS = {
   /** Elements of a list that become one check each (SSM names, DynamoDB tables, S3 keys). */
   fanOut: 1000,
 } as const;
+
+/**
+ * A list or map the mapper reads for authorization that has more than LIMITS.fanOut entries.
+ * The request is refused (map-request.ts) rather than read in part: a part would leave the
+ * other entries unchecked, yet forwarded — a Deny on the 1,001st tag or attribute name would
+ * never apply.
+ */
+export class BeyondLimit extends Error {
+  constructor(what: string) {
+    super(`${what} has more than ${LIMITS.fanOut} entries; the gateway authorizes at most ${LIMITS.fanOut} entries of one list or map`);
+  }
+}
+
+/** `list`, whole, or BeyondLimit when it is longer than LIMITS.fanOut. */
+export function wholeList<T>(list: readonly T[], what: string): readonly T[] {
+  if (list.length > LIMITS.fanOut) throw new BeyondLimit(what);
+  return list;
+}
+
+/**
+ * The own entries of `map`, whole, or BeyondLimit — counted before any is copied, so a
+ * 10,000-entry map costs a thousand steps to refuse.
+ */
+export function wholeEntries(map: object, what: string): [string, unknown][] {
+  let count = 0;
+  for (const key in map) if (Object.hasOwn(map, key) && ++count > LIMITS.fanOut) throw new BeyondLimit(what);
+  return Object.entries(map);
+}

@@ -230,6 +230,9 @@ async function run(flow: Flow): Promise<void> {
   }
   if (mapped.kind !== 'mapped') {
     ctx.operation = mapped.operation;
+    // The members the mapper read before it refused the request: the audit records from them
+    // rather than read the body again.
+    if (mapped.kind === 'unmapped' && mapped.input !== undefined && ctx.gateway !== undefined) ctx.gateway.input = mapped.input;
     throw unmappedError(mapped);
   }
   ctx.operation = mapped.operation;
