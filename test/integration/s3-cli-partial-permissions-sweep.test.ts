@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import {
-  CreateBucketCommand, CreateMultipartUploadCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand,
+  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { allow, motoS3, outcomeName, startGatewayEnv, type GatewayEnv } from '../support/gateway-env.ts';
 import type { Credentials } from '../support/tessera-server.ts';
@@ -289,11 +289,11 @@ describe('the aws CLI s3 commands with partial permissions', () => {
 
     // AWS: "Permissions for the kms:Decrypt action on the UploadPart and UploadPartCopy APIs"
     // (AWS re:Post, "s3-large-file-encryption-kms-key"; S3 User Guide, "Multipart upload API and
-    // permissions"). Only the upstream knows an upload's key: Tessera decides a part on its
-    // answer, which names the key, so a caller with s3:PutObject but nothing on the key gets
-    // AccessDenied naming kms:Decrypt and no ETag (the part itself reached the upstream: a
-    // documented limit, docs/gateway.md).
-    test('UploadPart into an SSE-KMS multipart upload needs kms:Decrypt on its key, whoever started the upload', async () => {
+    // permissions"). Only the upstream knows an upload's key: Tessera keeps the key of an upload
+    // started through it and decides each part before forwarding it, so a caller with
+    // s3:PutObject but nothing on the key gets AccessDenied naming kms:Decrypt, no ETag, and no
+    // part is stored upstream.
+    test('UploadPart into an SSE-KMS multipart upload needs kms:Decrypt on its key, whoever started the upload; a refused part is not stored', async () => {
       const started = await s3root().send(new CreateMultipartUploadCommand({ Bucket: 'pp-kms', Key: 'shared.bin', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key }));
       const partOnly = await env.user('pp-kms-part', [allow('s3:PutObject', 'arn:aws:s3:::pp-kms/*')]);
       const body = join(work, 'part.bin');
@@ -302,6 +302,25 @@ describe('the aws CLI s3 commands with partial permissions', () => {
       assert.equal(part.code, 255, `UploadPart without kms:Decrypt went through: ${part.stdout}`);
       assert.equal(part.stderr.trim(), `An error occurred (AccessDenied) when calling the UploadPart operation: User: ${partOnly.arn} is not authorized to perform: kms:Decrypt on resource: ${key} because no identity-based policy allows the kms:Decrypt action`);
       assert.doesNotMatch(part.stdout, /ETag/, 'the refused caller learned the part\'s ETag');
+      const held = await moto().send(new ListPartsCommand({ Bucket: 'pp-kms', Key: 'shared.bin', UploadId: started.UploadId! }));
+      assert.deepEqual((held.Parts ?? []).map((p) => p.PartNumber), [], 'the refused part reached the upstream');
+      // The upload's owner may use the key: its part is stored, and the upload completes.
+      const ok = await env.cli(['s3api', 'upload-part', '--bucket', 'pp-kms', '--key', 'shared.bin', '--upload-id', started.UploadId!, '--part-number', '1', '--body', body], root);
+      assert.equal(ok.code, 0, ok.stderr);
+      const etag = (JSON.parse(ok.stdout) as { ETag: string }).ETag;
+      await s3root().send(new CompleteMultipartUploadCommand({ Bucket: 'pp-kms', Key: 'shared.bin', UploadId: started.UploadId!, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: etag }] } }));
+      assert.equal((await moto().send(new HeadObjectCommand({ Bucket: 'pp-kms', Key: 'shared.bin' }))).SSEKMSKeyId, key);
+    });
+
+    test('a part of an SSE-KMS upload started directly upstream is still decided on its answer', async () => {
+      const started = await moto().send(new CreateMultipartUploadCommand({ Bucket: 'pp-kms', Key: 'direct.bin', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key }));
+      const partOnly = await env.user('pp-kms-part-direct', [allow('s3:PutObject', 'arn:aws:s3:::pp-kms/*')]);
+      const body = join(work, 'part-direct.bin');
+      await writeFile(body, randomBytes(1024));
+      const part = await env.cli(['s3api', 'upload-part', '--bucket', 'pp-kms', '--key', 'direct.bin', '--upload-id', started.UploadId!, '--part-number', '1', '--body', body], partOnly);
+      assert.equal(part.code, 255, `UploadPart without kms:Decrypt went through: ${part.stdout}`);
+      assert.match(part.stderr, /is not authorized to perform: kms:Decrypt on resource: /);
+      assert.doesNotMatch(part.stdout, /ETag/);
     });
   });
 

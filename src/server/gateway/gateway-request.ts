@@ -19,7 +19,7 @@ import { forwardedLogsBody } from '../../gateway/logs-group-identifier.ts';
 import { decodeGzipBody } from './request-encoding.ts';
 import { routeRequest } from '../../gateway/route.ts';
 import { decodePath, type UpstreamRequest } from '../../gateway/upstream-http.ts';
-import { s3Parts } from '../../gateway/upstream-reads.ts';
+import { s3EncryptionOf, s3Parts, type S3Encryption } from '../../gateway/upstream-reads.ts';
 import { SERVED_BY_TESSERA, upstreamFor } from '../../gateway/upstreams.ts';
 import { LIMITS } from '../../gateway/wire/limits.ts';
 import { Writable } from 'node:stream';
@@ -40,6 +40,7 @@ import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
 import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
+import { uploadIdOf } from './upload-keys.ts';
 import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
 import { callerS3Refusal } from './caller-s3-access.ts';
 import { recordedParametersOf, requestParametersOf } from '../../gateway/request-parameters.ts';
@@ -357,13 +358,17 @@ async function run(flow: Flow): Promise<void> {
   const hideMissing = service === 's3' && bucket !== undefined && deps.gateway.settings.mode === 'enforce' && HIDES_MISSING_KEYS.has(mapped.operation)
     ? () => missingKeyRefusal(flow, { mapper, request: request(), bucket, callerAccount, ownerAccount, sources, now })
     : undefined;
+  // A new SSE-KMS upload's key, from its answer's headers: its parts are decided on it before they are forwarded (upload-keys.ts).
+  const startsUpload = service === 's3' && mapped.operation === 'CreateMultipartUpload' && bucket !== undefined;
+  let uploadEncryption: S3Encryption | undefined;
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: service === 's3' ? forwardedBypassHeaders(ctx.http.headers) : ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
-    ...(recordsAnswer(service, mapped.operation) ? { keepAnswerBytes: MAX_RECORDED_ANSWER_BYTES } : {}),
+    ...(recordsAnswer(service, mapped.operation) || startsUpload ? { keepAnswerBytes: MAX_RECORDED_ANSWER_BYTES } : {}),
     // An SSE-KMS object is passed on only to a caller who may decrypt with its key, and a part of
     // an SSE-KMS upload is acknowledged only to one who may (service-keys.ts).
     ...(service === 's3' && ANSWER_KEY_CHECKED.has(mapped.operation) ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
+    ...(startsUpload ? { checkAnswer: async (answerHeaders: IncomingHttpHeaders) => void (uploadEncryption = s3EncryptionOf(answerHeaders)) } : {}),
     // A new bucket has AWS's defaults, and every worker has forgotten what the write changed,
     // before the caller hears of it.
     afterSuccess: async () => {
@@ -379,9 +384,30 @@ async function run(flow: Flow): Promise<void> {
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
+  if (service === 's3' && bucket !== undefined && outcome.status < 300) await keepUploadKey(flow, mapped.operation, bucket, accounts[0] ?? callerAccount, uploadEncryption, outcome.body);
   if (outcome.error !== undefined && ctx.gateway !== undefined) ctx.gateway.upstreamError = outcome.error;
   const elements = outcome.body === undefined ? null : responseElementsOf(service, mapped.operation, mapped.protocol, outcome.body);
   if (elements !== null && ctx.gateway !== undefined) ctx.gateway.responseElements = elements;
+}
+
+/**
+ * An SSE-KMS upload started: its key remembered under its UploadId. An upload completed or
+ * aborted: forgotten. (upload-keys.ts; a store failure only loses the early decision: the part's
+ * answer is still checked.)
+ */
+async function keepUploadKey(flow: Flow, operation: string, bucket: string, account: string, encryption: S3Encryption | undefined, answer: Buffer | undefined): Promise<void> {
+  const { uploadKeys } = flow.deps.gateway;
+  try {
+    if (operation === 'CreateMultipartUpload') {
+      const uploadId = answer === undefined ? undefined : uploadIdOf(answer);
+      if (uploadId !== undefined && encryption?.algorithm?.startsWith('aws:kms') === true) await uploadKeys.remember(account, bucket, uploadId, encryption);
+    } else if (operation === 'CompleteMultipartUpload' || operation === 'AbortMultipartUpload') {
+      const uploadId = new URLSearchParams(flow.ctx.http.query).get('uploadId');
+      if (uploadId) await uploadKeys.forget(bucket, uploadId);
+    }
+  } catch (err) {
+    flow.deps.logger.warn('gateway upload key not kept', { requestId: flow.ctx.requestId, operation, error: String(err) });
+  }
 }
 
 /** The request line the upstream receives: path-style, in the resource's account (an ARN's, a bucket owner's), else the caller's. */

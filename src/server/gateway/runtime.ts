@@ -14,6 +14,7 @@ import type { Store } from '../../store/types.ts';
 import { Kind, Link } from '../../iam/kinds.ts';
 import { iamArn } from '../../kernel/arns.ts';
 import { NO_PEERS, type Invalidation, type PeerInvalidation } from './peer-invalidation.ts';
+import { storeUploadKeys, type UploadKeys } from './upload-keys.ts';
 
 export interface GatewayRuntime {
   settings: GatewaySettings;
@@ -21,6 +22,8 @@ export interface GatewayRuntime {
   client: UpstreamClient;
   cache: LookupCache;
   owners: BucketOwners;
+  /** The KMS keys of the SSE-KMS multipart uploads started through this server (upload-keys.ts). */
+  uploadKeys: UploadKeys;
   /**
    * A write through this server changed resources: forgets what this process and the other
    * workers read about them; resolves once they have.
@@ -108,6 +111,7 @@ export function createGatewayRuntime(options: {
     client,
     cache,
     owners,
+    uploadKeys: storeUploadKeys(options.store, () => clock.now().toISOString()),
     invalidate(change) {
       drop(change);
       return peers.publish(change);

@@ -197,7 +197,8 @@ const S3_WRITES: Readonly<Record<string, readonly string[]>> = {
   PutObject: ['kms:GenerateDataKey'],
   CopyObject: ['kms:GenerateDataKey'],
   // UploadPart and UploadPartCopy need kms:Decrypt on the upload's key, which only the upstream
-  // knows: asked when the upload starts, and again of each part's caller on the part's answer
+  // knows: asked when the upload starts; of each part's caller before the part is forwarded when
+  // the upload started through this server (upload-keys.ts), else on the part's answer
   // (objectKeyRefusal).
   CreateMultipartUpload: ['kms:GenerateDataKey', 'kms:Decrypt'],
 };
@@ -224,6 +225,11 @@ async function s3KeyUses(flow: Flow, mapped: MappedRequest, sources: TargetSourc
     if (isKms(encryption)) {
       uses.push(s3Use(encryption, writes, region, account, bucket, target));
     }
+  }
+  if ((mapped.operation === 'UploadPart' || mapped.operation === 'UploadPartCopy') && key !== undefined) {
+    const uploadId = new URLSearchParams(flow.ctx.http.query).get('uploadId') ?? '';
+    const encryption = uploadId === '' ? undefined : await flow.deps.gateway.uploadKeys.get(bucket, uploadId);
+    if (isKms(encryption)) uses.push(s3Use(encryption, ['kms:Decrypt'], region, sources.accounts[0]!, bucket, target));
   }
   if ((mapped.operation === 'CopyObject' || mapped.operation === 'UploadPartCopy') && header(flow, 'x-amz-copy-source-server-side-encryption-customer-algorithm') === undefined) {
     const at = mapped.targets.findIndex((check, index) => index > 0 && (check.action === 's3:GetObject' || check.action === 's3:GetObjectVersion'));
