@@ -18,6 +18,12 @@ export interface AlsoRule {
   readonly resourceDoc?: string;
   /** Another action for a versioned request (`s3:GetObjectVersion`), chosen like the main one's. */
   readonly versioned?: string;
+  /**
+   * A resource the request names in a form only the upstream turns into its ARN (a KMS alias
+   * for its key): resolved before deciding, as the main check's (`unresolved`), so the check is
+   * decided on the key and its key policy rather than on the alias.
+   */
+  readonly resolve?: (arn: string) => 'kms-alias' | undefined;
 }
 
 export interface OperationRule {

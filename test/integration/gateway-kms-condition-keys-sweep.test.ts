@@ -5,6 +5,7 @@ import {
   CreateGrantCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
@@ -15,6 +16,7 @@ import {
   ReEncryptCommand,
   ScheduleKeyDeletionCommand,
   SignCommand,
+  UpdateAliasCommand,
   VerifyCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
@@ -304,6 +306,24 @@ describe('KMS condition keys through the gateway (AWS KMS Developer Guide, "AWS 
         allowOpsByAlias: 'AccessDeniedException',
         denyFinanceByAlias: 'AccessDeniedException',
       });
+    });
+
+    test('kms:ResourceAliases follows an alias made, moved or deleted through Tessera at once (not after the lookup cache\'s lifetime)', async () => {
+      const condition = { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/blocked-*' } };
+      const denied = await as(allExcept('kms:Encrypt', condition));
+      const key = (await root.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      const other = (await root.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      const encrypt = (target: string) => outcome(denied.send(new EncryptCommand({ KeyId: target, Plaintext: Buffer.from('x') })));
+      const seen: Record<string, string> = {};
+      seen.before = await encrypt(key);
+      await root.send(new CreateAliasCommand({ AliasName: 'alias/blocked-now', TargetKeyId: key.split('/')[1]! }));
+      seen.afterCreate = await encrypt(key);
+      await root.send(new UpdateAliasCommand({ AliasName: 'alias/blocked-now', TargetKeyId: other }));
+      seen.keyAfterMove = await encrypt(key);
+      seen.otherAfterMove = await encrypt(other);
+      await root.send(new DeleteAliasCommand({ AliasName: 'alias/blocked-now' }));
+      seen.otherAfterDelete = await encrypt(other);
+      assert.deepEqual(seen, { before: 'ok', afterCreate: 'AccessDeniedException', keyAfterMove: 'ok', otherAfterMove: 'AccessDeniedException', otherAfterDelete: 'ok' });
     });
   });
 

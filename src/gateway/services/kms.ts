@@ -125,6 +125,11 @@ const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
 const KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
 const ALIAS_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:alias\//;
 
+/** A key named by an alias is resolved to the key before a check on it is decided. */
+function aliasResolved(arn: string): 'kms-alias' | undefined {
+  return ALIAS_ARN.test(arn) ? 'kms-alias' : undefined;
+}
+
 /** The members of each operation that say an encryption algorithm (ReEncrypt: one per side). */
 function encryptionAlgorithm(request: IdentifiedRequest, context: { action: string }): Record<string, ConditionValue> {
   const operation = request.operation.name;
@@ -150,13 +155,22 @@ export const KMS_RULES: ServiceRules = {
     ReEncrypt: {
       action: 'ReEncryptFrom',
       also: [
-        { action: 'ReEncryptTo', resource: (request, context) => keyArn(request, context, 'DestinationKeyId'), resourceDoc: 'the DestinationKeyId key' },
+        { action: 'ReEncryptTo', resource: (request, context) => keyArn(request, context, 'DestinationKeyId'), resourceDoc: 'the DestinationKeyId key (an alias: the key it names)', resolve: aliasResolved },
         { action: 'ReEncryptFrom', resource: blobKeyArn('SourceKeyId'), resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('SourceKeyId') },
       ],
     },
     Decrypt: { also: [{ action: 'Decrypt', resource: blobKeyArn('KeyId'), resourceDoc: 'the key its CiphertextBlob names', when: alsoNamedBy('KeyId') }] },
-    CreateAlias: { also: [{ action: 'CreateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the TargetKeyId key' }] },
-    UpdateAlias: { also: [{ action: 'UpdateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the new TargetKeyId key' }] },
+    // The alias and its key: CreateAlias on the new key, UpdateAlias on the key the alias names
+    // now and on the new one, DeleteAlias on the key it names (API Reference, "Required
+    // permissions": the key's policy must allow it too).
+    CreateAlias: { also: [{ action: 'CreateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the TargetKeyId key', resolve: aliasResolved }] },
+    UpdateAlias: {
+      also: [
+        { action: 'UpdateAlias', resource: (request, context) => keyArn(request, context, 'AliasName'), resourceDoc: 'the key AliasName names now', resolve: aliasResolved },
+        { action: 'UpdateAlias', resource: (request, context) => keyArn(request, context, 'TargetKeyId'), resourceDoc: 'the new TargetKeyId key', resolve: aliasResolved },
+      ],
+    },
+    DeleteAlias: { also: [{ action: 'DeleteAlias', resource: (request, context) => keyArn(request, context, 'AliasName'), resourceDoc: 'the key AliasName names', resolve: aliasResolved }] },
   },
   refused: {},
   conditions: {
@@ -210,9 +224,9 @@ export const KMS_RULES: ServiceRules = {
   },
   policyHolders: (type, arn) => (type === 'key' ? arn : undefined),
   // The key's own properties (kms:KeySpec, kms:KeyOrigin, kms:ResourceAliases, …), read when a
-  // policy asks for them: of a key, or of the key an alias names (not of an alias an alias
-  // operation is about: those keys are the key resource type's).
-  lookups: (_request, check) => (KEY_ARN.test(check.resource) || (ALIAS_ARN.test(check.resource) && !check.action.endsWith('Alias'))
+  // policy asks for them: of a key, or of the key an alias names (not of the alias an alias
+  // operation is about — its first check —: those keys are the key resource type's).
+  lookups: (_request, check) => (KEY_ARN.test(check.resource) || (ALIAS_ARN.test(check.resource) && (!check.action.endsWith('Alias') || check.index > 0))
     ? [{ kind: 'kms-key-properties', check: check.index, resource: check.resource }]
     : []),
 };
