@@ -54,6 +54,14 @@ describe('one resource named two ways (resource-name-ambiguity.ts)', () => {
     assert.equal(map(wire('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent('111111111111:function:f')}`)).kind, 'mapped');
   });
 
+  it('Lambda: `function:<x>` and `<account>:<x>`, the function <x> to Lambda but <x> a qualifier to moto, are refused', () => {
+    refused(map(wire('lambda', 'POST', `/2015-03-31/functions/${encodeURIComponent('function:secret')}/invocations`, { body: Buffer.from('{}') })), /is the function secret to Lambda but the function function with the qualifier secret/);
+    refused(map(wire('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent('111111111111:secret')}`)), /is the function secret to Lambda but the function 111111111111 with the qualifier secret/);
+    // A name with a qualifier, and the partial ARN: one reading only.
+    assert.deepEqual(checks(map(wire('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent('secret:prod')}`))), ['lambda:GetFunction arn:aws:lambda:us-east-1:111111111111:function:secret:prod']);
+    assert.equal(map(wire('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent('111111111111:function:secret:prod')}`)).kind, 'mapped');
+  });
+
   it('SSM: a name under /aws/reference/ is refused, by name, by ARN, with a selector, in a list', () => {
     refused(map(json('ssm', 'AmazonSSM.GetParameter', { Name: '/aws/reference/secretsmanager/db', WithDecryption: true })), /Secrets Manager/);
     refused(map(json('ssm', 'AmazonSSM.GetParameter', { Name: '/AWS/Reference/secretsmanager/db:1' })), /Secrets Manager/);

@@ -87,6 +87,12 @@ function arnElsewhere(identified: IdentifiedRequest, region: string, service: st
       const parts = value.split(':');
       // A partial function ARN, `<account>:function:<name>`, carries an account too.
       if (service === 'lambda' && parts[0] !== 'arn' && parts[1] === 'function' && !ACCOUNT_ID.test(parts[0]!)) return `${member} names a function of the account ${clipped(parts[0]!)}, which is no account ID`;
+      // `function:<x>` and `<account>:<x>`: Lambda's name pattern takes the first part for an
+      // optional prefix (the function <x>); moto, and the gateway, for the function's name
+      // (the function `function` or `<account>`, qualifier <x>).
+      if (service === 'lambda' && parts.length === 2 && (parts[0] === 'function' || ACCOUNT_ID.test(parts[0]!))) {
+        return `${member} ${clipped(value)} is the function ${clipped(parts[1]!)} to Lambda but the function ${parts[0]} with the qualifier ${clipped(parts[1]!)} to other implementations: name the function by its ARN`;
+      }
       if (parts[0] !== 'arn') continue;
       const [, partition = '', named = '', arnRegion = '', account = ''] = parts;
       if (named !== service) continue;
