@@ -201,12 +201,13 @@ function planChecks(
     if (also.resource !== undefined) {
       const arns = also.resource(request, context);
       if (arns === undefined || arns.length === 0) return `${operation} does not name ${also.resourceDoc ?? 'the resource'} that ${iamPrefix(service)}:${action.name} is authorized on`;
-      // Its resource type, from the ARN: what its lookups read (a copy source's bucket policy and tags).
+      // A KMS key named by an alias: resolved to the key before deciding, as a main check's.
       const resolve = also.resolve?.(arns[0]!);
       if (resolve !== undefined) {
         checks.push({ action, arns, request, resolve });
         continue;
       }
+      // Its resource type, from the ARN: what its lookups read (a copy source's bucket policy and tags).
       const resourceType = typeOfArn(data, service, action, arns[0]!);
       checks.push({ action, arns, request, ...(resourceType !== undefined ? { resourceType } : {}) });
     } else {
