@@ -39,11 +39,15 @@ export async function assumeRoleTarget(input: AssumeRoleRequest, ctx: TargetCont
 
 /**
  * A role as the target of a request decided by its trust policy (AssumeRole,
- * AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the role ARN as asked, its trust policy as
+ * AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the role's own ARN, its trust policy as
  * the resource policy, its tags, the request's keys — and, against the same trust policy,
  * sts:TagSession when session tags are passed and sts:SetSourceIdentity when the session gets
- * a source identity. A role that does not exist has no trust policy: the denial then reads
- * exactly as for a role that does not trust the caller.
+ * a source identity. A role that does not exist has no trust policy and is named as asked: the
+ * denial then reads exactly as for a role that does not trust the caller.
+ *
+ * The role's own ARN, not the one asked: a role is found by its name in any case (IAM names are
+ * not distinguished by case), so `role/ADMIN` finds `role/Admin` — decided on the ARN as asked,
+ * a Deny on `role/Admin` never applied to the session of role Admin it gave.
  */
 export async function roleTrustTarget(
   ctx: TargetContext,
@@ -52,17 +56,18 @@ export async function roleTrustTarget(
   needs: { tagSession: boolean; setSourceIdentity: boolean },
 ): Promise<AuthorizationTarget> {
   const role = await findRoleByArn(ctx.tx, arn);
+  const resource = role ? roleArn(role.accountId, role.path, role.name) : arn;
   const trust: TargetResourcePolicy | undefined = role
-    ? { text: role.data.assumeRolePolicyDocument, kind: 'trust', name: roleArn(role.accountId, role.path, role.name) }
+    ? { text: role.data.assumeRolePolicyDocument, kind: 'trust', name: resource }
     : undefined;
   const resourceTags = role ? tagMap(role.data.tags) : undefined;
-  const alsoNeeded = (action: string) => ({ action, resource: arn, context, ...(trust ? { resourcePolicy: trust, resourceTags } : {}) });
+  const alsoNeeded = (action: string) => ({ action, resource, context, ...(trust ? { resourcePolicy: trust, resourceTags } : {}) });
   const also = [
     ...(needs.tagSession ? [alsoNeeded('sts:TagSession')] : []),
     ...(needs.setSourceIdentity ? [alsoNeeded('sts:SetSourceIdentity')] : []),
   ];
   return {
-    resource: arn,
+    resource,
     context,
     ...(trust ? { resourcePolicy: trust, resourceTags } : {}),
     ...(also.length > 0 ? { also } : {}),

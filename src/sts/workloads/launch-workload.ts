@@ -33,7 +33,8 @@ export async function launchWorkloadTarget(input: LaunchWorkloadRequest, ctx: Ta
   checkLaunchRequest(input);
   if (input.TaskRoleArn !== undefined) {
     const role = await findRoleByArn(ctx.tx, input.TaskRoleArn);
-    return passRole(input.TaskRoleArn, ECS, role);
+    // Decided on the role's own ARN: the name was found in any case (assume-role-target.ts).
+    return passRole(role ? roleArn(role.accountId, role.path, role.name) : input.TaskRoleArn, ECS, role);
   }
   const name = input.InstanceProfileName!;
   const getProfile: AuthorizationCheck = { action: 'iam:GetInstanceProfile', ...(await instanceProfileTags.target(ctx, name)) };
