@@ -1,6 +1,7 @@
 import { SAML } from '@node-saml/node-saml';
 import { DOMParser, type Document, type Node } from '@xmldom/xmldom';
 import { ServiceError } from '../../protocol/errors.ts';
+import { xmlNestingExceeds } from '../../kernel/xml-nesting.ts';
 import { invalidSamlResponse, responseSignatureInvalid } from './errors.ts';
 import { readAssertion, type VerifiedAssertion } from './verified-assertion.ts';
 
@@ -79,6 +80,9 @@ function decodeBase64(value: string): string {
  * SAML response has no reason to carry either, nor a DOCTYPE (entity expansion): refuse them.
  */
 function refuseHiddenContent(xml: string): Document {
+  // A response nests about ten levels (Response › Assertion › Signature › SignedInfo › …):
+  // a deeper one is refused before the DOM parser spends on it.
+  if (xmlNestingExceeds(xml, 64)) throw invalidSamlResponse();
   let failed = false;
   let doc: Document | undefined;
   try {

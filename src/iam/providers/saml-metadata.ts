@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { DOMParser, onErrorStopParsing, type Element } from '@xmldom/xmldom';
+import { xmlNestingExceeds } from '../../kernel/xml-nesting.ts';
 import { unparsableSamlMetadata } from './messages.ts';
 
 /**
@@ -21,7 +22,11 @@ export interface SamlMetadata {
   validUntil?: Date;
 }
 
+/** Metadata nests a handful of levels (EntityDescriptor › IDPSSODescriptor › KeyDescriptor › KeyInfo › X509Data › X509Certificate). */
+const MAX_NESTING = 64;
+
 export function parseSamlMetadata(document: string): SamlMetadata {
+  if (xmlNestingExceeds(document, MAX_NESTING)) throw unparsableSamlMetadata();
   let root: Element | null;
   try {
     root = new DOMParser({ onError: onErrorStopParsing }).parseFromString(document, 'text/xml').documentElement;
