@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ServiceError, serviceError } from './errors.ts';
+import { serviceError } from './errors.ts';
 import { JSON_CONTENT_TYPE, parseJsonRequest, serializeJsonError, serializeJsonResponse } from './json-codec.ts';
+import { thrown } from './testing/thrown.ts';
 
 const TARGET = 'AWSOrganizationsV20161128';
-
-function thrown(fn: () => unknown): ServiceError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error;
-  }
-  assert.fail('expected a ServiceError');
-}
 
 describe('parseJsonRequest', () => {
   it('takes the operation from X-Amz-Target and reads the body against the model', () => {

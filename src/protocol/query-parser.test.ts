@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ServiceError } from './errors.ts';
 import { buildServiceModel } from './model.ts';
 import { parseQueryParams, parseQueryRequest } from './query-parser.ts';
+import { thrown } from './testing/thrown.ts';
 
 const model = buildServiceModel('iam', {
   metadata: { apiVersion: '1', protocol: 'query', endpointPrefix: 'test', serviceId: 'Test' },
@@ -47,16 +47,6 @@ const model = buildServiceModel('iam', {
 
 function parse(query: string): Record<string, unknown> {
   return parseQueryParams('iam', model, 'Input', new URLSearchParams(query));
-}
-
-function thrown(fn: () => unknown): ServiceError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error;
-  }
-  assert.fail('expected a ServiceError');
 }
 
 describe('parseQueryParams: scalars', () => {

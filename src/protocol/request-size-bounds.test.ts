@@ -2,21 +2,11 @@
 // before the model reads it: reading 10,000 tags to answer "at most 50" cost 70-270 ms.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServiceError } from './errors.ts';
+import { thrown as refusal } from './testing/thrown.ts';
 import { parseJsonRequest } from './json-codec.ts';
 import { MAX_QUERY_PARAMETERS, parseQueryRequest } from './query-parser.ts';
 
-function refusal(run: () => unknown): ServiceError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error;
-  }
-  assert.fail('not refused');
-}
-
-const tagParams = (n: number) => Array.from({ length: n }, (_, i) => [[`Tags.member.${i + 1}.Key`, `k${i}`], [`Tags.member.${i + 1}.Value`, 'v']] as const).flat();
+const tagParams = (n: number): [string, string][] => Array.from({ length: n }, (_, i): [string, string][] => [[`Tags.member.${i + 1}.Key`, `k${i}`], [`Tags.member.${i + 1}.Value`, 'v']]).flat();
 
 test('a Query request past the parameter bound is refused as a ValidationError naming the bound; within it the model decides', () => {
   const over = new URLSearchParams([['Action', 'CreateUser'], ['Version', '2010-05-08'], ['UserName', 'u'], ...tagParams(5_000)]);

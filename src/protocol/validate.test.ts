@@ -4,6 +4,7 @@ import { ServiceError } from './errors.ts';
 import { buildServiceModel } from './model.ts';
 import { describeViolation, findViolations, memberPathName, validateInput, validationMessage } from './validate.ts';
 import { bestTime } from '../../test/support/timing.ts';
+import { thrown } from './testing/thrown.ts';
 
 const model = buildServiceModel('iam', {
   metadata: { apiVersion: '1', protocol: 'query', endpointPrefix: 'test', serviceId: 'Test' },
@@ -144,16 +145,6 @@ describe('findViolations', () => {
     assert.equal(memberPathName('ClientIDList'), 'clientIDList');
   });
 });
-
-function thrown(fn: () => void): ServiceError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error;
-  }
-  assert.fail('expected a ServiceError');
-}
 
 describe('validateInput against the real models', () => {
   it('answers IAM with ValidationError and AWS\'s message', () => {
