@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/store/open-store.ts';
+import { auditFilePath } from '../src/store/sqlite-audit-file.ts';
 import type { AuditEvent, AuditQuery, Store } from '../src/store/types.ts';
 import { auditEventsOf } from '../src/cloudtrail/record.ts';
 import { seededRandom } from '../src/kernel/random.ts';
@@ -54,12 +55,15 @@ async function populate(store: Store, total: number, start: number): Promise<num
 
 /**
  * Makes `copies` copies of the first SMALL events (and their lookup keys), each later in time,
- * in SQL: writing a million events through the store would take the bench minutes.
+ * in SQL, in the store's audit file (a file store keeps its events there, not in the store
+ * file): writing a million events through the store would take the bench minutes.
  */
-function replicate(file: string, copies: number): number {
+function replicate(storeFile: string, copies: number): number {
   const t0 = performance.now();
-  const db = new DatabaseSync(file);
+  const db = new DatabaseSync(auditFilePath(storeFile));
+  const held = () => Number((db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n);
   try {
+    if (held() !== SMALL) throw new Error(`the audit file holds ${held()} events, not the ${SMALL} to copy`);
     // Indexes are rebuilt once after the copy: cheaper than keeping them up to date row by row.
     db.exec('DROP INDEX audit_lookup_by_value; DROP INDEX audit_events_by_time; DROP INDEX audit_events_by_age; DROP INDEX audit_events_by_request; DROP INDEX audit_events_by_account');
     db.exec('BEGIN');
@@ -71,6 +75,7 @@ function replicate(file: string, copies: number): number {
         SELECT seq + ${k * SMALL}, attr, CASE attr WHEN 'EventId' THEN value || '-${k}' ELSE value END, account_id, strftime('%Y-%m-%dT%H:%M:%fZ', time, ${shift}) FROM audit_lookup WHERE seq <= ${SMALL}`);
     }
     db.exec('COMMIT');
+    if (held() !== copies * SMALL) throw new Error(`the audit file holds ${held()} events, not ${copies * SMALL}`);
     db.exec(`CREATE INDEX audit_lookup_by_value ON audit_lookup (account_id, attr, value, time, seq);
       CREATE INDEX audit_events_by_time ON audit_events (account_id, time, seq);
       CREATE INDEX audit_events_by_age ON audit_events (time);
