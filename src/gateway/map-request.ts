@@ -138,6 +138,7 @@ function mapIdentified(data: AuthorizationData, service: GatewayService, request
     targets.push({ action: 'iam:PassRole', resource: profile, context: { 'iam:PassedToService': `${service}.amazonaws.com` } });
   }
   const mapped: MappedRequest = { kind: 'mapped', service, protocol, operation, targets, resourceAccountId: mainAccount, lookups, input: identified.input };
+  if (rule.unreadKeys !== undefined) mapped.unread = { keys: rule.unreadKeys, why: rule.unreadWhy ?? `Tessera does not read them from a ${operation} request` };
   return mapped;
 }
 

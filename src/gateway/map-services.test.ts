@@ -199,12 +199,12 @@ describe('service condition keys and lookups', () => {
 });
 
 describe('refused and unmapped operations name the operation', () => {
-  it('PartiQL is refused', () => {
-    const result = mapRequest(authorizationData(), json('dynamodb', 'DynamoDB_20120810.ExecuteStatement', { Statement: 'SELECT * FROM Music' }, '1.0'));
+  it('an operation whose resource only the upstream knows is refused', () => {
+    const result = mapRequest(authorizationData(), json('sqs', 'AmazonSQS.CancelMessageMoveTask', { TaskHandle: 'eyJ0YXNrSWQiOiIx' }, '1.0'));
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
-    assert.equal(result.kind === 'unmapped' && result.operation, 'ExecuteStatement');
-    assert.match(result.kind === 'unmapped' ? result.message : '', /^ExecuteStatement is not forwarded: PartiQL/);
+    assert.equal(result.kind === 'unmapped' && result.operation, 'CancelMessageMoveTask');
+    assert.match(result.kind === 'unmapped' ? result.message : '', /^CancelMessageMoveTask is not forwarded: the task handle/);
   });
 
   it('a request that does not name the resource its action needs is invalid, not authorized on *', () => {

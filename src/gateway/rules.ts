@@ -48,6 +48,13 @@ export interface OperationRule {
   readonly eachResourceType?: EachResourceType;
   /** Why this request cannot be authorized faithfully (it names a resource only the upstream knows): refused, never forwarded. */
   readonly refuse?: (request: IdentifiedRequest) => string | undefined;
+  /**
+   * Condition keys its actions list that the gateway does not read from this operation's
+   * requests (DynamoDB's PartiQL statements): a policy that refers to one makes the request a
+   * refusal instead of a decision without it; `unreadWhy` says why, for the caller.
+   */
+  readonly unreadKeys?: readonly string[];
+  readonly unreadWhy?: string;
 }
 
 export interface EachResourceType {

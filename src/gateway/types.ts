@@ -83,6 +83,8 @@ export interface MappedRequest {
   lookups: Lookup[];
   /** The request's input members as the mapper read them (read once: the audit and the delivery checks reuse them). */
   input: ReadonlyMap<string, unknown>;
+  /** Condition keys the gateway does not read from this request, and why (OperationRule.unreadKeys). */
+  unread?: { keys: readonly string[]; why: string };
 }
 
 export type UnmappedReason =

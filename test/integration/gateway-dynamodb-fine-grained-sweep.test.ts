@@ -448,20 +448,20 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
     });
   });
 
-  describe('PartiQL: refused, never forwarded (docs/gateway-mapping.md, "Known limits")', () => {
-    const refusal = (operation: string) => `${operation} is not forwarded: PartiQL statements name their table and action (dynamodb:PartiQLSelect, PartiQLInsert, …) in the statement text, which the gateway does not parse. Tessera refuses operations it cannot authorize.`;
-    /** The gateway's refusal of an operation it does not map: NotImplemented, HTTP 501, naming the operation. */
-    async function refused(promise: Promise<unknown>, operation: string): Promise<void> {
+  describe('PartiQL: each statement decided on its action and table (docs/gateway-mapping.md, "PartiQL")', () => {
+    /** The refusal of a statement whose policy conditions on a key the gateway does not read from it. */
+    async function unreadKeyRefused(promise: Promise<unknown>, who: { arn: string }, action: string, resource = tableArn): Promise<void> {
       const error = await failure(promise);
-      assert.equal(error.name, 'NotImplemented', error.message);
-      assert.equal(error.status, 501);
-      assert.equal(error.message, refusal(operation));
+      assert.equal(error.name, 'AccessDeniedException', error.message);
+      assert.equal(error.status, 400);
+      assert.equal(error.message, `User: ${who.arn} is not authorized to perform: dynamodb:${action} on resource: ${resource} because a policy refers to dynamodb:LeadingKeys, and Tessera does not read it from a PartiQL statement`);
     }
     let limited: Awaited<ReturnType<GatewayEnv['user']>>;
+    let reader: Awaited<ReturnType<GatewayEnv['user']>>;
     before(async () => {
       await reset();
-      // Everything PartiQL, on the table, but only its own items: the gateway cannot read the key
-      // out of the statement, so it refuses the statement rather than decide it.
+      // Everything PartiQL, on the table, but only its own items: the gateway does not read the
+      // key out of the statement, so it refuses the statement rather than decide without it.
       limited = await env.user('fg-partiql', [{
         Version: '2012-10-17',
         Statement: [{
@@ -471,34 +471,88 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
           Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:username}'] } },
         }],
       }]);
+      // PartiQL SELECT and INSERT on the table, nothing on the other one.
+      reader = await env.user('fg-partiql-reader', [{
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert'], Resource: tableArn }],
+      }]);
     });
 
-    test('ExecuteStatement SELECT / INSERT / UPDATE / DELETE of another user\'s item: refused whole, nothing changes', async () => {
+    test('a policy conditioned on dynamodb:LeadingKeys: SELECT / INSERT / UPDATE / DELETE of another user\'s item refused whole, nothing changes', async () => {
       const client = env.dynamodb(limited);
-      const statements = [
-        `SELECT * FROM "${TABLE}" WHERE UserId = '${BOB}'`,
-        `INSERT INTO "${TABLE}" VALUE {'UserId': '${BOB}', 'GameTitle': 'pql'}`,
-        `UPDATE "${TABLE}" SET Secret = 'owned' WHERE UserId = '${BOB}' AND GameTitle = 'chess'`,
-        `DELETE FROM "${TABLE}" WHERE UserId = '${BOB}' AND GameTitle = 'go'`,
+      const statements: [string, string][] = [
+        [`SELECT * FROM "${TABLE}" WHERE UserId = '${BOB}'`, 'PartiQLSelect'],
+        [`INSERT INTO "${TABLE}" VALUE {'UserId': '${BOB}', 'GameTitle': 'pql'}`, 'PartiQLInsert'],
+        [`UPDATE "${TABLE}" SET Secret = 'owned' WHERE UserId = '${BOB}' AND GameTitle = 'chess'`, 'PartiQLUpdate'],
+        [`DELETE FROM "${TABLE}" WHERE UserId = '${BOB}' AND GameTitle = 'go'`, 'PartiQLDelete'],
       ];
-      for (const Statement of statements) {
-        await refused(client.send(new ExecuteStatementCommand({ Statement })), 'ExecuteStatement');
+      for (const [Statement, action] of statements) {
+        await unreadKeyRefused(client.send(new ExecuteStatementCommand({ Statement })), limited, action);
       }
       assert.deepEqual(await stored(BOB), fullItem(BOB));
       assert.deepEqual(await stored(BOB, 'go'), fullItem(BOB, 'go'));
       assert.equal(await stored(BOB, 'pql'), undefined);
+      // The same caller's GetItem of its own item carries the key, and is decided with it.
+      assert.deepEqual((await client.send(new GetItemCommand({ TableName: TABLE, Key: key('fg-partiql') }))).Item, undefined);
     });
 
-    test('BatchExecuteStatement and ExecuteTransaction: refused, nothing changes', async () => {
+    test('a policy conditioned on dynamodb:LeadingKeys: BatchExecuteStatement and ExecuteTransaction refused, nothing changes', async () => {
       const client = env.dynamodb(limited);
-      await refused(client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `UPDATE "${TABLE}" SET Secret = 'b' WHERE UserId = '${BOB}' AND GameTitle = 'chess'` }] })), 'BatchExecuteStatement');
-      await refused(client.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `INSERT INTO "${TABLE}" VALUE {'UserId': '${BOB}', 'GameTitle': 'tx-pql'}` }] })), 'ExecuteTransaction');
+      await unreadKeyRefused(client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `UPDATE "${TABLE}" SET Secret = 'b' WHERE UserId = '${BOB}' AND GameTitle = 'chess'` }] })), limited, 'PartiQLUpdate');
+      await unreadKeyRefused(client.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `INSERT INTO "${TABLE}" VALUE {'UserId': '${BOB}', 'GameTitle': 'tx-pql'}` }] })), limited, 'PartiQLInsert');
       assert.deepEqual(await stored(BOB), fullItem(BOB));
       assert.equal(await stored(BOB, 'tx-pql'), undefined);
     });
 
-    test('the same refusal for the account\'s root: PartiQL is never forwarded, whoever asks', async () => {
-      await refused(root.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}"` })), 'ExecuteStatement');
+    test('PartiQLSelect and PartiQLInsert on one table: its statements are forwarded, the other table\'s refused as AWS refuses them', async () => {
+      const client = env.dynamodb(reader);
+      const read = await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}" WHERE "UserId" = '${BOB}'` }));
+      assert.deepEqual(new Set(read.Items?.map((item) => item['GameTitle']?.S)), new Set(['chess', 'go']));
+      await client.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "${TABLE}" VALUE {'UserId': 'fg-partiql-reader', 'GameTitle': 'mine'}` }));
+      assert.deepEqual(await stored('fg-partiql-reader', 'mine'), key('fg-partiql-reader', 'mine'));
+      await denied(client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${OTHER}"` })), reader, 'PartiQLSelect', otherArn);
+      // A table named only in a string literal is text: the statement reads the table it names.
+      const literal = await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}" WHERE "UserId" = 'FROM ${OTHER}'` }));
+      assert.deepEqual(literal.Items, []);
+      // UPDATE and DELETE are other actions.
+      await denied(client.send(new ExecuteStatementCommand({ Statement: `DELETE FROM "${TABLE}" WHERE UserId = '${BOB}' AND GameTitle = 'go'` })), reader, 'PartiQLDelete');
+      assert.deepEqual(await stored(BOB, 'go'), fullItem(BOB, 'go'));
+    });
+
+    test('a transaction with one statement refused is refused whole: nothing of it is written', async () => {
+      const client = env.dynamodb(reader);
+      await denied(client.send(new ExecuteTransactionCommand({
+        TransactStatements: [
+          { Statement: `INSERT INTO "${TABLE}" VALUE {'UserId': 'fg-partiql-reader', 'GameTitle': 'tx'}` },
+          { Statement: `UPDATE "${OTHER}" SET Balance = 1000 WHERE UserId = '${BOB}'` },
+        ],
+      })), reader, 'PartiQLUpdate', otherArn);
+      assert.equal(await stored('fg-partiql-reader', 'tx'), undefined);
+      assert.deepEqual((await root.send(new GetItemCommand({ TableName: OTHER, Key: { UserId: s(BOB) }, ConsistentRead: true }))).Item, { UserId: s(BOB), Balance: n(5) });
+    });
+
+    test('a statement another reader could take for another table (or two) is refused unread, never forwarded', async () => {
+      const client = env.dynamodb(reader);
+      const statements = [
+        `SELECT * FROM "${TABLE}", "${OTHER}"`,
+        `SELECT * FROM "${OTHER}" AS t`,
+        `SELECT * FROM "${TABLE}" WHERE UserId IN (SELECT UserId FROM "${OTHER}")`,
+        `SELECT * FROM /* "${TABLE}" */ "${OTHER}"`,
+      ];
+      for (const Statement of statements) {
+        const error = await failure(client.send(new ExecuteStatementCommand({ Statement })));
+        assert.equal(error.name, 'NotImplemented', error.message);
+        assert.equal(error.status, 501);
+        assert.match(error.message, /^ExecuteStatement is not forwarded: the gateway reads a PartiQL statement only in its plain forms .*, and its statement is not one: /);
+      }
+      // The account's root is refused the same: the statement is not read, whoever sends it.
+      const error = await failure(root.send(new ExecuteStatementCommand({ Statement: statements[0]! })));
+      assert.equal(error.status, 501);
+    });
+
+    test('the account\'s root: PartiQL statements are forwarded', async () => {
+      const answer = await root.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${OTHER}"` }));
+      assert.deepEqual(new Set(answer.Items?.map((item) => item['UserId']?.S)), new Set([ALICE, BOB]));
     });
   });
 });

@@ -4,9 +4,10 @@
 // ConditionCheckItem on each table, TransactGetItems dynamodb:GetItem).
 
 import type { IdentifiedRequest } from '../identify.ts';
-import type { ExpandedCheck, ServiceRules } from '../rules.ts';
+import type { ExpandedCheck, OperationRule, ServiceRules } from '../rules.ts';
 import type { ConditionValue } from '../types.ts';
 import { BeyondLimit, LIMITS, wholeEntries, wholeList } from '../wire/limits.ts';
+import { PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -58,6 +59,68 @@ function perItem(kinds: Readonly<Record<string, string>>, enclosing: string) {
     }
     return checks;
   };
+}
+
+/**
+ * The statements of a PartiQL call: ExecuteStatement's one, BatchExecuteStatement's `Statements`
+ * and ExecuteTransaction's `TransactStatements` (each `{ Statement, … }`); undefined when the
+ * request gives none.
+ */
+function statementsOf(request: IdentifiedRequest): unknown[] | undefined {
+  const operation = request.operation.name;
+  if (operation === 'ExecuteStatement') return request.input.has('Statement') ? [request.input.get('Statement')] : undefined;
+  const list = request.input.get(operation === 'BatchExecuteStatement' ? 'Statements' : 'TransactStatements');
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return wholeList(list, operation === 'BatchExecuteStatement' ? 'Statements' : 'TransactStatements').map((entry) => record(entry)?.Statement);
+}
+
+/** Why a PartiQL call is not forwarded: a statement the gateway does not read (dynamodb-partiql.ts). */
+function partiqlRefusal(request: IdentifiedRequest): string | undefined {
+  for (const [index, statement] of (statementsOf(request) ?? []).entries()) {
+    if (typeof statement !== 'string') continue; // no statement: the upstream answers the validation error
+    try {
+      readStatement(statement);
+    } catch (err) {
+      if (!(err instanceof UnreadStatement)) throw err;
+      const which = request.operation.name === 'ExecuteStatement' ? 'its statement' : `statement ${index + 1}`;
+      return `the gateway reads a PartiQL statement only in its plain forms (SELECT … FROM <table>[.<index>] [WHERE …] [ORDER BY …], INSERT INTO <table> VALUE …, UPDATE <table> SET|REMOVE …, DELETE FROM <table> WHERE …), and ${which} is not one: ${err.message}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A PartiQL call: each statement's action on its table (its index, for a SELECT from one). Inside
+ * ExecuteTransaction, dynamodb:EnclosingOperation is ExecuteTransaction (as TransactWriteItems'
+ * items have theirs). `Statement` stays in each check's input: the readers below leave the keys
+ * a statement would set unset for it (PARTIQL_UNREAD_KEYS).
+ */
+function perStatement(request: IdentifiedRequest): ExpandedCheck[] | undefined {
+  const statements = statementsOf(request);
+  if (statements === undefined || statements.some((statement) => typeof statement !== 'string')) return undefined;
+  return statements.map((statement) => {
+    const target = readStatement(statement as string);
+    const input = new Map<string, unknown>([['TableName', target.table], ['Statement', statement]]);
+    if (target.index !== undefined) input.set('IndexName', target.index);
+    return {
+      action: target.action,
+      input,
+      ...(request.operation.name === 'ExecuteTransaction' ? { context: { 'dynamodb:EnclosingOperation': 'ExecuteTransaction' } } : {}),
+    };
+  });
+}
+
+const PARTIQL_RULE: OperationRule = {
+  refuse: partiqlRefusal,
+  expand: perStatement,
+  expandDoc: 'dynamodb:PartiQLSelect / PartiQLInsert / PartiQLUpdate / PartiQLDelete on the table (a SELECT from an index: the index) each statement names',
+  unreadKeys: PARTIQL_UNREAD_KEYS,
+  unreadWhy: 'Tessera does not read it from a PartiQL statement',
+};
+
+/** A PartiQL check (perStatement): its condition keys come from the statement, which is not read for them. */
+function isStatement(input: ReadonlyMap<string, unknown>): boolean {
+  return input.has('Statement');
 }
 
 /** A table name, or a table ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
@@ -127,14 +190,14 @@ export const DYNAMODB_RULES: ServiceRules = {
       expand: perItem({ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }, 'TransactWriteItems'),
       expandDoc: 'dynamodb:PutItem / UpdateItem / DeleteItem / ConditionCheckItem on the table of each item',
     },
+    ExecuteStatement: PARTIQL_RULE,
+    BatchExecuteStatement: PARTIQL_RULE,
+    ExecuteTransaction: PARTIQL_RULE,
   },
-  refused: {
-    ExecuteStatement: 'PartiQL statements name their table and action (dynamodb:PartiQLSelect, PartiQLInsert, …) in the statement text, which the gateway does not parse',
-    BatchExecuteStatement: 'PartiQL statements name their table and action (dynamodb:PartiQLSelect, PartiQLInsert, …) in the statement text, which the gateway does not parse',
-    ExecuteTransaction: 'PartiQL statements name their table and action (dynamodb:PartiQLSelect, PartiQLInsert, …) in the statement text, which the gateway does not parse',
-  },
+  refused: {},
   conditions: {
     'dynamodb:Attributes': (request) => {
+      if (isStatement(request.input)) return undefined;
       const names = attributeNames(request.input);
       if (returnsOldItemOnFailure(request.input)) names.push(EVERY_ATTRIBUTE);
       return names.length === 0 ? undefined : { 'dynamodb:Attributes': names };
@@ -146,18 +209,20 @@ export const DYNAMODB_RULES: ServiceRules = {
     // ALL_ATTRIBUTES on a table and ALL_PROJECTED_ATTRIBUTES on an index. GetItem and BatchGetItem,
     // which take no Select, are read the same way: a GetItem that names no attribute reads them all.
     'dynamodb:Select': (request) => {
+      if (isStatement(request.input)) return undefined;
       const given = request.input.get('Select');
       if (typeof given === 'string' && given !== '') return { 'dynamodb:Select': given };
       if (hasProjection(request.input)) return { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' };
       return { 'dynamodb:Select': request.input.get('IndexName') !== undefined ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES' };
     },
     'dynamodb:ReturnValues': (request) => {
+      if (isStatement(request.input)) return undefined;
       const given = request.input.get('ReturnValues');
       return { 'dynamodb:ReturnValues': typeof given === 'string' && given !== '' ? given : 'NONE' };
     },
   },
   lookups: (request, check) => {
-    if (!check.conditionKeys.includes('dynamodb:LeadingKeys') || !check.resource.startsWith('arn:')) return [];
+    if (!check.conditionKeys.includes('dynamodb:LeadingKeys') || !check.resource.startsWith('arn:') || isStatement(request.input)) return [];
     const candidates = leadingKeyCandidates(request.input);
     const table = check.resource.split('/')[1] ?? '';
     return Object.keys(candidates).length === 0 ? [] : [{ kind: 'dynamodb-leading-keys', check: check.index, table, candidates }];

@@ -62,6 +62,9 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
     resolved = await target((lookup) => lookupWanted(lookup, service, keys), keys);
     decided = await decideRequest(ctx, deps, action, resolved, { now, encodeExplanation: false });
   }
+  // A policy about the action refers to a condition key the gateway does not read from this
+  // request (a PartiQL statement's dynamodb:LeadingKeys): refused, never decided without it.
+  if (decided.refusal === undefined) decided = unreadKeyRefusal(flow, mapped, decided);
   // A request an allowed caller makes that has a service deliver into another resource: that
   // resource's policy must allow the service, as AWS validates it (delivery-targets.ts).
   if (decided.refusal === undefined || deps.gateway.settings.mode !== 'enforce') {
@@ -71,6 +74,25 @@ export async function authorizeMapped(flow: Flow, mapped: MappedRequest, sources
     if (refused !== undefined) throw new GatewayError(refused);
   }
   return { resolved, decided };
+}
+
+/**
+ * The refusal of an allowed request whose policies refer to a condition key it does not carry
+ * because the gateway does not read it (MappedRequest.unread); the decision unchanged otherwise.
+ * Deciding without the key could allow what a condition on it would refuse: a
+ * `ForAllValues:StringEquals dynamodb:LeadingKeys` grant holds for a request with no key at all.
+ */
+function unreadKeyRefusal(flow: Flow, mapped: MappedRequest, decided: Awaited<ReturnType<typeof decideRequest>>): Awaited<ReturnType<typeof decideRequest>> {
+  if (mapped.unread === undefined || decided.missingContextKeys.length === 0) return decided;
+  const unread = new Set(mapped.unread.keys.map((key) => key.toLowerCase()));
+  const referred = [...new Set(decided.missingContextKeys.filter((key) => unread.has(key.toLowerCase())))];
+  if (referred.length === 0) return decided;
+  const authorization = flow.ctx.authorization!;
+  const keys = referred.join(', ');
+  const reason = `a policy refers to ${keys}, and ${mapped.unread.why}`;
+  flow.ctx.authorization = { ...authorization, decision: 'ImplicitDeny', reason };
+  const message = `User: ${flow.ctx.principal!.arn} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} because ${reason}`;
+  return { ...decided, refusal: { code: 'AccessDenied', message } };
 }
 
 /**

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mapRequest } from '../map-request.ts';
+import { authorizationDataForTests, checks, mapped } from '../testing/mapping.ts';
+import { json } from '../testing/requests.ts';
+import { readStatement, UnreadStatement } from './dynamodb-partiql.ts';
+
+const authorizationData = authorizationDataForTests();
+const TABLE = 'arn:aws:dynamodb:us-east-1:111111111111:table';
+
+describe('DynamoDB PartiQL: the action and table of a statement', () => {
+  const read: [string, ReturnType<typeof readStatement>][] = [
+    ['SELECT * FROM Music', { action: 'PartiQLSelect', table: 'Music' }],
+    ['select Artist, "Year" from "Music" where Artist = \'Acme\' order by Year desc', { action: 'PartiQLSelect', table: 'Music' }],
+    ['SELECT * FROM "Music"."ByYear" WHERE "Year" = 1999', { action: 'PartiQLSelect', table: 'Music', index: 'ByYear' }],
+    ['SELECT * FROM "my.table-1"', { action: 'PartiQLSelect', table: 'my.table-1' }],
+    // A table named in a string literal is text: moto and DynamoDB read Music.
+    ["SELECT * FROM Music WHERE x = 'a FROM Other' OR y = 'SELECT'", { action: 'PartiQLSelect', table: 'Music' }],
+    ["INSERT INTO \"Music\" VALUE {'Artist': 'Acme', 'note': 'SELECT * FROM Other'}", { action: 'PartiQLInsert', table: 'Music' }],
+    ["UPDATE Music SET Sales = Sales + 1 WHERE Artist = 'Acme' RETURNING ALL NEW *", { action: 'PartiQLUpdate', table: 'Music' }],
+    ["UPDATE \"Music\" REMOVE note WHERE Artist = 'Acme'", { action: 'PartiQLUpdate', table: 'Music' }],
+    ["DELETE FROM Music WHERE Artist = 'Acme'", { action: 'PartiQLDelete', table: 'Music' }],
+    ['\n  SELECT\t*\r\nFROM   Music', { action: 'PartiQLSelect', table: 'Music' }],
+  ];
+  for (const [statement, expected] of read) {
+    it(`reads ${JSON.stringify(statement)}`, () => assert.deepEqual(readStatement(statement), expected));
+  }
+
+  // Each of these could be read as another table (or as two) by another reader: refused.
+  const refused: [string, RegExp][] = [
+    ['SELECT * FROM Music, Other', /after its table/],
+    ['SELECT * FROM Music m', /after its table/],
+    ['SELECT * FROM "Other" AS o', /after its table/],
+    ['SELECT * FROM Music WHERE Artist IN (SELECT Artist FROM Other)', /more than one/],
+    ['SELECT * FROM Music UNION SELECT * FROM Other', /UNION/],
+    ["EXISTS(SELECT * FROM Music WHERE Artist = 'A')", /EXISTS/],
+    ['SELECT * FROM Music; SELECT * FROM Other', /;/],
+    ['SELECT * FROM Music -- Other', /comment/],
+    ['SELECT * FROM /* Music */ Other', /comment/],
+    ['SELECT * FROM `Music`', /`/],
+    ['SELECT * FROM "Mu""sic"', /not a DynamoDB table name/],
+    ['SELECT * FROM "arn:aws:dynamodb:us-east-1:111111111111:table/Other"', /not a DynamoDB table name/],
+    ['SELECT * FROM ab', /not a DynamoDB table name/],
+    ['SELECT * FROM music-table', /after its table/],
+    ['SELECT * FROM', /names no table/],
+    ['SELECT FROM Music', /no projection/],
+    ["SELECT * FROM Music WHERE x = 'unterminated", /unterminated/],
+    ['SELECT * FROM "Music"."ab"', /not a DynamoDB index name/],
+    ["INSERT INTO Music SELECT * FROM Other", /more than one|no VALUE/],
+    ["INSERT Music VALUE {'a': 1}", /no INTO/],
+    ["UPDATE Music WHERE Artist = 'A'", /no SET or REMOVE/],
+    ['DELETE FROM Music', /no WHERE/],
+    ['DELETE Music WHERE a = 1', /no FROM/],
+    ['UPSERT INTO Music VALUE {}', /not a SELECT, INSERT, UPDATE or DELETE/],
+    ['', /not a SELECT/],
+    ['SELECT * FROM Music WHERE from = 1', /more than one/],
+    [`SELECT * FROM Music WHERE a = '${'x'.repeat(9000)}'`, /longer than/],
+  ];
+  for (const [statement, why] of refused) {
+    it(`refuses ${JSON.stringify(statement.slice(0, 80))}`, () => assert.throws(() => readStatement(statement), (err: unknown) => err instanceof UnreadStatement && why.test(err.message)));
+  }
+});
+
+describe('DynamoDB PartiQL: the checks of ExecuteStatement, BatchExecuteStatement and ExecuteTransaction', () => {
+  const map = (target: string, body: Record<string, unknown>) => mapRequest(authorizationData(), json('dynamodb', `DynamoDB_20120810.${target}`, body, '1.0'));
+
+  it('ExecuteStatement: the statement\'s action on its table, or on its index', () => {
+    assert.deepEqual(checks(mapped(map('ExecuteStatement', { Statement: 'SELECT * FROM "Music" WHERE Artist = ?', Parameters: [{ S: 'Acme' }] }))), [`dynamodb:PartiQLSelect ${TABLE}/Music`]);
+    assert.deepEqual(checks(mapped(map('ExecuteStatement', { Statement: 'SELECT * FROM "Music"."ByYear"' }))), [`dynamodb:PartiQLSelect ${TABLE}/Music/index/ByYear`]);
+    assert.deepEqual(checks(mapped(map('ExecuteStatement', { Statement: "DELETE FROM Music WHERE Artist = 'A'" }))), [`dynamodb:PartiQLDelete ${TABLE}/Music`]);
+  });
+
+  it('BatchExecuteStatement and ExecuteTransaction: each statement on its own table; a transaction\'s with dynamodb:EnclosingOperation', () => {
+    const batch = mapped(map('BatchExecuteStatement', { Statements: [{ Statement: "SELECT * FROM Music WHERE Artist = 'A'" }, { Statement: "UPDATE Other SET x = 1 WHERE k = 'b'" }] }));
+    assert.deepEqual(checks(batch), [`dynamodb:PartiQLSelect ${TABLE}/Music`, `dynamodb:PartiQLUpdate ${TABLE}/Other`]);
+    assert.equal(batch.targets[0]!.context?.['dynamodb:EnclosingOperation'], undefined);
+    const transaction = mapped(map('ExecuteTransaction', { TransactStatements: [{ Statement: "INSERT INTO Music VALUE {'Artist': 'T'}" }, { Statement: "DELETE FROM Other WHERE k = 'b'" }] }));
+    assert.deepEqual(checks(transaction), [`dynamodb:PartiQLInsert ${TABLE}/Music`, `dynamodb:PartiQLDelete ${TABLE}/Other`]);
+    for (const target of transaction.targets) assert.equal(target.context?.['dynamodb:EnclosingOperation'], 'ExecuteTransaction');
+  });
+
+  it('sets none of the keys the statement would (they stay missing, so a policy that refers to one refuses the request)', () => {
+    const result = mapped(map('ExecuteStatement', { Statement: "UPDATE Music SET a = 1 WHERE Artist = 'A' RETURNING ALL OLD *" }));
+    const context = result.targets[0]!.context ?? {};
+    for (const key of ['dynamodb:Attributes', 'dynamodb:Select', 'dynamodb:ReturnValues', 'dynamodb:LeadingKeys', 'dynamodb:FullTableScan']) assert.equal(context[key], undefined, key);
+    assert.equal(result.lookups.some((lookup) => lookup.kind === 'dynamodb-leading-keys'), false);
+    assert.deepEqual(result.unread?.keys, ['dynamodb:Attributes', 'dynamodb:LeadingKeys', 'dynamodb:Select', 'dynamodb:FullTableScan', 'dynamodb:ReturnValues']);
+  });
+
+  it('a statement it does not read refuses the whole call, naming the statement', () => {
+    const result = map('BatchExecuteStatement', { Statements: [{ Statement: 'SELECT * FROM Music WHERE Artist = ?' }, { Statement: 'SELECT * FROM Music, Other' }] });
+    assert.equal(result.kind, 'unmapped');
+    assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
+    assert.match(result.kind === 'unmapped' ? result.message : '', /^BatchExecuteStatement is not forwarded: .*statement 2 is not one: the statement has something other than WHERE or ORDER BY after its table/);
+  });
+});
