@@ -26,10 +26,10 @@ export interface TargetSources {
 }
 
 /** Lookups read only when a policy asks for their keys (they cost an upstream read per resource). */
-export type LazyLookup = Extract<Lookup, { kind: 'resource-tags' | 's3-object-tags' | 'dynamodb-leading-keys' | 'kms-key-properties' }>;
+export type LazyLookup = Extract<Lookup, { kind: 'resource-tags' | 's3-object-tags' | 'dynamodb-leading-keys' | 'dynamodb-full-table-scan' | 'kms-key-properties' }>;
 
 export function isLazy(lookup: Lookup): lookup is LazyLookup {
-  return lookup.kind === 'resource-tags' || lookup.kind === 's3-object-tags' || lookup.kind === 'dynamodb-leading-keys' || lookup.kind === 'kms-key-properties';
+  return lookup.kind === 'resource-tags' || lookup.kind === 's3-object-tags' || lookup.kind === 'dynamodb-leading-keys' || lookup.kind === 'dynamodb-full-table-scan' || lookup.kind === 'kms-key-properties';
 }
 
 /**
@@ -46,6 +46,8 @@ export function lookupWanted(lookup: LazyLookup, service: GatewayService, missin
       return wants('s3:existingobjecttag/');
     case 'dynamodb-leading-keys':
       return wants('dynamodb:leadingkeys');
+    case 'dynamodb-full-table-scan':
+      return wants('dynamodb:fulltablescan');
     case 'kms-key-properties':
       return keys.some((key) => KMS_KEY_PROPERTY_KEYS.includes(key));
   }
@@ -171,6 +173,12 @@ async function apply(
       // a `ForAllValues:` condition on an absent key would allow anything.
       const values = partitionKey !== undefined && Object.hasOwn(lookup.candidates, partitionKey) ? lookup.candidates[partitionKey]! : [...new Set(Object.values(lookup.candidates).flat())];
       if (values.length > 0) check.context['dynamodb:LeadingKeys'] = [...values];
+      return;
+    }
+    case 'dynamodb-full-table-scan': {
+      const equalities = lookup.equalities;
+      const partitionKey = equalities === undefined || equalities.length === 0 ? undefined : await cache.get('partition-key', account, check.resource, () => readPartitionKey(lookup.table, reads()));
+      check.context['dynamodb:FullTableScan'] = partitionKey === undefined || !equalities!.includes(partitionKey);
       return;
     }
     case 'kms-key-properties': {

@@ -50,6 +50,12 @@ export type Lookup =
    * key attributes and their values; the one the table's key schema names as HASH is the key.
    */
   | { kind: 'dynamodb-leading-keys'; check: number; table: string; candidates: Readonly<Record<string, readonly string[]>> }
+  /**
+   * dynamodb:FullTableScan of a PartiQL SELECT needs the table's partition key name: false when
+   * `equalities` (its WHERE clause's, dynamodb-partiql.ts) include it; true otherwise, and for a
+   * SELECT from an index or whose WHERE clause is not a conjunction (`equalities` undefined).
+   */
+  | { kind: 'dynamodb-full-table-scan'; check: number; table: string; equalities?: readonly string[] }
   /** The KMS key's own condition keys (kms:KeySpec, kms:KeyOrigin, kms:ResourceAliases, …: kms-key-properties.ts) for `check`. */
   | { kind: 'kms-key-properties'; check: number; resource: string }
   /**

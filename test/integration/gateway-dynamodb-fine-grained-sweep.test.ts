@@ -550,6 +550,49 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
       assert.equal(error.status, 501);
     });
 
+    test('AWS\'s "deny full table scan" policy: a SELECT confined to one partition key is forwarded, a scan is refused by the Deny', async () => {
+      // Developer Guide, "IAM security policies with PartiQL for DynamoDB", Example 6.
+      const scanless = await env.user('fg-partiql-scanless', [{
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny', Action: ['dynamodb:PartiQLSelect'], Resource: [tableArn], Condition: { Bool: { 'dynamodb:FullTableScan': ['true'] } } },
+          { Effect: 'Allow', Action: ['dynamodb:PartiQLSelect'], Resource: [tableArn] },
+        ],
+      }]);
+      const client = env.dynamodb(scanless);
+      const keyed = await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}" WHERE "UserId" = '${BOB}' AND "GameTitle" = 'chess'` }));
+      assert.deepEqual(keyed.Items, [fullItem(BOB)]);
+      const scans = [
+        `SELECT * FROM "${TABLE}"`,
+        `SELECT * FROM "${TABLE}" WHERE "GameTitle" = 'chess'`,
+        `SELECT * FROM "${TABLE}" WHERE "UserId" = '${BOB}' OR "GameTitle" = 'go'`,
+      ];
+      for (const Statement of scans) {
+        const error = await failure(client.send(new ExecuteStatementCommand({ Statement })));
+        assert.equal(error.name, 'AccessDeniedException', `${Statement}: ${error.message}`);
+        assert.equal(error.message, `User: ${scanless.arn} is not authorized to perform: dynamodb:PartiQLSelect on resource: ${tableArn} with an explicit deny in an identity-based policy`);
+      }
+    });
+
+    test('AWS\'s "transactional statements only" policy: ExecuteTransaction is forwarded, the same statement alone is refused', async () => {
+      // Developer Guide, "IAM security policies with PartiQL for DynamoDB", Example 4.
+      const transactional = await env.user('fg-partiql-tx', [{
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLSelect'],
+          Resource: [tableArn],
+          Condition: { StringEquals: { 'dynamodb:EnclosingOperation': ['ExecuteTransaction'] } },
+        }],
+      }]);
+      const client = env.dynamodb(transactional);
+      const insert = `INSERT INTO "${TABLE}" VALUE {'UserId': 'fg-partiql-tx', 'GameTitle': 'tx-only'}`;
+      await denied(client.send(new ExecuteStatementCommand({ Statement: insert })), transactional, 'PartiQLInsert');
+      assert.equal(await stored('fg-partiql-tx', 'tx-only'), undefined);
+      await client.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: insert }] }));
+      assert.deepEqual(await stored('fg-partiql-tx', 'tx-only'), key('fg-partiql-tx', 'tx-only'));
+    });
+
     test('the account\'s root: PartiQL statements are forwarded', async () => {
       const answer = await root.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${OTHER}"` }));
       assert.deepEqual(new Set(answer.Items?.map((item) => item['UserId']?.S)), new Set([ALICE, BOB]));

@@ -10,17 +10,22 @@ const TABLE = 'arn:aws:dynamodb:us-east-1:111111111111:table';
 
 describe('DynamoDB PartiQL: the action and table of a statement', () => {
   const read: [string, ReturnType<typeof readStatement>][] = [
-    ['SELECT * FROM Music', { action: 'PartiQLSelect', table: 'Music' }],
-    ['select Artist, "Year" from "Music" where Artist = \'Acme\' order by Year desc', { action: 'PartiQLSelect', table: 'Music' }],
-    ['SELECT * FROM "Music"."ByYear" WHERE "Year" = 1999', { action: 'PartiQLSelect', table: 'Music', index: 'ByYear' }],
-    ['SELECT * FROM "my.table-1"', { action: 'PartiQLSelect', table: 'my.table-1' }],
-    // A table named in a string literal is text: moto and DynamoDB read Music.
+    ['SELECT * FROM Music', { action: 'PartiQLSelect', table: 'Music', equalities: [] }],
+    ['select Artist, "Year" from "Music" where Artist = \'Acme\' order by Year desc', { action: 'PartiQLSelect', table: 'Music', equalities: ['Artist'] }],
+    ['SELECT * FROM "Music"."ByYear" WHERE "Year" = 1999', { action: 'PartiQLSelect', table: 'Music', index: 'ByYear', equalities: ['Year'] }],
+    ['SELECT * FROM "my.table-1"', { action: 'PartiQLSelect', table: 'my.table-1', equalities: [] }],
+    // A table named in a string literal is text: moto and DynamoDB read Music. OR: no equality confines the read.
     ["SELECT * FROM Music WHERE x = 'a FROM Other' OR y = 'SELECT'", { action: 'PartiQLSelect', table: 'Music' }],
+    // The equalities a conjunction holds: a value, a parameter, a number, IN; not a path, a function, another attribute or <=.
+    ["SELECT * FROM Music WHERE Artist = ? AND \"Song\" IN ['a', 'b'] AND Year = -3 AND Sales <= 5", { action: 'PartiQLSelect', table: 'Music', equalities: ['Artist', 'Song', 'Year'] }],
+    ["SELECT * FROM Music WHERE Info.Artist = 'a' AND size(Artist) = 3 AND Artist = Other AND Tags[0] = 'x'", { action: 'PartiQLSelect', table: 'Music', equalities: [] }],
+    ["SELECT * FROM Music WHERE NOT Artist = 'a'", { action: 'PartiQLSelect', table: 'Music' }],
+    ["SELECT * FROM Music WHERE Artist = 'a' ORDER BY Song", { action: 'PartiQLSelect', table: 'Music', equalities: ['Artist'] }],
     ["INSERT INTO \"Music\" VALUE {'Artist': 'Acme', 'note': 'SELECT * FROM Other'}", { action: 'PartiQLInsert', table: 'Music' }],
     ["UPDATE Music SET Sales = Sales + 1 WHERE Artist = 'Acme' RETURNING ALL NEW *", { action: 'PartiQLUpdate', table: 'Music' }],
     ["UPDATE \"Music\" REMOVE note WHERE Artist = 'Acme'", { action: 'PartiQLUpdate', table: 'Music' }],
     ["DELETE FROM Music WHERE Artist = 'Acme'", { action: 'PartiQLDelete', table: 'Music' }],
-    ['\n  SELECT\t*\r\nFROM   Music', { action: 'PartiQLSelect', table: 'Music' }],
+    ['\n  SELECT\t*\r\nFROM   Music', { action: 'PartiQLSelect', table: 'Music', equalities: [] }],
   ];
   for (const [statement, expected] of read) {
     it(`reads ${JSON.stringify(statement)}`, () => assert.deepEqual(readStatement(statement), expected));
@@ -84,7 +89,29 @@ describe('DynamoDB PartiQL: the checks of ExecuteStatement, BatchExecuteStatemen
     const context = result.targets[0]!.context ?? {};
     for (const key of ['dynamodb:Attributes', 'dynamodb:Select', 'dynamodb:ReturnValues', 'dynamodb:LeadingKeys', 'dynamodb:FullTableScan']) assert.equal(context[key], undefined, key);
     assert.equal(result.lookups.some((lookup) => lookup.kind === 'dynamodb-leading-keys'), false);
-    assert.deepEqual(result.unread?.keys, ['dynamodb:Attributes', 'dynamodb:LeadingKeys', 'dynamodb:Select', 'dynamodb:FullTableScan', 'dynamodb:ReturnValues']);
+    assert.deepEqual(result.unread?.keys, ['dynamodb:Attributes', 'dynamodb:LeadingKeys', 'dynamodb:Select', 'dynamodb:ReturnValues']);
+  });
+
+  it('a SELECT reads dynamodb:FullTableScan once the table\'s partition key is known; a SELECT from an index is a full scan', () => {
+    const keyed = mapped(map('ExecuteStatement', { Statement: "SELECT * FROM Music WHERE Artist = 'a' AND Song = 'b'" }));
+    assert.deepEqual(keyed.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music', equalities: ['Artist', 'Song'] }]);
+    const either = mapped(map('ExecuteStatement', { Statement: "SELECT * FROM Music WHERE Artist = 'a' OR Song = 'b'" }));
+    assert.deepEqual(either.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music' }]);
+    const index = mapped(map('ExecuteStatement', { Statement: "SELECT * FROM Music.ByYear WHERE Year = 1999" }));
+    assert.deepEqual(index.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music' }]);
+    // Only PartiQLSelect lists the key.
+    assert.deepEqual(mapped(map('ExecuteStatement', { Statement: "DELETE FROM Music WHERE Artist = 'a'" })).lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), []);
+  });
+
+  it('more statements than DynamoDB takes (25 in a batch, 100 in a transaction) are refused before any is read', () => {
+    const statements = (n: number) => Array.from({ length: n }, () => ({ Statement: 'SELECT * FROM Music WHERE Artist = ?' }));
+    assert.equal(map('BatchExecuteStatement', { Statements: statements(25) }).kind, 'mapped');
+    assert.equal(map('ExecuteTransaction', { TransactStatements: statements(100) }).kind, 'mapped');
+    for (const [operation, member, n] of [['BatchExecuteStatement', 'Statements', 26], ['ExecuteTransaction', 'TransactStatements', 101]] as const) {
+      const result = map(operation, { [member]: statements(n) });
+      assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
+      assert.match(result.kind === 'unmapped' ? result.message : '', new RegExp(`has ${n} statements, and DynamoDB takes at most ${n - 1}$`));
+    }
   });
 
   it('a statement it does not read refuses the whole call, naming the statement', () => {

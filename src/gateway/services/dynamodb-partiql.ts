@@ -19,6 +19,12 @@ export interface PartiQLTarget {
   readonly table: string;
   /** `SELECT … FROM "Table"."Index"`. */
   readonly index?: string;
+  /**
+   * A SELECT's attributes its WHERE clause holds equal to a value (`name = 'v'`, `name = ?`,
+   * `name IN […]`) where it is a conjunction (no OR, no NOT); undefined when it is not one, for
+   * dynamodb:FullTableScan (a SELECT without such a condition on the partition key scans the table).
+   */
+  readonly equalities?: readonly string[];
 }
 
 /** Why a statement is refused, for the caller. */
@@ -30,7 +36,10 @@ interface Token {
   readonly text: string;
 }
 
+/** DynamoDB's own bounds (its model): a statement's length, and the statements of a batch and of a transaction. */
 const MAX_STATEMENT = 8192;
+export const MAX_BATCH_STATEMENTS = 25;
+export const MAX_TRANSACTION_STATEMENTS = 100;
 
 function isWordStart(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
@@ -76,8 +85,8 @@ function tokens(statement: string): Token[] {
       found.push({ kind: 'word', text: statement.slice(start, at) });
       continue;
     }
-    const two = statement.slice(at, at + 2);
-    if (two === '--' || two === '/*' || two === '//') throw new UnreadStatement('the statement has a comment');
+    const after = statement.charCodeAt(at + 1);
+    if ((code === 45 && after === 45) || (code === 47 && (after === 42 || after === 47))) throw new UnreadStatement('the statement has a comment');
     if (code === 59) throw new UnreadStatement('the statement has a ;');
     if (code === 96) throw new UnreadStatement('the statement has a `');
     found.push({ kind: 'other', text: statement[at]! });
@@ -86,7 +95,10 @@ function tokens(statement: string): Token[] {
   return found;
 }
 
-const keyword = (token: Token | undefined, word: string): boolean => token?.kind === 'word' && token.text.toUpperCase() === word;
+const keyword = (token: Token | undefined, word: string): boolean => token?.kind === 'word' && token.text.length === word.length && token.text.toUpperCase() === word;
+
+/** The words counted once at most (a second one is another statement or table); by length first, to spare the upper-casing. */
+const COUNTED = new Set(['SELECT', 'FROM', 'INTO', 'UNION', 'EXISTS', 'JOIN']);
 
 /** DynamoDB's table and index name pattern: 3–255 of `a-z A-Z 0-9 _ - .`. */
 function checkName(name: string, what: string): string {
@@ -114,11 +126,9 @@ export function readStatement(statement: string): PartiQLTarget {
   // quotes (a subquery, a UNION or an EXISTS repeats one of them).
   const counts = new Map<string, number>();
   for (const token of list) {
-    if (token.kind !== 'word') continue;
+    if (token.kind !== 'word' || token.text.length < 4 || token.text.length > 6) continue;
     const upper = token.text.toUpperCase();
-    if (upper === 'SELECT' || upper === 'FROM' || upper === 'INTO' || upper === 'UNION' || upper === 'EXISTS' || upper === 'JOIN') {
-      counts.set(upper, (counts.get(upper) ?? 0) + 1);
-    }
+    if (COUNTED.has(upper)) counts.set(upper, (counts.get(upper) ?? 0) + 1);
   }
   for (const word of ['UNION', 'EXISTS', 'JOIN']) if (counts.has(word)) throw new UnreadStatement(`the statement has ${word}`);
   if ([...counts.values()].some((count) => count > 1)) throw new UnreadStatement('the statement names more than one SELECT, FROM or INTO');
@@ -135,7 +145,8 @@ export function readStatement(statement: string): PartiQLTarget {
     }
     // After the table: the end, WHERE or ORDER BY; an alias or a list of tables is refused.
     if (next < list.length && !keyword(list[next], 'WHERE') && !keyword(list[next], 'ORDER')) throw new UnreadStatement('the statement has something other than WHERE or ORDER BY after its table');
-    return { action: 'PartiQLSelect', table, ...(index !== undefined ? { index } : {}) };
+    const equalities = keyword(list[next], 'WHERE') ? whereEqualities(list, next + 1) : [];
+    return { action: 'PartiQLSelect', table, ...(index !== undefined ? { index } : {}), ...(equalities !== undefined ? { equalities } : {}) };
   }
   if (keyword(first, 'INSERT')) {
     if (!keyword(list[1], 'INTO')) throw new UnreadStatement('the INSERT has no INTO');
@@ -157,9 +168,41 @@ export function readStatement(statement: string): PartiQLTarget {
   throw new UnreadStatement('the statement is not a SELECT, INSERT, UPDATE or DELETE');
 }
 
+/** A value a key can equal: a string literal, a number, or a `?` parameter. */
+function isValue(token: Token | undefined): boolean {
+  if (token === undefined) return false;
+  if (token.kind === 'string') return true;
+  return token.kind === 'other' && (token.text === '?' || token.text === '-' || (token.text >= '0' && token.text <= '9'));
+}
+
 /**
- * Condition keys the action lists that the gateway does not read from a statement (they would
- * need its projection, its WHERE clause and its RETURNING clause): a policy that refers to one
- * refuses the request rather than deciding without it (server/gateway/decision.ts).
+ * The top-level attribute names a WHERE clause (tokens from `from` to an ORDER BY or the end)
+ * holds equal to a value or IN a list, when the clause is a conjunction; undefined when it has OR
+ * or NOT (then no single equality confines the read). A name inside a path (`a.b`, `a[1]`) or a
+ * function call is not a top-level attribute and is not counted: counting too few only makes the
+ * read a full scan, the stricter answer.
  */
-export const PARTIQL_UNREAD_KEYS: readonly string[] = ['dynamodb:Attributes', 'dynamodb:LeadingKeys', 'dynamodb:Select', 'dynamodb:FullTableScan', 'dynamodb:ReturnValues'];
+function whereEqualities(list: readonly Token[], from: number): string[] | undefined {
+  const end = list.findIndex((token, at) => at >= from && keyword(token, 'ORDER'));
+  const clause = list.slice(from, end < 0 ? list.length : end);
+  if (clause.some((token) => keyword(token, 'OR') || keyword(token, 'NOT'))) return undefined;
+  const names: string[] = [];
+  for (let at = 0; at < clause.length; at++) {
+    const token = clause[at]!;
+    if (token.kind !== 'word' && token.kind !== 'quoted') continue;
+    const before = clause[at - 1];
+    if (before?.kind === 'other' && (before.text === '.' || before.text === '[')) continue;
+    const next = clause[at + 1];
+    const equal = next?.kind === 'other' && next.text === '=' && isValue(clause[at + 2]);
+    if (equal || keyword(next, 'IN')) names.push(token.text);
+  }
+  return names;
+}
+
+/**
+ * Condition keys the actions list that the gateway does not read from a statement (they would
+ * need its projection, its WHERE clause's values and its RETURNING clause): a policy that refers
+ * to one refuses the request rather than deciding without it (server/gateway/decision.ts).
+ * dynamodb:FullTableScan is read (from `equalities` and the table's partition key).
+ */
+export const PARTIQL_UNREAD_KEYS: readonly string[] = ['dynamodb:Attributes', 'dynamodb:LeadingKeys', 'dynamodb:Select', 'dynamodb:ReturnValues'];

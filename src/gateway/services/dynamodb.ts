@@ -5,9 +5,9 @@
 
 import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck, OperationRule, ServiceRules } from '../rules.ts';
-import type { ConditionValue } from '../types.ts';
+import type { ConditionValue, Lookup } from '../types.ts';
 import { BeyondLimit, LIMITS, wholeEntries, wholeList } from '../wire/limits.ts';
-import { PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
+import { MAX_BATCH_STATEMENTS, MAX_TRANSACTION_STATEMENTS, PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -76,7 +76,11 @@ function statementsOf(request: IdentifiedRequest): unknown[] | undefined {
 
 /** Why a PartiQL call is not forwarded: a statement the gateway does not read (dynamodb-partiql.ts). */
 function partiqlRefusal(request: IdentifiedRequest): string | undefined {
-  for (const [index, statement] of (statementsOf(request) ?? []).entries()) {
+  const statements = statementsOf(request) ?? [];
+  // DynamoDB's own bounds, checked before any statement is read (each is read in full).
+  const most = request.operation.name === 'BatchExecuteStatement' ? MAX_BATCH_STATEMENTS : MAX_TRANSACTION_STATEMENTS;
+  if (statements.length > most) return `the request has ${statements.length} statements, and DynamoDB takes at most ${most}`;
+  for (const [index, statement] of statements.entries()) {
     if (typeof statement !== 'string') continue; // no statement: the upstream answers the validation error
     try {
       readStatement(statement);
@@ -117,6 +121,18 @@ const PARTIQL_RULE: OperationRule = {
   unreadKeys: PARTIQL_UNREAD_KEYS,
   unreadWhy: 'Tessera does not read it from a PartiQL statement',
 };
+
+/**
+ * dynamodb:FullTableScan of a PartiQL SELECT, settled once the table's partition key is read: a
+ * SELECT from an index is taken for a full scan (its key is the index's, not read here) — the
+ * stricter answer, for a Deny on `true` as for an Allow on `false`.
+ */
+function fullTableScan(statement: string, check: { index: number; resource: string }): Lookup {
+  const target = readStatement(statement);
+  const table = check.resource.split('/')[1] ?? '';
+  const equalities = target.index === undefined ? target.equalities : undefined;
+  return { kind: 'dynamodb-full-table-scan', check: check.index, table, ...(equalities !== undefined ? { equalities } : {}) };
+}
 
 /** A PartiQL check (perStatement): its condition keys come from the statement, which is not read for them. */
 function isStatement(input: ReadonlyMap<string, unknown>): boolean {
@@ -222,7 +238,9 @@ export const DYNAMODB_RULES: ServiceRules = {
     },
   },
   lookups: (request, check) => {
-    if (!check.conditionKeys.includes('dynamodb:LeadingKeys') || !check.resource.startsWith('arn:') || isStatement(request.input)) return [];
+    const statement = request.input.get('Statement');
+    if (typeof statement === 'string') return check.conditionKeys.includes('dynamodb:FullTableScan') && check.resource.startsWith('arn:') ? [fullTableScan(statement, check)] : [];
+    if (!check.conditionKeys.includes('dynamodb:LeadingKeys') || !check.resource.startsWith('arn:')) return [];
     const candidates = leadingKeyCandidates(request.input);
     const table = check.resource.split('/')[1] ?? '';
     return Object.keys(candidates).length === 0 ? [] : [{ kind: 'dynamodb-leading-keys', check: check.index, table, candidates }];
