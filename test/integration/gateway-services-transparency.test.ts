@@ -5,7 +5,7 @@
 // account: one behind Tessera, one called directly (MOTO_ACCOUNT_ID), and every workflow runs on
 // both, step by step.
 //
-// Deliberate strictness that docs/gateway*.md document (PartiQL refused, SNS→SQS subscriptions
+// Deliberate strictness that docs/gateway*.md document (PartiQL read only in its plain forms, SNS→SQS subscriptions
 // checked against the queue's policy, logGroupIdentifier forwarded as logGroupName, KMS blobs
 // that name no key, Logs subscriptions to a log group ARN) is left out of the table.
 
