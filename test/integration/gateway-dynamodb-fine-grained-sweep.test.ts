@@ -538,6 +538,9 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
         `SELECT * FROM "${OTHER}" AS t`,
         `SELECT * FROM "${TABLE}" WHERE UserId IN (SELECT UserId FROM "${OTHER}")`,
         `SELECT * FROM /* "${TABLE}" */ "${OTHER}"`,
+        // moto reads a bare `A.b` as the table named `A.b`, and `"A" . "b"` as the table A.
+        `SELECT * FROM ${OTHER}.archive`,
+        `SELECT * FROM "${TABLE}" . "ByGame"`,
       ];
       for (const Statement of statements) {
         const error = await failure(client.send(new ExecuteStatementCommand({ Statement })));

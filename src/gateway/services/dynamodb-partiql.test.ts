@@ -14,6 +14,7 @@ describe('DynamoDB PartiQL: the action and table of a statement', () => {
     ['select Artist, "Year" from "Music" where Artist = \'Acme\' order by Year desc', { action: 'PartiQLSelect', table: 'Music', equalities: ['Artist'] }],
     ['SELECT * FROM "Music"."ByYear" WHERE "Year" = 1999', { action: 'PartiQLSelect', table: 'Music', index: 'ByYear', equalities: ['Year'] }],
     ['SELECT * FROM "my.table-1"', { action: 'PartiQLSelect', table: 'my.table-1', equalities: [] }],
+    ['SELECT * FROM "abc.defg"', { action: 'PartiQLSelect', table: 'abc.defg', equalities: [] }],
     // A table named in a string literal is text: moto and DynamoDB read Music. OR: no equality confines the read.
     ["SELECT * FROM Music WHERE x = 'a FROM Other' OR y = 'SELECT'", { action: 'PartiQLSelect', table: 'Music' }],
     // The equalities a conjunction holds: a value, a parameter, a number, IN; not a path, a function, another attribute or <=.
@@ -51,6 +52,11 @@ describe('DynamoDB PartiQL: the action and table of a statement', () => {
     ['SELECT FROM Music', /no projection/],
     ["SELECT * FROM Music WHERE x = 'unterminated", /unterminated/],
     ['SELECT * FROM "Music"."ab"', /not a DynamoDB index name/],
+    // moto reads a bare `abc.defg` as the table `abc.defg`, and `"abc" . "defg"` as the table abc.
+    ['SELECT * FROM abc.defg', /index other than as "Table"."Index"/],
+    ['SELECT * FROM "abc" . "defg"', /index other than as "Table"."Index"/],
+    ['SELECT * FROM "abc".defg', /index other than as "Table"."Index"/],
+    ['SELECT * FROM abc."defg"', /index other than as "Table"."Index"/],
     ["INSERT INTO Music SELECT * FROM Other", /more than one|no VALUE/],
     ["INSERT Music VALUE {'a': 1}", /no INTO/],
     ["UPDATE Music WHERE Artist = 'A'", /no SET or REMOVE/],
@@ -97,7 +103,7 @@ describe('DynamoDB PartiQL: the checks of ExecuteStatement, BatchExecuteStatemen
     assert.deepEqual(keyed.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music', equalities: ['Artist', 'Song'] }]);
     const either = mapped(map('ExecuteStatement', { Statement: "SELECT * FROM Music WHERE Artist = 'a' OR Song = 'b'" }));
     assert.deepEqual(either.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music' }]);
-    const index = mapped(map('ExecuteStatement', { Statement: "SELECT * FROM Music.ByYear WHERE Year = 1999" }));
+    const index = mapped(map('ExecuteStatement', { Statement: 'SELECT * FROM "Music"."ByYear" WHERE Year = 1999' }));
     assert.deepEqual(index.lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), [{ kind: 'dynamodb-full-table-scan', check: 0, table: 'Music' }]);
     // Only PartiQLSelect lists the key.
     assert.deepEqual(mapped(map('ExecuteStatement', { Statement: "DELETE FROM Music WHERE Artist = 'a'" })).lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), []);

@@ -34,6 +34,9 @@ interface Token {
   /** `word`: a bare name or keyword; `quoted`: a "quoted name"; `string`: a 'literal'; `other`: anything else, one character. */
   readonly kind: 'word' | 'quoted' | 'string' | 'other';
   readonly text: string;
+  /** Where it starts and ends in the statement (an index is read only when written against its table). */
+  readonly start: number;
+  readonly end: number;
 }
 
 /** DynamoDB's own bounds (its model): a statement's length, and the statements of a batch and of a transaction. */
@@ -75,21 +78,21 @@ function tokens(statement: string): Token[] {
     }
     if (code === 34 || code === 39) {
       const run = quoted(statement, at, statement[at]!);
-      found.push({ kind: code === 34 ? 'quoted' : 'string', text: run.text });
+      found.push({ kind: code === 34 ? 'quoted' : 'string', text: run.text, start: at, end: run.end });
       at = run.end;
       continue;
     }
     if (isWordStart(code)) {
       const start = at;
       while (at < statement.length && isWordPart(statement.charCodeAt(at))) at++;
-      found.push({ kind: 'word', text: statement.slice(start, at) });
+      found.push({ kind: 'word', text: statement.slice(start, at), start, end: at });
       continue;
     }
     const after = statement.charCodeAt(at + 1);
     if ((code === 45 && after === 45) || (code === 47 && (after === 42 || after === 47))) throw new UnreadStatement('the statement has a comment');
     if (code === 59) throw new UnreadStatement('the statement has a ;');
     if (code === 96) throw new UnreadStatement('the statement has a `');
-    found.push({ kind: 'other', text: statement[at]! });
+    found.push({ kind: 'other', text: statement[at]!, start: at, end: at + 1 });
     at++;
   }
   return found;
@@ -140,6 +143,12 @@ export function readStatement(statement: string): PartiQLTarget {
     let next = from + 2;
     let index: string | undefined;
     if (list[next]?.kind === 'other' && list[next]!.text === '.') {
+      // Only `"Table"."Index"`, both quoted, nothing between: moto reads a bare `abc.defg` as the
+      // table named `abc.defg`, and `"abc" . "defg"` as the table abc.
+      const [table, dot, named] = [list[from + 1]!, list[next]!, list[next + 1]];
+      if (table.kind !== 'quoted' || named?.kind !== 'quoted' || dot.start !== table.end || named.start !== dot.end) {
+        throw new UnreadStatement('the statement names an index other than as "Table"."Index", or a table with a dot outside quotes');
+      }
       index = nameAt(list, next + 1, 'index');
       next += 2;
     }
