@@ -77,7 +77,8 @@ function mapIdentified(data: AuthorizationData, service: GatewayService, request
   const refused = refusalOf(data, service, operation);
   if (refused !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refused}`);
   const rule: OperationRule = Object.hasOwn(rules.operations, operation) ? rules.operations[operation]! : {};
-  const refusal = rule.refuse?.(identified);
+  const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
+  const refusal = rule.refuse?.(identified, context);
   if (refusal !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refusal}`);
   if (rule.needsBody !== undefined && request.body === undefined) {
     return { kind: 'needs-body', service, protocol, operation, reason: rule.needsBody, maxBytes: LIMITS.body };
@@ -90,7 +91,6 @@ function mapIdentified(data: AuthorizationData, service: GatewayService, request
     if (typeof members === 'string') return isMalformedXml(members) ? malformedXml() : unmapped('invalid-request', members);
     identified = { ...identified, input: new Map([...identified.input, ...members]) };
   }
-  const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
 
   const planned = planChecks(data, service, rules, rule, identified, context, request.body);
   if (typeof planned === 'string') {

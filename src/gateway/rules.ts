@@ -47,7 +47,7 @@ export interface OperationRule {
    */
   readonly eachResourceType?: EachResourceType;
   /** Why this request cannot be authorized faithfully (it names a resource only the upstream knows): refused, never forwarded. */
-  readonly refuse?: (request: IdentifiedRequest) => string | undefined;
+  readonly refuse?: (request: IdentifiedRequest, context: RuleContext) => string | undefined;
   /**
    * Condition keys its actions list that the gateway does not read from this operation's
    * requests (DynamoDB's PartiQL statements): a policy that refers to one makes the request a

@@ -35,6 +35,11 @@ export interface GatewayRequest {
   now?: Date;
   /** The TLS version of the client's connection (`1.2`, `1.3`), absent over plain HTTP (s3:TlsVersion). */
   tlsVersion?: string;
+  /**
+   * CloudWatch Logs GetQueryResults: the log group ARNs its query was decided on when StartQuery
+   * passed through this gateway (server/gateway/logs-queries.ts); absent when the query is unknown.
+   */
+  queryLogGroups?: readonly string[];
 }
 
 /** Something the forwarder must read from the upstream (or the request body) before deciding. */

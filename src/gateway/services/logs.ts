@@ -28,6 +28,20 @@ const describeMetricFiltersRule: OperationRule = {
   expandDoc: 'logs:DescribeMetricFilters on the logGroupName group; without one on `…:log-group::log-stream:` (only `log-group:*` grants it)',
 };
 
+/**
+ * GetQueryResults names only its query, and is authorized on the log groups the query read.
+ * Those are the groups its StartQuery was decided on, remembered when it passed through this
+ * gateway (server/gateway/logs-queries.ts) and given as `queryLogGroups`: each must allow
+ * logs:GetQueryResults. A query the gateway did not see start is refused, never forwarded.
+ */
+const getQueryResultsRule: OperationRule = {
+  refuse: (_request, context) => (context.request.queryLogGroups === undefined || context.request.queryLogGroups.length === 0
+    ? 'the query was not started through this gateway in the last 7 days, so the log groups it read (on which logs:GetQueryResults is authorized) are not known'
+    : undefined),
+  expand: (_request, context) => [{ action: 'GetQueryResults', resources: context.request.queryLogGroups ?? [], resourceType: 'log-group' }],
+  expandDoc: 'logs:GetQueryResults on each log group the query read, as its StartQuery through this gateway named them; a query not started through the gateway (or more than 7 days ago) is refused',
+};
+
 export const LOGS_RULES: ServiceRules = {
   passedRoles: (request) => rolesInMembers(request, ['roleArn', 'importRoleArn', 'executionRoleArn']),
   resources: {
@@ -42,11 +56,10 @@ export const LOGS_RULES: ServiceRules = {
     },
     arnMembers: ['resourceIdentifier', 'logGroupArnList', 'identifier'],
   },
-  operations: { DescribeMetricFilters: describeMetricFiltersRule },
+  operations: { DescribeMetricFilters: describeMetricFiltersRule, GetQueryResults: getQueryResultsRule },
   refused: {
     GetLogObject: 'the Service Authorization Reference has no action for GetLogObject yet',
     GetLogRecord: 'a log record pointer, not a parameter, names the log group, and the gateway does not decode it',
-    GetQueryResults: 'a query id does not name the log groups the query read; only the upstream knows them',
   },
   conditions: {},
   policyHolders: () => undefined,

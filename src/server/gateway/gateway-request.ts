@@ -41,6 +41,7 @@ import { keyPolicyLockout } from './kms-lockout.ts';
 import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { uploadIdOf } from './upload-keys.ts';
+import { keepStartedQuery, rememberedQueryGroups } from './logs-queries.ts';
 import { asksBypass, forwardedBypassHeaders, retentionWeakening } from './object-retention.ts';
 import { callerS3Refusal } from './caller-s3-access.ts';
 import { recordedParametersOf, requestParametersOf } from '../../gateway/request-parameters.ts';
@@ -216,12 +217,15 @@ async function run(flow: Flow): Promise<void> {
   const ownerAccount = bucket === undefined ? callerAccount : await bucketAccount(flow, bucket, callerAccount);
   if (bucket !== undefined && ctx.gateway !== undefined) ctx.gateway.bucketOwner = { bucket, accountId: ownerAccount };
 
+  // GetQueryResults is decided on the log groups its query read, remembered when StartQuery passed (logs-queries.ts).
+  const queryLogGroups = service === 'logs' ? await rememberedQueryGroups(deps.gateway.logsQueries, { headers: ctx.http.headers, body: ctx.http.body, callerAccount, region }) : undefined;
   const mapper = await deps.gateway.mapper();
   const request = (body?: Buffer) => ({
     service, method: ctx.http.method, path: ctx.http.path, query: ctx.http.query, headers: ctx.http.headers,
     ...(body !== undefined ? { body } : {}), ...(hostBucket !== undefined ? { bucket: hostBucket } : {}),
     region, ownerAccountId: ownerAccount, requestAccountId: principal.accountId, now,
     ...(ctx.http.tlsVersion !== undefined ? { tlsVersion: ctx.http.tlsVersion } : {}),
+    ...(queryLogGroups !== undefined ? { queryLogGroups } : {}),
   });
   let buffered: Buffer | undefined = streamed ? undefined : ctx.http.body;
   let mapped: MapResult = mapper.mapRequest(request(buffered));
@@ -360,11 +364,12 @@ async function run(flow: Flow): Promise<void> {
     : undefined;
   // A new SSE-KMS upload's key, from its answer's headers: its parts are decided on it before they are forwarded (upload-keys.ts).
   const startsUpload = service === 's3' && mapped.operation === 'CreateMultipartUpload' && bucket !== undefined;
+  const startsQuery = service === 'logs' && mapped.operation === 'StartQuery';
   let uploadEncryption: S3Encryption | undefined;
   const outcome = await forward(deps.gateway.client, {
     upstream, request: forwardRequest, headers: service === 's3' ? forwardedBypassHeaders(ctx.http.headers) : ctx.http.headers, body, accountHeader: deps.gateway.settings.accountHeader, requestId: ctx.requestId,
     ...(rewrite ? { rewrite } : {}), ...(hideMissing ? { hideMissing } : {}),
-    ...(recordsAnswer(service, mapped.operation) || startsUpload ? { keepAnswerBytes: MAX_RECORDED_ANSWER_BYTES } : {}),
+    ...(recordsAnswer(service, mapped.operation) || startsUpload || startsQuery ? { keepAnswerBytes: MAX_RECORDED_ANSWER_BYTES } : {}),
     // An SSE-KMS object is passed on only to a caller who may decrypt with its key, and a part of
     // an SSE-KMS upload is acknowledged only to one who may (service-keys.ts).
     ...(service === 's3' && ANSWER_KEY_CHECKED.has(mapped.operation) ? { checkAnswer: (answerHeaders: IncomingHttpHeaders) => objectKeyRefusal(flow, { mapped, resolved, sources, now }, answerHeaders) } : {}),
@@ -384,6 +389,10 @@ async function run(flow: Flow): Promise<void> {
     throw new GatewayError(outcome.failure);
   }
   ctx.response = { status: outcome.status, headers: {}, body: '' };
+  if (startsQuery && outcome.status < 300) {
+    await keepStartedQuery(deps.gateway.logsQueries, { targets: mapped.targets, answer: outcome.body, callerAccount, region },
+      (err) => deps.logger.warn('gateway logs query not kept', { requestId: ctx.requestId, error: String(err) }));
+  }
   if (service === 's3' && bucket !== undefined && outcome.status < 300) await keepUploadKey(flow, mapped.operation, bucket, accounts[0] ?? callerAccount, uploadEncryption, outcome.body);
   if (outcome.error !== undefined && ctx.gateway !== undefined) ctx.gateway.upstreamError = outcome.error;
   const elements = outcome.body === undefined ? null : responseElementsOf(service, mapped.operation, mapped.protocol, outcome.body);

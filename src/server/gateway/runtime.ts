@@ -15,6 +15,7 @@ import { Kind, Link } from '../../iam/kinds.ts';
 import { iamArn } from '../../kernel/arns.ts';
 import { NO_PEERS, type Invalidation, type PeerInvalidation } from './peer-invalidation.ts';
 import { storeUploadKeys, type UploadKeys } from './upload-keys.ts';
+import { storeLogsQueries, type LogsQueries } from './logs-queries.ts';
 
 export interface GatewayRuntime {
   settings: GatewaySettings;
@@ -24,6 +25,8 @@ export interface GatewayRuntime {
   owners: BucketOwners;
   /** The KMS keys of the SSE-KMS multipart uploads started through this server (upload-keys.ts). */
   uploadKeys: UploadKeys;
+  /** The log groups of the CloudWatch Logs Insights queries started through this server (logs-queries.ts). */
+  logsQueries: LogsQueries;
   /**
    * A write through this server changed resources: forgets what this process and the other
    * workers read about them; resolves once they have.
@@ -112,6 +115,7 @@ export function createGatewayRuntime(options: {
     cache,
     owners,
     uploadKeys: storeUploadKeys(options.store, () => clock.now().toISOString()),
+    logsQueries: storeLogsQueries(options.store, () => clock.now()),
     invalidate(change) {
       drop(change);
       return peers.publish(change);
