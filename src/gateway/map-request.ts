@@ -78,6 +78,8 @@ function mapIdentified(data: AuthorizationData, service: GatewayService, request
   if (refused !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refused}`);
   const rule: OperationRule = Object.hasOwn(rules.operations, operation) ? rules.operations[operation]! : {};
   const context: RuleContext = { request, region: request.region, ownerAccountId: request.ownerAccountId };
+  const invalid = rule.invalid?.(identified);
+  if (invalid !== undefined) return unmapped('invalid-request', invalid);
   const refusal = rule.refuse?.(identified, context);
   if (refusal !== undefined) return unmapped('refused-operation', `${operation} is not forwarded: ${refusal}`);
   if (rule.needsBody !== undefined && request.body === undefined) {

@@ -46,6 +46,11 @@ export interface OperationRule {
    * EC2 action on every resource it touches), rather than on the most specific one alone.
    */
   readonly eachResourceType?: EachResourceType;
+  /**
+   * Why the service would find this request invalid (a bound of its model the gateway must check
+   * before it reads what is beyond it): answered as the service answers a request it cannot read.
+   */
+  readonly invalid?: (request: IdentifiedRequest) => string | undefined;
   /** Why this request cannot be authorized faithfully (it names a resource only the upstream knows): refused, never forwarded. */
   readonly refuse?: (request: IdentifiedRequest, context: RuleContext) => string | undefined;
   /**

@@ -553,6 +553,18 @@ describe('gateway: DynamoDB fine-grained access control (Developer Guide example
       assert.equal(error.status, 501);
     });
 
+    test('beyond DynamoDB\'s bounds (26 statements in a batch, a statement of 8,193 characters): ValidationException, as DynamoDB answers it', async () => {
+      const client = root;
+      const batch = await failure(client.send(new BatchExecuteStatementCommand({ Statements: Array.from({ length: 26 }, () => ({ Statement: `SELECT * FROM "${TABLE}"` })) })));
+      assert.equal(batch.name, 'ValidationException', batch.message);
+      assert.equal(batch.status, 400);
+      assert.equal(batch.message, "1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25");
+      const long = await failure(client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}" WHERE UserId = '${'a'.repeat(8192)}'` })));
+      assert.equal(long.name, 'ValidationException', long.message);
+      assert.equal(long.status, 400);
+      assert.match(long.message, /^1 validation error detected: Value at 'statement' failed to satisfy constraint: Member must have length less than or equal to 8192$/);
+    });
+
     test('AWS\'s "deny full table scan" policy: a SELECT confined to one partition key is forwarded, a scan is refused by the Deny', async () => {
       // Developer Guide, "IAM security policies with PartiQL for DynamoDB", Example 6.
       const scanless = await env.user('fg-partiql-scanless', [{

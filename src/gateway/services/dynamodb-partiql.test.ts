@@ -109,15 +109,24 @@ describe('DynamoDB PartiQL: the checks of ExecuteStatement, BatchExecuteStatemen
     assert.deepEqual(mapped(map('ExecuteStatement', { Statement: "DELETE FROM Music WHERE Artist = 'a'" })).lookups.filter((lookup) => lookup.kind === 'dynamodb-full-table-scan'), []);
   });
 
-  it('more statements than DynamoDB takes (25 in a batch, 100 in a transaction) are refused before any is read', () => {
+  it('beyond DynamoDB\'s bounds (25 statements in a batch, 100 in a transaction, 8,192 characters in one) is invalid, as DynamoDB answers it, before any statement is read', () => {
     const statements = (n: number) => Array.from({ length: n }, () => ({ Statement: 'SELECT * FROM Music WHERE Artist = ?' }));
     assert.equal(map('BatchExecuteStatement', { Statements: statements(25) }).kind, 'mapped');
     assert.equal(map('ExecuteTransaction', { TransactStatements: statements(100) }).kind, 'mapped');
     for (const [operation, member, n] of [['BatchExecuteStatement', 'Statements', 26], ['ExecuteTransaction', 'TransactStatements', 101]] as const) {
       const result = map(operation, { [member]: statements(n) });
-      assert.equal(result.kind === 'unmapped' && result.reason, 'refused-operation');
-      assert.match(result.kind === 'unmapped' ? result.message : '', new RegExp(`has ${n} statements, and DynamoDB takes at most ${n - 1}$`));
+      assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request');
+      const camel = member[0]!.toLowerCase() + member.slice(1);
+      assert.equal(result.kind === 'unmapped' ? result.message : '', `1 validation error detected: Value at '${camel}' failed to satisfy constraint: Member must have length less than or equal to ${n - 1}`);
     }
+    const longest = `SELECT * FROM Music WHERE Artist = '${'a'.repeat(8192 - "SELECT * FROM Music WHERE Artist = ''".length)}'`;
+    assert.equal(longest.length, 8192);
+    assert.equal(map('ExecuteStatement', { Statement: longest }).kind, 'mapped');
+    const tooLong = map('ExecuteStatement', { Statement: `${longest} ` });
+    assert.equal(tooLong.kind === 'unmapped' && tooLong.reason, 'invalid-request');
+    assert.equal(tooLong.kind === 'unmapped' ? tooLong.message : '', "1 validation error detected: Value at 'statement' failed to satisfy constraint: Member must have length less than or equal to 8192");
+    const twoLong = map('ExecuteTransaction', { TransactStatements: [{ Statement: `${longest} ` }, { Statement: 'SELECT * FROM Music' }, { Statement: `${longest}  ` }] });
+    assert.equal(twoLong.kind === 'unmapped' ? twoLong.message : '', "2 validation errors detected: Value at 'transactStatements.1.member.statement' failed to satisfy constraint: Member must have length less than or equal to 8192; Value at 'transactStatements.3.member.statement' failed to satisfy constraint: Member must have length less than or equal to 8192");
   });
 
   it('a statement it does not read refuses the whole call, naming the statement', () => {

@@ -40,7 +40,7 @@ interface Token {
 }
 
 /** DynamoDB's own bounds (its model): a statement's length, and the statements of a batch and of a transaction. */
-const MAX_STATEMENT = 8192;
+export const MAX_STATEMENT_LENGTH = 8192;
 export const MAX_BATCH_STATEMENTS = 25;
 export const MAX_TRANSACTION_STATEMENTS = 100;
 
@@ -67,7 +67,7 @@ function quoted(statement: string, at: number, quote: string): { text: string; e
 }
 
 function tokens(statement: string): Token[] {
-  if (statement.length > MAX_STATEMENT) throw new UnreadStatement(`the statement is longer than ${MAX_STATEMENT} characters`);
+  if (statement.length > MAX_STATEMENT_LENGTH) throw new UnreadStatement(`the statement is longer than ${MAX_STATEMENT_LENGTH} characters`);
   const found: Token[] = [];
   let at = 0;
   while (at < statement.length) {

@@ -7,7 +7,7 @@ import type { IdentifiedRequest } from '../identify.ts';
 import type { ExpandedCheck, OperationRule, ServiceRules } from '../rules.ts';
 import type { ConditionValue, Lookup } from '../types.ts';
 import { BeyondLimit, LIMITS, wholeEntries, wholeList } from '../wire/limits.ts';
-import { MAX_BATCH_STATEMENTS, MAX_TRANSACTION_STATEMENTS, PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
+import { MAX_BATCH_STATEMENTS, MAX_STATEMENT_LENGTH, MAX_TRANSACTION_STATEMENTS, PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -74,12 +74,33 @@ function statementsOf(request: IdentifiedRequest): unknown[] | undefined {
   return wholeList(list, operation === 'BatchExecuteStatement' ? 'Statements' : 'TransactStatements').map((entry) => record(entry)?.Statement);
 }
 
+/**
+ * A PartiQL call beyond DynamoDB's own bounds (its model's: at most 25 statements in a batch, 100
+ * in a transaction, 8,192 characters in a statement), found before any statement is read, and
+ * answered as DynamoDB answers it: ValidationException, naming the member as its validation
+ * errors do (without the value they quote).
+ */
+function partiqlInvalid(request: IdentifiedRequest): string | undefined {
+  const operation = request.operation.name;
+  const statements = statementsOf(request) ?? [];
+  const list = operation === 'BatchExecuteStatement' ? 'statements' : 'transactStatements';
+  const most = operation === 'BatchExecuteStatement' ? MAX_BATCH_STATEMENTS : MAX_TRANSACTION_STATEMENTS;
+  if (operation !== 'ExecuteStatement' && statements.length > most) {
+    return `1 validation error detected: Value at '${list}' failed to satisfy constraint: Member must have length less than or equal to ${most}`;
+  }
+  const errors: string[] = [];
+  for (const [index, statement] of statements.entries()) {
+    if (typeof statement !== 'string' || statement.length <= MAX_STATEMENT_LENGTH) continue;
+    const member = operation === 'ExecuteStatement' ? 'statement' : `${list}.${index + 1}.member.statement`;
+    errors.push(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATEMENT_LENGTH}`);
+  }
+  if (errors.length === 0) return undefined;
+  return `${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: ${errors.join('; ')}`;
+}
+
 /** Why a PartiQL call is not forwarded: a statement the gateway does not read (dynamodb-partiql.ts). */
 function partiqlRefusal(request: IdentifiedRequest): string | undefined {
   const statements = statementsOf(request) ?? [];
-  // DynamoDB's own bounds, checked before any statement is read (each is read in full).
-  const most = request.operation.name === 'BatchExecuteStatement' ? MAX_BATCH_STATEMENTS : MAX_TRANSACTION_STATEMENTS;
-  if (statements.length > most) return `the request has ${statements.length} statements, and DynamoDB takes at most ${most}`;
   for (const [index, statement] of statements.entries()) {
     if (typeof statement !== 'string') continue; // no statement: the upstream answers the validation error
     try {
@@ -115,6 +136,7 @@ function perStatement(request: IdentifiedRequest): ExpandedCheck[] | undefined {
 }
 
 const PARTIQL_RULE: OperationRule = {
+  invalid: partiqlInvalid,
   refuse: partiqlRefusal,
   expand: perStatement,
   expandDoc: 'dynamodb:PartiQLSelect / PartiQLInsert / PartiQLUpdate / PartiQLDelete on the table (a SELECT from an index: the index) each statement names',
