@@ -102,6 +102,15 @@ table('Systems Manager (JSON 1.1)', [
   ['SendCommand with a notification role passes it', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'AWS-RunShellScript', InstanceIds: ['i-0123456789abcdef0'], ServiceRoleArn: 'arn:aws:iam::111111111111:role/ssm-notify' }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1::document/AWS-RunShellScript', 'ssm:SendCommand arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0', 'iam:PassRole arn:aws:iam::111111111111:role/ssm-notify']],
   ['SendCommand of a customer document on a managed instance and an EC2 instance', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'deploy-app', InstanceIds: ['mi-0123456789abcdef0', 'i-0fedcba9876543210'] }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1:111111111111:document/deploy-app', 'ssm:SendCommand arn:aws:ssm:us-east-1:111111111111:managed-instance/mi-0123456789abcdef0', 'ssm:SendCommand arn:aws:ec2:us-east-1:111111111111:instance/i-0fedcba9876543210']],
   ['SendCommand by Targets is checked on every instance', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'AWS-RunShellScript', Targets: [{ Key: 'tag:team', Values: ['web'] }] }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1::document/AWS-RunShellScript', 'ssm:SendCommand arn:aws:ec2:us-east-1:111111111111:instance/*']],
+  ['SendCommand by Targets made only of InstanceIds: each instance', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'AWS-RunShellScript', Targets: [{ Key: 'InstanceIds', Values: ['i-0123456789abcdef0', 'mi-0123456789abcdef0'] }] }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1::document/AWS-RunShellScript', 'ssm:SendCommand arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0', 'ssm:SendCommand arn:aws:ssm:us-east-1:111111111111:managed-instance/mi-0123456789abcdef0']],
+  ['SendCommand by InstanceIds `*` or by InstanceIds and a tag: every instance', () => json('ssm', 'AmazonSSM.SendCommand', { DocumentName: 'AWS-RunShellScript', Targets: [{ Key: 'InstanceIds', Values: ['i-0123456789abcdef0'] }, { Key: 'InstanceIds', Values: ['*'] }] }), 'SendCommand', ['ssm:SendCommand arn:aws:ssm:us-east-1::document/AWS-RunShellScript', 'ssm:SendCommand arn:aws:ec2:us-east-1:111111111111:instance/*']],
+  ['CreateAssociation: the document and its InstanceId', () => json('ssm', 'AmazonSSM.CreateAssociation', { Name: 'AWS-RunShellScript', InstanceId: 'i-0123456789abcdef0' }), 'CreateAssociation', ['ssm:CreateAssociation arn:aws:ssm:us-east-1::document/AWS-RunShellScript', 'ssm:CreateAssociation arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0']],
+  ['CreateAssociation by a tag target: the document and every instance', () => json('ssm', 'AmazonSSM.CreateAssociation', { Name: 'deploy-app', Targets: [{ Key: 'tag:env', Values: ['prod'] }] }), 'CreateAssociation', ['ssm:CreateAssociation arn:aws:ssm:us-east-1:111111111111:document/deploy-app', 'ssm:CreateAssociation arn:aws:ec2:us-east-1:111111111111:instance/*']],
+  ['CreateAssociation of a document shared by ARN, no instance', () => json('ssm', 'AmazonSSM.CreateAssociation', { Name: 'arn:aws:ssm:us-east-1:222222222222:document/shared' }), 'CreateAssociation', ['ssm:CreateAssociation arn:aws:ssm:us-east-1:222222222222:document/shared']],
+  ['CreateAssociationBatch: each entry\'s document and instances', () => json('ssm', 'AmazonSSM.CreateAssociationBatch', { Entries: [{ Name: 'deploy-app', InstanceId: 'i-0123456789abcdef0' }, { Name: 'AWS-ApplyPatchBaseline', Targets: [{ Key: 'InstanceIds', Values: ['mi-0123456789abcdef0'] }] }] }), 'CreateAssociationBatch', [
+    'ssm:CreateAssociationBatch arn:aws:ssm:us-east-1:111111111111:document/deploy-app', 'ssm:CreateAssociationBatch arn:aws:ec2:us-east-1:111111111111:instance/i-0123456789abcdef0',
+    'ssm:CreateAssociationBatch arn:aws:ssm:us-east-1::document/AWS-ApplyPatchBaseline', 'ssm:CreateAssociationBatch arn:aws:ssm:us-east-1:111111111111:managed-instance/mi-0123456789abcdef0',
+  ]],
   ['DescribeDocument of an AWS document has no account', () => json('ssm', 'AmazonSSM.DescribeDocument', { Name: 'AWS-RunShellScript' }), 'DescribeDocument', ['ssm:DescribeDocument arn:aws:ssm:us-east-1::document/AWS-RunShellScript']],
 ]);
 
@@ -212,6 +221,19 @@ describe('refused and unmapped operations name the operation', () => {
     assert.equal(result.kind, 'unmapped');
     assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request');
     assert.match(result.kind === 'unmapped' ? result.message : '', /SendMessage does not name the queue that sqs:SendMessage is authorized on/);
+  });
+
+  it('an association without a document, or named by an ARN that is not a document\'s, is invalid; the batch with it is refused whole', () => {
+    for (const body of [
+      { Entries: [{ Name: 'deploy-app', InstanceId: 'i-0123456789abcdef0' }, { InstanceId: 'i-0fedcba9876543210' }] },
+      { Entries: [{ Name: 'arn:aws:s3:::bucket/doc', InstanceId: 'i-0123456789abcdef0' }] },
+      { Entries: [] },
+    ]) {
+      const result = mapRequest(authorizationData(), json('ssm', 'AmazonSSM.CreateAssociationBatch', body));
+      assert.equal(result.kind === 'unmapped' && result.reason, 'invalid-request', JSON.stringify(body));
+    }
+    const single = mapRequest(authorizationData(), json('ssm', 'AmazonSSM.CreateAssociation', { Name: 'arn:aws:iam::111111111111:role/doc', InstanceId: 'i-0123456789abcdef0' }));
+    assert.equal(single.kind === 'unmapped' && single.reason, 'invalid-request');
   });
 
   it('an unknown X-Amz-Target names what was asked', () => {

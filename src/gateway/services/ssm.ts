@@ -6,6 +6,7 @@ import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import type { IdentifiedRequest } from '../identify.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
+import { wholeList } from '../wire/limits.ts';
 
 /**
  * Documents and automation definitions AWS owns have no account in their ARN
@@ -20,21 +21,80 @@ function withoutAccount(arn: string): string {
   return parts.join(':');
 }
 
+/** A document's ARN: one AWS owns has no account. */
+function documentArn(name: string, context: RuleContext): string {
+  return `arn:aws:ssm:${context.region}:${AWS_OWNED_DOCUMENT.test(name) ? '' : context.ownerAccountId}:document/${name}`;
+}
+
+/** An instance's ARN: `i-…` an EC2 instance, `mi-…` a managed instance. */
+function instanceArn(id: string, context: RuleContext): string {
+  return id.startsWith('mi-') ? `arn:aws:ssm:${context.region}:${context.ownerAccountId}:managed-instance/${id}` : `arn:aws:ec2:${context.region}:${context.ownerAccountId}:instance/${id}`;
+}
+
 /**
- * SendCommand is authorized on its document and on every instance it names (a policy must
- * grant both, as the SSM User Guide's examples do): `i-…` an EC2 instance, `mi-…` a managed
- * instance. Instances chosen by Targets (tags, resource groups) are known only to the
- * upstream: they are checked as every instance of the account (`instance/*`).
+ * The instances a command or an association runs on: those it names (`InstanceIds`, an
+ * association's `InstanceId`, or Targets made only of `InstanceIds` keys with explicit IDs),
+ * each; instances chosen otherwise by Targets (tags, resource groups, `*`) are known only to the
+ * upstream, and are checked as every instance of the account (`instance/*`). Empty when the
+ * request names none.
+ */
+function instancesOf(ids: readonly string[], targets: unknown, context: RuleContext): string[] {
+  if (ids.length > 0) return ids.map((id) => instanceArn(id, context));
+  if (targets === undefined) return [];
+  const named: string[] = [];
+  const list = Array.isArray(targets) ? targets : [];
+  for (const target of list) {
+    const entry = typeof target === 'object' && target !== null ? (target as Record<string, unknown>) : {};
+    const values = strings(entry['Values']);
+    if (entry['Key'] !== 'InstanceIds' || values.length === 0 || values.some((id) => !/^m?i-[0-9a-zA-Z]+$/.test(id))) {
+      return [`arn:aws:ec2:${context.region}:${context.ownerAccountId}:instance/*`];
+    }
+    named.push(...values);
+  }
+  return named.length > 0 ? named.map((id) => instanceArn(id, context)) : [`arn:aws:ec2:${context.region}:${context.ownerAccountId}:instance/*`];
+}
+
+/**
+ * SendCommand is authorized on its document and on every instance it runs on (a policy must
+ * grant both, as the SSM User Guide's examples do): see instancesOf.
  */
 function sendCommandChecks(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
   const name = request.input.get('DocumentName');
   if (typeof name !== 'string' || name === '' || name.startsWith('arn:')) return undefined;
-  const { region, ownerAccountId: account } = context;
-  const document = `arn:aws:ssm:${region}:${AWS_OWNED_DOCUMENT.test(name) ? '' : account}:document/${name}`;
-  const checks: ExpandedCheck[] = [{ action: 'SendCommand', resources: [document] }];
-  const instances = strings(request.input.get('InstanceIds')).map((id) => (id.startsWith('mi-') ? `arn:aws:ssm:${region}:${account}:managed-instance/${id}` : `arn:aws:ec2:${region}:${account}:instance/${id}`));
+  const checks: ExpandedCheck[] = [{ action: 'SendCommand', resources: [documentArn(name, context)] }];
+  const instances = instancesOf(strings(request.input.get('InstanceIds')), request.input.get('Targets'), context);
   if (instances.length > 0) checks.push({ action: 'SendCommand', resources: instances });
-  else if (request.input.get('Targets') !== undefined) checks.push({ action: 'SendCommand', resources: [`arn:aws:ec2:${region}:${account}:instance/*`] });
+  return checks;
+}
+
+/**
+ * An association (CreateAssociation, and each entry of CreateAssociationBatch) is authorized
+ * like a command: on its document (`Name`, a name or a document ARN) and on each instance it
+ * applies to (its `InstanceId`, or its Targets: see instancesOf).
+ */
+function associationChecks(action: string, entry: ReadonlyMap<string, unknown>, context: RuleContext): ExpandedCheck[] | undefined {
+  const name = entry.get('Name');
+  if (typeof name !== 'string' || name === '') return undefined;
+  // A document ARN (a document shared from another account) is decided as written; any other ARN is not a document.
+  if (name.startsWith('arn:') && !/^arn:aws[\w-]*:ssm:[^:]*:[^:]*:document\/[^/]+$/.test(name)) return undefined;
+  const document = name.startsWith('arn:') ? name : documentArn(name, context);
+  const checks: ExpandedCheck[] = [{ action, resources: [document] }];
+  const instanceId = entry.get('InstanceId');
+  const instances = instancesOf(typeof instanceId === 'string' && instanceId !== '' ? [instanceId] : [], entry.get('Targets'), context);
+  if (instances.length > 0) checks.push({ action, resources: instances });
+  return checks;
+}
+
+function createAssociationBatchChecks(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
+  const entries = request.input.get('Entries');
+  if (!Array.isArray(entries) || entries.length === 0) return undefined;
+  const checks: ExpandedCheck[] = [];
+  for (const entry of wholeList(entries, 'Entries')) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+    const each = associationChecks('CreateAssociationBatch', new Map(Object.entries(entry as Record<string, unknown>)), context);
+    if (each === undefined) return undefined;
+    checks.push(...each);
+  }
   return checks;
 }
 
@@ -128,7 +188,15 @@ export const SSM_RULES: ServiceRules = {
     GetParametersByPath: { expand: byPath, expandDoc: 'ssm:GetParametersByPath on the path (`/` → `…:parameter/`)' },
     // Calendars named by name or ARN, mixed: each is checked (see perParameter).
     GetCalendarState: { expand: perElement('GetCalendarState', 'CalendarNames', 'CalendarNames'), expandDoc: 'ssm:GetCalendarState on each document of CalendarNames (names or ARNs)' },
-    SendCommand: { expand: sendCommandChecks, expandDoc: 'ssm:SendCommand on the document and on each instance of InstanceIds (instance/* for Targets)' },
+    SendCommand: { expand: sendCommandChecks, expandDoc: 'ssm:SendCommand on the document and on each instance of InstanceIds or of Targets made only of InstanceIds (instance/* for other Targets)' },
+    CreateAssociation: {
+      expand: (request, context) => associationChecks('CreateAssociation', request.input, context),
+      expandDoc: 'ssm:CreateAssociation on the document (Name) and on its InstanceId or each instance of Targets made only of InstanceIds (instance/* for other Targets)',
+    },
+    CreateAssociationBatch: {
+      expand: createAssociationBatchChecks,
+      expandDoc: 'ssm:CreateAssociationBatch on each entry\'s document and on its InstanceId or each instance of its Targets made only of InstanceIds (instance/* for other Targets)',
+    },
   },
   // A document or automation definition AWS owns is named without an account.
   authorizedAs: (check) => {
@@ -138,7 +206,6 @@ export const SSM_RULES: ServiceRules = {
   },
   refused: {
     CancelMaintenanceWindowExecution: 'a window execution id does not name the maintenance window it belongs to; only the upstream knows it',
-    CreateAssociationBatch: 'each entry of the batch names its own document and targets; the gateway authorizes CreateAssociation one at a time',
     GetAccessToken: 'an access request id does not name the OpsItem it belongs to; only the upstream knows it',
     GetDefaultPatchBaseline: 'the default patch baseline is named by the upstream, not by the request',
     StartAccessRequest: 'its Targets select instances by tag or id in forms the gateway does not resolve to instance ARNs',
