@@ -4,7 +4,7 @@
 // ConditionCheckItem on each table, TransactGetItems dynamodb:GetItem).
 
 import type { IdentifiedRequest } from '../identify.ts';
-import type { ExpandedCheck, OperationRule, ServiceRules } from '../rules.ts';
+import type { ExpandedCheck, OperationRule, RuleContext, ServiceRules } from '../rules.ts';
 import type { ConditionValue, Lookup } from '../types.ts';
 import { BeyondLimit, LIMITS, wholeEntries, wholeList } from '../wire/limits.ts';
 import { MAX_BATCH_STATEMENTS, MAX_STATEMENT_LENGTH, MAX_TRANSACTION_STATEMENTS, PARTIQL_UNREAD_KEYS, readStatement, UnreadStatement } from './dynamodb-partiql.ts';
@@ -59,6 +59,26 @@ function perItem(kinds: Readonly<Record<string, string>>, enclosing: string) {
     }
     return checks;
   };
+}
+
+/** The ARNs of the tables `names` in each of `regions`; undefined when a name or a Region is missing. */
+function tableArns(context: RuleContext, names: readonly unknown[], regions: readonly unknown[] | undefined): string[] | undefined {
+  if (regions === undefined || regions.length === 0) return undefined;
+  const arns: string[] = [];
+  for (const name of names) {
+    if (typeof name !== 'string' || name === '') return undefined;
+    for (const region of regions) {
+      if (typeof region !== 'string' || !/^[a-z0-9-]{1,32}$/.test(region)) return undefined;
+      arns.push(`arn:aws:dynamodb:${region}:${context.ownerAccountId}:table/${name}`);
+    }
+  }
+  return arns;
+}
+
+/** The Regions a list of replica entries names (read whole: wire/limits.ts). */
+function regionsOf(list: unknown, regionOf: (entry: Record<string, unknown>) => unknown): unknown[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return wholeList(list, 'replicas').map((entry) => regionOf(record(entry) ?? {}));
 }
 
 /**
@@ -213,6 +233,19 @@ export const DYNAMODB_RULES: ServiceRules = {
     arnMembers: ['TableName'],
   },
   operations: {
+    // The reference lists the backup and the table, both required: the table made is TargetTableName.
+    RestoreTableFromBackup: { also: [{ action: 'RestoreTableFromBackup', resource: (request, context) => tableArns(context, [request.input.get('TargetTableName')], [context.region]), resourceDoc: 'the TargetTableName table' }] },
+    // A global table (version 2017.11.29) and the table of its name in each Region it replicates to.
+    CreateGlobalTable: {
+      also: [{ action: 'CreateGlobalTable', resource: (request, context) => tableArns(context, [request.input.get('GlobalTableName')], regionsOf(request.input.get('ReplicationGroup'), (entry) => entry['RegionName'])), resourceDoc: 'the table GlobalTableName in each Region of ReplicationGroup' }],
+    },
+    UpdateGlobalTable: {
+      also: [{
+        action: 'UpdateGlobalTable',
+        resource: (request, context) => tableArns(context, [request.input.get('GlobalTableName')], regionsOf(request.input.get('ReplicaUpdates'), (entry) => record(entry['Create'])?.['RegionName'] ?? record(entry['Delete'])?.['RegionName'])),
+        resourceDoc: 'the table GlobalTableName in each Region ReplicaUpdates creates or deletes',
+      }],
+    },
     BatchGetItem: { expand: perTable('BatchGetItem'), expandDoc: 'dynamodb:BatchGetItem on each table of RequestItems' },
     BatchWriteItem: { expand: perTable('BatchWriteItem'), expandDoc: 'dynamodb:BatchWriteItem on each table of RequestItems' },
     ImportTable: {

@@ -78,6 +78,19 @@ export const LAMBDA_RULES: ServiceRules = {
     Invoke: { action: 'InvokeFunction' },
     InvokeWithResponseStream: { action: 'InvokeFunction' },
     GetLayerVersionByArn: { action: 'GetLayerVersion' },
+    // The reference lists both the code signing config and the function, required: the main
+    // check is on the config its ARN names, this one on the function it is attached to.
+    PutFunctionCodeSigningConfig: {
+      also: [{
+        action: 'PutFunctionCodeSigningConfig',
+        resource: (request, context) => {
+          const name = request.input.get('FunctionName');
+          const read = typeof name === 'string' && name !== '' ? readFunctionName(name, request.input) : undefined;
+          return read === undefined ? undefined : [`arn:aws:lambda:${read.Region ?? context.region}:${read.Account ?? context.ownerAccountId}:function:${read.FunctionName}`];
+        },
+        resourceDoc: 'the FunctionName function',
+      }],
+    },
   },
   refused: {
     SendDurableExecutionCallbackFailure: 'a callback id, not a parameter, names the durable execution, and the gateway does not decode it',

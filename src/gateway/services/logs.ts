@@ -42,6 +42,38 @@ const getQueryResultsRule: OperationRule = {
   expandDoc: 'logs:GetQueryResults on each log group the query read, as its StartQuery through this gateway named them; a query not started through the gateway (or more than 7 days ago) is refused',
 };
 
+/**
+ * PutSubscriptionFilter into a CloudWatch Logs destination is authorized on the destination and
+ * on the log group (the Service Authorization Reference: log-group required, destination too);
+ * into another service's resource (a stream, a function), on the log group alone.
+ */
+const putSubscriptionFilterRule: OperationRule = {
+  also: [{
+    action: 'PutSubscriptionFilter',
+    when: (request) => /^arn:[^:]+:logs:[^:]*:[^:]*:destination:/.test(String(request.input.get('destinationArn') ?? '')),
+    whenDoc: 'into a CloudWatch Logs destination',
+    resource: (request, context) => {
+      const name = request.input.get('logGroupName');
+      return typeof name === 'string' && name !== '' ? [`arn:aws:logs:${context.region}:${context.ownerAccountId}:log-group:${name}`] : undefined;
+    },
+    resourceDoc: 'the logGroupName group',
+  }],
+};
+
+/** CreateDelivery connects a delivery source to a delivery destination: authorized on both (and the reference lists both required). */
+const createDeliveryRule: OperationRule = {
+  also: [{
+    action: 'CreateDelivery',
+    when: (request) => typeof request.input.get('deliveryDestinationArn') === 'string',
+    whenDoc: 'with a deliveryDestinationArn (the main check is then on it)',
+    resource: (request, context) => {
+      const name = request.input.get('deliverySourceName');
+      return typeof name === 'string' && name !== '' ? [`arn:aws:logs:${context.region}:${context.ownerAccountId}:delivery-source:${name}`] : undefined;
+    },
+    resourceDoc: 'the deliverySourceName delivery source',
+  }],
+};
+
 export const LOGS_RULES: ServiceRules = {
   passedRoles: (request) => rolesInMembers(request, ['roleArn', 'importRoleArn', 'executionRoleArn']),
   resources: {
@@ -56,7 +88,12 @@ export const LOGS_RULES: ServiceRules = {
     },
     arnMembers: ['resourceIdentifier', 'logGroupArnList', 'identifier'],
   },
-  operations: { DescribeMetricFilters: describeMetricFiltersRule, GetQueryResults: getQueryResultsRule },
+  operations: {
+    DescribeMetricFilters: describeMetricFiltersRule,
+    GetQueryResults: getQueryResultsRule,
+    PutSubscriptionFilter: putSubscriptionFilterRule,
+    CreateDelivery: createDeliveryRule,
+  },
   refused: {
     GetLogObject: 'the Service Authorization Reference has no action for GetLogObject yet',
     GetLogRecord: 'a log record pointer, not a parameter, names the log group, and the gateway does not decode it',

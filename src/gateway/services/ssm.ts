@@ -2,7 +2,7 @@
 // (`arn:aws:ssm:<region>:<account>:parameter/a/b`). Tagging calls name the resource by
 // ResourceType and ResourceId.
 
-import type { ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
+import type { AlsoRule, ExpandedCheck, RuleContext, ServiceRules } from '../rules.ts';
 import type { IdentifiedRequest } from '../identify.ts';
 import { rolesInMembers } from '../passed-roles.ts';
 import { strings } from '../resources.ts';
@@ -76,13 +76,67 @@ function associationChecks(action: string, entry: ReadonlyMap<string, unknown>, 
   const name = entry.get('Name');
   if (typeof name !== 'string' || name === '') return undefined;
   // A document ARN (a document shared from another account) is decided as written; any other ARN is not a document.
-  if (name.startsWith('arn:') && !/^arn:aws[\w-]*:ssm:[^:]*:[^:]*:document\/[^/]+$/.test(name)) return undefined;
+  if (name.startsWith('arn:') && !DOCUMENT_ARN.test(name)) return undefined;
   const document = name.startsWith('arn:') ? name : documentArn(name, context);
   const checks: ExpandedCheck[] = [{ action, resources: [document] }];
   const instanceId = entry.get('InstanceId');
   const instances = instancesOf(typeof instanceId === 'string' && instanceId !== '' ? [instanceId] : [], entry.get('Targets'), context);
   if (instances.length > 0) checks.push({ action, resources: instances });
   return checks;
+}
+
+/**
+ * The target of a Session Manager session: an EC2 instance (`i-…`), a managed instance (`mi-…`),
+ * or an ECS task (`ecs:<cluster>_<task>_<container>`, decided on every task: its task ARN is not
+ * read from the target); undefined for anything else.
+ */
+function sessionTargetArn(target: string, context: RuleContext): string | undefined {
+  if (/^m?i-[0-9a-zA-Z]+$/.test(target)) return instanceArn(target, context);
+  if (target.startsWith('ecs:') && target.length > 4) return `arn:aws:ecs:${context.region}:${context.ownerAccountId}:task/*`;
+  return undefined;
+}
+
+const DOCUMENT_ARN = /^arn:aws[\w-]*:ssm:[^:]*:[^:]*:document\/[^/]+$/;
+
+/**
+ * StartSession is authorized on its target and, when it names one, on its session document
+ * (the Session Manager guide's policies grant both: `instance/<id>` and
+ * `document/AWS-StartPortForwardingSession`). A policy must allow each.
+ */
+function startSessionChecks(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
+  const target = request.input.get('Target');
+  const targetArn = typeof target === 'string' ? sessionTargetArn(target, context) : undefined;
+  if (targetArn === undefined) return undefined;
+  const checks: ExpandedCheck[] = [{ action: 'StartSession', resources: [targetArn] }];
+  const name = request.input.get('DocumentName');
+  if (typeof name === 'string' && name !== '') {
+    if (name.startsWith('arn:') && !DOCUMENT_ARN.test(name)) return undefined;
+    checks.push({ action: 'StartSession', resources: [name.startsWith('arn:') ? name : documentArn(name, context)] });
+  }
+  return checks;
+}
+
+/** A further check on the instance an association call names beside its document or association (SAR: instance, managed-instance). */
+function alsoAssociationInstance(action: string): AlsoRule {
+  return {
+    action,
+    when: (request) => typeof request.input.get('InstanceId') === 'string' && request.input.get('InstanceId') !== '' && (request.input.get('Name') !== undefined || request.input.get('AssociationId') !== undefined),
+    whenDoc: 'with an InstanceId beside Name or AssociationId',
+    resource: (request, context) => [instanceArn(request.input.get('InstanceId') as string, context)],
+    resourceDoc: 'the InstanceId instance',
+  };
+}
+
+/** A further check on the maintenance window target or task the call names beside its window (SAR: both required). */
+function alsoWindowPart(action: string, member: 'WindowTargetId' | 'WindowTaskId', type: 'windowtarget' | 'windowtask'): AlsoRule {
+  return {
+    action,
+    resource: (request, context) => {
+      const id = request.input.get(member);
+      return typeof id === 'string' && id !== '' ? [`arn:aws:ssm:${context.region}:${context.ownerAccountId}:${type}/${id}`] : undefined;
+    },
+    resourceDoc: `the ${member} ${type}`,
+  };
 }
 
 function createAssociationBatchChecks(request: IdentifiedRequest, context: RuleContext): ExpandedCheck[] | undefined {
@@ -192,6 +246,24 @@ export const SSM_RULES: ServiceRules = {
     CreateAssociation: {
       expand: (request, context) => associationChecks('CreateAssociation', request.input, context),
       expandDoc: 'ssm:CreateAssociation on the document (Name) and on its InstanceId or each instance of Targets made only of InstanceIds (instance/* for other Targets)',
+    },
+    StartSession: { expand: startSessionChecks, expandDoc: 'ssm:StartSession on its Target (instance/i-…, managed-instance/mi-…, an ECS target: task/*) and on its DocumentName document when given' },
+    UpdateAssociationStatus: { also: [alsoAssociationInstance('UpdateAssociationStatus')] },
+    DescribeAssociation: { also: [alsoAssociationInstance('DescribeAssociation')] },
+    DeleteAssociation: { also: [alsoAssociationInstance('DeleteAssociation')] },
+    DeregisterTargetFromMaintenanceWindow: { also: [alsoWindowPart('DeregisterTargetFromMaintenanceWindow', 'WindowTargetId', 'windowtarget')] },
+    UpdateMaintenanceWindowTarget: { also: [alsoWindowPart('UpdateMaintenanceWindowTarget', 'WindowTargetId', 'windowtarget')] },
+    DeregisterTaskFromMaintenanceWindow: { also: [alsoWindowPart('DeregisterTaskFromMaintenanceWindow', 'WindowTaskId', 'windowtask')] },
+    UpdateMaintenanceWindowTask: { also: [alsoWindowPart('UpdateMaintenanceWindowTask', 'WindowTaskId', 'windowtask')] },
+    UpdateManagedInstanceRole: {
+      also: [{
+        action: 'UpdateManagedInstanceRole',
+        resource: (request, context) => {
+          const role = request.input.get('IamRole');
+          return typeof role === 'string' && role !== '' && !role.includes(':') ? [`arn:aws:iam::${context.ownerAccountId}:role/${role}`] : undefined;
+        },
+        resourceDoc: 'the IamRole role',
+      }],
     },
     CreateAssociationBatch: {
       expand: createAssociationBatchChecks,
