@@ -38,7 +38,8 @@ import { hasSigV2Query } from '../../gateway/sigv2-query.ts';
 import type { Flow, GatewayRoute } from './flow.ts';
 import { handlePostObject, isPostObject } from './post-object.ts';
 import { keyPolicyLockout } from './kms-lockout.ts';
-import { publicPolicyBlocked, writeNewBucketDefaults } from './block-public-access.ts';
+import { publicPolicyBlocked } from './block-public-access.ts';
+import { restoreDefaultEncryption, writeNewBucketDefaults } from './new-bucket-defaults.ts';
 import { uploadKeyRefusal } from './multipart-upload-key.ts';
 import { uploadIdOf } from './upload-keys.ts';
 import { keepStartedQuery, rememberedQueryGroups } from './logs-queries.ts';
@@ -378,6 +379,7 @@ async function run(flow: Flow): Promise<void> {
     // before the caller hears of it.
     afterSuccess: async () => {
       if (service === 's3' && mapped.operation === 'CreateBucket' && bucket !== undefined) await writeNewBucketDefaults(flow, sources.reads(callerAccount), bucket);
+      if (service === 's3' && mapped.operation === 'DeleteBucketEncryption' && bucket !== undefined) await restoreDefaultEncryption(flow, sources.reads(accounts[0] ?? ownerAccount), bucket);
       await afterWrite(flow, mapped, resolved, bucket, callerAccount);
     },
   }, flow.res, () => {
