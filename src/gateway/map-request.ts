@@ -110,7 +110,8 @@ function mapIdentified(data: AuthorizationData, service: GatewayService, request
   const lookups: Lookup[] = [];
   const mainAccount = arnAccount(planned[0]!.arns[0]!) ?? request.ownerAccountId;
   for (const check of planned) {
-    for (const arn of check.arns) {
+    for (const built of check.arns) {
+      const arn = rules.canonicalArn?.(built) ?? built;
       const index = targets.length;
       const resourceAccountId = arnAccount(arn) ?? request.ownerAccountId;
       const conditions = {

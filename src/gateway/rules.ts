@@ -121,6 +121,13 @@ export interface ServiceRules {
    * reference format (undefined: the ARN as built). `named` says the request gave the ARN whole.
    */
   readonly authorizedAs?: (check: { action: string; arn: string; resourceType?: string; named: 'arn' | undefined }, context: RuleContext) => string | undefined;
+  /**
+   * The ARN of the resource a built ARN names, when two of the service's resource types are
+   * filled from one member and only the value tells which it is (SSM's InstanceId: `i-…` an EC2
+   * instance, `mi-…` a managed instance); undefined: the ARN as built. Lookups and the check both
+   * use it.
+   */
+  readonly canonicalArn?: (arn: string) => string | undefined;
   /** The IAM roles the request passes to the service (each needs iam:PassRole; see passed-roles.ts). */
   readonly passedRoles?: (request: IdentifiedRequest) => readonly string[];
   /** iam:PassedToService of those roles, when not `<service>.amazonaws.com` (the principal that assumes them). */

@@ -270,6 +270,14 @@ export const SSM_RULES: ServiceRules = {
       expandDoc: 'ssm:CreateAssociationBatch on each entry\'s document and on its InstanceId or each instance of its Targets made only of InstanceIds (instance/* for other Targets)',
     },
   },
+  // InstanceId fills both the EC2 instance and the managed instance formats: the ID says which.
+  canonicalArn: (arn) => {
+    const ec2 = /^arn:(aws[\w-]*):ec2:([^:]*):([^:]*):instance\/(mi-[0-9a-zA-Z]+)$/.exec(arn);
+    if (ec2 !== null) return `arn:${ec2[1]}:ssm:${ec2[2]}:${ec2[3]}:managed-instance/${ec2[4]}`;
+    const managed = /^arn:(aws[\w-]*):ssm:([^:]*):([^:]*):managed-instance\/(i-[0-9a-zA-Z]+)$/.exec(arn);
+    if (managed !== null) return `arn:${managed[1]}:ec2:${managed[2]}:${managed[3]}:instance/${managed[4]}`;
+    return undefined;
+  },
   // A document or automation definition AWS owns is named without an account.
   authorizedAs: (check) => {
     if (check.named !== undefined || (check.resourceType !== 'document' && check.resourceType !== 'automation-definition')) return undefined;
