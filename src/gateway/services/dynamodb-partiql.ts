@@ -9,8 +9,9 @@
 // only in the plain forms DynamoDB documents, and everything else is refused, not guessed at:
 // a second SELECT (a subquery, a UNION, EXISTS), a comment, a `;`, a list of tables, an alias,
 // a table name DynamoDB would not accept. A quoted name and a string literal are read whole, so
-// `'… FROM Other'` in a WHERE clause is text, not a table. One linear pass, no regular
-// expression over the caller's text.
+// `'… FROM Other'` in a WHERE clause is text, not a table. One linear pass over the statement;
+// the only regular expression is a table or index name's character class, on at most 255
+// characters (linear, no backtracking).
 
 export type PartiQLAction = 'PartiQLSelect' | 'PartiQLInsert' | 'PartiQLUpdate' | 'PartiQLDelete';
 
